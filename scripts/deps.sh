@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages capsim builds with, only those missing. Needs root (or sudo)
+# only when something is missing.
+set -euo pipefail
+packages=(g++ cmake ninja-build git libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
+          doctest-dev clang-format python3)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing missing Debian packages: ${missing[*]}"
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,159 @@
+#include "args.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace capsim::cli {
+
+ArgParser::ArgParser(std::string command, std::string summary, std::string positional_usage)
+    : command_(std::move(command)),
+      summary_(std::move(summary)),
+      positional_usage_(std::move(positional_usage)) {}
+
+ArgParser& ArgParser::flag(std::string name, std::string help) {
+  specs_.push_back(OptionSpec{std::move(name), "", std::move(help), ""});
+  return *this;
+}
+
+ArgParser& ArgParser::option(std::string name, std::string value_name, std::string help,
+                             std::string default_text) {
+  specs_.push_back(
+      OptionSpec{std::move(name), std::move(value_name), std::move(help), std::move(default_text)});
+  return *this;
+}
+
+const OptionSpec* ArgParser::find(const std::string& name) const {
+  for (const OptionSpec& spec : specs_) {
+    if (spec.name == name)
+      return &spec;
+  }
+  return nullptr;
+}
+
+void ArgParser::parse(const std::vector<std::string>& arguments) {
+  bool options_ended = false;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    if (options_ended || argument.size() < 2 || argument.rfind("--", 0) != 0) {
+      if (!options_ended && argument.size() > 1 && argument[0] == '-' && argument != "-") {
+        throw UsageError(fmt::format("capsim {}: unknown option '{}' (see capsim {} --help)",
+                                     command_, argument, command_));
+      }
+      positional_.push_back(argument);
+      continue;
+    }
+    if (argument == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (argument == "--help") {
+      help_requested_ = true;
+      continue;
+    }
+    const std::size_t equals = argument.find('=');
+    const std::string name =
+        argument.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+    const OptionSpec* spec = find(name);
+    if (spec == nullptr) {
+      throw UsageError(fmt::format("capsim {}: unknown option '--{}' (see capsim {} --help)",
+                                   command_, name, command_));
+    }
+    if (values_.count(name) != 0) {
+      throw UsageError(fmt::format("capsim {}: option '--{}' given twice", command_, name));
+    }
+    if (spec->value_name.empty()) {
+      if (equals != std::string::npos) {
+        throw UsageError(fmt::format("capsim {}: option '--{}' takes no value", command_, name));
+      }
+      values_[name] = "";
+    } else if (equals != std::string::npos) {
+      values_[name] = argument.substr(equals + 1);
+    } else if (i + 1 < arguments.size()) {
+      values_[name] = arguments[++i];
+    } else {
+      throw UsageError(fmt::format("capsim {}: option '--{}' needs a value ({})", command_, name,
+                                   spec->value_name));
+    }
+  }
+}
+
+std::string ArgParser::help_text() const {
+  std::string text = fmt::format("usage: capsim {} [options]{}{}\n\n{}\n\noptions:\n", command_,
+                                 positional_usage_.empty() ? "" : " ", positional_usage_, summary_);
+  for (const OptionSpec& spec : specs_) {
+    const std::string left = spec.value_name.empty()
+                                 ? fmt::format("--{}", spec.name)
+                                 : fmt::format("--{} {}", spec.name, spec.value_name);
+    text += fmt::format("  {:<28} {}", left, spec.help);
+    if (!spec.default_text.empty())
+      text += fmt::format(" (default {})", spec.default_text);
+    text += '\n';
+  }
+  text += fmt::format("  {:<28} {}\n", "--help", "show this help");
+  return text;
+}
+
+bool ArgParser::has(const std::string& name) const {
+  return values_.count(name) != 0;
+}
+
+const std::string* ArgParser::given(const std::string& name) const {
+  const auto found = values_.find(name);
+  return found == values_.end() ? nullptr : &found->second;
+}
+
+void ArgParser::fail_value(const std::string& name, const std::string& expected,
+                           const std::string& found) const {
+  throw UsageError(
+      fmt::format("capsim {}: --{}: expected {}, found \"{}\"", command_, name, expected, found));
+}
+
+std::string ArgParser::text(const std::string& name, const std::string& fallback) const {
+  const std::string* value = given(name);
+  return value ? *value : fallback;
+}
+
+std::int64_t ArgParser::integer(const std::string& name, std::int64_t fallback,
+                                std::int64_t minimum) const {
+  const std::string* value = given(name);
+  if (!value)
+    return fallback;
+  std::int64_t parsed = 0;
+  const char* end = value->data() + value->size();
+  const auto result = std::from_chars(value->data(), end, parsed);
+  const std::string expected = fmt::format("a whole number >= {}", minimum);
+  if (result.ec != std::errc() || result.ptr != end || parsed < minimum) {
+    fail_value(name, expected, *value);
+  }
+  return parsed;
+}
+
+std::uint64_t ArgParser::unsigned_integer(const std::string& name, std::uint64_t fallback) const {
+  const std::string* value = given(name);
+  if (!value)
+    return fallback;
+  std::uint64_t parsed = 0;
+  const char* end = value->data() + value->size();
+  const auto result = std::from_chars(value->data(), end, parsed);
+  if (result.ec != std::errc() || result.ptr != end) {
+    fail_value(name, "a whole number >= 0", *value);
+  }
+  return parsed;
+}
+
+double ArgParser::real(const std::string& name, double fallback) const {
+  const std::string* value = given(name);
+  if (!value)
+    return fallback;
+  double parsed = 0.0;
+  const char* end = value->data() + value->size();
+  const auto result = std::from_chars(value->data(), end, parsed);
+  if (result.ec != std::errc() || result.ptr != end || !std::isfinite(parsed)) {
+    fail_value(name, "a number", *value);
+  }
+  return parsed;
+}
+
+}  // namespace capsim::cli

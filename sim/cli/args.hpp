@@ -1,0 +1,65 @@
+#pragma once
+// Command-line parsing for the capsim binary: declared options, strict checking, one-line
+// usage errors (exit status 2).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace capsim::cli {
+
+/// A usage error: printed as one line, exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OptionSpec {
+  std::string name;        // without the leading "--"
+  std::string value_name;  // empty for a flag
+  std::string help;
+  std::string default_text;  // shown in --help; empty when none
+};
+
+/// The options a subcommand accepts, and what the command line gave for them.
+class ArgParser {
+ public:
+  ArgParser(std::string command, std::string summary, std::string positional_usage = "");
+  ArgParser& flag(std::string name, std::string help);
+  ArgParser& option(std::string name, std::string value_name, std::string help,
+                    std::string default_text = "");
+  /// Parses argv after the subcommand. Unknown options, missing values and repeated options
+  /// are UsageErrors. "--help" sets help_requested().
+  void parse(const std::vector<std::string>& arguments);
+
+  bool help_requested() const { return help_requested_; }
+  std::string help_text() const;
+  const std::string& command() const { return command_; }
+
+  bool has(const std::string& name) const;
+  /// The value given, or `fallback`.
+  std::string text(const std::string& name, const std::string& fallback) const;
+  std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t minimum) const;
+  std::uint64_t unsigned_integer(const std::string& name, std::uint64_t fallback) const;
+  double real(const std::string& name, double fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  const OptionSpec* find(const std::string& name) const;
+  const std::string* given(const std::string& name) const;
+  [[noreturn]] void fail_value(const std::string& name, const std::string& expected,
+                               const std::string& found) const;
+
+  std::string command_;
+  std::string summary_;
+  std::string positional_usage_;
+  std::vector<OptionSpec> specs_;
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+  bool help_requested_ = false;
+};
+
+}  // namespace capsim::cli

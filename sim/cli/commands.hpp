@@ -1,0 +1,14 @@
+#pragma once
+// The capsim subcommands. Each takes the arguments after its name and returns the exit status:
+// 0 success, 2 bad input or usage (UsageError), 1 internal error.
+
+#include <string>
+#include <vector>
+
+namespace capsim::cli {
+
+using Arguments = std::vector<std::string>;
+
+int run_mmc(const Arguments& arguments);
+
+}  // namespace capsim::cli

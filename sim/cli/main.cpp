@@ -1,0 +1,94 @@
+// capsim: the command-line front end. Glue only: parse, call the library, print, pick the exit
+// status.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+
+namespace {
+
+using capsim::cli::Arguments;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Arguments&);
+};
+
+constexpr Command kCommands[] = {
+    {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
+};
+
+std::string overview() {
+  std::string text =
+      "usage: capsim <command> [options]\n\n"
+      "capsim simulates AI datacenter capacity: build-outs, power, training and inference.\n\n"
+      "commands:\n";
+  for (const Command& command : kCommands) {
+    text += fmt::format("  {:<12} {}\n", command.name, command.summary);
+  }
+  text += fmt::format("  {:<12} {}\n", "help", "show this help, or a command's: capsim help mmc");
+  text += fmt::format("  {:<12} {}\n", "version", "print the version (also --version)");
+  text += "\nexit status: 0 success, 2 bad input or usage, 1 internal error\n";
+  return text;
+}
+
+const Command* find_command(const std::string& name) {
+  for (const Command& command : kCommands) {
+    if (name == command.name)
+      return &command;
+  }
+  return nullptr;
+}
+
+int dispatch(const std::vector<std::string>& words) {
+  if (words.empty()) {
+    std::fputs(overview().c_str(), stderr);
+    return 2;
+  }
+  const std::string& name = words.front();
+  if (name == "--help" || name == "-h") {
+    std::fputs(overview().c_str(), stdout);
+    return 0;
+  }
+  if (name == "--version" || name == "version") {
+    fmt::print("capsim {}\n", CAPSIM_VERSION);
+    return 0;
+  }
+  if (name == "help") {
+    if (words.size() == 1) {
+      std::fputs(overview().c_str(), stdout);
+      return 0;
+    }
+    const Command* command = find_command(words[1]);
+    if (!command)
+      throw capsim::cli::UsageError(fmt::format("capsim: unknown command '{}'", words[1]));
+    return command->run({"--help"});
+  }
+  const Command* command = find_command(name);
+  if (!command) {
+    throw capsim::cli::UsageError(
+        fmt::format("capsim: unknown command '{}' (see capsim --help)", name));
+  }
+  return command->run(Arguments(words.begin() + 1, words.end()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const capsim::cli::UsageError& error) {
+    fmt::print(stderr, "{}\n", error.what());
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "capsim: internal error: {}\n", error.what());
+    return 1;
+  }
+}
