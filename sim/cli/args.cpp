@@ -13,15 +13,26 @@ ArgParser::ArgParser(std::string command, std::string summary, std::string posit
       positional_usage_(std::move(positional_usage)) {}
 
 ArgParser& ArgParser::flag(std::string name, std::string help) {
-  specs_.push_back(OptionSpec{std::move(name), "", std::move(help), ""});
+  specs_.push_back(OptionSpec{std::move(name), "", std::move(help), "", false});
   return *this;
 }
 
 ArgParser& ArgParser::option(std::string name, std::string value_name, std::string help,
                              std::string default_text) {
-  specs_.push_back(
-      OptionSpec{std::move(name), std::move(value_name), std::move(help), std::move(default_text)});
+  specs_.push_back(OptionSpec{std::move(name), std::move(value_name), std::move(help),
+                              std::move(default_text), false});
   return *this;
+}
+
+ArgParser& ArgParser::repeatable(std::string name, std::string value_name, std::string help) {
+  specs_.push_back(OptionSpec{std::move(name), std::move(value_name),
+                              std::move(help) + " (repeatable)", "", true});
+  return *this;
+}
+
+std::vector<std::string> ArgParser::all(const std::string& name) const {
+  const auto found = values_.find(name);
+  return found == values_.end() ? std::vector<std::string>{} : found->second;
 }
 
 const OptionSpec* ArgParser::find(const std::string& name) const {
@@ -60,18 +71,18 @@ void ArgParser::parse(const std::vector<std::string>& arguments) {
       throw UsageError(fmt::format("capsim {}: unknown option '--{}' (see capsim {} --help)",
                                    command_, name, command_));
     }
-    if (values_.count(name) != 0) {
+    if (values_.count(name) != 0 && !spec->repeatable) {
       throw UsageError(fmt::format("capsim {}: option '--{}' given twice", command_, name));
     }
     if (spec->value_name.empty()) {
       if (equals != std::string::npos) {
         throw UsageError(fmt::format("capsim {}: option '--{}' takes no value", command_, name));
       }
-      values_[name] = "";
+      values_[name].push_back("");
     } else if (equals != std::string::npos) {
-      values_[name] = argument.substr(equals + 1);
+      values_[name].push_back(argument.substr(equals + 1));
     } else if (i + 1 < arguments.size()) {
-      values_[name] = arguments[++i];
+      values_[name].push_back(arguments[++i]);
     } else {
       throw UsageError(fmt::format("capsim {}: option '--{}' needs a value ({})", command_, name,
                                    spec->value_name));
@@ -101,7 +112,7 @@ bool ArgParser::has(const std::string& name) const {
 
 const std::string* ArgParser::given(const std::string& name) const {
   const auto found = values_.find(name);
-  return found == values_.end() ? nullptr : &found->second;
+  return found == values_.end() ? nullptr : &found->second.back();
 }
 
 void ArgParser::fail_value(const std::string& name, const std::string& expected,

@@ -22,6 +22,7 @@ struct OptionSpec {
   std::string value_name;  // empty for a flag
   std::string help;
   std::string default_text;  // shown in --help; empty when none
+  bool repeatable = false;
 };
 
 /// The options a subcommand accepts, and what the command line gave for them.
@@ -31,6 +32,8 @@ class ArgParser {
   ArgParser& flag(std::string name, std::string help);
   ArgParser& option(std::string name, std::string value_name, std::string help,
                     std::string default_text = "");
+  /// An option that may be given many times, e.g. --set.
+  ArgParser& repeatable(std::string name, std::string value_name, std::string help);
   /// Parses argv after the subcommand. Unknown options, missing values and repeated options
   /// are UsageErrors. "--help" sets help_requested().
   void parse(const std::vector<std::string>& arguments);
@@ -46,6 +49,8 @@ class ArgParser {
   std::uint64_t unsigned_integer(const std::string& name, std::uint64_t fallback) const;
   double real(const std::string& name, double fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  /// Every value of a repeatable option, in command-line order.
+  std::vector<std::string> all(const std::string& name) const;
 
  private:
   const OptionSpec* find(const std::string& name) const;
@@ -57,7 +62,7 @@ class ArgParser {
   std::string summary_;
   std::string positional_usage_;
   std::vector<OptionSpec> specs_;
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positional_;
   bool help_requested_ = false;
 };

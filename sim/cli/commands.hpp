@@ -10,5 +10,9 @@ namespace capsim::cli {
 using Arguments = std::vector<std::string>;
 
 int run_mmc(const Arguments& arguments);
+int run_run(const Arguments& arguments);
+int run_validate(const Arguments& arguments);
+int run_explain(const Arguments& arguments);
+int run_schema(const Arguments& arguments);
 
 }  // namespace capsim::cli

@@ -22,6 +22,10 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"run", "simulate a scenario; write timeseries, buildout and summary", capsim::cli::run_run},
+    {"validate", "check scenario files and report every problem", capsim::cli::run_validate},
+    {"explain", "print a scenario resolved, in canonical units", capsim::cli::run_explain},
+    {"schema", "print the scenario reference or its JSON Schema", capsim::cli::run_schema},
     {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
 };
 

@@ -8,13 +8,16 @@ namespace capsim {
 
 std::string SourceLocation::format() const {
   const std::string name = file ? *file : std::string("<input>");
-  if (line <= 0) return name;
-  if (column <= 0) return fmt::format("{}:{}", name, line);
+  if (line <= 0)
+    return name;
+  if (column <= 0)
+    return fmt::format("{}:{}", name, line);
   return fmt::format("{}:{}:{}", name, line, column);
 }
 
 std::string Diagnostic::format() const {
-  if (path.empty()) return fmt::format("{}: {}", location.format(), message);
+  if (path.empty())
+    return fmt::format("{}: {}", location.format(), message);
   return fmt::format("{}: {}: {}", location.format(), path, message);
 }
 
@@ -22,7 +25,8 @@ namespace {
 std::string join_diagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::string text;
   for (const Diagnostic& diagnostic : diagnostics) {
-    if (!text.empty()) text += '\n';
+    if (!text.empty())
+      text += '\n';
     text += diagnostic.format();
   }
   return text;
@@ -30,7 +34,8 @@ std::string join_diagnostics(const std::vector<Diagnostic>& diagnostics) {
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
@@ -51,7 +56,8 @@ void Diagnostics::add(SourceLocation location, std::string path, std::string mes
 }
 
 void Diagnostics::throw_if_any() const {
-  if (!items_.empty()) throw InputError(items_);
+  if (!items_.empty())
+    throw InputError(items_);
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {

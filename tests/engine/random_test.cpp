@@ -205,7 +205,7 @@ TEST_CASE("random: adding a stream leaves an existing stream's sequence unchange
   CHECK(actual == expected);
 }
 
-TEST_CASE("random: uniform01 stays in [0, 1) and uniform in [low, high)") {
+TEST_CASE("random: uniform01 stays below 1 and uniform below its upper bound") {
   RandomStream stream(5);
   double lowest = 1.0;
   double highest = 0.0;

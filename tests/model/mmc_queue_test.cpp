@@ -48,7 +48,7 @@ TEST_CASE("mmc: heavy load (c=8, rho=0.95) agrees with Erlang C") {
   check_against_erlang_c(MmcParameters{8, 7.6, 1.0}, 2'000'000);
 }
 
-TEST_CASE("mmc: same seed, same result; another seed, another trajectory") {
+TEST_CASE("mmc: same seed gives the same result, another seed another trajectory") {
   MmcRunOptions options;
   options.customers = 20'000;
   const MmcEstimates first = simulate_mmc(MmcParameters{3, 2.0, 1.0}, options);

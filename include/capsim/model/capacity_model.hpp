@@ -1,0 +1,88 @@
+#pragma once
+/// The capacity model: sites and their construction, the GPU fleet as pools, procurement with
+/// lead times and vendor caps, the fixed and budget planners, failures, power and energy, and
+/// the economics ledger, run on the engine over the scenario's horizon.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/metrics/recorder.hpp"
+#include "capsim/model/inputs.hpp"
+#include "capsim/model/ledger.hpp"
+
+namespace capsim {
+
+/// One line of buildout.csv: something that changed the fleet or the sites.
+struct BuildoutEvent {
+  Tick tick = 0;
+  std::string kind;  ///< site_start, phase_online, order, delivery, install, retire, budget
+  std::string site;
+  std::string accelerator;
+  std::string cluster;
+  std::int64_t gpus = 0;
+  double power_w = 0.0;
+  double amount_usd = 0.0;
+  double wait_s = 0.0;  ///< install: time the GPUs waited for power after delivery
+  std::string note;
+};
+
+/// The fleet at the end of a calendar year (or of the horizon).
+struct FleetSnapshot {
+  Date date;
+  std::int64_t gpus_installed = 0;
+  double gpus_h100_equivalent = 0.0;
+  double it_power_online_w = 0.0;     ///< site power built and online
+  double it_power_installed_w = 0.0;  ///< peak draw of the installed GPUs' servers
+  double it_power_drawn_w = 0.0;      ///< draw at the moment, at the utilisation assumed
+  std::int64_t gpus_in_transit = 0;
+  std::int64_t gpus_waiting_for_power = 0;
+};
+
+/// Headline figures of a run, over [start, end of horizon].
+struct CapacitySummary {
+  double capex_gpus_usd = 0.0;
+  double capex_facility_usd = 0.0;
+  double depreciation_usd = 0.0;
+  double energy_cost_usd = 0.0;
+  double maintenance_usd = 0.0;
+  double staff_usd = 0.0;
+  double energy_it_j = 0.0;
+  double energy_facility_j = 0.0;
+  double gpu_seconds_installed = 0.0;
+  double gpu_seconds_available = 0.0;
+  double gpu_seconds_busy = 0.0;
+  double cost_per_gpu_hour_usd = 0.0;  ///< (depreciation + opex) / installed GPU-hours
+  std::int64_t gpus_ordered = 0;
+  std::int64_t gpus_delivered = 0;
+  std::int64_t gpus_installed_total = 0;  ///< ever installed during the run
+  std::int64_t gpus_retired = 0;
+  std::int64_t gpus_in_transit = 0;
+  std::int64_t gpus_waiting_for_power = 0;
+  std::int64_t gpu_failures = 0;
+  double gpu_seconds_waiting_for_power = 0.0;
+  double budget_usd = 0.0;
+  double budget_spent_gpus_usd = 0.0;
+  double budget_spent_facility_usd = 0.0;
+  double budget_unplaced_usd = 0.0;  ///< budget that found no site power to buy GPUs for
+  std::vector<FleetSnapshot> year_ends;
+};
+
+struct CapacityRun {
+  Recorder timeseries;
+  std::vector<BuildoutEvent> buildout;
+  CapacitySummary summary;
+  Ledger ledger;
+  std::uint64_t events = 0;
+};
+
+/// A GPU's dense bf16 peak relative to an H100 SXM's 989 TFLOP/s (NVIDIA H100 Tensor Core GPU
+/// datasheet, 2023): the unit of "H100-equivalents".
+inline constexpr double kH100DenseBf16FlopPerS = 989e12;
+
+/// Runs the capacity model of a validated scenario. `reporting_period` overrides the
+/// scenario's (the model's trajectory does not depend on it; only the rows do).
+CapacityRun run_capacity(const Scenario& scenario,
+                         std::optional<PeriodUnit> reporting_period = std::nullopt);
+
+}  // namespace capsim

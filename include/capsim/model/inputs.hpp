@@ -1,0 +1,294 @@
+#pragma once
+/// The model's inputs: a whole scenario as plain, validated structs in canonical units
+/// (seconds, watts, joules, USD, FLOP, bytes, tokens; rates per second; shares as fractions).
+/// Defaults live here, as member initialisers; their sources are in the field documentation
+/// (sim/scenario/scenario_schema.cpp, rendered in docs/scenarios.md). The scenario loader fills
+/// them from YAML; tests build them directly; the model is constructed from them and never
+/// sees YAML.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/core/time.hpp"
+
+namespace capsim {
+
+struct ScenarioMeta {
+  std::string name;
+  std::string description;
+  Date start;
+  std::optional<double> horizon_s;  ///< how long to run; or give `end`
+  std::optional<Date> end;          ///< first day not simulated; or give `horizon_s`
+  PeriodUnit reporting_period = PeriodUnit::month;
+  std::int64_t seed = 1;
+  std::int64_t replications = 1;
+  /// The end of the run in ticks from the start: `end` at midnight, or start + horizon.
+  Tick end_tick() const;
+  /// Seconds from the start to the end of the run.
+  double horizon_seconds() const { return seconds_from_ticks(end_tick()); }
+};
+
+enum class Precision { bf16, fp8, fp4 };
+
+struct PeakFlops {
+  double bf16_flop_per_s = 0.0;
+  std::optional<double> fp8_flop_per_s;
+  std::optional<double> fp4_flop_per_s;
+};
+
+struct AcceleratorSpec {
+  std::string name;
+  std::string vendor;
+  std::string description;
+  Date first_ship;
+  PeakFlops peak_dense_flops;
+  double hbm_capacity_bytes = 0.0;
+  double hbm_bandwidth_bytes_per_s = 0.0;
+  std::int64_t scale_up_domain = 8;
+  double scale_up_bandwidth_bytes_per_s = 0.0;
+  double tdp_w = 0.0;
+  double server_power_per_gpu_w = 0.0;
+  double idle_server_power_per_gpu_w = 0.0;
+  double price_installed_per_gpu_usd = 0.0;
+  /// Peak dense FLOP/s at a precision, or nothing when the part lacks it.
+  std::optional<double> peak_flop_per_s(Precision precision) const;
+};
+
+struct CatalogSpec {
+  bool builtin = true;
+  std::vector<std::string> include;
+  /// After loading: every part of the built-in catalog, the included files and the scenario's
+  /// own entries, overrides applied, in that order.
+  std::vector<AcceleratorSpec> accelerators;
+  const AcceleratorSpec* find(const std::string& name) const;
+};
+
+struct ConstructionTaskSpec {
+  std::string name;
+  double duration_s = 0.0;
+  std::vector<std::string> after;
+};
+
+struct PowerPhaseSpec {
+  double it_power_w = 0.0;
+  std::string ready_after;  ///< a construction task; empty: ready at the site's start
+};
+
+struct PriceChangeSpec {
+  Date from;
+  double price_usd_per_j = 0.0;
+};
+
+struct SiteSpec {
+  std::string name;
+  double it_power_cap_w = 0.0;
+  double pue = 1.2;
+  double electricity_price_usd_per_j = 80.0 / 3.6e9;
+  std::vector<PriceChangeSpec> electricity_price_changes;
+  double cost_per_power_usd_per_w = 11.7;
+  std::optional<Date> construction_start;
+  std::vector<ConstructionTaskSpec> construction;
+  std::vector<PowerPhaseSpec> phases;
+};
+
+enum class FabricTopology { leaf_spine, rail_optimised };
+
+struct FabricSpec {
+  FabricTopology topology = FabricTopology::rail_optimised;
+  std::int64_t gpus_per_node = 8;
+  std::int64_t nodes_per_leaf = 32;
+  double link_bandwidth_bytes_per_s = 400e9 / 8.0;
+  double oversubscription = 1.0;
+};
+
+struct ClusterSpec {
+  std::string name;
+  std::string site;
+  std::string accelerator;
+  std::int64_t gpus = 0;
+  Date online;
+  double service_life_s = 6.0 * kSecondsPerYear;
+  std::optional<double> utilisation;  ///< busy share; absent: economics.utilisation
+  FabricSpec fabric;
+};
+
+enum class SchedulerPolicy { fifo, priority, easy_backfill };
+
+struct TenantSpec {
+  std::string name;
+  double share = 0.0;
+  std::int64_t priority = 0;
+};
+
+struct TrainingJobSpec {
+  std::string name;
+  std::string tenant = "default";
+  Date submit;
+  std::optional<double> flops;
+  std::optional<double> active_parameters;
+  std::optional<double> tokens;
+  Precision precision = Precision::bf16;
+  std::int64_t gpus = 0;
+  std::int64_t min_gpus = 0;  ///< 0: not elastic (runs only on `gpus`)
+  double base_mfu = 0.40;
+  double checkpoint_interval_s = 3600.0;
+  double checkpoint_cost_s = 60.0;
+  double restart_overhead_s = 600.0;
+  std::int64_t priority = 0;
+  std::vector<std::string> after;
+  bool capability_equivalent = false;
+  std::string cluster;  ///< empty: any cluster
+};
+
+struct TrainingSpec {
+  SchedulerPolicy policy = SchedulerPolicy::fifo;
+  std::vector<TenantSpec> tenants;
+  std::vector<TrainingJobSpec> jobs;
+};
+
+struct ModelSpec {
+  std::optional<double> active_parameters;
+  std::optional<double> total_parameters;
+  Precision precision = Precision::fp8;
+  std::optional<double> kv_bytes_per_token;
+};
+
+enum class GrowthKind { none, exponential, logistic };
+
+struct DemandSpec {
+  double input_tokens_per_s = 0.0;
+  double output_tokens_per_s = 0.0;
+  double cache_hit_share = 0.0;
+  GrowthKind growth = GrowthKind::none;
+  double growth_per_year = 1.0;  ///< multiplier per year
+  std::optional<double> saturation_tokens_per_s;
+  double elasticity = 0.0;
+};
+
+struct ThroughputSpec {
+  std::optional<double> prefill_tokens_per_s_per_node;
+  std::optional<double> decode_tokens_per_s_per_node;
+  std::int64_t gpus_per_node = 8;
+};
+
+struct PriceListSpec {
+  std::optional<double> input_cache_hit_usd_per_token;
+  std::optional<double> input_cache_miss_usd_per_token;
+  std::optional<double> output_usd_per_token;
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::string accelerator;
+  ModelSpec model;
+  DemandSpec demand;
+  ThroughputSpec throughput;
+  double target_utilisation = 0.8;
+  std::optional<double> slo_wait_p95_s;
+  PriceListSpec prices;
+};
+
+struct InferenceSpec {
+  std::vector<ServiceSpec> services;
+};
+
+enum class EfficiencyKind { training, inference, software };
+
+struct EfficiencyStepSpec {
+  EfficiencyKind kind = EfficiencyKind::inference;
+  double factor = 1.0;
+  Date date;
+};
+
+struct EfficiencyTrendSpec {
+  EfficiencyKind kind = EfficiencyKind::inference;
+  double halving_time_s = 0.0;
+  Date from;
+  std::optional<Date> until;
+};
+
+struct EfficiencySpec {
+  std::vector<EfficiencyStepSpec> steps;
+  std::vector<EfficiencyTrendSpec> trends;
+};
+
+struct DemandFeedbackSpec {
+  bool enabled = false;
+  double margin = 0.0;
+  double adjustment_time_s = 0.5 * kSecondsPerYear;
+};
+
+enum class PlannerPolicy { fixed, budget, demand };
+
+struct OrderSpec {
+  std::string accelerator;
+  std::int64_t gpus = 0;
+  std::string site;
+  Date order_date;
+  std::optional<double> lead_time_s;
+  std::string cluster;  ///< the cluster it forms; empty: named after the order
+};
+
+struct VendorCapSpec {
+  std::string accelerator;
+  std::int64_t gpus_per_quarter = 0;
+};
+
+struct BudgetChangeSpec {
+  Date from;
+  double budget_per_period_usd = 0.0;
+};
+
+struct PlannerSpec {
+  PlannerPolicy policy = PlannerPolicy::fixed;
+  double lead_time_s = 26.0 * 7.0 * 86400.0;
+  std::vector<OrderSpec> orders;
+  std::optional<double> budget_per_period_usd;
+  PeriodUnit budget_period = PeriodUnit::quarter;
+  std::vector<BudgetChangeSpec> budget_changes;
+  Precision value_precision = Precision::bf16;
+  double service_life_s = 6.0 * kSecondsPerYear;
+  std::vector<VendorCapSpec> vendor_caps;
+  double target_utilisation = 0.8;
+};
+
+struct EconomicsSpec {
+  double utilisation = 0.7;
+  double server_life_s = 6.0 * kSecondsPerYear;
+  double facility_life_s = 20.0 * kSecondsPerYear;
+  double maintenance_share_per_year = 0.03;
+  double staff_cost_per_year_usd = 0.0;
+  std::optional<double> rental_price_usd_per_gpu_s;
+};
+
+struct FailuresSpec {
+  double annual_failure_rate = 0.09;
+  double repair_time_s = 3.0 * 86400.0;
+};
+
+struct OutputsSpec {
+  bool timeseries = true;
+  bool jobs = true;
+  bool buildout = true;
+  bool summary = true;
+};
+
+/// A whole scenario, after `extends`, the catalog and `--set` were resolved.
+struct Scenario {
+  ScenarioMeta scenario;
+  CatalogSpec catalog;
+  std::vector<SiteSpec> sites;
+  std::vector<ClusterSpec> clusters;
+  TrainingSpec training;
+  InferenceSpec inference;
+  EfficiencySpec efficiency;
+  DemandFeedbackSpec demand_feedback;
+  PlannerSpec planner;
+  EconomicsSpec economics;
+  FailuresSpec failures;
+  OutputsSpec outputs;
+};
+
+}  // namespace capsim

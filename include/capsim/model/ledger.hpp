@@ -1,0 +1,62 @@
+#pragma once
+/// The economics ledger. Capital spending is kept as payments (cash, with their timing) and
+/// assets (what is in service and depreciates); capex paid and depreciation over any interval
+/// follow exactly from them, so the totals are the sums of the entries by construction.
+/// Running costs (energy, maintenance, staff) are rates the model integrates at every change.
+
+#include <string>
+#include <vector>
+
+#include "capsim/core/time.hpp"
+
+namespace capsim {
+
+enum class CapexKind { gpus, facility };
+
+/// Cash paid uniformly over [from, until]; all at once when from == until.
+struct CapexPayment {
+  CapexKind kind = CapexKind::gpus;
+  std::string label;
+  double amount_usd = 0.0;
+  Tick from = 0;
+  Tick until = 0;
+};
+
+/// An asset in service from `in_service`, depreciated straight-line over `life_s`; when it
+/// leaves service earlier (`written_off`), the remaining book value is expensed then.
+struct Asset {
+  CapexKind kind = CapexKind::gpus;
+  std::string label;
+  double amount_usd = 0.0;
+  Tick in_service = 0;
+  double life_s = 0.0;
+  Tick written_off = INT64_MAX;
+};
+
+class Ledger {
+ public:
+  void pay(CapexPayment payment);
+  /// Returns the asset's index, for a later write-off.
+  std::size_t add_asset(Asset asset);
+  void write_off(std::size_t asset, Tick when);
+
+  const std::vector<CapexPayment>& payments() const { return payments_; }
+  const std::vector<Asset>& assets() const { return assets_; }
+
+  /// Capex paid from the beginning up to `tick`. O(payments).
+  double capex_paid(CapexKind kind, Tick tick) const;
+  /// Depreciation and write-offs from the beginning up to `tick`. O(assets).
+  double depreciation(CapexKind kind, Tick tick) const;
+  /// Gross value of the assets in service at `tick`. O(assets).
+  double gross_in_service(Tick tick) const;
+
+ private:
+  std::vector<CapexPayment> payments_;
+  std::vector<Asset> assets_;
+};
+
+/// The share of [from, until] elapsed at `tick`: 0 before, 1 from `until` on; a step at `from`
+/// when from == until.
+double elapsed_share(Tick from, Tick until, Tick tick);
+
+}  // namespace capsim

@@ -1,0 +1,27 @@
+#pragma once
+/// What `capsim run` writes: timeseries.csv, buildout.csv and summary.json (each written
+/// atomically), and the short text summary printed on the terminal.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "capsim/model/capacity_model.hpp"
+
+namespace capsim::output {
+
+/// The CSV of the per-period table: period_start, period_end, then every recorder column.
+std::string timeseries_csv(const Recorder& timeseries);
+/// One row per build-out event, in time order.
+std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar);
+/// The headline figures as JSON.
+std::string summary_json(const Scenario& scenario, const CapacityRun& run);
+/// A few lines for a planner at a terminal: the fleet at each year end and the totals.
+std::string text_summary(const Scenario& scenario, const CapacityRun& run);
+
+/// Writes the files the scenario's `outputs` section asks for into `directory` (created if
+/// needed). Returns the paths written. Throws OutputError.
+std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
+                                             const Scenario& scenario, const CapacityRun& run);
+
+}  // namespace capsim::output

@@ -1,0 +1,88 @@
+#pragma once
+/// A YAML document as a plain tree in which every node remembers its file, line and column,
+/// so errors point at the input even after `extends` merged several files and `--set` changed
+/// values. yaml-cpp is used here and nowhere else.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/core/diagnostics.hpp"
+
+namespace capsim::scenario {
+
+struct MappingEntry;
+
+class ConfigNode {
+ public:
+  enum class Kind { null, scalar, sequence, mapping };
+
+  Kind kind = Kind::null;
+  SourceLocation location;
+  std::string scalar;                 ///< the text of a scalar
+  bool quoted = false;                ///< a quoted scalar is always text, never a number
+  std::vector<ConfigNode> items;      ///< a sequence's elements
+  std::vector<MappingEntry> entries;  ///< a mapping's keys and values, in document order
+
+  bool is_mapping() const { return kind == Kind::mapping; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_null() const { return kind == Kind::null; }
+  /// The value under `key` in a mapping, or nullptr.
+  const ConfigNode* find(std::string_view key) const;
+  ConfigNode* find(std::string_view key);
+  /// Removes `key` from a mapping; false if absent.
+  bool erase(std::string_view key);
+  /// "a mapping", "a list", "the text \"abc\"", "nothing": for "found ..." in messages.
+  std::string describe() const;
+};
+
+struct MappingEntry {
+  std::string key;
+  SourceLocation key_location;
+  ConfigNode value;
+};
+
+/// Limits that keep hostile input from exhausting the stack or memory.
+struct ParseLimits {
+  std::size_t max_depth = 64;
+  std::size_t max_nodes = 4'000'000;  ///< after expanding aliases
+  std::size_t max_bytes = 64 * 1024 * 1024;
+};
+
+/// Parses YAML `text` read from `file_name`. Problems (not YAML, not text, duplicate keys,
+/// too deep, too large) are added to `diagnostics` and a null node is returned.
+ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagnostics& diagnostics,
+                      const ParseLimits& limits = {});
+
+/// Reads and parses a file; a missing or unreadable file is a diagnostic.
+ConfigNode parse_yaml_file(const std::string& path, Diagnostics& diagnostics,
+                           const ParseLimits& limits = {});
+
+/// Deep merge for `extends`: mappings merge key by key (recursively), anything else in
+/// `overlay` replaces what `base` had. Lists are replaced whole, never concatenated.
+void merge_into(ConfigNode& base, ConfigNode overlay);
+
+/// A `--set key.path=value` override. The path uses the same syntax as error messages:
+/// `scenario.seed`, `sites[2].pue`, `efficiency.steps[0].factor`. Missing mapping keys are
+/// created (the loader then checks them like any key); list indices must exist.
+struct Override {
+  std::string path;
+  std::string value_text;
+  std::string origin;  ///< how errors name it, e.g. "--set #1"
+};
+
+/// Parses "path=value". Returns false (and adds a diagnostic) when there is no '=' or no path.
+bool parse_override(const std::string& argument, std::size_t index, Override& out,
+                    Diagnostics& diagnostics);
+
+/// Applies an override to a document; a path through a non-mapping or a list index out of
+/// range is a diagnostic.
+void apply_override(ConfigNode& root, const Override& override_value, Diagnostics& diagnostics);
+
+/// The node at `path` ("sites[2].pue"), or nullptr.
+const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path);
+
+}  // namespace capsim::scenario

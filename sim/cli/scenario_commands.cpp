@@ -1,0 +1,108 @@
+// capsim validate, explain and schema: the scenario language from the command line.
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "capsim/core/units.hpp"
+#include "capsim/scenario/loader.hpp"
+#include "capsim/scenario/reference.hpp"
+#include "commands.hpp"
+
+namespace capsim::cli {
+
+namespace {
+
+void print_diagnostics(const InputError& error) {
+  for (const Diagnostic& diagnostic : error.diagnostics()) {
+    fmt::print(stderr, "{}\n", diagnostic.format());
+  }
+}
+
+std::string scenario_summary(const Scenario& loaded) {
+  return fmt::format(
+      "\"{}\" from {} for {}: {} sites, {} clusters, {} accelerators, {} training jobs, "
+      "{} inference services",
+      loaded.scenario.name, format_date(loaded.scenario.start),
+      format_quantity(loaded.scenario.horizon_seconds(), Dimension::duration), loaded.sites.size(),
+      loaded.clusters.size(), loaded.catalog.accelerators.size(), loaded.training.jobs.size(),
+      loaded.inference.services.size());
+}
+
+}  // namespace
+
+int run_validate(const Arguments& arguments) {
+  ArgParser parser("validate",
+                   "Checks scenario files strictly and reports every problem found, each as\n"
+                   "file:line:col: key.path: expected ..., found .... Exit status 2 if any file\n"
+                   "has a problem.",
+                   "FILE...");
+  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+  parser.parse(arguments);
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (parser.positional().empty())
+    throw UsageError("capsim validate: no scenario file given");
+  int status = 0;
+  for (const std::string& file : parser.positional()) {
+    try {
+      const Scenario loaded = scenario::load_scenario(file, parser.all("set"));
+      fmt::print("ok: {}: {}\n", file, scenario_summary(loaded));
+    } catch (const InputError& error) {
+      print_diagnostics(error);
+      fmt::print(stderr, "invalid: {}: {} problem{}\n", file, error.diagnostics().size(),
+                 error.diagnostics().size() == 1 ? "" : "s");
+      status = 2;
+    }
+  }
+  return status;
+}
+
+int run_explain(const Arguments& arguments) {
+  ArgParser parser("explain",
+                   "Prints the scenario as the simulator sees it: after extends, the catalog and\n"
+                   "--set overrides, with every default filled in and every quantity in\n"
+                   "canonical units (s, W, J, USD, FLOP, bytes, tokens).",
+                   "FILE");
+  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+  parser.parse(arguments);
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (parser.positional().size() != 1) {
+    throw UsageError("capsim explain: expected exactly one scenario file");
+  }
+  try {
+    const Scenario loaded = scenario::load_scenario(parser.positional().front(), parser.all("set"));
+    std::fputs(scenario::explain_scenario(loaded).c_str(), stdout);
+    return 0;
+  } catch (const InputError& error) {
+    print_diagnostics(error);
+    return 2;
+  }
+}
+
+int run_schema(const Arguments& arguments) {
+  ArgParser parser("schema",
+                   "Prints the scenario language: a JSON Schema for editors (--json) or the\n"
+                   "reference of every key (--markdown, the text of docs/scenarios.md).");
+  parser.flag("json", "JSON Schema (draft 2020-12)").flag("markdown", "the Markdown reference");
+  parser.parse(arguments);
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (parser.has("json") == parser.has("markdown")) {
+    throw UsageError("capsim schema: give exactly one of --json or --markdown");
+  }
+  const std::string text = parser.has("json") ? scenario::scenario_json_schema()
+                                              : scenario::scenario_reference_markdown();
+  std::fputs(text.c_str(), stdout);
+  return 0;
+}
+
+}  // namespace capsim::cli

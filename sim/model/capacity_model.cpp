@@ -1,0 +1,1053 @@
+#include "capsim/model/capacity_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "capsim/engine/engine.hpp"
+#include "capsim/engine/random.hpp"
+#include "capsim/model/construction.hpp"
+
+namespace capsim {
+
+namespace {
+
+// At one instant: sample first (a period's end state excludes what happens at its boundary),
+// then power, deliveries and installs, repairs, failures, retirements, and planning last.
+constexpr Phase kSamplePhase{0};
+constexpr Phase kPowerPhase{1};
+constexpr Phase kDeliveryPhase{2};
+constexpr Phase kRepairPhase{3};
+constexpr Phase kFailurePhase{4};
+constexpr Phase kRetirePhase{5};
+constexpr Phase kPlanningPhase{6};
+
+enum EventKinds : EventKind {
+  kSample,
+  kYearEnd,
+  kPhaseOnline,
+  kPriceChange,
+  kOrderPlaced,
+  kArrival,
+  kRepair,
+  kFailureDay,
+  kRetire,
+  kBudget,
+};
+
+constexpr double kSecondsPerDay = 86'400.0;
+
+std::uint64_t pack(std::size_t high, std::size_t low) {
+  return (static_cast<std::uint64_t>(high) << 32) | static_cast<std::uint64_t>(low);
+}
+std::size_t high_of(std::uint64_t payload) {
+  return static_cast<std::size_t>(payload >> 32);
+}
+std::size_t low_of(std::uint64_t payload) {
+  return static_cast<std::size_t>(payload & 0xffffffffU);
+}
+
+struct PhaseState {
+  double power_w = 0.0;
+  std::string ready_after;
+  std::optional<Tick> online_at;
+  bool online = false;
+};
+
+struct SiteState {
+  const SiteSpec* spec = nullptr;
+  ConstructionPlan plan;
+  std::optional<Tick> construction_start;
+  std::vector<PhaseState> phases;
+  double online_power_w = 0.0;
+  double installed_peak_w = 0.0;  ///< peak draw of the installed pools' servers
+  double reserved_w = 0.0;        ///< peak draw of GPUs ordered for here, not yet installed
+  std::deque<std::size_t> waiting;
+  std::vector<std::size_t> pools;
+  double price_usd_per_j = 0.0;
+  double drawn_w = 0.0;
+  RateIntegral energy_it_j;
+  RateIntegral energy_facility_j;
+  RateIntegral energy_cost_usd;
+
+  bool started() const { return construction_start.has_value(); }
+  bool buildable() const { return !plan.tasks().empty(); }
+  /// Power online by `tick` that no installed or ordered GPU has claimed yet.
+  double uncommitted_power_w(Tick tick) const {
+    double scheduled = 0.0;
+    for (const PhaseState& phase : phases) {
+      if (phase.online_at && *phase.online_at <= tick)
+        scheduled += phase.power_w;
+    }
+    return scheduled - installed_peak_w - reserved_w;
+  }
+};
+
+struct Delivery {
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+  std::int64_t waiting = 0;
+  Tick arrival = 0;
+  Tick in_service_from = 0;  ///< an existing cluster's own online date (may precede the start)
+  double service_life_s = 0.0;
+  double utilisation = 0.0;
+  bool paid_before_start = false;
+  bool arrived = false;
+  int installs = 0;
+};
+
+struct Pool {
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+  std::int64_t failed = 0;
+  double utilisation = 0.0;
+  std::size_t asset = 0;
+  bool active = true;
+  RandomStream failures{0};
+};
+
+struct RepairBatch {
+  std::vector<std::pair<std::size_t, std::int64_t>> returns;  // (pool, GPUs)
+};
+
+class CapacityModel final : public EventHandler {
+ public:
+  CapacityModel(const Scenario& scenario, PeriodUnit reporting_period, CapacityRun& run)
+      : scenario_(scenario),
+        calendar_(scenario.scenario.start),
+        end_(scenario.scenario.end_tick()),
+        reporting_period_(reporting_period),
+        run_(run),
+        failure_rate_per_gpu_s_(scenario.failures.annual_failure_rate / kSecondsPerYear) {
+    self_ = engine_.add_handler(*this);
+    for (const AcceleratorSpec& part : scenario.catalog.accelerators)
+      parts_.push_back(&part);
+    define_columns();
+  }
+
+  void run() {
+    set_up_sites();
+    set_up_clusters();
+    set_up_orders();
+    set_up_processes();
+    update_running_costs();
+    engine_.run_until(end_);
+    finish();
+  }
+
+  void on_event(Engine& engine, const Event& event) override {
+    now_ = engine.now();
+    switch (event.kind) {
+      case kSample:
+        sample();
+        break;
+      case kYearEnd:
+        run_.summary.year_ends.push_back(snapshot());
+        break;
+      case kPhaseOnline:
+        phase_online(high_of(event.payload), low_of(event.payload));
+        break;
+      case kPriceChange:
+        price_change(high_of(event.payload), low_of(event.payload));
+        break;
+      case kOrderPlaced:
+        order_placed(event.payload);
+        break;
+      case kArrival:
+        arrival(event.payload);
+        break;
+      case kRepair:
+        repair(event.payload);
+        break;
+      case kFailureDay:
+        failure_day();
+        break;
+      case kRetire:
+        retire(event.payload);
+        break;
+      case kBudget:
+        budget_step();
+        break;
+      default:
+        throw std::logic_error("capacity model: unknown event kind");
+    }
+    run_.events = engine.events_fired();
+  }
+
+ private:
+  // ---- set-up -------------------------------------------------------------------------------
+
+  std::size_t part_index(const std::string& name) const {
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      if (parts_[i]->name == name)
+        return i;
+    }
+    throw std::logic_error("capacity model: unknown accelerator " + name);
+  }
+
+  std::size_t site_index(const std::string& name) const {
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      if (sites_[i].spec->name == name)
+        return i;
+    }
+    throw std::logic_error("capacity model: unknown site " + name);
+  }
+
+  void set_up_sites() {
+    for (const SiteSpec& spec : scenario_.sites) {
+      SiteState site;
+      site.spec = &spec;
+      std::vector<ConstructionTask> tasks;
+      for (const ConstructionTaskSpec& task : spec.construction) {
+        tasks.push_back(ConstructionTask{task.name, task.duration_s, task.after});
+      }
+      site.plan = ConstructionPlan(std::move(tasks));
+      if (spec.phases.empty()) {
+        // Without phases the whole site comes online when its construction ends.
+        const std::string last =
+            site.plan.tasks().empty() ? std::string() : site.plan.critical_path().back();
+        site.phases.push_back(PhaseState{spec.it_power_cap_w, last, std::nullopt, false});
+      } else {
+        for (const PowerPhaseSpec& phase : spec.phases) {
+          site.phases.push_back(
+              PhaseState{phase.it_power_w, phase.ready_after, std::nullopt, false});
+        }
+      }
+      site.price_usd_per_j = spec.electricity_price_usd_per_j;
+      sites_.push_back(std::move(site));
+    }
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      SiteState& site = sites_[s];
+      const SiteSpec& spec = *site.spec;
+      for (std::size_t c = 0; c < spec.electricity_price_changes.size(); ++c) {
+        const Tick at = calendar_.tick_of(spec.electricity_price_changes[c].from);
+        if (at <= 0) {
+          site.price_usd_per_j = spec.electricity_price_changes[c].price_usd_per_j;
+        } else if (at <= end_) {
+          engine_.schedule_at(at, kPowerPhase, self_, kPriceChange, pack(s, c));
+        }
+      }
+      if (spec.construction_start) {
+        start_site(s, calendar_.tick_of(*spec.construction_start), "construction start given");
+      } else if (!site.buildable()) {
+        start_existing_site(s);
+      } else if (scenario_.planner.policy == PlannerPolicy::fixed) {
+        start_site(s, 0, "fixed plan: construction starts with the scenario");
+      }
+    }
+  }
+
+  /// A site without a construction plan: built before the scenario, all power online at the
+  /// start; its facility is carried at replacement cost (cost per MW) from the start.
+  void start_existing_site(std::size_t s) {
+    SiteState& site = sites_[s];
+    site.construction_start = 0;
+    for (std::size_t p = 0; p < site.phases.size(); ++p) {
+      site.phases[p].online_at = 0;
+      bring_phase_online(s, p, 0, /*paid_before_start=*/true);
+    }
+  }
+
+  void start_site(std::size_t s, Tick start, const std::string& why) {
+    SiteState& site = sites_[s];
+    site.construction_start = start;
+    record({start, "site_start", site.spec->name, "", "", 0, site.spec->it_power_cap_w, 0.0, 0.0,
+            why});
+    for (std::size_t p = 0; p < site.phases.size(); ++p) {
+      PhaseState& phase = site.phases[p];
+      const Tick online = start + ticks_from_seconds(site.plan.phase_ready_s(phase.ready_after));
+      phase.online_at = online;
+      const double cost = phase.power_w * site.spec->cost_per_power_usd_per_w;
+      run_.ledger.pay(CapexPayment{CapexKind::facility,
+                                   fmt::format("{} phase {}", site.spec->name, p + 1), cost, start,
+                                   online});
+      if (online <= now_) {
+        bring_phase_online(s, p, online, false);
+      } else if (online <= end_) {
+        engine_.schedule_at(online, kPowerPhase, self_, kPhaseOnline, pack(s, p));
+      }
+    }
+  }
+
+  void bring_phase_online(std::size_t s, std::size_t p, Tick online_at, bool existing) {
+    SiteState& site = sites_[s];
+    PhaseState& phase = site.phases[p];
+    phase.online = true;
+    site.online_power_w += phase.power_w;
+    const double value = phase.power_w * site.spec->cost_per_power_usd_per_w;
+    run_.ledger.add_asset(Asset{CapexKind::facility,
+                                fmt::format("{} phase {}", site.spec->name, p + 1), value,
+                                online_at, scenario_.economics.facility_life_s, INT64_MAX});
+    record({std::max<Tick>(online_at, 0), "phase_online", site.spec->name, "", "", 0, phase.power_w,
+            existing ? 0.0 : value, 0.0, existing ? "existing site: online from the start" : ""});
+  }
+
+  void set_up_clusters() {
+    for (const ClusterSpec& cluster : scenario_.clusters) {
+      const Tick online = calendar_.tick_of(cluster.online);
+      Delivery delivery;
+      delivery.name = cluster.name;
+      delivery.part = part_index(cluster.accelerator);
+      delivery.site = site_index(cluster.site);
+      delivery.gpus = cluster.gpus;
+      delivery.arrival = std::max<Tick>(online, 0);
+      delivery.in_service_from = online;
+      delivery.service_life_s = cluster.service_life_s;
+      delivery.utilisation = cluster.utilisation.value_or(scenario_.economics.utilisation);
+      delivery.paid_before_start = online < 0;
+      if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
+        record({0, "retire", cluster.site, cluster.accelerator, cluster.name, cluster.gpus, 0.0,
+                0.0, 0.0, "retired before the scenario start"});
+        continue;
+      }
+      const std::size_t index = add_delivery(std::move(delivery));
+      ordered_ += cluster.gpus;
+      in_transit_ += cluster.gpus;
+      engine_.schedule_at(deliveries_[index].arrival, kDeliveryPhase, self_, kArrival, index);
+    }
+  }
+
+  std::size_t add_delivery(Delivery delivery) {
+    delivery.waiting = delivery.gpus;
+    sites_[delivery.site].reserved_w +=
+        static_cast<double>(delivery.gpus) * parts_[delivery.part]->server_power_per_gpu_w;
+    deliveries_.push_back(std::move(delivery));
+    return deliveries_.size() - 1;
+  }
+
+  void set_up_orders() {
+    for (std::size_t i = 0; i < scenario_.planner.orders.size(); ++i) {
+      engine_.schedule_at(calendar_.tick_of(scenario_.planner.orders[i].order_date), kPlanningPhase,
+                          self_, kOrderPlaced, i);
+    }
+  }
+
+  void set_up_processes() {
+    const Date start = scenario_.scenario.start;
+    const PeriodUnit period = reporting_period_;
+    const Tick end = end_;
+    const Calendar calendar = calendar_;
+    engine_.schedule_periodic(
+        std::min(end, calendar.tick_of(next_period_start(start, period, start))),
+        [calendar, period, start, end](Tick previous) {
+          if (previous >= end)
+            return INT64_MAX;
+          return std::min(
+              end, calendar.tick_of(next_period_start(calendar.date_of(previous), period, start)));
+        },
+        kSamplePhase, self_, kSample);
+    engine_.schedule_periodic(
+        calendar.tick_of(next_period_start(start, PeriodUnit::year, start)),
+        [calendar, start](Tick previous) {
+          return calendar.tick_of(
+              next_period_start(calendar.date_of(previous), PeriodUnit::year, start));
+        },
+        kSamplePhase, self_, kYearEnd);
+    if (scenario_.failures.annual_failure_rate > 0.0) {
+      engine_.schedule_every(ticks_from_seconds(kSecondsPerDay), kTicksPerDay, kFailurePhase, self_,
+                             kFailureDay);
+    }
+    if (scenario_.planner.policy == PlannerPolicy::budget) {
+      const PeriodUnit budget_period = scenario_.planner.budget_period;
+      engine_.schedule_periodic(
+          0,
+          [calendar, budget_period, start](Tick previous) {
+            return calendar.tick_of(
+                next_period_start(calendar.date_of(previous), budget_period, start));
+          },
+          kPlanningPhase, self_, kBudget);
+    }
+    last_sample_ = 0;
+    staff_cost_usd_.set_rate(0, scenario_.economics.staff_cost_per_year_usd / kSecondsPerYear);
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  void phase_online(std::size_t s, std::size_t p) {
+    bring_phase_online(s, p, now_, false);
+    install_waiting(s);
+    update_running_costs();
+  }
+
+  void price_change(std::size_t s, std::size_t change) {
+    SiteState& site = sites_[s];
+    site.price_usd_per_j = site.spec->electricity_price_changes[change].price_usd_per_j;
+    update_site_draw(s);
+  }
+
+  void order_placed(std::size_t order_index) {
+    const OrderSpec& order = scenario_.planner.orders[order_index];
+    const Tick lead = ticks_from_seconds(order.lead_time_s.value_or(scenario_.planner.lead_time_s));
+    const std::string name =
+        order.cluster.empty() ? fmt::format("order-{}", order_index + 1) : order.cluster;
+    record({now_, "order", order.site, order.accelerator, name, order.gpus, 0.0, 0.0, 0.0, ""});
+    place_order(name, part_index(order.accelerator), site_index(order.site), order.gpus,
+                now_ + lead, scenario_.planner.service_life_s);
+  }
+
+  /// Orders GPUs for a site, arriving at `arrival`, or later where a vendor's quarterly
+  /// allocation is used up: the rest slips quarter by quarter.
+  void place_order(const std::string& name, std::size_t part, std::size_t site, std::int64_t gpus,
+                   Tick arrival, double service_life_s) {
+    ordered_ += gpus;
+    in_transit_ += gpus;
+    std::int64_t remaining = gpus;
+    int split = 0;
+    Tick when = arrival;
+    while (remaining > 0) {
+      const std::int64_t allowed = std::min(remaining, cap_remaining(part, when));
+      if (allowed > 0) {
+        Delivery delivery;
+        delivery.name = split == 0 ? name : fmt::format("{}/{}", name, split + 1);
+        delivery.part = part;
+        delivery.site = site;
+        delivery.gpus = allowed;
+        delivery.arrival = when;
+        delivery.in_service_from = when;
+        delivery.service_life_s = service_life_s;
+        delivery.utilisation = scenario_.economics.utilisation;
+        use_cap(part, when, allowed);
+        const std::size_t index = add_delivery(std::move(delivery));
+        if (when <= end_)
+          engine_.schedule_at(when, kDeliveryPhase, self_, kArrival, index);
+        remaining -= allowed;
+        ++split;
+      }
+      when = calendar_.tick_of(next_period_start(calendar_.date_of(when), PeriodUnit::quarter,
+                                                 scenario_.scenario.start));
+    }
+  }
+
+  void arrival(std::size_t index) {
+    Delivery& delivery = deliveries_[index];
+    delivery.arrived = true;
+    in_transit_ -= delivery.gpus;
+    delivered_ += delivery.gpus;
+    const AcceleratorSpec& part = *parts_[delivery.part];
+    const double amount = static_cast<double>(delivery.gpus) * part.price_installed_per_gpu_usd;
+    if (!delivery.paid_before_start) {
+      run_.ledger.pay(CapexPayment{CapexKind::gpus, delivery.name, amount, now_, now_});
+      record({now_, "delivery", sites_[delivery.site].spec->name, part.name, delivery.name,
+              delivery.gpus, 0.0, amount, 0.0, ""});
+    }
+    sites_[delivery.site].waiting.push_back(index);
+    install_waiting(delivery.site);
+    update_running_costs();
+  }
+
+  /// Installs waiting deliveries, first come first served, as far as the site's online power
+  /// allows; a delivery that does not fit whole installs in part and waits for the rest.
+  void install_waiting(std::size_t s) {
+    SiteState& site = sites_[s];
+    bool changed = false;
+    while (!site.waiting.empty()) {
+      Delivery& delivery = deliveries_[site.waiting.front()];
+      const AcceleratorSpec& part = *parts_[delivery.part];
+      const double free_w = site.online_power_w - site.installed_peak_w;
+      const auto fitting =
+          static_cast<std::int64_t>(std::floor(free_w / part.server_power_per_gpu_w + 1e-9));
+      const std::int64_t gpus = std::min(delivery.waiting, std::max<std::int64_t>(0, fitting));
+      if (gpus == 0)
+        break;
+      create_pool(delivery, gpus);
+      delivery.waiting -= gpus;
+      changed = true;
+      if (delivery.waiting == 0)
+        site.waiting.pop_front();
+    }
+    if (changed)
+      update_site_draw(s);
+  }
+
+  void create_pool(Delivery& delivery, std::int64_t gpus) {
+    SiteState& site = sites_[delivery.site];
+    const AcceleratorSpec& part = *parts_[delivery.part];
+    const double peak_w = static_cast<double>(gpus) * part.server_power_per_gpu_w;
+    site.installed_peak_w += peak_w;
+    site.reserved_w -= peak_w;
+    Pool pool;
+    pool.name = delivery.installs == 0 ? delivery.name
+                                       : fmt::format("{}#{}", delivery.name, delivery.installs + 1);
+    ++delivery.installs;
+    pool.part = delivery.part;
+    pool.site = delivery.site;
+    pool.gpus = gpus;
+    pool.utilisation = delivery.utilisation;
+    pool.failures = RandomStream(static_cast<std::uint64_t>(scenario_.scenario.seed), replication_,
+                                 "failures/" + pool.name);
+    const Tick in_service = delivery.paid_before_start ? delivery.in_service_from : now_;
+    pool.asset = run_.ledger.add_asset(Asset{
+        CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd,
+        in_service, scenario_.economics.server_life_s, INT64_MAX});
+    const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
+    const double wait_s = seconds_from_ticks(now_ - delivery.arrival);
+    waiting_gpu_seconds_ += static_cast<double>(gpus) * wait_s;
+    installed_total_ += gpus;
+    record({now_, "install", site.spec->name, part.name, pool.name, gpus, peak_w, 0.0, wait_s,
+            delivery.paid_before_start ? "existing fleet" : ""});
+    pools_.push_back(std::move(pool));
+    const std::size_t index = pools_.size() - 1;
+    site.pools.push_back(index);
+    if (retire_at <= end_)
+      engine_.schedule_at(std::max(retire_at, now_), kRetirePhase, self_, kRetire, index);
+  }
+
+  void failure_day() {
+    RepairBatch batch;
+    std::vector<bool> touched(sites_.size(), false);
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      Pool& pool = pools_[i];
+      if (!pool.active)
+        continue;
+      const std::int64_t available = pool.gpus - pool.failed;
+      if (available <= 0)
+        continue;
+      const double mean = failure_rate_per_gpu_s_ * static_cast<double>(available) * kSecondsPerDay;
+      const auto failed =
+          std::min<std::int64_t>(available, static_cast<std::int64_t>(pool.failures.poisson(mean)));
+      if (failed == 0)
+        continue;
+      pool.failed += failed;
+      failures_ += failed;
+      batch.returns.emplace_back(i, failed);
+      touched[pool.site] = true;
+    }
+    if (batch.returns.empty())
+      return;
+    repairs_.push_back(std::move(batch));
+    engine_.schedule_after(ticks_from_seconds(scenario_.failures.repair_time_s), kRepairPhase,
+                           self_, kRepair, repairs_.size() - 1);
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      if (touched[s])
+        update_site_draw(s);
+    }
+  }
+
+  void repair(std::size_t batch_index) {
+    std::vector<bool> touched(sites_.size(), false);
+    for (const auto& [pool_index, gpus] : repairs_[batch_index].returns) {
+      Pool& pool = pools_[pool_index];
+      if (!pool.active)
+        continue;
+      pool.failed -= gpus;
+      touched[pool.site] = true;
+    }
+    repairs_[batch_index].returns.clear();
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      if (touched[s])
+        update_site_draw(s);
+    }
+  }
+
+  void retire(std::size_t index) {
+    Pool& pool = pools_[index];
+    SiteState& site = sites_[pool.site];
+    const AcceleratorSpec& part = *parts_[pool.part];
+    pool.active = false;
+    const double peak_w = static_cast<double>(pool.gpus) * part.server_power_per_gpu_w;
+    site.installed_peak_w -= peak_w;
+    retired_ += pool.gpus;
+    pool.failed = 0;
+    run_.ledger.write_off(pool.asset, now_);
+    record(
+        {now_, "retire", site.spec->name, part.name, pool.name, pool.gpus, peak_w, 0.0, 0.0, ""});
+    update_site_draw(pool.site);
+    install_waiting(pool.site);
+    update_running_costs();
+  }
+
+  // ---- the budget planner -------------------------------------------------------------------
+
+  double budget_at(Tick tick) const {
+    double budget = scenario_.planner.budget_per_period_usd.value_or(0.0);
+    for (const BudgetChangeSpec& change : scenario_.planner.budget_changes) {
+      if (calendar_.tick_of(change.from) <= tick)
+        budget = change.budget_per_period_usd;
+    }
+    return budget;
+  }
+
+  double mean_cost_per_power() const {
+    double sum = 0.0;
+    for (const SiteState& site : sites_)
+      sum += site.spec->cost_per_power_usd_per_w;
+    return sites_.empty() ? 0.0 : sum / static_cast<double>(sites_.size());
+  }
+
+  /// Parts that ship by `tick` and have the planner's precision, best value first: most dense
+  /// peak FLOP/s per all-in dollar (GPU price plus the facility its servers' power needs).
+  /// Ties keep catalog order.
+  std::vector<std::size_t> parts_by_value(Tick tick) const {
+    std::vector<std::pair<double, std::size_t>> ranked;
+    const double facility_per_w = mean_cost_per_power();
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      const AcceleratorSpec& part = *parts_[i];
+      const std::optional<double> peak = part.peak_flop_per_s(scenario_.planner.value_precision);
+      if (!peak || calendar_.tick_of(part.first_ship) > tick)
+        continue;
+      const double all_in =
+          part.price_installed_per_gpu_usd + part.server_power_per_gpu_w * facility_per_w;
+      ranked.emplace_back(*peak / all_in, i);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::size_t> order;
+    for (const auto& entry : ranked)
+      order.push_back(entry.second);
+    return order;
+  }
+
+  /// Spends one period's budget: facility payments already due come first; the rest buys the
+  /// best-value part up to its vendor cap and the site power available, then the next part.
+  void budget_step() {
+    const Tick next = calendar_.tick_of(next_period_start(
+        calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
+    const double budget = budget_at(now_);
+    const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
+                                run_.ledger.capex_paid(CapexKind::facility, now_);
+    const double gpu_budget = std::max(0.0, budget - facility_due);
+    run_.summary.budget_usd += budget;
+    run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
+    const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
+    double remaining = gpu_budget;
+    double power_bought_w = 0.0;
+    std::vector<std::string> bought;
+    for (const std::size_t part : parts_by_value(now_)) {
+      const double price = parts_[part]->price_installed_per_gpu_usd;
+      const auto affordable = static_cast<std::int64_t>(remaining / price);
+      const std::int64_t wanted = std::min(affordable, cap_remaining(part, arrival));
+      if (wanted <= 0)
+        continue;
+      const std::int64_t placed =
+          place_budget_purchase(part, wanted, arrival, arrival + (next - now_));
+      remaining -= static_cast<double>(placed) * price;
+      power_bought_w += static_cast<double>(placed) * parts_[part]->server_power_per_gpu_w;
+      if (placed > 0)
+        bought.push_back(fmt::format("{} {}", placed, parts_[part]->name));
+    }
+    run_.summary.budget_spent_gpus_usd += gpu_budget - remaining;
+    run_.summary.budget_unplaced_usd += remaining;
+    start_sites_ahead(power_bought_w, next - now_);
+    record({now_, "budget", "", "", "", 0, power_bought_w, budget, 0.0,
+            fmt::format("bought {}; facility due {}; unspent {}",
+                        bought.empty() ? std::string("nothing")
+                                       : fmt::format("{}", fmt::join(bought, ", ")),
+                        format_money(facility_due), format_money(remaining))});
+  }
+
+  static std::string format_money(double usd) { return fmt::format("${:.3f}B", usd / 1e9); }
+
+  /// Assigns a purchase to sites whose power is online by `power_needed_by` and not yet
+  /// claimed, in the order the scenario lists them. Returns the GPUs placed; the rest finds
+  /// no power in time and is not bought.
+  std::int64_t place_budget_purchase(std::size_t part_index_value, std::int64_t gpus, Tick arrival,
+                                     Tick power_needed_by) {
+    const AcceleratorSpec& part = *parts_[part_index_value];
+    std::int64_t left = gpus;
+    for (std::size_t s = 0; s < sites_.size() && left > 0; ++s) {
+      if (!sites_[s].started())
+        continue;
+      const auto fitting = static_cast<std::int64_t>(std::floor(
+          sites_[s].uncommitted_power_w(power_needed_by) / part.server_power_per_gpu_w + 1e-9));
+      const std::int64_t take = std::min(left, std::max<std::int64_t>(0, fitting));
+      if (take == 0)
+        continue;
+      const std::string name = fmt::format("budget-{}-{}-{}", format_date(calendar_.date_of(now_)),
+                                           part.name, sites_[s].spec->name);
+      record({now_, "order", sites_[s].spec->name, part.name, name, take, 0.0, 0.0, 0.0,
+              "budget planner"});
+      place_order(name, part_index_value, s, take, arrival, scenario_.planner.service_life_s);
+      left -= take;
+    }
+    return gpus - left;
+  }
+
+  /// Starts the next site early enough that its power is ready when the GPUs bought in the
+  /// periods it takes to build arrive: when the power not yet committed would run out before
+  /// the next site's first phase could be ready, at this period's buying rate.
+  void start_sites_ahead(double power_per_period, Tick period) {
+    if (power_per_period <= 0.0 || period <= 0)
+      return;
+    double uncommitted = 0.0;
+    for (const SiteState& site : sites_) {
+      if (site.started())
+        uncommitted += std::max(0.0, site.uncommitted_power_w(INT64_MAX));
+    }
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      if (sites_[s].started() || !sites_[s].buildable())
+        continue;
+      double first_ready_s = sites_[s].plan.makespan_s();
+      for (const PhaseState& phase : sites_[s].phases) {
+        first_ready_s = std::min(first_ready_s, sites_[s].plan.phase_ready_s(phase.ready_after));
+      }
+      const double lead_s = scenario_.planner.lead_time_s;
+      const double periods_until_ready =
+          std::ceil(std::max(0.0, first_ready_s - lead_s) / seconds_from_ticks(period));
+      if (uncommitted < power_per_period * (periods_until_ready + 1.0)) {
+        start_site(s, now_, "budget planner: started ahead of GPU arrivals");
+      }
+      return;  // one site at a time, in the scenario's order
+    }
+  }
+
+  // ---- vendor caps --------------------------------------------------------------------------
+
+  std::int64_t quarter_key(Tick tick) const {
+    const Date date = calendar_.date_of(tick);
+    return static_cast<std::int64_t>(date.year) * 4 + (date.month - 1) / 3;
+  }
+
+  std::int64_t cap_remaining(std::size_t part, Tick tick) const {
+    for (const VendorCapSpec& cap : scenario_.planner.vendor_caps) {
+      if (cap.accelerator != parts_[part]->name)
+        continue;
+      const auto used = cap_used_.find({part, quarter_key(tick)});
+      return cap.gpus_per_quarter - (used == cap_used_.end() ? 0 : used->second);
+    }
+    return INT64_MAX;
+  }
+
+  void use_cap(std::size_t part, Tick tick, std::int64_t gpus) {
+    cap_used_[{part, quarter_key(tick)}] += gpus;
+  }
+
+  // ---- power, energy and running costs ------------------------------------------------------
+
+  /// Recomputes a site's IT draw and the fleet's GPU counts after any change at the site,
+  /// and moves every running integral to the new rates from now on.
+  void update_site_draw(std::size_t s) {
+    SiteState& site = sites_[s];
+    double drawn_w = 0.0;
+    for (const std::size_t index : site.pools) {
+      const Pool& pool = pools_[index];
+      if (!pool.active)
+        continue;
+      const AcceleratorSpec& part = *parts_[pool.part];
+      const double available = static_cast<double>(pool.gpus - pool.failed);
+      drawn_w += available * (part.idle_server_power_per_gpu_w +
+                              pool.utilisation *
+                                  (part.server_power_per_gpu_w - part.idle_server_power_per_gpu_w));
+    }
+    site.drawn_w = drawn_w;
+    site.energy_it_j.set_rate(now_, drawn_w);
+    site.energy_facility_j.set_rate(now_, drawn_w * site.spec->pue);
+    site.energy_cost_usd.set_rate(now_, drawn_w * site.spec->pue * site.price_usd_per_j);
+    update_gpu_counts();
+  }
+
+  void update_gpu_counts() {
+    double installed = 0.0, available = 0.0, busy = 0.0;
+    for (const Pool& pool : pools_) {
+      if (!pool.active)
+        continue;
+      installed += static_cast<double>(pool.gpus);
+      available += static_cast<double>(pool.gpus - pool.failed);
+      busy += pool.utilisation * static_cast<double>(pool.gpus - pool.failed);
+    }
+    gpu_installed_s_.set_rate(now_, installed);
+    gpu_available_s_.set_rate(now_, available);
+    gpu_busy_s_.set_rate(now_, busy);
+  }
+
+  /// Maintenance is a share of the gross capex in service per year: it changes only when an
+  /// asset enters or leaves service.
+  void update_running_costs() {
+    maintenance_usd_.set_rate(now_, scenario_.economics.maintenance_share_per_year *
+                                        run_.ledger.gross_in_service(now_) / kSecondsPerYear);
+  }
+
+  // ---- reporting ----------------------------------------------------------------------------
+
+  struct Cumulative {
+    double capex_gpus = 0, capex_facility = 0, depreciation = 0, energy_cost = 0, maintenance = 0,
+           staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
+           gpu_busy_s = 0;
+  };
+
+  Cumulative cumulative_at(Tick tick) const {
+    Cumulative c;
+    c.capex_gpus = run_.ledger.capex_paid(CapexKind::gpus, tick);
+    c.capex_facility = run_.ledger.capex_paid(CapexKind::facility, tick);
+    c.depreciation = run_.ledger.depreciation(CapexKind::gpus, tick) +
+                     run_.ledger.depreciation(CapexKind::facility, tick);
+    for (const SiteState& site : sites_) {
+      c.energy_cost += site.energy_cost_usd.total_at(tick);
+      c.energy_it += site.energy_it_j.total_at(tick);
+      c.energy_facility += site.energy_facility_j.total_at(tick);
+    }
+    c.maintenance = maintenance_usd_.total_at(tick);
+    c.staff = staff_cost_usd_.total_at(tick);
+    c.gpu_installed_s = gpu_installed_s_.total_at(tick);
+    c.gpu_available_s = gpu_available_s_.total_at(tick);
+    c.gpu_busy_s = gpu_busy_s_.total_at(tick);
+    return c;
+  }
+
+  void define_columns() {
+    Recorder& r = run_.timeseries;
+    for (const char* name : {"gpus_installed",
+                             "gpus_available",
+                             "gpus_failed",
+                             "gpus_in_transit",
+                             "gpus_waiting_for_power",
+                             "gpus_ordered_cumulative",
+                             "gpus_delivered_cumulative",
+                             "gpus_retired_cumulative",
+                             "gpus_h100_equivalent",
+                             "utilisation",
+                             "gpu_hours_installed",
+                             "gpu_hours_available",
+                             "gpu_hours_busy",
+                             "power_it_mw",
+                             "power_facility_mw",
+                             "power_online_mw",
+                             "power_installed_peak_mw",
+                             "energy_it_mwh",
+                             "energy_facility_mwh",
+                             "capex_usd",
+                             "capex_gpus_usd",
+                             "capex_facility_usd",
+                             "capex_cumulative_usd",
+                             "depreciation_usd",
+                             "opex_energy_usd",
+                             "opex_maintenance_usd",
+                             "opex_staff_usd",
+                             "opex_usd",
+                             "cost_per_gpu_hour_usd",
+                             "sites_online"}) {
+      r.add_column(name);
+    }
+    for (const AcceleratorSpec* part : parts_) {
+      part_columns_.push_back(r.add_column("gpus_installed_" + part->name));
+    }
+  }
+
+  void sample() {
+    const Tick from = last_sample_;
+    const Cumulative before = cumulative_at(from);
+    const Cumulative after = cumulative_at(now_);
+    check_invariants();
+    Recorder& r = run_.timeseries;
+    r.begin_row(format_date(calendar_.date_of(from)), format_date(calendar_.date_of(now_)));
+    const double span_s = seconds_from_ticks(now_ - from);
+    std::int64_t installed = 0, failed = 0, waiting = 0;
+    double h100e = 0.0;
+    std::vector<std::int64_t> by_part(parts_.size(), 0);
+    for (const Pool& pool : pools_) {
+      if (!pool.active)
+        continue;
+      installed += pool.gpus;
+      failed += pool.failed;
+      by_part[pool.part] += pool.gpus;
+      h100e += static_cast<double>(pool.gpus) * h100_equivalent(pool.part);
+    }
+    for (const Delivery& delivery : deliveries_) {
+      if (delivery.arrived)
+        waiting += delivery.waiting;
+    }
+    double online_w = 0.0, peak_w = 0.0;
+    int sites_online = 0;
+    for (const SiteState& site : sites_) {
+      online_w += site.online_power_w;
+      peak_w += site.installed_peak_w;
+      if (site.online_power_w > 0.0)
+        ++sites_online;
+    }
+    const double gpu_hours_installed = (after.gpu_installed_s - before.gpu_installed_s) / 3600.0;
+    const double gpu_hours_available = (after.gpu_available_s - before.gpu_available_s) / 3600.0;
+    const double gpu_hours_busy = (after.gpu_busy_s - before.gpu_busy_s) / 3600.0;
+    const double capex_gpus = after.capex_gpus - before.capex_gpus;
+    const double capex_facility = after.capex_facility - before.capex_facility;
+    const double depreciation = after.depreciation - before.depreciation;
+    const double energy_cost = after.energy_cost - before.energy_cost;
+    const double maintenance = after.maintenance - before.maintenance;
+    const double staff = after.staff - before.staff;
+    const double opex = energy_cost + maintenance + staff;
+    std::size_t column = 0;
+    for (const double value :
+         {static_cast<double>(installed),
+          static_cast<double>(installed - failed),
+          static_cast<double>(failed),
+          static_cast<double>(in_transit_),
+          static_cast<double>(waiting),
+          static_cast<double>(ordered_),
+          static_cast<double>(delivered_),
+          static_cast<double>(retired_),
+          h100e,
+          gpu_hours_available > 0 ? gpu_hours_busy / gpu_hours_available : 0.0,
+          gpu_hours_installed,
+          gpu_hours_available,
+          gpu_hours_busy,
+          span_s > 0 ? (after.energy_it - before.energy_it) / span_s / 1e6 : 0.0,
+          span_s > 0 ? (after.energy_facility - before.energy_facility) / span_s / 1e6 : 0.0,
+          online_w / 1e6,
+          peak_w / 1e6,
+          (after.energy_it - before.energy_it) / 3.6e9,
+          (after.energy_facility - before.energy_facility) / 3.6e9,
+          capex_gpus + capex_facility,
+          capex_gpus,
+          capex_facility,
+          after.capex_gpus + after.capex_facility - run_start_capex_,
+          depreciation,
+          energy_cost,
+          maintenance,
+          staff,
+          opex,
+          gpu_hours_installed > 0 ? (depreciation + opex) / gpu_hours_installed : 0.0,
+          static_cast<double>(sites_online)}) {
+      r.set(column++, value);
+    }
+    for (std::size_t p = 0; p < parts_.size(); ++p) {
+      r.set(part_columns_[p], static_cast<double>(by_part[p]));
+    }
+    last_sample_ = now_;
+  }
+
+  double h100_equivalent(std::size_t part) const {
+    return parts_[part]->peak_dense_flops.bf16_flop_per_s / kH100DenseBf16FlopPerS;
+  }
+
+  FleetSnapshot snapshot() const {
+    FleetSnapshot shot;
+    shot.date = calendar_.date_of(now_);
+    for (const Pool& pool : pools_) {
+      if (!pool.active)
+        continue;
+      shot.gpus_installed += pool.gpus;
+      shot.gpus_h100_equivalent += static_cast<double>(pool.gpus) * h100_equivalent(pool.part);
+    }
+    for (const SiteState& site : sites_) {
+      shot.it_power_online_w += site.online_power_w;
+      shot.it_power_installed_w += site.installed_peak_w;
+      shot.it_power_drawn_w += site.drawn_w;
+    }
+    for (const Delivery& delivery : deliveries_) {
+      if (delivery.arrived)
+        shot.gpus_waiting_for_power += delivery.waiting;
+    }
+    shot.gpus_in_transit = in_transit_;
+    return shot;
+  }
+
+  /// Conservation and power limits; a violation is a bug in this model, not bad input.
+  void check_invariants() const {
+    std::int64_t installed = 0, waiting = 0;
+    for (const Pool& pool : pools_) {
+      if (pool.active)
+        installed += pool.gpus;
+      if (pool.failed < 0 || pool.failed > pool.gpus) {
+        throw std::logic_error("capacity model: failed GPUs out of range in " + pool.name);
+      }
+    }
+    for (const Delivery& delivery : deliveries_) {
+      if (delivery.arrived)
+        waiting += delivery.waiting;
+    }
+    if (ordered_ != delivered_ + in_transit_ || delivered_ != installed + retired_ + waiting) {
+      throw std::logic_error(fmt::format(
+          "capacity model: GPUs not conserved (ordered {}, delivered {}, in transit {}, "
+          "installed {}, retired {}, waiting {})",
+          ordered_, delivered_, in_transit_, installed, retired_, waiting));
+    }
+    for (const SiteState& site : sites_) {
+      if (site.online_power_w > site.spec->it_power_cap_w * (1 + 1e-9) ||
+          site.installed_peak_w > site.online_power_w * (1 + 1e-9) + 1e-6) {
+        throw std::logic_error("capacity model: power above the cap at " + site.spec->name);
+      }
+    }
+  }
+
+  void finish() {
+    now_ = end_;
+    if (last_sample_ < end_)
+      sample();
+    const auto& year_ends = run_.summary.year_ends;
+    if (year_ends.empty() || year_ends.back().date != calendar_.date_of(end_)) {
+      run_.summary.year_ends.push_back(snapshot());
+    }
+    const Cumulative start = cumulative_at(0);
+    const Cumulative end = cumulative_at(end_);
+    CapacitySummary& s = run_.summary;
+    s.capex_gpus_usd = end.capex_gpus - start.capex_gpus;
+    s.capex_facility_usd = end.capex_facility - start.capex_facility;
+    s.depreciation_usd = end.depreciation - start.depreciation;
+    s.energy_cost_usd = end.energy_cost;
+    s.maintenance_usd = end.maintenance;
+    s.staff_usd = end.staff;
+    s.energy_it_j = end.energy_it;
+    s.energy_facility_j = end.energy_facility;
+    s.gpu_seconds_installed = end.gpu_installed_s;
+    s.gpu_seconds_available = end.gpu_available_s;
+    s.gpu_seconds_busy = end.gpu_busy_s;
+    const double gpu_hours = end.gpu_installed_s / 3600.0;
+    s.cost_per_gpu_hour_usd =
+        gpu_hours > 0
+            ? (s.depreciation_usd + s.energy_cost_usd + s.maintenance_usd + s.staff_usd) / gpu_hours
+            : 0.0;
+    s.gpus_ordered = ordered_;
+    s.gpus_delivered = delivered_;
+    s.gpus_installed_total = installed_total_;
+    s.gpus_retired = retired_;
+    s.gpus_in_transit = in_transit_;
+    for (const Delivery& delivery : deliveries_) {
+      if (delivery.arrived)
+        s.gpus_waiting_for_power += delivery.waiting;
+    }
+    s.gpu_failures = failures_;
+    s.gpu_seconds_waiting_for_power = waiting_gpu_seconds_;
+    run_.events = engine_.events_fired();
+  }
+
+  void record(BuildoutEvent event) { run_.buildout.push_back(std::move(event)); }
+
+  const Scenario& scenario_;
+  Calendar calendar_;
+  Tick end_;
+  PeriodUnit reporting_period_;
+  CapacityRun& run_;
+  double failure_rate_per_gpu_s_;
+  std::uint64_t replication_ = 0;
+  Engine engine_;
+  HandlerId self_{};
+  Tick now_ = 0;
+  Tick last_sample_ = 0;
+  double run_start_capex_ = 0.0;
+  std::vector<const AcceleratorSpec*> parts_;
+  std::vector<std::size_t> part_columns_;
+  std::vector<SiteState> sites_;
+  std::vector<Delivery> deliveries_;
+  std::vector<Pool> pools_;
+  std::vector<RepairBatch> repairs_;
+  std::map<std::pair<std::size_t, std::int64_t>, std::int64_t> cap_used_;
+  RateIntegral gpu_installed_s_;
+  RateIntegral gpu_available_s_;
+  RateIntegral gpu_busy_s_;
+  RateIntegral maintenance_usd_;
+  RateIntegral staff_cost_usd_;
+  std::int64_t ordered_ = 0;
+  std::int64_t delivered_ = 0;
+  std::int64_t in_transit_ = 0;
+  std::int64_t retired_ = 0;
+  std::int64_t installed_total_ = 0;
+  std::int64_t failures_ = 0;
+  double waiting_gpu_seconds_ = 0.0;
+};
+
+}  // namespace
+
+CapacityRun run_capacity(const Scenario& scenario, std::optional<PeriodUnit> reporting_period) {
+  CapacityRun run;
+  CapacityModel model(scenario, reporting_period.value_or(scenario.scenario.reporting_period), run);
+  model.run();
+  return run;
+}
+
+}  // namespace capsim

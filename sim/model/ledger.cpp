@@ -1,0 +1,66 @@
+#include "capsim/model/ledger.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace capsim {
+
+double elapsed_share(Tick from, Tick until, Tick tick) {
+  if (tick < from)
+    return 0.0;
+  if (tick >= until)
+    return 1.0;
+  return static_cast<double>(tick - from) / static_cast<double>(until - from);
+}
+
+void Ledger::pay(CapexPayment payment) {
+  if (payment.until < payment.from)
+    throw std::invalid_argument("ledger: payment ends before it starts");
+  payments_.push_back(std::move(payment));
+}
+
+std::size_t Ledger::add_asset(Asset asset) {
+  if (!(asset.life_s > 0.0))
+    throw std::invalid_argument("ledger: asset without a life");
+  assets_.push_back(std::move(asset));
+  return assets_.size() - 1;
+}
+
+void Ledger::write_off(std::size_t asset, Tick when) {
+  assets_.at(asset).written_off = when;
+}
+
+double Ledger::capex_paid(CapexKind kind, Tick tick) const {
+  double paid = 0.0;
+  for (const CapexPayment& payment : payments_) {
+    if (payment.kind == kind)
+      paid += payment.amount_usd * elapsed_share(payment.from, payment.until, tick);
+  }
+  return paid;
+}
+
+double Ledger::depreciation(CapexKind kind, Tick tick) const {
+  double depreciated = 0.0;
+  for (const Asset& asset : assets_) {
+    if (asset.kind != kind || tick < asset.in_service)
+      continue;
+    if (tick >= asset.written_off) {
+      depreciated += asset.amount_usd;  // straight-line share plus the write-off of the rest
+      continue;
+    }
+    const double elapsed_s = seconds_from_ticks(tick - asset.in_service);
+    depreciated += asset.amount_usd * std::min(1.0, elapsed_s / asset.life_s);
+  }
+  return depreciated;
+}
+
+double Ledger::gross_in_service(Tick tick) const {
+  double gross = 0.0;
+  for (const Asset& asset : assets_) {
+    if (tick >= asset.in_service && tick < asset.written_off)
+      gross += asset.amount_usd;
+  }
+  return gross;
+}
+
+}  // namespace capsim

@@ -1,0 +1,179 @@
+#include "capsim/output/atomic_file.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace capsim::output {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The PID separates processes (array jobs sharing a directory); the counter separates
+// AtomicFiles of one process, e.g. sweep threads writing the same target.
+std::atomic<std::uint64_t> temporary_counter{0};
+
+std::string os_reason(int error) {
+  return std::system_category().message(error);
+}
+
+std::string quoted(const fs::path& path) {
+  return fmt::format("'{}'", path.string());
+}
+
+std::string failure_message(const fs::path& path, const std::string& what, int error) {
+  std::string message = fmt::format("cannot write {}: {}", quoted(path), what);
+  if (error != 0)
+    message += ": " + os_reason(error);
+  return message;
+}
+
+// Makes the rename itself survive a power cut. Best effort: the new file is already complete
+// and visible, and some file systems refuse fsync on directories, so an error here is no
+// reason to report a write that every reader can see as failed.
+void sync_directory(const fs::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+OutputError::OutputError(std::filesystem::path path, const std::string& message,
+                         std::error_code code)
+    : std::runtime_error(message), path_(std::move(path)), code_(code) {}
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+  const fs::path name = path_.filename();
+  if (name.empty() || name == "." || name == "..") {
+    state_ = State::discarded;
+    throw OutputError(path_, failure_message(path_, "not a file name", 0));
+  }
+  const fs::path directory = path_.parent_path();
+  // The decorations add up to ~40 bytes; a target name near NAME_MAX (255) must not make the
+  // temporary's name too long, and the temporary's name need not be the whole target name.
+  const std::string stem = name.string().substr(0, 200);
+  // A stale temporary of a crashed process whose PID was reused holds the same name; O_EXCL
+  // makes us skip it rather than write into it.
+  for (int attempt = 0;; ++attempt) {
+    const std::string temporary_name =
+        fmt::format(".{}.tmp.{}.{}", stem, ::getpid(), temporary_counter.fetch_add(1));
+    temporary_path_ = directory / temporary_name;
+    fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ >= 0)
+      return;
+    const int error = errno;
+    if (error != EEXIST || attempt >= 100) {
+      state_ = State::discarded;
+      throw OutputError(
+          path_,
+          failure_message(path_, fmt::format("cannot create temporary {}", quoted(temporary_path_)),
+                          error),
+          std::error_code(error, std::system_category()));
+    }
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  discard();
+}
+
+void AtomicFile::discard() noexcept {
+  if (state_ != State::open)
+    return;
+  state_ = State::discarded;
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  ::unlink(temporary_path_.c_str());
+}
+
+void AtomicFile::fail(const std::string& what, int error) {
+  discard();
+  throw OutputError(path_, failure_message(path_, what, error),
+                    std::error_code(error, std::system_category()));
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  if (state_ != State::open)
+    throw std::logic_error("AtomicFile::write after commit() or discard() of " + quoted(path_));
+  while (!bytes.empty()) {
+    const ::ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+    if (written < 0) {
+      const int error = errno;
+      if (error == EINTR)
+        continue;
+      fail(fmt::format("cannot write temporary {}", quoted(temporary_path_)), error);
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+void AtomicFile::commit() {
+  if (state_ != State::open)
+    throw std::logic_error("AtomicFile::commit after commit() or discard() of " + quoted(path_));
+  // Without the fsync, a crash soon after the rename can leave the new name pointing at an
+  // empty or partial file on ext4/xfs: exactly the half-written file this class exists to
+  // prevent. errno is saved before formatting a message, which may allocate and clobber it.
+  if (::fsync(fd_) != 0) {
+    const int error = errno;
+    fail(fmt::format("cannot flush temporary {}", quoted(temporary_path_)), error);
+  }
+  const int fd = std::exchange(fd_, -1);
+  // close() can report a deferred write error (NFS); after it the descriptor is gone either way.
+  if (::close(fd) != 0) {
+    const int error = errno;
+    fail(fmt::format("cannot close temporary {}", quoted(temporary_path_)), error);
+  }
+  if (::rename(temporary_path_.c_str(), path_.c_str()) != 0) {
+    const int error = errno;
+    fail(fmt::format("cannot rename temporary {} over it", quoted(temporary_path_)), error);
+  }
+  state_ = State::committed;
+  const fs::path directory = path_.parent_path();
+  sync_directory(directory.empty() ? fs::path(".") : directory);
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
+}
+
+void ensure_directory(const std::filesystem::path& path) {
+  std::error_code error;
+  fs::create_directories(path, error);
+  std::error_code check_error;
+  if (!error && fs::is_directory(path, check_error))
+    return;
+  // create_directories reports a file in the way as "File exists" or "Not a directory" without
+  // saying which component is the file; find it so the message does.
+  for (fs::path component = path; !component.empty(); component = component.parent_path()) {
+    std::error_code status_error;
+    const fs::file_status status = fs::status(component, status_error);
+    if (fs::exists(status) && !fs::is_directory(status)) {
+      throw OutputError(path,
+                        fmt::format("cannot create directory {}: {} exists and is not a directory",
+                                    quoted(path), quoted(component)),
+                        std::make_error_code(std::errc::not_a_directory));
+    }
+    if (component == component.parent_path())
+      break;
+  }
+  if (!error)
+    error = check_error ? check_error : std::make_error_code(std::errc::not_a_directory);
+  throw OutputError(
+      path, fmt::format("cannot create directory {}: {}", quoted(path), error.message()), error);
+}
+
+}  // namespace capsim::output

@@ -1,0 +1,172 @@
+#include "capsim/output/capacity_report.hpp"
+
+#include <fmt/format.h>
+
+#include "capsim/output/atomic_file.hpp"
+#include "capsim/output/csv_writer.hpp"
+#include "capsim/output/json_writer.hpp"
+
+namespace capsim::output {
+
+std::string timeseries_csv(const Recorder& timeseries) {
+  std::vector<std::string> header = {"period_start", "period_end"};
+  header.insert(header.end(), timeseries.columns().begin(), timeseries.columns().end());
+  CsvWriter csv(header);
+  for (std::size_t row = 0; row < timeseries.rows(); ++row) {
+    std::vector<CsvCell> cells = {timeseries.period_start(row), timeseries.period_end(row)};
+    for (std::size_t column = 0; column < timeseries.columns().size(); ++column) {
+      cells.emplace_back(timeseries.value(row, column));
+    }
+    csv.add_row(cells);
+  }
+  return csv.str();
+}
+
+std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar) {
+  CsvWriter csv({"date", "day", "event", "site", "accelerator", "cluster", "gpus", "power_mw",
+                 "amount_usd", "wait_days", "note"});
+  for (const BuildoutEvent& event : buildout) {
+    csv.add_row({format_date(calendar.date_of(event.tick)),
+                 seconds_from_ticks(event.tick) / 86400.0, event.kind, event.site,
+                 event.accelerator, event.cluster, event.gpus, event.power_w / 1e6,
+                 event.amount_usd, event.wait_s / 86400.0, event.note});
+  }
+  return csv.str();
+}
+
+namespace {
+
+void snapshot_json(JsonWriter& json, const FleetSnapshot& shot) {
+  json.begin_object()
+      .member("date", format_date(shot.date))
+      .member("gpus_installed", shot.gpus_installed)
+      .member("gpus_h100_equivalent", shot.gpus_h100_equivalent)
+      .member("power_it_online_gw", shot.it_power_online_w / 1e9)
+      .member("power_it_installed_peak_gw", shot.it_power_installed_w / 1e9)
+      .member("power_it_drawn_gw", shot.it_power_drawn_w / 1e9)
+      .member("gpus_in_transit", shot.gpus_in_transit)
+      .member("gpus_waiting_for_power", shot.gpus_waiting_for_power)
+      .end_object();
+}
+
+}  // namespace
+
+std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
+  const CapacitySummary& s = run.summary;
+  JsonWriter json;
+  json.begin_object()
+      .member("scenario", scenario.scenario.name)
+      .member("seed", scenario.scenario.seed)
+      .member("start", format_date(scenario.scenario.start))
+      .member("horizon_days", scenario.scenario.horizon_seconds() / 86400.0)
+      .member("events", run.events);
+  json.key("totals")
+      .begin_object()
+      .member("capex_usd", s.capex_gpus_usd + s.capex_facility_usd)
+      .member("capex_gpus_usd", s.capex_gpus_usd)
+      .member("capex_facility_usd", s.capex_facility_usd)
+      .member("depreciation_usd", s.depreciation_usd)
+      .member("opex_energy_usd", s.energy_cost_usd)
+      .member("opex_maintenance_usd", s.maintenance_usd)
+      .member("opex_staff_usd", s.staff_usd)
+      .member("energy_it_mwh", s.energy_it_j / 3.6e9)
+      .member("energy_facility_mwh", s.energy_facility_j / 3.6e9)
+      .member("gpu_hours_installed", s.gpu_seconds_installed / 3600.0)
+      .member("gpu_hours_available", s.gpu_seconds_available / 3600.0)
+      .member("gpu_hours_busy", s.gpu_seconds_busy / 3600.0)
+      .member("cost_per_gpu_hour_usd", s.cost_per_gpu_hour_usd)
+      .end_object();
+  json.key("gpus")
+      .begin_object()
+      .member("ordered", s.gpus_ordered)
+      .member("delivered", s.gpus_delivered)
+      .member("installed_during_run", s.gpus_installed_total)
+      .member("retired", s.gpus_retired)
+      .member("in_transit_at_end", s.gpus_in_transit)
+      .member("waiting_for_power_at_end", s.gpus_waiting_for_power)
+      .member("failures", s.gpu_failures)
+      .member("gpu_days_waiting_for_power", s.gpu_seconds_waiting_for_power / 86400.0)
+      .end_object();
+  json.key("budget")
+      .begin_object()
+      .member("budget_usd", s.budget_usd)
+      .member("spent_gpus_usd", s.budget_spent_gpus_usd)
+      .member("spent_facility_usd", s.budget_spent_facility_usd)
+      .member("unplaced_usd", s.budget_unplaced_usd)
+      .end_object();
+  json.key("fleet_at").begin_array();
+  for (const FleetSnapshot& shot : s.year_ends)
+    snapshot_json(json, shot);
+  json.end_array();
+  json.end_object();
+  return json.str();
+}
+
+std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
+  const CapacitySummary& s = run.summary;
+  std::string text = fmt::format("{}: {} for {:.0f} days, seed {}, {} events\n\n",
+                                 scenario.scenario.name, format_date(scenario.scenario.start),
+                                 scenario.scenario.horizon_seconds() / 86400.0,
+                                 scenario.scenario.seed, run.events);
+  text += fmt::format("{:<28}", "fleet at");
+  for (const FleetSnapshot& shot : s.year_ends)
+    text += fmt::format("{:>14}", format_date(shot.date));
+  text += '\n';
+  const auto row = [&](const char* label, auto value_of) {
+    text += fmt::format("{:<28}", label);
+    for (const FleetSnapshot& shot : s.year_ends)
+      text += fmt::format("{:>14}", value_of(shot));
+    text += '\n';
+  };
+  row("GPUs installed", [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_installed); });
+  row("H100-equivalents",
+      [](const FleetSnapshot& f) { return fmt::format("{:.0f}", f.gpus_h100_equivalent); });
+  row("IT power online (GW)",
+      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.it_power_online_w / 1e9); });
+  row("IT peak of installed (GW)",
+      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.it_power_installed_w / 1e9); });
+  row("GPUs in transit",
+      [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_in_transit); });
+  row("GPUs waiting for power",
+      [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_waiting_for_power); });
+  text += fmt::format(
+      "\ncapex ${:.2f}B (GPUs ${:.2f}B, facility ${:.2f}B); depreciation ${:.2f}B; energy "
+      "${:.2f}B; maintenance ${:.2f}B; staff ${:.2f}B\n",
+      (s.capex_gpus_usd + s.capex_facility_usd) / 1e9, s.capex_gpus_usd / 1e9,
+      s.capex_facility_usd / 1e9, s.depreciation_usd / 1e9, s.energy_cost_usd / 1e9,
+      s.maintenance_usd / 1e9, s.staff_usd / 1e9);
+  text +=
+      fmt::format("energy {:.2f} TWh at the facility; cost per GPU-hour, fully loaded ${:.2f}\n",
+                  s.energy_facility_j / 3.6e15, s.cost_per_gpu_hour_usd);
+  text += fmt::format(
+      "GPUs: {} ordered, {} delivered, {} retired, {} failures; {:.0f} GPU-days "
+      "waiting for power\n",
+      s.gpus_ordered, s.gpus_delivered, s.gpus_retired, s.gpu_failures,
+      s.gpu_seconds_waiting_for_power / 86400.0);
+  if (s.budget_usd > 0) {
+    text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",
+                        s.budget_usd / 1e9, s.budget_spent_gpus_usd / 1e9,
+                        s.budget_spent_facility_usd / 1e9, s.budget_unplaced_usd / 1e9);
+  }
+  return text;
+}
+
+std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
+                                             const Scenario& scenario, const CapacityRun& run) {
+  ensure_directory(directory);
+  std::vector<std::filesystem::path> written;
+  const auto write = [&](const char* name, const std::string& content) {
+    write_file_atomically(directory / name, content);
+    written.push_back(directory / name);
+  };
+  const Calendar calendar(scenario.scenario.start);
+  if (scenario.outputs.timeseries)
+    write("timeseries.csv", timeseries_csv(run.timeseries));
+  if (scenario.outputs.buildout)
+    write("buildout.csv", buildout_csv(run.buildout, calendar));
+  if (scenario.outputs.summary)
+    write("summary.json", summary_json(scenario, run));
+  return written;
+}
+
+}  // namespace capsim::output

@@ -1,0 +1,392 @@
+#include "capsim/scenario/config_node.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace capsim::scenario {
+
+const ConfigNode* ConfigNode::find(std::string_view key) const {
+  for (const MappingEntry& entry : entries) {
+    if (entry.key == key)
+      return &entry.value;
+  }
+  return nullptr;
+}
+
+ConfigNode* ConfigNode::find(std::string_view key) {
+  for (MappingEntry& entry : entries) {
+    if (entry.key == key)
+      return &entry.value;
+  }
+  return nullptr;
+}
+
+bool ConfigNode::erase(std::string_view key) {
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (it->key == key) {
+      entries.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string ConfigNode::describe() const {
+  switch (kind) {
+    case Kind::null:
+      return "nothing";
+    case Kind::mapping:
+      return "a mapping";
+    case Kind::sequence:
+      return "a list";
+    case Kind::scalar: {
+      std::string shown = scalar.size() > 60 ? scalar.substr(0, 57) + "..." : scalar;
+      return fmt::format("\"{}\"", shown);
+    }
+  }
+  return "?";
+}
+
+namespace {
+
+class Converter {
+ public:
+  Converter(std::shared_ptr<const std::string> file, Diagnostics& diagnostics,
+            const ParseLimits& limits)
+      : file_(std::move(file)), diagnostics_(diagnostics), limits_(limits) {}
+
+  bool convert(const YAML::Node& node, ConfigNode& out, std::size_t depth) {
+    out.location = location_of(node.Mark());
+    if (++nodes_ > limits_.max_nodes) {
+      fail(out.location, fmt::format("expected a document of at most {} values, found more "
+                                     "(aliases expanding too far?)",
+                                     limits_.max_nodes));
+      return false;
+    }
+    if (depth > limits_.max_depth) {
+      fail(out.location,
+           fmt::format("expected nesting at most {} levels deep, found deeper", limits_.max_depth));
+      return false;
+    }
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = ConfigNode::Kind::null;
+        return true;
+      case YAML::NodeType::Scalar:
+        out.kind = ConfigNode::Kind::scalar;
+        out.scalar = node.Scalar();
+        out.quoted = node.Tag() == "!";
+        return true;
+      case YAML::NodeType::Sequence:
+        out.kind = ConfigNode::Kind::sequence;
+        out.items.reserve(node.size());
+        for (const YAML::Node& item : node) {
+          out.items.emplace_back();
+          if (!convert(item, out.items.back(), depth + 1))
+            return false;
+        }
+        return true;
+      case YAML::NodeType::Map:
+        out.kind = ConfigNode::Kind::mapping;
+        for (const auto& pair : node) {
+          const SourceLocation key_location = location_of(pair.first.Mark());
+          if (!pair.first.IsScalar()) {
+            fail(key_location, "expected a plain key, found a list or mapping used as a key");
+            return false;
+          }
+          const std::string key = pair.first.Scalar();
+          if (out.find(key) != nullptr) {
+            fail(key_location, fmt::format("expected each key once, found '{}' again", key));
+            return false;
+          }
+          out.entries.push_back(MappingEntry{key, key_location, ConfigNode{}});
+          if (!convert(pair.second, out.entries.back().value, depth + 1))
+            return false;
+        }
+        return true;
+    }
+    return true;
+  }
+
+ private:
+  SourceLocation location_of(const YAML::Mark& mark) const {
+    if (mark.is_null())
+      return SourceLocation{file_, 0, 0};
+    return SourceLocation{file_, mark.line + 1, mark.column + 1};
+  }
+  void fail(const SourceLocation& at, std::string message) {
+    diagnostics_.add(at, "", std::move(message));
+  }
+
+  std::shared_ptr<const std::string> file_;
+  Diagnostics& diagnostics_;
+  const ParseLimits& limits_;
+  std::size_t nodes_ = 0;
+};
+
+/// The byte offset of the first byte that is not text (NUL, or invalid UTF-8), or npos.
+std::size_t first_non_text_byte(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0)
+      return i;
+    std::size_t length = 1;
+    if (byte >= 0x80) {
+      if ((byte & 0xE0) == 0xC0 && byte >= 0xC2) {
+        length = 2;
+      } else if ((byte & 0xF0) == 0xE0) {
+        length = 3;
+      } else if ((byte & 0xF8) == 0xF0 && byte <= 0xF4) {
+        length = 4;
+      } else {
+        return i;
+      }
+      if (i + length > text.size())
+        return i;
+      for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+          return i;
+      }
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace
+
+ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagnostics& diagnostics,
+                      const ParseLimits& limits) {
+  auto file = std::make_shared<const std::string>(file_name);
+  if (text.size() > limits.max_bytes) {
+    diagnostics.add(SourceLocation{file, 0, 0}, "",
+                    fmt::format("expected a scenario of at most {} bytes, found {} bytes",
+                                limits.max_bytes, text.size()));
+    return ConfigNode{};
+  }
+  if (const std::size_t bad = first_non_text_byte(text); bad != std::string_view::npos) {
+    const auto [line, column] = line_and_column(text, bad);
+    diagnostics.add(SourceLocation{file, line, column}, "",
+                    fmt::format("expected UTF-8 text, found byte 0x{:02x} at offset {} (is this "
+                                "a binary file?)",
+                                static_cast<unsigned char>(text[bad]), bad));
+    return ConfigNode{};
+  }
+  YAML::Node document;
+  try {
+    document = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    const SourceLocation at =
+        error.mark.is_null() ? SourceLocation{file, 0, 0}
+                             : SourceLocation{file, error.mark.line + 1, error.mark.column + 1};
+    diagnostics.add(at, "",
+                    fmt::format("expected valid YAML, found a syntax error: {}", error.msg));
+    return ConfigNode{};
+  }
+  ConfigNode root;
+  Converter converter(file, diagnostics, limits);
+  if (!converter.convert(document, root, 0))
+    return ConfigNode{};
+  if (root.location.line == 0)
+    root.location = SourceLocation{file, 1, 1};
+  return root;
+}
+
+ConfigNode parse_yaml_file(const std::string& path, Diagnostics& diagnostics,
+                           const ParseLimits& limits) {
+  std::ifstream input(path, std::ios::binary);
+  if (!input) {
+    diagnostics.add(SourceLocation{std::make_shared<const std::string>(path), 0, 0}, "",
+                    "expected a readable file, found none (no such file, or no permission)");
+    return ConfigNode{};
+  }
+  std::ostringstream content;
+  content << input.rdbuf();
+  return parse_yaml(content.str(), path, diagnostics, limits);
+}
+
+void merge_into(ConfigNode& base, ConfigNode overlay) {
+  if (!base.is_mapping() || !overlay.is_mapping()) {
+    base = std::move(overlay);
+    return;
+  }
+  for (MappingEntry& entry : overlay.entries) {
+    if (ConfigNode* existing = base.find(entry.key)) {
+      merge_into(*existing, std::move(entry.value));
+    } else {
+      base.entries.push_back(std::move(entry));
+    }
+  }
+}
+
+namespace {
+
+/// One step of a key path: a mapping key, or a list index.
+struct PathStep {
+  std::string key;
+  std::size_t index = 0;
+  bool is_index = false;
+};
+
+bool split_path(std::string_view path, std::vector<PathStep>& steps) {
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string_view::npos)
+        return false;
+      PathStep step;
+      step.is_index = true;
+      const auto result = std::from_chars(path.data() + i + 1, path.data() + close, step.index);
+      if (result.ec != std::errc() || result.ptr != path.data() + close)
+        return false;
+      steps.push_back(step);
+      i = close + 1;
+      if (i < path.size() && path[i] == '.')
+        ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < path.size() && path[end] != '.' && path[end] != '[')
+      ++end;
+    if (end == i)
+      return false;
+    steps.push_back(PathStep{std::string(path.substr(i, end - i)), 0, false});
+    i = end;
+    if (i < path.size() && path[i] == '.') {
+      ++i;
+      if (i == path.size())
+        return false;
+    }
+  }
+  return !steps.empty();
+}
+
+}  // namespace
+
+bool parse_override(const std::string& argument, std::size_t index, Override& out,
+                    Diagnostics& diagnostics) {
+  const std::string origin = fmt::format("--set #{}", index + 1);
+  const std::size_t equals = argument.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    diagnostics.add(SourceLocation{std::make_shared<const std::string>(origin), 1, 1}, "",
+                    fmt::format("expected key.path=value, found \"{}\"", argument));
+    return false;
+  }
+  out = Override{argument.substr(0, equals), argument.substr(equals + 1), origin};
+  return true;
+}
+
+void apply_override(ConfigNode& root, const Override& override_value, Diagnostics& diagnostics) {
+  auto origin = std::make_shared<const std::string>(override_value.origin);
+  const SourceLocation path_location{origin, 1, 1};
+  const int value_column = static_cast<int>(override_value.path.size()) + 2;
+  std::vector<PathStep> steps;
+  if (!split_path(override_value.path, steps)) {
+    diagnostics.add(path_location, override_value.path,
+                    "expected a key path such as scenario.seed or sites[0].pue, found a "
+                    "malformed path");
+    return;
+  }
+  Diagnostics value_diagnostics;
+  ConfigNode value =
+      parse_yaml(override_value.value_text, override_value.origin, value_diagnostics);
+  for (const Diagnostic& problem : value_diagnostics.items()) {
+    Diagnostic shifted = problem;
+    shifted.location.column += value_column - 1;
+    shifted.path = override_value.path;
+    diagnostics.add(std::move(shifted));
+  }
+  if (!value_diagnostics.empty())
+    return;
+  // Every node of the new value points at the value in the command-line argument.
+  std::vector<ConfigNode*> pending{&value};
+  while (!pending.empty()) {
+    ConfigNode* node = pending.back();
+    pending.pop_back();
+    node->location.column += value_column - 1;
+    for (ConfigNode& item : node->items)
+      pending.push_back(&item);
+    for (MappingEntry& entry : node->entries) {
+      entry.key_location.column += value_column - 1;
+      pending.push_back(&entry.value);
+    }
+  }
+
+  ConfigNode* node = &root;
+  std::string walked;
+  for (const PathStep& step : steps) {
+    if (step.is_index) {
+      if (!node->is_sequence() || step.index >= node->items.size()) {
+        diagnostics.add(
+            path_location, override_value.path,
+            fmt::format("expected {}[{}] to exist, found {}", walked, step.index,
+                        node->is_sequence() ? fmt::format("a list of {} items", node->items.size())
+                                            : node->describe()));
+        return;
+      }
+      node = &node->items[step.index];
+      walked += fmt::format("[{}]", step.index);
+      continue;
+    }
+    if (node->is_null()) {
+      node->kind = ConfigNode::Kind::mapping;
+      node->location = path_location;
+    }
+    if (!node->is_mapping()) {
+      diagnostics.add(path_location, override_value.path,
+                      fmt::format("expected {} to be a mapping, found {}",
+                                  walked.empty() ? "the document" : walked, node->describe()));
+      return;
+    }
+    ConfigNode* child = node->find(step.key);
+    if (!child) {
+      node->entries.push_back(MappingEntry{step.key, path_location, ConfigNode{}});
+      child = &node->entries.back().value;
+      child->location = path_location;
+    }
+    node = child;
+    walked += walked.empty() ? step.key : "." + step.key;
+  }
+  *node = std::move(value);
+}
+
+const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path) {
+  std::vector<PathStep> steps;
+  if (!split_path(path, steps))
+    return nullptr;
+  const ConfigNode* node = &root;
+  for (const PathStep& step : steps) {
+    if (step.is_index) {
+      if (!node->is_sequence() || step.index >= node->items.size())
+        return nullptr;
+      node = &node->items[step.index];
+    } else {
+      node = node->is_mapping() ? node->find(step.key) : nullptr;
+      if (!node)
+        return nullptr;
+    }
+  }
+  return node;
+}
+
+}  // namespace capsim::scenario

@@ -1,0 +1,282 @@
+#include "capsim/scenario/reference.hpp"
+
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "capsim/scenario/scenario_schema.hpp"
+
+namespace capsim::scenario {
+
+namespace {
+
+/// Every record type reachable from the root, each once, in breadth-first order.
+std::vector<const RecordInfo*> reachable_records(const RecordInfo& root) {
+  std::vector<const RecordInfo*> order{&root};
+  std::set<const RecordInfo*> seen{&root};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    for (const FieldInfo& field : order[i]->fields) {
+      if (field.record && seen.insert(field.record).second)
+        order.push_back(field.record);
+    }
+  }
+  return order;
+}
+
+/// The identifier of a record type: lower case, words joined by '_'.
+std::string identifier(const std::string& name) {
+  std::string id;
+  for (const char c : name) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      id += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      id += static_cast<char>(c - 'A' + 'a');
+    } else if (!id.empty() && id.back() != '_') {
+      id += '_';
+    }
+  }
+  while (!id.empty() && id.back() == '_')
+    id.pop_back();
+  return id;
+}
+
+/// The anchor a Markdown renderer gives a heading: lower case, spaces to '-', other
+/// punctuation dropped.
+std::string markdown_anchor(const std::string& heading) {
+  std::string anchor;
+  for (const char c : heading) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+      anchor += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      anchor += static_cast<char>(c - 'A' + 'a');
+    } else if (c == ' ') {
+      anchor += '-';
+    }
+  }
+  return anchor;
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string cell;
+  for (const char c : text) {
+    if (c == '|') {
+      cell += "\\|";
+    } else if (c == '\n') {
+      cell += ' ';
+    } else {
+      cell += c;
+    }
+  }
+  return cell;
+}
+
+std::string bound_text(const FieldInfo& field, double bound) {
+  return field.type == ValueType::quantity ? format_quantity(bound, field.dimension)
+                                           : detail::exact_number(bound);
+}
+
+std::string range_description(const FieldInfo& field) {
+  std::string range;
+  if (field.minimum) {
+    range += fmt::format("{} {}", field.minimum_exclusive ? ">" : "≥",
+                         bound_text(field, *field.minimum));
+  }
+  if (field.maximum) {
+    range += fmt::format("{}≤ {}", range.empty() ? "" : ", ", bound_text(field, *field.maximum));
+  }
+  return range;
+}
+
+std::string type_description(const FieldInfo& field) {
+  switch (field.type) {
+    case ValueType::text:
+      return "text";
+    case ValueType::integer:
+      return "whole number";
+    case ValueType::count:
+      return "count (K, M, B, T suffixes)";
+    case ValueType::real:
+      return "number";
+    case ValueType::boolean:
+      return "true / false";
+    case ValueType::quantity:
+      return fmt::format("{} (`{}`)", dimension_description(field.dimension),
+                         dimension_name(field.dimension));
+    case ValueType::date:
+      return "date";
+    case ValueType::choice:
+      return fmt::format("one of `{}`", fmt::join(field.choices, "`, `"));
+    case ValueType::record:
+      return fmt::format("[{}](#{})", field.record->name, markdown_anchor(field.record->name));
+    case ValueType::record_list:
+      return fmt::format("list of [{}](#{})", field.record->name,
+                         markdown_anchor(field.record->name));
+    case ValueType::text_list:
+      return "list of names";
+  }
+  return "?";
+}
+
+std::string json_quote(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          quoted += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  return quoted + "\"";
+}
+
+std::string field_description(const FieldInfo& field) {
+  std::string text = field.doc;
+  if (field.type == ValueType::quantity) {
+    text += " Unit: " + dimension_units_hint(field.dimension) + ".";
+  }
+  if (!field.default_text.empty())
+    text += " Default: " + field.default_text + ".";
+  return text;
+}
+
+std::string json_bounds(const FieldInfo& field) {
+  std::string bounds;
+  if (field.minimum) {
+    bounds += fmt::format(",\"{}\":{}", field.minimum_exclusive ? "exclusiveMinimum" : "minimum",
+                          detail::exact_number(*field.minimum));
+  }
+  if (field.maximum)
+    bounds += fmt::format(",\"maximum\":{}", detail::exact_number(*field.maximum));
+  return bounds;
+}
+
+std::string json_property(const FieldInfo& field) {
+  const std::string description = ",\"description\":" + json_quote(field_description(field));
+  const std::string examples =
+      field.example.empty() ? "" : ",\"examples\":[" + json_quote(field.example) + "]";
+  switch (field.type) {
+    case ValueType::text:
+      return "{\"type\":\"string\"" + description + examples + "}";
+    case ValueType::integer:
+      return "{\"type\":\"integer\"" + json_bounds(field) + description + "}";
+    case ValueType::count:
+      return "{\"anyOf\":[{\"type\":\"number\"},{\"type\":\"string\",\"pattern\":"
+             "\"^[0-9][0-9.eE+-]*[KMBGT]?$\"}]" +
+             description + examples + "}";
+    case ValueType::real:
+      return "{\"type\":\"number\"" + json_bounds(field) + description + "}";
+    case ValueType::boolean:
+      return "{\"type\":\"boolean\"" + description + "}";
+    case ValueType::quantity:
+      return "{\"type\":\"string\"" + description + examples + "}";
+    case ValueType::date:
+      return "{\"type\":\"string\",\"pattern\":"
+             "\"^[0-9]{4}-((0[1-9]|1[0-2])(-[0-3][0-9])?|Q[1-4])$\"" +
+             description + examples + "}";
+    case ValueType::choice: {
+      std::vector<std::string> words;
+      for (const std::string& choice : field.choices)
+        words.push_back(json_quote(choice));
+      return fmt::format("{{\"enum\":[{}]{}}}", fmt::join(words, ","), description);
+    }
+    case ValueType::record:
+      return "{\"$ref\":\"#/$defs/" + identifier(field.record->name) + "\"" + description + "}";
+    case ValueType::record_list:
+      return "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/" + identifier(field.record->name) +
+             "\"}" + description + "}";
+    case ValueType::text_list:
+      return "{\"type\":\"array\",\"items\":{\"type\":\"string\"}" + description + "}";
+  }
+  return "{}";
+}
+
+std::string json_record(const RecordInfo& record, bool is_root) {
+  std::string properties;
+  std::vector<std::string> required;
+  for (const FieldInfo& field : record.fields) {
+    properties += fmt::format("{}\n      {}: {}", properties.empty() ? "" : ",",
+                              json_quote(field.key), json_property(field));
+    if (field.required)
+      required.push_back(json_quote(field.key));
+  }
+  if (is_root) {
+    properties +=
+        ",\n      \"extends\": {\"anyOf\":[{\"type\":\"string\"},{\"type\":\"array\","
+        "\"items\":{\"type\":\"string\"}}],\"description\":\"Scenario files this one "
+        "is merged over, relative to it.\"}";
+  }
+  return fmt::format(
+      "{{\n    \"type\": \"object\",\n    \"description\": {},\n    \"additionalProperties\": "
+      "false,\n    \"required\": [{}],\n    \"properties\": {{{}\n    }}\n  }}",
+      json_quote(record.doc), fmt::join(required, ","), properties);
+}
+
+}  // namespace
+
+std::string scenario_reference_markdown() {
+  std::string text =
+      "# Scenario reference\n\n"
+      "Generated by `capsim schema --markdown` from the declarations the loader itself uses\n"
+      "(`sim/scenario/scenario_schema.cpp`); a test fails when this file and the code differ.\n"
+      "Regenerate it with `build/release/capsim schema --markdown > docs/scenarios.md`.\n"
+      "The JSON Schema for editors comes from the same place: `capsim schema --json`.\n\n"
+      "Every quantity is a quoted string with its unit (`\"1.2 GW\"`, `\"$60B\"`,\n"
+      "`\"18 months\"`); a bare number where a unit is required is an error, and so is any\n"
+      "unknown key. `extends: base.yaml` (or a list) merges the file over its bases: mappings\n"
+      "merge key by key, lists and values replace. `capsim validate --set key.path=value` and\n"
+      "`capsim explain --set ...` override any key, with the paths used in error messages\n"
+      "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n"
+      "## Units\n\n| dimension | written as |\n|---|---|\n";
+  for (const Dimension dimension : kAllDimensions) {
+    text += fmt::format("| `{}` | {} |\n", dimension_name(dimension),
+                        markdown_cell(dimension_units_hint(dimension)));
+  }
+  text +=
+      "\nDates are `YYYY-MM-DD`, `YYYY-MM` (the first of the month) or `YYYY-Qn` (the first day "
+      "of the quarter). Durations: a month is 1/12 and a quarter 1/4 of a 365.25-day year.\n";
+  for (const RecordInfo* record : reachable_records(scenario_schema().info())) {
+    text += fmt::format("\n## {}\n\n{}\n\n", record->name, record->doc);
+    text += "| key | type | required | default | range | meaning | example |\n";
+    text += "|---|---|---|---|---|---|---|\n";
+    for (const FieldInfo& field : record->fields) {
+      text +=
+          fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", field.key,
+                      markdown_cell(type_description(field)), field.required ? "yes" : "",
+                      markdown_cell(field.default_text), markdown_cell(range_description(field)),
+                      markdown_cell(field.doc),
+                      field.example.empty() ? std::string()
+                                            : fmt::format("`{}`", markdown_cell(field.example)));
+    }
+  }
+  return text;
+}
+
+std::string scenario_json_schema() {
+  const RecordInfo& root = scenario_schema().info();
+  std::string definitions;
+  for (const RecordInfo* record : reachable_records(root)) {
+    definitions +=
+        fmt::format("{}\n  {}: {}", definitions.empty() ? "" : ",",
+                    json_quote(identifier(record->name)), json_record(*record, record == &root));
+  }
+  return fmt::format(
+      "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+      "  \"title\": \"capsim scenario\",\n  \"$ref\": \"#/$defs/{}\",\n  \"$defs\": {{{}\n  "
+      "}}\n}}\n",
+      identifier(root.name), definitions);
+}
+
+}  // namespace capsim::scenario

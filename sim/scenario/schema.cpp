@@ -1,0 +1,330 @@
+#include "capsim/scenario/schema.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace capsim::scenario {
+
+const FieldInfo* RecordInfo::find(std::string_view key) const {
+  for (const FieldInfo& field : fields) {
+    if (field.key == key)
+      return &field;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RecordInfo::keys() const {
+  std::vector<std::string> names;
+  names.reserve(fields.size());
+  for (const FieldInfo& field : fields)
+    names.push_back(field.key);
+  return names;
+}
+
+std::string yaml_quote(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          quoted += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  return quoted + "\"";
+}
+
+void YamlWriter::start_line() {
+  if (pending_dash_) {
+    text_ += std::string(static_cast<std::size_t>(2 * (depth_ - 1)), ' ') + "- ";
+    pending_dash_ = false;
+    return;
+  }
+  text_ += std::string(static_cast<std::size_t>(2 * depth_), ' ');
+}
+
+void YamlWriter::key(const std::string& name) {
+  start_line();
+  text_ += name + ":\n";
+}
+
+void YamlWriter::scalar(const std::string& name, const std::string& plain_value) {
+  start_line();
+  text_ += name + ": " + plain_value + "\n";
+}
+
+void YamlWriter::quoted(const std::string& name, const std::string& text) {
+  scalar(name, yaml_quote(text));
+}
+
+void YamlWriter::empty_list(const std::string& name) {
+  scalar(name, "[]");
+}
+
+void YamlWriter::begin_list_item() {
+  pending_dash_ = true;
+}
+
+namespace detail {
+
+namespace {
+
+std::string range_text(const FieldInfo& field, double bound) {
+  if (field.type == ValueType::quantity)
+    return format_quantity(bound, field.dimension);
+  return exact_number(bound);
+}
+
+/// Reports a value outside the field's range; true when inside.
+bool check_range(double value, const FieldInfo& field, const ConfigNode& node,
+                 const std::string& path, LoadContext& context) {
+  if (field.minimum) {
+    const bool below = field.minimum_exclusive ? !(value > *field.minimum) : value < *field.minimum;
+    if (below) {
+      context.error(node.location, path,
+                    fmt::format("expected {} {}, found {}",
+                                field.minimum_exclusive ? "more than" : "at least",
+                                range_text(field, *field.minimum), node.describe()));
+      return false;
+    }
+  }
+  if (field.maximum && value > *field.maximum) {
+    context.error(node.location, path,
+                  fmt::format("expected at most {}, found {}", range_text(field, *field.maximum),
+                              node.describe()));
+    return false;
+  }
+  return true;
+}
+
+bool expect_scalar(const ConfigNode& node, const std::string& what, const std::string& path,
+                   LoadContext& context) {
+  if (node.is_scalar())
+    return true;
+  context.error(node.location, path, fmt::format("expected {}, found {}", what, node.describe()));
+  return false;
+}
+
+}  // namespace
+
+std::string exact_number(double value) {
+  return fmt::format("{}", value);
+}
+
+std::optional<std::string> read_text(const ConfigNode& node, const std::string& path,
+                                     LoadContext& context) {
+  if (!expect_scalar(node, "a text value", path, context))
+    return std::nullopt;
+  return node.scalar;
+}
+
+std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo& field,
+                                         const std::string& path, LoadContext& context) {
+  if (!expect_scalar(node, "a whole number", path, context))
+    return std::nullopt;
+  std::int64_t value = 0;
+  const std::string& text = node.scalar;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
+    context.error(node.location, path,
+                  fmt::format("expected a whole number, found {}", node.describe()));
+    return std::nullopt;
+  }
+  if (!check_range(static_cast<double>(value), field, node, path, context))
+    return std::nullopt;
+  return value;
+}
+
+std::optional<double> read_count(const ConfigNode& node, const FieldInfo& field,
+                                 const std::string& path, LoadContext& context) {
+  const std::string expected = "a count such as 405B, 37B or 16K";
+  if (!expect_scalar(node, expected, path, context))
+    return std::nullopt;
+  const std::string& text = node.scalar;
+  double value = 0.0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  double scale = 1.0;
+  bool valid = result.ec == std::errc() && std::isfinite(value);
+  if (valid && result.ptr != text.data() + text.size()) {
+    const std::string_view suffix(result.ptr,
+                                  static_cast<std::size_t>(text.data() + text.size() - result.ptr));
+    if (suffix == "K") {
+      scale = 1e3;
+    } else if (suffix == "M") {
+      scale = 1e6;
+    } else if (suffix == "B" || suffix == "G") {
+      scale = 1e9;
+    } else if (suffix == "T") {
+      scale = 1e12;
+    } else {
+      valid = false;
+    }
+  }
+  if (!valid) {
+    context.error(node.location, path,
+                  fmt::format("expected {}, found {}", expected, node.describe()));
+    return std::nullopt;
+  }
+  value *= scale;
+  if (!check_range(value, field, node, path, context))
+    return std::nullopt;
+  return value;
+}
+
+std::optional<double> read_real(const ConfigNode& node, const FieldInfo& field,
+                                const std::string& path, LoadContext& context) {
+  if (!expect_scalar(node, "a number", path, context))
+    return std::nullopt;
+  double value = 0.0;
+  const std::string& text = node.scalar;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    context.error(node.location, path, fmt::format("expected a number, found {}", node.describe()));
+    return std::nullopt;
+  }
+  if (!check_range(value, field, node, path, context))
+    return std::nullopt;
+  return value;
+}
+
+std::optional<bool> read_boolean(const ConfigNode& node, const std::string& path,
+                                 LoadContext& context) {
+  if (node.is_scalar() && !node.quoted && (node.scalar == "true" || node.scalar == "false")) {
+    return node.scalar == "true";
+  }
+  context.error(node.location, path,
+                fmt::format("expected true or false, found {}", node.describe()));
+  return std::nullopt;
+}
+
+std::optional<double> read_quantity(const ConfigNode& node, const FieldInfo& field,
+                                    const std::string& path, LoadContext& context) {
+  if (!expect_scalar(node, dimension_units_hint(field.dimension), path, context)) {
+    return std::nullopt;
+  }
+  try {
+    const double value = parse_quantity(node.scalar, field.dimension);
+    if (!check_range(value, field, node, path, context))
+      return std::nullopt;
+    return value;
+  } catch (const UnitError& error) {
+    context.error(node.location, path, error.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<Date> read_date(const ConfigNode& node, const std::string& path,
+                              LoadContext& context) {
+  if (!expect_scalar(node, "a date such as 2025-01-20, 2025-07 or 2025-Q3", path, context)) {
+    return std::nullopt;
+  }
+  try {
+    return parse_date(node.scalar);
+  } catch (const UnitError& error) {
+    context.error(node.location, path, error.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<std::size_t> read_choice(const ConfigNode& node, const FieldInfo& field,
+                                       const std::string& path, LoadContext& context) {
+  std::string options;
+  for (const std::string& choice : field.choices) {
+    options += (options.empty() ? "" : ", ") + choice;
+  }
+  if (!expect_scalar(node, "one of " + options, path, context))
+    return std::nullopt;
+  for (std::size_t i = 0; i < field.choices.size(); ++i) {
+    if (field.choices[i] == node.scalar)
+      return i;
+  }
+  const std::string suggestion = closest_match(node.scalar, field.choices);
+  context.error(node.location, path,
+                fmt::format("expected one of {}, found {}{}", options, node.describe(),
+                            suggestion.empty() ? "" : " (did you mean " + suggestion + "?)"));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const std::string& path,
+                                                   LoadContext& context) {
+  if (node.is_null())
+    return std::vector<std::string>{};
+  if (!node.is_sequence()) {
+    context.error(node.location, path,
+                  fmt::format("expected a list of names, found {}", node.describe()));
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  bool valid = true;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    const std::string item_path = fmt::format("{}[{}]", path, i);
+    if (auto value = read_text(node.items[i], item_path, context)) {
+      values.push_back(*value);
+    } else {
+      valid = false;
+    }
+  }
+  if (!valid)
+    return std::nullopt;
+  return values;
+}
+
+bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::string& path,
+                  LoadContext& context,
+                  const std::function<void(std::size_t, const MappingEntry&)>& load_field) {
+  if (!node.is_mapping() && !node.is_null()) {
+    context.error(node.location, path,
+                  fmt::format("expected a mapping ({}), found {}", info.name, node.describe()));
+    return false;
+  }
+  std::vector<bool> seen(info.fields.size(), false);
+  for (const MappingEntry& entry : node.entries) {
+    std::size_t index = info.fields.size();
+    for (std::size_t i = 0; i < info.fields.size(); ++i) {
+      if (info.fields[i].key == entry.key)
+        index = i;
+    }
+    if (index == info.fields.size()) {
+      const std::string entry_path = path.empty() ? entry.key : path + "." + entry.key;
+      const std::string suggestion = closest_match(entry.key, info.keys());
+      std::string message = suggestion.empty()
+                                ? fmt::format("unknown key '{}' in {}; expected one of: {}",
+                                              entry.key, info.name, fmt::join(info.keys(), ", "))
+                                : fmt::format("unknown key '{}' in {} (did you mean '{}'?)",
+                                              entry.key, info.name, suggestion);
+      context.error(entry.key_location, entry_path, std::move(message));
+      continue;
+    }
+    seen[index] = true;
+    load_field(index, entry);
+  }
+  for (std::size_t i = 0; i < info.fields.size(); ++i) {
+    if (info.fields[i].required && !seen[i]) {
+      const std::string field_path =
+          path.empty() ? info.fields[i].key : path + "." + info.fields[i].key;
+      context.error(node.location, field_path,
+                    fmt::format("missing required key '{}' in {}", info.fields[i].key, info.name));
+    }
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace capsim::scenario

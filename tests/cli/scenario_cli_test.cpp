@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "../scenario/corpus.hpp"
+#include "cli_runner.hpp"
+
+namespace capsim::test {
+namespace {
+
+std::string source_path(const std::string& relative) {
+  return (std::filesystem::path(CAPSIM_SOURCE_DIR) / relative).string();
+}
+
+TEST_CASE("cli: validate accepts the example and reports what it loaded") {
+  const std::string example = source_path("scenarios/examples/example.yaml");
+  const CliResult result = run_capsim("validate " + example);
+  CHECK(result.exit_status == 0);
+  CHECK(result.out == "ok: " + example +
+                          ": \"example-campus\" from 2025-01-01 for 3 years: 2 sites, 1 clusters, "
+                          "11 accelerators, 2 training jobs, 1 inference services\n");
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("cli: every corpus file exits 2 with its errors on stderr and nothing on stdout") {
+  for (const CorpusCase& corpus_case : bad_corpus()) {
+    std::string arguments = "validate '" + corpus_case.path + "'";
+    for (const std::string& set : corpus_case.overrides)
+      arguments += " --set '" + set + "'";
+    const CliResult result = run_capsim(arguments);
+    INFO(corpus_case.path);
+    INFO(result.err);
+    CHECK(result.exit_status == 2);
+    CHECK(result.out.empty());
+    for (const std::string& expected : corpus_case.expected) {
+      CHECK(result.err.find(expected + "\n") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("cli: validate checks every file given and fails if any fails") {
+  const std::string example = source_path("scenarios/examples/example.yaml");
+  const CliResult result = run_capsim("validate " + example + " /nonexistent/x.yaml");
+  CHECK(result.exit_status == 2);
+  CHECK(result.out.find("ok: " + example) == 0);
+  CHECK(result.err ==
+        "/nonexistent/x.yaml: expected a readable file, found none (no such file, or no "
+        "permission)\ninvalid: /nonexistent/x.yaml: 1 problem\n");
+  CHECK(run_capsim("validate").exit_status == 2);
+}
+
+TEST_CASE("cli: explain prints canonical units and honours --set") {
+  const std::string example = source_path("scenarios/examples/example.yaml");
+  const CliResult result = run_capsim("explain " + example + " --set 'sites[0].pue=1.35'");
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.out.find("  it_power_cap: \"600000000 W\"\n") != std::string::npos);
+  CHECK(result.out.find("  pue: 1.35\n") != std::string::npos);
+  CHECK(result.out == run_capsim("explain " + example + " --set 'sites[0].pue=1.35'").out);
+  const CliResult bad = run_capsim("explain " + example + " --set 'sites[0].pue=high'");
+  CHECK(bad.exit_status == 2);
+  CHECK(bad.err == "--set #1:1:14: sites[0].pue: expected a number, found \"high\"\n");
+}
+
+TEST_CASE("cli: schema prints the committed reference and JSON Schema") {
+  const CliResult markdown = run_capsim("schema --markdown");
+  CHECK(markdown.exit_status == 0);
+  CHECK(markdown.out == read_whole_file(source_path("docs/scenarios.md")));
+  const CliResult json = run_capsim("schema --json");
+  CHECK(json.exit_status == 0);
+  CHECK(json.out == read_whole_file(source_path("docs/scenario.schema.json")));
+  const CliResult neither = run_capsim("schema");
+  CHECK(neither.exit_status == 2);
+  CHECK(neither.err == "capsim schema: give exactly one of --json or --markdown\n");
+}
+
+}  // namespace
+}  // namespace capsim::test
