@@ -139,6 +139,8 @@ class CapacityModel final : public EventHandler {
     set_up_orders();
     set_up_processes();
     update_running_costs();
+    at_start_ = cumulative_at(0);
+    last_cumulative_ = at_start_;
     engine_.run_until(end_);
     finish();
   }
@@ -605,12 +607,23 @@ class CapacityModel final : public EventHandler {
     return order;
   }
 
-  /// Spends one period's budget: facility payments already due come first; the rest buys the
-  /// best-value part up to its vendor cap and the site power available, then the next part.
+  /// Spends one period's budget. Sites are started first, ahead of need, so that the facility
+  /// payments they bring are paid from this budget too; the rest buys the best-value part up to
+  /// its vendor cap and the site power available by the time the GPUs arrive (a period of
+  /// waiting allowed), then the next part.
   void budget_step() {
+    if (now_ >= end_)
+      return;  // a period that starts at the end lies outside the run
     const Tick next = calendar_.tick_of(next_period_start(
         calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
     const double budget = budget_at(now_);
+    const std::vector<std::size_t> ranked = parts_by_value(now_);
+    if (!ranked.empty()) {
+      const AcceleratorSpec& best = *parts_[ranked.front()];
+      const double all_in =
+          best.price_installed_per_gpu_usd + best.server_power_per_gpu_w * mean_cost_per_power();
+      start_sites_ahead(budget / all_in * best.server_power_per_gpu_w, next - now_);
+    }
     const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
                                 run_.ledger.capex_paid(CapexKind::facility, now_);
     const double gpu_budget = std::max(0.0, budget - facility_due);
@@ -618,9 +631,8 @@ class CapacityModel final : public EventHandler {
     run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     double remaining = gpu_budget;
-    double power_bought_w = 0.0;
     std::vector<std::string> bought;
-    for (const std::size_t part : parts_by_value(now_)) {
+    for (const std::size_t part : ranked) {
       const double price = parts_[part]->price_installed_per_gpu_usd;
       const auto affordable = static_cast<std::int64_t>(remaining / price);
       const std::int64_t wanted = std::min(affordable, cap_remaining(part, arrival));
@@ -629,14 +641,12 @@ class CapacityModel final : public EventHandler {
       const std::int64_t placed =
           place_budget_purchase(part, wanted, arrival, arrival + (next - now_));
       remaining -= static_cast<double>(placed) * price;
-      power_bought_w += static_cast<double>(placed) * parts_[part]->server_power_per_gpu_w;
       if (placed > 0)
         bought.push_back(fmt::format("{} {}", placed, parts_[part]->name));
     }
     run_.summary.budget_spent_gpus_usd += gpu_budget - remaining;
     run_.summary.budget_unplaced_usd += remaining;
-    start_sites_ahead(power_bought_w, next - now_);
-    record({now_, "budget", "", "", "", 0, power_bought_w, budget, 0.0,
+    record({now_, "budget", "", "", "", 0, 0.0, budget, 0.0,
             fmt::format("bought {}; facility due {}; unspent {}",
                         bought.empty() ? std::string("nothing")
                                        : fmt::format("{}", fmt::join(bought, ", ")),
@@ -672,7 +682,7 @@ class CapacityModel final : public EventHandler {
 
   /// Starts the next site early enough that its power is ready when the GPUs bought in the
   /// periods it takes to build arrive: when the power not yet committed would run out before
-  /// the next site's first phase could be ready, at this period's buying rate.
+  /// the next site's first phase could be ready, at the expected buying rate.
   void start_sites_ahead(double power_per_period, Tick period) {
     if (power_per_period <= 0.0 || period <= 0)
       return;
@@ -832,7 +842,9 @@ class CapacityModel final : public EventHandler {
 
   void sample() {
     const Tick from = last_sample_;
-    const Cumulative before = cumulative_at(from);
+    // The running integrals can only be read forward, so each period starts from the readings
+    // the previous sample kept.
+    const Cumulative before = last_cumulative_;
     const Cumulative after = cumulative_at(now_);
     check_invariants();
     Recorder& r = run_.timeseries;
@@ -895,7 +907,7 @@ class CapacityModel final : public EventHandler {
           capex_gpus + capex_facility,
           capex_gpus,
           capex_facility,
-          after.capex_gpus + after.capex_facility - run_start_capex_,
+          after.capex_gpus + after.capex_facility - at_start_.capex_gpus - at_start_.capex_facility,
           depreciation,
           energy_cost,
           maintenance,
@@ -909,6 +921,7 @@ class CapacityModel final : public EventHandler {
       r.set(part_columns_[p], static_cast<double>(by_part[p]));
     }
     last_sample_ = now_;
+    last_cumulative_ = after;
   }
 
   double h100_equivalent(std::size_t part) const {
@@ -973,7 +986,7 @@ class CapacityModel final : public EventHandler {
     if (year_ends.empty() || year_ends.back().date != calendar_.date_of(end_)) {
       run_.summary.year_ends.push_back(snapshot());
     }
-    const Cumulative start = cumulative_at(0);
+    const Cumulative& start = at_start_;
     const Cumulative end = cumulative_at(end_);
     CapacitySummary& s = run_.summary;
     s.capex_gpus_usd = end.capex_gpus - start.capex_gpus;
@@ -1019,7 +1032,8 @@ class CapacityModel final : public EventHandler {
   HandlerId self_{};
   Tick now_ = 0;
   Tick last_sample_ = 0;
-  double run_start_capex_ = 0.0;
+  Cumulative at_start_;
+  Cumulative last_cumulative_;
   std::vector<const AcceleratorSpec*> parts_;
   std::vector<std::size_t> part_columns_;
   std::vector<SiteState> sites_;

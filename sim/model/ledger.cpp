@@ -6,7 +6,7 @@
 namespace capsim {
 
 double elapsed_share(Tick from, Tick until, Tick tick) {
-  if (tick < from)
+  if (tick <= from)
     return 0.0;
   if (tick >= until)
     return 1.0;

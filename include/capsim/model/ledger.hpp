@@ -43,7 +43,8 @@ class Ledger {
   const std::vector<CapexPayment>& payments() const { return payments_; }
   const std::vector<Asset>& assets() const { return assets_; }
 
-  /// Capex paid from the beginning up to `tick`. O(payments).
+  /// Capex paid before `tick` (a payment made at `tick` itself counts from the next instant
+  /// on, so it falls in the period that starts at `tick`). O(payments).
   double capex_paid(CapexKind kind, Tick tick) const;
   /// Depreciation and write-offs from the beginning up to `tick`. O(assets).
   double depreciation(CapexKind kind, Tick tick) const;
@@ -55,8 +56,8 @@ class Ledger {
   std::vector<Asset> assets_;
 };
 
-/// The share of [from, until] elapsed at `tick`: 0 before, 1 from `until` on; a step at `from`
-/// when from == until.
+/// The share of [from, until] elapsed at `tick`: 0 up to `from`, 1 from `until` on; when
+/// from == until, a step just after `from`.
 double elapsed_share(Tick from, Tick until, Tick tick);
 
 }  // namespace capsim

@@ -1,0 +1,394 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "capsim/engine/random.hpp"
+#include "capsim/model/capacity_model.hpp"
+
+namespace capsim {
+namespace {
+
+/// A part with round numbers, so every figure below can be worked by hand.
+AcceleratorSpec test_part(const std::string& name, double price_usd, double peak_w, double idle_w,
+                          Date first_ship = Date{2020, 1, 1}) {
+  AcceleratorSpec part;
+  part.name = name;
+  part.first_ship = first_ship;
+  part.peak_dense_flops.bf16_flop_per_s = 1000e12;
+  part.hbm_capacity_bytes = 80e9;
+  part.hbm_bandwidth_bytes_per_s = 3e12;
+  part.scale_up_bandwidth_bytes_per_s = 900e9;
+  part.tdp_w = 0.7 * peak_w;
+  part.server_power_per_gpu_w = peak_w;
+  part.idle_server_power_per_gpu_w = idle_w;
+  part.price_installed_per_gpu_usd = price_usd;
+  return part;
+}
+
+Scenario one_year(Date start = Date{2025, 1, 1}) {
+  Scenario scenario;
+  scenario.scenario.name = "test";
+  scenario.scenario.start = start;
+  scenario.scenario.end = Date{start.year + 1, start.month, start.day};
+  scenario.failures.annual_failure_rate = 0.0;
+  return scenario;
+}
+
+/// The sum of a timeseries column over every period.
+double column_sum(const CapacityRun& run, const std::string& name) {
+  const std::size_t column = run.timeseries.column(name);
+  double sum = 0.0;
+  for (std::size_t row = 0; row < run.timeseries.rows(); ++row) {
+    sum += run.timeseries.value(row, column);
+  }
+  return sum;
+}
+
+TEST_CASE("capacity: one site, one cluster, economics worked by hand") {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site;
+  site.name = "s";
+  site.it_power_cap_w = 10e6;
+  site.pue = 1.25;
+  site.electricity_price_usd_per_j = 100.0 / 3.6e9;  // 100 USD/MWh
+  site.cost_per_power_usd_per_w = 10.0;              // $10M per MW
+  scenario.sites.push_back(site);
+  ClusterSpec cluster;
+  cluster.name = "c";
+  cluster.site = "s";
+  cluster.accelerator = "X";
+  cluster.gpus = 1000;
+  cluster.online = Date{2025, 1, 1};
+  cluster.utilisation = 0.5;
+  scenario.clusters.push_back(cluster);
+  scenario.economics.server_life_s = 4 * kSecondsPerYear;
+  scenario.economics.facility_life_s = 20 * kSecondsPerYear;
+  scenario.economics.maintenance_share_per_year = 0.02;
+  scenario.economics.staff_cost_per_year_usd = 1e6;
+
+  const CapacityRun run = run_capacity(scenario);
+  const CapacitySummary& s = run.summary;
+  // Capex: 1,000 GPUs × $40K, paid on arrival at the start. The site existed before the run:
+  // no facility payment, its $100M (10 MW × $10M/MW) is carried as an asset from the start.
+  CHECK(s.capex_gpus_usd == doctest::Approx(40e6));
+  CHECK(s.capex_facility_usd == 0.0);
+  // Depreciation over 365 days (a depreciation year is 365.25 days):
+  //   GPUs 40M × 365 / (4 × 365.25) = 9,993,155.37; facility 100M × 365 / (20 × 365.25) =
+  //   4,996,577.69; together 14,989,733.06.
+  CHECK(s.depreciation_usd == doctest::Approx(14'989'733.06).epsilon(1e-9));
+  // Power: 1,000 × (200 W idle + 50% × 800 W dynamic) = 600 kW IT, × PUE 1.25 = 750 kW;
+  // over 8,760 h: 6,570 MWh at $100/MWh = $657,000.
+  CHECK(s.energy_it_j / 3.6e9 == doctest::Approx(5256.0).epsilon(1e-12));
+  CHECK(s.energy_facility_j / 3.6e9 == doctest::Approx(6570.0).epsilon(1e-12));
+  CHECK(s.energy_cost_usd == doctest::Approx(657'000.0).epsilon(1e-12));
+  // Maintenance: 2%/y of $140M in service = $2.8M/y × 365/365.25 = $2,798,083.5044.
+  CHECK(s.maintenance_usd == doctest::Approx(2'798'083.5044).epsilon(1e-10));
+  // Staff: $1M/y × 365/365.25 = $999,315.5373.
+  CHECK(s.staff_usd == doctest::Approx(999'315.5373).epsilon(1e-10));
+  // GPU-hours: 1,000 × 8,760 = 8.76M; fully loaded cost per GPU-hour =
+  //   (14,989,733.06 + 657,000 + 2,798,083.50 + 999,315.54) / 8.76M = $2.21965.
+  CHECK(s.gpu_seconds_installed / 3600.0 == doctest::Approx(8.76e6).epsilon(1e-12));
+  CHECK(s.cost_per_gpu_hour_usd == doctest::Approx(2.2196498).epsilon(1e-7));
+  // The monthly rows add up to the totals.
+  CHECK(run.timeseries.rows() == 12);
+  CHECK(column_sum(run, "opex_energy_usd") == doctest::Approx(657'000.0).epsilon(1e-12));
+  CHECK(column_sum(run, "depreciation_usd") == doctest::Approx(14'989'733.06).epsilon(1e-9));
+  CHECK(column_sum(run, "capex_usd") == doctest::Approx(40e6));
+  // January: 31 days of 750 kW = 558 MWh at the facility; 0.6 MW IT on average.
+  CHECK(run.timeseries.value(0, run.timeseries.column("energy_facility_mwh")) ==
+        doctest::Approx(558.0));
+  CHECK(run.timeseries.value(0, run.timeseries.column("power_it_mw")) == doctest::Approx(0.6));
+  CHECK(run.timeseries.value(11, run.timeseries.column("gpus_installed")) == 1000.0);
+}
+
+TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site;
+  site.name = "new";
+  site.it_power_cap_w = 2e6;
+  site.construction_start = Date{2025, 1, 1};
+  site.construction.push_back(ConstructionTaskSpec{"permits", 30 * 86400.0, {}});
+  site.construction.push_back(ConstructionTaskSpec{"hall-1", 60 * 86400.0, {"permits"}});
+  site.construction.push_back(ConstructionTaskSpec{"hall-2", 120 * 86400.0, {"permits"}});
+  site.phases.push_back(PowerPhaseSpec{1e6, "hall-1"});  // online on day 90
+  site.phases.push_back(PowerPhaseSpec{1e6, "hall-2"});  // online on day 150
+  scenario.sites.push_back(site);
+  ClusterSpec cluster;
+  cluster.name = "early";
+  cluster.site = "new";
+  cluster.accelerator = "X";
+  cluster.gpus = 1500;                // 1.5 MW: 1,000 GPUs fit on day 90, the other 500 on day 150
+  cluster.online = Date{2025, 2, 1};  // day 31
+  scenario.clusters.push_back(cluster);
+
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<const BuildoutEvent*> installs;
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == "install")
+      installs.push_back(&event);
+  }
+  REQUIRE(installs.size() == 2);
+  CHECK(installs[0]->tick == 90 * kTicksPerDay);
+  CHECK(installs[0]->gpus == 1000);
+  CHECK(installs[0]->wait_s == doctest::Approx(59 * 86400.0));
+  CHECK(installs[1]->tick == 150 * kTicksPerDay);
+  CHECK(installs[1]->gpus == 500);
+  CHECK(installs[1]->wait_s == doctest::Approx(119 * 86400.0));
+  CHECK(installs[1]->cluster == "early#2");
+  // 1,000 × 59 days + 500 × 119 days of GPUs waiting.
+  CHECK(run.summary.gpu_seconds_waiting_for_power / 86400.0 == doctest::Approx(118'500.0));
+  // Facility capex: 2 MW × $11.7M/MW (the default), each phase paid evenly over its build.
+  CHECK(run.summary.capex_facility_usd == doctest::Approx(23.4e6));
+}
+
+TEST_CASE("capacity: vendor caps spread an order over quarters") {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site;
+  site.name = "s";
+  site.it_power_cap_w = 1e9;
+  scenario.sites.push_back(site);
+  OrderSpec order;
+  order.accelerator = "X";
+  order.gpus = 100'000;
+  order.site = "s";
+  order.order_date = Date{2025, 1, 15};
+  order.lead_time_s = 30 * 86400.0;  // arrives 2025-02-14
+  scenario.planner.orders.push_back(order);
+  scenario.planner.vendor_caps.push_back(VendorCapSpec{"X", 30'000});
+
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<std::pair<std::string, std::int64_t>> deliveries;
+  const Calendar calendar(scenario.scenario.start);
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == "delivery") {
+      deliveries.emplace_back(format_date(calendar.date_of(event.tick)), event.gpus);
+    }
+  }
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {{"2025-02-14", 30'000},
+                                                                      {"2025-04-01", 30'000},
+                                                                      {"2025-07-01", 30'000},
+                                                                      {"2025-10-01", 10'000}};
+  CHECK(deliveries == expected);
+  CHECK(run.summary.gpus_ordered == 100'000);
+  CHECK(run.summary.capex_gpus_usd == doctest::Approx(4e9));
+}
+
+TEST_CASE("capacity: the budget planner buys the best value and starts sites ahead") {
+  Scenario scenario = one_year();
+  // Value = FLOP/s per all-in dollar: "cheap" is better value, "late" is better still but
+  // ships only in July.
+  scenario.catalog.accelerators.push_back(test_part("dear", 50e3, 1000.0, 200.0));
+  scenario.catalog.accelerators.push_back(test_part("cheap", 25e3, 1000.0, 200.0));
+  scenario.catalog.accelerators.push_back(test_part("late", 10e3, 1000.0, 200.0, Date{2025, 7, 1}));
+  SiteSpec existing;
+  existing.name = "existing";
+  existing.it_power_cap_w = 40e6;  // room for 40,000 GPUs
+  existing.cost_per_power_usd_per_w = 10.0;
+  scenario.sites.push_back(existing);
+  SiteSpec next;
+  next.name = "next";
+  next.it_power_cap_w = 30e6;
+  next.cost_per_power_usd_per_w = 10.0;
+  next.construction.push_back(ConstructionTaskSpec{"build", 100 * 86400.0, {}});
+  scenario.sites.push_back(next);
+  scenario.planner.policy = PlannerPolicy::budget;
+  scenario.planner.budget_per_period_usd = 500e6;  // a quarter: 20,000 "cheap" GPUs
+  scenario.planner.lead_time_s = 0.0;
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<std::string> orders;
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == "order")
+      orders.push_back(event.site + ":" + event.accelerator + ":" + std::to_string(event.gpus));
+    if (event.kind == "site_start")
+      CHECK(event.tick == 0);
+  }
+  // Q1: at $500M/quarter and $35K all-in per "cheap" GPU (GPU $25K + 1 kW × $10/W) the planner
+  //   expects 14.3 MW a quarter; "existing" has 40 MW and "next" needs 100 days (2 quarters),
+  //   so 3 quarters' need (42.9 MW) exceeds what is left: "next" starts now. Its facility
+  //   ($300M over 100 days) is paid first: $270M in Q1, so $230M buys 9,200 "cheap".
+  // Q2: $30M facility due, $470M buys 18,800 "cheap" (28 MW used at "existing").
+  // Q3: "late" ships and is better value: $500M would buy 50,000 but only 12 MW are left at
+  //   "existing" and 30 MW at "next": 42,000 are bought, $80M is unplaced.
+  // Q4: no power left: the $500M is reported unplaced rather than spent on GPUs that cannot
+  //   be installed.
+  const std::vector<std::string> expected = {"existing:cheap:9200", "existing:cheap:18800",
+                                             "existing:late:12000", "next:late:30000"};
+  CHECK(orders == expected);
+  CHECK(run.summary.budget_usd == doctest::Approx(2e9));
+  CHECK(run.summary.budget_spent_facility_usd == doctest::Approx(300e6));
+  CHECK(run.summary.budget_spent_gpus_usd == doctest::Approx(1.12e9));
+  CHECK(run.summary.budget_unplaced_usd == doctest::Approx(580e6));
+  CHECK(run.summary.capex_gpus_usd + run.summary.capex_facility_usd == doctest::Approx(1.42e9));
+}
+
+/// A random but valid scenario: sites with and without construction, clusters, orders, caps.
+Scenario random_scenario(std::uint64_t seed) {
+  RandomStream random(seed, 0, "random-scenario");
+  Scenario scenario;
+  scenario.scenario.name = "random";
+  scenario.scenario.start = Date{2025, 1, 1};
+  scenario.scenario.end = Date{2027, 1, 1};
+  scenario.scenario.seed = static_cast<std::int64_t>(seed);
+  scenario.failures.annual_failure_rate = random.uniform(0.0, 0.3);
+  scenario.failures.repair_time_s = random.uniform(0.0, 10.0) * 86400.0;
+  scenario.economics.staff_cost_per_year_usd = random.uniform(0.0, 1e7);
+  for (int p = 0; p < 3; ++p) {
+    scenario.catalog.accelerators.push_back(test_part(
+        "part" + std::to_string(p), random.uniform(10e3, 60e3), random.uniform(600.0, 2000.0),
+        random.uniform(100.0, 500.0), Date{2024, 1 + static_cast<int>(random.uniform(0, 12)), 1}));
+  }
+  const int sites = 1 + static_cast<int>(random.uniform(0, 4));
+  for (int s = 0; s < sites; ++s) {
+    SiteSpec site;
+    site.name = "site" + std::to_string(s);
+    site.it_power_cap_w = random.uniform(5e6, 50e6);
+    site.pue = random.uniform(1.05, 1.6);
+    site.electricity_price_usd_per_j = random.uniform(30.0, 120.0) / 3.6e9;
+    if (random.uniform01() < 0.5) {
+      site.construction.push_back(ConstructionTaskSpec{"a", random.uniform(10, 200) * 86400.0, {}});
+      site.construction.push_back(
+          ConstructionTaskSpec{"b", random.uniform(10, 200) * 86400.0, {"a"}});
+      site.phases.push_back(PowerPhaseSpec{site.it_power_cap_w / 2, "a"});
+      site.phases.push_back(PowerPhaseSpec{site.it_power_cap_w / 2, "b"});
+      if (random.uniform01() < 0.5)
+        site.construction_start = Date{2025, 1 + s, 1};
+    }
+    if (random.uniform01() < 0.5) {
+      site.electricity_price_changes.push_back(
+          PriceChangeSpec{Date{2025, 6, 1}, random.uniform(30.0, 120.0) / 3.6e9});
+    }
+    scenario.sites.push_back(site);
+  }
+  const int clusters = static_cast<int>(random.uniform(0, 6));
+  for (int c = 0; c < clusters; ++c) {
+    ClusterSpec cluster;
+    cluster.name = "cluster" + std::to_string(c);
+    cluster.site = "site" + std::to_string(static_cast<int>(random.uniform(0, sites)));
+    cluster.accelerator = "part" + std::to_string(static_cast<int>(random.uniform(0, 3)));
+    cluster.gpus = 1 + static_cast<std::int64_t>(random.uniform(0, 20000));
+    cluster.online = Date{2023 + static_cast<int>(random.uniform(0, 4)), 1 + c, 1};
+    cluster.service_life_s = random.uniform(0.5, 6.0) * kSecondsPerYear;
+    cluster.utilisation = random.uniform(0.0, 1.0);
+    scenario.clusters.push_back(cluster);
+  }
+  if (random.uniform01() < 0.5) {
+    scenario.planner.policy = PlannerPolicy::budget;
+    scenario.planner.budget_per_period_usd = random.uniform(1e7, 1e9);
+    scenario.planner.budget_period =
+        random.uniform01() < 0.5 ? PeriodUnit::quarter : PeriodUnit::month;
+  }
+  const int orders = static_cast<int>(random.uniform(0, 4));
+  for (int o = 0; o < orders; ++o) {
+    OrderSpec order;
+    order.accelerator = "part" + std::to_string(static_cast<int>(random.uniform(0, 3)));
+    order.gpus = 1 + static_cast<std::int64_t>(random.uniform(0, 30000));
+    order.site = "site" + std::to_string(static_cast<int>(random.uniform(0, sites)));
+    order.order_date = Date{2025, 1 + static_cast<int>(random.uniform(0, 12)), 1};
+    order.lead_time_s = random.uniform(0, 200) * 86400.0;
+    scenario.planner.orders.push_back(order);
+  }
+  if (random.uniform01() < 0.5) {
+    scenario.planner.vendor_caps.push_back(
+        VendorCapSpec{"part0", 1 + static_cast<std::int64_t>(random.uniform(0, 10000))});
+  }
+  return scenario;
+}
+
+TEST_CASE("capacity: invariants hold on 300 random scenarios") {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    INFO("seed " << seed);
+    const Scenario scenario = random_scenario(seed);
+    CapacityRun run;
+    // The model checks GPU conservation and site power caps at every sample and throws on a
+    // violation; the rest is checked here.
+    REQUIRE_NOTHROW(run = run_capacity(scenario));
+    const Recorder& t = run.timeseries;
+    double cap_w = 0.0;
+    for (const SiteSpec& site : scenario.sites)
+      cap_w += site.it_power_cap_w;
+    for (std::size_t row = 0; row < t.rows(); ++row) {
+      const auto value = [&](const char* name) { return t.value(row, t.column(name)); };
+      CHECK(value("gpus_ordered_cumulative") ==
+            value("gpus_delivered_cumulative") + value("gpus_in_transit"));
+      CHECK(value("gpus_delivered_cumulative") == value("gpus_installed") +
+                                                      value("gpus_retired_cumulative") +
+                                                      value("gpus_waiting_for_power"));
+      CHECK(value("gpus_available") <= value("gpus_installed"));
+      CHECK(value("power_online_mw") <= cap_w / 1e6 * (1 + 1e-12));
+      CHECK(value("power_installed_peak_mw") <= value("power_online_mw") * (1 + 1e-9) + 1e-9);
+    }
+    // Ledger totals are the sums of their entries.
+    double payments = 0.0;
+    for (const CapexPayment& payment : run.ledger.payments()) {
+      payments += payment.amount_usd *
+                  (elapsed_share(payment.from, payment.until, scenario.scenario.end_tick()) -
+                   elapsed_share(payment.from, payment.until, 0));
+    }
+    CHECK(run.summary.capex_gpus_usd + run.summary.capex_facility_usd ==
+          doctest::Approx(payments).epsilon(1e-12));
+    CHECK(
+        column_sum(run, "capex_usd") ==
+        doctest::Approx(run.summary.capex_gpus_usd + run.summary.capex_facility_usd).epsilon(1e-9));
+    CHECK(column_sum(run, "opex_energy_usd") ==
+          doctest::Approx(run.summary.energy_cost_usd).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("capacity: totals do not depend on the reporting period") {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    INFO("seed " << seed);
+    const Scenario scenario = random_scenario(seed);
+    const CapacityRun daily = run_capacity(scenario, PeriodUnit::day);
+    const CapacityRun weekly = run_capacity(scenario, PeriodUnit::week);
+    const CapacityRun monthly = run_capacity(scenario, PeriodUnit::month);
+    for (const CapacityRun* other : {&weekly, &monthly}) {
+      // The trajectory is the same event for event, so the totals are equal exactly.
+      CHECK(other->summary.energy_facility_j == daily.summary.energy_facility_j);
+      CHECK(other->summary.energy_cost_usd == daily.summary.energy_cost_usd);
+      CHECK(other->summary.gpu_seconds_installed == daily.summary.gpu_seconds_installed);
+      CHECK(other->summary.capex_gpus_usd == daily.summary.capex_gpus_usd);
+      CHECK(other->summary.gpu_failures == daily.summary.gpu_failures);
+      // And each table adds up to them, up to the rounding of its own sums.
+      CHECK(column_sum(*other, "energy_facility_mwh") ==
+            doctest::Approx(column_sum(daily, "energy_facility_mwh")).epsilon(1e-9));
+      CHECK(column_sum(*other, "capex_usd") ==
+            doctest::Approx(column_sum(daily, "capex_usd")).epsilon(1e-9));
+      CHECK(column_sum(*other, "gpu_hours_installed") ==
+            doctest::Approx(column_sum(daily, "gpu_hours_installed")).epsilon(1e-9));
+    }
+    CHECK(daily.timeseries.rows() == 730);
+    CHECK(monthly.timeseries.rows() == 24);
+  }
+}
+
+TEST_CASE("capacity: failures follow the annual rate over a large pool") {
+  Scenario scenario = one_year();
+  scenario.scenario.end = Date{2030, 1, 1};
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site;
+  site.name = "s";
+  site.it_power_cap_w = 200e6;
+  scenario.sites.push_back(site);
+  ClusterSpec cluster{"c", "s", "X", 100'000, Date{2025, 1, 1}, 10 * kSecondsPerYear, 1.0, {}};
+  scenario.clusters.push_back(cluster);
+  scenario.failures.annual_failure_rate = 0.09;
+  scenario.failures.repair_time_s = 3 * 86400.0;
+  const CapacityRun run = run_capacity(scenario);
+  // Failures strike available GPUs: 100,000 less those in repair (≈ 100,000 × 0.09 × 3/365.25
+  // ≈ 74), at 9%/y over 1,826 days: expected ≈ 9,000 × 4.9993 × (1 − 0.00074) ≈ 44,960,
+  // Poisson standard deviation ≈ 212; allow 4 of them.
+  const double expected = 100'000.0 * 0.09 * (1826.0 / 365.25) * (1.0 - 0.09 * 3.0 / 365.25);
+  CHECK(std::abs(static_cast<double>(run.summary.gpu_failures) - expected) <
+        4.0 * std::sqrt(expected));
+  // GPU-hours available fall short of installed by the repair downtime: 0.074%.
+  const double downtime =
+      1.0 - run.summary.gpu_seconds_available / run.summary.gpu_seconds_installed;
+  CHECK(downtime == doctest::Approx(0.09 * 3.0 / 365.25).epsilon(0.05));
+}
+
+}  // namespace
+}  // namespace capsim
