@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "capsim/core/units.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/reference.hpp"
 #include "commands.hpp"
@@ -21,12 +20,14 @@ void print_diagnostics(const InputError& error) {
 }
 
 std::string scenario_summary(const Scenario& loaded) {
+  const Calendar calendar(loaded.scenario.start);
   return fmt::format(
-      "\"{}\" from {} for {}: {} sites, {} clusters, {} accelerators, {} training jobs, "
-      "{} inference services",
+      "\"{}\" from {} to {} ({:g} days): {} sites, {} clusters, {} accelerators, {} training "
+      "jobs, {} inference services",
       loaded.scenario.name, format_date(loaded.scenario.start),
-      format_quantity(loaded.scenario.horizon_seconds(), Dimension::duration), loaded.sites.size(),
-      loaded.clusters.size(), loaded.catalog.accelerators.size(), loaded.training.jobs.size(),
+      format_date(calendar.date_of(loaded.scenario.end_tick())),
+      loaded.scenario.horizon_seconds() / 86400.0, loaded.sites.size(), loaded.clusters.size(),
+      loaded.catalog.accelerators.size(), loaded.training.jobs.size(),
       loaded.inference.services.size());
 }
 

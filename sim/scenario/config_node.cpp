@@ -1,7 +1,9 @@
 #include "capsim/scenario/config_node.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -44,8 +46,13 @@ std::string ConfigNode::describe() const {
     case Kind::sequence:
       return "a list";
     case Kind::scalar: {
-      std::string shown = scalar.size() > 60 ? scalar.substr(0, 57) + "..." : scalar;
-      return fmt::format("\"{}\"", shown);
+      if (scalar.size() <= 60)
+        return fmt::format("\"{}\"", scalar);
+      // Cut between characters, never inside a UTF-8 sequence.
+      std::size_t cut = 57;
+      while (cut > 0 && (static_cast<unsigned char>(scalar[cut]) & 0xC0) == 0x80)
+        --cut;
+      return fmt::format("\"{}...\"", scalar.substr(0, cut));
     }
   }
   return "?";
@@ -53,14 +60,38 @@ std::string ConfigNode::describe() const {
 
 namespace {
 
+/// Offsets of line starts, for turning byte offsets into line:column.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n')
+        starts_.push_back(i + 1);
+    }
+  }
+  /// 1-based line and column of a byte offset.
+  std::pair<int, int> at(std::size_t offset) const {
+    const auto next = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    const auto line = static_cast<std::size_t>(next - starts_.begin());
+    return {static_cast<int>(line), static_cast<int>(offset - starts_[line - 1] + 1)};
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+};
+
 class Converter {
  public:
-  Converter(std::shared_ptr<const std::string> file, Diagnostics& diagnostics,
-            const ParseLimits& limits)
-      : file_(std::move(file)), diagnostics_(diagnostics), limits_(limits) {}
+  Converter(std::shared_ptr<const std::string> file, const LineIndex& lines,
+            Diagnostics& diagnostics, const ParseLimits& limits)
+      : file_(std::move(file)), lines_(lines), diagnostics_(diagnostics), limits_(limits) {}
 
   bool convert(const YAML::Node& node, ConfigNode& out, std::size_t depth) {
-    out.location = location_of(node.Mark());
+    if (out.location.line == 0)
+      out.location = location_of(node.Mark());
     if (++nodes_ > limits_.max_nodes) {
       fail(out.location, fmt::format("expected a document of at most {} values, found more "
                                      "(aliases expanding too far?)",
@@ -87,6 +118,9 @@ class Converter {
         out.items.reserve(node.size());
         for (const YAML::Node& item : node) {
           out.items.emplace_back();
+          // yaml-cpp places an empty item at the next token: point at its own "-" instead.
+          if (item.IsNull())
+            out.items.back().location = dash_before(item.Mark());
           if (!convert(item, out.items.back(), depth + 1))
             return false;
         }
@@ -100,11 +134,16 @@ class Converter {
             return false;
           }
           const std::string key = pair.first.Scalar();
-          if (out.find(key) != nullptr) {
-            fail(key_location, fmt::format("expected each key once, found '{}' again", key));
+          if (const MappingEntry* first = find_entry(out, key)) {
+            fail(key_location,
+                 fmt::format("expected each key once, found '{}' again (first at line {})", key,
+                             first->key_location.line));
             return false;
           }
           out.entries.push_back(MappingEntry{key, key_location, ConfigNode{}});
+          // yaml-cpp places an empty value at the next token: point at its key instead.
+          if (pair.second.IsNull())
+            out.entries.back().value.location = key_location;
           if (!convert(pair.second, out.entries.back().value, depth + 1))
             return false;
         }
@@ -114,16 +153,40 @@ class Converter {
   }
 
  private:
+  static const MappingEntry* find_entry(const ConfigNode& mapping, const std::string& key) {
+    for (const MappingEntry& entry : mapping.entries) {
+      if (entry.key == key)
+        return &entry;
+    }
+    return nullptr;
+  }
+
   SourceLocation location_of(const YAML::Mark& mark) const {
     if (mark.is_null())
       return SourceLocation{file_, 0, 0};
     return SourceLocation{file_, mark.line + 1, mark.column + 1};
   }
+
+  /// The "-" an empty list item stands on: the first one before `mark`, past white space.
+  SourceLocation dash_before(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.pos <= 0)
+      return location_of(mark);
+    const std::string_view text = lines_.text();
+    std::size_t i = std::min(static_cast<std::size_t>(mark.pos), text.size());
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\n' || text[i - 1] == '\r'))
+      --i;
+    if (i == 0 || text[i - 1] != '-')
+      return location_of(mark);
+    const auto [line, column] = lines_.at(i - 1);
+    return SourceLocation{file_, line, column};
+  }
+
   void fail(const SourceLocation& at, std::string message) {
     diagnostics_.add(at, "", std::move(message));
   }
 
   std::shared_ptr<const std::string> file_;
+  const LineIndex& lines_;
   Diagnostics& diagnostics_;
   const ParseLimits& limits_;
   std::size_t nodes_ = 0;
@@ -159,17 +222,82 @@ std::size_t first_non_text_byte(std::string_view text) {
   return std::string_view::npos;
 }
 
-std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
+/// The offset of the flow bracket that opens nesting level `max_depth + 1`, or npos. Quoted
+/// text and comments are skipped. yaml-cpp stops at its own depth (500) with a bare "bad
+/// file"; this finds where our limit was crossed, to say so.
+std::size_t too_deep_bracket(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\' && quote == '"') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+      while (i < text.size() && text[i] != '\n')
+        ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
     }
   }
-  return {line, column};
+  return std::string_view::npos;
+}
+
+/// The offset of a tab in a line's indentation, or npos: YAML indents with spaces only, and
+/// yaml-cpp's own message for it ("illegal map value") does not say so.
+std::size_t indentation_tab(std::string_view text) {
+  bool at_line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      at_line_start = true;
+    } else if (at_line_start && c == '\t') {
+      return i;
+    } else if (at_line_start && c != ' ' && c != '-') {
+      at_line_start = false;
+    }
+  }
+  return std::string_view::npos;
+}
+
+/// A better account of a syntax error than yaml-cpp's, where one is known.
+std::optional<std::pair<std::size_t, std::string>> explain_syntax_error(std::string_view text,
+                                                                        const ParseLimits& limits) {
+  if (const std::size_t at = too_deep_bracket(text, limits.max_depth);
+      at != std::string_view::npos) {
+    return std::make_pair(
+        at, fmt::format("expected nesting at most {} levels deep, found deeper", limits.max_depth));
+  }
+  if (const std::size_t at = indentation_tab(text); at != std::string_view::npos) {
+    return std::make_pair(at, std::string("expected valid YAML, found a tab used for indentation "
+                                          "(YAML indents with spaces only)"));
+  }
+  return std::nullopt;
+}
+
+/// Where a second document starts: its "---" line if there is one, else its first node.
+std::size_t second_document_start(std::string_view text, std::size_t node_offset) {
+  std::size_t begin = node_offset;
+  while (begin > 0) {
+    const std::size_t line_start = text.rfind('\n', begin - 1);
+    const std::size_t start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    if (text.substr(start, 3) == "---")
+      return start;
+    if (start == 0)
+      break;
+    begin = start - 1;
+  }
+  return node_offset;
 }
 
 }  // namespace
@@ -177,6 +305,11 @@ std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagnostics& diagnostics,
                       const ParseLimits& limits) {
   auto file = std::make_shared<const std::string>(file_name);
+  const LineIndex lines(text);
+  const auto place = [&](std::size_t offset) {
+    const auto [line, column] = lines.at(offset);
+    return SourceLocation{file, line, column};
+  };
   if (text.size() > limits.max_bytes) {
     diagnostics.add(SourceLocation{file, 0, 0}, "",
                     fmt::format("expected a scenario of at most {} bytes, found {} bytes",
@@ -184,17 +317,21 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
     return ConfigNode{};
   }
   if (const std::size_t bad = first_non_text_byte(text); bad != std::string_view::npos) {
-    const auto [line, column] = line_and_column(text, bad);
-    diagnostics.add(SourceLocation{file, line, column}, "",
-                    fmt::format("expected UTF-8 text, found byte 0x{:02x} at offset {} (is this "
-                                "a binary file?)",
-                                static_cast<unsigned char>(text[bad]), bad));
+    const bool nul = text[bad] == '\0';
+    diagnostics.add(place(bad), "",
+                    fmt::format("expected UTF-8 text, found byte 0x{:02x} at offset {} ({})",
+                                static_cast<unsigned char>(text[bad]), bad,
+                                nul ? "is this a binary file?" : "save the file as UTF-8"));
     return ConfigNode{};
   }
-  YAML::Node document;
+  std::vector<YAML::Node> documents;
   try {
-    document = YAML::Load(std::string(text));
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& error) {
+    if (const auto better = explain_syntax_error(text, limits)) {
+      diagnostics.add(place(better->first), "", better->second);
+      return ConfigNode{};
+    }
     const SourceLocation at =
         error.mark.is_null() ? SourceLocation{file, 0, 0}
                              : SourceLocation{file, error.mark.line + 1, error.mark.column + 1};
@@ -202,9 +339,23 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
                     fmt::format("expected valid YAML, found a syntax error: {}", error.msg));
     return ConfigNode{};
   }
+  if (documents.size() > 1) {
+    const auto offset = static_cast<std::size_t>(std::max(0, documents[1].Mark().pos));
+    if (limits.single_value) {
+      diagnostics.add(place(offset), "", "expected one YAML value, found more text after it");
+    } else {
+      diagnostics.add(place(second_document_start(text, offset)), "",
+                      "expected one YAML document, found a second one");
+    }
+    return ConfigNode{};
+  }
   ConfigNode root;
-  Converter converter(file, diagnostics, limits);
-  if (!converter.convert(document, root, 0))
+  if (documents.empty()) {
+    root.location = SourceLocation{file, 1, 1};
+    return root;
+  }
+  Converter converter(file, lines, diagnostics, limits);
+  if (!converter.convert(documents.front(), root, 0))
     return ConfigNode{};
   if (root.location.line == 0)
     root.location = SourceLocation{file, 1, 1};
@@ -308,8 +459,10 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
     return;
   }
   Diagnostics value_diagnostics;
+  ParseLimits value_limits;
+  value_limits.single_value = true;
   ConfigNode value =
-      parse_yaml(override_value.value_text, override_value.origin, value_diagnostics);
+      parse_yaml(override_value.value_text, override_value.origin, value_diagnostics, value_limits);
   for (const Diagnostic& problem : value_diagnostics.items()) {
     Diagnostic shifted = problem;
     shifted.location.column += value_column - 1;
@@ -340,7 +493,8 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
         diagnostics.add(
             path_location, override_value.path,
             fmt::format("expected {}[{}] to exist, found {}", walked, step.index,
-                        node->is_sequence() ? fmt::format("a list of {} items", node->items.size())
+                        node->is_sequence() ? fmt::format("a list of {} item{}", node->items.size(),
+                                                          node->items.size() == 1 ? "" : "s")
                                             : node->describe()));
         return;
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -22,42 +23,74 @@ std::string display_path(const fs::path& path) {
   return path.lexically_normal().string();
 }
 
-/// Loads `path` and everything it extends, merged: bases first, in the order listed, then the
-/// file itself. `chain` holds the files being loaded, to name a cycle.
-ConfigNode load_with_extends(const fs::path& path, std::vector<fs::path>& chain,
-                             Diagnostics& diagnostics) {
+/// Reads a file another file names (an `extends` base, a catalog include). A file that cannot
+/// be read is reported where it is named, since that is what the user has to fix.
+std::optional<ConfigNode> read_named_file(const fs::path& path, const ConfigNode& named_by,
+                                          const std::string& named_path, Diagnostics& diagnostics) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) {
+    diagnostics.add(named_by.location, named_path,
+                    fmt::format("expected a readable file, found \"{}\" ({})", named_by.scalar,
+                                fs::is_directory(path, error) ? "a directory"
+                                                              : "no such file, or no permission"));
+    return std::nullopt;
+  }
+  const std::size_t before = diagnostics.size();
   ConfigNode document = parse_yaml_file(display_path(path), diagnostics);
-  if (document.is_null())
-    return document;
+  if (diagnostics.size() != before)
+    return std::nullopt;
+  return document;
+}
+
+/// The files an `extends` names, each with its key path; reports a malformed `extends`.
+std::vector<std::pair<const ConfigNode*, std::string>> extends_entries(const ConfigNode& extends,
+                                                                       Diagnostics& diagnostics) {
+  std::vector<std::pair<const ConfigNode*, std::string>> bases;
+  if (extends.is_scalar()) {
+    bases.emplace_back(&extends, "extends");
+    return bases;
+  }
+  if (!extends.is_sequence() || extends.items.empty()) {
+    diagnostics.add(
+        extends.location, "extends",
+        fmt::format("expected a file name or a list of file names, found {}", extends.describe()));
+    return {};
+  }
+  for (std::size_t i = 0; i < extends.items.size(); ++i) {
+    const ConfigNode& item = extends.items[i];
+    const std::string path = fmt::format("extends[{}]", i);
+    if (!item.is_scalar()) {
+      diagnostics.add(item.location, path,
+                      fmt::format("expected a file name, found {}", item.describe()));
+      return {};
+    }
+    bases.emplace_back(&item, path);
+  }
+  return bases;
+}
+
+/// Loads `document` (read from `path`) merged over everything it extends: bases first, in the
+/// order listed, then the file itself. `chain` holds the files being loaded, to name a cycle.
+ConfigNode resolve_extends(ConfigNode document, const fs::path& path, std::vector<fs::path>& chain,
+                           Diagnostics& diagnostics) {
   if (!document.is_mapping()) {
-    diagnostics.add(document.location, "",
-                    fmt::format("expected a mapping of scenario sections (scenario, sites, "
-                                "clusters, ...) at the top level, found {}",
-                                document.describe()));
+    diagnostics.add(
+        document.location, "",
+        fmt::format("expected a mapping of scenario sections (scenario, sites, "
+                    "clusters, ...) at the top level, found {}",
+                    document.is_null() ? std::string("an empty file") : document.describe()));
     return ConfigNode{};
   }
-  ConfigNode* extends = document.find("extends");
+  const ConfigNode* extends = document.find("extends");
   if (!extends)
     return document;
-
-  std::vector<const ConfigNode*> bases;
-  if (extends->is_scalar()) {
-    bases.push_back(extends);
-  } else if (extends->is_sequence()) {
-    for (const ConfigNode& item : extends->items)
-      bases.push_back(&item);
-  }
-  if (bases.empty() || std::any_of(bases.begin(), bases.end(),
-                                   [](const ConfigNode* base) { return !base->is_scalar(); })) {
-    diagnostics.add(
-        extends->location, "extends",
-        fmt::format("expected a file name or a list of file names, found {}", extends->describe()));
+  const auto bases = extends_entries(*extends, diagnostics);
+  if (bases.empty())
     return ConfigNode{};
-  }
   ConfigNode merged;
   merged.kind = ConfigNode::Kind::mapping;
   merged.location = document.location;
-  for (const ConfigNode* base : bases) {
+  for (const auto& [base, base_key] : bases) {
     const fs::path base_path = path.parent_path() / base->scalar;
     const fs::path canonical = fs::weakly_canonical(base_path);
     const auto repeat = std::find(chain.begin(), chain.end(), canonical);
@@ -66,22 +99,26 @@ ConfigNode load_with_extends(const fs::path& path, std::vector<fs::path>& chain,
       for (auto it = repeat; it != chain.end(); ++it)
         cycle += it->filename().string() + " -> ";
       cycle += canonical.filename().string();
-      diagnostics.add(base->location, "extends",
+      diagnostics.add(base->location, base_key,
                       fmt::format("expected extends without a cycle, found {}", cycle));
       return ConfigNode{};
     }
     if (chain.size() >= kMaxExtendsDepth) {
       diagnostics.add(
-          base->location, "extends",
+          base->location, base_key,
           fmt::format("expected at most {} levels of extends, found more", kMaxExtendsDepth));
       return ConfigNode{};
     }
-    chain.push_back(canonical);
-    ConfigNode base_document = load_with_extends(base_path, chain, diagnostics);
-    chain.pop_back();
-    if (base_document.is_null())
+    std::optional<ConfigNode> base_document =
+        read_named_file(base_path, *base, base_key, diagnostics);
+    if (!base_document)
       return ConfigNode{};
-    merge_into(merged, std::move(base_document));
+    chain.push_back(canonical);
+    ConfigNode resolved = resolve_extends(std::move(*base_document), base_path, chain, diagnostics);
+    chain.pop_back();
+    if (resolved.is_null())
+      return ConfigNode{};
+    merge_into(merged, std::move(resolved));
   }
   document.erase("extends");
   merge_into(merged, std::move(document));
@@ -121,77 +158,102 @@ const ConfigNode* name_of(const ConfigNode& part) {
   return name && name->is_scalar() ? name : nullptr;
 }
 
-/// Replaces catalog.accelerators with the resolved parts: built-in, included files, then the
-/// scenario's own entries (an entry naming an existing part overrides the fields it gives).
-void resolve_catalog(ConfigNode& document, const fs::path& scenario_path,
-                     Diagnostics& diagnostics) {
+}  // namespace
+
+/// One resolved catalog part: its (merged) node and the key path its errors carry — the
+/// scenario's own `catalog.accelerators[i]` for entries the scenario gives, `accelerators[i]`
+/// of their own file for parts of the built-in or included catalogs.
+struct CatalogPart {
+  ConfigNode node;
+  std::string path;
+};
+
+namespace {
+
+/// Collects the parts: built-in, included files, then the scenario's own entries (an entry
+/// naming an existing part overrides the fields it gives). Removes `catalog.accelerators`
+/// from the document: the parts are loaded one by one with their own key paths.
+std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const fs::path& scenario_path,
+                                         Diagnostics& diagnostics) {
   ConfigNode* catalog = document.find("catalog");
   if (catalog && !catalog->is_mapping() && !catalog->is_null())
-    return;  // the typed load says why
+    return {};  // typed load says why
   bool builtin = true;
-  std::vector<std::string> includes;
+  std::vector<std::pair<const ConfigNode*, std::string>> includes;
   std::vector<ConfigNode> own;
-  if (catalog && catalog->is_mapping()) {
+  if (catalog) {
     if (const ConfigNode* flag = catalog->find("builtin"))
       builtin = flag->scalar != "false";
     if (const ConfigNode* list = catalog->find("include"); list && list->is_sequence()) {
-      for (const ConfigNode& item : list->items) {
-        if (item.is_scalar())
-          includes.push_back(item.scalar);
+      for (std::size_t i = 0; i < list->items.size(); ++i) {
+        if (list->items[i].is_scalar()) {
+          includes.emplace_back(&list->items[i], fmt::format("catalog.include[{}]", i));
+        }
       }
     }
     if (ConfigNode* list = catalog->find("accelerators"); list && list->is_sequence()) {
       own = std::move(list->items);
+      catalog->erase("accelerators");
     }
   }
-  std::vector<ConfigNode> parts;
+  std::vector<CatalogPart> parts;
+  const auto add_file_parts = [&](std::vector<ConfigNode> nodes) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      parts.push_back(CatalogPart{std::move(nodes[i]), fmt::format("accelerators[{}]", i)});
+    }
+  };
   if (builtin) {
-    parts = catalog_entries(parse_yaml(builtin_catalog_yaml(), kBuiltinCatalogName, diagnostics),
-                            diagnostics);
+    add_file_parts(catalog_entries(
+        parse_yaml(builtin_catalog_yaml(), kBuiltinCatalogName, diagnostics), diagnostics));
   }
-  for (const std::string& include : includes) {
-    const fs::path include_path = scenario_path.parent_path() / include;
-    for (ConfigNode& part :
-         catalog_entries(parse_yaml_file(display_path(include_path), diagnostics), diagnostics)) {
-      parts.push_back(std::move(part));
-    }
+  for (const auto& [include, include_key] : includes) {
+    std::optional<ConfigNode> file = read_named_file(scenario_path.parent_path() / include->scalar,
+                                                     *include, include_key, diagnostics);
+    if (file)
+      add_file_parts(catalog_entries(std::move(*file), diagnostics));
   }
-  for (ConfigNode& entry : own) {
-    const ConfigNode* name = name_of(entry);
-    auto existing = std::find_if(parts.begin(), parts.end(), [&](const ConfigNode& part) {
-      const ConfigNode* part_name = name_of(part);
+  std::vector<std::string> known;
+  for (const CatalogPart& part : parts) {
+    if (const ConfigNode* name = name_of(part.node))
+      known.push_back(name->scalar);
+  }
+  for (std::size_t j = 0; j < own.size(); ++j) {
+    const std::string path = fmt::format("catalog.accelerators[{}]", j);
+    const ConfigNode* name = name_of(own[j]);
+    auto existing = std::find_if(parts.begin(), parts.end(), [&](const CatalogPart& part) {
+      const ConfigNode* part_name = name_of(part.node);
       return name && part_name && part_name->scalar == name->scalar;
     });
     if (existing != parts.end()) {
-      merge_into(*existing, std::move(entry));
-    } else {
-      parts.push_back(std::move(entry));
+      merge_into(existing->node, std::move(own[j]));
+      existing->path = path;
+      continue;
     }
+    // A new part must give every field; one that gives a few and is named like an existing
+    // part is almost surely a misspelt override.
+    const RecordInfo& info = accelerator_schema().info();
+    const bool partial = std::any_of(info.fields.begin(), info.fields.end(), [&](const auto& f) {
+      return f.required && own[j].is_mapping() && own[j].find(f.key) == nullptr;
+    });
+    const std::string suggestion = name ? closest_match(name->scalar, known) : std::string();
+    if (partial && !suggestion.empty()) {
+      diagnostics.add(name->location, path + ".name",
+                      fmt::format("expected the name of a catalog part to override (did you mean "
+                                  "'{}'?) or every field of a new part, found \"{}\"",
+                                  suggestion, name->scalar));
+      continue;
+    }
+    parts.push_back(CatalogPart{std::move(own[j]), path});
   }
-  if (!catalog) {
-    document.entries.push_back(MappingEntry{"catalog", document.location, ConfigNode{}});
-    catalog = &document.entries.back().value;
-    catalog->location = document.location;
-  }
-  if (catalog->is_null())
-    catalog->kind = ConfigNode::Kind::mapping;
-  ConfigNode resolved;
-  resolved.kind = ConfigNode::Kind::sequence;
-  resolved.location = catalog->location;
-  resolved.items = std::move(parts);
-  if (ConfigNode* list = catalog->find("accelerators")) {
-    *list = std::move(resolved);
-  } else {
-    catalog->entries.push_back(
-        MappingEntry{"accelerators", catalog->location, std::move(resolved)});
-  }
+  return parts;
 }
 
 /// Cross-field checks: references, uniqueness, dates in the horizon, dependency cycles.
 class CrossChecker {
  public:
-  CrossChecker(const Scenario& scenario, const ConfigNode& document, Diagnostics& diagnostics)
-      : scenario_(scenario), document_(document), diagnostics_(diagnostics) {
+  CrossChecker(const Scenario& scenario, const ConfigNode& document,
+               const std::vector<CatalogPart>& parts, Diagnostics& diagnostics)
+      : scenario_(scenario), document_(document), parts_(parts), diagnostics_(diagnostics) {
     const Calendar calendar(scenario.scenario.start);
     end_date_ = calendar.date_of(scenario.scenario.end_tick());
   }
@@ -235,8 +297,27 @@ class CrossChecker {
     if (std::find(known.begin(), known.end(), name) != known.end())
       return;
     const std::string suggestion = closest_match(name, known);
-    error(path, fmt::format("expected the name of a {}, found \"{}\"{}", what, name,
-                            suggestion.empty() ? "" : " (did you mean \"" + suggestion + "\"?)"));
+    std::string hint;
+    if (!suggestion.empty()) {
+      hint = fmt::format(" (did you mean '{}'?)", suggestion);
+    } else if (known.empty()) {
+      hint = fmt::format(" (there is none)");
+    } else if (known.size() <= 12) {
+      hint = fmt::format(" (one of: {})", fmt::join(known, ", "));
+    }
+    error(path, fmt::format("expected the name of a {}, found \"{}\"{}", what, name, hint));
+  }
+
+  /// A schedule of changes (prices, budgets) must list its `from` dates in increasing order.
+  template <class Changes>
+  void check_increasing_from(const Changes& changes, const std::string& list_path) {
+    for (std::size_t i = 1; i < changes.size(); ++i) {
+      if (!(changes[i - 1].from < changes[i].from)) {
+        error(fmt::format("{}[{}].from", list_path, i),
+              fmt::format("expected dates in increasing order, found {} after {}",
+                          format_date(changes[i].from), format_date(changes[i - 1].from)));
+      }
+    }
   }
 
   void check_in_horizon(const std::string& path, const Date& date, bool allow_before_start) {
@@ -285,6 +366,18 @@ class CrossChecker {
     return names;
   }
 
+  /// Clusters listed and clusters the orders of the plan will form.
+  std::vector<std::string> cluster_names() const {
+    std::vector<std::string> names;
+    for (const ClusterSpec& cluster : scenario_.clusters)
+      names.push_back(cluster.name);
+    for (const OrderSpec& order : scenario_.planner.orders) {
+      if (!order.cluster.empty())
+        names.push_back(order.cluster);
+    }
+    return names;
+  }
+
   std::vector<std::string> site_names() const {
     std::vector<std::string> names;
     for (const SiteSpec& site : scenario_.sites)
@@ -292,24 +385,38 @@ class CrossChecker {
     return names;
   }
 
+  /// Catalog parts come from several files: their errors point into the part's own node.
+  void part_error(std::size_t part, const std::string& key, std::string message) {
+    const ConfigNode& node = parts_[part].node;
+    const ConfigNode* value = node.is_mapping() ? node.find(key) : nullptr;
+    diagnostics_.add(value ? value->location : node.location, parts_[part].path + "." + key,
+                     std::move(message));
+  }
+
   void check_catalog() {
     const auto& parts = scenario_.catalog.accelerators;
-    check_unique(
-        parts, "catalog.accelerators",
-        [](const AcceleratorSpec& p) -> const std::string& { return p.name; }, "accelerator");
+    std::map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const AcceleratorSpec& part = parts[i];
+      if (const auto [it, inserted] = first.emplace(part.name, i); !inserted) {
+        part_error(i, "name",
+                   fmt::format("expected unique accelerator names, found \"{}\" again "
+                               "(first at {})",
+                               part.name, parts_[it->second].path));
+      }
       if (part.idle_server_power_per_gpu_w > part.server_power_per_gpu_w) {
-        error(fmt::format("catalog.accelerators[{}].idle_server_power_per_gpu", i),
-              fmt::format("expected idle power at most the server power per GPU ({}), found {}",
-                          format_quantity(part.server_power_per_gpu_w, Dimension::power),
-                          format_quantity(part.idle_server_power_per_gpu_w, Dimension::power)));
+        part_error(
+            i, "idle_server_power_per_gpu",
+            fmt::format("expected idle power at most the server power per GPU ({}), found {}",
+                        format_quantity(part.server_power_per_gpu_w, Dimension::power),
+                        format_quantity(part.idle_server_power_per_gpu_w, Dimension::power)));
       }
       if (part.tdp_w > part.server_power_per_gpu_w) {
-        error(fmt::format("catalog.accelerators[{}].tdp", i),
-              fmt::format("expected a GPU power at most the server power per GPU ({}), found {}",
-                          format_quantity(part.server_power_per_gpu_w, Dimension::power),
-                          format_quantity(part.tdp_w, Dimension::power)));
+        part_error(
+            i, "tdp",
+            fmt::format("expected a GPU power at most the server power per GPU ({}), found {}",
+                        format_quantity(part.server_power_per_gpu_w, Dimension::power),
+                        format_quantity(part.tdp_w, Dimension::power)));
       }
     }
   }
@@ -352,15 +459,8 @@ class CrossChecker {
                           format_quantity(site.it_power_cap_w, Dimension::power),
                           format_quantity(phased_power, Dimension::power)));
       }
-      for (std::size_t c = 1; c < site.electricity_price_changes.size(); ++c) {
-        if (!(site.electricity_price_changes[c - 1].from <
-              site.electricity_price_changes[c].from)) {
-          error(fmt::format("{}.electricity_price_changes[{}].from", site_path, c),
-                fmt::format("expected dates in increasing order, found {} after {}",
-                            format_date(site.electricity_price_changes[c].from),
-                            format_date(site.electricity_price_changes[c - 1].from)));
-        }
-      }
+      check_increasing_from(site.electricity_price_changes,
+                            site_path + ".electricity_price_changes");
     }
   }
 
@@ -403,8 +503,7 @@ class CrossChecker {
     }
     for (const TenantSpec& tenant : training.tenants)
       tenants.push_back(tenant.name);
-    for (const ClusterSpec& cluster : scenario_.clusters)
-      clusters.push_back(cluster.name);
+    clusters = cluster_names();
     for (std::size_t i = 0; i < training.jobs.size(); ++i) {
       const TrainingJobSpec& job = training.jobs[i];
       const std::string path = fmt::format("training.jobs[{}]", i);
@@ -465,9 +564,22 @@ class CrossChecker {
     const PlannerSpec& planner = scenario_.planner;
     const auto sites = site_names();
     const auto parts = accelerator_names();
+    std::map<std::string, std::string> cluster_first;
+    for (std::size_t c = 0; c < scenario_.clusters.size(); ++c) {
+      cluster_first.emplace(scenario_.clusters[c].name, fmt::format("clusters[{}]", c));
+    }
     for (std::size_t i = 0; i < planner.orders.size(); ++i) {
       const OrderSpec& order = planner.orders[i];
       const std::string path = fmt::format("planner.orders[{}]", i);
+      if (!order.cluster.empty()) {
+        const auto [it, inserted] = cluster_first.emplace(order.cluster, path);
+        if (!inserted) {
+          error(path + ".cluster",
+                fmt::format("expected a cluster name no other cluster or order uses, found \"{}\" "
+                            "(first at {})",
+                            order.cluster, it->second));
+        }
+      }
       check_reference(path + ".site", order.site, sites, "site");
       check_reference(path + ".accelerator", order.accelerator, parts, "catalog accelerator");
       check_in_horizon(path + ".order_date", order.order_date, false);
@@ -484,6 +596,7 @@ class CrossChecker {
       check_reference(fmt::format("planner.vendor_caps[{}].accelerator", i),
                       planner.vendor_caps[i].accelerator, parts, "catalog accelerator");
     }
+    check_increasing_from(planner.budget_changes, "planner.budget_changes");
     if (planner.policy == PlannerPolicy::budget && !planner.budget_per_period_usd) {
       error("planner.policy", "expected budget_per_period with the budget policy, found none");
     }
@@ -491,48 +604,48 @@ class CrossChecker {
 
   const Scenario& scenario_;
   const ConfigNode& document_;
+  const std::vector<CatalogPart>& parts_;
   Diagnostics& diagnostics_;
   Date end_date_;
 };
 
 }  // namespace
 
-ConfigNode resolve_document(const std::string& path, const std::vector<std::string>& set_arguments,
-                            Diagnostics& diagnostics) {
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments) {
+  Diagnostics diagnostics;
   const fs::path scenario_path(path);
   std::vector<fs::path> chain{fs::weakly_canonical(scenario_path)};
-  ConfigNode document = load_with_extends(scenario_path, chain, diagnostics);
-  if (!diagnostics.empty())
-    return ConfigNode{};
+  ConfigNode document = parse_yaml_file(path, diagnostics);
+  diagnostics.throw_if_any();
   if (document.is_null()) {
     diagnostics.add(SourceLocation{std::make_shared<const std::string>(path), 1, 1}, "",
                     "expected a scenario (a mapping with at least a 'scenario' section), found "
                     "an empty file");
-    return ConfigNode{};
+  } else {
+    document = resolve_extends(std::move(document), scenario_path, chain, diagnostics);
   }
+  diagnostics.throw_if_any();
   for (std::size_t i = 0; i < set_arguments.size(); ++i) {
     Override override_value;
     if (parse_override(set_arguments[i], i, override_value, diagnostics)) {
       apply_override(document, override_value, diagnostics);
     }
   }
-  if (!diagnostics.empty())
-    return ConfigNode{};
-  resolve_catalog(document, scenario_path, diagnostics);
-  return document;
-}
-
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments) {
-  Diagnostics diagnostics;
-  const ConfigNode document = resolve_document(path, set_arguments, diagnostics);
   diagnostics.throw_if_any();
+  const std::vector<CatalogPart> parts = resolve_catalog(document, scenario_path, diagnostics);
+
   Scenario scenario;
   LoadContext context(diagnostics);
   scenario_schema().load(document, "", context, scenario);
+  for (const CatalogPart& part : parts) {
+    AcceleratorSpec accelerator;
+    accelerator_schema().load(part.node, part.path, context, accelerator);
+    scenario.catalog.accelerators.push_back(std::move(accelerator));
+  }
   // Cross-field checks read values the typed load produced, so they run on a clean load only:
   // otherwise one typo would cascade into misleading reference errors.
   if (diagnostics.empty())
-    CrossChecker(scenario, document, diagnostics).run();
+    CrossChecker(scenario, document, parts, diagnostics).run();
   diagnostics.throw_if_any();
   return scenario;
 }

@@ -139,9 +139,18 @@ std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo
   if (!expect_scalar(node, "a whole number", path, context))
     return std::nullopt;
   std::int64_t value = 0;
+  // YAML writes a positive integer with or without '+'; from_chars takes only '-'.
   const std::string& text = node.scalar;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
+  const char* begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(begin, end, value);
+  if (result.ec == std::errc::result_out_of_range && result.ptr == end) {
+    context.error(node.location, path,
+                  fmt::format("expected at {} {}, found {}", text[0] == '-' ? "least" : "most",
+                              text[0] == '-' ? INT64_MIN : INT64_MAX, node.describe()));
+    return std::nullopt;
+  }
+  if (result.ec != std::errc() || result.ptr != end) {
     context.error(node.location, path,
                   fmt::format("expected a whole number, found {}", node.describe()));
     return std::nullopt;
@@ -258,7 +267,7 @@ std::optional<std::size_t> read_choice(const ConfigNode& node, const FieldInfo& 
   const std::string suggestion = closest_match(node.scalar, field.choices);
   context.error(node.location, path,
                 fmt::format("expected one of {}, found {}{}", options, node.describe(),
-                            suggestion.empty() ? "" : " (did you mean " + suggestion + "?)"));
+                            suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
   return std::nullopt;
 }
 

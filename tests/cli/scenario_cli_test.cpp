@@ -16,9 +16,10 @@ TEST_CASE("cli: validate accepts the example and reports what it loaded") {
   const std::string example = source_path("scenarios/examples/example.yaml");
   const CliResult result = run_capsim("validate " + example);
   CHECK(result.exit_status == 0);
-  CHECK(result.out == "ok: " + example +
-                          ": \"example-campus\" from 2025-01-01 for 3 years: 2 sites, 1 clusters, "
-                          "11 accelerators, 2 training jobs, 1 inference services\n");
+  CHECK(result.out ==
+        "ok: " + example +
+            ": \"example-campus\" from 2025-01-01 to 2028-01-01 (1095 days): 2 sites, "
+            "1 clusters, 11 accelerators, 2 training jobs, 1 inference services\n");
   CHECK(result.err.empty());
 }
 

@@ -11,7 +11,7 @@ TEST_CASE("scenario: every malformed scenario of the corpus is rejected with its
   CHECK(cases.size() >= 30);
   for (const test::CorpusCase& corpus_case : cases) {
     INFO("corpus file: " << corpus_case.path);
-    REQUIRE_FALSE(corpus_case.expected.empty());
+    CHECK_FALSE(corpus_case.expected.empty());
     std::vector<std::string> reported;
     try {
       load_scenario(corpus_case.path, corpus_case.overrides);
@@ -20,7 +20,9 @@ TEST_CASE("scenario: every malformed scenario of the corpus is rejected with its
         reported.push_back(diagnostic.format());
       }
     }
-    REQUIRE_FALSE(reported.empty());
+    CHECK_FALSE(reported.empty());
+    // Every problem is expected: nothing extra, nothing missing.
+    CHECK(reported.size() == corpus_case.expected.size());
     std::string all_reported;
     for (const std::string& line : reported)
       all_reported += "\n  " + line;

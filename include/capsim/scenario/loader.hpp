@@ -17,11 +17,6 @@ std::string_view builtin_catalog_yaml();
 /// How error messages name the built-in catalog.
 inline constexpr const char* kBuiltinCatalogName = "scenarios/catalog/accelerators.yaml";
 
-/// The document after `extends`, the catalog and the overrides, before typed loading.
-/// Problems go to `diagnostics`.
-ConfigNode resolve_document(const std::string& path, const std::vector<std::string>& set_arguments,
-                            Diagnostics& diagnostics);
-
 /// Loads, validates and resolves a scenario file. `set_arguments` are "key.path=value"
 /// overrides applied in order after `extends`. Throws InputError listing every problem.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {});
