@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/text.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {
@@ -118,30 +119,6 @@ std::string type_description(const FieldInfo& field) {
   return "?";
 }
 
-std::string json_quote(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        quoted += "\\\"";
-        break;
-      case '\\':
-        quoted += "\\\\";
-        break;
-      case '\n':
-        quoted += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          quoted += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          quoted += c;
-        }
-    }
-  }
-  return quoted + "\"";
-}
-
 std::string field_description(const FieldInfo& field) {
   std::string text = field.doc;
   if (field.type == ValueType::quantity) {
@@ -164,9 +141,9 @@ std::string json_bounds(const FieldInfo& field) {
 }
 
 std::string json_property(const FieldInfo& field) {
-  const std::string description = ",\"description\":" + json_quote(field_description(field));
+  const std::string description = ",\"description\":" + quote_string(field_description(field));
   const std::string examples =
-      field.example.empty() ? "" : ",\"examples\":[" + json_quote(field.example) + "]";
+      field.example.empty() ? "" : ",\"examples\":[" + quote_string(field.example) + "]";
   switch (field.type) {
     case ValueType::text:
       return "{\"type\":\"string\"" + description + examples + "}";
@@ -189,7 +166,7 @@ std::string json_property(const FieldInfo& field) {
     case ValueType::choice: {
       std::vector<std::string> words;
       for (const std::string& choice : field.choices)
-        words.push_back(json_quote(choice));
+        words.push_back(quote_string(choice));
       return fmt::format("{{\"enum\":[{}]{}}}", fmt::join(words, ","), description);
     }
     case ValueType::record:
@@ -208,9 +185,9 @@ std::string json_record(const RecordInfo& record, bool is_root) {
   std::vector<std::string> required;
   for (const FieldInfo& field : record.fields) {
     properties += fmt::format("{}\n      {}: {}", properties.empty() ? "" : ",",
-                              json_quote(field.key), json_property(field));
+                              quote_string(field.key), json_property(field));
     if (field.required)
-      required.push_back(json_quote(field.key));
+      required.push_back(quote_string(field.key));
   }
   if (is_root) {
     properties +=
@@ -221,7 +198,7 @@ std::string json_record(const RecordInfo& record, bool is_root) {
   return fmt::format(
       "{{\n    \"type\": \"object\",\n    \"description\": {},\n    \"additionalProperties\": "
       "false,\n    \"required\": [{}],\n    \"properties\": {{{}\n    }}\n  }}",
-      json_quote(record.doc), fmt::join(required, ","), properties);
+      quote_string(record.doc), fmt::join(required, ","), properties);
 }
 
 }  // namespace
@@ -270,7 +247,7 @@ std::string scenario_json_schema() {
   for (const RecordInfo* record : reachable_records(root)) {
     definitions +=
         fmt::format("{}\n  {}: {}", definitions.empty() ? "" : ",",
-                    json_quote(identifier(record->name)), json_record(*record, record == &root));
+                    quote_string(identifier(record->name)), json_record(*record, record == &root));
   }
   return fmt::format(
       "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"

@@ -1,5 +1,7 @@
 #include "capsim/scenario/schema.hpp"
 
+#include "capsim/core/text.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -23,33 +25,6 @@ std::vector<std::string> RecordInfo::keys() const {
   return names;
 }
 
-std::string yaml_quote(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        quoted += "\\\"";
-        break;
-      case '\\':
-        quoted += "\\\\";
-        break;
-      case '\n':
-        quoted += "\\n";
-        break;
-      case '\t':
-        quoted += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          quoted += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          quoted += c;
-        }
-    }
-  }
-  return quoted + "\"";
-}
-
 void YamlWriter::start_line() {
   if (pending_dash_) {
     text_ += std::string(static_cast<std::size_t>(2 * (depth_ - 1)), ' ') + "- ";
@@ -70,7 +45,7 @@ void YamlWriter::scalar(const std::string& name, const std::string& plain_value)
 }
 
 void YamlWriter::quoted(const std::string& name, const std::string& text) {
-  scalar(name, yaml_quote(text));
+  scalar(name, quote_string(text));
 }
 
 void YamlWriter::empty_list(const std::string& name) {

@@ -8,10 +8,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "capsim/core/diagnostics.hpp"
+#include "capsim/core/text.hpp"
 #include "capsim/core/time.hpp"
 #include "capsim/core/units.hpp"
 #include "capsim/scenario/config_node.hpp"
@@ -102,9 +104,6 @@ class YamlWriter {
   bool pending_dash_ = false;
 };
 
-/// YAML double-quoted form of any text.
-std::string yaml_quote(const std::string& text);
-
 namespace detail {
 // Scalar readers: each returns nothing and reports through `context` when the node is not a
 // valid value of its field.
@@ -152,149 +151,68 @@ class RecordSchema {
   const RecordInfo& info() const { return info_; }
 
   RecordSchema& text(std::string T::*member, Field field) {
-    add(
-        field, ValueType::text,
-        [member](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_text(node, path, context))
-            out.*member = std::move(*value);
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.quoted(info.key, in.*member);
-        });
-    return *this;
+    return bind(member, std::move(field), ValueType::text, read_with_path(detail::read_text),
+                [](const std::string& value, const FieldInfo& info, YamlWriter& writer) {
+                  writer.quoted(info.key, value);
+                });
   }
 
   RecordSchema& integer(std::int64_t T::*member, Field field) {
-    add(
-        field, ValueType::integer,
-        [member](T& out, const FieldInfo& info, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_integer(node, info, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.scalar(info.key, std::to_string(in.*member));
-        });
-    return *this;
+    return bind(member, std::move(field), ValueType::integer, detail::read_integer,
+                [](std::int64_t value, const FieldInfo& info, YamlWriter& writer) {
+                  writer.scalar(info.key, std::to_string(value));
+                });
   }
 
   RecordSchema& count(std::optional<double> T::*member, Field field) {
-    add(
-        field, ValueType::count,
-        [member](T& out, const FieldInfo& info, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_count(node, info, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          if (in.*member)
-            writer.scalar(info.key, detail::exact_number(*(in.*member)));
-        });
-    return *this;
+    return bind(member, std::move(field), ValueType::count, detail::read_count, write_number);
   }
 
   RecordSchema& real(double T::*member, Field field) {
-    add(
-        field, ValueType::real,
-        [member](T& out, const FieldInfo& info, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_real(node, info, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.scalar(info.key, detail::exact_number(in.*member));
-        });
-    return *this;
+    return bind(member, std::move(field), ValueType::real, detail::read_real, write_number);
   }
 
   RecordSchema& boolean(bool T::*member, Field field) {
-    add(
-        field, ValueType::boolean,
-        [member](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_boolean(node, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.scalar(info.key, in.*member ? "true" : "false");
-        });
-    return *this;
+    return bind(member, std::move(field), ValueType::boolean, read_with_path(detail::read_boolean),
+                [](bool value, const FieldInfo& info, YamlWriter& writer) {
+                  writer.scalar(info.key, value ? "true" : "false");
+                });
   }
 
-  RecordSchema& quantity(double T::*member, Dimension dimension, Field field) {
-    add(
-        field, ValueType::quantity,
-        [member](T& out, const FieldInfo& info, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_quantity(node, info, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.quoted(info.key, format_canonical(in.*member, info.dimension));
-        });
+  /// A quantity with a unit; `Value` is double or std::optional<double>.
+  template <class Value>
+  RecordSchema& quantity(Value T::*member, Dimension dimension, Field field) {
+    bind(member, std::move(field), ValueType::quantity, detail::read_quantity,
+         [](double value, const FieldInfo& info, YamlWriter& writer) {
+           writer.quoted(info.key, format_canonical(value, info.dimension));
+         });
     info_.fields.back().dimension = dimension;
     return *this;
   }
 
-  RecordSchema& quantity(std::optional<double> T::*member, Dimension dimension, Field field) {
-    add(
-        field, ValueType::quantity,
-        [member](T& out, const FieldInfo& info, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_quantity(node, info, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          if (in.*member)
-            writer.quoted(info.key, format_canonical(*(in.*member), info.dimension));
-        });
-    info_.fields.back().dimension = dimension;
-    return *this;
-  }
-
-  RecordSchema& date(Date T::*member, Field field) {
-    add(
-        field, ValueType::date,
-        [member](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_date(node, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          writer.scalar(info.key, format_date(in.*member));
-        });
-    return *this;
-  }
-
-  RecordSchema& date(std::optional<Date> T::*member, Field field) {
-    add(
-        field, ValueType::date,
-        [member](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto value = detail::read_date(node, path, context))
-            out.*member = *value;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          if (in.*member)
-            writer.scalar(info.key, format_date(*(in.*member)));
-        });
-    return *this;
+  /// A date; `Value` is Date or std::optional<Date>.
+  template <class Value>
+  RecordSchema& date(Value T::*member, Field field) {
+    return bind(member, std::move(field), ValueType::date, read_with_path(detail::read_date),
+                [](const Date& value, const FieldInfo& info, YamlWriter& writer) {
+                  writer.scalar(info.key, format_date(value));
+                });
   }
 
   template <class E>
   RecordSchema& choice(E T::*member, std::vector<std::pair<std::string, E>> choices, Field field) {
-    add(
-        field, ValueType::choice,
-        [member, choices](T& out, const FieldInfo& info, const ConfigNode& node,
-                          const std::string& path, LoadContext& context) {
-          if (auto index = detail::read_choice(node, info, path, context)) {
-            out.*member = choices[*index].second;
-          }
+    bind(
+        member, std::move(field), ValueType::choice,
+        [choices](const ConfigNode& node, const FieldInfo& info, const std::string& path,
+                  LoadContext& context) -> std::optional<E> {
+          const std::optional<std::size_t> index = detail::read_choice(node, info, path, context);
+          if (!index)
+            return std::nullopt;
+          return choices[*index].second;
         },
-        [member, choices](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          for (const auto& [word, value] : choices) {
-            if (value == in.*member)
+        [choices](E value, const FieldInfo& info, YamlWriter& writer) {
+          for (const auto& [word, choice_value] : choices) {
+            if (choice_value == value)
               writer.scalar(info.key, word);
           }
         });
@@ -360,21 +278,15 @@ class RecordSchema {
   }
 
   RecordSchema& texts(std::vector<std::string> T::*member, Field field) {
-    add(
-        field, ValueType::text_list,
-        [member](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
-                 LoadContext& context) {
-          if (auto values = detail::read_texts(node, path, context))
-            out.*member = *values;
-        },
-        [member](const T& in, const FieldInfo& info, YamlWriter& writer) {
-          std::string flow = "[";
-          for (const std::string& item : in.*member) {
-            flow += (flow.size() > 1 ? ", " : "") + yaml_quote(item);
+    return bind(
+        member, std::move(field), ValueType::text_list, read_with_path(detail::read_texts),
+        [](const std::vector<std::string>& items, const FieldInfo& info, YamlWriter& writer) {
+          std::string flow;
+          for (const std::string& item : items) {
+            flow += (flow.empty() ? "" : ", ") + quote_string(item);
           }
-          writer.scalar(info.key, flow + "]");
+          writer.scalar(info.key, "[" + flow + "]");
         });
-    return *this;
   }
 
   /// Loads `node` into `out`, whose members already hold the defaults. Every problem is
@@ -395,6 +307,44 @@ class RecordSchema {
   }
 
  private:
+  template <class V>
+  struct is_optional : std::false_type {};
+  template <class V>
+  struct is_optional<std::optional<V>> : std::true_type {};
+
+  /// Binds a scalar member (or an optional one, written only when set): `read(node, info,
+  /// path, context)` gives the value or reports why not, `write(value, info, writer)` emits it.
+  template <class Member, class Read, class Write>
+  RecordSchema& bind(Member T::*member, Field field, ValueType type, Read read, Write write) {
+    add(
+        field, type,
+        [member, read](T& out, const FieldInfo& info, const ConfigNode& node,
+                       const std::string& path, LoadContext& context) {
+          if (auto value = read(node, info, path, context))
+            out.*member = std::move(*value);
+        },
+        [member, write](const T& in, const FieldInfo& info, YamlWriter& writer) {
+          if constexpr (is_optional<Member>::value) {
+            if (in.*member)
+              write(*(in.*member), info, writer);
+          } else {
+            write(in.*member, info, writer);
+          }
+        });
+    return *this;
+  }
+
+  /// Adapts a reader that needs no field information to bind's signature.
+  template <class Reader>
+  static auto read_with_path(Reader reader) {
+    return [reader](const ConfigNode& node, const FieldInfo&, const std::string& path,
+                    LoadContext& context) { return reader(node, path, context); };
+  }
+
+  static void write_number(double value, const FieldInfo& info, YamlWriter& writer) {
+    writer.scalar(info.key, detail::exact_number(value));
+  }
+
   using LoadFunction = std::function<void(T&, const FieldInfo&, const ConfigNode&,
                                           const std::string&, LoadContext&)>;
   using WriteFunction = std::function<void(const T&, const FieldInfo&, YamlWriter&)>;
