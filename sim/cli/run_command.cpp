@@ -1,6 +1,8 @@
 // capsim run: load a scenario, simulate it, print the summary and write the result files.
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -60,6 +62,27 @@ int run_run(const Arguments& arguments) {
   }
   const CapacityRun run = run_capacity(scenario, period);
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
+  // Sections the language accepts but this version does not simulate are named, never
+  // ignored in silence.
+  std::vector<std::string> not_simulated;
+  if (!scenario.training.jobs.empty()) {
+    not_simulated.push_back(fmt::format("{} training jobs", scenario.training.jobs.size()));
+  }
+  if (!scenario.inference.services.empty()) {
+    not_simulated.push_back(
+        fmt::format("{} inference services", scenario.inference.services.size()));
+  }
+  if (!scenario.efficiency.steps.empty() || !scenario.efficiency.trends.empty()) {
+    not_simulated.push_back("the efficiency timeline");
+  }
+  if (scenario.demand_feedback.enabled)
+    not_simulated.push_back("demand feedback");
+  if (!not_simulated.empty()) {
+    fmt::print(stderr,
+               "capsim run: note: validated but not simulated by this version: {} (the fleet "
+               "runs at economics.utilisation or each cluster's utilisation)\n",
+               fmt::join(not_simulated, ", "));
+  }
   if (parser.has("out")) {
     try {
       for (const auto& path : output::write_run(parser.text("out", ""), scenario, run)) {

@@ -30,6 +30,12 @@ TEST_CASE("cli: version, help and unknown commands") {
   CHECK(unknown.exit_status == 2);
   CHECK(unknown.err == "capsim: unknown command 'frobnicate' (see capsim --help)\n");
 
+  for (const char* command : {"run", "validate", "explain", "schema", "mmc"}) {
+    const CliResult help_of = run_capsim(std::string(command) + " --help");
+    INFO(command);
+    CHECK(help_of.exit_status == 0);
+    CHECK(help_of.out.rfind(std::string("usage: capsim ") + command + " [options]", 0) == 0);
+  }
   const CliResult command_help = run_capsim("help mmc");
   CHECK(command_help.exit_status == 0);
   CHECK(command_help.out.find("usage: capsim mmc [options]") == 0);
