@@ -277,12 +277,12 @@ class CrossChecker {
     diagnostics_.add(node ? node->location : document_.location, path, std::move(message));
   }
 
-  template <class Items, class Name>
-  void check_unique(const Items& items, const std::string& list_path, Name name_of_item,
-                    const std::string& what) {
+  /// Names within a list of records must be unique.
+  template <class Items>
+  void check_unique(const Items& items, const std::string& list_path, const std::string& what) {
     std::map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      const std::string& name = name_of_item(items[i]);
+      const std::string& name = items[i].name;
       const auto [it, inserted] = first.emplace(name, i);
       if (!inserted) {
         error(fmt::format("{}[{}].name", list_path, i),
@@ -359,29 +359,23 @@ class CrossChecker {
     }
   }
 
-  std::vector<std::string> accelerator_names() const {
+  /// The `name` of every item of a list of records.
+  template <class Items>
+  static std::vector<std::string> names_of(const Items& items) {
     std::vector<std::string> names;
-    for (const AcceleratorSpec& part : scenario_.catalog.accelerators)
-      names.push_back(part.name);
+    names.reserve(items.size());
+    for (const auto& item : items)
+      names.push_back(item.name);
     return names;
   }
 
   /// Clusters listed and clusters the orders of the plan will form.
   std::vector<std::string> cluster_names() const {
-    std::vector<std::string> names;
-    for (const ClusterSpec& cluster : scenario_.clusters)
-      names.push_back(cluster.name);
+    std::vector<std::string> names = names_of(scenario_.clusters);
     for (const OrderSpec& order : scenario_.planner.orders) {
       if (!order.cluster.empty())
         names.push_back(order.cluster);
     }
-    return names;
-  }
-
-  std::vector<std::string> site_names() const {
-    std::vector<std::string> names;
-    for (const SiteSpec& site : scenario_.sites)
-      names.push_back(site.name);
     return names;
   }
 
@@ -422,9 +416,7 @@ class CrossChecker {
   }
 
   void check_sites() {
-    check_unique(
-        scenario_.sites, "sites", [](const SiteSpec& s) -> const std::string& { return s.name; },
-        "site");
+    check_unique(scenario_.sites, "sites", "site");
     for (std::size_t i = 0; i < scenario_.sites.size(); ++i) {
       const SiteSpec& site = scenario_.sites[i];
       const std::string site_path = fmt::format("sites[{}]", i);
@@ -434,10 +426,7 @@ class CrossChecker {
         tasks.push_back(task.name);
         after.push_back(task.after);
       }
-      check_unique(
-          site.construction, site_path + ".construction",
-          [](const ConstructionTaskSpec& t) -> const std::string& { return t.name; },
-          "construction task");
+      check_unique(site.construction, site_path + ".construction", "construction task");
       for (std::size_t t = 0; t < site.construction.size(); ++t) {
         for (std::size_t d = 0; d < site.construction[t].after.size(); ++d) {
           check_reference(fmt::format("{}.construction[{}].after[{}]", site_path, t, d),
@@ -465,11 +454,9 @@ class CrossChecker {
   }
 
   void check_clusters() {
-    check_unique(
-        scenario_.clusters, "clusters",
-        [](const ClusterSpec& c) -> const std::string& { return c.name; }, "cluster");
-    const auto sites = site_names();
-    const auto parts = accelerator_names();
+    check_unique(scenario_.clusters, "clusters", "cluster");
+    const auto sites = names_of(scenario_.sites);
+    const auto parts = names_of(scenario_.catalog.accelerators);
     for (std::size_t i = 0; i < scenario_.clusters.size(); ++i) {
       const ClusterSpec& cluster = scenario_.clusters[i];
       check_reference(fmt::format("clusters[{}].site", i), cluster.site, sites, "site");
@@ -481,9 +468,7 @@ class CrossChecker {
 
   void check_training() {
     const TrainingSpec& training = scenario_.training;
-    check_unique(
-        training.tenants, "training.tenants",
-        [](const TenantSpec& t) -> const std::string& { return t.name; }, "tenant");
+    check_unique(training.tenants, "training.tenants", "tenant");
     double shares = 0.0;
     for (const TenantSpec& tenant : training.tenants)
       shares += tenant.share;
@@ -492,18 +477,13 @@ class CrossChecker {
                                             "found {}",
                                             format_quantity(shares, Dimension::fraction)));
     }
-    check_unique(
-        training.jobs, "training.jobs",
-        [](const TrainingJobSpec& j) -> const std::string& { return j.name; }, "job");
-    std::vector<std::string> jobs, tenants, clusters;
+    check_unique(training.jobs, "training.jobs", "job");
+    const std::vector<std::string> jobs = names_of(training.jobs);
+    const std::vector<std::string> tenants = names_of(training.tenants);
+    const std::vector<std::string> clusters = cluster_names();
     std::vector<std::vector<std::string>> after;
-    for (const TrainingJobSpec& job : training.jobs) {
-      jobs.push_back(job.name);
+    for (const TrainingJobSpec& job : training.jobs)
       after.push_back(job.after);
-    }
-    for (const TenantSpec& tenant : training.tenants)
-      tenants.push_back(tenant.name);
-    clusters = cluster_names();
     for (std::size_t i = 0; i < training.jobs.size(); ++i) {
       const TrainingJobSpec& job = training.jobs[i];
       const std::string path = fmt::format("training.jobs[{}]", i);
@@ -535,10 +515,8 @@ class CrossChecker {
 
   void check_inference() {
     const auto& services = scenario_.inference.services;
-    check_unique(
-        services, "inference.services",
-        [](const ServiceSpec& s) -> const std::string& { return s.name; }, "service");
-    const auto parts = accelerator_names();
+    check_unique(services, "inference.services", "service");
+    const auto parts = names_of(scenario_.catalog.accelerators);
     for (std::size_t i = 0; i < services.size(); ++i) {
       check_reference(fmt::format("inference.services[{}].accelerator", i), services[i].accelerator,
                       parts, "catalog accelerator");
@@ -562,8 +540,8 @@ class CrossChecker {
 
   void check_planner() {
     const PlannerSpec& planner = scenario_.planner;
-    const auto sites = site_names();
-    const auto parts = accelerator_names();
+    const auto sites = names_of(scenario_.sites);
+    const auto parts = names_of(scenario_.catalog.accelerators);
     std::map<std::string, std::string> cluster_first;
     for (std::size_t c = 0; c < scenario_.clusters.size(); ++c) {
       cluster_first.emplace(scenario_.clusters[c].name, fmt::format("clusters[{}]", c));
