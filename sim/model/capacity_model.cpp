@@ -41,6 +41,11 @@ enum EventKinds : EventKind {
 
 constexpr double kSecondsPerDay = 86'400.0;
 
+/// Fully loaded cost of a GPU-hour: depreciation and running costs over installed GPU-hours.
+double cost_per_gpu_hour(double depreciation_and_opex_usd, double gpu_hours) {
+  return gpu_hours > 0.0 ? depreciation_and_opex_usd / gpu_hours : 0.0;
+}
+
 std::uint64_t pack(std::size_t high, std::size_t low) {
   return (static_cast<std::uint64_t>(high) << 32) | static_cast<std::uint64_t>(low);
 }
@@ -913,7 +918,7 @@ class CapacityModel final : public EventHandler {
           maintenance,
           staff,
           opex,
-          gpu_hours_installed > 0 ? (depreciation + opex) / gpu_hours_installed : 0.0,
+          cost_per_gpu_hour(depreciation + opex, gpu_hours_installed),
           static_cast<double>(sites_online)}) {
       r.set(column++, value);
     }
@@ -1001,10 +1006,8 @@ class CapacityModel final : public EventHandler {
     s.gpu_seconds_available = end.gpu_available_s;
     s.gpu_seconds_busy = end.gpu_busy_s;
     const double gpu_hours = end.gpu_installed_s / 3600.0;
-    s.cost_per_gpu_hour_usd =
-        gpu_hours > 0
-            ? (s.depreciation_usd + s.energy_cost_usd + s.maintenance_usd + s.staff_usd) / gpu_hours
-            : 0.0;
+    s.cost_per_gpu_hour_usd = cost_per_gpu_hour(
+        s.depreciation_usd + s.energy_cost_usd + s.maintenance_usd + s.staff_usd, gpu_hours);
     s.gpus_ordered = ordered_;
     s.gpus_delivered = delivered_;
     s.gpus_installed_total = installed_total_;
