@@ -3,6 +3,7 @@
 // baseline, in the same process): what validation, the catalog and cross-checks cost on top.
 //
 // usage: loader_bench [--clusters N] [--jobs N] [--runs R]
+// CAPSIM_KEEP_BENCH_FILE=1 keeps the generated scenario (in the temp directory) for profiling.
 
 #include <algorithm>
 #include <chrono>
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
     load_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     loaded_jobs = scenario.training.jobs.size() + (tree.is_mapping() ? 0 : 1);
   }
-  std::filesystem::remove(path);
+  if (std::getenv("CAPSIM_KEEP_BENCH_FILE") == nullptr)
+    std::filesystem::remove(path);
   fmt::print("scenario of {} clusters and {} jobs ({:.1f} MB), median of {} runs\n", clusters,
              loaded_jobs, static_cast<double>(text.size()) / 1e6, runs);
   fmt::print("parse to tree (baseline): {:8.1f} ms\n", median(parse_s) * 1e3);
