@@ -158,3 +158,38 @@ TEST_CASE("scheduler: EASY backfill lowers the mean wait of a stochastic workloa
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("scheduler: quotas cap a tenant, fair share serves the tenant furthest below its share") {
+  // 16 GPUs, tenants A (share 25%: 4 GPUs) and B (75%). A submits four 4-GPU jobs first, B
+  // one 8-GPU job an hour later; every job runs 10 h.
+  std::vector<GangJob> jobs = {job(0, 4, 10), job(0, 4, 10), job(0, 4, 10), job(0, 4, 10),
+                               job(1, 8, 10)};
+  jobs[4].tenant = 1;
+  GangSchedulerOptions quota;
+  quota.sharing = TenantSharing::quota;
+  quota.tenant_shares = {0.25, 0.75};
+  // Quota: A holds at most 4 GPUs, one job at a time (0, 10, 20, 30 h); B starts on arrival.
+  CHECK(starts_h(schedule_gang_jobs({16}, jobs, quota)) == std::vector<Tick>{0, 10, 20, 30, 1});
+  // No sharing rule: FIFO fills the 16 GPUs with A's four jobs and B waits for 10 h.
+  CHECK(starts_h(schedule_gang_jobs({16}, jobs, GangSchedulerOptions{})) ==
+        std::vector<Tick>{0, 0, 0, 0, 10});
+  // Fair share: A's four jobs start at 0 h (nobody else waits). A fifth A job (12 GPUs, 2 h)
+  // and a B job (8 GPUs, 3 h) queue; at 10 h the pool frees. In submission order the 12-GPU A
+  // job goes first and B waits until 20 h; by fair share A has been granted 160 GPU-hours for
+  // a 25% share and B none, so B starts at 10 h and A's job, which no longer fits, at 20 h.
+  std::vector<GangJob> queued = {job(0, 4, 10), job(0, 4, 10),  job(0, 4, 10),
+                                 job(0, 4, 10), job(2, 12, 10), job(3, 8, 10)};
+  queued[5].tenant = 1;
+  CHECK(starts_h(schedule_gang_jobs({16}, queued, GangSchedulerOptions{})) ==
+        std::vector<Tick>{0, 0, 0, 0, 10, 20});
+  GangSchedulerOptions fair;
+  fair.sharing = TenantSharing::fair_share;
+  fair.tenant_shares = {0.25, 0.75};
+  CHECK(starts_h(schedule_gang_jobs({16}, queued, fair)) == std::vector<Tick>{0, 0, 0, 0, 20, 10});
+}
+
+}  // namespace
+}  // namespace capsim

@@ -2,7 +2,9 @@
 /// Gang scheduling of training jobs on clusters of GPUs: a job runs only when all the GPUs it
 /// asks for are free on one cluster at once. Policies: FIFO, priority, and EASY backfill (the
 /// job at the head of the queue gets a reservation at the earliest time enough GPUs will be
-/// free; later jobs may jump ahead only if they do not delay that reservation).
+/// free; later jobs may jump ahead only if they do not delay that reservation). Tenants may
+/// share by quota (a tenant never holds more than its share of the GPUs) or by fair share (the
+/// queue is ordered by the GPU-hours each tenant has been granted for its share).
 ///
 /// Jobs are counts and times, never GPU objects: a cluster is a capacity and a sorted set of
 /// the end times of what runs on it.
@@ -23,6 +25,7 @@ struct GangJob {
   std::int64_t gpus = 1;
   Tick duration = 0;
   std::int64_t priority = 0;
+  std::size_t tenant = 0;
   std::optional<std::size_t> cluster;  ///< pinned to one cluster; none: any that fits
 };
 
@@ -34,14 +37,81 @@ struct GangJobOutcome {
   /// EASY backfill: the start the job was promised when it first reached the head of the
   /// queue (absent under FIFO and priority, or if it started without waiting there).
   std::optional<Tick> first_reservation;
-  Tick wait() const { return start ? *start : 0; }
 };
+
+enum class TenantSharing { none, quota, fair_share };
 
 struct GangSchedulerOptions {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
   /// How many queued jobs behind the head a backfill pass considers (as Slurm's
   /// bf_max_job_test): bounds the cost of a pass on a long queue.
   std::size_t backfill_window = 1000;
+  TenantSharing sharing = TenantSharing::none;
+  /// Entitled share of all GPUs per tenant index (for quota and fair share).
+  std::vector<double> tenant_shares;
+};
+
+/// Told when jobs start and end (the model that owns the scheduler keeps its books).
+class GangSchedulerListener {
+ public:
+  virtual ~GangSchedulerListener() = default;
+  virtual void job_started(std::size_t job, std::size_t cluster) = 0;
+  virtual void job_ended(std::size_t job, std::size_t cluster) = 0;
+};
+
+/// A scheduler living on an engine it shares with other components. Capacities may change
+/// while jobs run (installs, failures, retirements): running jobs keep their GPUs, and new
+/// starts wait until enough are free again.
+class GangScheduler final : public EventHandler {
+ public:
+  /// `jobs` must outlive the scheduler; each is submitted at its submit tick (>= now).
+  GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
+                const std::vector<GangJob>& jobs, GangSchedulerOptions options,
+                GangSchedulerListener* listener = nullptr);
+
+  void on_event(Engine& engine, const Event& event) override;
+
+  /// Changes a cluster's usable GPUs from now on.
+  void set_capacity(std::size_t cluster, std::int64_t gpus);
+  std::int64_t capacity(std::size_t cluster) const { return clusters_[cluster].capacity; }
+  std::int64_t busy_gpus(std::size_t cluster) const { return clusters_[cluster].in_use; }
+  std::size_t queue_length() const { return queue_.size(); }
+  /// GPUs the queued jobs ask for.
+  std::int64_t queued_gpus() const;
+  const std::vector<GangJobOutcome>& outcomes() const { return outcomes_; }
+
+ private:
+  struct Cluster {
+    std::int64_t capacity = 0;
+    std::int64_t in_use = 0;
+    std::multiset<std::pair<Tick, std::int64_t>> running;  ///< (end, GPUs)
+    std::int64_t free() const { return capacity - in_use; }
+    std::pair<Tick, std::int64_t> shadow(Tick now, std::int64_t gpus) const;
+  };
+
+  bool before(std::size_t a, std::size_t b) const;
+  void enqueue(std::size_t job);
+  void request_pass();
+  bool may_use(std::size_t job, std::size_t cluster) const;
+  bool within_quota(std::size_t job) const;
+  std::optional<std::size_t> fits_now(std::size_t job) const;
+  void start(std::size_t job, std::size_t cluster);
+  void schedule_pass();
+  void order_by_fair_share();
+  void backfill();
+
+  Engine& engine_;
+  const std::vector<GangJob>& jobs_;
+  GangSchedulerOptions options_;
+  GangSchedulerListener* listener_;
+  std::vector<GangJobOutcome> outcomes_;
+  std::vector<Cluster> clusters_;
+  std::vector<std::int64_t> tenant_in_use_;
+  std::vector<double> tenant_charged_gpu_s_;
+  std::vector<std::size_t> queue_;
+  HandlerId self_{};
+  Tick now_ = 0;
+  bool pass_pending_ = false;
 };
 
 /// Runs a fixed set of jobs on clusters of fixed capacity to completion on its own engine.
@@ -51,5 +121,9 @@ struct GangSchedulerOptions {
 std::vector<GangJobOutcome> schedule_gang_jobs(const std::vector<std::int64_t>& cluster_gpus,
                                                const std::vector<GangJob>& jobs,
                                                const GangSchedulerOptions& options);
+
+/// Throws std::invalid_argument unless every job can run on some cluster of these capacities.
+void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
+                         const std::vector<GangJob>& jobs);
 
 }  // namespace capsim
