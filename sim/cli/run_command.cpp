@@ -65,9 +65,6 @@ int run_run(const Arguments& arguments) {
   // Sections the language accepts but this version does not simulate are named, never
   // ignored in silence.
   std::vector<std::string> not_simulated;
-  if (!scenario.training.jobs.empty()) {
-    not_simulated.push_back(fmt::format("{} training jobs", scenario.training.jobs.size()));
-  }
   if (!scenario.inference.services.empty()) {
     not_simulated.push_back(
         fmt::format("{} inference services", scenario.inference.services.size()));
@@ -78,9 +75,7 @@ int run_run(const Arguments& arguments) {
   if (scenario.demand_feedback.enabled)
     not_simulated.push_back("demand feedback");
   if (!not_simulated.empty()) {
-    fmt::print(stderr,
-               "capsim run: note: validated but not simulated by this version: {} (the fleet "
-               "runs at economics.utilisation or each cluster's utilisation)\n",
+    fmt::print(stderr, "capsim run: note: validated but not simulated by this version: {}\n",
                fmt::join(not_simulated, ", "));
   }
   if (parser.has("out")) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -11,6 +13,10 @@
 #include "capsim/engine/engine.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/model/construction.hpp"
+#include "capsim/model/fabric.hpp"
+#include "capsim/model/gang_scheduler.hpp"
+#include "capsim/model/job_generator.hpp"
+#include "capsim/model/training_run.hpp"
 
 namespace capsim {
 
@@ -105,6 +111,7 @@ struct Delivery {
   bool paid_before_start = false;
   bool arrived = false;
   int installs = 0;
+  std::size_t cluster = 0;  ///< the scheduling cluster its GPUs join
 };
 
 struct Pool {
@@ -117,13 +124,38 @@ struct Pool {
   std::size_t asset = 0;
   bool active = true;
   RandomStream failures{0};
+  std::size_t cluster = 0;
+};
+
+/// A cluster as training sees it: the pools of one cluster spec, order or purchase.
+struct SchedulingCluster {
+  std::string name;
+  std::size_t part = 0;
+  std::int64_t planned_gpus = 0;  ///< sizes its fabric
+  FabricSpec fabric_spec;
+  std::vector<std::size_t> pools;
+  std::int64_t available = 0;
+  std::int64_t busy = 0;
+  std::unique_ptr<Fabric> fabric;
+  std::unique_ptr<Fabric> non_blocking;
+};
+
+struct TrainingJob {
+  TrainingJobSpec spec;
+  Tick submit = 0;
+  std::size_t tenant = 0;
+  std::vector<std::size_t> dependents;
+  std::size_t unfinished_dependencies = 0;
+  bool done = false;
+  std::optional<TrainingRunResult> result;  ///< of the run it started
+  double mfu = 0.0;
 };
 
 struct RepairBatch {
   std::vector<std::pair<std::size_t, std::int64_t>> returns;  // (pool, GPUs)
 };
 
-class CapacityModel final : public EventHandler {
+class CapacityModel final : public EventHandler, public GangSchedulerListener {
  public:
   CapacityModel(const Scenario& scenario, PeriodUnit reporting_period, CapacityRun& run)
       : scenario_(scenario),
@@ -135,13 +167,15 @@ class CapacityModel final : public EventHandler {
     self_ = engine_.add_handler(*this);
     for (const AcceleratorSpec& part : scenario.catalog.accelerators)
       parts_.push_back(&part);
-    define_columns();
   }
 
   void run() {
+    set_up_training_jobs();
+    define_columns();
     set_up_sites();
     set_up_clusters();
     set_up_orders();
+    set_up_scheduler();
     set_up_processes();
     update_running_costs();
     at_start_ = cumulative_at(0);
@@ -315,6 +349,8 @@ class CapacityModel final : public EventHandler {
                 0.0, 0.0, "retired before the scenario start"});
         continue;
       }
+      delivery.cluster =
+          add_scheduling_cluster(cluster.name, delivery.part, cluster.gpus, cluster.fabric);
       const std::size_t index = add_delivery(std::move(delivery));
       ordered_ += cluster.gpus;
       in_transit_ += cluster.gpus;
@@ -332,6 +368,10 @@ class CapacityModel final : public EventHandler {
 
   void set_up_orders() {
     for (std::size_t i = 0; i < scenario_.planner.orders.size(); ++i) {
+      // Named now, so that jobs can be pinned to the cluster an order will form.
+      const OrderSpec& order = scenario_.planner.orders[i];
+      order_clusters_.push_back(add_scheduling_cluster(
+          order_cluster_name(i), part_index(order.accelerator), order.gpus, FabricSpec{}));
       engine_.schedule_at(calendar_.tick_of(scenario_.planner.orders[i].order_date), kPlanningPhase,
                           self_, kOrderPlaced, i);
     }
@@ -393,17 +433,21 @@ class CapacityModel final : public EventHandler {
   void order_placed(std::size_t order_index) {
     const OrderSpec& order = scenario_.planner.orders[order_index];
     const Tick lead = ticks_from_seconds(order.lead_time_s.value_or(scenario_.planner.lead_time_s));
-    const std::string name =
-        order.cluster.empty() ? fmt::format("order-{}", order_index + 1) : order.cluster;
+    const std::string name = order_cluster_name(order_index);
     record({now_, "order", order.site, order.accelerator, name, order.gpus, 0.0, 0.0, 0.0, ""});
     place_order(name, part_index(order.accelerator), site_index(order.site), order.gpus,
-                now_ + lead, scenario_.planner.service_life_s);
+                now_ + lead, scenario_.planner.service_life_s, order_clusters_[order_index]);
+  }
+
+  std::string order_cluster_name(std::size_t order_index) const {
+    const OrderSpec& order = scenario_.planner.orders[order_index];
+    return order.cluster.empty() ? fmt::format("order-{}", order_index + 1) : order.cluster;
   }
 
   /// Orders GPUs for a site, arriving at `arrival`, or later where a vendor's quarterly
   /// allocation is used up: the rest slips quarter by quarter.
   void place_order(const std::string& name, std::size_t part, std::size_t site, std::int64_t gpus,
-                   Tick arrival, double service_life_s) {
+                   Tick arrival, double service_life_s, std::size_t cluster) {
     ordered_ += gpus;
     in_transit_ += gpus;
     std::int64_t remaining = gpus;
@@ -421,6 +465,7 @@ class CapacityModel final : public EventHandler {
         delivery.in_service_from = when;
         delivery.service_life_s = service_life_s;
         delivery.utilisation = scenario_.economics.utilisation;
+        delivery.cluster = cluster;
         use_cap(part, when, allowed);
         const std::size_t index = add_delivery(std::move(delivery));
         if (when <= end_)
@@ -500,16 +545,19 @@ class CapacityModel final : public EventHandler {
     installed_total_ += gpus;
     record({now_, "install", site.spec->name, part.name, pool.name, gpus, peak_w, 0.0, wait_s,
             delivery.paid_before_start ? "existing fleet" : ""});
+    pool.cluster = delivery.cluster;
     pools_.push_back(std::move(pool));
     const std::size_t index = pools_.size() - 1;
     site.pools.push_back(index);
+    clusters_[delivery.cluster].pools.push_back(index);
+    refresh_cluster_capacity(delivery.cluster);
     if (retire_at <= end_)
       engine_.schedule_at(std::max(retire_at, now_), kRetirePhase, self_, kRetire, index);
   }
 
   void failure_day() {
     RepairBatch batch;
-    std::vector<bool> touched(sites_.size(), false);
+    std::vector<std::size_t> touched;
     for (std::size_t i = 0; i < pools_.size(); ++i) {
       Pool& pool = pools_[i];
       if (!pool.active)
@@ -525,33 +573,45 @@ class CapacityModel final : public EventHandler {
       pool.failed += failed;
       failures_ += failed;
       batch.returns.emplace_back(i, failed);
-      touched[pool.site] = true;
+      touched.push_back(i);
     }
     if (batch.returns.empty())
       return;
     repairs_.push_back(std::move(batch));
     engine_.schedule_after(ticks_from_seconds(scenario_.failures.repair_time_s), kRepairPhase,
                            self_, kRepair, repairs_.size() - 1);
+    after_pool_changes(touched);
+  }
+
+  /// GPUs of these pools failed or came back: their clusters' capacity and sites' draw change.
+  void after_pool_changes(const std::vector<std::size_t>& changed_pools) {
+    std::vector<bool> site_touched(sites_.size(), false);
+    std::vector<bool> cluster_touched(clusters_.size(), false);
+    for (const std::size_t index : changed_pools) {
+      site_touched[pools_[index].site] = true;
+      cluster_touched[pools_[index].cluster] = true;
+    }
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (cluster_touched[c])
+        refresh_cluster_capacity(c);
+    }
     for (std::size_t s = 0; s < sites_.size(); ++s) {
-      if (touched[s])
+      if (site_touched[s])
         update_site_draw(s);
     }
   }
 
   void repair(std::size_t batch_index) {
-    std::vector<bool> touched(sites_.size(), false);
+    std::vector<std::size_t> touched;
     for (const auto& [pool_index, gpus] : repairs_[batch_index].returns) {
       Pool& pool = pools_[pool_index];
       if (!pool.active)
         continue;
       pool.failed -= gpus;
-      touched[pool.site] = true;
+      touched.push_back(pool_index);
     }
     repairs_[batch_index].returns.clear();
-    for (std::size_t s = 0; s < sites_.size(); ++s) {
-      if (touched[s])
-        update_site_draw(s);
-    }
+    after_pool_changes(touched);
   }
 
   void retire(std::size_t index) {
@@ -566,9 +626,308 @@ class CapacityModel final : public EventHandler {
     run_.ledger.write_off(pool.asset, now_);
     record(
         {now_, "retire", site.spec->name, part.name, pool.name, pool.gpus, peak_w, 0.0, 0.0, ""});
+    refresh_cluster_capacity(pool.cluster);
     update_site_draw(pool.site);
     install_waiting(pool.site);
     update_running_costs();
+  }
+
+  // ---- training -----------------------------------------------------------------------------
+
+  /// The share of a pool's available GPUs that is busy: held by training jobs when the scenario
+  /// has any (its cluster's share), else the utilisation the scenario assumes.
+  double busy_share(const Pool& pool) const {
+    if (training_.empty())
+      return pool.utilisation;
+    const SchedulingCluster& cluster = clusters_[pool.cluster];
+    if (cluster.available <= 0)
+      return 0.0;
+    return std::min(1.0,
+                    static_cast<double>(cluster.busy) / static_cast<double>(cluster.available));
+  }
+
+  std::size_t add_scheduling_cluster(const std::string& name, std::size_t part, std::int64_t gpus,
+                                     const FabricSpec& fabric) {
+    SchedulingCluster cluster;
+    cluster.name = name;
+    cluster.part = part;
+    cluster.planned_gpus = gpus;
+    cluster.fabric_spec = fabric;
+    clusters_.push_back(std::move(cluster));
+    if (scheduler_)
+      scheduler_->add_cluster(0);
+    return clusters_.size() - 1;
+  }
+
+  void refresh_cluster_capacity(std::size_t c) {
+    std::int64_t available = 0;
+    for (const std::size_t index : clusters_[c].pools) {
+      if (pools_[index].active)
+        available += pools_[index].gpus - pools_[index].failed;
+    }
+    clusters_[c].available = available;
+    if (scheduler_)
+      scheduler_->set_capacity(c, available);
+  }
+
+  void set_up_training_jobs() {
+    for (const TenantSpec& tenant : scenario_.training.tenants) {
+      tenant_names_.push_back(tenant.name);
+      tenant_shares_.push_back(tenant.share);
+    }
+    tenant_names_.push_back("default");  // jobs of no listed tenant
+    tenant_shares_.push_back(0.0);
+    const auto tenant_of = [&](const std::string& name) {
+      const auto found = std::find(tenant_names_.begin(), tenant_names_.end(), name);
+      return static_cast<std::size_t>(found - tenant_names_.begin());
+    };
+    for (const TrainingJobSpec& spec : scenario_.training.jobs) {
+      TrainingJob job;
+      job.spec = spec;
+      job.submit = std::max<Tick>(0, calendar_.tick_of(spec.submit));
+      job.tenant = tenant_of(spec.tenant);
+      training_.push_back(std::move(job));
+    }
+    for (GeneratedJob& generated : generate_training_jobs(scenario_, replication_)) {
+      TrainingJob job;
+      job.submit = generated.submit;
+      job.tenant = tenant_of(generated.spec.tenant);
+      job.spec = std::move(generated.spec);
+      training_.push_back(std::move(job));
+    }
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+      for (const std::string& dependency : training_[i].spec.after) {
+        for (std::size_t j = 0; j < training_.size(); ++j) {
+          if (training_[j].spec.name == dependency) {
+            training_[j].dependents.push_back(i);
+            ++training_[i].unfinished_dependencies;
+          }
+        }
+      }
+    }
+    tenant_gpu_s_.resize(tenant_names_.size());
+    tenant_running_.assign(tenant_names_.size(), 0);
+  }
+
+  void set_up_scheduler() {
+    if (training_.empty())
+      return;
+    for (const TrainingJob& job : training_) {
+      GangJob gang;
+      gang.submit = job.submit;
+      gang.gpus = job.spec.gpus;
+      gang.priority = job.spec.priority;
+      gang.tenant = job.tenant;
+      gang.held = job.unfinished_dependencies > 0;
+      if (!job.spec.cluster.empty()) {
+        for (std::size_t c = 0; c < clusters_.size(); ++c) {
+          if (clusters_[c].name == job.spec.cluster)
+            gang.cluster = c;
+        }
+      }
+      gang_jobs_.push_back(gang);
+    }
+    GangSchedulerOptions options;
+    options.policy = scenario_.training.policy;
+    options.sharing = scenario_.training.sharing == SharingPolicy::quota ? TenantSharing::quota
+                      : scenario_.training.sharing == SharingPolicy::fair_share
+                          ? TenantSharing::fair_share
+                          : TenantSharing::none;
+    options.tenant_shares = tenant_shares_;
+    std::vector<std::int64_t> capacity;
+    for (const SchedulingCluster& cluster : clusters_)
+      capacity.push_back(cluster.available);
+    scheduler_ = std::make_unique<GangScheduler>(engine_, capacity, gang_jobs_, options, this);
+  }
+
+  /// The job's effective MFU on a cluster: its base MFU less the exposed share of its gradient
+  /// all-reduce on that cluster's fabric, relative to a non-blocking fabric (the base MFU is
+  /// what the job reaches on one). Jobs given by FLOPs alone carry no model size: base MFU.
+  double effective_job_mfu(const TrainingJob& job, SchedulingCluster& cluster, double peak) {
+    const TrainingJobSpec& spec = job.spec;
+    if (!spec.active_parameters)
+      return spec.base_mfu;
+    const AcceleratorSpec& part = *parts_[cluster.part];
+    try {
+      if (!cluster.fabric) {
+        const std::int64_t gpus = std::max(cluster.planned_gpus, spec.gpus);
+        FabricShape shape = make_fabric_shape(cluster.fabric_spec, gpus, part);
+        cluster.fabric = std::make_unique<Fabric>(shape);
+        shape.oversubscription = 1.0;
+        cluster.non_blocking = std::make_unique<Fabric>(shape);
+      }
+      StepModel step;
+      step.model_parallel_gpus = std::gcd(spec.gpus, part.scale_up_domain);
+      step.gradient_bytes = 2.0 * *spec.active_parameters /
+                            static_cast<double>(step.model_parallel_gpus);  // bf16 gradients
+      step.compute_time_s = 6.0 * *spec.active_parameters * spec.global_batch_tokens /
+                            (static_cast<double>(spec.gpus) * peak * spec.base_mfu);
+      step.overlap = spec.communication_overlap;
+      return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, spec.gpus, step) /
+             effective_mfu(spec.base_mfu, *cluster.non_blocking, spec.gpus, step);
+    } catch (const std::invalid_argument&) {
+      return spec.base_mfu;  // a job larger than the cluster's fabric never runs there anyway
+    }
+  }
+
+  Tick job_duration(std::size_t job_index, std::size_t cluster_index) override {
+    const auto key = std::make_pair(job_index, cluster_index);
+    if (const auto cached = durations_.find(key); cached != durations_.end()) {
+      return cached->second.first;
+    }
+    TrainingJob& job = training_[job_index];
+    SchedulingCluster& cluster = clusters_[cluster_index];
+    const AcceleratorSpec& part = *parts_[cluster.part];
+    const double peak =
+        part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
+    TrainingRunSpec spec;
+    spec.flops = training_flops(job.spec);
+    spec.gpus = job.spec.gpus;
+    spec.peak_flop_per_s = peak;
+    spec.mfu = effective_job_mfu(job, cluster, peak);
+    spec.checkpoint_interval_s = job.spec.checkpoint_interval_s;
+    spec.checkpoint_cost_s = job.spec.checkpoint_cost_s;
+    spec.restart_overhead_s = job.spec.restart_overhead_s;
+    spec.failure_rate_per_gpu_s = failure_rate_per_gpu_s_;
+    TrainingRunResult result;
+    Tick duration = 0;
+    try {
+      // Each job has its own interruption stream (replication = job index).
+      result = simulate_training_run(spec, static_cast<std::uint64_t>(scenario_.scenario.seed),
+                                     job_index);
+      duration = ticks_from_seconds(result.elapsed_s);
+    } catch (const std::invalid_argument&) {
+      duration = INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
+    }
+    result.goodput = result.completed ? result.goodput : 0.0;
+    durations_.emplace(key, std::make_pair(duration, result));
+    job_mfu_.emplace(key, spec.mfu);
+    return duration;
+  }
+
+  void job_started(std::size_t job_index, std::size_t cluster_index) override {
+    now_ = engine_.now();
+    TrainingJob& job = training_[job_index];
+    job_duration(job_index, cluster_index);
+    job.result = durations_.at({job_index, cluster_index}).second;
+    job.mfu = job_mfu_.at({job_index, cluster_index});
+    clusters_[cluster_index].busy += job.spec.gpus;
+    set_training_rates(job.tenant, job.spec.gpus);
+    refresh_training_draw(cluster_index);
+  }
+
+  void job_ended(std::size_t job_index, std::size_t cluster_index) override {
+    now_ = engine_.now();
+    TrainingJob& job = training_[job_index];
+    job.done = true;
+    clusters_[cluster_index].busy -= job.spec.gpus;
+    set_training_rates(job.tenant, -job.spec.gpus);
+    refresh_training_draw(cluster_index);
+    for (const std::size_t dependent : job.dependents) {
+      if (--training_[dependent].unfinished_dependencies == 0)
+        scheduler_->release(dependent);
+    }
+  }
+
+  std::int64_t running_jobs() const {
+    std::int64_t running = 0;
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+      if (scheduler_->outcomes()[i].start && !training_[i].done)
+        ++running;
+    }
+    return running;
+  }
+
+  void set_training_rates(std::size_t tenant, std::int64_t change) {
+    tenant_running_[tenant] += change;
+    training_busy_ += change;
+    tenant_gpu_s_[tenant].set_rate(now_, static_cast<double>(tenant_running_[tenant]));
+    training_busy_gpu_s_.set_rate(now_, static_cast<double>(training_busy_));
+  }
+
+  /// Training changed a cluster's busy GPUs: the power its sites draw changes.
+  void refresh_training_draw(std::size_t cluster_index) {
+    std::vector<bool> site_touched(sites_.size(), false);
+    for (const std::size_t index : clusters_[cluster_index].pools) {
+      site_touched[pools_[index].site] = true;
+    }
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      if (site_touched[s])
+        update_site_draw(s);
+    }
+  }
+
+  void finish_training() {
+    if (training_.empty())
+      return;
+    TrainingSummary& t = run_.training;
+    const std::vector<GangJobOutcome>& outcomes = scheduler_->outcomes();
+    std::vector<double> waits_h;
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+      const TrainingJob& job = training_[i];
+      const GangJobOutcome& outcome = outcomes[i];
+      TrainingJobRecord record;
+      record.name = job.spec.name;
+      record.tenant = tenant_names_[job.tenant];
+      record.gpus = job.spec.gpus;
+      record.submit = job.submit;
+      record.start = outcome.start;
+      if (outcome.start) {
+        record.cluster = clusters_[outcome.cluster].name;
+        record.end = outcome.end;
+        record.mfu = job.mfu;
+        if (job.result) {
+          record.interruptions = job.result->interruptions;
+          record.goodput = job.result->goodput;
+        }
+        waits_h.push_back(seconds_from_ticks(*outcome.start - job.submit) / 3600.0);
+      }
+      const bool started = outcome.start.has_value();
+      record.status = job.done  ? "completed"
+                      : started ? "running"
+                                : (job.unfinished_dependencies > 0 ? "held" : "queued");
+      if (job.done)
+        ++t.completed;
+      if (started && !job.done)
+        ++t.running_at_end;
+      if (!started) {
+        ++t.queued_at_end;
+        // What the job asked for, at its base MFU on the first cluster's part (an estimate).
+        const double peak = parts_.empty() ? kH100DenseBf16FlopPerS
+                                           : parts_[clusters_.empty() ? 0 : clusters_[0].part]
+                                                 ->peak_dense_flops.bf16_flop_per_s;
+        try {
+          t.unmet_gpu_hours += training_flops(job.spec) / (peak * job.spec.base_mfu) / 3600.0;
+        } catch (const std::invalid_argument&) {
+        }
+      }
+      run_.jobs.push_back(std::move(record));
+    }
+    t.jobs = static_cast<std::int64_t>(training_.size());
+    std::sort(waits_h.begin(), waits_h.end());
+    const auto quantile = [&](double q) {
+      if (waits_h.empty())
+        return 0.0;
+      const auto rank =
+          static_cast<std::size_t>(std::ceil(q * static_cast<double>(waits_h.size())));
+      return waits_h[std::min(waits_h.size() - 1, rank == 0 ? 0 : rank - 1)];
+    };
+    t.wait_p50_h = quantile(0.50);
+    t.wait_p95_h = quantile(0.95);
+    double wait_sum = 0.0;
+    for (const double wait : waits_h)
+      wait_sum += wait;
+    t.wait_mean_h = waits_h.empty() ? 0.0 : wait_sum / static_cast<double>(waits_h.size());
+    t.gpu_hours_busy = training_busy_gpu_s_.total_at(end_) / 3600.0;
+    const double available_h = gpu_available_s_.total_at(end_) / 3600.0;
+    t.utilisation = available_h > 0 ? t.gpu_hours_busy / available_h : 0.0;
+    t.tenants = tenant_names_;
+    t.tenant_share = tenant_shares_;
+    for (std::size_t k = 0; k < tenant_names_.size(); ++k) {
+      const double hours = tenant_gpu_s_[k].total_at(end_) / 3600.0;
+      t.tenant_gpu_hours.push_back(hours);
+      t.tenant_received_share.push_back(t.gpu_hours_busy > 0 ? hours / t.gpu_hours_busy : 0.0);
+    }
   }
 
   // ---- the budget planner -------------------------------------------------------------------
@@ -679,7 +1038,8 @@ class CapacityModel final : public EventHandler {
                                            part.name, sites_[s].spec->name);
       record({now_, "order", sites_[s].spec->name, part.name, name, take, 0.0, 0.0, 0.0,
               "budget planner"});
-      place_order(name, part_index_value, s, take, arrival, scenario_.planner.service_life_s);
+      place_order(name, part_index_value, s, take, arrival, scenario_.planner.service_life_s,
+                  add_scheduling_cluster(name, part_index_value, take, FabricSpec{}));
       left -= take;
     }
     return gpus - left;
@@ -748,7 +1108,7 @@ class CapacityModel final : public EventHandler {
       const AcceleratorSpec& part = *parts_[pool.part];
       const double available = static_cast<double>(pool.gpus - pool.failed);
       drawn_w += available * (part.idle_server_power_per_gpu_w +
-                              pool.utilisation *
+                              busy_share(pool) *
                                   (part.server_power_per_gpu_w - part.idle_server_power_per_gpu_w));
     }
     site.drawn_w = drawn_w;
@@ -765,7 +1125,7 @@ class CapacityModel final : public EventHandler {
         continue;
       installed += static_cast<double>(pool.gpus);
       available += static_cast<double>(pool.gpus - pool.failed);
-      busy += pool.utilisation * static_cast<double>(pool.gpus - pool.failed);
+      busy += busy_share(pool) * static_cast<double>(pool.gpus - pool.failed);
     }
     gpu_installed_s_.set_rate(now_, installed);
     gpu_available_s_.set_rate(now_, available);
@@ -784,7 +1144,8 @@ class CapacityModel final : public EventHandler {
   struct Cumulative {
     double capex_gpus = 0, capex_facility = 0, depreciation = 0, energy_cost = 0, maintenance = 0,
            staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
-           gpu_busy_s = 0;
+           gpu_busy_s = 0, training_busy_s = 0;
+    std::vector<double> tenant_gpu_s;
   };
 
   Cumulative cumulative_at(Tick tick) const {
@@ -803,6 +1164,9 @@ class CapacityModel final : public EventHandler {
     c.gpu_installed_s = gpu_installed_s_.total_at(tick);
     c.gpu_available_s = gpu_available_s_.total_at(tick);
     c.gpu_busy_s = gpu_busy_s_.total_at(tick);
+    c.training_busy_s = training_busy_gpu_s_.total_at(tick);
+    for (const RateIntegral& tenant : tenant_gpu_s_)
+      c.tenant_gpu_s.push_back(tenant.total_at(tick));
     return c;
   }
 
@@ -843,6 +1207,15 @@ class CapacityModel final : public EventHandler {
     for (const AcceleratorSpec* part : parts_) {
       part_columns_.push_back(r.add_column("gpus_installed_" + part->name));
     }
+    if (training_.empty())
+      return;
+    training_columns_ = r.add_column("training_jobs_queued");
+    r.add_column("training_gpus_queued");
+    r.add_column("training_jobs_running");
+    r.add_column("gpus_busy_training");
+    r.add_column("gpu_hours_training");
+    for (const std::string& tenant : tenant_names_)
+      r.add_column("gpu_hours_training_" + tenant);
   }
 
   void sample() {
@@ -924,6 +1297,17 @@ class CapacityModel final : public EventHandler {
     }
     for (std::size_t p = 0; p < parts_.size(); ++p) {
       r.set(part_columns_[p], static_cast<double>(by_part[p]));
+    }
+    if (scheduler_) {
+      std::size_t training_column = training_columns_;
+      r.set(training_column++, static_cast<double>(scheduler_->queue_length()));
+      r.set(training_column++, static_cast<double>(scheduler_->queued_gpus()));
+      r.set(training_column++, static_cast<double>(running_jobs()));
+      r.set(training_column++, static_cast<double>(training_busy_));
+      r.set(training_column++, (after.training_busy_s - before.training_busy_s) / 3600.0);
+      for (std::size_t k = 0; k < tenant_names_.size(); ++k) {
+        r.set(training_column++, (after.tenant_gpu_s[k] - before.tenant_gpu_s[k]) / 3600.0);
+      }
     }
     last_sample_ = now_;
     last_cumulative_ = after;
@@ -1019,6 +1403,7 @@ class CapacityModel final : public EventHandler {
     }
     s.gpu_failures = failures_;
     s.gpu_seconds_waiting_for_power = waiting_gpu_seconds_;
+    finish_training();
     run_.events = engine_.events_fired();
   }
 
@@ -1039,6 +1424,7 @@ class CapacityModel final : public EventHandler {
   Cumulative last_cumulative_;
   std::vector<const AcceleratorSpec*> parts_;
   std::vector<std::size_t> part_columns_;
+  std::size_t training_columns_ = 0;
   std::vector<SiteState> sites_;
   std::vector<Delivery> deliveries_;
   std::vector<Pool> pools_;
@@ -1056,6 +1442,19 @@ class CapacityModel final : public EventHandler {
   std::int64_t installed_total_ = 0;
   std::int64_t failures_ = 0;
   double waiting_gpu_seconds_ = 0.0;
+  std::vector<SchedulingCluster> clusters_;
+  std::vector<std::size_t> order_clusters_;
+  std::vector<TrainingJob> training_;
+  std::vector<GangJob> gang_jobs_;
+  std::unique_ptr<GangScheduler> scheduler_;
+  std::map<std::pair<std::size_t, std::size_t>, std::pair<Tick, TrainingRunResult>> durations_;
+  std::map<std::pair<std::size_t, std::size_t>, double> job_mfu_;
+  std::vector<std::string> tenant_names_;
+  std::vector<double> tenant_shares_;
+  std::vector<RateIntegral> tenant_gpu_s_;
+  std::vector<std::int64_t> tenant_running_;
+  std::int64_t training_busy_ = 0;
+  RateIntegral training_busy_gpu_s_;
 };
 
 }  // namespace

@@ -68,11 +68,18 @@ GangScheduler::GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
   for (const GangJob& job : jobs)
     tenants = std::max(tenants, job.tenant + 1);
   tenant_in_use_.assign(tenants, 0);
-  tenant_charged_gpu_s_.assign(tenants, 0.0);
+  tenant_finished_gpu_s_.assign(tenants, 0.0);
+  tenant_running_start_gpu_s_.assign(tenants, 0.0);
   self_ = engine_.add_handler(*this);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    engine_.schedule_at(std::max(jobs[i].submit, engine_.now()), kSubmitPhase, self_, kSubmit, i);
+    if (!jobs[i].held)
+      release(i);
   }
+}
+
+void GangScheduler::release(std::size_t job) {
+  engine_.schedule_at(std::max(jobs_[job].submit, engine_.now()), kSubmitPhase, self_, kSubmit,
+                      job);
 }
 
 void GangScheduler::on_event(Engine& engine, const Event& event) {
@@ -88,6 +95,10 @@ void GangScheduler::on_event(Engine& engine, const Event& event) {
       cluster.in_use -= jobs_[job].gpus;
       cluster.running.erase(cluster.running.find({now_, jobs_[job].gpus}));
       tenant_in_use_[jobs_[job].tenant] -= jobs_[job].gpus;
+      tenant_running_start_gpu_s_[jobs_[job].tenant] -=
+          static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(*outcomes_[job].start);
+      tenant_finished_gpu_s_[jobs_[job].tenant] +=
+          static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(now_ - *outcomes_[job].start);
       if (listener_)
         listener_->job_ended(job, cluster_index);
       request_pass();
@@ -108,6 +119,17 @@ void GangScheduler::set_capacity(std::size_t cluster, std::int64_t gpus) {
   clusters_[cluster].capacity = gpus;
   if (grew)
     request_pass();
+}
+
+std::size_t GangScheduler::add_cluster(std::int64_t gpus) {
+  clusters_.push_back(Cluster{gpus, 0, {}});
+  if (gpus > 0)
+    request_pass();
+  return clusters_.size() - 1;
+}
+
+Tick GangScheduler::duration(std::size_t job, std::size_t cluster) {
+  return listener_ ? listener_->job_duration(job, cluster) : jobs_[job].duration;
 }
 
 std::int64_t GangScheduler::queued_gpus() const {
@@ -178,9 +200,9 @@ void GangScheduler::start(std::size_t job, std::size_t cluster_index) {
   Cluster& cluster = clusters_[cluster_index];
   cluster.in_use += jobs_[job].gpus;
   tenant_in_use_[jobs_[job].tenant] += jobs_[job].gpus;
-  tenant_charged_gpu_s_[jobs_[job].tenant] +=
-      static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(jobs_[job].duration);
-  const Tick end = now_ + jobs_[job].duration;
+  const Tick end = now_ + duration(job, cluster_index);
+  tenant_running_start_gpu_s_[jobs_[job].tenant] +=
+      static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(now_);
   cluster.running.emplace(end, jobs_[job].gpus);
   outcomes_[job].start = now_;
   outcomes_[job].end = end;
@@ -190,16 +212,23 @@ void GangScheduler::start(std::size_t job, std::size_t cluster_index) {
     listener_->job_started(job, cluster_index);
 }
 
-/// Fair share: the tenant that has been granted the fewest GPU-hours for its share goes first
-/// (a job's GPU-hours are charged when it starts); within a tenant, the usual order. Re-sorted
-/// at each pass, since the charges change as jobs start.
+/// GPU-seconds a tenant's jobs have held so far: finished jobs, and running ones up to now.
+double GangScheduler::tenant_usage_gpu_s(std::size_t tenant) const {
+  return tenant_finished_gpu_s_[tenant] +
+         static_cast<double>(tenant_in_use_[tenant]) * seconds_from_ticks(now_) -
+         tenant_running_start_gpu_s_[tenant];
+}
+
+/// Fair share: the tenant that has used the fewest GPU-hours for its share goes first; within
+/// a tenant, the usual order. Re-sorted at each pass, since usage grows as jobs run.
 void GangScheduler::order_by_fair_share() {
-  const auto usage_ratio = [&](std::size_t job) {
-    const std::size_t tenant = jobs_[job].tenant;
+  std::vector<double> ratio(tenant_in_use_.size());
+  for (std::size_t tenant = 0; tenant < ratio.size(); ++tenant) {
     const double share =
         tenant < options_.tenant_shares.size() ? options_.tenant_shares[tenant] : 0.0;
-    return tenant_charged_gpu_s_[tenant] / std::max(share, 1e-9);
-  };
+    ratio[tenant] = tenant_usage_gpu_s(tenant) / std::max(share, 1e-9);
+  }
+  const auto usage_ratio = [&](std::size_t job) { return ratio[jobs_[job].tenant]; };
   std::stable_sort(queue_.begin(), queue_.end(), [&](std::size_t a, std::size_t b) {
     const double ra = usage_ratio(a), rb = usage_ratio(b);
     if (ra != rb)
@@ -274,7 +303,7 @@ void GangScheduler::backfill() {
           chosen = c;
           break;
         }
-        const bool ends_in_time = now_ + jobs_[job].duration <= shadow_time;
+        const bool ends_in_time = now_ + duration(job, c) <= shadow_time;
         if (ends_in_time || jobs_[job].gpus <= extra) {
           if (!ends_in_time)
             extra -= jobs_[job].gpus;

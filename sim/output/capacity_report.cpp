@@ -34,6 +34,29 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
   return csv.str();
 }
 
+std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
+                     Tick end) {
+  CsvWriter csv({"job", "tenant", "status", "cluster", "gpus", "submit", "start", "end",
+                 "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu"});
+  const auto date_of = [&](std::optional<Tick> tick) {
+    return tick ? format_date(calendar.date_of(*tick)) : std::string();
+  };
+  for (const TrainingJobRecord& job : jobs) {
+    // A job still queued at the end has waited from its submission to the end so far.
+    const Tick waited_until = job.start ? *job.start : std::max(job.submit, end);
+    // Hours within the run: a job still running at the end has run until the end.
+    const Tick ran_until = job.start ? std::min(*job.end, end) : 0;
+    const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
+    const bool ended = job.end && *job.end <= end;
+    csv.add_row({job.name, job.tenant, job.status, job.cluster, job.gpus,
+                 format_date(calendar.date_of(job.submit)), date_of(job.start),
+                 ended ? date_of(job.end) : std::string(),
+                 seconds_from_ticks(waited_until - job.submit) / 3600.0, run_h,
+                 run_h * static_cast<double>(job.gpus), job.interruptions, job.goodput, job.mfu});
+  }
+  return csv.str();
+}
+
 namespace {
 
 void snapshot_json(JsonWriter& json, const FleetSnapshot& shot) {
@@ -94,6 +117,31 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
       .member("spent_facility_usd", s.budget_spent_facility_usd)
       .member("unplaced_usd", s.budget_unplaced_usd)
       .end_object();
+  if (run.training.jobs > 0) {
+    const TrainingSummary& t = run.training;
+    json.key("training")
+        .begin_object()
+        .member("jobs", t.jobs)
+        .member("completed", t.completed)
+        .member("running_at_end", t.running_at_end)
+        .member("queued_at_end", t.queued_at_end)
+        .member("wait_p50_hours", t.wait_p50_h)
+        .member("wait_p95_hours", t.wait_p95_h)
+        .member("wait_mean_hours", t.wait_mean_h)
+        .member("gpu_hours_busy", t.gpu_hours_busy)
+        .member("unmet_gpu_hours", t.unmet_gpu_hours)
+        .member("utilisation", t.utilisation);
+    json.key("tenants").begin_array();
+    for (std::size_t k = 0; k < t.tenants.size(); ++k) {
+      json.begin_object()
+          .member("tenant", t.tenants[k])
+          .member("entitled_share", t.tenant_share[k])
+          .member("gpu_hours", t.tenant_gpu_hours[k])
+          .member("received_share", t.tenant_received_share[k])
+          .end_object();
+    }
+    json.end_array().end_object();
+  }
   json.key("fleet_at").begin_array();
   for (const FleetSnapshot& shot : s.year_ends)
     snapshot_json(json, shot);
@@ -143,6 +191,14 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
       "waiting for power\n",
       s.gpus_ordered, s.gpus_delivered, s.gpus_retired, s.gpu_failures,
       s.gpu_seconds_waiting_for_power / 86400.0);
+  if (run.training.jobs > 0) {
+    const TrainingSummary& t = run.training;
+    text += fmt::format(
+        "training: {} jobs, {} completed, {} running and {} queued at the end; wait p50 {:.1f} h, "
+        "p95 {:.1f} h; {:.0f} GPU-hours busy ({:.0f}% of available), {:.0f} GPU-hours unmet\n",
+        t.jobs, t.completed, t.running_at_end, t.queued_at_end, t.wait_p50_h, t.wait_p95_h,
+        t.gpu_hours_busy, 100.0 * t.utilisation, t.unmet_gpu_hours);
+  }
   if (s.budget_usd > 0) {
     text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",
                         s.budget_usd / 1e9, s.budget_spent_gpus_usd / 1e9,
@@ -164,6 +220,9 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
     write("timeseries.csv", timeseries_csv(run.timeseries));
   if (scenario.outputs.buildout)
     write("buildout.csv", buildout_csv(run.buildout, calendar));
+  if (scenario.outputs.jobs && !run.jobs.empty()) {
+    write("jobs.csv", jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
+  }
   if (scenario.outputs.summary)
     write("summary.json", summary_json(scenario, run));
   return written;

@@ -511,6 +511,20 @@ class CrossChecker {
       }
     }
     check_acyclic(jobs, after, "training.jobs", "jobs");
+    const JobGeneratorSpec& generator = training.generator;
+    if (generator.from && generator.until && !(*generator.from < *generator.until)) {
+      error("training.generator.until",
+            fmt::format("expected a date after from ({}), found {}", format_date(*generator.from),
+                        format_date(*generator.until)));
+    }
+    if (generator.gpus_median > generator.gpus_max) {
+      error("training.generator.gpus_median",
+            fmt::format("expected at most gpus_max ({}), found {}", generator.gpus_max,
+                        generator.gpus_median));
+    }
+    if (training.sharing != SharingPolicy::none && training.tenants.empty()) {
+      error("training.sharing", "expected tenants with shares to share among, found none");
+    }
   }
 
   void check_inference() {

@@ -529,10 +529,93 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
                       "efficiency gains; false: fixed compute.",
                .example = "true",
                .default_text = "false"});
+    s.quantity(&TrainingJobSpec::global_batch_tokens, Dimension::tokens,
+               {.key = "global_batch",
+                .doc = "Tokens per optimiser step, for the communication share of a step: "
+                       "Llama 3 405B ran at 16M (The Llama 3 Herd of Models, 2024).",
+                .example = "16M tokens",
+                .default_text = "16M tokens",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&TrainingJobSpec::communication_overlap, Dimension::fraction,
+               {.key = "communication_overlap",
+                .doc = "Share of the gradient all-reduce hidden behind computation (an "
+                       "assumption: the backward pass hides about half).",
+                .example = "50%",
+                .default_text = "50%",
+                .minimum = 0.0,
+                .maximum = 1.0});
     s.text(&TrainingJobSpec::cluster, {.key = "cluster",
                                        .doc = "Pin to a cluster.",
                                        .example = "rsc-h100",
                                        .default_text = "\"\" (any)"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<JobGeneratorSpec>& generator_schema() {
+  static const RecordSchema<JobGeneratorSpec> schema = [] {
+    RecordSchema<JobGeneratorSpec> s(
+        "job generator",
+        "Stochastic training jobs, shaped like public GPU cluster traces: most jobs small and "
+        "short, a heavy tail of large, long ones (lognormal GPU counts and durations; Jeon et "
+        "al., \"Analysis of Large-Scale Multi-Tenant GPU Clusters for DNN Training Workloads\", "
+        "USENIX ATC 2019, on Microsoft's Philly trace). Tenants are drawn by their shares.");
+    s.quantity(&JobGeneratorSpec::arrivals_per_s, Dimension::frequency,
+               {.key = "arrivals",
+                .doc = "Job arrivals at the start; 0 turns it off.",
+                .example = "40/month",
+                .default_text = "0/month",
+                .minimum = 0.0});
+    s.quantity(&JobGeneratorSpec::growth_per_year, Dimension::multiplier,
+               {.key = "growth_per_year",
+                .doc = "Arrival rate multiple per year.",
+                .example = "1.5x",
+                .default_text = "1x",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.date(&JobGeneratorSpec::from,
+           {.key = "from", .doc = "First arrival; absent: the start.", .example = "2025-01-01"});
+    s.date(&JobGeneratorSpec::until,
+           {.key = "until", .doc = "Last arrival; absent: the end.", .example = "2026-01-01"});
+    s.integer(&JobGeneratorSpec::gpus_median, {.key = "gpus_median",
+                                               .doc = "Median GPUs per job.",
+                                               .example = "64",
+                                               .default_text = "64",
+                                               .minimum = 1.0});
+    s.real(&JobGeneratorSpec::gpus_sigma, {.key = "gpus_sigma",
+                                           .doc = "Lognormal σ of GPUs per job.",
+                                           .example = "1.2",
+                                           .default_text = "1.2",
+                                           .minimum = 0.0,
+                                           .maximum = 5.0});
+    s.integer(&JobGeneratorSpec::gpus_max, {.key = "gpus_max",
+                                            .doc = "Largest job in GPUs.",
+                                            .example = "4096",
+                                            .default_text = "4096",
+                                            .minimum = 1.0});
+    s.quantity(&JobGeneratorSpec::duration_median_s, Dimension::duration,
+               {.key = "duration_median",
+                .doc = "Median run time on H100s at the job's MFU (faster parts finish sooner).",
+                .example = "12 h",
+                .default_text = "12 h",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.real(&JobGeneratorSpec::duration_sigma, {.key = "duration_sigma",
+                                               .doc = "Lognormal σ of run times.",
+                                               .example = "1.0",
+                                               .default_text = "1.0",
+                                               .minimum = 0.0,
+                                               .maximum = 5.0});
+    s.quantity(&JobGeneratorSpec::base_mfu, Dimension::fraction,
+               {.key = "base_mfu",
+                .doc = "MFU of generated jobs.",
+                .example = "40%",
+                .default_text = "40%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
     return s;
   }();
   return schema;
@@ -550,10 +633,23 @@ const RecordSchema<TrainingSpec>& training_schema() {
               .doc = "Gang-scheduling policy.",
               .example = "easy_backfill",
               .default_text = "fifo"});
+    s.choice(&TrainingSpec::sharing,
+             std::vector<std::pair<std::string, SharingPolicy>>{
+                 {"none", SharingPolicy::none},
+                 {"quota", SharingPolicy::quota},
+                 {"fair_share", SharingPolicy::fair_share}},
+             {.key = "sharing",
+              .doc = "How tenants share: quota (never more than its share of the GPUs), "
+                     "fair_share (the tenant granted the fewest GPU-hours for its share goes "
+                     "first) or none.",
+              .example = "fair_share",
+              .default_text = "none"});
     s.records(&TrainingSpec::tenants, tenant_schema(),
               {.key = "tenants", .doc = "Tenants with shares.", .default_text = "[]"});
     s.records(&TrainingSpec::jobs, job_schema(),
               {.key = "jobs", .doc = "Explicit jobs.", .default_text = "[]"});
+    s.record(&TrainingSpec::generator, generator_schema(),
+             {.key = "generator", .doc = "Stochastic jobs.", .default_text = "(off)"});
     return s;
   }();
   return schema;

@@ -30,12 +30,11 @@ TEST_CASE("cli: run writes the three files, the same bytes every time") {
   REQUIRE(a.exit_status == 0);
   REQUIRE(b.exit_status == 0);
   CHECK(a.err ==
-        "capsim run: note: validated but not simulated by this version: 2 training jobs, 1 "
-        "inference services, the efficiency timeline, demand feedback (the fleet runs at "
-        "economics.utilisation or each cluster's utilisation)\n");
+        "capsim run: note: validated but not simulated by this version: 1 inference services, "
+        "the efficiency timeline, demand feedback\n");
   CHECK(a.out.find("example-campus: 2025-01-01 for 1095 days, seed 42") == 0);
   CHECK(a.out.find("wrote " + (first / "timeseries.csv").string()) != std::string::npos);
-  for (const char* file : {"timeseries.csv", "buildout.csv", "summary.json"}) {
+  for (const char* file : {"timeseries.csv", "buildout.csv", "jobs.csv", "summary.json"}) {
     INFO(file);
     const std::string content = read_whole_file((first / file).string());
     CHECK(!content.empty());
@@ -92,6 +91,9 @@ TEST_CASE("cli: the example's summary matches its golden copy") {
   const bool same_timeseries = read_whole_file((out / "timeseries.csv").string()) ==
                                read_whole_file(source_path("tests/golden/example/timeseries.csv"));
   CHECK_MESSAGE(same_timeseries, "tests/golden/example/timeseries.csv differs");
+  const bool same_jobs = read_whole_file((out / "jobs.csv").string()) ==
+                         read_whole_file(source_path("tests/golden/example/jobs.csv"));
+  CHECK_MESSAGE(same_jobs, "tests/golden/example/jobs.csv differs");
   fs::remove_all(out);
 }
 

@@ -178,8 +178,8 @@ TEST_CASE("scheduler: quotas cap a tenant, fair share serves the tenant furthest
         std::vector<Tick>{0, 0, 0, 0, 10});
   // Fair share: A's four jobs start at 0 h (nobody else waits). A fifth A job (12 GPUs, 2 h)
   // and a B job (8 GPUs, 3 h) queue; at 10 h the pool frees. In submission order the 12-GPU A
-  // job goes first and B waits until 20 h; by fair share A has been granted 160 GPU-hours for
-  // a 25% share and B none, so B starts at 10 h and A's job, which no longer fits, at 20 h.
+  // job goes first and B waits until 20 h; by fair share A has used 160 GPU-hours for a 25%
+  // share and B none, so B starts at 10 h and A's job, which no longer fits, at 20 h.
   std::vector<GangJob> queued = {job(0, 4, 10), job(0, 4, 10),  job(0, 4, 10),
                                  job(0, 4, 10), job(2, 12, 10), job(3, 8, 10)};
   queued[5].tenant = 1;

@@ -1,7 +1,8 @@
 #pragma once
 /// The capacity model: sites and their construction, the GPU fleet as pools, procurement with
-/// lead times and vendor caps, the fixed and budget planners, failures, power and energy, and
-/// the economics ledger, run on the engine over the scenario's horizon.
+/// lead times and vendor caps, the fixed and budget planners, failures, power and energy, the
+/// economics ledger, and training jobs gang-scheduled on the clusters (their busy GPUs set the
+/// power drawn), run on the engine over the scenario's horizon.
 
 #include <optional>
 #include <string>
@@ -39,6 +40,39 @@ struct FleetSnapshot {
   std::int64_t gpus_waiting_for_power = 0;
 };
 
+/// One line of jobs.csv: a training job and what became of it.
+struct TrainingJobRecord {
+  std::string name;
+  std::string tenant;
+  std::string cluster;  ///< where it ran; empty if it never started
+  std::int64_t gpus = 0;
+  Tick submit = 0;
+  std::optional<Tick> start;
+  std::optional<Tick> end;  ///< may lie after the horizon for a job still running at the end
+  std::int64_t interruptions = 0;
+  double goodput = 0.0;  ///< useful / elapsed GPU-time of its run
+  double mfu = 0.0;      ///< base MFU after the fabric's communication cost
+  std::string status;    ///< completed, running, queued (waiting at the end) or held
+};
+
+/// Training over the run (empty when the scenario has no training jobs).
+struct TrainingSummary {
+  std::int64_t jobs = 0;
+  std::int64_t completed = 0;
+  std::int64_t running_at_end = 0;
+  std::int64_t queued_at_end = 0;
+  double wait_p50_h = 0.0;  ///< of the jobs that started
+  double wait_p95_h = 0.0;
+  double wait_mean_h = 0.0;
+  double gpu_hours_busy = 0.0;   ///< GPUs held by training jobs
+  double unmet_gpu_hours = 0.0;  ///< GPU-hours asked for by jobs that had not started by the end
+  double utilisation = 0.0;      ///< busy / available GPU-hours
+  std::vector<std::string> tenants;
+  std::vector<double> tenant_share;           ///< entitled
+  std::vector<double> tenant_gpu_hours;       ///< received
+  std::vector<double> tenant_received_share;  ///< received / all training GPU-hours
+};
+
 /// Headline figures of a run, over [start, end of horizon].
 struct CapacitySummary {
   double capex_gpus_usd = 0.0;
@@ -72,6 +106,8 @@ struct CapacityRun {
   Recorder timeseries;
   std::vector<BuildoutEvent> buildout;
   CapacitySummary summary;
+  std::vector<TrainingJobRecord> jobs;
+  TrainingSummary training;
   Ledger ledger;
   std::uint64_t events = 0;
 };

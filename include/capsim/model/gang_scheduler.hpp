@@ -4,7 +4,7 @@
 /// job at the head of the queue gets a reservation at the earliest time enough GPUs will be
 /// free; later jobs may jump ahead only if they do not delay that reservation). Tenants may
 /// share by quota (a tenant never holds more than its share of the GPUs) or by fair share (the
-/// queue is ordered by the GPU-hours each tenant has been granted for its share).
+/// queue is ordered by the GPU-hours each tenant has used so far for its share).
 ///
 /// Jobs are counts and times, never GPU objects: a cluster is a capacity and a sorted set of
 /// the end times of what runs on it.
@@ -27,6 +27,7 @@ struct GangJob {
   std::int64_t priority = 0;
   std::size_t tenant = 0;
   std::optional<std::size_t> cluster;  ///< pinned to one cluster; none: any that fits
+  bool held = false;  ///< waits for release() (dependencies), not for its submit tick
 };
 
 /// What happened to a job.
@@ -51,12 +52,15 @@ struct GangSchedulerOptions {
   std::vector<double> tenant_shares;
 };
 
-/// Told when jobs start and end (the model that owns the scheduler keeps its books).
+/// Told when jobs start and end (the model that owns the scheduler keeps its books), and asked
+/// how long a job runs on a cluster (its parts and fabric decide).
 class GangSchedulerListener {
  public:
   virtual ~GangSchedulerListener() = default;
   virtual void job_started(std::size_t job, std::size_t cluster) = 0;
   virtual void job_ended(std::size_t job, std::size_t cluster) = 0;
+  /// Ticks the job runs once started on `cluster`; the same answer every time it is asked.
+  virtual Tick job_duration(std::size_t job, std::size_t cluster) = 0;
 };
 
 /// A scheduler living on an engine it shares with other components. Capacities may change
@@ -73,6 +77,11 @@ class GangScheduler final : public EventHandler {
 
   /// Changes a cluster's usable GPUs from now on.
   void set_capacity(std::size_t cluster, std::int64_t gpus);
+  /// Submits a held job now (its dependencies are done), or at its submit tick if later.
+  void release(std::size_t job);
+  /// A new cluster (GPUs bought during the run); returns its index.
+  std::size_t add_cluster(std::int64_t gpus);
+  std::size_t clusters() const { return clusters_.size(); }
   std::int64_t capacity(std::size_t cluster) const { return clusters_[cluster].capacity; }
   std::int64_t busy_gpus(std::size_t cluster) const { return clusters_[cluster].in_use; }
   std::size_t queue_length() const { return queue_.size(); }
@@ -96,7 +105,9 @@ class GangScheduler final : public EventHandler {
   bool within_quota(std::size_t job) const;
   std::optional<std::size_t> fits_now(std::size_t job) const;
   void start(std::size_t job, std::size_t cluster);
+  Tick duration(std::size_t job, std::size_t cluster);
   void schedule_pass();
+  double tenant_usage_gpu_s(std::size_t tenant) const;
   void order_by_fair_share();
   void backfill();
 
@@ -107,7 +118,8 @@ class GangScheduler final : public EventHandler {
   std::vector<GangJobOutcome> outcomes_;
   std::vector<Cluster> clusters_;
   std::vector<std::int64_t> tenant_in_use_;
-  std::vector<double> tenant_charged_gpu_s_;
+  std::vector<double> tenant_finished_gpu_s_;       ///< GPU-seconds of ended jobs
+  std::vector<double> tenant_running_start_gpu_s_;  ///< Σ GPUs × start (s) of running jobs
   std::vector<std::size_t> queue_;
   HandlerId self_{};
   Tick now_ = 0;

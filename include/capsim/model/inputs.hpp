@@ -140,12 +140,33 @@ struct TrainingJobSpec {
   std::vector<std::string> after;
   bool capability_equivalent = false;
   std::string cluster;  ///< empty: any cluster
+  double global_batch_tokens = 16e6;
+  double communication_overlap = 0.5;
+};
+
+enum class SharingPolicy { none, quota, fair_share };
+
+/// A stochastic source of jobs: Poisson arrivals (growing by a yearly factor), lognormal GPU
+/// counts and durations, tenants drawn by their shares.
+struct JobGeneratorSpec {
+  double arrivals_per_s = 0.0;  ///< at `from`; 0 turns the generator off
+  double growth_per_year = 1.0;
+  std::optional<Date> from;
+  std::optional<Date> until;
+  std::int64_t gpus_median = 64;
+  double gpus_sigma = 1.2;
+  std::int64_t gpus_max = 4096;
+  double duration_median_s = 12 * 3600.0;
+  double duration_sigma = 1.0;
+  double base_mfu = 0.40;
 };
 
 struct TrainingSpec {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
+  SharingPolicy sharing = SharingPolicy::none;
   std::vector<TenantSpec> tenants;
   std::vector<TrainingJobSpec> jobs;
+  JobGeneratorSpec generator;
 };
 
 struct ModelSpec {
