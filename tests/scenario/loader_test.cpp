@@ -242,7 +242,8 @@ TEST_CASE("loader: every scenario shipped under scenarios/ validates") {
   CHECK(checked >= 3);
   // The benchmark scenarios are scenarios too.
   for (const auto& entry : fs::directory_iterator(source_path("tests/bench"))) {
-    if (entry.path().extension() != ".yaml") continue;
+    if (entry.path().extension() != ".yaml")
+      continue;
     INFO(entry.path().string());
     CHECK_NOTHROW(load_scenario(entry.path().string()));
   }
