@@ -7,6 +7,7 @@
 #include <memory>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -149,6 +150,7 @@ struct TrainingJob {
   bool done = false;
   std::optional<TrainingRunResult> result;  ///< of the run it started
   double mfu = 0.0;
+  std::int64_t gpus = 0;  ///< it ran on (fewer than asked when it shrank)
 };
 
 struct RepairBatch {
@@ -716,6 +718,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       GangJob gang;
       gang.submit = job.submit;
       gang.gpus = job.spec.gpus;
+      gang.min_gpus = job.spec.min_gpus;
       gang.priority = job.spec.priority;
       gang.tenant = job.tenant;
       gang.held = job.unfinished_dependencies > 0;
@@ -743,35 +746,36 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// The job's effective MFU on a cluster: its base MFU less the exposed share of its gradient
   /// all-reduce on that cluster's fabric, relative to a non-blocking fabric (the base MFU is
   /// what the job reaches on one). Jobs given by FLOPs alone carry no model size: base MFU.
-  double effective_job_mfu(const TrainingJob& job, SchedulingCluster& cluster, double peak) {
+  double effective_job_mfu(const TrainingJob& job, SchedulingCluster& cluster, double peak,
+                           std::int64_t gpus) {
     const TrainingJobSpec& spec = job.spec;
     if (!spec.active_parameters)
       return spec.base_mfu;
     const AcceleratorSpec& part = *parts_[cluster.part];
     try {
       if (!cluster.fabric) {
-        const std::int64_t gpus = std::max(cluster.planned_gpus, spec.gpus);
-        FabricShape shape = make_fabric_shape(cluster.fabric_spec, gpus, part);
+        FabricShape shape =
+            make_fabric_shape(cluster.fabric_spec, std::max(cluster.planned_gpus, spec.gpus), part);
         cluster.fabric = std::make_unique<Fabric>(shape);
         shape.oversubscription = 1.0;
         cluster.non_blocking = std::make_unique<Fabric>(shape);
       }
       StepModel step;
-      step.model_parallel_gpus = std::gcd(spec.gpus, part.scale_up_domain);
+      step.model_parallel_gpus = std::gcd(gpus, part.scale_up_domain);
       step.gradient_bytes = 2.0 * *spec.active_parameters /
                             static_cast<double>(step.model_parallel_gpus);  // bf16 gradients
       step.compute_time_s = 6.0 * *spec.active_parameters * spec.global_batch_tokens /
-                            (static_cast<double>(spec.gpus) * peak * spec.base_mfu);
+                            (static_cast<double>(gpus) * peak * spec.base_mfu);
       step.overlap = spec.communication_overlap;
-      return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, spec.gpus, step) /
-             effective_mfu(spec.base_mfu, *cluster.non_blocking, spec.gpus, step);
+      return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, gpus, step) /
+             effective_mfu(spec.base_mfu, *cluster.non_blocking, gpus, step);
     } catch (const std::invalid_argument&) {
       return spec.base_mfu;  // a job larger than the cluster's fabric never runs there anyway
     }
   }
 
-  Tick job_duration(std::size_t job_index, std::size_t cluster_index) override {
-    const auto key = std::make_pair(job_index, cluster_index);
+  Tick job_duration(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) override {
+    const auto key = std::make_tuple(job_index, cluster_index, gpus);
     if (const auto cached = durations_.find(key); cached != durations_.end()) {
       return cached->second.first;
     }
@@ -782,9 +786,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
     TrainingRunSpec spec;
     spec.flops = training_flops(job.spec);
-    spec.gpus = job.spec.gpus;
+    spec.gpus = gpus;
     spec.peak_flop_per_s = peak;
-    spec.mfu = effective_job_mfu(job, cluster, peak);
+    spec.mfu = effective_job_mfu(job, cluster, peak, gpus);
     spec.checkpoint_interval_s = job.spec.checkpoint_interval_s;
     spec.checkpoint_cost_s = job.spec.checkpoint_cost_s;
     spec.restart_overhead_s = job.spec.restart_overhead_s;
@@ -808,11 +812,14 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   void job_started(std::size_t job_index, std::size_t cluster_index) override {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
-    job_duration(job_index, cluster_index);
-    job.result = durations_.at({job_index, cluster_index}).second;
-    job.mfu = job_mfu_.at({job_index, cluster_index});
-    clusters_[cluster_index].busy += job.spec.gpus;
-    set_training_rates(job.tenant, job.spec.gpus);
+    const std::int64_t gpus = scheduler_->outcomes()[job_index].gpus;
+    const auto key = std::make_tuple(job_index, cluster_index, gpus);
+    job_duration(job_index, cluster_index, gpus);
+    job.result = durations_.at(key).second;
+    job.mfu = job_mfu_.at(key);
+    job.gpus = gpus;
+    clusters_[cluster_index].busy += gpus;
+    set_training_rates(job.tenant, gpus);
     refresh_training_draw(cluster_index);
   }
 
@@ -820,8 +827,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
     job.done = true;
-    clusters_[cluster_index].busy -= job.spec.gpus;
-    set_training_rates(job.tenant, -job.spec.gpus);
+    clusters_[cluster_index].busy -= job.gpus;
+    set_training_rates(job.tenant, -job.gpus);
     refresh_training_draw(cluster_index);
     for (const std::size_t dependent : job.dependents) {
       if (--training_[dependent].unfinished_dependencies == 0)
@@ -870,6 +877,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       record.name = job.spec.name;
       record.tenant = tenant_names_[job.tenant];
       record.gpus = job.spec.gpus;
+      record.gpus_used = job.gpus;
       record.submit = job.submit;
       record.start = outcome.start;
       if (outcome.start) {
@@ -904,6 +912,20 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       run_.jobs.push_back(std::move(record));
     }
     t.jobs = static_cast<std::int64_t>(training_.size());
+    std::vector<double> useful(clusters_.size(), 0.0), elapsed(clusters_.size(), 0.0);
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+      const TrainingJob& job = training_[i];
+      if (!outcomes[i].start || !job.result || !job.result->completed)
+        continue;
+      useful[outcomes[i].cluster] += job.result->useful_s * static_cast<double>(job.gpus);
+      elapsed[outcomes[i].cluster] += job.result->elapsed_s * static_cast<double>(job.gpus);
+    }
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (elapsed[c] <= 0.0)
+        continue;
+      t.clusters.push_back(clusters_[c].name);
+      t.cluster_goodput.push_back(useful[c] / elapsed[c]);
+    }
     std::sort(waits_h.begin(), waits_h.end());
     const auto quantile = [&](double q) {
       if (waits_h.empty())
@@ -1447,8 +1469,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::vector<TrainingJob> training_;
   std::vector<GangJob> gang_jobs_;
   std::unique_ptr<GangScheduler> scheduler_;
-  std::map<std::pair<std::size_t, std::size_t>, std::pair<Tick, TrainingRunResult>> durations_;
-  std::map<std::pair<std::size_t, std::size_t>, double> job_mfu_;
+  using RunKey = std::tuple<std::size_t, std::size_t, std::int64_t>;  // job, cluster, GPUs
+  std::map<RunKey, std::pair<Tick, TrainingRunResult>> durations_;
+  std::map<RunKey, double> job_mfu_;
   std::vector<std::string> tenant_names_;
   std::vector<double> tenant_shares_;
   std::vector<RateIntegral> tenant_gpu_s_;

@@ -92,13 +92,14 @@ void GangScheduler::on_event(Engine& engine, const Event& event) {
       const std::size_t job = event.payload;
       const std::size_t cluster_index = outcomes_[job].cluster;
       Cluster& cluster = clusters_[cluster_index];
-      cluster.in_use -= jobs_[job].gpus;
-      cluster.running.erase(cluster.running.find({now_, jobs_[job].gpus}));
-      tenant_in_use_[jobs_[job].tenant] -= jobs_[job].gpus;
+      const std::int64_t gpus = outcomes_[job].gpus;
+      cluster.in_use -= gpus;
+      cluster.running.erase(cluster.running.find({now_, gpus}));
+      tenant_in_use_[jobs_[job].tenant] -= gpus;
       tenant_running_start_gpu_s_[jobs_[job].tenant] -=
-          static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(*outcomes_[job].start);
+          static_cast<double>(gpus) * seconds_from_ticks(*outcomes_[job].start);
       tenant_finished_gpu_s_[jobs_[job].tenant] +=
-          static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(now_ - *outcomes_[job].start);
+          static_cast<double>(gpus) * seconds_from_ticks(now_ - *outcomes_[job].start);
       if (listener_)
         listener_->job_ended(job, cluster_index);
       request_pass();
@@ -128,8 +129,12 @@ std::size_t GangScheduler::add_cluster(std::int64_t gpus) {
   return clusters_.size() - 1;
 }
 
-Tick GangScheduler::duration(std::size_t job, std::size_t cluster) {
-  return listener_ ? listener_->job_duration(job, cluster) : jobs_[job].duration;
+Tick GangScheduler::duration(std::size_t job, std::size_t cluster, std::int64_t gpus) {
+  if (listener_)
+    return listener_->job_duration(job, cluster, gpus);
+  // Without a model to ask, a shrunk job does the same work on fewer GPUs.
+  const double scale = static_cast<double>(jobs_[job].gpus) / static_cast<double>(gpus);
+  return static_cast<Tick>(static_cast<double>(jobs_[job].duration) * scale);
 }
 
 std::int64_t GangScheduler::queued_gpus() const {
@@ -171,7 +176,7 @@ bool GangScheduler::may_use(std::size_t job, std::size_t cluster) const {
 
 /// Under quotas a tenant never holds more than its share of all GPUs (at least its largest
 /// job's size, so that every job can run eventually).
-bool GangScheduler::within_quota(std::size_t job) const {
+bool GangScheduler::within_quota(std::size_t job, std::int64_t gpus) const {
   if (options_.sharing != TenantSharing::quota)
     return true;
   const std::size_t tenant = jobs_[job].tenant;
@@ -181,35 +186,48 @@ bool GangScheduler::within_quota(std::size_t job) const {
   for (const Cluster& cluster : clusters_)
     total += cluster.capacity;
   const auto quota = std::max<std::int64_t>(
-      jobs_[job].gpus,
-      static_cast<std::int64_t>(options_.tenant_shares[tenant] * static_cast<double>(total)));
-  return tenant_in_use_[tenant] + jobs_[job].gpus <= quota;
+      gpus, static_cast<std::int64_t>(options_.tenant_shares[tenant] * static_cast<double>(total)));
+  return tenant_in_use_[tenant] + gpus <= quota;
 }
 
-std::optional<std::size_t> GangScheduler::fits_now(std::size_t job) const {
-  if (!within_quota(job))
-    return std::nullopt;
-  for (std::size_t c = 0; c < clusters_.size(); ++c) {
-    if (may_use(job, c) && clusters_[c].free() >= jobs_[job].gpus)
-      return c;
+/// Where the job can start now: whole on the first cluster with room, else (elastic jobs)
+/// shrunk on the cluster with the most GPUs free, if at least its minimum.
+std::optional<GangScheduler::Allocation> GangScheduler::fits_now(std::size_t job) const {
+  const GangJob& spec = jobs_[job];
+  if (within_quota(job, spec.gpus)) {
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (may_use(job, c) && clusters_[c].free() >= spec.gpus)
+        return Allocation{c, spec.gpus};
+    }
   }
-  return std::nullopt;
+  if (spec.min_gpus <= 0 || spec.min_gpus >= spec.gpus)
+    return std::nullopt;
+  std::optional<Allocation> best;
+  for (std::size_t c = 0; c < clusters_.size(); ++c) {
+    const std::int64_t free = std::min(clusters_[c].free(), spec.gpus);
+    if (may_use(job, c) && free >= spec.min_gpus && (!best || free > best->gpus) &&
+        within_quota(job, free)) {
+      best = Allocation{c, free};
+    }
+  }
+  return best;
 }
 
-void GangScheduler::start(std::size_t job, std::size_t cluster_index) {
-  Cluster& cluster = clusters_[cluster_index];
-  cluster.in_use += jobs_[job].gpus;
-  tenant_in_use_[jobs_[job].tenant] += jobs_[job].gpus;
-  const Tick end = now_ + duration(job, cluster_index);
+void GangScheduler::start(std::size_t job, const Allocation& allocation) {
+  Cluster& cluster = clusters_[allocation.cluster];
+  cluster.in_use += allocation.gpus;
+  tenant_in_use_[jobs_[job].tenant] += allocation.gpus;
+  const Tick end = now_ + duration(job, allocation.cluster, allocation.gpus);
   tenant_running_start_gpu_s_[jobs_[job].tenant] +=
-      static_cast<double>(jobs_[job].gpus) * seconds_from_ticks(now_);
-  cluster.running.emplace(end, jobs_[job].gpus);
+      static_cast<double>(allocation.gpus) * seconds_from_ticks(now_);
+  cluster.running.emplace(end, allocation.gpus);
   outcomes_[job].start = now_;
   outcomes_[job].end = end;
-  outcomes_[job].cluster = cluster_index;
+  outcomes_[job].cluster = allocation.cluster;
+  outcomes_[job].gpus = allocation.gpus;
   engine_.schedule_at(end, kEndPhase, self_, kEnd, job);
   if (listener_)
-    listener_->job_started(job, cluster_index);
+    listener_->job_started(job, allocation.cluster);
 }
 
 /// GPU-seconds a tenant's jobs have held so far: finished jobs, and running ones up to now.
@@ -243,10 +261,10 @@ void GangScheduler::schedule_pass() {
   // Start jobs from the head while they fit (all policies).
   while (!queue_.empty()) {
     const std::size_t head = queue_.front();
-    const std::optional<std::size_t> cluster = fits_now(head);
-    if (!cluster)
+    const std::optional<Allocation> allocation = fits_now(head);
+    if (!allocation)
       break;
-    start(head, *cluster);
+    start(head, *allocation);
     queue_.erase(queue_.begin());
     if (options_.sharing == TenantSharing::fair_share)
       order_by_fair_share();
@@ -255,18 +273,33 @@ void GangScheduler::schedule_pass() {
     return;
   if (options_.policy == SchedulerPolicy::easy_backfill) {
     backfill();
-  } else if (options_.sharing == TenantSharing::quota) {
+  } else if (options_.sharing == TenantSharing::quota &&
+             !within_quota(queue_.front(), jobs_[queue_.front()].gpus)) {
     // A head held back only by its tenant's quota must not idle GPUs others could use.
     for (auto it = queue_.begin() + 1; it != queue_.end();) {
-      const std::optional<std::size_t> cluster = fits_now(*it);
-      if (cluster && within_quota(queue_.front()) == false) {
-        start(*it, *cluster);
+      const std::optional<Allocation> allocation = fits_now(*it);
+      if (allocation) {
+        start(*it, *allocation);
         it = queue_.erase(it);
       } else {
         ++it;
       }
     }
   }
+}
+
+/// The GPUs a job would take on a cluster now: all it asks for if free, else (elastic) as many
+/// as are free if at least its minimum; 0 if it cannot start there.
+std::int64_t GangScheduler::size_now(std::size_t job, std::size_t cluster) const {
+  const GangJob& spec = jobs_[job];
+  if (!may_use(job, cluster))
+    return 0;
+  const std::int64_t free = clusters_[cluster].free();
+  if (free >= spec.gpus)
+    return spec.gpus;
+  if (spec.min_gpus > 0 && free >= spec.min_gpus)
+    return free;
+  return 0;
 }
 
 /// EASY: reserve the head job's earliest start on the cluster where it comes soonest; start
@@ -287,29 +320,27 @@ void GangScheduler::backfill() {
       reserved_cluster = c;
     }
   }
-  if (!outcomes_[head].first_reservation && within_quota(head)) {
+  if (!outcomes_[head].first_reservation && within_quota(head, jobs_[head].gpus)) {
     outcomes_[head].first_reservation = shadow_time;
   }
   std::size_t considered = 0;
   for (auto it = queue_.begin() + 1; it != queue_.end() && considered < options_.backfill_window;) {
     ++considered;
     const std::size_t job = *it;
-    std::optional<std::size_t> chosen;
-    if (within_quota(job)) {
-      for (std::size_t c = 0; c < clusters_.size(); ++c) {
-        if (!may_use(job, c) || clusters_[c].free() < jobs_[job].gpus)
-          continue;
-        if (c != reserved_cluster) {
-          chosen = c;
-          break;
-        }
-        const bool ends_in_time = now_ + duration(job, c) <= shadow_time;
-        if (ends_in_time || jobs_[job].gpus <= extra) {
-          if (!ends_in_time)
-            extra -= jobs_[job].gpus;
-          chosen = c;
-          break;
-        }
+    std::optional<Allocation> chosen;
+    for (std::size_t c = 0; c < clusters_.size() && !chosen; ++c) {
+      const std::int64_t gpus = size_now(job, c);
+      if (gpus == 0 || !within_quota(job, gpus))
+        continue;
+      if (c != reserved_cluster) {
+        chosen = Allocation{c, gpus};
+        break;
+      }
+      const bool ends_in_time = now_ + duration(job, c, gpus) <= shadow_time;
+      if (ends_in_time || gpus <= extra) {
+        if (!ends_in_time)
+          extra -= gpus;
+        chosen = Allocation{c, gpus};
       }
     }
     if (chosen) {

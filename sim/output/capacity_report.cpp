@@ -36,8 +36,8 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 
 std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
                      Tick end) {
-  CsvWriter csv({"job", "tenant", "status", "cluster", "gpus", "submit", "start", "end",
-                 "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu"});
+  CsvWriter csv({"job", "tenant", "status", "cluster", "gpus", "gpus_used", "submit", "start",
+                 "end", "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu"});
   const auto date_of = [&](std::optional<Tick> tick) {
     return tick ? format_date(calendar.date_of(*tick)) : std::string();
   };
@@ -48,11 +48,12 @@ std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar&
     const Tick ran_until = job.start ? std::min(*job.end, end) : 0;
     const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
     const bool ended = job.end && *job.end <= end;
-    csv.add_row({job.name, job.tenant, job.status, job.cluster, job.gpus,
+    csv.add_row({job.name, job.tenant, job.status, job.cluster, job.gpus, job.gpus_used,
                  format_date(calendar.date_of(job.submit)), date_of(job.start),
                  ended ? date_of(job.end) : std::string(),
                  seconds_from_ticks(waited_until - job.submit) / 3600.0, run_h,
-                 run_h * static_cast<double>(job.gpus), job.interruptions, job.goodput, job.mfu});
+                 run_h * static_cast<double>(job.gpus_used), job.interruptions, job.goodput,
+                 job.mfu});
   }
   return csv.str();
 }
@@ -138,6 +139,14 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
           .member("entitled_share", t.tenant_share[k])
           .member("gpu_hours", t.tenant_gpu_hours[k])
           .member("received_share", t.tenant_received_share[k])
+          .end_object();
+    }
+    json.end_array();
+    json.key("clusters").begin_array();
+    for (std::size_t c = 0; c < t.clusters.size(); ++c) {
+      json.begin_object()
+          .member("cluster", t.clusters[c])
+          .member("goodput", t.cluster_goodput[c])
           .end_object();
     }
     json.end_array().end_object();

@@ -193,3 +193,26 @@ TEST_CASE("scheduler: quotas cap a tenant, fair share serves the tenant furthest
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("scheduler: an elastic job starts shrunk rather than wait") {
+  // 8 GPUs; A holds 6 for 10 h. B wants 4 GPUs for 3 h but can run on as few as 2: it starts
+  // at once on the 2 free GPUs and, doing the same work on half the GPUs, runs 6 h. C (rigid,
+  // 4 GPUs) waits for A.
+  std::vector<GangJob> jobs = {job(0, 6, 10), job(0, 4, 3), job(0, 4, 1)};
+  jobs[1].min_gpus = 2;
+  const auto outcomes = schedule_gang_jobs({8}, jobs, GangSchedulerOptions{});
+  CHECK(starts_h(outcomes) == std::vector<Tick>{0, 0, 10});
+  CHECK(outcomes[1].gpus == 2);
+  CHECK(*outcomes[1].end == 6 * kHour);
+  CHECK(outcomes[2].gpus == 4);
+  // Below its minimum it waits like any job.
+  jobs[1].min_gpus = 3;
+  CHECK(starts_h(schedule_gang_jobs({8}, jobs, GangSchedulerOptions{})) ==
+        std::vector<Tick>{0, 10, 10});
+}
+
+}  // namespace
+}  // namespace capsim

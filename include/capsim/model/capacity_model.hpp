@@ -44,8 +44,9 @@ struct FleetSnapshot {
 struct TrainingJobRecord {
   std::string name;
   std::string tenant;
-  std::string cluster;  ///< where it ran; empty if it never started
-  std::int64_t gpus = 0;
+  std::string cluster;         ///< where it ran; empty if it never started
+  std::int64_t gpus = 0;       ///< asked for
+  std::int64_t gpus_used = 0;  ///< ran on: fewer when an elastic job started shrunk
   Tick submit = 0;
   std::optional<Tick> start;
   std::optional<Tick> end;  ///< may lie after the horizon for a job still running at the end
@@ -71,6 +72,9 @@ struct TrainingSummary {
   std::vector<double> tenant_share;           ///< entitled
   std::vector<double> tenant_gpu_hours;       ///< received
   std::vector<double> tenant_received_share;  ///< received / all training GPU-hours
+  /// Per cluster that ran jobs: useful / elapsed GPU-time of the jobs it completed.
+  std::vector<std::string> clusters;
+  std::vector<double> cluster_goodput;
 };
 
 /// Headline figures of a run, over [start, end of horizon].

@@ -23,6 +23,9 @@ namespace capsim {
 struct GangJob {
   Tick submit = 0;
   std::int64_t gpus = 1;
+  /// Elastic jobs: the fewest GPUs the job can run on (0: rigid, only `gpus`). A job that does
+  /// not fit whole starts shrunk on the most GPUs free on one cluster, if at least this many.
+  std::int64_t min_gpus = 0;
   Tick duration = 0;
   std::int64_t priority = 0;
   std::size_t tenant = 0;
@@ -35,6 +38,7 @@ struct GangJobOutcome {
   std::optional<Tick> start;
   std::optional<Tick> end;
   std::size_t cluster = 0;
+  std::int64_t gpus = 0;  ///< GPUs it ran on (fewer than asked when an elastic job shrank)
   /// EASY backfill: the start the job was promised when it first reached the head of the
   /// queue (absent under FIFO and priority, or if it started without waiting there).
   std::optional<Tick> first_reservation;
@@ -59,8 +63,9 @@ class GangSchedulerListener {
   virtual ~GangSchedulerListener() = default;
   virtual void job_started(std::size_t job, std::size_t cluster) = 0;
   virtual void job_ended(std::size_t job, std::size_t cluster) = 0;
-  /// Ticks the job runs once started on `cluster`; the same answer every time it is asked.
-  virtual Tick job_duration(std::size_t job, std::size_t cluster) = 0;
+  /// Ticks the job runs once started on `gpus` GPUs of `cluster`; the same answer every time
+  /// it is asked.
+  virtual Tick job_duration(std::size_t job, std::size_t cluster, std::int64_t gpus) = 0;
 };
 
 /// A scheduler living on an engine it shares with other components. Capacities may change
@@ -101,11 +106,16 @@ class GangScheduler final : public EventHandler {
   bool before(std::size_t a, std::size_t b) const;
   void enqueue(std::size_t job);
   void request_pass();
+  struct Allocation {
+    std::size_t cluster;
+    std::int64_t gpus;
+  };
   bool may_use(std::size_t job, std::size_t cluster) const;
-  bool within_quota(std::size_t job) const;
-  std::optional<std::size_t> fits_now(std::size_t job) const;
-  void start(std::size_t job, std::size_t cluster);
-  Tick duration(std::size_t job, std::size_t cluster);
+  bool within_quota(std::size_t job, std::int64_t gpus) const;
+  std::optional<Allocation> fits_now(std::size_t job) const;
+  std::int64_t size_now(std::size_t job, std::size_t cluster) const;
+  void start(std::size_t job, const Allocation& allocation);
+  Tick duration(std::size_t job, std::size_t cluster, std::int64_t gpus);
   void schedule_pass();
   double tenant_usage_gpu_s(std::size_t tenant) const;
   void order_by_fair_share();
