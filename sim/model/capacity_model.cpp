@@ -131,6 +131,7 @@ struct Pool {
 /// A cluster as training sees it: the pools of one cluster spec, order or purchase.
 struct SchedulingCluster {
   std::string name;
+  std::size_t site = 0;
   std::size_t part = 0;
   std::int64_t planned_gpus = 0;  ///< sizes its fabric
   FabricSpec fabric_spec;
@@ -351,8 +352,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
                 0.0, 0.0, "retired before the scenario start"});
         continue;
       }
-      delivery.cluster =
-          add_scheduling_cluster(cluster.name, delivery.part, cluster.gpus, cluster.fabric);
+      delivery.cluster = add_scheduling_cluster(cluster.name, delivery.site, delivery.part,
+                                                cluster.gpus, cluster.fabric);
       const std::size_t index = add_delivery(std::move(delivery));
       ordered_ += cluster.gpus;
       in_transit_ += cluster.gpus;
@@ -372,8 +373,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (std::size_t i = 0; i < scenario_.planner.orders.size(); ++i) {
       // Named now, so that jobs can be pinned to the cluster an order will form.
       const OrderSpec& order = scenario_.planner.orders[i];
-      order_clusters_.push_back(add_scheduling_cluster(
-          order_cluster_name(i), part_index(order.accelerator), order.gpus, FabricSpec{}));
+      order_clusters_.push_back(
+          add_scheduling_cluster(order_cluster_name(i), site_index(order.site),
+                                 part_index(order.accelerator), order.gpus, FabricSpec{}));
       engine_.schedule_at(calendar_.tick_of(scenario_.planner.orders[i].order_date), kPlanningPhase,
                           self_, kOrderPlaced, i);
     }
@@ -648,16 +650,26 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
                     static_cast<double>(cluster.busy) / static_cast<double>(cluster.available));
   }
 
-  std::size_t add_scheduling_cluster(const std::string& name, std::size_t part, std::int64_t gpus,
-                                     const FabricSpec& fabric) {
+  /// Clusters of the same part at the same site can host one job between them (when the
+  /// scenario allows cross-cluster jobs): they form a group.
+  std::size_t cluster_group(std::size_t c) {
+    const SchedulingCluster& cluster = clusters_[c];
+    const auto key = std::make_pair(cluster.site, cluster.part);
+    const auto [it, inserted] = cluster_groups_.emplace(key, cluster_groups_.size());
+    return it->second;
+  }
+
+  std::size_t add_scheduling_cluster(const std::string& name, std::size_t site, std::size_t part,
+                                     std::int64_t gpus, const FabricSpec& fabric) {
     SchedulingCluster cluster;
     cluster.name = name;
+    cluster.site = site;
     cluster.part = part;
     cluster.planned_gpus = gpus;
     cluster.fabric_spec = fabric;
     clusters_.push_back(std::move(cluster));
     if (scheduler_)
-      scheduler_->add_cluster(0);
+      scheduler_->add_cluster(0, cluster_group(clusters_.size() - 1));
     return clusters_.size() - 1;
   }
 
@@ -737,10 +749,15 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
                           ? TenantSharing::fair_share
                           : TenantSharing::none;
     options.tenant_shares = tenant_shares_;
+    options.cross_cluster = scenario_.training.cross_cluster;
     std::vector<std::int64_t> capacity;
-    for (const SchedulingCluster& cluster : clusters_)
-      capacity.push_back(cluster.available);
-    scheduler_ = std::make_unique<GangScheduler>(engine_, capacity, gang_jobs_, options, this);
+    std::vector<std::size_t> groups;
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      capacity.push_back(clusters_[c].available);
+      groups.push_back(cluster_group(c));
+    }
+    scheduler_ =
+        std::make_unique<GangScheduler>(engine_, capacity, gang_jobs_, options, this, groups);
   }
 
   /// The job's effective MFU on a cluster: its base MFU less the exposed share of its gradient
@@ -809,27 +826,31 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return duration;
   }
 
-  void job_started(std::size_t job_index, std::size_t cluster_index) override {
+  void job_started(std::size_t job_index) override {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
-    const std::int64_t gpus = scheduler_->outcomes()[job_index].gpus;
-    const auto key = std::make_tuple(job_index, cluster_index, gpus);
-    job_duration(job_index, cluster_index, gpus);
+    const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
+    const auto key = std::make_tuple(job_index, outcome.cluster, outcome.gpus);
+    job_duration(job_index, outcome.cluster, outcome.gpus);
     job.result = durations_.at(key).second;
     job.mfu = job_mfu_.at(key);
-    job.gpus = gpus;
-    clusters_[cluster_index].busy += gpus;
-    set_training_rates(job.tenant, gpus);
-    refresh_training_draw(cluster_index);
+    job.gpus = outcome.gpus;
+    for (const auto& [cluster_index, gpus] : outcome.pieces) {
+      clusters_[cluster_index].busy += gpus;
+      refresh_training_draw(cluster_index);
+    }
+    set_training_rates(job.tenant, outcome.gpus);
   }
 
-  void job_ended(std::size_t job_index, std::size_t cluster_index) override {
+  void job_ended(std::size_t job_index) override {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
     job.done = true;
-    clusters_[cluster_index].busy -= job.gpus;
+    for (const auto& [cluster_index, gpus] : scheduler_->outcomes()[job_index].pieces) {
+      clusters_[cluster_index].busy -= gpus;
+      refresh_training_draw(cluster_index);
+    }
     set_training_rates(job.tenant, -job.gpus);
-    refresh_training_draw(cluster_index);
     for (const std::size_t dependent : job.dependents) {
       if (--training_[dependent].unfinished_dependencies == 0)
         scheduler_->release(dependent);
@@ -1061,7 +1082,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       record({now_, "order", sites_[s].spec->name, part.name, name, take, 0.0, 0.0, 0.0,
               "budget planner"});
       place_order(name, part_index_value, s, take, arrival, scenario_.planner.service_life_s,
-                  add_scheduling_cluster(name, part_index_value, take, FabricSpec{}));
+                  add_scheduling_cluster(name, s, part_index_value, take, FabricSpec{}));
       left -= take;
     }
     return gpus - left;
@@ -1465,6 +1486,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::int64_t failures_ = 0;
   double waiting_gpu_seconds_ = 0.0;
   std::vector<SchedulingCluster> clusters_;
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> cluster_groups_;  // (site, part)
   std::vector<std::size_t> order_clusters_;
   std::vector<TrainingJob> training_;
   std::vector<GangJob> gang_jobs_;

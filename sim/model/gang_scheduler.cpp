@@ -1,6 +1,7 @@
 #include "capsim/model/gang_scheduler.hpp"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -30,7 +31,15 @@ std::pair<Tick, std::int64_t> GangScheduler::Cluster::shadow(Tick now, std::int6
 }
 
 void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
-                         const std::vector<GangJob>& jobs) {
+                         const std::vector<GangJob>& jobs, bool cross_cluster,
+                         const std::vector<std::size_t>& groups) {
+  std::map<std::size_t, std::int64_t> group_gpus;
+  for (std::size_t c = 0; c < cluster_gpus.size(); ++c) {
+    group_gpus[c < groups.size() ? groups[c] : c] += cluster_gpus[c];
+  }
+  std::int64_t largest_group = 0;
+  for (const auto& entry : group_gpus)
+    largest_group = std::max(largest_group, entry.second);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const GangJob& job = jobs[i];
     if (job.gpus < 1 || job.duration < 0) {
@@ -47,7 +56,8 @@ void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
       continue;
     }
     if (std::none_of(cluster_gpus.begin(), cluster_gpus.end(),
-                     [&](std::int64_t gpus) { return gpus >= job.gpus; })) {
+                     [&](std::int64_t gpus) { return gpus >= job.gpus; }) &&
+        !(cross_cluster && largest_group >= job.gpus)) {
       throw std::invalid_argument(
           fmt::format("job {}: wants {} GPUs, more than any cluster has", i, job.gpus));
     }
@@ -56,14 +66,15 @@ void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
 
 GangScheduler::GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
                              const std::vector<GangJob>& jobs, GangSchedulerOptions options,
-                             GangSchedulerListener* listener)
+                             GangSchedulerListener* listener, std::vector<std::size_t> groups)
     : engine_(engine),
       jobs_(jobs),
       options_(std::move(options)),
       listener_(listener),
       outcomes_(jobs.size()) {
-  for (const std::int64_t gpus : capacity)
-    clusters_.push_back(Cluster{gpus, 0, {}});
+  for (std::size_t c = 0; c < capacity.size(); ++c) {
+    clusters_.push_back(Cluster{capacity[c], 0, c < groups.size() ? groups[c] : c, {}});
+  }
   std::size_t tenants = options_.tenant_shares.size();
   for (const GangJob& job : jobs)
     tenants = std::max(tenants, job.tenant + 1);
@@ -90,18 +101,19 @@ void GangScheduler::on_event(Engine& engine, const Event& event) {
       break;
     case kEnd: {
       const std::size_t job = event.payload;
-      const std::size_t cluster_index = outcomes_[job].cluster;
-      Cluster& cluster = clusters_[cluster_index];
       const std::int64_t gpus = outcomes_[job].gpus;
-      cluster.in_use -= gpus;
-      cluster.running.erase(cluster.running.find({now_, gpus}));
+      for (const auto& [cluster_index, piece] : outcomes_[job].pieces) {
+        Cluster& cluster = clusters_[cluster_index];
+        cluster.in_use -= piece;
+        cluster.running.erase(cluster.running.find({now_, piece}));
+      }
       tenant_in_use_[jobs_[job].tenant] -= gpus;
       tenant_running_start_gpu_s_[jobs_[job].tenant] -=
           static_cast<double>(gpus) * seconds_from_ticks(*outcomes_[job].start);
       tenant_finished_gpu_s_[jobs_[job].tenant] +=
           static_cast<double>(gpus) * seconds_from_ticks(now_ - *outcomes_[job].start);
       if (listener_)
-        listener_->job_ended(job, cluster_index);
+        listener_->job_ended(job);
       request_pass();
       break;
     }
@@ -122,8 +134,15 @@ void GangScheduler::set_capacity(std::size_t cluster, std::int64_t gpus) {
     request_pass();
 }
 
-std::size_t GangScheduler::add_cluster(std::int64_t gpus) {
-  clusters_.push_back(Cluster{gpus, 0, {}});
+std::int64_t GangScheduler::Allocation::gpus() const {
+  std::int64_t total = 0;
+  for (const auto& piece : pieces)
+    total += piece.second;
+  return total;
+}
+
+std::size_t GangScheduler::add_cluster(std::int64_t gpus, std::size_t group) {
+  clusters_.push_back(Cluster{gpus, 0, group, {}});
   if (gpus > 0)
     request_pass();
   return clusters_.size() - 1;
@@ -190,44 +209,111 @@ bool GangScheduler::within_quota(std::size_t job, std::int64_t gpus) const {
   return tenant_in_use_[tenant] + gpus <= quota;
 }
 
-/// Where the job can start now: whole on the first cluster with room, else (elastic jobs)
-/// shrunk on the cluster with the most GPUs free, if at least its minimum.
+/// Where the job can start now: whole on the first cluster with room; else (elastic jobs)
+/// shrunk on the cluster with the most GPUs free, if at least its minimum; else (cross-cluster
+/// jobs that no single cluster can hold) spread over a group.
 std::optional<GangScheduler::Allocation> GangScheduler::fits_now(std::size_t job) const {
   const GangJob& spec = jobs_[job];
   if (within_quota(job, spec.gpus)) {
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
-      if (may_use(job, c) && clusters_[c].free() >= spec.gpus)
-        return Allocation{c, spec.gpus};
+      if (may_use(job, c) && clusters_[c].free() >= spec.gpus) {
+        return Allocation{{{c, spec.gpus}}};
+      }
     }
   }
-  if (spec.min_gpus <= 0 || spec.min_gpus >= spec.gpus)
-    return std::nullopt;
-  std::optional<Allocation> best;
+  if (spec.min_gpus > 0 && spec.min_gpus < spec.gpus) {
+    std::optional<Allocation> best;
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      const std::int64_t free = std::min(clusters_[c].free(), spec.gpus);
+      if (may_use(job, c) && free >= spec.min_gpus && (!best || free > best->gpus()) &&
+          within_quota(job, free)) {
+        best = Allocation{{{c, free}}};
+      }
+    }
+    if (best)
+      return best;
+  }
+  return span_now(job);
+}
+
+bool GangScheduler::fits_some_cluster(std::size_t job) const {
   for (std::size_t c = 0; c < clusters_.size(); ++c) {
-    const std::int64_t free = std::min(clusters_[c].free(), spec.gpus);
-    if (may_use(job, c) && free >= spec.min_gpus && (!best || free > best->gpus) &&
-        within_quota(job, free)) {
-      best = Allocation{c, free};
-    }
+    if (may_use(job, c) && clusters_[c].capacity >= jobs_[job].gpus)
+      return true;
   }
-  return best;
+  return false;
+}
+
+/// A job too large for any single cluster, spread over the free GPUs of one group.
+std::optional<GangScheduler::Allocation> GangScheduler::span_now(std::size_t job) const {
+  const GangJob& spec = jobs_[job];
+  if (!options_.cross_cluster || spec.cluster || fits_some_cluster(job) ||
+      !within_quota(job, spec.gpus)) {
+    return std::nullopt;
+  }
+  std::vector<bool> tried(clusters_.size(), false);
+  for (std::size_t first = 0; first < clusters_.size(); ++first) {
+    if (tried[first])
+      continue;
+    Allocation allocation;
+    std::int64_t needed = spec.gpus;
+    for (std::size_t c = first; c < clusters_.size() && needed > 0; ++c) {
+      if (clusters_[c].group != clusters_[first].group)
+        continue;
+      tried[c] = true;
+      const std::int64_t take = std::min(needed, std::max<std::int64_t>(0, clusters_[c].free()));
+      if (take > 0)
+        allocation.pieces.emplace_back(c, take);
+      needed -= take;
+    }
+    if (needed == 0)
+      return allocation;
+  }
+  return std::nullopt;
+}
+
+/// The earliest time `gpus` GPUs are free across a group, and the spare GPUs then.
+std::pair<Tick, std::int64_t> GangScheduler::group_shadow(std::size_t group,
+                                                          std::int64_t gpus) const {
+  std::int64_t available = 0;
+  std::vector<std::pair<Tick, std::int64_t>> releases;
+  for (const Cluster& cluster : clusters_) {
+    if (cluster.group != group)
+      continue;
+    available += cluster.free();
+    releases.insert(releases.end(), cluster.running.begin(), cluster.running.end());
+  }
+  if (available >= gpus)
+    return {now_, available - gpus};
+  std::sort(releases.begin(), releases.end());
+  for (const auto& [end, released] : releases) {
+    available += released;
+    if (available >= gpus)
+      return {end, available - gpus};
+  }
+  return {INT64_MAX, 0};
 }
 
 void GangScheduler::start(std::size_t job, const Allocation& allocation) {
-  Cluster& cluster = clusters_[allocation.cluster];
-  cluster.in_use += allocation.gpus;
-  tenant_in_use_[jobs_[job].tenant] += allocation.gpus;
-  const Tick end = now_ + duration(job, allocation.cluster, allocation.gpus);
+  const std::int64_t gpus = allocation.gpus();
+  const std::size_t first = allocation.pieces.front().first;
+  const Tick end = now_ + duration(job, first, gpus);
+  for (const auto& [cluster_index, piece] : allocation.pieces) {
+    Cluster& cluster = clusters_[cluster_index];
+    cluster.in_use += piece;
+    cluster.running.emplace(end, piece);
+  }
+  tenant_in_use_[jobs_[job].tenant] += gpus;
   tenant_running_start_gpu_s_[jobs_[job].tenant] +=
-      static_cast<double>(allocation.gpus) * seconds_from_ticks(now_);
-  cluster.running.emplace(end, allocation.gpus);
+      static_cast<double>(gpus) * seconds_from_ticks(now_);
   outcomes_[job].start = now_;
   outcomes_[job].end = end;
-  outcomes_[job].cluster = allocation.cluster;
-  outcomes_[job].gpus = allocation.gpus;
+  outcomes_[job].cluster = first;
+  outcomes_[job].gpus = gpus;
+  outcomes_[job].pieces = allocation.pieces;
   engine_.schedule_at(end, kEndPhase, self_, kEnd, job);
   if (listener_)
-    listener_->job_started(job, allocation.cluster);
+    listener_->job_started(job);
 }
 
 /// GPU-seconds a tenant's jobs have held so far: finished jobs, and running ones up to now.
@@ -310,6 +396,7 @@ void GangScheduler::backfill() {
   Tick shadow_time = INT64_MAX;
   std::int64_t extra = 0;
   std::size_t reserved_cluster = 0;
+  std::optional<std::size_t> reserved_group;  // the head spans clusters: protect its group
   for (std::size_t c = 0; c < clusters_.size(); ++c) {
     if (!may_use(head, c) || clusters_[c].capacity < jobs_[head].gpus)
       continue;
@@ -320,6 +407,19 @@ void GangScheduler::backfill() {
       reserved_cluster = c;
     }
   }
+  if (options_.cross_cluster && !jobs_[head].cluster && !fits_some_cluster(head)) {
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      const auto [time, spare] = group_shadow(clusters_[c].group, jobs_[head].gpus);
+      if (time < shadow_time) {
+        shadow_time = time;
+        extra = spare;
+        reserved_group = clusters_[c].group;
+      }
+    }
+  }
+  const auto protected_cluster = [&](std::size_t c) {
+    return reserved_group ? clusters_[c].group == *reserved_group : c == reserved_cluster;
+  };
   if (!outcomes_[head].first_reservation && within_quota(head, jobs_[head].gpus)) {
     outcomes_[head].first_reservation = shadow_time;
   }
@@ -332,15 +432,15 @@ void GangScheduler::backfill() {
       const std::int64_t gpus = size_now(job, c);
       if (gpus == 0 || !within_quota(job, gpus))
         continue;
-      if (c != reserved_cluster) {
-        chosen = Allocation{c, gpus};
+      if (!protected_cluster(c)) {
+        chosen = Allocation{{{c, gpus}}};
         break;
       }
       const bool ends_in_time = now_ + duration(job, c, gpus) <= shadow_time;
       if (ends_in_time || gpus <= extra) {
         if (!ends_in_time)
           extra -= gpus;
-        chosen = Allocation{c, gpus};
+        chosen = Allocation{{{c, gpus}}};
       }
     }
     if (chosen) {
@@ -354,10 +454,11 @@ void GangScheduler::backfill() {
 
 std::vector<GangJobOutcome> schedule_gang_jobs(const std::vector<std::int64_t>& cluster_gpus,
                                                const std::vector<GangJob>& jobs,
-                                               const GangSchedulerOptions& options) {
-  check_jobs_runnable(cluster_gpus, jobs);
+                                               const GangSchedulerOptions& options,
+                                               const std::vector<std::size_t>& groups) {
+  check_jobs_runnable(cluster_gpus, jobs, options.cross_cluster, groups);
   Engine engine;
-  GangScheduler scheduler(engine, cluster_gpus, jobs, options);
+  GangScheduler scheduler(engine, cluster_gpus, jobs, options, nullptr, groups);
   engine.run();
   return scheduler.outcomes();
 }

@@ -644,6 +644,13 @@ const RecordSchema<TrainingSpec>& training_schema() {
                      "first) or none.",
               .example = "fair_share",
               .default_text = "none"});
+    s.boolean(&TrainingSpec::cross_cluster,
+              {.key = "cross_cluster",
+               .doc = "Let a job that no single cluster can hold span clusters of the same "
+                      "accelerator at the same site (its communication is modelled on the "
+                      "first cluster's fabric).",
+               .example = "true",
+               .default_text = "false"});
     s.records(&TrainingSpec::tenants, tenant_schema(),
               {.key = "tenants", .doc = "Tenants with shares.", .default_text = "[]"});
     s.records(&TrainingSpec::jobs, job_schema(),

@@ -100,6 +100,22 @@ TEST_CASE("training: a job too large for every cluster waits and is reported unm
   CHECK(run.training.queued_at_end == 1);
 }
 
+TEST_CASE("training: a job larger than any cluster spans two when the scenario allows it") {
+  Scenario scenario = training_day();
+  ClusterSpec second = scenario.clusters[0];
+  second.name = "c2";
+  scenario.clusters.push_back(second);  // two 64-GPU clusters of one part at one site
+  scenario.training.jobs = {job("wide", 96, 4)};
+  scenario.training.cross_cluster = true;
+  const CapacityRun run = run_capacity(scenario);
+  CHECK(run.jobs[0].status == "completed");
+  CHECK(run.jobs[0].cluster == "c");
+  CHECK(run.training.gpu_hours_busy == doctest::Approx(96.0 * 4));
+  // Without it the job can never start.
+  scenario.training.cross_cluster = false;
+  CHECK(run_capacity(scenario).jobs[0].status == "queued");
+}
+
 TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tenants by share") {
   Scenario scenario = training_day();
   scenario.scenario.end = Date{2026, 1, 1};

@@ -216,3 +216,36 @@ TEST_CASE("scheduler: an elastic job starts shrunk rather than wait") {
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("scheduler: a job no cluster can hold spans the clusters of its group") {
+  // Two 8-GPU clusters of one group. A (12 GPUs) spans them: 8 on the first, 4 on the second;
+  // B (4 GPUs) takes the second's other 4; C (8 GPUs) waits for A.
+  const std::vector<GangJob> jobs = {job(0, 12, 5), job(0, 4, 1), job(0, 8, 1)};
+  GangSchedulerOptions options;
+  options.cross_cluster = true;
+  const auto outcomes = schedule_gang_jobs({8, 8}, jobs, options, {0, 0});
+  CHECK(starts_h(outcomes) == std::vector<Tick>{0, 0, 5});
+  const std::vector<std::pair<std::size_t, std::int64_t>> pieces = {{0, 8}, {1, 4}};
+  CHECK(outcomes[0].pieces == pieces);
+  // Without cross-cluster jobs, or across groups, it can never run.
+  CHECK_THROWS_AS(schedule_gang_jobs({8, 8}, jobs, GangSchedulerOptions{}, {0, 0}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(schedule_gang_jobs({8, 8}, jobs, options, {0, 1}), std::invalid_argument);
+
+  // EASY with a spanning head: X holds the first cluster for 10 h, so Y (12 GPUs) is reserved
+  // for 10 h across the group, with 4 GPUs to spare then. Z (4 GPUs, 20 h) fits in those
+  // spare GPUs and is backfilled at once; W (8 GPUs) would delay Y, waits, and takes the first
+  // cluster when Y ends at 11 h.
+  std::vector<GangJob> easy_jobs = {job(0, 8, 10), job(0, 12, 1), job(0, 4, 20), job(0, 8, 20)};
+  easy_jobs[0].cluster = 0;
+  options.policy = SchedulerPolicy::easy_backfill;
+  const auto easy = schedule_gang_jobs({8, 8}, easy_jobs, options, {0, 0});
+  CHECK(starts_h(easy) == std::vector<Tick>{0, 10, 0, 11});
+  CHECK(*easy[1].first_reservation == 10 * kHour);
+}
+
+}  // namespace
+}  // namespace capsim

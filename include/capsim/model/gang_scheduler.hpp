@@ -37,8 +37,10 @@ struct GangJob {
 struct GangJobOutcome {
   std::optional<Tick> start;
   std::optional<Tick> end;
-  std::size_t cluster = 0;
-  std::int64_t gpus = 0;  ///< GPUs it ran on (fewer than asked when an elastic job shrank)
+  std::size_t cluster = 0;  ///< where it ran (the first of its pieces when it spanned several)
+  std::int64_t gpus = 0;    ///< GPUs it ran on (fewer than asked when an elastic job shrank)
+  /// (cluster, GPUs) of each part of a job spanning clusters; one piece for most jobs.
+  std::vector<std::pair<std::size_t, std::int64_t>> pieces;
   /// EASY backfill: the start the job was promised when it first reached the head of the
   /// queue (absent under FIFO and priority, or if it started without waiting there).
   std::optional<Tick> first_reservation;
@@ -54,6 +56,9 @@ struct GangSchedulerOptions {
   TenantSharing sharing = TenantSharing::none;
   /// Entitled share of all GPUs per tenant index (for quota and fair share).
   std::vector<double> tenant_shares;
+  /// A job no single cluster can hold may span clusters of one group (the same accelerator at
+  /// the same site), taking free GPUs from them in index order.
+  bool cross_cluster = false;
 };
 
 /// Told when jobs start and end (the model that owns the scheduler keeps its books), and asked
@@ -61,8 +66,9 @@ struct GangSchedulerOptions {
 class GangSchedulerListener {
  public:
   virtual ~GangSchedulerListener() = default;
-  virtual void job_started(std::size_t job, std::size_t cluster) = 0;
-  virtual void job_ended(std::size_t job, std::size_t cluster) = 0;
+  /// The job's pieces are in outcomes()[job].pieces.
+  virtual void job_started(std::size_t job) = 0;
+  virtual void job_ended(std::size_t job) = 0;
   /// Ticks the job runs once started on `gpus` GPUs of `cluster`; the same answer every time
   /// it is asked.
   virtual Tick job_duration(std::size_t job, std::size_t cluster, std::int64_t gpus) = 0;
@@ -74,9 +80,10 @@ class GangSchedulerListener {
 class GangScheduler final : public EventHandler {
  public:
   /// `jobs` must outlive the scheduler; each is submitted at its submit tick (>= now).
+  /// `groups[c]` is cluster c's group for cross-cluster jobs (empty: each its own group).
   GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
                 const std::vector<GangJob>& jobs, GangSchedulerOptions options,
-                GangSchedulerListener* listener = nullptr);
+                GangSchedulerListener* listener = nullptr, std::vector<std::size_t> groups = {});
 
   void on_event(Engine& engine, const Event& event) override;
 
@@ -84,8 +91,8 @@ class GangScheduler final : public EventHandler {
   void set_capacity(std::size_t cluster, std::int64_t gpus);
   /// Submits a held job now (its dependencies are done), or at its submit tick if later.
   void release(std::size_t job);
-  /// A new cluster (GPUs bought during the run); returns its index.
-  std::size_t add_cluster(std::int64_t gpus);
+  /// A new cluster (GPUs bought during the run) in a group; returns its index.
+  std::size_t add_cluster(std::int64_t gpus, std::size_t group);
   std::size_t clusters() const { return clusters_.size(); }
   std::int64_t capacity(std::size_t cluster) const { return clusters_[cluster].capacity; }
   std::int64_t busy_gpus(std::size_t cluster) const { return clusters_[cluster].in_use; }
@@ -98,6 +105,7 @@ class GangScheduler final : public EventHandler {
   struct Cluster {
     std::int64_t capacity = 0;
     std::int64_t in_use = 0;
+    std::size_t group = 0;
     std::multiset<std::pair<Tick, std::int64_t>> running;  ///< (end, GPUs)
     std::int64_t free() const { return capacity - in_use; }
     std::pair<Tick, std::int64_t> shadow(Tick now, std::int64_t gpus) const;
@@ -107,12 +115,15 @@ class GangScheduler final : public EventHandler {
   void enqueue(std::size_t job);
   void request_pass();
   struct Allocation {
-    std::size_t cluster;
-    std::int64_t gpus;
+    std::vector<std::pair<std::size_t, std::int64_t>> pieces;  ///< (cluster, GPUs)
+    std::int64_t gpus() const;
   };
   bool may_use(std::size_t job, std::size_t cluster) const;
   bool within_quota(std::size_t job, std::int64_t gpus) const;
   std::optional<Allocation> fits_now(std::size_t job) const;
+  std::optional<Allocation> span_now(std::size_t job) const;
+  bool fits_some_cluster(std::size_t job) const;
+  std::pair<Tick, std::int64_t> group_shadow(std::size_t group, std::int64_t gpus) const;
   std::int64_t size_now(std::size_t job, std::size_t cluster) const;
   void start(std::size_t job, const Allocation& allocation);
   Tick duration(std::size_t job, std::size_t cluster, std::int64_t gpus);
@@ -140,12 +151,16 @@ class GangScheduler final : public EventHandler {
 /// Deterministic: ties go to the earlier submit, then the lower job index. Throws
 /// std::invalid_argument for a job that can never run (more GPUs than any cluster it may use,
 /// or a pin to no cluster). O(events × (log n + window)).
+/// `groups[c]` as for GangScheduler.
 std::vector<GangJobOutcome> schedule_gang_jobs(const std::vector<std::int64_t>& cluster_gpus,
                                                const std::vector<GangJob>& jobs,
-                                               const GangSchedulerOptions& options);
+                                               const GangSchedulerOptions& options,
+                                               const std::vector<std::size_t>& groups = {});
 
-/// Throws std::invalid_argument unless every job can run on some cluster of these capacities.
+/// Throws std::invalid_argument unless every job can run on some cluster of these capacities
+/// (or, with cross-cluster jobs, on the clusters of one group together).
 void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
-                         const std::vector<GangJob>& jobs);
+                         const std::vector<GangJob>& jobs, bool cross_cluster = false,
+                         const std::vector<std::size_t>& groups = {});
 
 }  // namespace capsim

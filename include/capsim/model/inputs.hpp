@@ -164,6 +164,7 @@ struct JobGeneratorSpec {
 struct TrainingSpec {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
   SharingPolicy sharing = SharingPolicy::none;
+  bool cross_cluster = false;
   std::vector<TenantSpec> tenants;
   std::vector<TrainingJobSpec> jobs;
   JobGeneratorSpec generator;
