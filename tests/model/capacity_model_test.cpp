@@ -5,26 +5,12 @@
 
 #include "capsim/engine/random.hpp"
 #include "capsim/model/capacity_model.hpp"
+#include "fixtures.hpp"
 
 namespace capsim {
 namespace {
 
-/// A part with round numbers, so every figure below can be worked by hand.
-AcceleratorSpec test_part(const std::string& name, double price_usd, double peak_w, double idle_w,
-                          Date first_ship = Date{2020, 1, 1}) {
-  AcceleratorSpec part;
-  part.name = name;
-  part.first_ship = first_ship;
-  part.peak_dense_flops.bf16_flop_per_s = 1000e12;
-  part.hbm_capacity_bytes = 80e9;
-  part.hbm_bandwidth_bytes_per_s = 3e12;
-  part.scale_up_bandwidth_bytes_per_s = 900e9;
-  part.tdp_w = 0.7 * peak_w;
-  part.server_power_per_gpu_w = peak_w;
-  part.idle_server_power_per_gpu_w = idle_w;
-  part.price_installed_per_gpu_usd = price_usd;
-  return part;
-}
+using test::test_part;
 
 Scenario one_year(Date start = Date{2025, 1, 1}) {
   Scenario scenario;

@@ -5,6 +5,7 @@
 
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/model/job_generator.hpp"
+#include "fixtures.hpp"
 
 namespace capsim {
 namespace {
@@ -18,18 +19,8 @@ Scenario training_day() {
   scenario.scenario.end = Date{2025, 1, 2};
   scenario.scenario.reporting_period = PeriodUnit::day;
   scenario.failures.annual_failure_rate = 0.0;
-  AcceleratorSpec part;
-  part.name = "H";
-  part.first_ship = Date{2022, 1, 1};
-  part.peak_dense_flops.bf16_flop_per_s = 989e12;
-  part.hbm_capacity_bytes = 80e9;
-  part.hbm_bandwidth_bytes_per_s = 3.35e12;
-  part.scale_up_bandwidth_bytes_per_s = 900e9;
-  part.tdp_w = 700.0;
-  part.server_power_per_gpu_w = 1000.0;
-  part.idle_server_power_per_gpu_w = 200.0;
-  part.price_installed_per_gpu_usd = 40e3;
-  scenario.catalog.accelerators.push_back(part);
+  scenario.catalog.accelerators.push_back(
+      test::test_part("H", 40e3, 1000.0, 200.0, Date{2022, 1, 1}, 989e12));
   SiteSpec site;
   site.name = "s";
   site.it_power_cap_w = 1e6;

@@ -1,0 +1,30 @@
+#pragma once
+// Small model inputs with round numbers, shared by the model tests so that every figure can be
+// worked by hand.
+
+#include <string>
+
+#include "capsim/model/inputs.hpp"
+
+namespace capsim::test {
+
+/// An accelerator of `peak_flop_per_s` dense bf16, drawing `peak_w` per GPU busy and `idle_w`
+/// idle, at `price_usd` installed.
+inline AcceleratorSpec test_part(const std::string& name, double price_usd, double peak_w,
+                                 double idle_w, Date first_ship = Date{2020, 1, 1},
+                                 double peak_flop_per_s = 1000e12) {
+  AcceleratorSpec part;
+  part.name = name;
+  part.first_ship = first_ship;
+  part.peak_dense_flops.bf16_flop_per_s = peak_flop_per_s;
+  part.hbm_capacity_bytes = 80e9;
+  part.hbm_bandwidth_bytes_per_s = 3e12;
+  part.scale_up_bandwidth_bytes_per_s = 900e9;
+  part.tdp_w = 0.7 * peak_w;
+  part.server_power_per_gpu_w = peak_w;
+  part.idle_server_power_per_gpu_w = idle_w;
+  part.price_installed_per_gpu_usd = price_usd;
+  return part;
+}
+
+}  // namespace capsim::test
