@@ -23,11 +23,12 @@ std::string scenario_summary(const Scenario& loaded) {
   const Calendar calendar(loaded.scenario.start);
   return fmt::format(
       "\"{}\" from {} to {} ({:g} days): {} sites, {} clusters, {} accelerators, {} training "
-      "jobs, {} inference services",
+      "jobs{}, {} inference services",
       loaded.scenario.name, format_date(loaded.scenario.start),
       format_date(calendar.date_of(loaded.scenario.end_tick())),
       loaded.scenario.horizon_seconds() / 86400.0, loaded.sites.size(), loaded.clusters.size(),
       loaded.catalog.accelerators.size(), loaded.training.jobs.size(),
+      loaded.training.generator.arrivals_per_s > 0.0 ? " and a job generator" : "",
       loaded.inference.services.size());
 }
 
