@@ -99,3 +99,26 @@ TEST_CASE("cli: the example's summary matches its golden copy") {
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("cli: every scenario under scenarios/ runs") {
+  std::size_t ran = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(source_path("scenarios"))) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() != ".yaml" || path.find("/catalog/") != std::string::npos ||
+        path.find("/sweeps/") != std::string::npos) {
+      continue;
+    }
+    INFO(path);
+    const CliResult result = run_capsim("run " + path);
+    CHECK(result.exit_status == 0);
+    CHECK(result.out.find("fleet at") != std::string::npos);
+    ++ran;
+  }
+  CHECK(ran >= 3);
+}
+
+}  // namespace
+}  // namespace capsim::test
