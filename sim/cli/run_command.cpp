@@ -65,9 +65,11 @@ int run_run(const Arguments& arguments) {
   // Sections the language accepts but this version does not simulate are named, never
   // ignored in silence.
   std::vector<std::string> not_simulated;
-  if (!scenario.inference.services.empty()) {
-    not_simulated.push_back(
-        fmt::format("{} inference services", scenario.inference.services.size()));
+  for (const ServiceSpec& service : scenario.inference.services) {
+    if (service.slo_wait_p95_s) {
+      not_simulated.push_back("the queueing headroom of slo_wait_p95 (service " + service.name +
+                              ")");
+    }
   }
   if (!scenario.efficiency.steps.empty() || !scenario.efficiency.trends.empty()) {
     not_simulated.push_back("the efficiency timeline");

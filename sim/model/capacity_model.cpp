@@ -1,6 +1,7 @@
 #include "capsim/model/capacity_model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <map>
@@ -14,8 +15,10 @@
 #include "capsim/engine/engine.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/model/construction.hpp"
+#include "capsim/model/demand_curve.hpp"
 #include "capsim/model/fabric.hpp"
 #include "capsim/model/gang_scheduler.hpp"
+#include "capsim/model/inference_throughput.hpp"
 #include "capsim/model/job_generator.hpp"
 #include "capsim/model/training_run.hpp"
 
@@ -32,6 +35,8 @@ constexpr Phase kRepairPhase{3};
 constexpr Phase kFailurePhase{4};
 constexpr Phase kRetirePhase{5};
 constexpr Phase kPlanningPhase{6};
+// Serving sizes itself after the fleet changed and before training is scheduled (20-22).
+constexpr Phase kInferencePhase{7};
 
 enum EventKinds : EventKind {
   kSample,
@@ -44,6 +49,7 @@ enum EventKinds : EventKind {
   kFailureDay,
   kRetire,
   kBudget,
+  kInferenceHour,
 };
 
 constexpr double kSecondsPerDay = 86'400.0;
@@ -137,9 +143,28 @@ struct SchedulingCluster {
   FabricSpec fabric_spec;
   std::vector<std::size_t> pools;
   std::int64_t available = 0;
-  std::int64_t busy = 0;
+  std::int64_t busy = 0;     ///< held by training jobs
+  std::int64_t serving = 0;  ///< granted to inference services this hour
   std::unique_ptr<Fabric> fabric;
   std::unique_ptr<Fabric> non_blocking;
+};
+
+/// An inference service: its throughput per replica, its demand, and what it got this hour.
+struct ServiceState {
+  const ServiceSpec* spec = nullptr;
+  std::size_t cluster = 0;
+  ReplicaThroughput throughput;
+  DemandCurve demand;
+  std::int64_t gpus = 0;  ///< granted for this hour
+  std::int64_t peak_gpus = 0;
+  RateIntegral demand_input;   ///< tokens
+  RateIntegral demand_output;  ///< tokens
+  RateIntegral served_input_hit;
+  RateIntegral served_input_miss;
+  RateIntegral served_output;
+  RateIntegral gpu_s;
+  std::int64_t hours = 0;
+  std::int64_t hours_met = 0;
 };
 
 struct TrainingJob {
@@ -174,10 +199,11 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
 
   void run() {
     set_up_training_jobs();
-    define_columns();
     set_up_sites();
     set_up_clusters();
     set_up_orders();
+    set_up_services();
+    define_columns();
     set_up_scheduler();
     set_up_processes();
     update_running_costs();
@@ -219,6 +245,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         break;
       case kBudget:
         budget_step();
+        break;
+      case kInferenceHour:
+        inference_hour();
         break;
       default:
         throw std::logic_error("capacity model: unknown event kind");
@@ -641,13 +670,13 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// The share of a pool's available GPUs that is busy: held by training jobs when the scenario
   /// has any (its cluster's share), else the utilisation the scenario assumes.
   double busy_share(const Pool& pool) const {
-    if (training_.empty())
+    if (training_.empty() && services_.empty())
       return pool.utilisation;
     const SchedulingCluster& cluster = clusters_[pool.cluster];
     if (cluster.available <= 0)
       return 0.0;
-    return std::min(1.0,
-                    static_cast<double>(cluster.busy) / static_cast<double>(cluster.available));
+    return std::min(1.0, static_cast<double>(cluster.busy + cluster.serving) /
+                             static_cast<double>(cluster.available));
   }
 
   /// Clusters of the same part at the same site can host one job between them (when the
@@ -681,7 +710,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
     clusters_[c].available = available;
     if (scheduler_)
-      scheduler_->set_capacity(c, available);
+      scheduler_->set_capacity(c, std::max<std::int64_t>(0, available - clusters_[c].serving));
   }
 
   void set_up_training_jobs() {
@@ -973,6 +1002,127 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
   }
 
+  // ---- inference ----------------------------------------------------------------------------
+
+  void set_up_services() {
+    for (const ServiceSpec& spec : scenario_.inference.services) {
+      ServiceState service;
+      service.spec = &spec;
+      for (std::size_t c = 0; c < clusters_.size(); ++c) {
+        if (clusters_[c].name == spec.cluster)
+          service.cluster = c;
+      }
+      // The loader has checked that the model fits and its SLO can be met.
+      service.throughput = service_throughput(spec, *parts_[part_index(spec.accelerator)],
+                                              spec.model.context_tokens);
+      const DemandSpec& demand = spec.demand;
+      service.demand.base = TokenDemand{demand.input_tokens_per_s, demand.output_tokens_per_s,
+                                        demand.cache_hit_share};
+      switch (demand.growth) {
+        case GrowthKind::none:
+          service.demand.growth = constant_curve();
+          break;
+        case GrowthKind::exponential:
+          service.demand.growth = exponential_curve(demand.growth_per_year);
+          break;
+        case GrowthKind::logistic:
+          service.demand.growth = logistic_curve(
+              demand.saturation_tokens_per_s.value_or(0.0) /
+                  std::max(1e-300, demand.input_tokens_per_s + demand.output_tokens_per_s),
+              demand.growth_per_year);
+          break;
+      }
+      if (demand.profile == DemandProfileKind::deepseek_day) {
+        service.demand.profile = deepseek_like_profile();
+      }
+      services_.push_back(std::move(service));
+    }
+    if (!services_.empty()) {
+      engine_.schedule_every(0, kTicksPerHour, kInferencePhase, self_, kInferenceHour);
+    }
+  }
+
+  /// Each hour every service sizes its pools for the hour's demand at its target utilisation
+  /// and takes the GPUs from its cluster that training does not hold (running training jobs
+  /// are not preempted: what they hold comes back as they end). Demand it cannot place is
+  /// dropped, and the hour misses the SLO.
+  void inference_hour() {
+    for (ServiceState& service : services_) {
+      const ServiceSpec& spec = *service.spec;
+      const TokenDemand demand = service.demand.at(now_, calendar_);
+      const ReplicaThroughput& throughput = service.throughput;
+      const double input_load = throughput.prefill_counts_cache_hits
+                                    ? demand.input_tokens_per_s
+                                    : demand.cache_miss_input_tokens_per_s();
+      const auto replicas = [&](double load, const PoolReplica& pool) {
+        return static_cast<std::int64_t>(
+            std::ceil(load / (pool.tokens_per_s * spec.target_utilisation) - 1e-9));
+      };
+      const std::int64_t wanted =
+          replicas(input_load, throughput.prefill) * throughput.prefill.gpus +
+          replicas(demand.output_tokens_per_s, throughput.decode) * throughput.decode.gpus;
+      SchedulingCluster& cluster = clusters_[service.cluster];
+      cluster.serving -= service.gpus;
+      const std::int64_t room =
+          std::max<std::int64_t>(0, cluster.available - cluster.busy - cluster.serving);
+      service.gpus = std::min(wanted, room);
+      cluster.serving += service.gpus;
+      service.peak_gpus = std::max(service.peak_gpus, service.gpus);
+      const double served =
+          wanted > 0 ? static_cast<double>(service.gpus) / static_cast<double>(wanted) : 1.0;
+      ++service.hours;
+      if (service.gpus >= wanted)
+        ++service.hours_met;
+      service.demand_input.set_rate(now_, demand.input_tokens_per_s);
+      service.demand_output.set_rate(now_, demand.output_tokens_per_s);
+      service.served_input_hit.set_rate(now_, served * demand.cache_hit_input_tokens_per_s());
+      service.served_input_miss.set_rate(now_, served * demand.cache_miss_input_tokens_per_s());
+      service.served_output.set_rate(now_, served * demand.output_tokens_per_s);
+      service.gpu_s.set_rate(now_, static_cast<double>(service.gpus));
+      refresh_cluster_capacity(service.cluster);
+      refresh_training_draw(service.cluster);
+    }
+  }
+
+  /// USD per GPU-hour a service is charged: the scenario's rental price, or the fleet's fully
+  /// loaded cost.
+  double service_price_per_gpu_hour(double fleet_cost_per_gpu_hour) const {
+    const auto& rental = scenario_.economics.rental_price_usd_per_gpu_s;
+    return rental ? *rental * 3600.0 : fleet_cost_per_gpu_hour;
+  }
+
+  void finish_inference(double fleet_cost_per_gpu_hour) {
+    for (const ServiceState& service : services_) {
+      const ServiceSpec& spec = *service.spec;
+      InferenceSummary summary;
+      summary.service = spec.name;
+      summary.cluster = clusters_[service.cluster].name;
+      const double hours = seconds_from_ticks(end_) / 3600.0;
+      summary.gpu_hours = service.gpu_s.total_at(end_) / 3600.0;
+      summary.average_gpus = hours > 0 ? summary.gpu_hours / hours : 0.0;
+      summary.peak_gpus = service.peak_gpus;
+      summary.demand_input_tokens = service.demand_input.total_at(end_);
+      summary.demand_output_tokens = service.demand_output.total_at(end_);
+      const double hit = service.served_input_hit.total_at(end_);
+      const double miss = service.served_input_miss.total_at(end_);
+      summary.served_input_tokens = hit + miss;
+      summary.served_output_tokens = service.served_output.total_at(end_);
+      summary.cost_usd = summary.gpu_hours * service_price_per_gpu_hour(fleet_cost_per_gpu_hour);
+      const double tokens = summary.served_input_tokens + summary.served_output_tokens;
+      summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
+      const PriceListSpec& prices = spec.prices;
+      summary.revenue_usd =
+          hit * prices.input_cache_hit_usd_per_token.value_or(0.0) +
+          miss * prices.input_cache_miss_usd_per_token.value_or(0.0) +
+          summary.served_output_tokens * prices.output_usd_per_token.value_or(0.0);
+      summary.margin_usd = summary.revenue_usd - summary.cost_usd;
+      summary.slo_attainment = service.hours > 0 ? static_cast<double>(service.hours_met) /
+                                                       static_cast<double>(service.hours)
+                                                 : 1.0;
+      run_.inference.push_back(summary);
+    }
+  }
+
   // ---- the budget planner -------------------------------------------------------------------
 
   double budget_at(Tick tick) const {
@@ -1189,6 +1339,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
            staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
            gpu_busy_s = 0, training_busy_s = 0;
     std::vector<double> tenant_gpu_s;
+    /// Per service: GPU-s, demand input, demand output, served input, served output, hours,
+    /// hours whose demand was fully served.
+    std::vector<std::array<double, 7>> service;
   };
 
   Cumulative cumulative_at(Tick tick) const {
@@ -1210,6 +1363,14 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     c.training_busy_s = training_busy_gpu_s_.total_at(tick);
     for (const RateIntegral& tenant : tenant_gpu_s_)
       c.tenant_gpu_s.push_back(tenant.total_at(tick));
+    for (const ServiceState& service : services_) {
+      c.service.push_back(
+          {service.gpu_s.total_at(tick), service.demand_input.total_at(tick),
+           service.demand_output.total_at(tick),
+           service.served_input_hit.total_at(tick) + service.served_input_miss.total_at(tick),
+           service.served_output.total_at(tick), static_cast<double>(service.hours),
+           static_cast<double>(service.hours_met)});
+    }
     return c;
   }
 
@@ -1249,6 +1410,16 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
     for (const AcceleratorSpec* part : parts_) {
       part_columns_.push_back(r.add_column("gpus_installed_" + part->name));
+    }
+    service_columns_ = r.columns().size();
+    for (const ServiceState& service : services_) {
+      const std::string& name = service.spec->name;
+      for (const char* column :
+           {"gpus_serving_", "demand_input_tokens_", "demand_output_tokens_",
+            "served_input_tokens_", "served_output_tokens_", "dropped_output_tokens_",
+            "slo_attainment_", "cost_per_mtoken_usd_"}) {
+        r.add_column(column + name);
+      }
     }
     if (training_.empty())
       return;
@@ -1340,6 +1511,24 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
     for (std::size_t p = 0; p < parts_.size(); ++p) {
       r.set(part_columns_[p], static_cast<double>(by_part[p]));
+    }
+    std::size_t service_column = service_columns_;
+    const double fleet_cost_per_gpu_hour =
+        cost_per_gpu_hour(depreciation + opex, gpu_hours_installed);
+    for (std::size_t k = 0; k < services_.size(); ++k) {
+      const auto& a = after.service[k];
+      const auto& b = before.service[k];
+      const double gpu_hours = (a[0] - b[0]) / 3600.0;
+      const double tokens = (a[3] - b[3]) + (a[4] - b[4]);
+      const double cost = gpu_hours * service_price_per_gpu_hour(fleet_cost_per_gpu_hour);
+      r.set(service_column++, span_s > 0 ? (a[0] - b[0]) / span_s : 0.0);
+      r.set(service_column++, a[1] - b[1]);
+      r.set(service_column++, a[2] - b[2]);
+      r.set(service_column++, a[3] - b[3]);
+      r.set(service_column++, a[4] - b[4]);
+      r.set(service_column++, (a[2] - b[2]) - (a[4] - b[4]));
+      r.set(service_column++, a[5] > b[5] ? (a[6] - b[6]) / (a[5] - b[5]) : 1.0);
+      r.set(service_column++, tokens > 0 ? cost / tokens * 1e6 : 0.0);
     }
     if (scheduler_) {
       std::size_t training_column = training_columns_;
@@ -1447,6 +1636,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     s.gpu_failures = failures_;
     s.gpu_seconds_waiting_for_power = waiting_gpu_seconds_;
     finish_training();
+    finish_inference(s.cost_per_gpu_hour_usd);
     run_.events = engine_.events_fired();
   }
 
@@ -1468,6 +1658,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::vector<const AcceleratorSpec*> parts_;
   std::vector<std::size_t> part_columns_;
   std::size_t training_columns_ = 0;
+  std::size_t service_columns_ = 0;
   std::vector<SiteState> sites_;
   std::vector<Delivery> deliveries_;
   std::vector<Pool> pools_;
@@ -1486,6 +1677,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::int64_t failures_ = 0;
   double waiting_gpu_seconds_ = 0.0;
   std::vector<SchedulingCluster> clusters_;
+  std::vector<ServiceState> services_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> cluster_groups_;  // (site, part)
   std::vector<std::size_t> order_clusters_;
   std::vector<TrainingJob> training_;

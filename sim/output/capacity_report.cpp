@@ -151,6 +151,28 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
     }
     json.end_array().end_object();
   }
+  if (!run.inference.empty()) {
+    json.key("inference").begin_array();
+    for (const InferenceSummary& service : run.inference) {
+      json.begin_object()
+          .member("service", service.service)
+          .member("cluster", service.cluster)
+          .member("average_gpus", service.average_gpus)
+          .member("peak_gpus", service.peak_gpus)
+          .member("gpu_hours", service.gpu_hours)
+          .member("demand_input_tokens", service.demand_input_tokens)
+          .member("demand_output_tokens", service.demand_output_tokens)
+          .member("served_input_tokens", service.served_input_tokens)
+          .member("served_output_tokens", service.served_output_tokens)
+          .member("cost_usd", service.cost_usd)
+          .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
+          .member("revenue_usd", service.revenue_usd)
+          .member("margin_usd", service.margin_usd)
+          .member("slo_attainment", service.slo_attainment)
+          .end_object();
+    }
+    json.end_array();
+  }
   json.key("fleet_at").begin_array();
   for (const FleetSnapshot& shot : s.year_ends)
     snapshot_json(json, shot);
@@ -207,6 +229,16 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         "p95 {:.1f} h; {:.0f} GPU-hours busy ({:.0f}% of available), {:.0f} GPU-hours unmet\n",
         t.jobs, t.completed, t.running_at_end, t.queued_at_end, t.wait_p50_h, t.wait_p95_h,
         t.gpu_hours_busy, 100.0 * t.utilisation, t.unmet_gpu_hours);
+  }
+  for (const InferenceSummary& service : run.inference) {
+    text += fmt::format(
+        "service {}: {:.1f} GPUs on average, {} at peak; {:.3g} input and {:.3g} output tokens "
+        "served of {:.3g} and {:.3g}; ${:.0f} at ${:.3f} per million tokens; revenue ${:.0f}; SLO "
+        "met {:.1f}% of hours\n",
+        service.service, service.average_gpus, service.peak_gpus, service.served_input_tokens,
+        service.served_output_tokens, service.demand_input_tokens, service.demand_output_tokens,
+        service.cost_usd, service.cost_per_million_tokens_usd, service.revenue_usd,
+        100.0 * service.slo_attainment);
   }
   if (s.budget_usd > 0) {
     text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",

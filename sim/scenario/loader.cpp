@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "capsim/model/construction.hpp"
+#include "capsim/model/inference_throughput.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {
@@ -531,9 +532,37 @@ class CrossChecker {
     const auto& services = scenario_.inference.services;
     check_unique(services, "inference.services", "service");
     const auto parts = names_of(scenario_.catalog.accelerators);
+    const auto clusters = cluster_names();
     for (std::size_t i = 0; i < services.size(); ++i) {
-      check_reference(fmt::format("inference.services[{}].accelerator", i), services[i].accelerator,
+      const ServiceSpec& service = services[i];
+      check_reference(fmt::format("inference.services[{}].accelerator", i), service.accelerator,
                       parts, "catalog accelerator");
+      check_reference(fmt::format("inference.services[{}].cluster", i), service.cluster, clusters,
+                      "cluster");
+      // The service's throughput is that of its accelerator: the cluster must be made of it.
+      std::string cluster_part;
+      for (const ClusterSpec& cluster : scenario_.clusters) {
+        if (cluster.name == service.cluster)
+          cluster_part = cluster.accelerator;
+      }
+      for (const OrderSpec& order : scenario_.planner.orders) {
+        if (order.cluster == service.cluster)
+          cluster_part = order.accelerator;
+      }
+      if (const AcceleratorSpec* part = scenario_.catalog.find(service.accelerator)) {
+        try {
+          service_throughput(service, *part, service.model.context_tokens);
+        } catch (const InferenceError& problem) {
+          error(fmt::format("inference.services[{}]", i), problem.what());
+        } catch (const std::invalid_argument& problem) {
+          error(fmt::format("inference.services[{}]", i), problem.what());
+        }
+      }
+      if (!cluster_part.empty() && cluster_part != service.accelerator) {
+        error(fmt::format("inference.services[{}].accelerator", i),
+              fmt::format("expected the accelerator of cluster \"{}\" ({}), found \"{}\"",
+                          service.cluster, cluster_part, service.accelerator));
+      }
     }
   }
 

@@ -680,6 +680,14 @@ const RecordSchema<ModelSpec>& model_schema() {
               .doc = "Weight and compute precision.",
               .example = "fp8",
               .default_text = "fp8"});
+    s.quantity(&ModelSpec::context_tokens, Dimension::tokens,
+               {.key = "context",
+                .doc = "Average KV-cache length per sequence: 4,989 tokens in DeepSeek's "
+                       "V3/R1 serving day (DeepSeek inference system overview, 2025-02).",
+                .example = "4989 tokens",
+                .default_text = "4989 tokens",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
     s.quantity(&ModelSpec::kv_bytes_per_token, Dimension::data,
                {.key = "kv_bytes_per_token",
                 .doc = "KV-cache bytes per token of context.",
@@ -735,6 +743,16 @@ const RecordSchema<DemandSpec>& demand_schema() {
                 .example = "10T tokens/day",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.choice(
+        &DemandSpec::profile,
+        std::vector<std::pair<std::string, DemandProfileKind>>{
+            {"flat", DemandProfileKind::flat}, {"deepseek_day", DemandProfileKind::deepseek_day}},
+        {.key = "profile",
+         .doc = "Shape of a day: flat, or deepseek_day (peak 1.23 times the mean at 14:00 "
+                "Beijing time, from DeepSeek's 278 peak and 226.75 average nodes, "
+                "2025-02).",
+         .example = "deepseek_day",
+         .default_text = "flat"});
     s.real(&DemandSpec::elasticity,
            {.key = "elasticity",
             .doc = "Price elasticity ε: demand scales by (price/price₀)^−ε.",
@@ -803,6 +821,12 @@ const RecordSchema<ServiceSpec>& service_schema() {
                                        .doc = "Catalog part it runs on.",
                                        .example = "H800-SXM",
                                        .required = true});
+    s.text(&ServiceSpec::cluster,
+           {.key = "cluster",
+            .doc = "The cluster (or ordered cluster) whose GPUs serve it; training gets what "
+                   "serving leaves.",
+            .example = "serving-h800",
+            .required = true});
     s.record(&ServiceSpec::model, model_schema(),
              {.key = "model", .doc = "The served model.", .default_text = "(see model)"});
     s.record(&ServiceSpec::demand, demand_schema(),

@@ -77,6 +77,24 @@ struct TrainingSummary {
   std::vector<double> cluster_goodput;
 };
 
+/// An inference service over the run.
+struct InferenceSummary {
+  std::string service;
+  std::string cluster;
+  double average_gpus = 0.0;
+  std::int64_t peak_gpus = 0;
+  double gpu_hours = 0.0;
+  double demand_input_tokens = 0.0;
+  double demand_output_tokens = 0.0;
+  double served_input_tokens = 0.0;
+  double served_output_tokens = 0.0;
+  double cost_usd = 0.0;  ///< GPU-hours at the rental price, or at the fleet's fully loaded cost
+  double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
+  double revenue_usd = 0.0;                  ///< at list prices
+  double margin_usd = 0.0;
+  double slo_attainment = 1.0;  ///< share of hours whose demand was fully served
+};
+
 /// Headline figures of a run, over [start, end of horizon].
 struct CapacitySummary {
   double capex_gpus_usd = 0.0;
@@ -112,6 +130,7 @@ struct CapacityRun {
   CapacitySummary summary;
   std::vector<TrainingJobRecord> jobs;
   TrainingSummary training;
+  std::vector<InferenceSummary> inference;
   Ledger ledger;
   std::uint64_t events = 0;
 };

@@ -175,9 +175,12 @@ struct ModelSpec {
   std::optional<double> total_parameters;
   Precision precision = Precision::fp8;
   std::optional<double> kv_bytes_per_token;
+  double context_tokens = 4989.0;
 };
 
 enum class GrowthKind { none, exponential, logistic };
+
+enum class DemandProfileKind { flat, deepseek_day };
 
 struct DemandSpec {
   double input_tokens_per_s = 0.0;
@@ -187,6 +190,7 @@ struct DemandSpec {
   double growth_per_year = 1.0;  ///< multiplier per year
   std::optional<double> saturation_tokens_per_s;
   double elasticity = 0.0;
+  DemandProfileKind profile = DemandProfileKind::flat;
 };
 
 struct ThroughputSpec {
@@ -204,6 +208,7 @@ struct PriceListSpec {
 struct ServiceSpec {
   std::string name;
   std::string accelerator;
+  std::string cluster;
   ModelSpec model;
   DemandSpec demand;
   ThroughputSpec throughput;
