@@ -65,12 +65,7 @@ int run_run(const Arguments& arguments) {
   // Sections the language accepts but this version does not simulate are named, never
   // ignored in silence.
   std::vector<std::string> not_simulated;
-  for (const ServiceSpec& service : scenario.inference.services) {
-    if (service.slo_wait_p95_s) {
-      not_simulated.push_back("the queueing headroom of slo_wait_p95 (service " + service.name +
-                              ")");
-    }
-  }
+
   if (!scenario.efficiency.steps.empty() || !scenario.efficiency.trends.empty()) {
     not_simulated.push_back("the efficiency timeline");
   }

@@ -20,6 +20,7 @@
 #include "capsim/model/gang_scheduler.hpp"
 #include "capsim/model/inference_throughput.hpp"
 #include "capsim/model/job_generator.hpp"
+#include "capsim/model/slo_sizing.hpp"
 #include "capsim/model/training_run.hpp"
 
 namespace capsim {
@@ -1060,7 +1061,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       };
       const std::int64_t wanted =
           replicas(input_load, throughput.prefill) * throughput.prefill.gpus +
-          replicas(demand.output_tokens_per_s, throughput.decode) * throughput.decode.gpus;
+          decode_replicas(service, demand.output_tokens_per_s) * throughput.decode.gpus;
       SchedulingCluster& cluster = clusters_[service.cluster];
       cluster.serving -= service.gpus;
       const std::int64_t room =
@@ -1082,6 +1083,36 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       refresh_cluster_capacity(service.cluster);
       refresh_training_draw(service.cluster);
     }
+  }
+
+  /// Decode replicas for `output` tokens/s: at the target utilisation and, with a queueing SLO,
+  /// enough decode slots (sequences served at once) that the p95 wait for a slot meets it by
+  /// Erlang C. Each slot serves one request of `output_tokens_per_request` at the per-sequence
+  /// rate. Past 10,000 erlangs of slots the utilisation cap alone decides: there
+  /// (c − a)/√a > 10 at any target below 90%, and by Halfin-Whitt almost no request waits.
+  std::int64_t decode_replicas(const ServiceState& service, double output) const {
+    const ServiceSpec& spec = *service.spec;
+    const PoolReplica& decode = service.throughput.decode;
+    const auto by_utilisation = static_cast<std::int64_t>(
+        std::ceil(output / (decode.tokens_per_s * spec.target_utilisation) - 1e-9));
+    if (!spec.slo_wait_p95_s || !spec.output_tokens_per_request || output <= 0.0) {
+      return by_utilisation;
+    }
+    const double per_sequence = service.throughput.batch
+                                    ? 1.0 / service.throughput.batch->seconds_per_output_token
+                                    : spec.per_user_tokens_per_s;
+    const double slots_per_replica = std::max(1.0, decode.tokens_per_s / per_sequence);
+    ServingLoad load;
+    load.requests_per_s = output / *spec.output_tokens_per_request;
+    load.mean_service_s = *spec.output_tokens_per_request / per_sequence;
+    if (load.offered_load() > 10'000.0)
+      return by_utilisation;
+    SloTarget target;
+    target.max_wait_s = *spec.slo_wait_p95_s;
+    target.target_utilisation = spec.target_utilisation;
+    const auto slots = static_cast<double>(replicas_for_slo(load, target));
+    return std::max(by_utilisation,
+                    static_cast<std::int64_t>(std::ceil(slots / slots_per_replica - 1e-9)));
   }
 
   /// USD per GPU-hour a service is charged: the scenario's rental price, or the fleet's fully

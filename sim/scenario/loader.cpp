@@ -558,6 +558,11 @@ class CrossChecker {
           error(fmt::format("inference.services[{}]", i), problem.what());
         }
       }
+      if (service.slo_wait_p95_s && !service.output_tokens_per_request) {
+        error(fmt::format("inference.services[{}].slo_wait_p95", i),
+              "expected output_tokens_per_request with slo_wait_p95 (requests queue for decode "
+              "slots), found none");
+      }
       if (!cluster_part.empty() && cluster_part != service.accelerator) {
         error(fmt::format("inference.services[{}].accelerator", i),
               fmt::format("expected the accelerator of cluster \"{}\" ({}), found \"{}\"",

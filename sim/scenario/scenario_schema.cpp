@@ -848,6 +848,21 @@ const RecordSchema<ServiceSpec>& service_schema() {
                 .example = "2 s",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.quantity(&ServiceSpec::output_tokens_per_request, Dimension::tokens,
+               {.key = "output_tokens_per_request",
+                .doc = "Mean output tokens of a request: with slo_wait_p95, each decode slot "
+                       "serves one request at a time, so requests queue for slots.",
+                .example = "1000 tokens",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&ServiceSpec::per_user_tokens_per_s, Dimension::token_rate,
+               {.key = "per_user_rate",
+                .doc = "Output tokens/s one sequence sees, for measured throughputs: 20-22 in "
+                       "DeepSeek's serving day (inference system overview, 2025-02).",
+                .example = "21 tokens/s",
+                .default_text = "21 tokens/s",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
     s.record(&ServiceSpec::prices, price_list_schema(),
              {.key = "prices", .doc = "List prices.", .default_text = "(none)"});
     return s;

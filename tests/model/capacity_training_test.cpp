@@ -143,3 +143,52 @@ TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tena
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+/// A small service on the 64-GPU cluster: measured 8-GPU nodes of 1M input and 210 output
+/// tokens/s, 21 tokens/s per sequence, so a decode node holds 10 sequences at once.
+ServiceSpec small_service() {
+  ServiceSpec service;
+  service.name = "svc";
+  service.accelerator = "H";
+  service.cluster = "c";
+  service.demand.input_tokens_per_s = 1000.0;
+  service.demand.output_tokens_per_s = 168.0;
+  service.throughput.prefill_tokens_per_s_per_node = 1e6;
+  service.throughput.decode_tokens_per_s_per_node = 210.0;
+  service.throughput.gpus_per_node = 8;
+  service.target_utilisation = 0.8;
+  return service;
+}
+
+TEST_CASE("inference: hourly sizing by utilisation, and by Erlang C with a queueing SLO") {
+  Scenario scenario = training_day();
+  scenario.inference.services = {small_service()};
+  // By utilisation: ⌈1,000 / (1M × 0.8)⌉ = 1 prefill node and ⌈168 / (210 × 0.8)⌉ = 1 decode
+  // node: 16 GPUs all day.
+  CapacityRun run = run_capacity(scenario);
+  REQUIRE(run.inference.size() == 1);
+  CHECK(run.inference[0].average_gpus == doctest::Approx(16.0));
+  CHECK(run.inference[0].slo_attainment == 1.0);
+  // With requests of 210 tokens and a p95 wait of 0 s (at most 5% may wait): 0.8 requests/s
+  // each holding a slot 10 s, 8 erlangs. Erlang C: 10 slots let 40.9% wait, 13 let 7.6%, 14
+  // let 3.9%: 14 slots, so 2 decode nodes: 24 GPUs.
+  scenario.inference.services[0].slo_wait_p95_s = 0.0;
+  scenario.inference.services[0].output_tokens_per_request = 210.0;
+  run = run_capacity(scenario);
+  CHECK(run.inference[0].average_gpus == doctest::Approx(24.0));
+  // Serving and training share the cluster, serving first: it sizes itself before training
+  // is scheduled, so a 40-GPU job runs beside its 24 GPUs, and a 64-GPU job waits all day.
+  scenario.training.jobs = {job("fits", 40, 10), job("too-big", 64, 1)};
+  run = run_capacity(scenario);
+  CHECK(run.inference[0].slo_attainment == 1.0);
+  CHECK(run.jobs[0].status == "completed");
+  CHECK(run.jobs[1].status == "queued");
+  // Busy GPU-hours: 24 serving all day and 40 for 10 h.
+  CHECK(run.summary.gpu_seconds_busy / 3600.0 == doctest::Approx(24.0 * 24 + 40.0 * 10));
+}
+
+}  // namespace
+}  // namespace capsim

@@ -214,6 +214,8 @@ struct ServiceSpec {
   ThroughputSpec throughput;
   double target_utilisation = 0.8;
   std::optional<double> slo_wait_p95_s;
+  std::optional<double> output_tokens_per_request;
+  double per_user_tokens_per_s = 21.0;
   PriceListSpec prices;
 };
 
