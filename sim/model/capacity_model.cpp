@@ -1088,8 +1088,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// Decode replicas for `output` tokens/s: at the target utilisation and, with a queueing SLO,
   /// enough decode slots (sequences served at once) that the p95 wait for a slot meets it by
   /// Erlang C. Each slot serves one request of `output_tokens_per_request` at the per-sequence
-  /// rate. Past 10,000 erlangs of slots the utilisation cap alone decides: there
-  /// (c − a)/√a > 10 at any target below 90%, and by Halfin-Whitt almost no request waits.
+  /// rate.
   std::int64_t decode_replicas(const ServiceState& service, double output) const {
     const ServiceSpec& spec = *service.spec;
     const PoolReplica& decode = service.throughput.decode;
@@ -1105,8 +1104,17 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     ServingLoad load;
     load.requests_per_s = output / *spec.output_tokens_per_request;
     load.mean_service_s = *spec.output_tokens_per_request / per_sequence;
-    if (load.offered_load() > 10'000.0)
+    // Many slots: when the Halfin-Whitt approximation (O(1)) says clearly fewer than 5% of
+    // requests wait at the utilisation sizing, the p95 wait is 0 and that sizing stands; only
+    // otherwise search exactly (exact Erlang C costs O(slots) per evaluation). The margin
+    // (4% against 5%) covers the approximation's error there (tested in slo_sizing_test).
+    const double offered = load.offered_load();
+    const auto slots_by_utilisation =
+        static_cast<std::int64_t>(static_cast<double>(by_utilisation) * slots_per_replica);
+    if (offered > 200.0 && static_cast<double>(slots_by_utilisation) > offered &&
+        halfin_whitt_wait_probability(offered, slots_by_utilisation) <= 0.04) {
       return by_utilisation;
+    }
     SloTarget target;
     target.max_wait_s = *spec.slo_wait_p95_s;
     target.target_utilisation = spec.target_utilisation;

@@ -185,6 +185,19 @@ double empirical_quantile(std::vector<double>::iterator first, std::vector<doubl
 
 }  // namespace
 
+double halfin_whitt_wait_probability(double offered_load_erlangs, std::int64_t servers) {
+  if (!(offered_load_erlangs > 0.0) || !(static_cast<double>(servers) > offered_load_erlangs)) {
+    throw std::invalid_argument(
+        fmt::format("Halfin-Whitt needs 0 < offered load < servers, found {} erlangs on {} servers",
+                    offered_load_erlangs, servers));
+  }
+  const double beta =
+      (static_cast<double>(servers) - offered_load_erlangs) / std::sqrt(offered_load_erlangs);
+  const double density = std::exp(-beta * beta / 2.0) / std::sqrt(2.0 * std::numbers::pi);
+  const double cumulative = 0.5 * std::erfc(-beta / std::numbers::sqrt2);
+  return 1.0 / (1.0 + beta * cumulative / density);
+}
+
 std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target) {
   check_load(load);
   check_quantile(target.wait_quantile);

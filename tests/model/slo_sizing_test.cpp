@@ -242,3 +242,20 @@ TEST_CASE("slo_sizing: invalid inputs are rejected with a clear message") {
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("slo_sizing: the Halfin-Whitt approximation of Erlang C at many servers") {
+  // a = 1,000 erlangs: exact Erlang C against [1 + βΦ(β)/φ(β)]^-1 with β = (c − a)/√a.
+  for (const std::int64_t servers : {1'020, 1'050, 1'100}) {
+    const double exact = erlang_c(servers, 1000.0);
+    const double approximate = halfin_whitt_wait_probability(1000.0, servers);
+    INFO(servers << " servers: exact " << exact << ", Halfin-Whitt " << approximate);
+    CHECK(std::abs(approximate - exact) < 0.01);
+  }
+  CHECK_THROWS_AS(halfin_whitt_wait_probability(10.0, 10), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace capsim

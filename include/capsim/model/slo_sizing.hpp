@@ -50,6 +50,11 @@ std::int64_t square_root_staffing(double offered_load_erlangs, double beta);
 /// few ulps. Throws std::invalid_argument unless 0 < P < 1. O(1): some 60 bisection steps.
 double halfin_whitt_beta(double delay_probability);
 
+/// The Halfin-Whitt approximation of Erlang C for many servers: with β = (c − a)/√a,
+/// P(wait) ≈ [1 + β·Φ(β)/φ(β)]^-1. O(1) where Erlang C is O(c); close for large a (the regime
+/// where exact Erlang C gets expensive). Requires a > 0 and c > a.
+double halfin_whitt_wait_probability(double offered_load_erlangs, std::int64_t servers);
+
 /// The request-level simulation's batch-means settings, fixed so every caller's figures are
 /// comparable: the first 10% of requests are warm-up, the rest form 20 consecutive batches,
 /// and intervals are at 99% confidence.
