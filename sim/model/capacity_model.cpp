@@ -20,7 +20,7 @@
 #include "capsim/model/gang_scheduler.hpp"
 #include "capsim/model/inference_throughput.hpp"
 #include "capsim/model/job_generator.hpp"
-#include "capsim/model/slo_sizing.hpp"
+#include "capsim/model/service_sizing.hpp"
 #include "capsim/model/training_run.hpp"
 
 namespace capsim {
@@ -1051,17 +1051,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
       const TokenDemand demand = service.demand.at(now_, calendar_);
-      const ReplicaThroughput& throughput = service.throughput;
-      const double input_load = throughput.prefill_counts_cache_hits
-                                    ? demand.input_tokens_per_s
-                                    : demand.cache_miss_input_tokens_per_s();
-      const auto replicas = [&](double load, const PoolReplica& pool) {
-        return static_cast<std::int64_t>(
-            std::ceil(load / (pool.tokens_per_s * spec.target_utilisation) - 1e-9));
-      };
       const std::int64_t wanted =
-          replicas(input_load, throughput.prefill) * throughput.prefill.gpus +
-          decode_replicas(service, demand.output_tokens_per_s) * throughput.decode.gpus;
+          size_service(spec, service.throughput, demand).gpus(service.throughput);
       SchedulingCluster& cluster = clusters_[service.cluster];
       cluster.serving -= service.gpus;
       const std::int64_t room =
@@ -1083,44 +1074,6 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       refresh_cluster_capacity(service.cluster);
       refresh_training_draw(service.cluster);
     }
-  }
-
-  /// Decode replicas for `output` tokens/s: at the target utilisation and, with a queueing SLO,
-  /// enough decode slots (sequences served at once) that the p95 wait for a slot meets it by
-  /// Erlang C. Each slot serves one request of `output_tokens_per_request` at the per-sequence
-  /// rate.
-  std::int64_t decode_replicas(const ServiceState& service, double output) const {
-    const ServiceSpec& spec = *service.spec;
-    const PoolReplica& decode = service.throughput.decode;
-    const auto by_utilisation = static_cast<std::int64_t>(
-        std::ceil(output / (decode.tokens_per_s * spec.target_utilisation) - 1e-9));
-    if (!spec.slo_wait_p95_s || !spec.output_tokens_per_request || output <= 0.0) {
-      return by_utilisation;
-    }
-    const double per_sequence = service.throughput.batch
-                                    ? 1.0 / service.throughput.batch->seconds_per_output_token
-                                    : spec.per_user_tokens_per_s;
-    const double slots_per_replica = std::max(1.0, decode.tokens_per_s / per_sequence);
-    ServingLoad load;
-    load.requests_per_s = output / *spec.output_tokens_per_request;
-    load.mean_service_s = *spec.output_tokens_per_request / per_sequence;
-    // Many slots: when the Halfin-Whitt approximation (O(1)) says clearly fewer than 5% of
-    // requests wait at the utilisation sizing, the p95 wait is 0 and that sizing stands; only
-    // otherwise search exactly (exact Erlang C costs O(slots) per evaluation). The margin
-    // (4% against 5%) covers the approximation's error there (tested in slo_sizing_test).
-    const double offered = load.offered_load();
-    const auto slots_by_utilisation =
-        static_cast<std::int64_t>(static_cast<double>(by_utilisation) * slots_per_replica);
-    if (offered > 200.0 && static_cast<double>(slots_by_utilisation) > offered &&
-        halfin_whitt_wait_probability(offered, slots_by_utilisation) <= 0.04) {
-      return by_utilisation;
-    }
-    SloTarget target;
-    target.max_wait_s = *spec.slo_wait_p95_s;
-    target.target_utilisation = spec.target_utilisation;
-    const auto slots = static_cast<double>(replicas_for_slo(load, target));
-    return std::max(by_utilisation,
-                    static_cast<std::int64_t>(std::ceil(slots / slots_per_replica - 1e-9)));
   }
 
   /// USD per GPU-hour a service is charged: the scenario's rental price, or the fleet's fully
