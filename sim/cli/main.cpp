@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
     {"validate", "check scenario files and report every problem", capsim::cli::run_validate},
     {"explain", "print a scenario resolved, in canonical units", capsim::cli::run_explain},
     {"schema", "print the scenario reference or its JSON Schema", capsim::cli::run_schema},
+    {"capacity", "find the highest load a service's fleet serves within its SLO",
+     capsim::cli::run_capacity_search},
     {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
 };
 

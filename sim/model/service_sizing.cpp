@@ -81,9 +81,9 @@ ServiceSizing size_service(const ServiceSpec& spec, const ReplicaThroughput& thr
   target.max_wait_s = *spec.slo_wait_p95_s;
   target.target_utilisation = spec.target_utilisation;
   const auto slot_count = static_cast<double>(replicas_for_slo(load, target));
-  sizing.decode_replicas = std::max(
-      by_utilisation,
-      static_cast<std::int64_t>(std::ceil(slot_count / slots.slots_per_replica - 1e-9)));
+  sizing.decode_replicas =
+      std::max(by_utilisation,
+               static_cast<std::int64_t>(std::ceil(slot_count / slots.slots_per_replica - 1e-9)));
   return sizing;
 }
 
@@ -124,9 +124,8 @@ class CapacitySearch {
 
   ServiceCapacity run() {
     if (base_.input_tokens_per_s + base_.output_tokens_per_s <= 0.0) {
-      throw CapacitySearchError(
-          fmt::format("service \"{}\" has no demand to scale: its input and output tokens are 0",
-                      spec_.name));
+      throw CapacitySearchError(fmt::format(
+          "service \"{}\" has no demand to scale: its input and output tokens are 0", spec_.name));
     }
     const auto analytic = [this](double m) { return analytic_feasible(m); };
     const auto [analytic_low, analytic_high] = bracket(analytic, 1.0);
@@ -136,10 +135,12 @@ class CapacitySearch {
     double infeasible = analytic_answer * (1.0 + options_.relative_tolerance);
     if (has_wait_slo(spec_) && base_.output_tokens_per_s > 0.0) {
       capacity.erlang_c_load_multiple = analytic_answer;
-      const auto simulated = [this](double m) { return simulated_feasible(m); };
-      const auto [low, high] = bracket(simulated, analytic_answer);
-      answer = bisect(simulated, low, high);
-      infeasible = answer * (1.0 + options_.relative_tolerance);
+      if (decode_offered_load(analytic_answer) <= kMaxSimulatedErlangs) {
+        const auto simulated = [this](double m) { return simulated_feasible(m); };
+        const auto [low, high] = bracket(simulated, analytic_answer);
+        answer = bisect(simulated, low, high);
+        infeasible = answer * (1.0 + options_.relative_tolerance);
+      }
     }
     const FleetSplit split = split_at(answer);
     capacity.load_multiple = answer;
@@ -167,18 +168,25 @@ class CapacitySearch {
       capacity.erlang_c_wait_p95_s = mmc_wait_quantile(
           MmcParameters{split.decode_slots, load.requests_per_s, 1.0 / load.mean_service_s},
           kWaitQuantile);
-      capacity.simulated_wait = simulate(load, split.decode_slots);
+      if (load.offered_load() <= kMaxSimulatedErlangs)
+        capacity.simulated_wait = simulate(load, split.decode_slots);
     }
     return capacity;
   }
 
  private:
+  double decode_offered_load(double multiple) const {
+    return decode_serving_load(spec_, slots_, base_.output_tokens_per_s * multiple).offered_load();
+  }
+
   FleetSplit split_at(double multiple) const {
     FleetSplit split;
     split.demand = scaled(base_, multiple);
-    split.prefill_replicas = replicas_at(prefill_load(throughput_, split.demand),
-                                         throughput_.prefill.tokens_per_s, spec_.target_utilisation);
-    const std::int64_t left = options_.fleet_gpus - split.prefill_replicas * throughput_.prefill.gpus;
+    split.prefill_replicas =
+        replicas_at(prefill_load(throughput_, split.demand), throughput_.prefill.tokens_per_s,
+                    spec_.target_utilisation);
+    const std::int64_t left =
+        options_.fleet_gpus - split.prefill_replicas * throughput_.prefill.gpus;
     split.decode_replicas = std::max<std::int64_t>(0, left / throughput_.decode.gpus);
     split.decode_slots = static_cast<std::int64_t>(static_cast<double>(split.decode_replicas) *
                                                    slots_.slots_per_replica);
@@ -209,8 +217,7 @@ class CapacitySearch {
     const FleetSplit split = split_at(multiple);
     if (!split.prefill_fits)
       return false;
-    const ServingLoad load =
-        decode_serving_load(spec_, slots_, split.demand.output_tokens_per_s);
+    const ServingLoad load = decode_serving_load(spec_, slots_, split.demand.output_tokens_per_s);
     if (load.offered_load() >= static_cast<double>(split.decode_slots))
       return false;
     return simulate(load, split.decode_slots).quantile_s <= *spec_.slo_wait_p95_s;
@@ -248,8 +255,8 @@ class CapacitySearch {
       } while (low > kSmallest && !feasible(low));
       if (low <= kSmallest) {
         throw CapacitySearchError(fmt::format(
-            "service \"{}\": {} GPUs cannot serve any load within its SLO (one prefill replica "
-            "takes {} GPUs and one decode replica {})",
+            "service \"{}\": a fleet of {} GPUs cannot serve any load within its SLO (a prefill "
+            "replica needs {} of them and a decode replica {})",
             spec_.name, options_.fleet_gpus, throughput_.prefill.gpus, throughput_.decode.gpus));
       }
     }

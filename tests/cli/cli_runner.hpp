@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -15,6 +16,11 @@ struct CliResult {
   std::string out;
   std::string err;
 };
+
+/// A path inside the source tree, e.g. "scenarios/examples/example.yaml".
+inline std::string source_path(const std::string& relative) {
+  return (std::filesystem::path(CAPSIM_SOURCE_DIR) / relative).string();
+}
 
 inline std::string read_whole_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

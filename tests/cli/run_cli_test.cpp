@@ -10,10 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string source_path(const std::string& relative) {
-  return (fs::path(CAPSIM_SOURCE_DIR) / relative).string();
-}
-
 /// A fresh, empty scratch directory.
 fs::path scratch(const std::string& name) {
   const fs::path path = fs::temp_directory_path() / ("capsim_run_cli_test_" + name);

@@ -8,10 +8,6 @@
 namespace capsim::test {
 namespace {
 
-std::string source_path(const std::string& relative) {
-  return (std::filesystem::path(CAPSIM_SOURCE_DIR) / relative).string();
-}
-
 TEST_CASE("cli: validate accepts the example and reports what it loaded") {
   const std::string example = source_path("scenarios/examples/example.yaml");
   const CliResult result = run_capsim("validate " + example);

@@ -19,7 +19,11 @@
 /// request-level simulation of its slots (simulate_request_waits) shows a p95 wait at or under
 /// the SLO. The highest feasible m is found by bisection: first on the Erlang C answer, which
 /// brackets it, then on the simulation, with common random numbers (the same seed at every m),
-/// so the simulated wait rises with m as the true one does.
+/// so the simulated wait rises with m as the true one does. Pools offered more than
+/// kMaxSimulatedErlangs at the Erlang C answer keep that answer unsimulated: there a request
+/// arrives more often than every 100 of the simulation's ticks (a mean service time is 10^6),
+/// and 50 × the offered load of requests per step would take minutes; such pools wait
+/// essentially never below the utilisation where Erlang C puts the limit (Halfin-Whitt).
 
 #include <cstdint>
 #include <optional>
@@ -62,18 +66,21 @@ double prefill_load(const ReplicaThroughput& throughput, const TokenDemand& dema
 ServiceSizing size_service(const ServiceSpec& spec, const ReplicaThroughput& throughput,
                            const TokenDemand& demand);
 
+/// The largest decode pool, in erlangs, the capacity search checks by simulation.
+inline constexpr double kMaxSimulatedErlangs = 10000.0;
+
 /// What bounds the capacity search's answer.
 enum class CapacityLimit {
-  prefill,          ///< prefill at the target utilisation takes every GPU decode would need
+  prefill,             ///< prefill at the target utilisation takes every GPU decode would need
   decode_utilisation,  ///< no wait SLO: decode at the target utilisation
-  wait_slo,         ///< the simulated p95 wait reaches the SLO
+  wait_slo,            ///< the simulated p95 wait reaches the SLO
 };
 
 /// "prefill", "decode utilisation", "wait SLO".
 const char* capacity_limit_name(CapacityLimit limit);
 
 struct CapacitySearchOptions {
-  std::int64_t fleet_gpus = 0;        ///< GPUs the service may use
+  std::int64_t fleet_gpus = 0;         ///< GPUs the service may use
   std::int64_t min_requests = 200000;  ///< per simulation; raised to 50 × the offered load
   std::uint64_t seed = 1;
   double relative_tolerance = 1e-3;  ///< of the multiplier, for both bisections
@@ -88,8 +95,9 @@ struct ServiceCapacity {
   std::int64_t decode_replicas = 0;
   double prefill_utilisation = 0.0;
   double decode_utilisation = 0.0;
-  /// With a wait SLO: the Erlang C p95 wait, and the simulated one with its interval, at the
-  /// answer; and the multiple where Erlang C alone would put the limit.
+  /// With a wait SLO: the Erlang C p95 wait at the answer, the multiple where Erlang C alone
+  /// puts the limit, and, for pools up to kMaxSimulatedErlangs, the simulated wait with its
+  /// interval at the answer.
   std::optional<double> erlang_c_wait_p95_s;
   std::optional<WaitEstimate> simulated_wait;
   std::optional<double> erlang_c_load_multiple;
