@@ -1070,10 +1070,27 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       service.served_input_hit.set_rate(now_, served * demand.cache_hit_input_tokens_per_s());
       service.served_input_miss.set_rate(now_, served * demand.cache_miss_input_tokens_per_s());
       service.served_output.set_rate(now_, served * demand.output_tokens_per_s);
-      service.gpu_s.set_rate(now_, static_cast<double>(service.gpus));
+      service.gpu_s.set_rate(now_, static_cast<double>(service.gpus) +
+                                       warming_gpus(service, room) * spec.scale_up_warmup_s /
+                                           static_cast<double>(seconds_from_ticks(kTicksPerHour)));
       refresh_cluster_capacity(service.cluster);
       refresh_training_draw(service.cluster);
     }
+  }
+
+  /// GPUs the next hour needs beyond this hour's, within the cluster's room: the autoscaler
+  /// knows the demand forecast, so it starts them scale_up_warmup before the hour and holds
+  /// them that much longer. Their power and their absence from training's room, for that
+  /// fraction of an hour, are not counted.
+  double warming_gpus(const ServiceState& service, std::int64_t room) const {
+    const ServiceSpec& spec = *service.spec;
+    if (spec.scale_up_warmup_s <= 0.0)
+      return 0.0;
+    const TokenDemand next = service.demand.at(now_ + kTicksPerHour, calendar_);
+    const std::int64_t next_wanted =
+        size_service(spec, service.throughput, next).gpus(service.throughput);
+    return static_cast<double>(
+        std::clamp<std::int64_t>(next_wanted - service.gpus, 0, room - service.gpus));
   }
 
   /// USD per GPU-hour a service is charged: the scenario's rental price, or the fleet's fully

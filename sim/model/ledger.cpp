@@ -42,14 +42,17 @@ double Ledger::capex_paid(CapexKind kind, Tick tick) const {
 double Ledger::depreciation(CapexKind kind, Tick tick) const {
   double depreciated = 0.0;
   for (const Asset& asset : assets_) {
-    if (asset.kind != kind || tick < asset.in_service)
+    if (asset.kind != kind || tick < asset.in_service || tick <= 0)
       continue;
-    if (tick >= asset.written_off) {
-      depreciated += asset.amount_usd;  // straight-line share plus the write-off of the rest
-      continue;
-    }
-    const double elapsed_s = seconds_from_ticks(tick - asset.in_service);
-    depreciated += asset.amount_usd * std::min(1.0, elapsed_s / asset.life_s);
+    const auto share_by = [&](Tick t) {
+      return std::min(1.0,
+                      seconds_from_ticks(std::max<Tick>(0, t - asset.in_service)) / asset.life_s);
+    };
+    // An asset in service before the start enters at its net book value: what it had
+    // depreciated by then is not a cost of the run.
+    const double before_start = share_by(0);
+    const double by_tick = tick >= asset.written_off ? 1.0 : share_by(tick);
+    depreciated += asset.amount_usd * (by_tick - before_start);
   }
   return depreciated;
 }

@@ -863,6 +863,16 @@ const RecordSchema<ServiceSpec>& service_schema() {
                 .default_text = "21 tokens/s",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.quantity(&ServiceSpec::scale_up_warmup_s, Dimension::duration,
+               {.key = "scale_up_warmup",
+                .doc = "Time a new replica takes to start (load weights, warm up) before it "
+                       "serves. The autoscaler starts next hour's extra replicas this long "
+                       "before the hour, so they are held and paid for that much longer; at "
+                       "most one hour, the sizing period.",
+                .example = "10 min",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 3600.0});
     s.record(&ServiceSpec::prices, price_list_schema(),
              {.key = "prices", .doc = "List prices.", .default_text = "(none)"});
     return s;

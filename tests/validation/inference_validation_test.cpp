@@ -1,9 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <string>
 
 #include "capsim/model/capacity_model.hpp"
+#include "capsim/model/demand_curve.hpp"
+#include "capsim/model/inference_throughput.hpp"
+#include "capsim/model/service_sizing.hpp"
 #include "capsim/scenario/loader.hpp"
 
 namespace capsim {
@@ -33,6 +38,53 @@ TEST_CASE("validation: the DeepSeek serving day: nodes, peak, cost and revenue")
   CHECK(std::abs(day.revenue_usd / 562027.0 - 1.0) < 0.05);
   CHECK(day.slo_attainment == 1.0);
   CHECK(day.served_output_tokens == doctest::Approx(168e9).epsilon(1e-9));
+}
+
+}  // namespace
+}  // namespace capsim
+
+namespace capsim {
+namespace {
+
+// With a scale-up warm-up, each hour's extra replicas start that long before the hour: the
+// day costs exactly Σ_h max(0, GPUs(h+1) − GPUs(h)) × warm-up × price more, with GPUs(h) the
+// sizing of hour h's demand (300 nodes never cap the 280-node peak). Hour 24 is the next day's
+// first, which the last hour warms up for.
+TEST_CASE("inference: scale-up warm-up holds next hour's extra replicas that much longer") {
+  const std::string path =
+      (std::filesystem::path(CAPSIM_SOURCE_DIR) / "scenarios/deepseek-inference-day.yaml").string();
+  const Scenario cold = scenario::load_scenario(path);
+  const Scenario warm =
+      scenario::load_scenario(path, {"inference.services[0].scale_up_warmup=15 min"});
+  REQUIRE(warm.inference.services.front().scale_up_warmup_s == 900.0);
+
+  const ServiceSpec& spec = cold.inference.services.front();
+  const ReplicaThroughput throughput = service_throughput(
+      spec,
+      *std::find_if(cold.catalog.accelerators.begin(), cold.catalog.accelerators.end(),
+                    [&](const AcceleratorSpec& part) { return part.name == spec.accelerator; }),
+      spec.model.context_tokens);
+  DemandCurve demand;
+  demand.base = TokenDemand{spec.demand.input_tokens_per_s, spec.demand.output_tokens_per_s,
+                            spec.demand.cache_hit_share};
+  demand.profile = deepseek_like_profile();
+  const Calendar calendar(cold.scenario.start);
+  double increases_gpus = 0.0;
+  std::int64_t previous = -1;
+  for (Tick hour = 0; hour <= 24; ++hour) {
+    const std::int64_t gpus =
+        size_service(spec, throughput, demand.at(hour * kTicksPerHour, calendar)).gpus(throughput);
+    if (previous >= 0)
+      increases_gpus += static_cast<double>(std::max<std::int64_t>(0, gpus - previous));
+    previous = gpus;
+  }
+  // The profile rises from its trough to a 280-node peak: at least 50 nodes of increases.
+  CHECK(increases_gpus >= 50.0 * 8.0);
+  const double expected_extra_usd = increases_gpus * 0.25 * 2.0;  // 15 min at $2/GPU-hour
+
+  const double cold_cost = run_capacity(cold).inference.front().cost_usd;
+  const double warm_cost = run_capacity(warm).inference.front().cost_usd;
+  CHECK(warm_cost - cold_cost == doctest::Approx(expected_extra_usd).epsilon(1e-9));
 }
 
 }  // namespace

@@ -216,6 +216,8 @@ struct ServiceSpec {
   std::optional<double> slo_wait_p95_s;
   std::optional<double> output_tokens_per_request;
   double per_user_tokens_per_s = 21.0;
+  double scale_up_warmup_s =
+      0.0;  ///< a new replica's start (weights loaded, warmed) before it serves
   PriceListSpec prices;
 };
 

@@ -46,7 +46,9 @@ class Ledger {
   /// Capex paid before `tick` (a payment made at `tick` itself counts from the next instant
   /// on, so it falls in the period that starts at `tick`). O(payments).
   double capex_paid(CapexKind kind, Tick tick) const;
-  /// Depreciation and write-offs from the beginning up to `tick`. O(assets).
+  /// Depreciation and write-offs from the scenario start (tick 0) up to `tick`. An asset in
+  /// service before the start enters at its net book value: only what it depreciates from the
+  /// start on counts, and a write-off removes that value. O(assets).
   double depreciation(CapexKind kind, Tick tick) const;
   /// Gross value of the assets in service at `tick`. O(assets).
   double gross_in_service(Tick tick) const;
