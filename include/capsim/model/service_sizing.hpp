@@ -27,7 +27,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
+#include <stdexcept>
 
 #include "capsim/model/demand_curve.hpp"
 #include "capsim/model/inference_throughput.hpp"
