@@ -182,9 +182,7 @@ int run_capacity_search(const Arguments& arguments) {
   try {
     scenario = scenario::load_scenario(path, parser.all("set"));
   } catch (const InputError& error) {
-    for (const Diagnostic& diagnostic : error.diagnostics()) {
-      fmt::print(stderr, "{}\n", diagnostic.format());
-    }
+    print_diagnostics(error);
     return 2;
   }
   const ServiceSpec& service = find_service(scenario, parser.text("service", ""), path);

@@ -5,9 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "capsim/core/diagnostics.hpp"
+
 namespace capsim::cli {
 
 using Arguments = std::vector<std::string>;
+
+/// Prints each of the error's diagnostics on stderr, one a line (file:line:col: key.path: ...).
+void print_diagnostics(const InputError& error);
 
 int run_mmc(const Arguments& arguments);
 int run_run(const Arguments& arguments);

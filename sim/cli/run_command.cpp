@@ -55,9 +55,7 @@ int run_run(const Arguments& arguments) {
   try {
     scenario = scenario::load_scenario(parser.positional().front(), parser.all("set"));
   } catch (const InputError& error) {
-    for (const Diagnostic& diagnostic : error.diagnostics()) {
-      fmt::print(stderr, "{}\n", diagnostic.format());
-    }
+    print_diagnostics(error);
     return 2;
   }
   const CapacityRun run = run_capacity(scenario, period);

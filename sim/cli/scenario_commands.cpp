@@ -11,13 +11,13 @@
 
 namespace capsim::cli {
 
-namespace {
-
 void print_diagnostics(const InputError& error) {
   for (const Diagnostic& diagnostic : error.diagnostics()) {
     fmt::print(stderr, "{}\n", diagnostic.format());
   }
 }
+
+namespace {
 
 std::string scenario_summary(const Scenario& loaded) {
   const Calendar calendar(loaded.scenario.start);
