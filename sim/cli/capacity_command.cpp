@@ -36,15 +36,6 @@ const ServiceSpec& find_service(const Scenario& scenario, const std::string& nam
                         fmt::join(names, ", "), path, name));
 }
 
-const AcceleratorSpec& find_part(const Scenario& scenario, const std::string& name) {
-  for (const AcceleratorSpec& part : scenario.catalog.accelerators) {
-    if (part.name == name)
-      return part;
-  }
-  // The loader has checked every service's accelerator against the catalog.
-  throw std::logic_error("service accelerator missing from the catalog: " + name);
-}
-
 std::int64_t cluster_gpus(const Scenario& scenario, const std::string& name) {
   for (const ClusterSpec& cluster : scenario.clusters) {
     if (cluster.name == name)
@@ -192,8 +183,9 @@ int run_capacity_search(const Arguments& arguments) {
   options.min_requests = parser.integer("requests", options.min_requests, 4000);
   options.seed = parser.unsigned_integer("seed", options.seed);
 
+  // The loader has checked every service's accelerator against the catalog.
   const ReplicaThroughput throughput = service_throughput(
-      service, find_part(scenario, service.accelerator), service.model.context_tokens);
+      service, *scenario.catalog.find(service.accelerator), service.model.context_tokens);
   CapacityReport report;
   report.service = service.name;
   report.cluster = service.cluster;
