@@ -59,11 +59,9 @@ TEST_CASE("inference: scale-up warm-up holds next hour's extra replicas that muc
   REQUIRE(warm.inference.services.front().scale_up_warmup_s == 900.0);
 
   const ServiceSpec& spec = cold.inference.services.front();
-  const ReplicaThroughput throughput = service_throughput(
-      spec,
-      *std::find_if(cold.catalog.accelerators.begin(), cold.catalog.accelerators.end(),
-                    [&](const AcceleratorSpec& part) { return part.name == spec.accelerator; }),
-      spec.model.context_tokens);
+  const AcceleratorSpec* part = cold.catalog.find(spec.accelerator);
+  REQUIRE(part != nullptr);
+  const ReplicaThroughput throughput = service_throughput(spec, *part, spec.model.context_tokens);
   DemandCurve demand;
   demand.base = TokenDemand{spec.demand.input_tokens_per_s, spec.demand.output_tokens_per_s,
                             spec.demand.cache_hit_share};
