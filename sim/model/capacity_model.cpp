@@ -7,8 +7,10 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -166,6 +168,9 @@ struct ServiceState {
   RateIntegral gpu_s;
   std::int64_t hours = 0;
   std::int64_t hours_met = 0;
+  /// GPUs sized for the hour starting at `first`, kept from the warm-up's look-ahead so the
+  /// hour is not sized twice.
+  std::optional<std::pair<Tick, std::int64_t>> sized_ahead;
 };
 
 struct TrainingJob {
@@ -1051,8 +1056,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
       const TokenDemand demand = service.demand.at(now_, calendar_);
-      const std::int64_t wanted =
-          size_service(spec, service.throughput, demand).gpus(service.throughput);
+      const std::int64_t wanted = gpus_wanted(service, now_);
       SchedulingCluster& cluster = clusters_[service.cluster];
       cluster.serving -= service.gpus;
       const std::int64_t room =
@@ -1078,17 +1082,24 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
   }
 
+  /// GPUs the service's pools need for the hour starting at `hour`.
+  std::int64_t gpus_wanted(const ServiceState& service, Tick hour) const {
+    if (service.sized_ahead && service.sized_ahead->first == hour)
+      return service.sized_ahead->second;
+    const TokenDemand demand = service.demand.at(hour, calendar_);
+    return size_service(*service.spec, service.throughput, demand).gpus(service.throughput);
+  }
+
   /// GPUs the next hour needs beyond this hour's, within the cluster's room: the autoscaler
   /// knows the demand forecast, so it starts them scale_up_warmup before the hour and holds
   /// them that much longer. Their power and their absence from training's room, for that
   /// fraction of an hour, are not counted.
-  double warming_gpus(const ServiceState& service, std::int64_t room) const {
-    const ServiceSpec& spec = *service.spec;
-    if (spec.scale_up_warmup_s <= 0.0)
+  double warming_gpus(ServiceState& service, std::int64_t room) const {
+    if (service.spec->scale_up_warmup_s <= 0.0)
       return 0.0;
-    const TokenDemand next = service.demand.at(now_ + kTicksPerHour, calendar_);
-    const std::int64_t next_wanted =
-        size_service(spec, service.throughput, next).gpus(service.throughput);
+    const Tick next_hour = now_ + kTicksPerHour;
+    const std::int64_t next_wanted = gpus_wanted(service, next_hour);
+    service.sized_ahead = std::pair{next_hour, next_wanted};
     return static_cast<double>(
         std::clamp<std::int64_t>(next_wanted - service.gpus, 0, room - service.gpus));
   }
