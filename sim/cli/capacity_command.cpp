@@ -46,9 +46,7 @@ std::int64_t cluster_gpus(const Scenario& scenario, const std::string& name) {
 
 /// The peak of the service's demand profile over its mean (1 for a flat profile).
 double profile_peak(const ServiceSpec& service) {
-  if (service.demand.profile != DemandProfileKind::deepseek_day)
-    return 1.0;
-  const DemandProfile profile = deepseek_like_profile();
+  const DemandProfile profile = demand_curve(service.demand).profile;
   return *std::max_element(profile.hourly.begin(), profile.hourly.end()) *
          *std::max_element(profile.weekly.begin(), profile.weekly.end());
 }

@@ -1021,26 +1021,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       // The loader has checked that the model fits and its SLO can be met.
       service.throughput = service_throughput(spec, *parts_[part_index(spec.accelerator)],
                                               spec.model.context_tokens);
-      const DemandSpec& demand = spec.demand;
-      service.demand.base = TokenDemand{demand.input_tokens_per_s, demand.output_tokens_per_s,
-                                        demand.cache_hit_share};
-      switch (demand.growth) {
-        case GrowthKind::none:
-          service.demand.growth = constant_curve();
-          break;
-        case GrowthKind::exponential:
-          service.demand.growth = exponential_curve(demand.growth_per_year);
-          break;
-        case GrowthKind::logistic:
-          service.demand.growth = logistic_curve(
-              demand.saturation_tokens_per_s.value_or(0.0) /
-                  std::max(1e-300, demand.input_tokens_per_s + demand.output_tokens_per_s),
-              demand.growth_per_year);
-          break;
-      }
-      if (demand.profile == DemandProfileKind::deepseek_day) {
-        service.demand.profile = deepseek_like_profile();
-      }
+      service.demand = demand_curve(spec.demand);
       services_.push_back(std::move(service));
     }
     if (!services_.empty()) {

@@ -31,6 +31,29 @@ bool has_wait_slo(const ServiceSpec& spec) {
 
 }  // namespace
 
+DemandCurve demand_curve(const DemandSpec& demand) {
+  DemandCurve curve;
+  curve.base =
+      TokenDemand{demand.input_tokens_per_s, demand.output_tokens_per_s, demand.cache_hit_share};
+  switch (demand.growth) {
+    case GrowthKind::none:
+      curve.growth = constant_curve();
+      break;
+    case GrowthKind::exponential:
+      curve.growth = exponential_curve(demand.growth_per_year);
+      break;
+    case GrowthKind::logistic:
+      curve.growth = logistic_curve(
+          demand.saturation_tokens_per_s.value_or(0.0) /
+              std::max(1e-300, demand.input_tokens_per_s + demand.output_tokens_per_s),
+          demand.growth_per_year);
+      break;
+  }
+  if (demand.profile == DemandProfileKind::deepseek_day)
+    curve.profile = deepseek_like_profile();
+  return curve;
+}
+
 DecodeSlots decode_slots(const ServiceSpec& spec, const ReplicaThroughput& throughput) {
   DecodeSlots slots;
   slots.per_sequence_tokens_per_s = throughput.batch
@@ -119,8 +142,7 @@ class CapacitySearch {
       : spec_(spec),
         throughput_(throughput),
         options_(options),
-        base_{spec.demand.input_tokens_per_s, spec.demand.output_tokens_per_s,
-              spec.demand.cache_hit_share},
+        base_(demand_curve(spec.demand).base),
         slots_(decode_slots(spec, throughput)) {}
 
   ServiceCapacity run() {

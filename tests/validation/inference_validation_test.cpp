@@ -62,10 +62,8 @@ TEST_CASE("inference: scale-up warm-up holds next hour's extra replicas that muc
   const AcceleratorSpec* part = cold.catalog.find(spec.accelerator);
   REQUIRE(part != nullptr);
   const ReplicaThroughput throughput = service_throughput(spec, *part, spec.model.context_tokens);
-  DemandCurve demand;
-  demand.base = TokenDemand{spec.demand.input_tokens_per_s, spec.demand.output_tokens_per_s,
-                            spec.demand.cache_hit_share};
-  demand.profile = deepseek_like_profile();
+  const DemandCurve demand = demand_curve(spec.demand);
+  REQUIRE(spec.demand.profile == DemandProfileKind::deepseek_day);
   const Calendar calendar(cold.scenario.start);
   double increases_gpus = 0.0;
   std::int64_t previous = -1;

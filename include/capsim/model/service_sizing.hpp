@@ -36,6 +36,10 @@
 
 namespace capsim {
 
+/// The demand curve a scenario's demand section describes: its base rates, growth curve and
+/// day profile.
+DemandCurve demand_curve(const DemandSpec& demand);
+
 /// Replicas of each pool a service needs for one demand level.
 struct ServiceSizing {
   std::int64_t prefill_replicas = 0;
