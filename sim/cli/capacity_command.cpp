@@ -45,8 +45,8 @@ std::int64_t cluster_gpus(const Scenario& scenario, const std::string& name) {
 }
 
 /// The peak of the service's demand profile over its mean (1 for a flat profile).
-double profile_peak(const ServiceSpec& service) {
-  const DemandProfile profile = demand_curve(service.demand).profile;
+double profile_peak(const Scenario& scenario, const ServiceSpec& service) {
+  const DemandProfile profile = demand_curve(service, Calendar(scenario.scenario.start)).profile;
   return *std::max_element(profile.hourly.begin(), profile.hourly.end()) *
          *std::max_element(profile.weekly.begin(), profile.weekly.end());
 }
@@ -190,7 +190,7 @@ int run_capacity_search(const Arguments& arguments) {
   report.accelerator = service.accelerator;
   report.fleet_gpus = options.fleet_gpus;
   report.throughput = &throughput;
-  report.profile_peak = profile_peak(service);
+  report.profile_peak = profile_peak(scenario, service);
   report.slo_wait_p95_s = service.slo_wait_p95_s;
   report.target_utilisation = service.target_utilisation;
   try {

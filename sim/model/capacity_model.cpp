@@ -1021,7 +1021,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       // The loader has checked that the model fits and its SLO can be met.
       service.throughput = service_throughput(spec, *parts_[part_index(spec.accelerator)],
                                               spec.model.context_tokens);
-      service.demand = demand_curve(spec.demand);
+      service.demand = demand_curve(spec, calendar_);
       services_.push_back(std::move(service));
     }
     if (!services_.empty()) {

@@ -31,26 +31,74 @@ bool has_wait_slo(const ServiceSpec& spec) {
 
 }  // namespace
 
-DemandCurve demand_curve(const DemandSpec& demand) {
-  DemandCurve curve;
-  curve.base =
-      TokenDemand{demand.input_tokens_per_s, demand.output_tokens_per_s, demand.cache_hit_share};
+TokenDemand base_token_demand(const ServiceSpec& spec) {
+  const DemandSpec& demand = spec.demand;
+  if (demand.requests_per_s) {
+    return token_demand_from_requests(
+        *demand.requests_per_s, demand.input_tokens_per_request.value_or(0.0),
+        spec.output_tokens_per_request.value_or(0.0), demand.cache_hit_share);
+  }
+  return TokenDemand{demand.input_tokens_per_s.value_or(0.0),
+                     demand.output_tokens_per_s.value_or(0.0), demand.cache_hit_share};
+}
+
+namespace {
+
+GrowthCurve growth_curve(const DemandSpec& demand, const TokenDemand& base,
+                         const Calendar& calendar) {
+  const double base_tokens_per_s = base.input_tokens_per_s + base.output_tokens_per_s;
+  // Observations are total tokens per day, so the base is compared in the same unit.
+  const double base_tokens_per_day = base_tokens_per_s * kSecondsPerDay;
+  const auto observed = [&] { return observations_in_seconds(demand.observations, calendar); };
+  const bool fitted = !demand.observations.empty();
   switch (demand.growth) {
     case GrowthKind::none:
-      curve.growth = constant_curve();
-      break;
+      return constant_curve();
     case GrowthKind::exponential:
-      curve.growth = exponential_curve(demand.growth_per_year);
-      break;
-    case GrowthKind::logistic:
-      curve.growth = logistic_curve(
-          demand.saturation_tokens_per_s.value_or(0.0) /
-              std::max(1e-300, demand.input_tokens_per_s + demand.output_tokens_per_s),
-          demand.growth_per_year);
-      break;
+      return fitted ? fit_exponential(observed(), base_tokens_per_day)
+                    : exponential_curve(demand.growth_per_year.value_or(1.0));
+    case GrowthKind::logistic: {
+      if (fitted) {
+        std::optional<double> ceiling_per_day;
+        if (demand.saturation_tokens_per_s)
+          ceiling_per_day = *demand.saturation_tokens_per_s * kSecondsPerDay;
+        return fit_logistic(observed(), base_tokens_per_day, ceiling_per_day);
+      }
+      if (!(base_tokens_per_s > 0.0))
+        throw std::invalid_argument("logistic growth needs a base demand above 0 tokens");
+      return logistic_curve(demand.saturation_tokens_per_s.value_or(0.0) / base_tokens_per_s,
+                            demand.growth_per_year.value_or(1.0));
+    }
+    case GrowthKind::observed:
+      return piecewise_from_observations(observed(), base_tokens_per_day);
   }
-  if (demand.profile == DemandProfileKind::deepseek_day)
-    curve.profile = deepseek_like_profile();
+  return constant_curve();
+}
+
+DemandProfile demand_profile(const DemandSpec& demand) {
+  DemandProfile profile;
+  if (demand.profile == DemandProfileKind::deepseek_day) {
+    profile = deepseek_like_profile();
+  } else if (demand.profile == DemandProfileKind::custom && demand.hourly_weights.size() == 24) {
+    // Weights are given in local hours; the clock is UTC, so local hour h is UTC h - offset.
+    const auto offset = static_cast<int>(demand.profile_utc_offset_hours);
+    for (int local_hour = 0; local_hour < 24; ++local_hour) {
+      profile.hourly[static_cast<std::size_t>(((local_hour - offset) % 24 + 24) % 24)] =
+          demand.hourly_weights[static_cast<std::size_t>(local_hour)];
+    }
+  }
+  if (demand.weekly_weights.size() == 7)
+    std::copy(demand.weekly_weights.begin(), demand.weekly_weights.end(), profile.weekly.begin());
+  return make_profile(profile.hourly, profile.weekly);
+}
+
+}  // namespace
+
+DemandCurve demand_curve(const ServiceSpec& spec, const Calendar& calendar) {
+  DemandCurve curve;
+  curve.base = base_token_demand(spec);
+  curve.growth = growth_curve(spec.demand, curve.base, calendar);
+  curve.profile = demand_profile(spec.demand);
   return curve;
 }
 
@@ -142,7 +190,7 @@ class CapacitySearch {
       : spec_(spec),
         throughput_(throughput),
         options_(options),
-        base_(demand_curve(spec.demand).base),
+        base_(base_token_demand(spec)),
         slots_(decode_slots(spec, throughput)) {}
 
   ServiceCapacity run() {

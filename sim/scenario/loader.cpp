@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "capsim/model/construction.hpp"
+#include "capsim/model/demand_curve.hpp"
 #include "capsim/model/inference_throughput.hpp"
+#include "capsim/model/service_sizing.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {
@@ -249,6 +251,39 @@ std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const fs::path& s
   return parts;
 }
 
+/// Reads each service's demand observations. The path is relative to the file that names it
+/// (a base scenario's own directory under `extends`; the working directory for --set); once
+/// read, it is kept absolute so `capsim explain` output reloads from anywhere.
+void load_observations(Scenario& scenario, const ConfigNode& document, Diagnostics& diagnostics) {
+  auto& services = scenario.inference.services;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    DemandSpec& demand = services[i].demand;
+    if (demand.observations_file.empty())
+      continue;
+    const std::string key_path = fmt::format("inference.services[{}].demand.observations", i);
+    const ConfigNode* named_by = node_at_path(document, key_path);
+    fs::path file = demand.observations_file;
+    if (named_by && named_by->location.file && file.is_relative())
+      file = fs::path(*named_by->location.file).parent_path() / file;
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) {
+      diagnostics.add(
+          named_by ? named_by->location : document.location, key_path,
+          fmt::format(
+              "expected a readable CSV file, found \"{}\" ({})", demand.observations_file,
+              fs::is_directory(file, error) ? "a directory" : "no such file, or no permission"));
+      continue;
+    }
+    try {
+      demand.observations = read_observations_csv(display_path(file));
+      demand.observations_file = display_path(fs::absolute(file));
+    } catch (const InputError& problem) {
+      for (const Diagnostic& diagnostic : problem.diagnostics())
+        diagnostics.add(diagnostic);
+    }
+  }
+}
+
 /// Cross-field checks: references, uniqueness, dates in the horizon, dependency cycles.
 class CrossChecker {
  public:
@@ -276,6 +311,12 @@ class CrossChecker {
   void error(const std::string& path, std::string message) {
     const ConfigNode* node = node_at_path(document_, path);
     diagnostics_.add(node ? node->location : document_.location, path, std::move(message));
+  }
+
+  /// A choice as the user wrote it, or its default when absent: for "found ..." in messages.
+  std::string written(const std::string& path, const std::string& default_word) const {
+    const ConfigNode* node = node_at_path(document_, path);
+    return node && node->is_scalar() ? node->scalar : default_word;
   }
 
   /// Names within a list of records must be unique.
@@ -568,7 +609,116 @@ class CrossChecker {
               fmt::format("expected the accelerator of cluster \"{}\" ({}), found \"{}\"",
                           service.cluster, cluster_part, service.accelerator));
       }
+      check_demand(service, fmt::format("inference.services[{}].demand", i));
     }
+  }
+
+  /// Demand in exactly one form, growth keys that fit the growth kind, profile weights that
+  /// fit the profile; then the curve itself, whose fits can fail on the data.
+  void check_demand(const ServiceSpec& service, const std::string& path) {
+    const std::size_t before = diagnostics_.size();
+    check_demand_form(service, path);
+    check_growth(service.demand, path);
+    check_profile(service.demand, path);
+    if (diagnostics_.size() != before)
+      return;
+    try {
+      demand_curve(service, Calendar(scenario_.scenario.start));
+    } catch (const std::invalid_argument& problem) {
+      error(service.demand.observations_file.empty() ? path : path + ".observations",
+            problem.what());
+    }
+  }
+
+  void check_demand_form(const ServiceSpec& service, const std::string& path) {
+    const DemandSpec& demand = service.demand;
+    const bool in_tokens = demand.input_tokens_per_s || demand.output_tokens_per_s;
+    const bool in_requests = demand.requests_per_s || demand.input_tokens_per_request;
+    if (in_tokens && in_requests) {
+      error(path + (demand.requests_per_s ? ".requests" : ".input_tokens_per_request"),
+            "expected demand in tokens (input_tokens, output_tokens) or in requests (requests, "
+            "input_tokens_per_request), found both");
+    } else if (in_tokens) {
+      if (!demand.input_tokens_per_s)
+        error(path, "expected input_tokens with output_tokens, found none");
+      if (!demand.output_tokens_per_s)
+        error(path, "expected output_tokens with input_tokens, found none");
+    } else if (in_requests) {
+      if (!demand.requests_per_s)
+        error(path, "expected requests with input_tokens_per_request, found none");
+      if (!demand.input_tokens_per_request)
+        error(path, "expected input_tokens_per_request with requests, found none");
+      if (!service.output_tokens_per_request) {
+        error(path + (demand.requests_per_s ? ".requests" : ".input_tokens_per_request"),
+              "expected the service's output_tokens_per_request with demand in requests, found "
+              "none");
+      }
+    } else {
+      error(path,
+            "expected input_tokens and output_tokens, or requests and input_tokens_per_request, "
+            "found neither");
+    }
+  }
+
+  void check_growth(const DemandSpec& demand, const std::string& path) {
+    const bool observed = !demand.observations_file.empty();
+    const std::string growth_word = written(path + ".growth", "none");
+    if (observed && demand.growth == GrowthKind::none) {
+      error(path + ".observations",
+            "expected growth: exponential, logistic or observed with observations, found "
+            "growth: none");
+    }
+    if (!observed && demand.growth == GrowthKind::observed) {
+      error(path + ".growth",
+            "expected observations (a CSV file) with growth: observed, found none");
+    }
+    if (demand.growth_per_year) {
+      if (observed) {
+        error(path + ".growth_per_year",
+              "expected no growth_per_year with observations (the fit gives it), found one");
+      } else if (demand.growth != GrowthKind::exponential &&
+                 demand.growth != GrowthKind::logistic) {
+        error(path + ".growth_per_year",
+              fmt::format("expected growth: exponential or logistic with growth_per_year, found "
+                          "growth: {}",
+                          growth_word));
+      }
+    }
+    if (demand.saturation_tokens_per_s && demand.growth != GrowthKind::logistic) {
+      error(
+          path + ".saturation",
+          fmt::format("expected growth: logistic with saturation, found growth: {}", growth_word));
+    }
+    if (demand.growth == GrowthKind::logistic && !observed && !demand.saturation_tokens_per_s) {
+      error(path + ".growth",
+            "expected saturation (or observations to fit it) with growth: logistic, found none");
+    }
+  }
+
+  void check_profile(const DemandSpec& demand, const std::string& path) {
+    const bool custom = demand.profile == DemandProfileKind::custom;
+    if (custom && demand.hourly_weights.empty()) {
+      error(path + ".profile", "expected hourly (24 weights) with profile: custom, found none");
+    }
+    if (!custom && !demand.hourly_weights.empty()) {
+      error(path + ".hourly",
+            fmt::format("expected profile: custom with hourly weights, found profile: {}",
+                        written(path + ".profile", "flat")));
+    }
+    if (!custom && demand.profile_utc_offset_hours != 0) {
+      error(path + ".utc_offset_hours",
+            fmt::format("expected profile: custom with utc_offset_hours (deepseek_day is "
+                        "Beijing time, +8), found profile: {}",
+                        written(path + ".profile", "flat")));
+    }
+    const auto all_zero = [](const std::vector<double>& weights) {
+      return !weights.empty() &&
+             std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; });
+    };
+    if (all_zero(demand.hourly_weights))
+      error(path + ".hourly", "expected at least one weight above 0, found all 0");
+    if (all_zero(demand.weekly_weights))
+      error(path + ".weekly", "expected at least one weight above 0, found all 0");
   }
 
   void check_efficiency() {
@@ -670,6 +820,8 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   }
   // Cross-field checks read values the typed load produced, so they run on a clean load only:
   // otherwise one typo would cascade into misleading reference errors.
+  if (diagnostics.empty())
+    load_observations(scenario, document, diagnostics);
   if (diagnostics.empty())
     CrossChecker(scenario, document, parts, diagnostics).run();
   diagnostics.throw_if_any();

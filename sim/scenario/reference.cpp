@@ -115,6 +115,9 @@ std::string type_description(const FieldInfo& field) {
                          markdown_anchor(field.record->name));
     case ValueType::text_list:
       return "list of names";
+    case ValueType::real_list:
+      return field.list_length ? fmt::format("list of {} numbers", *field.list_length)
+                               : "list of numbers";
   }
   return "?";
 }
@@ -176,6 +179,13 @@ std::string json_property(const FieldInfo& field) {
              "\"}" + description + "}";
     case ValueType::text_list:
       return "{\"type\":\"array\",\"items\":{\"type\":\"string\"}" + description + "}";
+    case ValueType::real_list: {
+      const std::string length =
+          field.list_length ? fmt::format(",\"minItems\":{0},\"maxItems\":{0}", *field.list_length)
+                            : "";
+      return "{\"type\":\"array\",\"items\":{\"type\":\"number\"" + json_bounds(field) + "}" +
+             length + description + "}";
+    }
   }
   return "{}";
 }

@@ -701,18 +701,30 @@ const RecordSchema<ModelSpec>& model_schema() {
 
 const RecordSchema<DemandSpec>& demand_schema() {
   static const RecordSchema<DemandSpec> schema = [] {
-    RecordSchema<DemandSpec> s("demand", "Token demand of a service at the scenario start.");
+    RecordSchema<DemandSpec> s(
+        "demand",
+        "Demand of a service at the scenario start: input_tokens and output_tokens, or requests "
+        "and input_tokens_per_request with the service's output_tokens_per_request.");
     s.quantity(&DemandSpec::input_tokens_per_s, Dimension::token_rate,
                {.key = "input_tokens",
-                .doc = "Input (prompt) tokens.",
+                .doc = "Input (prompt) tokens. With output_tokens; not with requests.",
                 .example = "608B tokens/day",
-                .required = true,
                 .minimum = 0.0});
     s.quantity(&DemandSpec::output_tokens_per_s, Dimension::token_rate,
                {.key = "output_tokens",
-                .doc = "Output (generated) tokens.",
+                .doc = "Output (generated) tokens. With input_tokens; not with requests.",
                 .example = "168B tokens/day",
-                .required = true,
+                .minimum = 0.0});
+    s.quantity(&DemandSpec::requests_per_s, Dimension::frequency,
+               {.key = "requests",
+                .doc = "Requests, each of input_tokens_per_request in and the service's "
+                       "output_tokens_per_request out. Not with input_tokens.",
+                .example = "2000/s",
+                .minimum = 0.0});
+    s.quantity(&DemandSpec::input_tokens_per_request, Dimension::tokens,
+               {.key = "input_tokens_per_request",
+                .doc = "Mean input tokens of a request, with requests.",
+                .example = "1500 tokens",
                 .minimum = 0.0});
     s.quantity(&DemandSpec::cache_hit_share, Dimension::fraction,
                {.key = "cache_hit_share",
@@ -725,34 +737,69 @@ const RecordSchema<DemandSpec>& demand_schema() {
         &DemandSpec::growth,
         std::vector<std::pair<std::string, GrowthKind>>{{"none", GrowthKind::none},
                                                         {"exponential", GrowthKind::exponential},
-                                                        {"logistic", GrowthKind::logistic}},
+                                                        {"logistic", GrowthKind::logistic},
+                                                        {"observed", GrowthKind::observed}},
         {.key = "growth",
-         .doc = "Shape of demand growth.",
+         .doc = "Shape of demand growth. exponential and logistic take growth_per_year (and "
+                "saturation), or are fitted by least squares to observations; observed follows "
+                "the observations piecewise-linearly, flat beyond them.",
          .example = "exponential",
          .default_text = "none"});
     s.quantity(&DemandSpec::growth_per_year, Dimension::multiplier,
                {.key = "growth_per_year",
-                .doc = "Demand multiple per year.",
+                .doc = "Demand multiple per year (exponential; logistic's early growth). Not "
+                       "with observations, which give it.",
                 .example = "3x",
                 .default_text = "1x",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
     s.quantity(&DemandSpec::saturation_tokens_per_s, Dimension::token_rate,
                {.key = "saturation",
-                .doc = "Logistic ceiling of total tokens.",
+                .doc = "Logistic ceiling of total tokens; with observations, fitted when absent.",
                 .example = "10T tokens/day",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
-    s.choice(
-        &DemandSpec::profile,
-        std::vector<std::pair<std::string, DemandProfileKind>>{
-            {"flat", DemandProfileKind::flat}, {"deepseek_day", DemandProfileKind::deepseek_day}},
-        {.key = "profile",
-         .doc = "Shape of a day: flat, or deepseek_day (peak 1.23 times the mean at 14:00 "
-                "Beijing time, from DeepSeek's 278 peak and 226.75 average nodes, "
-                "2025-02).",
-         .example = "deepseek_day",
-         .default_text = "flat"});
+    s.text(&DemandSpec::observations_file,
+           {.key = "observations",
+            .doc = "CSV file (relative to the file that names it) of `date,value` rows, value "
+                   "= total input + output tokens per day, dates increasing; growth is fitted "
+                   "to it (exponential, logistic) or follows it (observed). The curve "
+                   "reproduces the observations, so demand at the start is the fit's, not the "
+                   "base's: base rates give the input/output split and cache share.",
+            .example = "chat-tokens.csv"});
+    s.choice(&DemandSpec::profile,
+             std::vector<std::pair<std::string, DemandProfileKind>>{
+                 {"flat", DemandProfileKind::flat},
+                 {"deepseek_day", DemandProfileKind::deepseek_day},
+                 {"custom", DemandProfileKind::custom}},
+             {.key = "profile",
+              .doc = "Shape of a day: flat; deepseek_day (peak 1.23 times the mean at 14:00 "
+                     "Beijing time, from DeepSeek's 278 peak and 226.75 average nodes, "
+                     "2025-02); or custom, from hourly.",
+              .example = "deepseek_day",
+              .default_text = "flat"});
+    s.reals(&DemandSpec::hourly_weights,
+            {.key = "hourly",
+             .doc = "24 weights for local hours 0..23 (profile: custom), scaled to mean 1: "
+                    "demand in an hour is the daily mean times its weight.",
+             .example = "[0.5, 0.4, ...]",
+             .minimum = 0.0,
+             .list_length = 24});
+    s.reals(&DemandSpec::weekly_weights,
+            {.key = "weekly",
+             .doc = "7 weights for Monday..Sunday, scaled to mean 1; with any profile.",
+             .example = "[1.1, 1.1, 1.1, 1.1, 1.0, 0.8, 0.8]",
+             .default_text = "flat",
+             .minimum = 0.0,
+             .list_length = 7});
+    s.integer(&DemandSpec::profile_utc_offset_hours,
+              {.key = "utc_offset_hours",
+               .doc = "Local time of the hourly weights minus UTC, in hours (Beijing: 8, "
+                      "New York: -5); the simulation clock is UTC.",
+               .example = "8",
+               .default_text = "0",
+               .minimum = -12.0,
+               .maximum = 14.0});
     s.real(&DemandSpec::elasticity,
            {.key = "elasticity",
             .doc = "Price elasticity ε: demand scales by (price/price₀)^−ε.",

@@ -270,6 +270,40 @@ std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const
   return values;
 }
 
+std::optional<std::vector<double>> read_reals(const ConfigNode& node, const FieldInfo& field,
+                                              const std::string& path, LoadContext& context) {
+  if (node.is_null())
+    return std::vector<double>{};
+  const std::string expected = field.list_length
+                                   ? fmt::format("a list of {} numbers", *field.list_length)
+                                   : "a list of numbers";
+  if (!node.is_sequence()) {
+    context.error(node.location, path,
+                  fmt::format("expected {}, found {}", expected, node.describe()));
+    return std::nullopt;
+  }
+  if (field.list_length && node.items.size() != *field.list_length) {
+    context.error(
+        node.location, path,
+        fmt::format("expected {}, found {}", expected,
+                    node.items.size() == 1 ? std::string("1 number")
+                                           : fmt::format("{} numbers", node.items.size())));
+    return std::nullopt;
+  }
+  std::vector<double> values;
+  bool valid = true;
+  for (std::size_t i = 0; i < node.items.size(); ++i) {
+    if (auto value = read_real(node.items[i], field, fmt::format("{}[{}]", path, i), context)) {
+      values.push_back(*value);
+    } else {
+      valid = false;
+    }
+  }
+  if (!valid)
+    return std::nullopt;
+  return values;
+}
+
 bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::string& path,
                   LoadContext& context,
                   const std::function<void(std::size_t, const MappingEntry&)>& load_field) {

@@ -51,8 +51,7 @@ ReplicaThroughput small_replicas() {
 
 TEST_CASE("service_sizing: the DeepSeek day's average hour by hand") {
   const ServiceSpec spec = deepseek_service();
-  const TokenDemand demand{spec.demand.input_tokens_per_s, spec.demand.output_tokens_per_s,
-                           spec.demand.cache_hit_share};
+  const TokenDemand demand = base_token_demand(spec);
   const ServiceSizing sizing = size_service(spec, deepseek_nodes(), demand);
   // Prefill counts cache hits: 7,037,037 / 73,700 = 95.48 -> 96 nodes.
   CHECK(sizing.prefill_replicas == 96);

@@ -62,9 +62,9 @@ TEST_CASE("inference: scale-up warm-up holds next hour's extra replicas that muc
   const AcceleratorSpec* part = cold.catalog.find(spec.accelerator);
   REQUIRE(part != nullptr);
   const ReplicaThroughput throughput = service_throughput(spec, *part, spec.model.context_tokens);
-  const DemandCurve demand = demand_curve(spec.demand);
-  REQUIRE(spec.demand.profile == DemandProfileKind::deepseek_day);
   const Calendar calendar(cold.scenario.start);
+  const DemandCurve demand = demand_curve(spec, calendar);
+  REQUIRE(spec.demand.profile == DemandProfileKind::deepseek_day);
   double increases_gpus = 0.0;
   std::int64_t previous = -1;
   for (Tick hour = 0; hour <= 24; ++hour) {

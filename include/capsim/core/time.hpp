@@ -17,7 +17,8 @@ using Tick = std::int64_t;
 inline constexpr Tick kTicksPerSecond = 1'000'000;
 inline constexpr Tick kTicksPerHour = 3'600 * kTicksPerSecond;
 inline constexpr Tick kTicksPerDay = 24 * kTicksPerHour;
-inline constexpr double kSecondsPerYear = 365.25 * 86'400.0;  // Julian year, used for rates
+inline constexpr double kSecondsPerDay = 86'400.0;
+inline constexpr double kSecondsPerYear = 365.25 * kSecondsPerDay;  // Julian year, used for rates
 
 /// Seconds (any real value) to the nearest tick.
 Tick ticks_from_seconds(double seconds);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "capsim/core/time.hpp"
@@ -178,19 +179,33 @@ struct ModelSpec {
   double context_tokens = 4989.0;
 };
 
-enum class GrowthKind { none, exponential, logistic };
+/// none: flat; exponential and logistic: given, or fitted to observations when there are
+/// some; observed: piecewise-linear through the observations.
+enum class GrowthKind { none, exponential, logistic, observed };
 
-enum class DemandProfileKind { flat, deepseek_day };
+enum class DemandProfileKind { flat, deepseek_day, custom };
 
+/// A service's demand at the scenario start, in tokens (input_tokens_per_s and
+/// output_tokens_per_s) or in requests (requests_per_s × input_tokens_per_request, with the
+/// service's output_tokens_per_request); the loader accepts exactly one of the two forms.
 struct DemandSpec {
-  double input_tokens_per_s = 0.0;
-  double output_tokens_per_s = 0.0;
+  std::optional<double> input_tokens_per_s;
+  std::optional<double> output_tokens_per_s;
+  std::optional<double> requests_per_s;
+  std::optional<double> input_tokens_per_request;
   double cache_hit_share = 0.0;
   GrowthKind growth = GrowthKind::none;
-  double growth_per_year = 1.0;  ///< multiplier per year
+  std::optional<double> growth_per_year;  ///< multiplier per year; exponential defaults to 1
   std::optional<double> saturation_tokens_per_s;
+  /// A CSV of `date,value` rows, value = total (input + output) tokens per day; absolute once
+  /// loaded. The loader reads it into `observations`.
+  std::string observations_file;
+  std::vector<std::pair<Date, double>> observations;
   double elasticity = 0.0;
   DemandProfileKind profile = DemandProfileKind::flat;
+  std::vector<double> hourly_weights;         ///< 24, local hours 0..23 (custom profile)
+  std::vector<double> weekly_weights;         ///< 7, Monday..Sunday; empty: flat
+  std::int64_t profile_utc_offset_hours = 0;  ///< local time of hourly_weights minus UTC
 };
 
 struct ThroughputSpec {

@@ -36,9 +36,17 @@
 
 namespace capsim {
 
-/// The demand curve a scenario's demand section describes: its base rates, growth curve and
-/// day profile.
-DemandCurve demand_curve(const DemandSpec& demand);
+/// The service's demand at the scenario start in tokens per second: the token rates, or
+/// requests × input_tokens_per_request and × the service's output_tokens_per_request (0 when
+/// absent; the loader requires it with requests).
+TokenDemand base_token_demand(const ServiceSpec& spec);
+
+/// The demand curve a service's demand section describes: its base rates, growth curve (given,
+/// fitted to the observations, or following them) and day and week profile. Observation dates
+/// count from the calendar's start. Throws std::invalid_argument when the growth cannot be
+/// built (a fit that fails, a logistic curve without a ceiling above the base) or the profile
+/// weights are all zero; the loader reports these at load time.
+DemandCurve demand_curve(const ServiceSpec& spec, const Calendar& calendar);
 
 /// Replicas of each pool a service needs for one demand level.
 struct ServiceSizing {

@@ -32,6 +32,7 @@ enum class ValueType {
   record,       ///< a mapping described by another RecordInfo
   record_list,  ///< a list of such mappings
   text_list,    ///< a list of scalars
+  real_list,    ///< a list of plain numbers, each within the field's range
 };
 
 struct RecordInfo;
@@ -50,6 +51,7 @@ struct FieldInfo {
   std::optional<double> minimum;       ///< canonical units
   std::optional<double> maximum;
   bool minimum_exclusive = false;
+  std::optional<std::size_t> list_length;  ///< for real_list: exactly this many numbers
 };
 
 struct RecordInfo {
@@ -70,6 +72,7 @@ struct Field {
   std::optional<double> minimum{};
   std::optional<double> maximum{};
   bool minimum_exclusive = false;
+  std::optional<std::size_t> list_length{};
 };
 
 /// Where loaded values report their problems.
@@ -125,6 +128,10 @@ std::optional<std::size_t> read_choice(const ConfigNode& node, const FieldInfo& 
                                        const std::string& path, LoadContext& context);
 std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const std::string& path,
                                                    LoadContext& context);
+/// A list of numbers, each checked as read_real, and of the field's list_length when it has
+/// one. An absent list is empty.
+std::optional<std::vector<double>> read_reals(const ConfigNode& node, const FieldInfo& field,
+                                              const std::string& path, LoadContext& context);
 /// Checks that `node` is a mapping (a null node counts as an empty one), reports unknown keys
 /// with a suggestion and missing required keys. Calls `load_field(index, entry)` for each known
 /// key. False when the node is not a mapping.
@@ -289,6 +296,20 @@ class RecordSchema {
         });
   }
 
+  /// A list of plain numbers (weights, shares), written as a flow list.
+  RecordSchema& reals(std::vector<double> T::*member, Field field) {
+    return bind(member, std::move(field), ValueType::real_list, detail::read_reals,
+                [](const std::vector<double>& items, const FieldInfo& info, YamlWriter& writer) {
+                  if (items.empty())
+                    return;
+                  std::string flow;
+                  for (const double item : items) {
+                    flow += (flow.empty() ? "" : ", ") + detail::exact_number(item);
+                  }
+                  writer.scalar(info.key, "[" + flow + "]");
+                });
+  }
+
   /// Loads `node` into `out`, whose members already hold the defaults. Every problem is
   /// reported through `context`; loading goes on past errors to find them all.
   void load(const ConfigNode& node, const std::string& path, LoadContext& context, T& out) const {
@@ -364,6 +385,7 @@ class RecordSchema {
     info.minimum = field.minimum;
     info.maximum = field.maximum;
     info.minimum_exclusive = field.minimum_exclusive;
+    info.list_length = field.list_length;
     info_.fields.push_back(std::move(info));
     bindings_.push_back(Binding{std::move(load), std::move(write)});
   }
