@@ -180,9 +180,15 @@ struct TrainingJob {
   std::vector<std::size_t> dependents;
   std::size_t unfinished_dependencies = 0;
   bool done = false;
-  std::optional<TrainingRunResult> result;  ///< of the run it started
+  std::optional<TrainingRunResult> result;  ///< of the whole run on its last allocation
   double mfu = 0.0;
   std::int64_t gpus = 0;  ///< it ran on (fewer than asked when it shrank)
+  /// Share of the job's work saved in checkpoints by runs that serving preempted.
+  double work_saved = 0.0;
+  std::int64_t preemptions = 0;
+  double preemption_lost_gpu_s = 0.0;  ///< GPU-time of preempted runs not saved, restarts too
+  double run_restart_s = 0.0;          ///< restart at the head of the current run
+  double preempted_runs_gpu_s = 0.0;   ///< GPU-time held by runs that were preempted
 };
 
 struct RepairBatch {
@@ -769,6 +775,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       gang.priority = job.spec.priority;
       gang.tenant = job.tenant;
       gang.held = job.unfinished_dependencies > 0;
+      gang.preemptible = job.spec.preemptible;
       if (!job.spec.cluster.empty()) {
         for (std::size_t c = 0; c < clusters_.size(); ++c) {
           if (clusters_[c].name == job.spec.cluster)
@@ -826,7 +833,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
   }
 
-  Tick job_duration(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) override {
+  /// The job's whole run on `gpus` GPUs of a cluster, failures and checkpoints included.
+  Tick whole_run_duration(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) {
     const auto key = std::make_tuple(job_index, cluster_index, gpus);
     if (const auto cached = durations_.find(key); cached != durations_.end()) {
       return cached->second.first;
@@ -861,13 +869,54 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return duration;
   }
 
+  /// After a preemption the job resumes from its last checkpoint: the work not saved, at the
+  /// whole run's pace on the new allocation, after a restart.
+  Tick job_duration(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) override {
+    const Tick whole = whole_run_duration(job_index, cluster_index, gpus);
+    const TrainingJob& job = training_[job_index];
+    if (job.preemptions == 0 || whole >= INT64_MAX / 4)
+      return whole;
+    return ticks_from_seconds((1.0 - job.work_saved) * seconds_from_ticks(whole) +
+                              job.spec.restart_overhead_s);
+  }
+
+  /// Serving took the job's GPUs. Its run had done useful compute at the run's average pace
+  /// (useful / elapsed of the whole run, which spreads failures evenly); what the last
+  /// checkpoint holds is kept, the rest and the restart are lost.
+  void job_preempted(std::size_t job_index) override {
+    now_ = engine_.now();
+    TrainingJob& job = training_[job_index];
+    const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
+    const TrainingRunResult& run = *job.result;
+    const double ran_s = seconds_from_ticks(now_ - *outcome.start);
+    const double computing_s = std::max(0.0, ran_s - job.run_restart_s);
+    const double pace = run.elapsed_s > 0.0 ? run.useful_s / run.elapsed_s : 0.0;
+    const double interval_s = job.spec.checkpoint_interval_s;
+    const double saved_useful_s =
+        interval_s > 0.0 ? std::floor(computing_s * pace / interval_s) * interval_s : 0.0;
+    if (run.useful_s > 0.0) {
+      job.work_saved = std::min(job.work_saved + saved_useful_s / run.useful_s, 1.0);
+    }
+    const double saved_elapsed_s = pace > 0.0 ? saved_useful_s / pace : 0.0;
+    job.preemption_lost_gpu_s +=
+        static_cast<double>(outcome.gpus) * std::max(0.0, ran_s - saved_elapsed_s);
+    job.preempted_runs_gpu_s += static_cast<double>(outcome.gpus) * ran_s;
+    ++job.preemptions;
+    for (const auto& [cluster_index, gpus] : outcome.pieces) {
+      clusters_[cluster_index].busy -= gpus;
+      refresh_training_draw(cluster_index);
+    }
+    set_training_rates(job.tenant, -outcome.gpus);
+  }
+
   void job_started(std::size_t job_index) override {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
     const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
     const auto key = std::make_tuple(job_index, outcome.cluster, outcome.gpus);
-    job_duration(job_index, outcome.cluster, outcome.gpus);
+    whole_run_duration(job_index, outcome.cluster, outcome.gpus);
     job.result = durations_.at(key).second;
+    job.run_restart_s = job.preemptions > 0 ? job.spec.restart_overhead_s : 0.0;
     job.mfu = job_mfu_.at(key);
     job.gpus = outcome.gpus;
     for (const auto& [cluster_index, gpus] : outcome.pieces) {
@@ -935,21 +984,31 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       record.gpus = job.spec.gpus;
       record.gpus_used = job.gpus;
       record.submit = job.submit;
-      record.start = outcome.start;
+      record.start = outcome.first_start;
+      record.preemptions = job.preemptions;
+      record.preemption_lost_gpu_hours = job.preemption_lost_gpu_s / 3600.0;
+      record.gpu_hours = job.preempted_runs_gpu_s / 3600.0;
+      t.preemptions += job.preemptions;
+      t.preemption_lost_gpu_hours += record.preemption_lost_gpu_hours;
       if (outcome.start) {
         record.cluster = clusters_[outcome.cluster].name;
         record.end = outcome.end;
         record.mfu = job.mfu;
+        record.gpu_hours += static_cast<double>(job.gpus) *
+                            seconds_from_ticks(std::min(*outcome.end, end_) - *outcome.start) /
+                            3600.0;
         if (job.result) {
           record.interruptions = job.result->interruptions;
           record.goodput = job.result->goodput;
         }
-        waits_h.push_back(seconds_from_ticks(*outcome.start - job.submit) / 3600.0);
       }
+      if (outcome.first_start)
+        waits_h.push_back(seconds_from_ticks(*outcome.first_start - job.submit) / 3600.0);
       const bool started = outcome.start.has_value();
-      record.status = job.done  ? "completed"
-                      : started ? "running"
-                                : (job.unfinished_dependencies > 0 ? "held" : "queued");
+      record.status = job.done          ? "completed"
+                      : started         ? "running"
+                      : job.preemptions ? "preempted"
+                                        : (job.unfinished_dependencies > 0 ? "held" : "queued");
       if (job.done)
         ++t.completed;
       if (started && !job.done)
@@ -1030,18 +1089,28 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   }
 
   /// Each hour every service sizes its pools for the hour's demand at its target utilisation
-  /// and takes the GPUs from its cluster that training does not hold (running training jobs
-  /// are not preempted: what they hold comes back as they end). Demand it cannot place is
-  /// dropped, and the hour misses the SLO.
+  /// and takes the GPUs from its cluster that training does not hold. GPUs training borrowed
+  /// come back by preemption (reclaim: preempt) or as jobs end (reclaim: wait). Demand it
+  /// cannot place is dropped, and the hour misses the SLO.
   void inference_hour() {
+    if (now_ >= end_)
+      return;  // the hour starting at the horizon's end is not in the run
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
       const TokenDemand demand = service.demand.at(now_, calendar_);
       const std::int64_t wanted = gpus_wanted(service, now_);
       SchedulingCluster& cluster = clusters_[service.cluster];
       cluster.serving -= service.gpus;
-      const std::int64_t room =
-          std::max<std::int64_t>(0, cluster.available - cluster.busy - cluster.serving);
+      const auto room_now = [&] {
+        return std::max<std::int64_t>(0, cluster.available - cluster.busy - cluster.serving);
+      };
+      if (wanted > room_now() && scheduler_ && spec.reclaim == ReclaimPolicy::preempt) {
+        // The scheduler's free GPUs on the cluster count towards what serving may take.
+        const std::int64_t free_for_training =
+            scheduler_->capacity(service.cluster) - scheduler_->busy_gpus(service.cluster);
+        scheduler_->preempt(service.cluster, free_for_training + (wanted - room_now()));
+      }
+      const std::int64_t room = room_now();
       service.gpus = std::min(wanted, room);
       cluster.serving += service.gpus;
       service.peak_gpus = std::max(service.peak_gpus, service.gpus);

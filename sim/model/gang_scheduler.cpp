@@ -71,9 +71,10 @@ GangScheduler::GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
       jobs_(jobs),
       options_(std::move(options)),
       listener_(listener),
-      outcomes_(jobs.size()) {
+      outcomes_(jobs.size()),
+      end_events_(jobs.size()) {
   for (std::size_t c = 0; c < capacity.size(); ++c) {
-    clusters_.push_back(Cluster{capacity[c], 0, c < groups.size() ? groups[c] : c, {}});
+    clusters_.push_back(Cluster{capacity[c], 0, c < groups.size() ? groups[c] : c, {}, {}});
   }
   std::size_t tenants = options_.tenant_shares.size();
   for (const GangJob& job : jobs)
@@ -101,17 +102,7 @@ void GangScheduler::on_event(Engine& engine, const Event& event) {
       break;
     case kEnd: {
       const std::size_t job = event.payload;
-      const std::int64_t gpus = outcomes_[job].gpus;
-      for (const auto& [cluster_index, piece] : outcomes_[job].pieces) {
-        Cluster& cluster = clusters_[cluster_index];
-        cluster.in_use -= piece;
-        cluster.running.erase(cluster.running.find({now_, piece}));
-      }
-      tenant_in_use_[jobs_[job].tenant] -= gpus;
-      tenant_running_start_gpu_s_[jobs_[job].tenant] -=
-          static_cast<double>(gpus) * seconds_from_ticks(*outcomes_[job].start);
-      tenant_finished_gpu_s_[jobs_[job].tenant] +=
-          static_cast<double>(gpus) * seconds_from_ticks(now_ - *outcomes_[job].start);
+      release_gpus(job);
       if (listener_)
         listener_->job_ended(job);
       request_pass();
@@ -141,8 +132,56 @@ std::int64_t GangScheduler::Allocation::gpus() const {
   return total;
 }
 
+void GangScheduler::release_gpus(std::size_t job) {
+  const GangJobOutcome& outcome = outcomes_[job];
+  for (const auto& [cluster_index, piece] : outcome.pieces) {
+    Cluster& cluster = clusters_[cluster_index];
+    cluster.in_use -= piece;
+    cluster.running.erase(cluster.running.find({*outcome.end, piece}));
+    cluster.running_jobs.erase(job);
+  }
+  const std::size_t tenant = jobs_[job].tenant;
+  const auto gpus = static_cast<double>(outcome.gpus);
+  tenant_in_use_[tenant] -= outcome.gpus;
+  tenant_running_start_gpu_s_[tenant] -= gpus * seconds_from_ticks(*outcome.start);
+  tenant_finished_gpu_s_[tenant] += gpus * seconds_from_ticks(now_ - *outcome.start);
+}
+
+std::int64_t GangScheduler::preempt(std::size_t cluster, std::int64_t gpus) {
+  now_ = engine_.now();
+  std::vector<std::size_t> candidates;
+  for (const std::size_t job : clusters_[cluster].running_jobs) {
+    if (jobs_[job].preemptible)
+      candidates.push_back(job);
+  }
+  std::sort(candidates.begin(), candidates.end(), [this](std::size_t a, std::size_t b) {
+    if (jobs_[a].priority != jobs_[b].priority)
+      return jobs_[a].priority < jobs_[b].priority;
+    if (*outcomes_[a].start != *outcomes_[b].start)
+      return *outcomes_[a].start > *outcomes_[b].start;
+    return a > b;
+  });
+  const std::int64_t free_before = clusters_[cluster].free();
+  for (const std::size_t job : candidates) {
+    if (clusters_[cluster].free() >= gpus)
+      break;
+    engine_.cancel(end_events_[job]);
+    release_gpus(job);
+    ++outcomes_[job].preemptions;
+    if (listener_)
+      listener_->job_preempted(job);
+    GangJobOutcome& outcome = outcomes_[job];
+    outcome.start.reset();
+    outcome.end.reset();
+    outcome.pieces.clear();
+    outcome.gpus = 0;
+    enqueue(job);
+  }
+  return clusters_[cluster].free() - free_before;
+}
+
 std::size_t GangScheduler::add_cluster(std::int64_t gpus, std::size_t group) {
-  clusters_.push_back(Cluster{gpus, 0, group, {}});
+  clusters_.push_back(Cluster{gpus, 0, group, {}, {}});
   if (gpus > 0)
     request_pass();
   return clusters_.size() - 1;
@@ -302,16 +341,19 @@ void GangScheduler::start(std::size_t job, const Allocation& allocation) {
     Cluster& cluster = clusters_[cluster_index];
     cluster.in_use += piece;
     cluster.running.emplace(end, piece);
+    cluster.running_jobs.insert(job);
   }
   tenant_in_use_[jobs_[job].tenant] += gpus;
   tenant_running_start_gpu_s_[jobs_[job].tenant] +=
       static_cast<double>(gpus) * seconds_from_ticks(now_);
   outcomes_[job].start = now_;
+  if (!outcomes_[job].first_start)
+    outcomes_[job].first_start = now_;
   outcomes_[job].end = end;
   outcomes_[job].cluster = first;
   outcomes_[job].gpus = gpus;
   outcomes_[job].pieces = allocation.pieces;
-  engine_.schedule_at(end, kEndPhase, self_, kEnd, job);
+  end_events_[job] = engine_.schedule_at(end, kEndPhase, self_, kEnd, job);
   if (listener_)
     listener_->job_started(job);
 }

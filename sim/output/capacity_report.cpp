@@ -37,23 +37,25 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
                      Tick end) {
   CsvWriter csv({"job", "tenant", "status", "cluster", "gpus", "gpus_used", "submit", "start",
-                 "end", "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu"});
+                 "end", "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu",
+                 "preemptions", "preemption_lost_gpu_hours"});
   const auto date_of = [&](std::optional<Tick> tick) {
     return tick ? format_date(calendar.date_of(*tick)) : std::string();
   };
   for (const TrainingJobRecord& job : jobs) {
     // A job still queued at the end has waited from its submission to the end so far.
     const Tick waited_until = job.start ? *job.start : std::max(job.submit, end);
-    // Hours within the run: a job still running at the end has run until the end.
-    const Tick ran_until = job.start ? std::min(*job.end, end) : 0;
+    // Hours from the first start, within the run: a job still running at the end has run until
+    // the end, and a preempted one counts its time waiting to resume.
+    const Tick ran_until = job.end ? std::min(*job.end, end) : end;
     const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
     const bool ended = job.end && *job.end <= end;
     csv.add_row({job.name, job.tenant, job.status, job.cluster, job.gpus, job.gpus_used,
                  format_date(calendar.date_of(job.submit)), date_of(job.start),
                  ended ? date_of(job.end) : std::string(),
-                 seconds_from_ticks(waited_until - job.submit) / 3600.0, run_h,
-                 run_h * static_cast<double>(job.gpus_used), job.interruptions, job.goodput,
-                 job.mfu});
+                 seconds_from_ticks(waited_until - job.submit) / 3600.0, run_h, job.gpu_hours,
+                 job.interruptions, job.goodput, job.mfu, job.preemptions,
+                 job.preemption_lost_gpu_hours});
   }
   return csv.str();
 }
@@ -131,6 +133,8 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
         .member("wait_mean_hours", t.wait_mean_h)
         .member("gpu_hours_busy", t.gpu_hours_busy)
         .member("unmet_gpu_hours", t.unmet_gpu_hours)
+        .member("preemptions", t.preemptions)
+        .member("preemption_lost_gpu_hours", t.preemption_lost_gpu_hours)
         .member("utilisation", t.utilisation);
     json.key("tenants").begin_array();
     for (std::size_t k = 0; k < t.tenants.size(); ++k) {
@@ -229,6 +233,11 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         "p95 {:.1f} h; {:.0f} GPU-hours busy ({:.0f}% of available), {:.0f} GPU-hours unmet\n",
         t.jobs, t.completed, t.running_at_end, t.queued_at_end, t.wait_p50_h, t.wait_p95_h,
         t.gpu_hours_busy, 100.0 * t.utilisation, t.unmet_gpu_hours);
+    if (t.preemptions > 0) {
+      text += fmt::format(
+          "training: {} runs preempted by serving, {:.0f} GPU-hours of work lost with them\n",
+          t.preemptions, t.preemption_lost_gpu_hours);
+    }
   }
   for (const InferenceSummary& service : run.inference) {
     text += fmt::format(

@@ -519,6 +519,12 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
     s.integer(
         &TrainingJobSpec::priority,
         {.key = "priority", .doc = "Higher runs first.", .example = "10", .default_text = "0"});
+    s.boolean(&TrainingJobSpec::preemptible,
+              {.key = "preemptible",
+               .doc = "Whether an inference service reclaiming its cluster's GPUs may stop the "
+                      "job (it resumes from its last checkpoint after a restart).",
+               .example = "false",
+               .default_text = "true"});
     s.texts(&TrainingJobSpec::after, {.key = "after",
                                       .doc = "Jobs that must finish first.",
                                       .example = "[pretrain]",
@@ -920,6 +926,16 @@ const RecordSchema<ServiceSpec>& service_schema() {
                 .default_text = "0 s",
                 .minimum = 0.0,
                 .maximum = 3600.0});
+    s.choice(&ServiceSpec::reclaim,
+             std::vector<std::pair<std::string, ReclaimPolicy>>{{"preempt", ReclaimPolicy::preempt},
+                                                                {"wait", ReclaimPolicy::wait}},
+             {.key = "reclaim",
+              .doc = "How the service takes back GPUs training borrowed off-peak: preempt stops "
+                     "preemptible jobs (lowest priority, latest started first; they lose the "
+                     "work since their last checkpoint), wait lets them end and drops the "
+                     "demand meanwhile.",
+              .example = "wait",
+              .default_text = "preempt"});
     s.record(&ServiceSpec::prices, price_list_schema(),
              {.key = "prices", .doc = "List prices.", .default_text = "(none)"});
     return s;

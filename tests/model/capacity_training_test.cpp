@@ -190,5 +190,63 @@ TEST_CASE("inference: hourly sizing by utilisation, and by Erlang C with a queue
   CHECK(run.summary.gpu_seconds_busy / 3600.0 == doctest::Approx(24.0 * 24 + 40.0 * 10));
 }
 
+/// Two days in which the service's night (00-12 UTC) needs 24 GPUs and its day 48, beside a
+/// 40-GPU job of 19.5 h checkpointing every 5 h of compute and restarting in 10 min.
+Scenario reclaim_days() {
+  Scenario scenario = training_day();
+  scenario.scenario.end = Date{2025, 1, 3};
+  ServiceSpec service = small_service();
+  // Output 450 tokens/s on average, × 0.4 at night and × 1.6 by day: 180 tokens/s need
+  // ⌈180 / 168⌉ = 2 decode nodes, 720 need ⌈720 / 168⌉ = 5; with the prefill node, 24 and 48
+  // GPUs.
+  service.demand.output_tokens_per_s = 450.0;
+  service.demand.profile = DemandProfileKind::custom;
+  service.demand.hourly_weights.assign(24, 0.4);
+  std::fill(service.demand.hourly_weights.begin() + 12, service.demand.hourly_weights.end(), 1.6);
+  scenario.inference.services = {service};
+  TrainingJobSpec training = job("borrower", 40, 19.5);
+  training.checkpoint_interval_s = 5 * 3600.0;
+  training.restart_overhead_s = 600.0;
+  scenario.training.jobs = {training};
+  return scenario;
+}
+
+TEST_CASE("inference: serving reclaims the GPUs it lent to training by preemption") {
+  // At 0 h serving takes 24 GPUs and the job the other 40. At 12 h serving needs 48 and stops
+  // the job, which has done 12 h of compute and checkpointed 10: 80 GPU-hours lost, half its
+  // work (10 of 19.5 h) kept. It waits while serving holds 48 (16 left), restarts at 24 h
+  // when the night frees 40, and runs the 9.5 h left plus the 10 min restart: it ends at
+  // 33 h 40 min, having held 40 GPUs for 12 h + 9 h 40 min.
+  const CapacityRun run = run_capacity(reclaim_days());
+  REQUIRE(run.jobs.size() == 1);
+  const TrainingJobRecord& job_record = run.jobs[0];
+  CHECK(run.inference[0].slo_attainment == 1.0);
+  CHECK(job_record.status == "completed");
+  CHECK(job_record.preemptions == 1);
+  CHECK(job_record.preemption_lost_gpu_hours == doctest::Approx(80.0));
+  CHECK(*job_record.start == 0);
+  CHECK(*job_record.end == ticks_from_seconds((33 * 60 + 40) * 60.0));
+  CHECK(job_record.gpu_hours == doctest::Approx(40.0 * (12.0 + 9.0 + 40.0 / 60.0)));
+  CHECK(run.training.preemptions == 1);
+  CHECK(run.training.preemption_lost_gpu_hours == doctest::Approx(80.0));
+}
+
+TEST_CASE("inference: serving that waits for training to end drops the demand meanwhile") {
+  // reclaim: wait. The job holds its 40 GPUs to 19.5 h, so serving has 24 of the 48 it needs
+  // in hours 12 to 19: 8 of the 48 hours miss, and the job is never stopped.
+  Scenario scenario = reclaim_days();
+  scenario.inference.services[0].reclaim = ReclaimPolicy::wait;
+  const CapacityRun run = run_capacity(scenario);
+  CHECK(run.inference[0].slo_attainment == doctest::Approx(40.0 / 48.0));
+  CHECK(run.jobs[0].preemptions == 0);
+  CHECK(*run.jobs[0].end == ticks_from_seconds(19.5 * 3600.0));
+  // A job that may not be stopped holds its GPUs the same way under reclaim: preempt.
+  scenario.inference.services[0].reclaim = ReclaimPolicy::preempt;
+  scenario.training.jobs[0].preemptible = false;
+  const CapacityRun kept = run_capacity(scenario);
+  CHECK(kept.inference[0].slo_attainment == doctest::Approx(40.0 / 48.0));
+  CHECK(kept.jobs[0].preemptions == 0);
+}
+
 }  // namespace
 }  // namespace capsim

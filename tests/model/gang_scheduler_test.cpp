@@ -247,5 +247,74 @@ TEST_CASE("scheduler: a job no cluster can hold spans the clusters of its group"
   CHECK(*easy[1].first_reservation == 10 * kHour);
 }
 
+/// Serving on a scheduler's cluster 0: at `reclaim_h` it preempts what it needs and keeps
+/// `serving` GPUs; at `return_h` it hands them back.
+class ServingReclaim final : public EventHandler {
+ public:
+  ServingReclaim(Engine& engine, GangScheduler& scheduler, std::int64_t capacity,
+                 std::int64_t serving)
+      : scheduler_(scheduler), capacity_(capacity), serving_(serving) {
+    self_ = engine.add_handler(*this);
+  }
+  void at(Engine& engine, Tick reclaim_h, Tick return_h) {
+    engine.schedule_at(reclaim_h * kHour, Phase{0}, self_, 0);
+    engine.schedule_at(return_h * kHour, Phase{0}, self_, 1);
+  }
+  void on_event(Engine&, const Event& event) override {
+    if (event.kind == 0) {
+      freed = scheduler_.preempt(0, serving_);
+      scheduler_.set_capacity(0, capacity_ - serving_);
+    } else {
+      scheduler_.set_capacity(0, capacity_);
+    }
+  }
+  std::int64_t freed = 0;
+
+ private:
+  GangScheduler& scheduler_;
+  std::int64_t capacity_;
+  std::int64_t serving_;
+  HandlerId self_{};
+};
+
+TEST_CASE("scheduler: preemption stops the lowest priority, latest started jobs first") {
+  // 100 GPUs: A (40 GPUs, priority 0) and C (20 GPUs, priority 5) start at 0 h, B (40 GPUs,
+  // priority 0) at 1 h: the cluster is full. At 2 h serving needs 50: B goes first (priority
+  // 0, started last), freeing 40, then A: 80 freed. C keeps running. Serving holds 50 until
+  // 5 h, so A and B (40 each) cannot restart beside C on the 30 left; at 5 h both restart.
+  // Without a model to ask, a preempted job starts its 10 h over.
+  const std::vector<GangJob> jobs = {job(0, 40, 10), job(1, 40, 10), job(0, 20, 10, 5)};
+  Engine engine;
+  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
+  ServingReclaim serving(engine, scheduler, 100, 50);
+  serving.at(engine, 2, 5);
+  engine.run();
+  const auto& outcomes = scheduler.outcomes();
+  CHECK(serving.freed == 80);
+  CHECK(*outcomes[0].first_start == 0);
+  CHECK(*outcomes[1].first_start == 1 * kHour);
+  CHECK(starts_h(outcomes) == std::vector<Tick>{5, 5, 0});
+  CHECK(*outcomes[0].end == 15 * kHour);
+  CHECK(*outcomes[2].end == 10 * kHour);
+  CHECK(outcomes[0].preemptions == 1);
+  CHECK(outcomes[1].preemptions == 1);
+  CHECK(outcomes[2].preemptions == 0);
+}
+
+TEST_CASE("scheduler: jobs that may not be preempted keep their GPUs, and the shortfall shows") {
+  // A (40 GPUs) may be stopped, N (60 GPUs) may not: asked for 100, preemption frees 40.
+  std::vector<GangJob> jobs = {job(0, 40, 10), job(0, 60, 10)};
+  jobs[1].preemptible = false;
+  Engine engine;
+  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
+  ServingReclaim serving(engine, scheduler, 100, 100);
+  serving.at(engine, 2, 3);
+  engine.run();
+  CHECK(serving.freed == 40);
+  CHECK(scheduler.outcomes()[1].preemptions == 0);
+  CHECK(*scheduler.outcomes()[1].end == 10 * kHour);
+  CHECK(*scheduler.outcomes()[0].start == 3 * kHour);
+}
+
 }  // namespace
 }  // namespace capsim

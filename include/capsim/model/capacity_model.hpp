@@ -48,12 +48,17 @@ struct TrainingJobRecord {
   std::int64_t gpus = 0;       ///< asked for
   std::int64_t gpus_used = 0;  ///< ran on: fewer when an elastic job started shrunk
   Tick submit = 0;
-  std::optional<Tick> start;
-  std::optional<Tick> end;  ///< may lie after the horizon for a job still running at the end
+  std::optional<Tick> start;  ///< of its first run
+  std::optional<Tick> end;    ///< may lie after the horizon for a job still running at the end
   std::int64_t interruptions = 0;
-  double goodput = 0.0;  ///< useful / elapsed GPU-time of its run
-  double mfu = 0.0;      ///< base MFU after the fabric's communication cost
-  std::string status;    ///< completed, running, queued (waiting at the end) or held
+  double goodput = 0.0;    ///< useful / elapsed GPU-time of its (last) run
+  double mfu = 0.0;        ///< base MFU after the fabric's communication cost
+  double gpu_hours = 0.0;  ///< GPUs held × time, every run, within the horizon
+  std::int64_t preemptions = 0;
+  double preemption_lost_gpu_hours = 0.0;  ///< work not checkpointed when preempted, restarts
+  /// completed, running, queued (waiting at the end), preempted (stopped by serving and
+  /// waiting to resume at the end) or held
+  std::string status;
 };
 
 /// Training over the run (empty when the scenario has no training jobs).
@@ -68,6 +73,8 @@ struct TrainingSummary {
   double gpu_hours_busy = 0.0;   ///< GPUs held by training jobs
   double unmet_gpu_hours = 0.0;  ///< GPU-hours asked for by jobs that had not started by the end
   double utilisation = 0.0;      ///< busy / available GPU-hours
+  std::int64_t preemptions = 0;  ///< runs stopped by inference services reclaiming GPUs
+  double preemption_lost_gpu_hours = 0.0;
   std::vector<std::string> tenants;
   std::vector<double> tenant_share;           ///< entitled
   std::vector<double> tenant_gpu_hours;       ///< received

@@ -30,13 +30,16 @@ struct GangJob {
   std::int64_t priority = 0;
   std::size_t tenant = 0;
   std::optional<std::size_t> cluster;  ///< pinned to one cluster; none: any that fits
-  bool held = false;  ///< waits for release() (dependencies), not for its submit tick
+  bool held = false;        ///< waits for release() (dependencies), not for its submit tick
+  bool preemptible = true;  ///< preempt() may stop it to give its GPUs to serving
 };
 
 /// What happened to a job.
 struct GangJobOutcome {
-  std::optional<Tick> start;
+  std::optional<Tick> start;  ///< of the current or last run; none while queued
   std::optional<Tick> end;
+  std::optional<Tick> first_start;  ///< of the first run: the job's wait ends here
+  std::int64_t preemptions = 0;     ///< runs stopped by preempt() and queued again
   std::size_t cluster = 0;  ///< where it ran (the first of its pieces when it spanned several)
   std::int64_t gpus = 0;    ///< GPUs it ran on (fewer than asked when an elastic job shrank)
   /// (cluster, GPUs) of each part of a job spanning clusters; one piece for most jobs.
@@ -69,8 +72,12 @@ class GangSchedulerListener {
   /// The job's pieces are in outcomes()[job].pieces.
   virtual void job_started(std::size_t job) = 0;
   virtual void job_ended(std::size_t job) = 0;
-  /// Ticks the job runs once started on `gpus` GPUs of `cluster`; the same answer every time
-  /// it is asked.
+  /// The run was stopped by preempt(): its GPUs are free again and it is back in the queue.
+  /// The pieces and start of the stopped run are still in outcomes()[job] during the call.
+  virtual void job_preempted(std::size_t job) = 0;
+  /// Ticks the job runs once started on `gpus` GPUs of `cluster`: the whole run, or after a
+  /// preemption what is left of it. The same answer every time it is asked between two
+  /// preemptions of the job.
   virtual Tick job_duration(std::size_t job, std::size_t cluster, std::int64_t gpus) = 0;
 };
 
@@ -91,6 +98,14 @@ class GangScheduler final : public EventHandler {
   void set_capacity(std::size_t cluster, std::int64_t gpus);
   /// Submits a held job now (its dependencies are done), or at its submit tick if later.
   void release(std::size_t job);
+  /// Stops preemptible running jobs with GPUs on `cluster` until at least `gpus` of its GPUs
+  /// are free, and queues them again (they keep their place by priority and submission). The
+  /// lowest priority goes first, then the most recently started (the least work at stake).
+  /// Returns the GPUs of `cluster` freed, which may fall short when too few jobs may be
+  /// stopped. Stopped jobs' pieces on other clusters are freed too. The caller lowers the
+  /// cluster's capacity before the next pass, or the jobs start again on the GPUs they left.
+  /// O(running jobs on the cluster · log).
+  std::int64_t preempt(std::size_t cluster, std::int64_t gpus);
   /// A new cluster (GPUs bought during the run) in a group; returns its index.
   std::size_t add_cluster(std::int64_t gpus, std::size_t group);
   std::size_t clusters() const { return clusters_.size(); }
@@ -107,6 +122,7 @@ class GangScheduler final : public EventHandler {
     std::int64_t in_use = 0;
     std::size_t group = 0;
     std::multiset<std::pair<Tick, std::int64_t>> running;  ///< (end, GPUs)
+    std::set<std::size_t> running_jobs;                    ///< jobs with a piece here
     std::int64_t free() const { return capacity - in_use; }
     std::pair<Tick, std::int64_t> shadow(Tick now, std::int64_t gpus) const;
   };
@@ -126,6 +142,8 @@ class GangScheduler final : public EventHandler {
   std::pair<Tick, std::int64_t> group_shadow(std::size_t group, std::int64_t gpus) const;
   std::int64_t size_now(std::size_t job, std::size_t cluster) const;
   void start(std::size_t job, const Allocation& allocation);
+  /// Takes a running job off its clusters' books, as at its end or when it is preempted.
+  void release_gpus(std::size_t job);
   Tick duration(std::size_t job, std::size_t cluster, std::int64_t gpus);
   void schedule_pass();
   double tenant_usage_gpu_s(std::size_t tenant) const;
@@ -137,6 +155,7 @@ class GangScheduler final : public EventHandler {
   GangSchedulerOptions options_;
   GangSchedulerListener* listener_;
   std::vector<GangJobOutcome> outcomes_;
+  std::vector<EventHandle> end_events_;  ///< of running jobs, for preemption
   std::vector<Cluster> clusters_;
   std::vector<std::int64_t> tenant_in_use_;
   std::vector<double> tenant_finished_gpu_s_;       ///< GPU-seconds of ended jobs

@@ -138,6 +138,7 @@ struct TrainingJobSpec {
   double checkpoint_cost_s = 60.0;
   double restart_overhead_s = 600.0;
   std::int64_t priority = 0;
+  bool preemptible = true;  ///< serving may stop it to take its GPUs back
   std::vector<std::string> after;
   bool capability_equivalent = false;
   std::string cluster;  ///< empty: any cluster
@@ -220,6 +221,11 @@ struct PriceListSpec {
   std::optional<double> output_usd_per_token;
 };
 
+/// How a service gets back GPUs it lent to training when demand rises: by stopping
+/// preemptible jobs (they lose the work since their last checkpoint), or by waiting for jobs
+/// to end (the demand meanwhile is dropped).
+enum class ReclaimPolicy { preempt, wait };
+
 struct ServiceSpec {
   std::string name;
   std::string accelerator;
@@ -233,6 +239,7 @@ struct ServiceSpec {
   double per_user_tokens_per_s = 21.0;
   double scale_up_warmup_s =
       0.0;  ///< a new replica's start (weights loaded, warmed) before it serves
+  ReclaimPolicy reclaim = ReclaimPolicy::preempt;
   PriceListSpec prices;
 };
 
