@@ -1186,6 +1186,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
           miss * prices.input_cache_miss_usd_per_token.value_or(0.0) +
           summary.served_output_tokens * prices.output_usd_per_token.value_or(0.0);
       summary.margin_usd = summary.revenue_usd - summary.cost_usd;
+      summary.growth = service.demand.growth;
+      summary.growth_observations = spec.demand.observations.size();
       summary.slo_attainment = service.hours > 0 ? static_cast<double>(service.hours_met) /
                                                        static_cast<double>(service.hours)
                                                  : 1.0;

@@ -172,8 +172,12 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
           .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
           .member("revenue_usd", service.revenue_usd)
           .member("margin_usd", service.margin_usd)
-          .member("slo_attainment", service.slo_attainment)
-          .end_object();
+          .member("slo_attainment", service.slo_attainment);
+      if (service.growth.kind == GrowthCurveKind::exponential ||
+          service.growth.kind == GrowthCurveKind::logistic) {
+        json.member("growth_per_year", service.growth.growth_per_year);
+      }
+      json.end_object();
     }
     json.end_array();
   }
@@ -185,7 +189,35 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
   return json.str();
 }
 
+namespace {
+
+/// What the growth fitted to a service's observations came to, for the planner to check.
+std::string growth_text(const InferenceSummary& service, const Calendar& calendar) {
+  const GrowthCurve& growth = service.growth;
+  const std::size_t n = service.growth_observations;
+  switch (growth.kind) {
+    case GrowthCurveKind::exponential:
+      return fmt::format(
+          "service {}: growth fitted to {} observations: exponential, {:.3f}x a year, {:.3f}x "
+          "the base demand at the start\n",
+          service.service, n, growth.growth_per_year, growth.initial_multiple);
+    case GrowthCurveKind::logistic:
+      return fmt::format(
+          "service {}: growth fitted to {} observations: logistic, {:.3f}x a year early on, "
+          "ceiling {:.3f}x the base demand, half of it on {}\n",
+          service.service, n, growth.growth_per_year, growth.saturation_multiple,
+          format_date(calendar.date_of(ticks_from_seconds(growth.midpoint_s))));
+    case GrowthCurveKind::piecewise:
+    case GrowthCurveKind::constant:
+      break;
+  }
+  return fmt::format("service {}: demand follows {} observations\n", service.service, n);
+}
+
+}  // namespace
+
 std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
+  const Calendar calendar(scenario.scenario.start);
   const CapacitySummary& s = run.summary;
   std::string text = fmt::format("{}: {} for {:.0f} days, seed {}, {} events\n\n",
                                  scenario.scenario.name, format_date(scenario.scenario.start),
@@ -248,6 +280,8 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         service.served_output_tokens, service.demand_input_tokens, service.demand_output_tokens,
         service.cost_usd, service.cost_per_million_tokens_usd, service.revenue_usd,
         100.0 * service.slo_attainment);
+    if (service.growth_observations > 0)
+      text += growth_text(service, calendar);
   }
   if (s.budget_usd > 0) {
     text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",

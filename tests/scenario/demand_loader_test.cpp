@@ -8,7 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include "capsim/model/capacity_model.hpp"
 #include "capsim/model/service_sizing.hpp"
+#include "capsim/output/capacity_report.hpp"
 #include "capsim/scenario/loader.hpp"
 
 namespace capsim::scenario {
@@ -123,6 +125,10 @@ TEST_CASE("demand loader: exponential growth fitted to observations of tokens pe
   CHECK(growth.kind == GrowthCurveKind::exponential);
   CHECK(growth.growth_per_year == doctest::Approx(2.0).epsilon(1e-9));
   CHECK(growth.initial_multiple == doctest::Approx(1.0).epsilon(1e-9));
+  // The run reports what the fit came to.
+  const std::string summary = output::text_summary(scenario, run_capacity(scenario));
+  CHECK(summary.find("service chat: growth fitted to 5 observations: exponential, 2.000x a "
+                     "year, 1.000x the base demand at the start\n") != std::string::npos);
 }
 
 TEST_CASE("demand loader: observed growth follows the observations, relative to the base") {

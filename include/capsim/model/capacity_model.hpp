@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capsim/metrics/recorder.hpp"
+#include "capsim/model/demand_curve.hpp"
 #include "capsim/model/inputs.hpp"
 #include "capsim/model/ledger.hpp"
 
@@ -99,7 +100,9 @@ struct InferenceSummary {
   double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
   double revenue_usd = 0.0;                  ///< at list prices
   double margin_usd = 0.0;
-  double slo_attainment = 1.0;  ///< share of hours whose demand was fully served
+  double slo_attainment = 1.0;          ///< share of hours whose demand was fully served
+  GrowthCurve growth;                   ///< as given, or as fitted to the observations
+  std::size_t growth_observations = 0;  ///< the observations it was fitted to or follows
 };
 
 /// Headline figures of a run, over [start, end of horizon].
