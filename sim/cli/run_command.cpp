@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <string>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -60,19 +59,6 @@ int run_run(const Arguments& arguments) {
   }
   const CapacityRun run = run_capacity(scenario, period);
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
-  // Sections the language accepts but this version does not simulate are named, never
-  // ignored in silence.
-  std::vector<std::string> not_simulated;
-
-  if (!scenario.efficiency.steps.empty() || !scenario.efficiency.trends.empty()) {
-    not_simulated.push_back("the efficiency timeline");
-  }
-  if (scenario.demand_feedback.enabled)
-    not_simulated.push_back("demand feedback");
-  if (!not_simulated.empty()) {
-    fmt::print(stderr, "capsim run: note: validated but not simulated by this version: {}\n",
-               fmt::join(not_simulated, ", "));
-  }
   if (parser.has("out")) {
     try {
       for (const auto& path : output::write_run(parser.text("out", ""), scenario, run)) {

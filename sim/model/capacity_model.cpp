@@ -18,6 +18,7 @@
 #include "capsim/engine/random.hpp"
 #include "capsim/model/construction.hpp"
 #include "capsim/model/demand_curve.hpp"
+#include "capsim/model/efficiency.hpp"
 #include "capsim/model/fabric.hpp"
 #include "capsim/model/gang_scheduler.hpp"
 #include "capsim/model/inference_throughput.hpp"
@@ -166,8 +167,11 @@ struct ServiceState {
   RateIntegral served_input_miss;
   RateIntegral served_output;
   RateIntegral gpu_s;
+  RateIntegral revenue_usd;  ///< at list prices, times the price ratio under demand feedback
   std::int64_t hours = 0;
   std::int64_t hours_met = 0;
+  /// Demand feedback: the multiple of the demand curve that prices have moved demand to.
+  double demand_multiple = 1.0;
   /// GPUs sized for the hour starting at `first`, kept from the warm-up's look-ahead so the
   /// hour is not sized twice.
   std::optional<std::pair<Tick, std::int64_t>> sized_ahead;
@@ -201,6 +205,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       : scenario_(scenario),
         calendar_(scenario.scenario.start),
         end_(scenario.scenario.end_tick()),
+        efficiency_(scenario.efficiency, calendar_),
         reporting_period_(reporting_period),
         run_(run),
         failure_rate_per_gpu_s_(scenario.failures.annual_failure_rate / kSecondsPerYear) {
@@ -833,9 +838,21 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
   }
 
+  /// Job, cluster, GPUs, and the efficiency gain its compute divides by when it starts.
+  using RunKey = std::tuple<std::size_t, std::size_t, std::int64_t, double>;
+
+  /// The efficiency gain of a run starting now: capability-equivalent jobs need
+  /// compute / (algorithmic × software gain), fixed-compute jobs run faster by software alone.
+  RunKey run_key(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) const {
+    const double t_s = seconds_from_ticks(now_);
+    const double gain = training_[job_index].spec.capability_equivalent ? efficiency_.training(t_s)
+                                                                        : efficiency_.software(t_s);
+    return std::make_tuple(job_index, cluster_index, gpus, gain);
+  }
+
   /// The job's whole run on `gpus` GPUs of a cluster, failures and checkpoints included.
   Tick whole_run_duration(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) {
-    const auto key = std::make_tuple(job_index, cluster_index, gpus);
+    const auto key = run_key(job_index, cluster_index, gpus);
     if (const auto cached = durations_.find(key); cached != durations_.end()) {
       return cached->second.first;
     }
@@ -845,7 +862,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const double peak =
         part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
     TrainingRunSpec spec;
-    spec.flops = training_flops(job.spec);
+    spec.flops = training_flops(job.spec) / std::get<3>(key);
     spec.gpus = gpus;
     spec.peak_flop_per_s = peak;
     spec.mfu = effective_job_mfu(job, cluster, peak, gpus);
@@ -913,7 +930,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     now_ = engine_.now();
     TrainingJob& job = training_[job_index];
     const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
-    const auto key = std::make_tuple(job_index, outcome.cluster, outcome.gpus);
+    const auto key = run_key(job_index, outcome.cluster, outcome.gpus);
     whole_run_duration(job_index, outcome.cluster, outcome.gpus);
     job.result = durations_.at(key).second;
     job.run_restart_s = job.preemptions > 0 ? job.spec.restart_overhead_s : 0.0;
@@ -1097,7 +1114,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       return;  // the hour starting at the horizon's end is not in the run
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
-      const TokenDemand demand = service.demand.at(now_, calendar_);
+      update_demand_multiple(service);
+      const TokenDemand demand = demand_at(service, now_);
       const std::int64_t wanted = gpus_wanted(service, now_);
       SchedulingCluster& cluster = clusters_[service.cluster];
       cluster.serving -= service.gpus;
@@ -1124,6 +1142,14 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       service.served_input_hit.set_rate(now_, served * demand.cache_hit_input_tokens_per_s());
       service.served_input_miss.set_rate(now_, served * demand.cache_miss_input_tokens_per_s());
       service.served_output.set_rate(now_, served * demand.output_tokens_per_s);
+      const PriceListSpec& prices = spec.prices;
+      service.revenue_usd.set_rate(
+          now_, served * price_ratio(service) *
+                    (demand.cache_hit_input_tokens_per_s() *
+                         prices.input_cache_hit_usd_per_token.value_or(0.0) +
+                     demand.cache_miss_input_tokens_per_s() *
+                         prices.input_cache_miss_usd_per_token.value_or(0.0) +
+                     demand.output_tokens_per_s * prices.output_usd_per_token.value_or(0.0)));
       service.gpu_s.set_rate(now_, static_cast<double>(service.gpus) +
                                        warming_gpus(service, room) * spec.scale_up_warmup_s /
                                            static_cast<double>(seconds_from_ticks(kTicksPerHour)));
@@ -1136,8 +1162,47 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::int64_t gpus_wanted(const ServiceState& service, Tick hour) const {
     if (service.sized_ahead && service.sized_ahead->first == hour)
       return service.sized_ahead->second;
-    const TokenDemand demand = service.demand.at(hour, calendar_);
-    return size_service(*service.spec, service.throughput, demand).gpus(service.throughput);
+    const ReplicaThroughput throughput = throughput_at(service, hour);
+    return size_service(*service.spec, throughput, demand_at(service, hour)).gpus(throughput);
+  }
+
+  /// The service's demand in the hour: its curve, times where prices have moved it.
+  TokenDemand demand_at(const ServiceState& service, Tick hour) const {
+    TokenDemand demand = service.demand.at(hour, calendar_);
+    demand.input_tokens_per_s *= service.demand_multiple;
+    demand.output_tokens_per_s *= service.demand_multiple;
+    return demand;
+  }
+
+  /// Replicas serve more tokens as inference gets more efficient.
+  ReplicaThroughput throughput_at(const ServiceState& service, Tick hour) const {
+    return scaled_throughput(service.throughput, efficiency_.inference(seconds_from_ticks(hour)));
+  }
+
+  /// Price now over price at the start: list prices hold without demand feedback; with it,
+  /// prices follow cost, which falls as the inference gain rises.
+  double price_ratio(const ServiceState&) const {
+    if (!scenario_.demand_feedback.enabled)
+      return 1.0;
+    return efficiency_.inference(0.0) / efficiency_.inference(seconds_from_ticks(now_));
+  }
+
+  /// Demand feedback. The price of a token follows its cost at a fixed margin, and at a fixed
+  /// price per GPU-hour the cost of a token falls as the inference gain rises, so
+  /// price / price₀ = gain₀ / gain(t) and demand heads for (price / price₀)^−ε =
+  /// (gain(t) / gain₀)^ε, approaching it exponentially with the adjustment time τ:
+  /// m ← target + (m − target) · e^(−1 h / τ) each hour.
+  void update_demand_multiple(ServiceState& service) const {
+    const DemandFeedbackSpec& feedback = scenario_.demand_feedback;
+    const double elasticity = service.spec->demand.elasticity;
+    if (!feedback.enabled || elasticity == 0.0)
+      return;
+    const double target = std::pow(price_ratio(service), -elasticity);
+    const double keep =
+        feedback.adjustment_time_s > 0.0
+            ? std::exp(-seconds_from_ticks(kTicksPerHour) / feedback.adjustment_time_s)
+            : 0.0;
+    service.demand_multiple = target + (service.demand_multiple - target) * keep;
   }
 
   /// GPUs the next hour needs beyond this hour's, within the cluster's room: the autoscaler
@@ -1180,13 +1245,10 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       summary.cost_usd = summary.gpu_hours * service_price_per_gpu_hour(fleet_cost_per_gpu_hour);
       const double tokens = summary.served_input_tokens + summary.served_output_tokens;
       summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
-      const PriceListSpec& prices = spec.prices;
-      summary.revenue_usd =
-          hit * prices.input_cache_hit_usd_per_token.value_or(0.0) +
-          miss * prices.input_cache_miss_usd_per_token.value_or(0.0) +
-          summary.served_output_tokens * prices.output_usd_per_token.value_or(0.0);
+      summary.revenue_usd = service.revenue_usd.total_at(end_);
       summary.margin_usd = summary.revenue_usd - summary.cost_usd;
       summary.growth = service.demand.growth;
+      summary.demand_multiple_at_end = service.demand_multiple;
       summary.growth_observations = spec.demand.observations.size();
       summary.slo_attainment = service.hours > 0 ? static_cast<double>(service.hours_met) /
                                                        static_cast<double>(service.hours)
@@ -1489,7 +1551,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       for (const char* column :
            {"gpus_serving_", "demand_input_tokens_", "demand_output_tokens_",
             "served_input_tokens_", "served_output_tokens_", "dropped_output_tokens_",
-            "slo_attainment_", "cost_per_mtoken_usd_"}) {
+            "slo_attainment_", "cost_per_mtoken_usd_", "demand_multiple_"}) {
         r.add_column(column + name);
       }
     }
@@ -1601,6 +1663,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       r.set(service_column++, (a[2] - b[2]) - (a[4] - b[4]));
       r.set(service_column++, a[5] > b[5] ? (a[6] - b[6]) / (a[5] - b[5]) : 1.0);
       r.set(service_column++, tokens > 0 ? cost / tokens * 1e6 : 0.0);
+      r.set(service_column++, services_[k].demand_multiple);
     }
     if (scheduler_) {
       std::size_t training_column = training_columns_;
@@ -1717,6 +1780,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   const Scenario& scenario_;
   Calendar calendar_;
   Tick end_;
+  EfficiencyTimeline efficiency_;
   PeriodUnit reporting_period_;
   CapacityRun& run_;
   double failure_rate_per_gpu_s_;
@@ -1755,7 +1819,6 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::vector<TrainingJob> training_;
   std::vector<GangJob> gang_jobs_;
   std::unique_ptr<GangScheduler> scheduler_;
-  using RunKey = std::tuple<std::size_t, std::size_t, std::int64_t>;  // job, cluster, GPUs
   std::map<RunKey, std::pair<Tick, TrainingRunResult>> durations_;
   std::map<RunKey, double> job_mfu_;
   std::vector<std::string> tenant_names_;

@@ -407,4 +407,10 @@ ReplicaThroughput service_throughput(const ServiceSpec& service, const Accelerat
                              options);
 }
 
+ReplicaThroughput scaled_throughput(ReplicaThroughput throughput, double gain) {
+  throughput.prefill.tokens_per_s *= gain;
+  throughput.decode.tokens_per_s *= gain;
+  return throughput;
+}
+
 }  // namespace capsim

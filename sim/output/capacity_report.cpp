@@ -172,7 +172,8 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
           .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
           .member("revenue_usd", service.revenue_usd)
           .member("margin_usd", service.margin_usd)
-          .member("slo_attainment", service.slo_attainment);
+          .member("slo_attainment", service.slo_attainment)
+          .member("demand_multiple_at_end", service.demand_multiple_at_end);
       if (service.growth.kind == GrowthCurveKind::exponential ||
           service.growth.kind == GrowthCurveKind::logistic) {
         json.member("growth_per_year", service.growth.growth_per_year);

@@ -102,6 +102,7 @@ struct InferenceSummary {
   double margin_usd = 0.0;
   double slo_attainment = 1.0;          ///< share of hours whose demand was fully served
   GrowthCurve growth;                   ///< as given, or as fitted to the observations
+  double demand_multiple_at_end = 1.0;  ///< where demand feedback had moved demand
   std::size_t growth_observations = 0;  ///< the observations it was fitted to or follows
 };
 

@@ -118,6 +118,11 @@ struct ReplicaThroughput {
   std::optional<DecodeBatch> batch;  ///< the roofline's decode batch; absent when measured
 };
 
+/// The throughput of replicas whose every token needs `gain` times less compute (an
+/// efficiency gain): each pool serves `gain` times the tokens per second, and a decode replica
+/// holds `gain` times the sequences at the same per-sequence speed. Precondition: gain > 0.
+ReplicaThroughput scaled_throughput(ReplicaThroughput throughput, double gain);
+
 /// Colocated serving: one replica prefilling r input tokens per output token alongside decode.
 struct ColocatedThroughput {
   PoolReplica replica;              ///< tokens_per_s: output tokens per second
