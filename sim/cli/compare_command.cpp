@@ -179,6 +179,11 @@ int run_compare(const Arguments& arguments) {
     try {
       baseline_envelope = fleet_envelope(inputs.front().scenario);
       const double target = baseline_envelope->value(*iso);
+      if (!(target > 0.0)) {
+        throw EnvelopeError(fmt::format("the baseline \"{}\" has no {} envelope to match (it is 0)",
+                                        inputs.front().scenario.scenario.name,
+                                        envelope_kind_name(*iso)));
+      }
       for (std::size_t i = 1; i < inputs.size(); ++i) {
         ScaledScenario scaled = scale_to_envelope(std::move(inputs[i].scenario), *iso, target);
         inputs[i].scenario = std::move(scaled.scenario);

@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 // and 800 B200 in a 12 MW hall ($182.8M).
 const std::string kH100 = source_path("tests/data/compare/h100-10mw.yaml");
 const std::string kB200 = source_path("tests/data/compare/b200-12mw.yaml");
+// A budget planner of $50M a quarter with a 10 MW site and no GPUs of its own.
+const std::string kNoFleet = source_path("tests/data/compare/budget-no-fleet.yaml");
 
 /// A fresh, empty scratch directory.
 fs::path scratch(const std::string& name) {
@@ -205,6 +207,22 @@ TEST_CASE("cli: compare --iso gpus and --iso capex match the baseline within rou
   fs::remove_all(dir);
 }
 
+TEST_CASE("cli: compare --iso capex scales a budget planner's budget to a fixed design's capex") {
+  const fs::path dir = scratch("iso_budget");
+  const fs::path csv = dir / "budget.csv";
+  const CliResult result = run_capsim("compare " + kH100 + " " + kNoFleet +
+                                      " --iso capex --figures budget. --csv " + csv.string());
+  REQUIRE(result.exit_status == 0);
+  const auto rows = csv_rows(read_whole_file(csv.string()));
+  // Four quarters of $50M = $200M against the H100 design's $160M: s = 0.8, $40M a quarter,
+  // and the run's budget is the envelope, exactly.
+  CHECK(rows.at("iso.scale_factor")[1] == "0.8");
+  CHECK(rows.at("iso.capex_usd") == std::vector<std::string>{"160000000", "160000000", "0", "0"});
+  CHECK(rows.at("budget.budget_usd") ==
+        std::vector<std::string>{"0", "160000000", "160000000", ""});
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli: compare rejects bad input with one clear message, exit 2, nothing written") {
   const fs::path dir = scratch("errors");
   const fs::path csv = dir / "never.csv";
@@ -250,6 +268,12 @@ TEST_CASE("cli: compare rejects bad input with one clear message, exit 2, nothin
        "capsim compare: --iso power: '" + bad.string() +
            "' is a result folder, whose fleet has already run and cannot be scaled: give its "
            "scenario file instead\n"},
+      {kNoFleet + " " + kH100 + " --iso gpus",
+       "capsim compare: --iso gpus: the baseline \"budget-no-fleet\" has no gpus envelope to "
+       "match (it is 0)\n"},
+      {kH100 + " " + kNoFleet + " --iso gpus",
+       "capsim compare: --iso gpus: scenario \"budget-no-fleet\" has no gpus envelope to scale "
+       "(it is 0)\n"},
       {kH100 + " " + kB200 + " --figures nothing --figures 'x*'",
        "capsim compare: --figures: no figure matches \"nothing\" or \"x*\"\n"},
       {kH100 + " " + kB200 + " --set 'sites[0].pue=0.5'",
