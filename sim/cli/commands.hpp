@@ -20,5 +20,6 @@ int run_validate(const Arguments& arguments);
 int run_explain(const Arguments& arguments);
 int run_schema(const Arguments& arguments);
 int run_capacity_search(const Arguments& arguments);
+int run_compare(const Arguments& arguments);
 
 }  // namespace capsim::cli

@@ -29,6 +29,8 @@ constexpr Command kCommands[] = {
     {"capacity", "find the highest load a service's fleet serves within its SLO",
      capsim::cli::run_capacity_search},
     {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
+    {"compare", "set runs side by side with their differences, optionally at equal envelope",
+     capsim::cli::run_compare},
 };
 
 std::string overview() {

@@ -1,0 +1,219 @@
+#include "capsim/output/comparison.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace capsim::output {
+
+namespace {
+
+// Glob match with one backtracking point per '*': linear in practice, quadratic at worst.
+bool glob_match(std::string_view name, std::string_view pattern) {
+  std::size_t n = 0, p = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++n;
+      ++p;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}
+
+/// "1234567" -> "1,234,567"; a leading sign is kept in front.
+std::string group_thousands(const std::string& digits) {
+  std::size_t first = 0;
+  while (first < digits.size() && (digits[first] == '-' || digits[first] == '+'))
+    ++first;
+  std::size_t end = digits.find('.');
+  if (end == std::string::npos)
+    end = digits.size();
+  std::string out = digits.substr(0, first);
+  for (std::size_t i = first; i < end; ++i) {
+    if (i > first && (end - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  out += digits.substr(end);
+  return out;
+}
+
+std::string cell_text(const std::optional<double>& value, bool sign) {
+  return value ? format_human(*value, sign) : std::string();
+}
+
+}  // namespace
+
+Comparison compare_runs(const std::vector<ComparedRun>& runs) {
+  if (runs.empty())
+    throw std::invalid_argument("compare_runs: no runs to compare");
+  Comparison comparison;
+  std::map<std::string, std::size_t> row_of;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    comparison.labels.push_back(runs[r].label);
+    for (const SummaryFigure& figure : runs[r].figures) {
+      auto [it, inserted] = row_of.emplace(figure.name, comparison.rows.size());
+      if (inserted) {
+        comparison.rows.push_back(
+            ComparisonRow{figure.name, std::vector<std::optional<double>>(runs.size())});
+      }
+      std::optional<double>& cell = comparison.rows[it->second].values[r];
+      if (!cell)
+        cell = figure.value;
+    }
+  }
+  return comparison;
+}
+
+std::optional<double> difference(std::optional<double> design, std::optional<double> baseline) {
+  if (!design || !baseline)
+    return std::nullopt;
+  return *design - *baseline;
+}
+
+std::optional<double> relative_difference(std::optional<double> design,
+                                          std::optional<double> baseline) {
+  if (!design || !baseline || *baseline == 0.0)
+    return std::nullopt;
+  return (*design - *baseline) / std::abs(*baseline);
+}
+
+bool figure_matches(std::string_view name, std::string_view pattern) {
+  if (pattern.find_first_of("*?") == std::string_view::npos)
+    return name.substr(0, pattern.size()) == pattern;
+  return glob_match(name, pattern);
+}
+
+std::vector<SummaryFigure> select_figures(const std::vector<SummaryFigure>& figures,
+                                          const std::vector<std::string>& patterns) {
+  if (patterns.empty())
+    return figures;
+  std::vector<SummaryFigure> selected;
+  for (const SummaryFigure& figure : figures) {
+    if (std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+          return figure_matches(figure.name, pattern);
+        }))
+      selected.push_back(figure);
+  }
+  return selected;
+}
+
+std::vector<std::string> unique_labels(std::vector<std::string> labels) {
+  for (std::size_t i = 1; i < labels.size(); ++i) {
+    if (std::find(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(i), labels[i]) !=
+        labels.begin() + static_cast<std::ptrdiff_t>(i)) {
+      labels[i] += fmt::format("#{}", i + 1);
+    }
+  }
+  return labels;
+}
+
+std::string format_human(double value, bool sign) {
+  if (value == 0.0)
+    return "0";
+  std::string text;
+  if (std::abs(value) >= 999.5) {
+    // Whole numbers from here: below 1,000, "{:.4g}" still shows what matters.
+    text = group_thousands(sign ? fmt::format("{:+.0f}", value) : fmt::format("{:.0f}", value));
+  } else {
+    text = sign ? fmt::format("{:+.4g}", value) : fmt::format("{:.4g}", value);
+  }
+  return text;
+}
+
+std::string format_percent(double relative) {
+  const double percent = relative * 100.0;
+  if (percent == 0.0)
+    return "0.00%";
+  if (std::abs(percent) < 0.005)
+    return fmt::format("{:+.2g}%", percent);
+  return group_thousands(fmt::format("{:+.2f}", percent)) + "%";
+}
+
+std::string comparison_table(const Comparison& comparison) {
+  const std::size_t inputs = comparison.labels.size();
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header = {"figure"};
+  for (const std::string& label : comparison.labels)
+    header.push_back(label);
+  for (std::size_t d = 1; d < inputs; ++d) {
+    header.push_back(comparison.labels[d] + " - base");
+    header.push_back(comparison.labels[d] + " vs base");
+  }
+  cells.push_back(header);
+  for (const ComparisonRow& row : comparison.rows) {
+    std::vector<std::string> line = {row.figure};
+    for (const std::optional<double>& value : row.values)
+      line.push_back(cell_text(value, false));
+    const std::optional<double>& base = row.values[0];
+    for (std::size_t d = 1; d < inputs; ++d) {
+      line.push_back(cell_text(difference(row.values[d], base), true));
+      if (!row.values[d] || !base) {
+        line.emplace_back();
+      } else if (const std::optional<double> relative = relative_difference(row.values[d], base)) {
+        line.push_back(format_percent(*relative));
+      } else {
+        line.emplace_back("n/a");
+      }
+    }
+    cells.push_back(std::move(line));
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& line : cells) {
+    for (std::size_t c = 0; c < line.size(); ++c)
+      width[c] = std::max(width[c], line[c].size());
+  }
+  std::string text;
+  for (const auto& line : cells) {
+    std::string out = fmt::format("{:<{}}", line[0], width[0]);
+    for (std::size_t c = 1; c < line.size(); ++c)
+      out += fmt::format("  {:>{}}", line[c], width[c]);
+    while (!out.empty() && out.back() == ' ')
+      out.pop_back();
+    text += out + "\n";
+  }
+  return text;
+}
+
+CsvWriter comparison_csv(const Comparison& comparison) {
+  const std::size_t inputs = comparison.labels.size();
+  const std::string& base = comparison.labels.front();
+  std::vector<std::string> header = {"figure"};
+  for (const std::string& label : comparison.labels)
+    header.push_back(label);
+  for (std::size_t d = 1; d < inputs; ++d) {
+    header.push_back(comparison.labels[d] + "_minus_" + base);
+    header.push_back(comparison.labels[d] + "_relative");
+  }
+  CsvWriter csv(std::move(header));
+  const auto cell = [](const std::optional<double>& value) {
+    return value ? CsvCell(*value) : CsvCell("");
+  };
+  for (const ComparisonRow& row : comparison.rows) {
+    std::vector<CsvCell> line = {row.figure};
+    for (const std::optional<double>& value : row.values)
+      line.push_back(cell(value));
+    for (std::size_t d = 1; d < inputs; ++d) {
+      line.push_back(cell(difference(row.values[d], row.values[0])));
+      line.push_back(cell(relative_difference(row.values[d], row.values[0])));
+    }
+    csv.add_row(line);
+  }
+  return csv;
+}
+
+}  // namespace capsim::output
