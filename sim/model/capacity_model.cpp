@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -261,7 +262,11 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         retire(event.payload);
         break;
       case kBudget:
-        budget_step();
+        if (scenario_.planner.policy == PlannerPolicy::demand) {
+          demand_step();
+        } else {
+          budget_step();
+        }
         break;
       case kInferenceHour:
         inference_hour();
@@ -452,7 +457,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       engine_.schedule_every(ticks_from_seconds(kSecondsPerDay), kTicksPerDay, kFailurePhase, self_,
                              kFailureDay);
     }
-    if (scenario_.planner.policy == PlannerPolicy::budget) {
+    if (scenario_.planner.policy == PlannerPolicy::budget ||
+        scenario_.planner.policy == PlannerPolicy::demand) {
       const PeriodUnit budget_period = scenario_.planner.budget_period;
       engine_.schedule_periodic(
           0,
@@ -1114,7 +1120,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       return;  // the hour starting at the horizon's end is not in the run
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
-      update_demand_multiple(service);
+      // Each hour moves demand an hour's worth towards where prices now send it.
+      service.demand_multiple = demand_multiple_at(service, now_ + kTicksPerHour);
       const TokenDemand demand = demand_at(service, now_);
       const std::int64_t wanted = gpus_wanted(service, now_);
       SchedulingCluster& cluster = clusters_[service.cluster];
@@ -1144,7 +1151,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       service.served_output.set_rate(now_, served * demand.output_tokens_per_s);
       const PriceListSpec& prices = spec.prices;
       service.revenue_usd.set_rate(
-          now_, served * price_ratio(service) *
+          now_, served * price_ratio(now_) *
                     (demand.cache_hit_input_tokens_per_s() *
                          prices.input_cache_hit_usd_per_token.value_or(0.0) +
                      demand.cache_miss_input_tokens_per_s() *
@@ -1179,30 +1186,35 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return scaled_throughput(service.throughput, efficiency_.inference(seconds_from_ticks(hour)));
   }
 
-  /// Price now over price at the start: list prices hold without demand feedback; with it,
-  /// prices follow cost, which falls as the inference gain rises.
-  double price_ratio(const ServiceState&) const {
+  double elasticity_of(const ServiceState& service) const {
+    return service.spec->demand.elasticity.value_or(scenario_.demand_feedback.elasticity);
+  }
+
+  /// Price at `tick` over price at the start: list prices hold without demand feedback; with
+  /// it, prices follow cost, which falls as the inference gain rises.
+  double price_ratio(Tick tick) const {
     if (!scenario_.demand_feedback.enabled)
       return 1.0;
-    return efficiency_.inference(0.0) / efficiency_.inference(seconds_from_ticks(now_));
+    return efficiency_.inference(0.0) / efficiency_.inference(seconds_from_ticks(tick));
   }
 
   /// Demand feedback. The price of a token follows its cost at a fixed margin, and at a fixed
   /// price per GPU-hour the cost of a token falls as the inference gain rises, so
   /// price / price₀ = gain₀ / gain(t) and demand heads for (price / price₀)^−ε =
-  /// (gain(t) / gain₀)^ε, approaching it exponentially with the adjustment time τ:
-  /// m ← target + (m − target) · e^(−1 h / τ) each hour.
-  void update_demand_multiple(ServiceState& service) const {
+  /// (gain(t) / gain₀)^ε, approaching it exponentially with the adjustment time τ: the
+  /// multiple at `tick`, from today's, is target + (m − target) · e^(−(tick − now) / τ).
+  double demand_multiple_at(const ServiceState& service, Tick tick) const {
     const DemandFeedbackSpec& feedback = scenario_.demand_feedback;
-    const double elasticity = service.spec->demand.elasticity;
+    const double elasticity =
+        service.spec->demand.elasticity.value_or(scenario_.demand_feedback.elasticity);
     if (!feedback.enabled || elasticity == 0.0)
-      return;
-    const double target = std::pow(price_ratio(service), -elasticity);
+      return service.demand_multiple;
+    const double target = std::pow(price_ratio(tick), -elasticity);
     const double keep =
         feedback.adjustment_time_s > 0.0
-            ? std::exp(-seconds_from_ticks(kTicksPerHour) / feedback.adjustment_time_s)
+            ? std::exp(-seconds_from_ticks(tick - now_) / feedback.adjustment_time_s)
             : 0.0;
-    service.demand_multiple = target + (service.demand_multiple - target) * keep;
+    return target + (service.demand_multiple - target) * keep;
   }
 
   /// GPUs the next hour needs beyond this hour's, within the cluster's room: the autoscaler
@@ -1345,6 +1357,249 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   }
 
   static std::string format_money(double usd) { return fmt::format("${:.3f}B", usd / 1e9); }
+
+  // ---- the demand planner -------------------------------------------------------------------
+
+  /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
+  double retiring_power_w(std::size_t site, Tick tick) const {
+    double power_w = 0.0;
+    for (const Delivery& delivery : deliveries_) {
+      const Tick retires_at =
+          delivery.in_service_from + ticks_from_seconds(delivery.service_life_s);
+      if (delivery.site == site && retires_at > now_ && retires_at <= tick) {
+        power_w +=
+            static_cast<double>(delivery.gpus) * parts_[delivery.part]->server_power_per_gpu_w;
+      }
+    }
+    return power_w;
+  }
+
+  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
+  std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const {
+    std::int64_t gpus = 0;
+    for (const Delivery& delivery : deliveries_) {
+      const Tick retires_at =
+          delivery.in_service_from + ticks_from_seconds(delivery.service_life_s);
+      if (delivery.cluster == cluster && retires_at > tick)
+        gpus += delivery.gpus;
+    }
+    return gpus;
+  }
+
+  /// GPUs a service will need in the week from `from`: enough for its busiest hour, and its
+  /// mean at the planner's target utilisation, so the fleet runs near the target and the
+  /// peak still meets the SLO.
+  std::int64_t forecast_service_gpus(const ServiceState& service, Tick from) const {
+    const double multiple = demand_multiple_at(service, from);
+    std::int64_t peak = 0;
+    double total = 0.0;
+    constexpr int kHoursPerWeek = 168;
+    for (int h = 0; h < kHoursPerWeek; ++h) {
+      const Tick hour = from + h * kTicksPerHour;
+      TokenDemand demand = service.demand.at(hour, calendar_);
+      demand.input_tokens_per_s *= multiple;
+      demand.output_tokens_per_s *= multiple;
+      const ReplicaThroughput throughput = throughput_at(service, hour);
+      const std::int64_t gpus = size_service(*service.spec, throughput, demand).gpus(throughput);
+      peak = std::max(peak, gpus);
+      total += static_cast<double>(gpus);
+    }
+    const double mean = total / kHoursPerWeek;
+    return std::max(peak, static_cast<std::int64_t>(
+                              std::ceil(mean / scenario_.planner.target_utilisation - 1e-9)));
+  }
+
+  /// GPUs training will want at `tick`: what it runs and queues now, grown as the job
+  /// generator's arrivals grow, at the planner's target utilisation.
+  double forecast_training_gpus(Tick tick) const {
+    if (!scheduler_)
+      return 0.0;
+    const double wanted = static_cast<double>(training_busy_ + scheduler_->queued_gpus());
+    const double growth = scenario_.training.generator.arrivals_per_s > 0.0
+                              ? std::pow(scenario_.training.generator.growth_per_year,
+                                         seconds_from_ticks(tick - now_) / kSecondsPerYear)
+                              : 1.0;
+    return wanted * growth / scenario_.planner.target_utilisation;
+  }
+
+  /// What the demand planner could not order in a period, and why.
+  struct Shortfall {
+    std::int64_t gpus = 0;
+    std::vector<std::string> reasons;
+  };
+
+  /// Orders up to `gpus` of a part for a cluster (an existing one, or, for npos, a new one per
+  /// site), within the vendor cap, the budget left and the site power online by
+  /// `power_needed_by`. Returns the GPUs ordered and adds the reasons for any shortfall.
+  std::int64_t order_for(std::size_t cluster, std::size_t part, std::int64_t gpus, Tick arrival,
+                         Tick power_needed_by, double& budget_left, Shortfall& shortfall) {
+    const AcceleratorSpec& spec = *parts_[part];
+    std::int64_t wanted = std::min(gpus, cap_remaining(part, arrival));
+    if (wanted < gpus)
+      shortfall.reasons.push_back(fmt::format("{} vendor cap", spec.name));
+    if (std::isfinite(budget_left)) {
+      const auto affordable = static_cast<std::int64_t>(
+          std::floor(std::max(0.0, budget_left) / spec.price_installed_per_gpu_usd + 1e-9));
+      if (affordable < wanted) {
+        wanted = affordable;
+        shortfall.reasons.push_back("budget");
+      }
+    }
+    std::vector<std::size_t> site_order;
+    if (cluster != kNewCluster)
+      site_order.push_back(clusters_[cluster].site);
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      if (site_order.empty() || site_order.front() != s)
+        site_order.push_back(s);
+    }
+    std::int64_t left = wanted;
+    for (const std::size_t s : site_order) {
+      if (left == 0)
+        break;
+      if (!sites_[s].started())
+        continue;
+      const double free_w =
+          sites_[s].uncommitted_power_w(power_needed_by) + retiring_power_w(s, power_needed_by);
+      const auto fitting =
+          static_cast<std::int64_t>(std::floor(free_w / spec.server_power_per_gpu_w + 1e-9));
+      const std::int64_t take = std::min(left, std::max<std::int64_t>(0, fitting));
+      if (take == 0)
+        continue;
+      const std::string name = fmt::format("demand-{}-{}-{}", format_date(calendar_.date_of(now_)),
+                                           spec.name, sites_[s].spec->name);
+      record({now_, "order", sites_[s].spec->name, spec.name, name, take, 0.0,
+              static_cast<double>(take) * spec.price_installed_per_gpu_usd, 0.0, "demand planner"});
+      const std::size_t target = cluster != kNewCluster
+                                     ? cluster
+                                     : add_scheduling_cluster(name, s, part, take, FabricSpec{});
+      place_order(name, part, s, take, arrival, scenario_.planner.service_life_s, target);
+      budget_left -= static_cast<double>(take) * spec.price_installed_per_gpu_usd;
+      left -= take;
+    }
+    if (left > 0)
+      shortfall.reasons.push_back(
+          fmt::format("site power by {}", format_date(calendar_.date_of(power_needed_by))));
+    shortfall.gpus += gpus - (wanted - left);
+    return wanted - left;
+  }
+
+  /// IT power the fleet will need at `tick` at peak draw: each service's forecast GPUs of its
+  /// part, and training's of the best-value part now.
+  double forecast_power_w(Tick tick) const {
+    double power_w = 0.0;
+    for (const ServiceState& service : services_) {
+      power_w += static_cast<double>(forecast_service_gpus(service, tick)) *
+                 parts_[clusters_[service.cluster].part]->server_power_per_gpu_w;
+    }
+    const std::vector<std::size_t> ranked = parts_by_value(now_);
+    if (!ranked.empty())
+      power_w += forecast_training_gpus(tick) * parts_[ranked.front()]->server_power_per_gpu_w;
+    return power_w;
+  }
+
+  /// Sites take longer to build than GPUs take to arrive, so the planner looks a site's build
+  /// time ahead: it starts the next site (in the scenario's order) when the power of the sites
+  /// started so far, built or not, will not hold what the fleet needs a planning period after
+  /// that site's first phase could be ready, and the one after while that is still short.
+  void start_sites_for(Tick horizon, Tick period) {
+    double started_w = 0.0;
+    for (const SiteState& site : sites_) {
+      if (!site.started())
+        continue;
+      for (const PhaseState& phase : site.phases)
+        started_w += phase.power_w;
+    }
+    for (std::size_t s = 0; s < sites_.size(); ++s) {
+      SiteState& site = sites_[s];
+      if (site.started() || !site.buildable())
+        continue;
+      double first_ready_s = site.plan.makespan_s();
+      for (const PhaseState& phase : site.phases)
+        first_ready_s = std::min(first_ready_s, site.plan.phase_ready_s(phase.ready_after));
+      // The site must hold the need from when it is ready until the next review could start
+      // another, a planning period later.
+      const Tick ready = std::max(horizon, now_ + ticks_from_seconds(first_ready_s));
+      const double needed_w = forecast_power_w(ready + period);
+      if (started_w >= needed_w)
+        return;
+      start_site(
+          s, now_,
+          fmt::format("demand planner: {:.0f} MW needed by {}, {:.0f} MW started", needed_w / 1e6,
+                      format_date(calendar_.date_of(ready)), started_w / 1e6));
+      for (const PhaseState& phase : site.phases)
+        started_w += phase.power_w;
+    }
+  }
+
+  /// Each planning period: forecast what serving and training will need one lead time ahead
+  /// (from the model: demand curves, efficiency and feedback; training's queue grown at the
+  /// generator's rate), and order what the fleet then will lack, at the planner's target
+  /// utilisation. Serving GPUs join the service's cluster (replicas need not share a site);
+  /// training GPUs form new clusters of the best-value part. Sites start when the power in
+  /// hand will not hold what is needed. What the budget, the vendor caps or the power cannot
+  /// cover is reported as a shortfall, never bought beyond them.
+  void demand_step() {
+    if (now_ >= end_)
+      return;
+    const Tick next = calendar_.tick_of(next_period_start(
+        calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
+    const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
+    // Each period's orders must hold until the next period's arrive.
+    const Tick horizon = arrival + (next - now_);
+    double budget_left = std::numeric_limits<double>::infinity();
+    if (scenario_.planner.budget_per_period_usd) {
+      const double budget = budget_at(now_);
+      const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
+                                  run_.ledger.capex_paid(CapexKind::facility, now_);
+      budget_left = std::max(0.0, budget - facility_due);
+      run_.summary.budget_usd += budget;
+      run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
+    }
+    const double budget_start = budget_left;
+    std::map<std::size_t, std::int64_t> serving_need;  // cluster -> GPUs
+    for (const ServiceState& service : services_) {
+      serving_need[service.cluster] += forecast_service_gpus(service, horizon);
+    }
+    Shortfall shortfall;
+    std::int64_t serving_surplus = 0;
+    for (const auto& [cluster, need] : serving_need) {
+      const std::int64_t lacking = need - cluster_gpus_at(cluster, horizon);
+      if (lacking <= 0) {
+        serving_surplus -= lacking;
+        continue;
+      }
+      order_for(cluster, clusters_[cluster].part, lacking, arrival, horizon, budget_left,
+                shortfall);
+    }
+    std::int64_t training_have = serving_surplus;
+    for (std::size_t c = 0; c < clusters_.size(); ++c) {
+      if (serving_need.count(c) == 0)
+        training_have += cluster_gpus_at(c, horizon);
+    }
+    const auto training_lacking = static_cast<std::int64_t>(
+        std::ceil(forecast_training_gpus(horizon) - static_cast<double>(training_have) - 1e-9));
+    const std::vector<std::size_t> ranked = parts_by_value(now_);
+    if (training_lacking > 0 && !ranked.empty()) {
+      order_for(kNewCluster, ranked.front(), training_lacking, arrival, horizon, budget_left,
+                shortfall);
+    }
+    start_sites_for(horizon, next - now_);
+    if (scenario_.planner.budget_per_period_usd) {
+      run_.summary.budget_spent_gpus_usd += budget_start - budget_left;
+      run_.summary.budget_unplaced_usd += budget_left;
+    }
+    if (shortfall.gpus > 0) {
+      ++run_.summary.planner_shortfall_periods;
+      run_.summary.planner_shortfall_gpus_max =
+          std::max(run_.summary.planner_shortfall_gpus_max, shortfall.gpus);
+      std::sort(shortfall.reasons.begin(), shortfall.reasons.end());
+      shortfall.reasons.erase(std::unique(shortfall.reasons.begin(), shortfall.reasons.end()),
+                              shortfall.reasons.end());
+      record({now_, "shortfall", "", "", "", shortfall.gpus, 0.0, 0.0, 0.0,
+              fmt::format("demand planner: not ordered for lack of {}",
+                          fmt::join(shortfall.reasons, ", "))});
+    }
+  }
 
   /// Assigns a purchase to sites whose power is online by `power_needed_by` and not yet
   /// claimed, in the order the scenario lists them. Returns the GPUs placed; the rest finds
@@ -1776,6 +2031,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   }
 
   void record(BuildoutEvent event) { run_.buildout.push_back(std::move(event)); }
+
+  static constexpr std::size_t kNewCluster = static_cast<std::size_t>(-1);
 
   const Scenario& scenario_;
   Calendar calendar_;

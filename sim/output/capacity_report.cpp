@@ -120,6 +120,11 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
       .member("spent_facility_usd", s.budget_spent_facility_usd)
       .member("unplaced_usd", s.budget_unplaced_usd)
       .end_object();
+  json.key("planner")
+      .begin_object()
+      .member("shortfall_periods", s.planner_shortfall_periods)
+      .member("shortfall_gpus_max", s.planner_shortfall_gpus_max)
+      .end_object();
   if (run.training.jobs > 0) {
     const TrainingSummary& t = run.training;
     json.key("training")
@@ -283,6 +288,12 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         100.0 * service.slo_attainment);
     if (service.growth_observations > 0)
       text += growth_text(service, calendar);
+  }
+  if (s.planner_shortfall_periods > 0) {
+    text += fmt::format(
+        "demand planner: short in {} planning periods, by up to {} GPUs (see the shortfall rows "
+        "of buildout.csv)\n",
+        s.planner_shortfall_periods, s.planner_shortfall_gpus_max);
   }
   if (s.budget_usd > 0) {
     text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",

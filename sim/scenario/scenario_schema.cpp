@@ -808,9 +808,10 @@ const RecordSchema<DemandSpec>& demand_schema() {
                .maximum = 14.0});
     s.real(&DemandSpec::elasticity,
            {.key = "elasticity",
-            .doc = "Price elasticity ε: demand scales by (price/price₀)^−ε.",
+            .doc = "Price elasticity ε: with demand_feedback, demand scales by "
+                   "(price/price₀)^−ε.",
             .example = "1.5",
-            .default_text = "0",
+            .default_text = "demand_feedback.elasticity",
             .minimum = 0.0,
             .maximum = 10.0});
     return s;
@@ -1032,6 +1033,14 @@ const RecordSchema<DemandFeedbackSpec>& feedback_schema() {
                 .example = "6 months",
                 .default_text = "0.5 y",
                 .minimum = 0.0});
+    s.real(&DemandFeedbackSpec::elasticity,
+           {.key = "elasticity",
+            .doc = "Price elasticity of services that give none: 0 fixed demand, 1 constant "
+                   "spend, above 1 the Jevons case where efficiency raises total compute.",
+            .example = "1.5",
+            .default_text = "0",
+            .minimum = 0.0,
+            .maximum = 10.0});
     return s;
   }();
   return schema;

@@ -18,7 +18,8 @@ namespace capsim {
 /// One line of buildout.csv: something that changed the fleet or the sites.
 struct BuildoutEvent {
   Tick tick = 0;
-  std::string kind;  ///< site_start, phase_online, order, delivery, install, retire, budget
+  std::string kind;  ///< site_start, phase_online, order, delivery, install, retire, budget,
+                     ///< shortfall
   std::string site;
   std::string accelerator;
   std::string cluster;
@@ -132,6 +133,10 @@ struct CapacitySummary {
   double budget_spent_gpus_usd = 0.0;
   double budget_spent_facility_usd = 0.0;
   double budget_unplaced_usd = 0.0;  ///< budget that found no site power to buy GPUs for
+  /// Demand planner: periods whose forecast it could not order in full (budget, vendor caps
+  /// or power), and the most GPUs short in one of them.
+  std::int64_t planner_shortfall_periods = 0;
+  std::int64_t planner_shortfall_gpus_max = 0;
   std::vector<FleetSnapshot> year_ends;
 };
 

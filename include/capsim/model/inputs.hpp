@@ -202,7 +202,7 @@ struct DemandSpec {
   /// loaded. The loader reads it into `observations`.
   std::string observations_file;
   std::vector<std::pair<Date, double>> observations;
-  double elasticity = 0.0;
+  std::optional<double> elasticity;  ///< absent: demand_feedback.elasticity
   DemandProfileKind profile = DemandProfileKind::flat;
   std::vector<double> hourly_weights;         ///< 24, local hours 0..23 (custom profile)
   std::vector<double> weekly_weights;         ///< 7, Monday..Sunday; empty: flat
@@ -271,6 +271,7 @@ struct DemandFeedbackSpec {
   bool enabled = false;
   double margin = 0.0;
   double adjustment_time_s = 0.5 * kSecondsPerYear;
+  double elasticity = 0.0;  ///< of services that give none of their own
 };
 
 enum class PlannerPolicy { fixed, budget, demand };

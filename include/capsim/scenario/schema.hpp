@@ -175,7 +175,9 @@ class RecordSchema {
     return bind(member, std::move(field), ValueType::count, detail::read_count, write_number);
   }
 
-  RecordSchema& real(double T::*member, Field field) {
+  /// A plain number; `Value` is double or std::optional<double>.
+  template <class Value>
+  RecordSchema& real(Value T::*member, Field field) {
     return bind(member, std::move(field), ValueType::real, detail::read_real, write_number);
   }
 
