@@ -1121,7 +1121,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (ServiceState& service : services_) {
       const ServiceSpec& spec = *service.spec;
       // Each hour moves demand an hour's worth towards where prices now send it.
-      service.demand_multiple = demand_multiple_at(service, now_ + kTicksPerHour);
+      service.demand_multiple =
+          demand_multiple_towards(service, now_, seconds_from_ticks(kTicksPerHour));
       const TokenDemand demand = demand_at(service, now_);
       const std::int64_t wanted = gpus_wanted(service, now_);
       SchedulingCluster& cluster = clusters_[service.cluster];
@@ -1201,19 +1202,19 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// Demand feedback. The price of a token follows its cost at a fixed margin, and at a fixed
   /// price per GPU-hour the cost of a token falls as the inference gain rises, so
   /// price / price₀ = gain₀ / gain(t) and demand heads for (price / price₀)^−ε =
-  /// (gain(t) / gain₀)^ε, approaching it exponentially with the adjustment time τ: the
-  /// multiple at `tick`, from today's, is target + (m − target) · e^(−(tick − now) / τ).
-  double demand_multiple_at(const ServiceState& service, Tick tick) const {
+  /// (gain(t) / gain₀)^ε, approaching it exponentially with the adjustment time τ: after
+  /// `elapsed_s` towards the target of `target_at`, the multiple is
+  /// target + (m − target) · e^(−elapsed / τ).
+  double demand_multiple_towards(const ServiceState& service, Tick target_at,
+                                 double elapsed_s) const {
     const DemandFeedbackSpec& feedback = scenario_.demand_feedback;
     const double elasticity =
         service.spec->demand.elasticity.value_or(scenario_.demand_feedback.elasticity);
     if (!feedback.enabled || elasticity == 0.0)
       return service.demand_multiple;
-    const double target = std::pow(price_ratio(tick), -elasticity);
+    const double target = std::pow(price_ratio(target_at), -elasticity);
     const double keep =
-        feedback.adjustment_time_s > 0.0
-            ? std::exp(-seconds_from_ticks(tick - now_) / feedback.adjustment_time_s)
-            : 0.0;
+        feedback.adjustment_time_s > 0.0 ? std::exp(-elapsed_s / feedback.adjustment_time_s) : 0.0;
     return target + (service.demand_multiple - target) * keep;
   }
 
@@ -1390,7 +1391,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// mean at the planner's target utilisation, so the fleet runs near the target and the
   /// peak still meets the SLO.
   std::int64_t forecast_service_gpus(const ServiceState& service, Tick from) const {
-    const double multiple = demand_multiple_at(service, from);
+    // From the model: today's multiple carried on towards where prices will send it.
+    const double multiple = demand_multiple_towards(service, from, seconds_from_ticks(from - now_));
     std::int64_t peak = 0;
     double total = 0.0;
     constexpr int kHoursPerWeek = 168;

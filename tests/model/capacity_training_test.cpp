@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -246,6 +247,176 @@ TEST_CASE("inference: serving that waits for training to end drops the demand me
   const CapacityRun kept = run_capacity(scenario);
   CHECK(kept.inference[0].slo_attainment == doctest::Approx(40.0 / 48.0));
   CHECK(kept.jobs[0].preemptions == 0);
+}
+
+// ---- efficiency gains, demand feedback and the demand planner ---------------------------------
+
+/// 20,000 GPUs for a service whose measured 8-GPU nodes prefill 1M input and decode 1,000
+/// output tokens/s at a target utilisation of 0.8, with 1.6M input and 800K output tokens/s:
+/// ⌈1.6M / 0.8M⌉ = 2 prefill and ⌈800K / 800⌉ = 1,000 decode nodes, 8,016 GPUs.
+Scenario inference_days(int days) {
+  const Calendar calendar(Date{2025, 1, 1});
+  Scenario scenario = training_day();
+  scenario.scenario.end = calendar.date_of(days * kTicksPerDay);
+  scenario.clusters[0].gpus = 20000;
+  scenario.sites[0].it_power_cap_w = 1e9;
+  ServiceSpec service = small_service();
+  service.demand.input_tokens_per_s = 1.6e6;
+  service.demand.output_tokens_per_s = 800e3;
+  service.throughput.decode_tokens_per_s_per_node = 1000.0;
+  scenario.inference.services = {service};
+  return scenario;
+}
+
+double serving_gpus_on_day(const CapacityRun& run, std::size_t day) {
+  return run.timeseries.value(day, run.timeseries.column("gpus_serving_svc"));
+}
+
+TEST_CASE("efficiency: a 10x inference gain cuts a fixed demand's replicas to a tenth") {
+  // From day 10 a token needs a tenth of the compute: ⌈1.6M / 8M⌉ = 1 prefill and
+  // ⌈800K / 8,000⌉ = 100 decode nodes, 808 GPUs: 808 / 8,016 = 0.1008 of before.
+  Scenario scenario = inference_days(20);
+  scenario.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 1, 11}});
+  const CapacityRun run = run_capacity(scenario);
+  CHECK(serving_gpus_on_day(run, 9) == doctest::Approx(8016.0));
+  CHECK(serving_gpus_on_day(run, 10) == doctest::Approx(808.0));
+  CHECK(serving_gpus_on_day(run, 10) / serving_gpus_on_day(run, 9) ==
+        doctest::Approx(0.1).epsilon(0.05));
+  // Fixed demand: elasticity 0 with feedback on changes nothing.
+  scenario.demand_feedback.enabled = true;
+  scenario.demand_feedback.adjustment_time_s = 0.0;
+  const CapacityRun fixed = run_capacity(scenario);
+  CHECK(serving_gpus_on_day(fixed, 19) == doctest::Approx(808.0));
+}
+
+TEST_CASE("efficiency: elasticity 1 keeps the compute, elasticity 1.5 raises it by 10^0.5") {
+  // With prices following cost, a 10x gain cuts the price tenfold and demand grows 10^ε (an
+  // instant response here). ε = 1: 16M input and 8M output tokens/s on 10x faster nodes need
+  // ⌈16M / 8M⌉ = 2 and ⌈8M / 8,000⌉ = 1,000 nodes, 8,016 GPUs as before the gain.
+  // ε = 1.5: demand × 31.62: ⌈50.60M / 8M⌉ = 7 and ⌈25.30M / 8,000⌉ = 3,163 nodes, 25,360
+  // GPUs, 3.164 times the 8,016 before (10^0.5 = 3.162).
+  Scenario scenario = inference_days(20);
+  scenario.clusters[0].gpus = 40000;
+  scenario.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 1, 11}});
+  scenario.demand_feedback.enabled = true;
+  scenario.demand_feedback.adjustment_time_s = 0.0;
+  scenario.demand_feedback.elasticity = 1.0;
+  const CapacityRun unit = run_capacity(scenario);
+  CHECK(serving_gpus_on_day(unit, 9) == doctest::Approx(8016.0));
+  CHECK(serving_gpus_on_day(unit, 15) == doctest::Approx(8016.0).epsilon(0.05));
+  scenario.inference.services[0].demand.elasticity = 1.5;  // the service's own overrides
+  const CapacityRun jevons = run_capacity(scenario);
+  CHECK(serving_gpus_on_day(jevons, 15) == doctest::Approx(25360.0));
+  CHECK(serving_gpus_on_day(jevons, 15) / serving_gpus_on_day(jevons, 9) ==
+        doctest::Approx(3.162).epsilon(0.01));
+  // The response takes the adjustment time: with τ = 30 days, at the end of day 15, six days
+  // (144 hourly steps) after the gain, demand has moved 1 − e^(−6/30) = 18.1% of the way
+  // from 1 to 31.62.
+  scenario.demand_feedback.adjustment_time_s = 30 * 86400.0;
+  const CapacityRun gradual = run_capacity(scenario);
+  const double multiple =
+      gradual.timeseries.value(15, gradual.timeseries.column("demand_multiple_svc"));
+  CHECK(multiple == doctest::Approx(1.0 + (31.623 - 1.0) * (1.0 - std::exp(-6.0 / 30.0))));
+}
+
+TEST_CASE("efficiency: a 10x training gain cuts a capability-equivalent job to a tenth") {
+  // A 16-GPU job of 10 h: capability-equivalent, it needs a tenth of the compute once the gain
+  // applies (1 h, 16 GPU-hours); a fixed-compute job of the same size keeps its 10 h.
+  Scenario scenario = training_day();
+  TrainingJobSpec capability = job("capability", 16, 10);
+  capability.capability_equivalent = true;
+  scenario.training.jobs = {capability, job("fixed", 16, 10)};
+  const CapacityRun before = run_capacity(scenario);
+  CHECK(before.jobs[0].gpu_hours == doctest::Approx(160.0));
+  scenario.efficiency.steps.push_back({EfficiencyKind::training, 10.0, Date{2024, 12, 1}});
+  const CapacityRun after = run_capacity(scenario);
+  CHECK(after.jobs[0].gpu_hours == doctest::Approx(16.0));
+  CHECK(after.jobs[1].gpu_hours == doctest::Approx(160.0));
+  // A software gain (MFU) speeds both.
+  scenario.efficiency.steps.push_back({EfficiencyKind::software, 2.0, Date{2024, 12, 1}});
+  const CapacityRun software = run_capacity(scenario);
+  CHECK(software.jobs[0].gpu_hours == doctest::Approx(8.0));
+  CHECK(software.jobs[1].gpu_hours == doctest::Approx(80.0));
+}
+
+/// Two years of the service above doubling its demand every year on a demand-planned fleet:
+/// the cluster starts with 12,000 GPUs, and the planner reviews each quarter for a target
+/// utilisation of 0.75, with GPUs arriving a quarter after they are ordered.
+Scenario planned_growth() {
+  Scenario scenario = inference_days(730);
+  scenario.scenario.reporting_period = PeriodUnit::quarter;
+  scenario.clusters[0].gpus = 12000;
+  scenario.inference.services[0].demand.growth = GrowthKind::exponential;
+  scenario.inference.services[0].demand.growth_per_year = 2.0;
+  scenario.planner.policy = PlannerPolicy::demand;
+  scenario.planner.budget_period = PeriodUnit::quarter;
+  scenario.planner.lead_time_s = 90 * 86400.0;
+  scenario.planner.target_utilisation = 0.75;
+  return scenario;
+}
+
+TEST_CASE("demand planner: utilisation near its target and the SLO met on growing demand") {
+  const CapacityRun run = run_capacity(planned_growth());
+  const Recorder& series = run.timeseries;
+  REQUIRE(series.rows() == 8);
+  for (std::size_t quarter = 0; quarter < series.rows(); ++quarter) {
+    INFO("quarter " << quarter);
+    CHECK(series.value(quarter, series.column("slo_attainment_svc")) == 1.0);
+    // Each quarter's GPUs were ordered a quarter ahead for the demand at its end, at 0.75.
+    // Demand doubling yearly averages (1 − 2^(−1/4)) / (ln 2 / 4) = 0.918 of its end value
+    // over the quarter, so the fleet runs at 0.75 × 0.918 = 0.689 (the first quarter runs on
+    // the 12,000 GPUs it started with).
+    const double utilisation = series.value(quarter, series.column("utilisation"));
+    if (quarter > 0)
+      CHECK(utilisation == doctest::Approx(0.689).epsilon(0.015));
+  }
+  CHECK(run.summary.planner_shortfall_periods == 0);
+}
+
+TEST_CASE("demand planner: a budget cap leaves a reported shortfall, never an overspend") {
+  // $100M a quarter buys 2,500 GPUs at $40K; the doubling demand needs more from the second
+  // review on (15,114 GPUs for the end of the second quarter against 12,000 in hand).
+  Scenario scenario = planned_growth();
+  scenario.planner.budget_per_period_usd = 100e6;
+  const CapacityRun run = run_capacity(scenario);
+  CHECK(run.summary.budget_usd == doctest::Approx(8 * 100e6));
+  CHECK(run.summary.budget_spent_gpus_usd <= run.summary.budget_usd);
+  CHECK(run.summary.gpus_ordered - 12000 <= 8 * 2500);
+  CHECK(run.summary.planner_shortfall_periods >= 6);
+  const auto shortfall = std::find_if(run.buildout.begin(), run.buildout.end(),
+                                      [](const BuildoutEvent& e) { return e.kind == "shortfall"; });
+  REQUIRE(shortfall != run.buildout.end());
+  CHECK(shortfall->note == "demand planner: not ordered for lack of budget");
+  // Without the cap the same plan orders what the demand needs and is never short.
+  CHECK(run_capacity(planned_growth()).summary.gpus_ordered > run.summary.gpus_ordered);
+}
+
+TEST_CASE("demand planner: with elasticity 1.5 a 10x gain makes it order 10^0.5 times more") {
+  // Flat demand on a cluster of 8 GPUs. Without a gain the planner orders for 8,016 serving
+  // GPUs at 0.75: ⌈10,688⌉ GPUs in all. With a 10x gain from the start and elasticity 1.5
+  // (instant response), demand is 31.62 times larger on 10x faster nodes: 25,360 serving GPUs,
+  // ⌈25,360 / 0.75⌉ = 33,814 in all, 3.164 times as many.
+  Scenario baseline = inference_days(365);
+  baseline.scenario.reporting_period = PeriodUnit::quarter;
+  baseline.clusters[0].gpus = 8;
+  baseline.planner.policy = PlannerPolicy::demand;
+  baseline.planner.lead_time_s = 90 * 86400.0;
+  baseline.planner.target_utilisation = 0.75;
+  baseline.demand_feedback.enabled = true;
+  baseline.demand_feedback.adjustment_time_s = 0.0;
+  baseline.demand_feedback.elasticity = 1.5;
+  Scenario jevons = baseline;
+  // Price₀ is the price on the start date, after any gain dated then: the gain comes a day
+  // later, and the first review, from the model, sees demand answer it by the time its
+  // orders arrive.
+  jevons.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 1, 2}});
+  const CapacityRun base_run = run_capacity(baseline);
+  const CapacityRun jevons_run = run_capacity(jevons);
+  CHECK(base_run.summary.gpus_ordered == 10688);
+  CHECK(jevons_run.summary.gpus_ordered == 33814);
+  CHECK(static_cast<double>(jevons_run.summary.gpus_ordered) /
+            static_cast<double>(base_run.summary.gpus_ordered) ==
+        doctest::Approx(std::pow(10.0, 0.5)).epsilon(0.01));
 }
 
 }  // namespace
