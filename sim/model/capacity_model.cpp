@@ -1330,7 +1330,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
     const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
                                 run_.ledger.capex_paid(CapexKind::facility, now_);
-    const double gpu_budget = std::max(0.0, budget - facility_due);
+    const double gpu_budget = std::min(funds_left(), std::max(0.0, budget - facility_due));
     run_.summary.budget_usd += budget;
     run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
@@ -1424,15 +1424,33 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return wanted * growth / scenario_.planner.target_utilisation;
   }
 
+  /// The demand planner's training cluster of a part at a site, grown by `gpus`: one per
+  /// site and part, so that large jobs find their GPUs together.
+  std::size_t training_cluster(std::size_t site, std::size_t part, std::int64_t gpus) {
+    const auto key = std::make_pair(site, part);
+    if (const auto found = planner_training_clusters_.find(key);
+        found != planner_training_clusters_.end()) {
+      clusters_[found->second].planned_gpus += gpus;
+      return found->second;
+    }
+    const std::string name =
+        fmt::format("training-{}-{}", parts_[part]->name, sites_[site].spec->name);
+    const std::size_t cluster = add_scheduling_cluster(name, site, part, gpus, FabricSpec{});
+    planner_training_clusters_.emplace(key, cluster);
+    return cluster;
+  }
+
   /// What the demand planner could not order in a period, and why.
   struct Shortfall {
     std::int64_t gpus = 0;
     std::vector<std::string> reasons;
+    std::string money_limit = "budget";  ///< what caps the money: the budget or the funds
   };
 
-  /// Orders up to `gpus` of a part for a cluster (an existing one, or, for npos, a new one per
-  /// site), within the vendor cap, the budget left and the site power online by
-  /// `power_needed_by`. Returns the GPUs ordered and adds the reasons for any shortfall.
+  /// Orders up to `gpus` of a part for a cluster (an existing one, or, for kNewCluster, the
+  /// planner's training cluster at each site), within the vendor cap, the budget left and the site
+  /// power online by `power_needed_by`. Returns the GPUs ordered and adds the reasons for any
+  /// shortfall.
   std::int64_t order_for(std::size_t cluster, std::size_t part, std::int64_t gpus, Tick arrival,
                          Tick power_needed_by, double& budget_left, Shortfall& shortfall) {
     const AcceleratorSpec& spec = *parts_[part];
@@ -1444,7 +1462,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
           std::floor(std::max(0.0, budget_left) / spec.price_installed_per_gpu_usd + 1e-9));
       if (affordable < wanted) {
         wanted = affordable;
-        shortfall.reasons.push_back("budget");
+        shortfall.reasons.push_back(shortfall.money_limit);
       }
     }
     std::vector<std::size_t> site_order;
@@ -1471,9 +1489,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
                                            spec.name, sites_[s].spec->name);
       record({now_, "order", sites_[s].spec->name, spec.name, name, take, 0.0,
               static_cast<double>(take) * spec.price_installed_per_gpu_usd, 0.0, "demand planner"});
-      const std::size_t target = cluster != kNewCluster
-                                     ? cluster
-                                     : add_scheduling_cluster(name, s, part, take, FabricSpec{});
+      const std::size_t target = cluster != kNewCluster ? cluster : training_cluster(s, part, take);
       place_order(name, part, s, take, arrival, scenario_.planner.service_life_s, target);
       budget_left -= static_cast<double>(take) * spec.price_installed_per_gpu_usd;
       left -= take;
@@ -1548,12 +1564,17 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     // Each period's orders must hold until the next period's arrive.
     const Tick horizon = arrival + (next - now_);
-    double budget_left = std::numeric_limits<double>::infinity();
+    double budget_left = funds_left();
+    Shortfall shortfall;
+    shortfall.money_limit = "funds";
     if (scenario_.planner.budget_per_period_usd) {
       const double budget = budget_at(now_);
       const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
                                   run_.ledger.capex_paid(CapexKind::facility, now_);
-      budget_left = std::max(0.0, budget - facility_due);
+      if (budget - facility_due < budget_left) {
+        budget_left = std::max(0.0, budget - facility_due);
+        shortfall.money_limit = "budget";
+      }
       run_.summary.budget_usd += budget;
       run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
     }
@@ -1562,7 +1583,6 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (const ServiceState& service : services_) {
       serving_need[service.cluster] += forecast_service_gpus(service, horizon);
     }
-    Shortfall shortfall;
     std::int64_t serving_surplus = 0;
     for (const auto& [cluster, need] : serving_need) {
       const std::int64_t lacking = need - cluster_gpus_at(cluster, horizon);
@@ -1733,7 +1753,39 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     /// Per service: GPU-s, demand input, demand output, served input, served output, hours,
     /// hours whose demand was fully served.
     std::vector<std::array<double, 7>> service;
+    /// Capex paid and opex: what the owner's funds pay for.
+    double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
   };
+
+  /// Dates the funds' exhaustion within the period from `from` to now, linearly.
+  void note_funds(Tick from, double spent_before, double spent_now) {
+    const std::optional<double>& funds = scenario_.economics.funds_usd;
+    run_.summary.spent_usd = spent_now;
+    if (!funds || run_.summary.funds_exhausted || spent_now < *funds)
+      return;
+    const double share =
+        spent_now > spent_before ? (*funds - spent_before) / (spent_now - spent_before) : 1.0;
+    run_.summary.funds_exhausted =
+        from + static_cast<Tick>(std::clamp(share, 0.0, 1.0) * static_cast<double>(now_ - from));
+  }
+
+  /// Funds not yet spent or committed: capex paid or scheduled (orders in transit included),
+  /// and opex so far. Infinite without economics.funds.
+  double funds_left() const {
+    const std::optional<double>& funds = scenario_.economics.funds_usd;
+    if (!funds)
+      return std::numeric_limits<double>::infinity();
+    double committed = run_.ledger.capex_paid(CapexKind::gpus, INT64_MAX) +
+                       run_.ledger.capex_paid(CapexKind::facility, INT64_MAX);
+    for (const Delivery& delivery : deliveries_) {
+      if (!delivery.arrived && !delivery.paid_before_start) {
+        committed +=
+            static_cast<double>(delivery.gpus) * parts_[delivery.part]->price_installed_per_gpu_usd;
+      }
+    }
+    const Cumulative now = cumulative_at(now_);
+    return std::max(0.0, *funds - committed - (now.energy_cost + now.maintenance + now.staff));
+  }
 
   Cumulative cumulative_at(Tick tick) const {
     Cumulative c;
@@ -1829,6 +1881,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     // the previous sample kept.
     const Cumulative before = last_cumulative_;
     const Cumulative after = cumulative_at(now_);
+    note_funds(from, before.spent(), after.spent());
     check_invariants();
     Recorder& r = run_.timeseries;
     r.begin_row(format_date(calendar_.date_of(from)), format_date(calendar_.date_of(now_)));
@@ -2035,6 +2088,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   void record(BuildoutEvent event) { run_.buildout.push_back(std::move(event)); }
 
   static constexpr std::size_t kNewCluster = static_cast<std::size_t>(-1);
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> planner_training_clusters_;
 
   const Scenario& scenario_;
   Calendar calendar_;

@@ -125,6 +125,16 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
       .member("shortfall_periods", s.planner_shortfall_periods)
       .member("shortfall_gpus_max", s.planner_shortfall_gpus_max)
       .end_object();
+  if (scenario.economics.funds_usd) {
+    json.key("funds").begin_object().member("funds_usd", *scenario.economics.funds_usd);
+    json.member("spent_usd", s.spent_usd);
+    if (s.funds_exhausted) {
+      json.member("exhausted_on",
+                  format_date(Calendar(scenario.scenario.start).date_of(*s.funds_exhausted)))
+          .member("exhausted_after_days", seconds_from_ticks(*s.funds_exhausted) / 86400.0);
+    }
+    json.end_object();
+  }
   if (run.training.jobs > 0) {
     const TrainingSummary& t = run.training;
     json.key("training")
@@ -288,6 +298,13 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         100.0 * service.slo_attainment);
     if (service.growth_observations > 0)
       text += growth_text(service, calendar);
+  }
+  if (const std::optional<double>& funds = scenario.economics.funds_usd) {
+    text += s.funds_exhausted
+                ? fmt::format("funds ${:.2f}B: run out on {}\n", *funds / 1e9,
+                              format_date(calendar.date_of(*s.funds_exhausted)))
+                : fmt::format("funds ${:.2f}B: ${:.2f}B spent by the end, ${:.2f}B left\n",
+                              *funds / 1e9, s.spent_usd / 1e9, (*funds - s.spent_usd) / 1e9);
   }
   if (s.planner_shortfall_periods > 0) {
     text += fmt::format(

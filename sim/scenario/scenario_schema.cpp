@@ -1217,6 +1217,14 @@ const RecordSchema<EconomicsSpec>& economics_schema() {
                        "(DeepSeek-V3 report assumes $2 per H800 GPU-hour).",
                 .example = "2 USD/GPU-hour",
                 .minimum = 0.0});
+    s.quantity(&EconomicsSpec::funds_usd, Dimension::money,
+               {.key = "funds",
+                .doc = "Money for capex and opex over the run. The budget and demand "
+                       "planners order nothing the funds left (after what is spent and "
+                       "committed) cannot pay; the summary gives the date spending exhausts "
+                       "them.",
+                .example = "$1B",
+                .minimum = 0.0});
     return s;
   }();
   return schema;

@@ -419,5 +419,32 @@ TEST_CASE("demand planner: with elasticity 1.5 a 10x gain makes it order 10^0.5 
         doctest::Approx(std::pow(10.0, 0.5)).epsilon(0.01));
 }
 
+TEST_CASE("funds: the date spending exhausts them, and planners that stay within them") {
+  // Staff at $365.25M a year cost $1M a day, the only spending (no energy price, no
+  // maintenance): $10.5M last 10.5 days.
+  Scenario scenario = inference_days(20);
+  scenario.inference.services.clear();
+  scenario.sites[0].electricity_price_usd_per_j = 0.0;
+  scenario.economics.maintenance_share_per_year = 0.0;
+  scenario.economics.staff_cost_per_year_usd = 365.25e6;
+  scenario.economics.funds_usd = 10.5e6;
+  const CapacityRun run = run_capacity(scenario);
+  REQUIRE(run.summary.funds_exhausted.has_value());
+  CHECK(seconds_from_ticks(*run.summary.funds_exhausted) / 86400.0 == doctest::Approx(10.5));
+  CHECK(run.summary.spent_usd == doctest::Approx(20e6));
+  // The demand planner of the growing service, with $200M: it commits no more than what opex
+  // leaves of that to GPUs, spends it all by the end, and says the funds are what it lacked.
+  Scenario planned = planned_growth();
+  planned.economics.funds_usd = 200e6;
+  const CapacityRun capped = run_capacity(planned);
+  CHECK(capped.summary.capex_gpus_usd <= 200e6);
+  CHECK(capped.summary.spent_usd >= 200e6);
+  REQUIRE(capped.summary.funds_exhausted.has_value());
+  const auto shortfall = std::find_if(capped.buildout.begin(), capped.buildout.end(),
+                                      [](const BuildoutEvent& e) { return e.kind == "shortfall"; });
+  REQUIRE(shortfall != capped.buildout.end());
+  CHECK(shortfall->note == "demand planner: not ordered for lack of funds");
+}
+
 }  // namespace
 }  // namespace capsim

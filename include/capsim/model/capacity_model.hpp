@@ -133,6 +133,10 @@ struct CapacitySummary {
   double budget_spent_gpus_usd = 0.0;
   double budget_spent_facility_usd = 0.0;
   double budget_unplaced_usd = 0.0;  ///< budget that found no site power to buy GPUs for
+  /// With economics.funds: when capex paid plus opex reached them (linear within the
+  /// reporting period it happened in); absent if they last the run.
+  std::optional<Tick> funds_exhausted;
+  double spent_usd = 0.0;  ///< capex paid plus opex over the run
   /// Demand planner: periods whose forecast it could not order in full (budget, vendor caps
   /// or power), and the most GPUs short in one of them.
   std::int64_t planner_shortfall_periods = 0;

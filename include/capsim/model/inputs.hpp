@@ -315,6 +315,9 @@ struct EconomicsSpec {
   double maintenance_share_per_year = 0.03;
   double staff_cost_per_year_usd = 0.0;
   std::optional<double> rental_price_usd_per_gpu_s;
+  /// Money for capex and opex over the run: planners order nothing it cannot pay, and the
+  /// summary dates when spending exhausts it.
+  std::optional<double> funds_usd;
 };
 
 struct FailuresSpec {
