@@ -17,32 +17,13 @@
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
 #include "capsim/output/json_writer.hpp"
+#include "scratch_folder.hpp"
 
 namespace capsim::output {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory per test, removed afterwards, so tests can count the files in it.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() /
-              ("capsim_output_test_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::ScratchFolder;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -198,7 +179,7 @@ TEST_CASE("output: csv header must be non-empty with distinct names") {
 }
 
 TEST_CASE("output: csv write_to writes the document") {
-  TempDir dir("csv_write_to");
+  ScratchFolder dir("csv_write_to");
   CsvWriter csv({"name", "value"});
   csv.add_row({"x,y", 1.5});
   csv.write_to(dir.path() / "out.csv");
@@ -422,7 +403,7 @@ TEST_CASE("output: json misuse throws logic_error and leaves the document unchan
 }
 
 TEST_CASE("output: json write_to writes the document") {
-  TempDir dir("json_write_to");
+  ScratchFolder dir("json_write_to");
   JsonWriter json;
   json.begin_object().member("capex_usd", 6.0e10).end_object();
   json.write_to(dir.path() / "summary.json");
@@ -433,21 +414,21 @@ TEST_CASE("output: json write_to writes the document") {
 // ----------------------------------------------------------------------------- atomic writes
 
 TEST_CASE("output: atomic write creates the file and leaves no temporary") {
-  TempDir dir("create");
+  ScratchFolder dir("create");
   write_file_atomically(dir.path() / "a.csv", "x,y\n1,2\n");
   CHECK(read_file(dir.path() / "a.csv") == "x,y\n1,2\n");
   CHECK(entries(dir.path()) == std::vector<std::string>{"a.csv"});
 }
 
 TEST_CASE("output: atomic write of empty content") {
-  TempDir dir("empty");
+  ScratchFolder dir("empty");
   write_file_atomically(dir.path() / "empty.txt", "");
   CHECK(fs::exists(dir.path() / "empty.txt"));
   CHECK(fs::file_size(dir.path() / "empty.txt") == 0);
 }
 
 TEST_CASE("output: atomic write replaces an existing file") {
-  TempDir dir("replace");
+  ScratchFolder dir("replace");
   const fs::path target = dir.path() / "summary.json";
   write_file_atomically(target, "a much longer first version of the file\n");
   write_file_atomically(target, "short\n");
@@ -456,7 +437,7 @@ TEST_CASE("output: atomic write replaces an existing file") {
 }
 
 TEST_CASE("output: atomic write to a relative path") {
-  TempDir dir("relative");
+  ScratchFolder dir("relative");
   const fs::path previous = fs::current_path();
   fs::current_path(dir.path());
   write_file_atomically("relative.txt", "r\n");
@@ -466,7 +447,7 @@ TEST_CASE("output: atomic write to a relative path") {
 }
 
 TEST_CASE("output: atomic file leaves the target untouched until commit") {
-  TempDir dir("staged");
+  ScratchFolder dir("staged");
   const fs::path target = dir.path() / "t.csv";
   write_file_atomically(target, "old\n");
   AtomicFile file(target);
@@ -485,7 +466,7 @@ TEST_CASE("output: atomic file leaves the target untouched until commit") {
 }
 
 TEST_CASE("output: an uncommitted atomic file is discarded") {
-  TempDir dir("discard");
+  ScratchFolder dir("discard");
   const fs::path target = dir.path() / "t.csv";
   write_file_atomically(target, "old\n");
   {
@@ -504,7 +485,7 @@ TEST_CASE("output: an uncommitted atomic file is discarded") {
 }
 
 TEST_CASE("output: two atomic files for one target get distinct temporaries") {
-  TempDir dir("two");
+  ScratchFolder dir("two");
   const fs::path target = dir.path() / "t.csv";
   AtomicFile first(target);
   AtomicFile second(target);
@@ -518,7 +499,7 @@ TEST_CASE("output: two atomic files for one target get distinct temporaries") {
 }
 
 TEST_CASE("output: atomic write into a missing directory names the path") {
-  TempDir dir("missing");
+  ScratchFolder dir("missing");
   const fs::path target = dir.path() / "no_such_dir" / "out.csv";
   CHECK_THROWS_WITH_AS(write_file_atomically(target, "x\n"), contains(target.string() + "'"),
                        OutputError);
@@ -533,7 +514,7 @@ TEST_CASE("output: atomic write into a missing directory names the path") {
 }
 
 TEST_CASE("output: atomic write over a directory fails and leaves no temporary") {
-  TempDir dir("over_dir");
+  ScratchFolder dir("over_dir");
   const fs::path target = dir.path() / "out.csv";
   fs::create_directory(target);
   CHECK_THROWS_WITH_AS(write_file_atomically(target, "x\n"),
@@ -544,7 +525,7 @@ TEST_CASE("output: atomic write over a directory fails and leaves no temporary")
 }
 
 TEST_CASE("output: atomic write to a file name of the maximum length") {
-  TempDir dir("long_name");
+  ScratchFolder dir("long_name");
   const std::string name(255, 'n');
   write_file_atomically(dir.path() / name, "long\n");
   CHECK(read_file(dir.path() / name) == "long\n");
@@ -552,19 +533,19 @@ TEST_CASE("output: atomic write to a file name of the maximum length") {
 }
 
 TEST_CASE("output: atomic write refuses a path without a file name") {
-  TempDir dir("no_name");
+  ScratchFolder dir("no_name");
   CHECK_THROWS_AS(write_file_atomically(dir.path() / "", "x"), OutputError);
   CHECK_THROWS_AS(write_file_atomically(dir.path() / "..", "x"), OutputError);
   CHECK(entries(dir.path()).empty());
 }
 
 TEST_CASE("output: output error is a runtime error") {
-  TempDir dir("runtime");
+  ScratchFolder dir("runtime");
   CHECK_THROWS_AS(write_file_atomically(dir.path() / "a" / "b", "x"), std::runtime_error);
 }
 
 TEST_CASE("output: ensure_directory creates parents and accepts existing ones") {
-  TempDir dir("ensure");
+  ScratchFolder dir("ensure");
   const fs::path nested = dir.path() / "a" / "b" / "c";
   ensure_directory(nested);
   CHECK(fs::is_directory(nested));
@@ -574,7 +555,7 @@ TEST_CASE("output: ensure_directory creates parents and accepts existing ones") 
 }
 
 TEST_CASE("output: ensure_directory with a file in the way names it") {
-  TempDir dir("ensure_file");
+  ScratchFolder dir("ensure_file");
   const fs::path file = dir.path() / "plain";
   write_file_atomically(file, "x");
   CHECK_THROWS_WITH_AS(ensure_directory(file),

@@ -12,30 +12,13 @@
 #include "capsim/model/service_sizing.hpp"
 #include "capsim/output/capacity_report.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "scratch_folder.hpp"
 
 namespace capsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
-
-class ScratchFolder {
- public:
-  explicit ScratchFolder(const std::string& name)
-      : path_(fs::temp_directory_path() / ("capsim_demand_loader_test_" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchFolder() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return (path_ / name).string();
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::ScratchFolder;
 
 /// A one-service scenario starting on `start`; `demand` is the demand block's body, indented
 /// eight spaces; `service_extra` more keys of the service, indented six.

@@ -6,33 +6,17 @@
 
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/reference.hpp"
+#include "scratch_folder.hpp"
 
 namespace capsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ScratchFolder;
 
 std::string source_path(const std::string& relative) {
   return (fs::path(CAPSIM_SOURCE_DIR) / relative).string();
 }
-
-/// A scratch folder of scenario files for one test.
-class ScratchFolder {
- public:
-  explicit ScratchFolder(const std::string& name)
-      : path_(fs::temp_directory_path() / ("capsim_loader_test_" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchFolder() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
-};
 
 const char* const kMinimal =
     "scenario:\n"
