@@ -1259,6 +1259,12 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       const double tokens = summary.served_input_tokens + summary.served_output_tokens;
       summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
       summary.revenue_usd = service.revenue_usd.total_at(end_);
+      const PriceListSpec& prices = spec.prices;
+      const bool listed = prices.input_cache_hit_usd_per_token ||
+                          prices.input_cache_miss_usd_per_token || prices.output_usd_per_token;
+      // Without list prices, prices under demand feedback are cost plus the margin.
+      if (!listed && scenario_.demand_feedback.enabled)
+        summary.revenue_usd = summary.cost_usd * (1.0 + scenario_.demand_feedback.margin);
       summary.margin_usd = summary.revenue_usd - summary.cost_usd;
       summary.growth = service.demand.growth;
       summary.demand_multiple_at_end = service.demand_multiple;

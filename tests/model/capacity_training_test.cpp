@@ -301,8 +301,11 @@ TEST_CASE("efficiency: elasticity 1 keeps the compute, elasticity 1.5 raises it 
   scenario.demand_feedback.enabled = true;
   scenario.demand_feedback.adjustment_time_s = 0.0;
   scenario.demand_feedback.elasticity = 1.0;
+  scenario.demand_feedback.margin = 0.3;
   const CapacityRun unit = run_capacity(scenario);
   CHECK(serving_gpus_on_day(unit, 9) == doctest::Approx(8016.0));
+  // With no list prices, the price is cost plus the margin.
+  CHECK(unit.inference[0].revenue_usd == doctest::Approx(1.3 * unit.inference[0].cost_usd));
   CHECK(serving_gpus_on_day(unit, 15) == doctest::Approx(8016.0).epsilon(0.05));
   scenario.inference.services[0].demand.elasticity = 1.5;  // the service's own overrides
   const CapacityRun jevons = run_capacity(scenario);
