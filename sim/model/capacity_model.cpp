@@ -193,6 +193,7 @@ struct TrainingJob {
   std::int64_t preemptions = 0;
   double preemption_lost_gpu_s = 0.0;  ///< GPU-time of preempted runs not saved, restarts too
   double run_restart_s = 0.0;          ///< restart at the head of the current run
+  bool generated = false;              ///< drawn by the job generator, not listed
   double preempted_runs_gpu_s = 0.0;   ///< GPU-time held by runs that were preempted
 };
 
@@ -758,6 +759,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       TrainingJob job;
       job.submit = generated.submit;
       job.tenant = tenant_of(generated.spec.tenant);
+      job.generated = true;
       job.spec = std::move(generated.spec);
       training_.push_back(std::move(job));
     }
@@ -850,7 +852,10 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// The efficiency gain of a run starting now: capability-equivalent jobs need
   /// compute / (algorithmic × software gain), fixed-compute jobs run faster by software alone.
   RunKey run_key(std::size_t job_index, std::size_t cluster_index, std::int64_t gpus) const {
-    const double t_s = seconds_from_ticks(now_);
+    // The scheduler asks from its own events, so the engine's clock, not the last model event,
+    // says when; trends are read at the start of the day, so that a backfill pass over a long
+    // queue does not simulate every job's run anew each time a trend has moved a little.
+    const double t_s = seconds_from_ticks(engine_.now() / kTicksPerDay * kTicksPerDay);
     const double gain = training_[job_index].spec.capability_equivalent ? efficiency_.training(t_s)
                                                                         : efficiency_.software(t_s);
     return std::make_tuple(job_index, cluster_index, gpus, gain);
@@ -1417,17 +1422,38 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
                               std::ceil(mean / scenario_.planner.target_utilisation - 1e-9)));
   }
 
-  /// GPUs training will want at `tick`: what it runs and queues now, grown as the job
-  /// generator's arrivals grow, at the planner's target utilisation.
-  double forecast_training_gpus(Tick tick) const {
+  /// Training's GPUs at `tick`, from the model: the generator's workload (what runs and waits
+  /// now, grown as its arrivals grow) and every listed job not yet started that is submitted
+  /// by then, dependencies or not; over the planner's target utilisation. Also the largest
+  /// such job, which some cluster must be able to hold whole.
+  struct TrainingForecast {
+    double gpus = 0.0;
+    std::int64_t largest_job_gpus = 0;
+  };
+
+  TrainingForecast forecast_training(Tick tick) const {
+    TrainingForecast forecast;
     if (!scheduler_)
-      return 0.0;
-    const double wanted = static_cast<double>(training_busy_ + scheduler_->queued_gpus());
+      return forecast;
+    double generated = 0.0, listed = 0.0;
+    for (std::size_t i = 0; i < training_.size(); ++i) {
+      const TrainingJob& job = training_[i];
+      if (job.done)
+        continue;
+      const auto gpus = static_cast<double>(job.spec.gpus);
+      if (scheduler_->outcomes()[i].start) {
+        (job.generated ? generated : listed) += static_cast<double>(job.gpus);
+      } else if (job.generated ? job.submit <= now_ : job.submit <= tick) {
+        (job.generated ? generated : listed) += gpus;
+        forecast.largest_job_gpus = std::max(forecast.largest_job_gpus, job.spec.gpus);
+      }
+    }
     const double growth = scenario_.training.generator.arrivals_per_s > 0.0
                               ? std::pow(scenario_.training.generator.growth_per_year,
                                          seconds_from_ticks(tick - now_) / kSecondsPerYear)
                               : 1.0;
-    return wanted * growth / scenario_.planner.target_utilisation;
+    forecast.gpus = (generated * growth + listed) / scenario_.planner.target_utilisation;
+    return forecast;
   }
 
   /// The demand planner's training cluster of a part at a site, grown by `gpus`: one per
@@ -1455,10 +1481,12 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
 
   /// Orders up to `gpus` of a part for a cluster (an existing one, or, for kNewCluster, the
   /// planner's training cluster at each site), within the vendor cap, the budget left and the site
-  /// power online by `power_needed_by`. Returns the GPUs ordered and adds the reasons for any
+  /// power online when they arrive. Returns the GPUs ordered and adds the reasons for any
   /// shortfall.
   std::int64_t order_for(std::size_t cluster, std::size_t part, std::int64_t gpus, Tick arrival,
-                         Tick power_needed_by, double& budget_left, Shortfall& shortfall) {
+                         double& budget_left, Shortfall& shortfall) {
+    // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
+    const Tick power_needed_by = arrival;
     const AcceleratorSpec& spec = *parts_[part];
     std::int64_t wanted = std::min(gpus, cap_remaining(part, arrival));
     if (wanted < gpus)
@@ -1517,7 +1545,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     }
     const std::vector<std::size_t> ranked = parts_by_value(now_);
     if (!ranked.empty())
-      power_w += forecast_training_gpus(tick) * parts_[ranked.front()]->server_power_per_gpu_w;
+      power_w += forecast_training(tick).gpus * parts_[ranked.front()]->server_power_per_gpu_w;
     return power_w;
   }
 
@@ -1525,7 +1553,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// time ahead: it starts the next site (in the scenario's order) when the power of the sites
   /// started so far, built or not, will not hold what the fleet needs a planning period after
   /// that site's first phase could be ready, and the one after while that is still short.
-  void start_sites_for(Tick horizon, Tick period) {
+  void start_sites_for(Tick horizon, Tick period, Shortfall& shortfall) {
     double started_w = 0.0;
     for (const SiteState& site : sites_) {
       if (!site.started())
@@ -1546,6 +1574,13 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       const double needed_w = forecast_power_w(ready + period);
       if (started_w >= needed_w)
         return;
+      double site_cost = 0.0;
+      for (const PhaseState& phase : site.phases)
+        site_cost += phase.power_w * site.spec->cost_per_power_usd_per_w;
+      if (site_cost > funds_left()) {
+        shortfall.reasons.push_back(fmt::format("funds to build {}", site.spec->name));
+        return;
+      }
       start_site(
           s, now_,
           fmt::format("demand planner: {:.0f} MW needed by {}, {:.0f} MW started", needed_w / 1e6,
@@ -1570,8 +1605,11 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     // Each period's orders must hold until the next period's arrive.
     const Tick horizon = arrival + (next - now_);
-    double budget_left = funds_left();
     Shortfall shortfall;
+    // Sites first, as the budget planner does, so the facility payments they bring this
+    // period come out of this period's money.
+    start_sites_for(horizon, next - now_, shortfall);
+    double budget_left = funds_left();
     shortfall.money_limit = "funds";
     if (scenario_.planner.budget_per_period_usd) {
       const double budget = budget_at(now_);
@@ -1596,22 +1634,28 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         serving_surplus -= lacking;
         continue;
       }
-      order_for(cluster, clusters_[cluster].part, lacking, arrival, horizon, budget_left,
-                shortfall);
+      order_for(cluster, clusters_[cluster].part, lacking, arrival, budget_left, shortfall);
     }
+    // Training may use what serving leaves anywhere, but a gang job needs one cluster that
+    // holds it whole: the planner's training cluster grows until the largest job fits.
     std::int64_t training_have = serving_surplus;
+    std::int64_t largest_training_cluster = 0;
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
-      if (serving_need.count(c) == 0)
-        training_have += cluster_gpus_at(c, horizon);
+      if (serving_need.count(c) != 0)
+        continue;
+      const std::int64_t gpus = cluster_gpus_at(c, horizon);
+      training_have += gpus;
+      largest_training_cluster = std::max(largest_training_cluster, gpus);
     }
-    const auto training_lacking = static_cast<std::int64_t>(
-        std::ceil(forecast_training_gpus(horizon) - static_cast<double>(training_have) - 1e-9));
+    const TrainingForecast training = forecast_training(horizon);
+    const auto training_lacking =
+        std::max(static_cast<std::int64_t>(
+                     std::ceil(training.gpus - static_cast<double>(training_have) - 1e-9)),
+                 training.largest_job_gpus - largest_training_cluster);
     const std::vector<std::size_t> ranked = parts_by_value(now_);
     if (training_lacking > 0 && !ranked.empty()) {
-      order_for(kNewCluster, ranked.front(), training_lacking, arrival, horizon, budget_left,
-                shortfall);
+      order_for(kNewCluster, ranked.front(), training_lacking, arrival, budget_left, shortfall);
     }
-    start_sites_for(horizon, next - now_);
     if (scenario_.planner.budget_per_period_usd) {
       run_.summary.budget_spent_gpus_usd += budget_start - budget_left;
       run_.summary.budget_unplaced_usd += budget_left;

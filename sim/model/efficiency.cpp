@@ -19,9 +19,13 @@ EfficiencyTimeline::EfficiencyTimeline(const EfficiencySpec& spec, const Calenda
 }
 
 double EfficiencyTimeline::gain(EfficiencyKind kind, double t_s) const {
+  return raw_gain(kind, t_s) / raw_gain(kind, 0.0);
+}
+
+double EfficiencyTimeline::raw_gain(EfficiencyKind kind, double t_s) const {
   double multiple = 1.0;
   for (const Step& step : steps_) {
-    if (step.kind == kind && std::max(0.0, step.at_s) <= t_s)
+    if (step.kind == kind && step.at_s <= t_s)
       multiple *= step.factor;
   }
   for (const Trend& trend : trends_) {

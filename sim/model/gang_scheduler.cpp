@@ -151,7 +151,8 @@ std::int64_t GangScheduler::preempt(std::size_t cluster, std::int64_t gpus) {
   now_ = engine_.now();
   std::vector<std::size_t> candidates;
   for (const std::size_t job : clusters_[cluster].running_jobs) {
-    if (jobs_[job].preemptible)
+    // A job whose end falls now is finishing, not to be stopped and rerun.
+    if (jobs_[job].preemptible && *outcomes_[job].end > now_)
       candidates.push_back(job);
   }
   std::sort(candidates.begin(), candidates.end(), [this](std::size_t a, std::size_t b) {

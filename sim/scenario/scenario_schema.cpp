@@ -793,7 +793,8 @@ const RecordSchema<DemandSpec>& demand_schema() {
              .list_length = 24});
     s.reals(&DemandSpec::weekly_weights,
             {.key = "weekly",
-             .doc = "7 weights for Monday..Sunday, scaled to mean 1; with any profile.",
+             .doc = "7 weights for Monday..Sunday (days of the UTC calendar), scaled to mean "
+                    "1; with any profile.",
              .example = "[1.1, 1.1, 1.1, 1.1, 1.0, 0.8, 0.8]",
              .default_text = "flat",
              .minimum = 0.0,

@@ -323,23 +323,32 @@ TEST_CASE("efficiency: elasticity 1 keeps the compute, elasticity 1.5 raises it 
 }
 
 TEST_CASE("efficiency: a 10x training gain cuts a capability-equivalent job to a tenth") {
-  // A 16-GPU job of 10 h: capability-equivalent, it needs a tenth of the compute once the gain
-  // applies (1 h, 16 GPU-hours); a fixed-compute job of the same size keeps its 10 h.
+  // Two 16-GPU jobs of 10 h submitted on the second day, when a 10x training gain lands: the
+  // capability-equivalent one needs a tenth of the compute (1 h, 16 GPU-hours), the
+  // fixed-compute one keeps its 10 h. Yearly reporting leaves no model event on that day, so
+  // the gain must be read at the scheduler's time, not the model's last event's.
   Scenario scenario = training_day();
+  scenario.scenario.end = Date{2025, 1, 3};
+  scenario.scenario.reporting_period = PeriodUnit::year;
   TrainingJobSpec capability = job("capability", 16, 10);
   capability.capability_equivalent = true;
-  scenario.training.jobs = {capability, job("fixed", 16, 10)};
+  TrainingJobSpec fixed = job("fixed", 16, 10);
+  capability.submit = fixed.submit = Date{2025, 1, 2};
+  scenario.training.jobs = {capability, fixed};
   const CapacityRun before = run_capacity(scenario);
   CHECK(before.jobs[0].gpu_hours == doctest::Approx(160.0));
-  scenario.efficiency.steps.push_back({EfficiencyKind::training, 10.0, Date{2024, 12, 1}});
+  scenario.efficiency.steps.push_back({EfficiencyKind::training, 10.0, Date{2025, 1, 2}});
   const CapacityRun after = run_capacity(scenario);
   CHECK(after.jobs[0].gpu_hours == doctest::Approx(16.0));
   CHECK(after.jobs[1].gpu_hours == doctest::Approx(160.0));
   // A software gain (MFU) speeds both.
-  scenario.efficiency.steps.push_back({EfficiencyKind::software, 2.0, Date{2024, 12, 1}});
+  scenario.efficiency.steps.push_back({EfficiencyKind::software, 2.0, Date{2025, 1, 2}});
   const CapacityRun software = run_capacity(scenario);
   CHECK(software.jobs[0].gpu_hours == doctest::Approx(8.0));
   CHECK(software.jobs[1].gpu_hours == doctest::Approx(80.0));
+  // Gains dated before the start are in the job's FLOPs already.
+  scenario.efficiency.steps = {{EfficiencyKind::training, 10.0, Date{2024, 12, 1}}};
+  CHECK(run_capacity(scenario).jobs[0].gpu_hours == doctest::Approx(160.0));
 }
 
 /// Two years of the service above doubling its demand every year on a demand-planned fleet:

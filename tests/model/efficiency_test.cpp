@@ -28,15 +28,21 @@ TEST_CASE("efficiency: a step applies from its date, trends halve compute every 
   CHECK(timeline.training(1000 * kDay) == doctest::Approx(6.0));
 }
 
-TEST_CASE("efficiency: steps of a kind compose, and a step before the start applies at once") {
+TEST_CASE("efficiency: gains count from the start; those before it are in the inputs already") {
+  // The scenario starts 2025-06-01: the 10x of January is in its measured figures; the 2x of
+  // July and a trend running since 2025-01-01 (halving yearly) count from the start.
   const Calendar calendar(Date{2025, 6, 1});
   EfficiencySpec spec;
   spec.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 1, 20}});
   spec.steps.push_back({EfficiencyKind::inference, 2.0, Date{2025, 7, 1}});
+  spec.steps.push_back({EfficiencyKind::inference, 3.0, Date{2025, 7, 1}});
+  spec.trends.push_back({EfficiencyKind::software, 365.0 * kDay, Date{2025, 1, 1}, std::nullopt});
   const EfficiencyTimeline timeline(spec, calendar);
-  CHECK(timeline.inference(0.0) == 10.0);
-  CHECK(timeline.inference(30 * kDay) == 20.0);  // 2025-07-01
-  CHECK(timeline.training(30 * kDay) == 1.0);
+  CHECK(timeline.gain(EfficiencyKind::inference, 0.0) == 1.0);
+  CHECK(timeline.gain(EfficiencyKind::inference, 30 * kDay) == 6.0);  // 2025-07-01: 2x × 3x
+  CHECK(timeline.software(0.0) == 1.0);
+  CHECK(timeline.software(365 * kDay) == doctest::Approx(2.0));
+  CHECK(timeline.gain(EfficiencyKind::training, 30 * kDay) == 1.0);
   CHECK(EfficiencyTimeline().inference(1e9) == 1.0);
 }
 

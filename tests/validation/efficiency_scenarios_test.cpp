@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -13,10 +14,11 @@
 namespace capsim {
 namespace {
 
-CapacityRun run_variant(const std::string& name) {
+CapacityRun run_variant(const std::string& name, const std::vector<std::string>& sets = {}) {
   return run_capacity(scenario::load_scenario(
       (std::filesystem::path(CAPSIM_SOURCE_DIR) / "scenarios/efficiency-10x" / (name + ".yaml"))
-          .string()));
+          .string(),
+      sets));
 }
 
 TEST_CASE("validation: the 10x gain on a planned fleet, by elasticity") {
@@ -40,6 +42,15 @@ TEST_CASE("validation: the 10x gain on a planned fleet, by elasticity") {
   // The baseline and constant spend buy the same fleet; the fixed demand a tenth of it.
   CHECK(static_cast<double>(unit.summary.gpus_ordered) ==
         doctest::Approx(static_cast<double>(baseline.summary.gpus_ordered)).epsilon(0.05));
+}
+
+TEST_CASE("validation: the demand planner stays within its funds, sites included") {
+  // The baseline plan spends about $57B on GPUs and campuses; with $20B it starts no campus
+  // it cannot pay for and orders no GPU beyond what is left, and says so.
+  const CapacityRun run = run_variant("baseline", {"economics.funds=$20B"});
+  CHECK(run.summary.capex_gpus_usd + run.summary.capex_facility_usd <= 20e9);
+  CHECK(run.summary.funds_exhausted.has_value());
+  CHECK(run.summary.planner_shortfall_periods > 0);
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 #pragma once
-/// The efficiency timeline: how much less compute the same work needs at a time, by kind.
+/// The efficiency timeline: how much less compute the same work needs at a time than at the
+/// scenario start, by kind.
 ///
-///   gain_k(t) = Π_steps(kind k, date ≤ t) factor × Π_trends(kind k) 2^{(min(t, until) − from) /
-///   halving}
+///   raw_k(t)  = Π_steps(kind k, date ≤ t) factor
+///               × Π_trends(kind k) 2^{(min(t, until) − from) / halving}
+///   gain_k(t) = raw_k(t) / raw_k(0)
 ///
-/// (a trend counts only after its `from`). Steps and trends compose by multiplication. The
+/// (a trend counts only after its `from`). The scenario's inputs (measured throughputs, job
+/// FLOPs) describe the start, so gains dated before it are already in them and do not apply
+/// again. Steps and trends compose by multiplication. The
 /// multiplier a workload sees combines its algorithmic kind with software:
 ///
 ///   training(t)  = gain_training(t) × gain_software(t)   (for capability-equivalent jobs;
@@ -23,10 +27,10 @@ namespace capsim {
 class EfficiencyTimeline {
  public:
   EfficiencyTimeline() = default;
-  /// Dates count from the calendar's start; a step dated before the start applies from t = 0.
+  /// Dates count from the calendar's start.
   EfficiencyTimeline(const EfficiencySpec& spec, const Calendar& calendar);
 
-  /// gain_k(t) for `t_s` seconds since the start. O(steps + trends).
+  /// gain_k(t) for `t_s` seconds since the start: 1 at the start. O(steps + trends).
   double gain(EfficiencyKind kind, double t_s) const;
   /// What a capability-equivalent training job's compute divides by at t.
   double training(double t_s) const;
@@ -48,6 +52,8 @@ class EfficiencyTimeline {
     double from_s;
     double until_s;  ///< +inf when open-ended
   };
+  double raw_gain(EfficiencyKind kind, double t_s) const;
+
   std::vector<Step> steps_;
   std::vector<Trend> trends_;
 };
