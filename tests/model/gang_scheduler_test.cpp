@@ -316,5 +316,38 @@ TEST_CASE("scheduler: jobs that may not be preempted keep their GPUs, and the sh
   CHECK(*scheduler.outcomes()[0].start == 3 * kHour);
 }
 
+TEST_CASE("scheduler: preempting a job that spans clusters frees every piece, under EASY") {
+  // Two 8-GPU clusters of one group; A (12 GPUs, 10 h) spans them, 8 + 4; B (4 GPUs, 10 h)
+  // fills the second. Serving on the second cluster asks for 4 GPUs at 2 h: B started no later
+  // than A and has the same priority, index order breaks the tie, so B (the higher index) goes
+  // first and frees enough. Asked for 8, both go, and A's 8 GPUs on the first cluster are free
+  // too. With the second cluster's capacity down to 0, B restarts on the first cluster and A
+  // waits; when serving gives the second cluster back at 5 h, A spans the 4 GPUs B leaves on
+  // the first and the second's 8.
+  std::vector<GangJob> jobs = {job(0, 12, 10), job(0, 4, 10)};
+  GangSchedulerOptions options;
+  options.cross_cluster = true;
+  options.policy = SchedulerPolicy::easy_backfill;
+  Engine engine;
+  GangScheduler scheduler(engine, {8, 8}, jobs, options, nullptr, {0, 0});
+  engine.run_until(2 * kHour);
+  CHECK(scheduler.preempt(1, 4) == 4);
+  CHECK(scheduler.outcomes()[1].preemptions == 1);
+  CHECK(scheduler.outcomes()[0].preemptions == 0);
+  CHECK(scheduler.preempt(1, 8) == 4);
+  CHECK(scheduler.busy_gpus(0) == 0);
+  CHECK(scheduler.busy_gpus(1) == 0);
+  scheduler.set_capacity(1, 0);
+  engine.run_until(5 * kHour);
+  CHECK(*scheduler.outcomes()[1].start == 2 * kHour);
+  CHECK_FALSE(scheduler.outcomes()[0].start.has_value());
+  scheduler.set_capacity(1, 8);
+  engine.run();
+  CHECK(*scheduler.outcomes()[0].start == 5 * kHour);
+  const std::vector<std::pair<std::size_t, std::int64_t>> pieces = {{0, 4}, {1, 8}};
+  CHECK(scheduler.outcomes()[0].pieces == pieces);
+  CHECK(*scheduler.outcomes()[0].first_start == 0);
+}
+
 }  // namespace
 }  // namespace capsim
