@@ -29,6 +29,10 @@ constexpr Command kCommands[] = {
     {"capacity", "find the highest load a service's fleet serves within its SLO",
      capsim::cli::run_capacity_search},
     {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
+    {"sweep", "run a sweep file's points on threads; resumable, shardable",
+     capsim::cli::run_sweep_command},
+    {"merge", "join the shard folders of a sweep into one runs.csv", capsim::cli::run_merge},
+    {"analyze", "rank a sweep's inputs by standardised regression", capsim::cli::run_analyze},
 };
 
 std::string overview() {

@@ -100,7 +100,8 @@ std::string csv_row(const std::vector<CsvCell>& cells) {
     } else {
       const double real = std::get<double>(value);
       if (!std::isfinite(real))
-        throw std::invalid_argument(fmt::format("csv_row: column {} is {}, not a number", i + 1, real));
+        throw std::invalid_argument(
+            fmt::format("csv_row: column {} is {}, not a number", i + 1, real));
       append_real(text, real);
     }
   }
