@@ -471,18 +471,20 @@ class SweepChecker {
   }
 
   bool same_unit(const AffixedNumber& reference, const AffixedNumber& other,
-                 const std::string& reference_key, const std::string& path) {
+                 const std::string& reference_key, const std::string& reference_text,
+                 const std::string& other_text, const std::string& path) {
     if (reference.prefix == other.prefix && reference.suffix == other.suffix)
       return true;
-    error(path, fmt::format("expected the unit of {} (\"{}…{}\"), found \"{}…{}\"", reference_key,
-                            reference.prefix, reference.suffix, other.prefix, other.suffix));
+    error(path, fmt::format("expected a number written with the same unit as {} (\"{}\"), found "
+                            "\"{}\"",
+                            reference_key, reference_text, other_text));
     return false;
   }
 
   void check_range(const RangeSpec& range, const std::string& path) {
     const auto from = bound(range.from, path + ".from");
     const auto to = bound(range.to, path + ".to");
-    if (!from || !to || !same_unit(*from, *to, "from", path + ".to"))
+    if (!from || !to || !same_unit(*from, *to, "from", range.from, range.to, path + ".to"))
       return;
     if (range.scale == RangeScale::log && (from->number <= 0.0 || to->number <= 0.0)) {
       error(path + (from->number <= 0.0 ? ".from" : ".to"),
@@ -494,7 +496,8 @@ class SweepChecker {
   void check_distribution(const DistributionSpec& distribution, const std::string& path) {
     const auto low = bound(distribution.low, path + ".low");
     const auto high = bound(distribution.high, path + ".high");
-    if (!low || !high || !same_unit(*low, *high, "low", path + ".high"))
+    if (!low || !high ||
+        !same_unit(*low, *high, "low", distribution.low, distribution.high, path + ".high"))
       return;
     if (!(low->number < high->number)) {
       error(path + ".high", fmt::format("expected more than low ({}), found \"{}\"",
@@ -518,8 +521,8 @@ class SweepChecker {
                         distribution.kind == DistributionKind::uniform ? "uniform" : "loguniform"));
       } else if (normal) {
         const auto value = bound(text, path + "." + key);
-        if (value && same_unit(*low, *value, "low", path + "." + key) && key == "stddev" &&
-            !(value->number > 0.0)) {
+        if (value && same_unit(*low, *value, "low", distribution.low, text, path + "." + key) &&
+            key == "stddev" && !(value->number > 0.0)) {
           error(path + ".stddev", fmt::format("expected more than 0, found \"{}\"", text));
         }
       }
