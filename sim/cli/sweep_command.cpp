@@ -57,7 +57,8 @@ int run_sweep_command(const Arguments& arguments) {
   parser.option("out", "DIR", "write runs.csv, runs_summary.csv and the journal into DIR")
       .option("jobs", "N", "worker threads (also -j N)", "the number of cores")
       .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
-      .flag("restart", "discard DIR's journal and results (even of another sweep) first");
+      .flag("restart", "discard DIR's journal and results (even of another sweep) first")
+      .flag("check", "only validate the file (and run 0, to resolve collect); write nothing");
   parser.parse(expand_short_jobs(arguments));
   if (parser.help_requested()) {
     std::fputs(parser.help_text().c_str(), stdout);
@@ -65,6 +66,21 @@ int run_sweep_command(const Arguments& arguments) {
   }
   if (parser.positional().size() != 1)
     throw UsageError("capsim sweep: expected exactly one sweep file");
+  if (parser.has("check")) {
+    try {
+      const sweep::Sweep loaded = sweep::load_sweep(parser.positional().front());
+      const std::vector<std::string> columns = sweep::resolve_columns(loaded);
+      fmt::print(
+          "ok: sweep {}: {} points x {} replications = {} runs; {} parameters, {} figures: "
+          "{}\n",
+          loaded.spec.name, loaded.points.size(), loaded.spec.replications, loaded.run_count(),
+          loaded.parameter_names.size(), columns.size(), fmt::join(columns, ", "));
+    } catch (const InputError& error) {
+      print_diagnostics(error);
+      return 2;
+    }
+    return 0;
+  }
   if (!parser.has("out"))
     throw UsageError("capsim sweep: --out DIR is required");
   sweep::SweepOptions options;

@@ -286,6 +286,11 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
   return columns;
 }
 
+std::vector<std::string> resolve_columns(const Sweep& sweep) {
+  const Scenario scenario = scenario::load_scenario(sweep.base, sweep.overrides(0));
+  return collect_columns(sweep, output::summary_figures(scenario, run_capacity(scenario)));
+}
+
 std::string run_row(const Sweep& sweep, std::uint64_t run_id,
                     const std::vector<std::string>& figures) {
   const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
@@ -352,11 +357,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
     manifest = std::move(existing);
   } else {
-    const Scenario scenario = scenario::load_scenario(sweep.base, sweep.overrides(0));
-    const CapacityRun run = run_capacity(scenario);
-    std::vector<std::string> figures =
-        collect_columns(sweep, output::summary_figures(scenario, run));
-    manifest = manifest_of(sweep, shard, figures);
+    manifest = manifest_of(sweep, shard, resolve_columns(sweep));
     if (shard.contains(0))
       probe_row = run_row(sweep, 0, manifest->figures);
     output::ensure_directory(out);

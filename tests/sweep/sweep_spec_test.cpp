@@ -24,9 +24,7 @@ std::string data_path(const std::string& name) {
 std::vector<std::string> problems_of(const std::string& path) {
   std::vector<std::string> reported;
   try {
-    const Sweep sweep = load_sweep(path);
-    const Scenario scenario = scenario::load_scenario(sweep.base, sweep.overrides(0));
-    collect_columns(sweep, output::summary_figures(scenario, run_capacity(scenario)));
+    resolve_columns(load_sweep(path));
   } catch (const InputError& error) {
     for (const Diagnostic& diagnostic : error.diagnostics())
       reported.push_back(diagnostic.format());

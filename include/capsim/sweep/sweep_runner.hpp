@@ -63,6 +63,10 @@ struct SweepResult {
 std::vector<std::string> collect_columns(const Sweep& sweep,
                                          const std::vector<output::SummaryFigure>& figures);
 
+/// Simulates run 0 and resolves `collect` against its figures (collect_columns): what every
+/// shard's columns are. Throws InputError as collect_columns does. Thread-safe.
+std::vector<std::string> resolve_columns(const Sweep& sweep);
+
 /// Runs one run and returns its runs.csv row (ending in "\n"). Throws InputError when the
 /// scenario with the run's overrides does not load, SweepError when the run lacks one of
 /// `figures`. Thread-safe.
