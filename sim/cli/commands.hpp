@@ -15,13 +15,13 @@ using Arguments = std::vector<std::string>;
 void print_diagnostics(const InputError& error);
 
 int run_mmc(const Arguments& arguments);
+int run_sweep_command(const Arguments& arguments);
+int run_merge(const Arguments& arguments);
+int run_analyze(const Arguments& arguments);
 int run_run(const Arguments& arguments);
 int run_validate(const Arguments& arguments);
 int run_explain(const Arguments& arguments);
 int run_schema(const Arguments& arguments);
 int run_capacity_search(const Arguments& arguments);
-int run_sweep_command(const Arguments& arguments);
-int run_merge(const Arguments& arguments);
-int run_analyze(const Arguments& arguments);
 
 }  // namespace capsim::cli

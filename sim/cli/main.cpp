@@ -23,16 +23,16 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"run", "simulate a scenario; write timeseries, buildout and summary", capsim::cli::run_run},
+    {"sweep", "run a sweep file's points on threads; resumable, shardable",
+     capsim::cli::run_sweep_command},
+    {"merge", "join the shard folders of a sweep into one runs.csv", capsim::cli::run_merge},
+    {"analyze", "rank a sweep's inputs by standardised regression", capsim::cli::run_analyze},
     {"validate", "check scenario files and report every problem", capsim::cli::run_validate},
     {"explain", "print a scenario resolved, in canonical units", capsim::cli::run_explain},
     {"schema", "print the scenario reference or its JSON Schema", capsim::cli::run_schema},
     {"capacity", "find the highest load a service's fleet serves within its SLO",
      capsim::cli::run_capacity_search},
     {"mmc", "simulate an M/M/c queue and compare it with Erlang C", capsim::cli::run_mmc},
-    {"sweep", "run a sweep file's points on threads; resumable, shardable",
-     capsim::cli::run_sweep_command},
-    {"merge", "join the shard folders of a sweep into one runs.csv", capsim::cli::run_merge},
-    {"analyze", "rank a sweep's inputs by standardised regression", capsim::cli::run_analyze},
 };
 
 std::string overview() {
