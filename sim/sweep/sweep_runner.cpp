@@ -165,7 +165,13 @@ class Journal {
 std::vector<Journal::Entry> load_journal(Journal& journal, const Sweep& sweep,
                                          const Manifest& manifest, const Shard& shard,
                                          const std::string& header_line) {
-  const std::string text = journal.read_all();
+  std::string text = journal.read_all();
+  if (text.find('\n') == std::string::npos) {
+    // Killed while writing the header: nothing was lost, start the journal again.
+    journal.truncate(0);
+    journal.append(header_line);
+    text = header_line;
+  }
   const std::string where = journal.path().string();
   const auto damaged = [&](std::size_t line, const std::string& what) {
     return SweepError(
@@ -263,6 +269,8 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
       matched = true;
       if (std::find(columns.begin(), columns.end(), name) != columns.end())
         continue;
+      if (taken.count(name) && pattern.find('*') != std::string::npos)
+        continue;  // "*" also matches the scenario's seed: runs.csv has it already
       if (taken.count(name)) {
         diagnostics.add(at, fmt::format("collect[{}]", i),
                         fmt::format("expected a figure whose name is not already a column of "
@@ -286,19 +294,38 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
   return columns;
 }
 
-std::vector<std::string> resolve_columns(const Sweep& sweep) {
-  const Scenario scenario = scenario::load_scenario(sweep.base, sweep.overrides(0));
-  return collect_columns(sweep, output::summary_figures(scenario, run_capacity(scenario)));
+std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_t run_id) {
+  const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
+  Scenario scenario;
+  try {
+    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id));
+  } catch (const InputError& error) {
+    // Each value loaded on its own; together they do not: say which run.
+    std::vector<Diagnostic> diagnostics = error.diagnostics();
+    const SweepPoint& point = sweep.points[run_id / replications];
+    std::vector<std::string> values;
+    for (std::size_t p = 0; p < sweep.parameter_names.size(); ++p)
+      values.push_back(fmt::format("{} = \"{}\"", sweep.parameter_names[p], point.values[p]));
+    diagnostics.push_back(Diagnostic{
+        SourceLocation{std::make_shared<const std::string>(sweep.file)}, "",
+        fmt::format("run {} (point {}: {}) does not load: expected values that are valid "
+                    "together",
+                    run_id, run_id / replications, fmt::join(values, ", "))});
+    throw InputError(std::move(diagnostics));
+  }
+  return output::summary_figures(scenario, run_capacity(scenario));
 }
 
-std::string run_row(const Sweep& sweep, std::uint64_t run_id,
-                    const std::vector<std::string>& figures) {
+std::vector<std::string> resolve_columns(const Sweep& sweep) {
+  return collect_columns(sweep, simulate_run(sweep, 0));
+}
+
+std::string format_row(const Sweep& sweep, std::uint64_t run_id,
+                       const std::vector<output::SummaryFigure>& produced,
+                       const std::vector<std::string>& figures) {
   const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
   const std::uint64_t point = run_id / replications;
   const std::uint64_t replication = run_id % replications;
-  const Scenario scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id));
-  const CapacityRun run = run_capacity(scenario);
-  const std::vector<output::SummaryFigure> produced = output::summary_figures(scenario, run);
   std::vector<output::CsvCell> cells{run_id, point, replication};
   for (const std::string& value : sweep.points[point].values)
     cells.emplace_back(value);
@@ -325,6 +352,11 @@ std::string run_row(const Sweep& sweep, std::uint64_t run_id,
     cursor = found + 1;
   }
   return output::csv_row(cells);
+}
+
+std::string run_row(const Sweep& sweep, std::uint64_t run_id,
+                    const std::vector<std::string>& figures) {
+  return format_row(sweep, run_id, simulate_run(sweep, run_id), figures);
 }
 
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
@@ -357,9 +389,11 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
     manifest = std::move(existing);
   } else {
-    manifest = manifest_of(sweep, shard, resolve_columns(sweep));
+    // Run 0 fixes the columns of every shard; its row is kept when it is this shard's.
+    const std::vector<output::SummaryFigure> figures = simulate_run(sweep, 0);
+    manifest = manifest_of(sweep, shard, collect_columns(sweep, figures));
     if (shard.contains(0))
-      probe_row = run_row(sweep, 0, manifest->figures);
+      probe_row = format_row(sweep, 0, figures, manifest->figures);
     output::ensure_directory(out);
     output::write_file_atomically(manifest_path, manifest_yaml(*manifest));
   }

@@ -102,6 +102,9 @@ const RecordSchema<ParameterSpec>& parameter_schema() {
 }
 
 constexpr const char* kParameterOrigin = "<sweep parameter>";
+/// Points are expanded in memory and the runner keeps a few bytes per run: a bound that keeps
+/// a typo (count: 1000000 twice) from exhausting memory before anything runs.
+constexpr std::int64_t kMaxRuns = 100'000'000;
 
 std::string read_bytes(const std::string& path) {
   std::ifstream input(path, std::ios::binary);
@@ -432,6 +435,18 @@ class SweepChecker {
       error("samples",
             "expected samples only with sampling: random or latin_hypercube, found "
             "sampling: grid");
+    }
+    double points = sampled && any_distribution ? static_cast<double>(spec_.samples) : 1.0;
+    for (const ParameterSpec& parameter : spec_.parameters) {
+      if (parameter.kind == ParameterSpec::Kind::values)
+        points *= static_cast<double>(std::max<std::size_t>(1, parameter.values.size()));
+      else if (parameter.kind == ParameterSpec::Kind::range)
+        points *= static_cast<double>(std::max<std::int64_t>(1, parameter.range.count));
+    }
+    if (points * static_cast<double>(spec_.replications) > kMaxRuns) {
+      error("parameters", fmt::format("expected at most {} runs (points x replications), found "
+                                      "{:.0f}",
+                                      kMaxRuns, points * static_cast<double>(spec_.replications)));
     }
     for (std::size_t i = 0; i < spec_.collect.size(); ++i) {
       if (spec_.collect[i].empty()) {

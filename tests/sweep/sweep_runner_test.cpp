@@ -296,3 +296,69 @@ TEST_CASE("sweep runner: progress is reported up to the total") {
 
 }  // namespace
 }  // namespace capsim::sweep
+
+namespace capsim::sweep {
+namespace {
+
+TEST_CASE("sweep runner: values valid alone but not together stop the sweep, naming the run") {
+  const Sweep sweep = load_sweep(data_path("conflict.yaml"));
+  TempDir dir("conflict");
+  std::vector<std::string> reported;
+  try {
+    run_into(sweep, dir.path, 1);
+  } catch (const InputError& error) {
+    for (const Diagnostic& diagnostic : error.diagnostics())
+      reported.push_back(diagnostic.format());
+  }
+  REQUIRE(reported.size() == 2);
+  CHECK(reported[0] ==
+        "sweep parameter planner.orders[0].order_date:1:30: planner.orders[0].order_date: "
+        "expected a date within the horizon (ending 2026-01-01), found 2026-06-01");
+  CHECK(reported[1] == data_path("conflict.yaml") +
+                           ": run 3 (point 3: scenario.end = \"2026-01-01\", "
+                           "planner.orders[0].order_date = \"2026-06-01\") does not load: "
+                           "expected values that are valid together");
+  // The runs before it are kept for a resume; runs.csv is not written.
+  CHECK(count_lines(read_text(dir.path / "journal.csv")) == 4);
+  CHECK_FALSE(fs::exists(dir.path / "runs.csv"));
+}
+
+TEST_CASE("sweep runner: a sweep without parameters runs its replications") {
+  TempDir dir("no_parameters");
+  fs::create_directories(dir.path);
+  write_text(dir.path / "sweep.yaml", "base: " + data_path("base.yaml") +
+                                          "\nreplications: 4\nparameters: []\n"
+                                          "collect: [\"gpus.*\", \"*seed*\"]\n");
+  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string());
+  REQUIRE(sweep.points.size() == 1);
+  run_into(sweep, dir.path / "out", 2);
+  const std::string runs = read_text(dir.path / "out/runs.csv");
+  // "*seed*" matches the scenario's seed figure, which runs.csv has already: skipped, not twice.
+  CHECK(runs.rfind("run_id,point,replication,seed,gpus.ordered,gpus.delivered,", 0) == 0);
+  CHECK(count_lines(runs) == 5);
+  CHECK(count_lines(read_text(dir.path / "out/runs_summary.csv")) == 2);
+}
+
+}  // namespace
+}  // namespace capsim::sweep
+
+namespace capsim::sweep {
+namespace {
+
+TEST_CASE("sweep runner: a run without a figure run 0 has stops the sweep with its name") {
+  TempDir dir("missing_figure");
+  fs::create_directories(dir.path);
+  write_text(dir.path / "sweep.yaml",
+             "base: " + data_path("base.yaml") +
+                 "\nparameters:\n  - path: scenario.end\n    values: [2028-01-01, 2027-01-01]\n"
+                 "collect: [\"fleet_at[*].gpus_installed\"]\n");
+  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string());
+  CHECK_THROWS_WITH_AS(run_into(sweep, dir.path / "out", 1),
+                       "run 1 (point 1, replication 0) has no summary figure "
+                       "'fleet_at[2028-01-01].gpus_installed', which run 0 has: does a parameter "
+                       "change the horizon, the services or the tenants?",
+                       SweepError);
+}
+
+}  // namespace
+}  // namespace capsim::sweep

@@ -59,7 +59,8 @@ struct SweepResult {
 
 /// The figure columns a sweep collects, from the figures of one run: each `collect` entry's
 /// matches in the run's order ('*' matches any text), each name once. An entry matching
-/// nothing is an InputError at its place in the sweep file, with a suggestion.
+/// nothing, or naming a column runs.csv already has (seed), is an InputError at its place in the
+/// sweep file; a pattern silently skips such names.
 std::vector<std::string> collect_columns(const Sweep& sweep,
                                          const std::vector<output::SummaryFigure>& figures);
 
@@ -67,9 +68,12 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
 /// shard's columns are. Throws InputError as collect_columns does. Thread-safe.
 std::vector<std::string> resolve_columns(const Sweep& sweep);
 
-/// Runs one run and returns its runs.csv row (ending in "\n"). Throws InputError when the
-/// scenario with the run's overrides does not load, SweepError when the run lacks one of
-/// `figures`. Thread-safe.
+/// Simulates one run: the base scenario with the run's overrides. Throws InputError when they
+/// do not load together (the last diagnostic names the run and its values). Thread-safe.
+std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_t run_id);
+
+/// Runs one run and returns its runs.csv row (ending in "\n"). Throws InputError as
+/// simulate_run, SweepError when the run lacks one of `figures`. Thread-safe.
 std::string run_row(const Sweep& sweep, std::uint64_t run_id,
                     const std::vector<std::string>& figures);
 
