@@ -450,6 +450,19 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   const unsigned thread_count = static_cast<unsigned>(std::min<std::size_t>(
       std::max(1u, options.threads), std::max<std::size_t>(1, pending.size())));
   std::vector<std::thread> threads;
+  // Whatever leaves this function (a failed journal write, a throwing progress callback), the
+  // threads are stopped and joined first: they refer to this frame.
+  struct Joiner {
+    std::vector<std::thread>& threads;
+    std::atomic<bool>& stop;
+    ~Joiner() {
+      stop = true;
+      for (std::thread& thread : threads) {
+        if (thread.joinable())
+          thread.join();
+      }
+    }
+  } joiner{threads, stop};
   if (!pending.empty()) {
     for (unsigned t = 0; t < thread_count; ++t)
       threads.emplace_back(worker);
