@@ -1,5 +1,5 @@
-// Sweep throughput and memory. Runs tests/bench/sweep-bench.yaml (the flagship scenario at three
-// budgets, 40 replications: 120 runs) alternately on one and on two threads in the same
+// Sweep throughput and memory. Runs tests/bench/sweeps/sweep-bench.yaml (the flagship scenario at
+// three budgets, 40 replications: 120 runs) alternately on one and on two threads in the same
 // process, each from scratch (--restart) into a temporary folder, and reports the median
 // runs/s of each and their ratio (target on a 2-core machine: >= 1.7). Then memory: the peak
 // resident set (getrusage) after a 50-run sweep and after a 500-run sweep of the same file on
@@ -54,7 +54,7 @@ double peak_rss_mib() {
 
 int main(int argc, char** argv) {
   int repeats = 5;
-  std::string path = std::string(CAPSIM_SOURCE_DIR) + "/tests/bench/sweep-bench.yaml";
+  std::string path = std::string(CAPSIM_SOURCE_DIR) + "/tests/bench/sweeps/sweep-bench.yaml";
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
       repeats = std::atoi(argv[++i]);
