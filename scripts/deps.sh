@@ -3,7 +3,7 @@
 # only when something is missing.
 set -euo pipefail
 packages=(g++ cmake ninja-build git libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
-          doctest-dev clang-format python3)
+          doctest-dev clang-format python3 python3-matplotlib)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

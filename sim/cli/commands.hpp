@@ -15,6 +15,9 @@ using Arguments = std::vector<std::string>;
 void print_diagnostics(const InputError& error);
 
 int run_mmc(const Arguments& arguments);
+int run_sweep_command(const Arguments& arguments);
+int run_merge(const Arguments& arguments);
+int run_analyze(const Arguments& arguments);
 int run_run(const Arguments& arguments);
 int run_validate(const Arguments& arguments);
 int run_explain(const Arguments& arguments);

@@ -23,6 +23,10 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"run", "simulate a scenario; write timeseries, buildout and summary", capsim::cli::run_run},
+    {"sweep", "run a sweep file's points on threads; resumable, shardable",
+     capsim::cli::run_sweep_command},
+    {"merge", "join the shard folders of a sweep into one runs.csv", capsim::cli::run_merge},
+    {"analyze", "rank a sweep's inputs by standardised regression", capsim::cli::run_analyze},
     {"validate", "check scenario files and report every problem", capsim::cli::run_validate},
     {"explain", "print a scenario resolved, in canonical units", capsim::cli::run_explain},
     {"schema", "print the scenario reference or its JSON Schema", capsim::cli::run_schema},

@@ -87,6 +87,28 @@ void CsvWriter::add_row(const std::vector<CsvCell>& cells) {
   ++row_count_;
 }
 
+std::string csv_row(const std::vector<CsvCell>& cells) {
+  std::string text;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0)
+      text += ',';
+    const CsvCell::Value& value = cells[i].value();
+    if (const auto* cell_text = std::get_if<std::string>(&value)) {
+      append_text(text, *cell_text, cells.size() == 1);
+    } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+      fmt::format_to(std::back_inserter(text), "{}", *integer);
+    } else {
+      const double real = std::get<double>(value);
+      if (!std::isfinite(real))
+        throw std::invalid_argument(
+            fmt::format("csv_row: column {} is {}, not a number", i + 1, real));
+      append_real(text, real);
+    }
+  }
+  text += '\n';
+  return text;
+}
+
 void CsvWriter::write_to(const std::filesystem::path& path) const {
   write_file_atomically(path, text_);
 }

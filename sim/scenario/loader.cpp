@@ -787,7 +787,12 @@ class CrossChecker {
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments) {
+namespace {
+Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
+                       Diagnostics diagnostics);
+}  // namespace
+
+ScenarioSource read_scenario_source(const std::string& path) {
   Diagnostics diagnostics;
   const fs::path scenario_path(path);
   std::vector<fs::path> chain{fs::weakly_canonical(scenario_path)};
@@ -801,12 +806,34 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     document = resolve_extends(std::move(document), scenario_path, chain, diagnostics);
   }
   diagnostics.throw_if_any();
+  return ScenarioSource{path, std::move(document)};
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments) {
+  ScenarioSource source = read_scenario_source(path);
+  Diagnostics diagnostics;
+  std::vector<Override> overrides;
   for (std::size_t i = 0; i < set_arguments.size(); ++i) {
     Override override_value;
-    if (parse_override(set_arguments[i], i, override_value, diagnostics)) {
-      apply_override(document, override_value, diagnostics);
-    }
+    if (parse_override(set_arguments[i], i, override_value, diagnostics))
+      overrides.push_back(std::move(override_value));
   }
+  // Malformed --set arguments are reported together with the problems of the others.
+  return load_resolved(source, overrides, std::move(diagnostics));
+}
+
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides) {
+  return load_resolved(source, overrides, Diagnostics{});
+}
+
+namespace {
+
+Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
+                       Diagnostics diagnostics) {
+  const fs::path scenario_path(source.path);
+  ConfigNode document = source.document;
+  for (const Override& override_value : overrides)
+    apply_override(document, override_value, diagnostics);
   diagnostics.throw_if_any();
   const std::vector<CatalogPart> parts = resolve_catalog(document, scenario_path, diagnostics);
 
@@ -827,6 +854,8 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   diagnostics.throw_if_any();
   return scenario;
 }
+
+}  // namespace
 
 std::string explain_scenario(const Scenario& scenario) {
   YamlWriter writer;

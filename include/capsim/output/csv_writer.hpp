@@ -103,6 +103,10 @@ class CsvWriter {
   std::size_t row_count_ = 0;
 };
 
+/// One row exactly as CsvWriter::add_row writes it, ending in "\n": for files written a row at a
+/// time (a sweep's journal). Throws std::invalid_argument for a NaN or infinite real.
+std::string csv_row(const std::vector<CsvCell>& cells);
+
 template <typename T>
 std::int64_t CsvCell::to_int64(T number) {
   if constexpr (std::unsigned_integral<T> && sizeof(T) >= sizeof(std::int64_t)) {

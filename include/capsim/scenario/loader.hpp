@@ -21,6 +21,22 @@ inline constexpr const char* kBuiltinCatalogName = "scenarios/catalog/accelerato
 /// overrides applied in order after `extends`. Throws InputError listing every problem.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {});
 
+/// A scenario file read and its `extends` resolved, not yet loaded: what a sweep loads many
+/// times with different overrides without reading and merging the files again.
+struct ScenarioSource {
+  std::string path;     ///< as given; catalog includes are relative to it
+  ConfigNode document;  ///< after `extends`
+};
+
+/// Reads `path` and resolves its `extends`. Throws InputError (unreadable file, not YAML, an
+/// `extends` cycle or a missing base). Reads files; no other shared state.
+ScenarioSource read_scenario_source(const std::string& path);
+
+/// Loads a copy of `source.document` with `overrides` applied in order, as load_scenario does
+/// after `extends`. Throws InputError listing every problem. Thread-safe: `source` is only
+/// read, so many threads may load from one source at once. O(size of the document).
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides);
+
 /// The resolved scenario as YAML in canonical units (`capsim explain`).
 std::string explain_scenario(const Scenario& scenario);
 

@@ -1,0 +1,79 @@
+#pragma once
+/// The files of a sweep's output folder, and joining shards:
+///
+/// - `manifest.yaml`: which sweep the folder holds (its fingerprint, run count, shard, the
+///   parameter and figure columns). A folder of another sweep is refused, never mixed.
+/// - `journal.csv`: runs.csv's header, then one row per finished run in the order runs finish,
+///   each flushed and fsynced: what a resumed sweep reuses.
+/// - `runs.csv`: the journal's rows in run-id order. Columns: run_id, point, replication, one
+///   per parameter (the value text as substituted), seed, one per collected figure.
+/// - `runs_summary.csv`: per point, the mean and 95% Student t interval of each figure across
+///   replications (unsharded sweeps and merges only: a shard holds only some replications).
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace capsim::sweep {
+
+/// A sweep's output folder holds another sweep, a shard or merge input is missing or
+/// inconsistent, or a run failed. what() says which file and what to do.
+class SweepError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What manifest.yaml records.
+struct Manifest {
+  std::string sweep;        ///< the sweep's name
+  std::string fingerprint;  ///< Sweep::fingerprint
+  std::uint64_t runs = 0;   ///< in the whole sweep, all shards
+  std::uint64_t replications = 1;
+  std::uint64_t shard_index = 1;  ///< K of --shard K/N, from 1
+  std::uint64_t shard_count = 1;  ///< N
+  std::vector<std::string> parameters;
+  std::vector<std::string> figures;
+};
+
+/// The manifest as YAML text. Deterministic.
+std::string manifest_yaml(const Manifest& manifest);
+/// Reads `path`; throws InputError (with file:line:col) when it is not a manifest.
+Manifest read_manifest(const std::filesystem::path& path);
+
+/// runs.csv's columns: run_id, point, replication, parameters..., seed, figures...
+std::vector<std::string> runs_header(const Manifest& manifest);
+
+/// The fields of one CSV line as csv_row writes it (quotes undone), without its "\n".
+/// False when the line is not valid CSV (an unbalanced quote).
+bool split_csv_line(std::string_view line, std::vector<std::string>& fields);
+
+/// runs_summary.csv from runs.csv's rows given in run-id order. O(points) memory.
+class SummaryBuilder {
+ public:
+  explicit SummaryBuilder(const Manifest& manifest);
+  /// One row of runs.csv, split into fields. Rows of one point come together.
+  void add(const std::vector<std::string>& fields);
+  /// The whole runs_summary.csv document.
+  std::string finish();
+
+ private:
+  void flush_point();
+
+  const Manifest& manifest_;
+  std::string text_;
+  std::int64_t point_ = -1;
+  std::vector<std::string> point_values_;
+  std::vector<std::vector<double>> samples_;  ///< per figure, this point's values
+};
+
+/// Joins shard folders (each with manifest.yaml and runs.csv) into `out`: runs.csv,
+/// runs_summary.csv and a manifest of shard 1/1, byte-identical to an unsharded run of the
+/// same sweep. Refuses (SweepError, nothing written) shards of different sweeps, a shard
+/// without runs.csv, and any run missing or given twice. Reads every runs.csv into memory.
+std::vector<std::filesystem::path> merge_shards(const std::vector<std::filesystem::path>& shards,
+                                                const std::filesystem::path& out);
+
+}  // namespace capsim::sweep

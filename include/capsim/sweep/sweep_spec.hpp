@@ -1,0 +1,138 @@
+#pragma once
+/// A sweep file: a base scenario, parameters (key paths into it, the syntax of `--set`) with
+/// their values, replications, and the summary figures to collect. Loaded through the same
+/// declarative schema as scenarios, so its errors carry file:line:col, the key path, what was
+/// expected and what was found. docs/sweeps.md is the reference.
+///
+///     base: ../meta-2025-60b.yaml
+///     seed: 7
+///     replications: 3
+///     parameters:
+///       - {path: planner.budget_per_period, values: ["$10B", "$15.625B", "$20B"]}
+///       - {path: economics.utilisation, range: {from: "50%", to: "90%", count: 5}}
+///     collect: [totals.capex_usd, "fleet_at[*].gpus_installed"]
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/scenario/config_node.hpp"
+#include "capsim/scenario/loader.hpp"
+#include "capsim/scenario/schema.hpp"
+
+namespace capsim::sweep {
+
+enum class RangeScale { linear, log };
+enum class DistributionKind { uniform, loguniform, normal };
+enum class Sampling { grid, random, latin_hypercube };
+
+/// `range: {from, to, count, scale}`: `count` values from `from` to `to`, both included.
+struct RangeSpec {
+  std::string from;  ///< a number, optionally with a unit: "50", "50 MW", "$10B", "70%"
+  std::string to;    ///< with the same unit as `from`
+  std::int64_t count = 0;
+  RangeScale scale = RangeScale::linear;
+};
+
+/// `distribution: {kind, low, high, mean, stddev}`: values drawn for random or Latin hypercube
+/// sampling. `low` and `high` bound every kind (a normal is truncated to them).
+struct DistributionSpec {
+  DistributionKind kind = DistributionKind::uniform;
+  std::string low;
+  std::string high;
+  std::string mean;    ///< normal only
+  std::string stddev;  ///< normal only
+};
+
+/// One swept key: exactly one of `values`, `range` or `distribution` is given.
+struct ParameterSpec {
+  std::string path;  ///< e.g. "efficiency.steps[0].factor"
+  std::vector<std::string> values;
+  RangeSpec range;
+  DistributionSpec distribution;
+  enum class Kind { values, range, distribution } kind = Kind::values;
+};
+
+/// The file's declared content, before expansion.
+struct SweepSpec {
+  std::string name;
+  std::string description;
+  std::string base;  ///< as written: relative to the sweep file
+  std::int64_t seed = 1;
+  std::int64_t replications = 1;
+  Sampling sampling = Sampling::grid;
+  std::int64_t samples = 0;  ///< random and latin_hypercube only
+  std::vector<ParameterSpec> parameters;
+  std::vector<std::string> collect;  ///< figure names, '*' matching any text
+};
+
+/// The schema of a sweep file (for docs and tests); built once, immutable.
+const scenario::RecordSchema<SweepSpec>& sweep_schema();
+
+/// A number written with an optional prefix and unit, e.g. "$15.625B" = {"$", 15.625, "B"}:
+/// how range and distribution bounds carry units into the values they produce.
+struct AffixedNumber {
+  std::string prefix;
+  double number = 0.0;
+  std::string suffix;
+  /// prefix + shortest round-trip form of `value` + suffix.
+  std::string format(double value) const;
+};
+
+/// Splits `text` into an AffixedNumber; nothing when it holds no number.
+std::optional<AffixedNumber> parse_affixed_number(const std::string& text);
+
+/// One point of the sweep: the value text of each parameter, in parameter order.
+struct SweepPoint {
+  std::vector<std::string> values;
+};
+
+/// A loaded, validated and expanded sweep. Runs are numbered point-major:
+/// run_id = point × replications + replication. Immutable; safe to share between threads.
+struct Sweep {
+  std::string file;  ///< the sweep file as given
+  SweepSpec spec;
+  scenario::ScenarioSource base;             ///< the base scenario, `extends` resolved
+  std::vector<SweepPoint> points;            ///< grid cells × samples, grid-major
+  std::vector<std::string> parameter_names;  ///< the parameters' paths
+  /// FNV-1a of the sweep file's and the base file's bytes, 16 hex digits: a journal, a shard or
+  /// a merge input of another sweep is refused by it.
+  std::string fingerprint;
+  /// Where each `collect` entry was written, to point errors at it.
+  std::vector<SourceLocation> collect_locations;
+
+  std::uint64_t run_count() const {
+    return points.size() * static_cast<std::uint64_t>(spec.replications);
+  }
+  /// The scenario seed of a run: derive_stream_seed(spec.seed, replication, "sweep.point.P")
+  /// halved into [0, 2^63). Depends on (sweep seed, point, replication) only.
+  std::uint64_t seed_of(std::uint64_t point, std::uint64_t replication) const;
+  /// The overrides of a run: each parameter's value, then scenario.seed.
+  std::vector<scenario::Override> overrides(std::uint64_t run_id) const;
+};
+
+/// Loads and validates a sweep file, reads its base scenario and expands its points. Each
+/// parameter's values (a range's ends, a distribution's bounds) are tried on the base
+/// scenario, so a path the scenario language does not know, a list index the base lacks or a
+/// value with the wrong unit is reported at the sweep file's line. Throws InputError listing
+/// every problem.
+Sweep load_sweep(const std::string& path);
+
+/// Expands a sweep's parameters into points: the cartesian product of the value and range
+/// parameters (the last parameter varying fastest), each crossed with `samples` draws of the
+/// distribution parameters when there are any. Deterministic in `spec.seed`. Precondition:
+/// `spec` passed validation (load_sweep). Exposed for tests.
+std::vector<SweepPoint> expand_points(const SweepSpec& spec);
+
+/// Values of a range, `from` and `to` included exactly. Precondition: count >= 2, and both
+/// ends positive for a log scale.
+std::vector<double> range_values(double from, double to, std::int64_t count, RangeScale scale);
+
+/// A Latin hypercube design on [0, 1)^dimensions: for each dimension, sample i lies in stratum
+/// permutation[i] of `samples` equal strata, each stratum hit exactly once. Row-major:
+/// result[i * dimensions + d].
+std::vector<double> latin_hypercube(std::size_t samples, std::size_t dimensions,
+                                    std::uint64_t seed);
+
+}  // namespace capsim::sweep

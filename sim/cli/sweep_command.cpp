@@ -1,0 +1,215 @@
+// capsim sweep, merge and analyze: parameter sweeps from the command line.
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "capsim/output/atomic_file.hpp"
+#include "capsim/sweep/sensitivity.hpp"
+#include "capsim/sweep/sweep_runner.hpp"
+#include "commands.hpp"
+
+namespace capsim::cli {
+
+namespace {
+
+/// "-j N" and "-jN" are the usual spelling of --jobs.
+Arguments expand_short_jobs(const Arguments& arguments) {
+  Arguments expanded;
+  for (const std::string& argument : arguments) {
+    if (argument == "-j") {
+      expanded.emplace_back("--jobs");
+    } else if (argument.size() > 2 && argument.rfind("-j", 0) == 0) {
+      expanded.push_back("--jobs=" + argument.substr(2));
+    } else {
+      expanded.push_back(argument);
+    }
+  }
+  return expanded;
+}
+
+std::string clock_text(double seconds) {
+  const auto total = static_cast<long long>(std::llround(std::max(0.0, seconds)));
+  if (total >= 3600)
+    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
+}
+
+}  // namespace
+
+int run_sweep_command(const Arguments& arguments) {
+  ArgParser parser(
+      "sweep",
+      "Runs every point of a sweep file (docs/sweeps.md) with its replications on N threads.\n"
+      "Writes DIR/runs.csv (one row per run, in run-id order whatever N is) and\n"
+      "DIR/runs_summary.csv (mean and 95% t interval per point), atomically. Finished runs\n"
+      "are journaled in DIR/journal.csv: run the same command again after a crash or kill\n"
+      "and it reuses them. --shard K/N runs the runs whose id mod N is K-1; join the shards\n"
+      "with capsim merge. A bad sweep file writes nothing and exits 2.",
+      "SWEEP");
+  parser.option("out", "DIR", "write runs.csv, runs_summary.csv and the journal into DIR")
+      .option("jobs", "N", "worker threads (also -j N)", "the number of cores")
+      .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
+      .flag("restart", "discard DIR's journal and results (even of another sweep) first")
+      .flag("check", "only validate the file (and run 0, to resolve collect); write nothing");
+  parser.parse(expand_short_jobs(arguments));
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (parser.positional().size() != 1)
+    throw UsageError("capsim sweep: expected exactly one sweep file");
+  if (parser.has("check")) {
+    try {
+      const sweep::Sweep loaded = sweep::load_sweep(parser.positional().front());
+      const std::vector<std::string> columns = sweep::resolve_columns(loaded);
+      fmt::print(
+          "ok: sweep {}: {} points x {} replications = {} runs; {} parameters, {} figures: "
+          "{}\n",
+          loaded.spec.name, loaded.points.size(), loaded.spec.replications, loaded.run_count(),
+          loaded.parameter_names.size(), columns.size(), fmt::join(columns, ", "));
+    } catch (const InputError& error) {
+      print_diagnostics(error);
+      return 2;
+    }
+    return 0;
+  }
+  if (!parser.has("out"))
+    throw UsageError("capsim sweep: --out DIR is required");
+  sweep::SweepOptions options;
+  options.out = parser.text("out", "");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  options.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1));
+  if (parser.has("shard")) {
+    const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
+    if (!shard) {
+      throw UsageError(
+          fmt::format("capsim sweep: --shard: expected K/N with 1 <= K <= N, found "
+                      "\"{}\"",
+                      parser.text("shard", "")));
+    }
+    options.shard = *shard;
+  }
+  options.restart = parser.has("restart");
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  if (terminal) {
+    options.on_progress = [](const sweep::SweepProgress& progress) {
+      fmt::print(stderr, "\r{}/{} runs, {:.1f} runs/s, {} left   ", progress.done, progress.total,
+                 progress.runs_per_s,
+                 progress.runs_per_s > 0.0 ? clock_text(progress.seconds_left) : "?");
+      std::fflush(stderr);
+    };
+  }
+  try {
+    const sweep::Sweep loaded = sweep::load_sweep(parser.positional().front());
+    const sweep::SweepResult result = sweep::run_sweep(loaded, options);
+    if (terminal)
+      std::fputs("\n", stderr);
+    fmt::print("sweep {}: {} points x {} replications; shard {}/{}: {} runs ({} resumed)\n",
+               loaded.spec.name, loaded.points.size(), loaded.spec.replications,
+               options.shard.index, options.shard.count, result.runs, result.resumed);
+    for (const auto& path : result.written)
+      fmt::print("wrote {}\n", path.string());
+  } catch (const InputError& error) {
+    if (terminal)
+      std::fputs("\n", stderr);
+    print_diagnostics(error);
+    return 2;
+  } catch (const sweep::SweepError& error) {
+    if (terminal)
+      std::fputs("\n", stderr);
+    fmt::print(stderr, "capsim sweep: {}\n", error.what());
+    return 2;
+  } catch (const output::OutputError& error) {
+    fmt::print(stderr, "capsim sweep: {}\n", error.what());
+    return 2;
+  }
+  return 0;
+}
+
+int run_merge(const Arguments& arguments) {
+  ArgParser parser("merge",
+                   "Joins the --out folders of the shards of one sweep (capsim sweep --shard K/N)\n"
+                   "into DIR: runs.csv and runs_summary.csv, byte-identical to an unsharded run.\n"
+                   "Refuses shards of different sweeps, unfinished shards, and missing or\n"
+                   "duplicate runs (exit 2, nothing written).",
+                   "SHARD_DIR...");
+  parser.option("out", "DIR", "write the merged runs.csv and runs_summary.csv into DIR");
+  parser.parse(arguments);
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (!parser.has("out"))
+    throw UsageError("capsim merge: --out DIR is required");
+  if (parser.positional().empty())
+    throw UsageError("capsim merge: expected the shard folders to merge");
+  std::vector<std::filesystem::path> shards(parser.positional().begin(), parser.positional().end());
+  try {
+    for (const auto& path : sweep::merge_shards(shards, parser.text("out", "")))
+      fmt::print("wrote {}\n", path.string());
+  } catch (const InputError& error) {
+    print_diagnostics(error);
+    return 2;
+  } catch (const sweep::SweepError& error) {
+    fmt::print(stderr, "capsim {}\n", error.what());
+    return 2;
+  } catch (const output::OutputError& error) {
+    fmt::print(stderr, "capsim merge: {}\n", error.what());
+    return 2;
+  }
+  return 0;
+}
+
+int run_analyze(const Arguments& arguments) {
+  ArgParser parser("analyze",
+                   "Ranks a sweep's inputs by how much they move each output: standardised\n"
+                   "regression coefficients (least squares on z-scored columns) and R^2 per\n"
+                   "output figure of runs.csv. Prints a table; --out also writes it as CSV.",
+                   "RUNS_CSV");
+  parser.option("out", "FILE", "write the coefficients as CSV to FILE");
+  parser.parse(arguments);
+  if (parser.help_requested()) {
+    std::fputs(parser.help_text().c_str(), stdout);
+    return 0;
+  }
+  if (parser.positional().size() != 1)
+    throw UsageError("capsim analyze: expected exactly one runs.csv");
+  try {
+    const sweep::Sensitivity result =
+        sweep::analyze_runs(sweep::read_runs_csv(parser.positional().front()));
+    for (const sweep::OutputSensitivity& output : result.outputs) {
+      if (output.ranked.empty()) {
+        fmt::print("{}: {}\n", output.output, output.note);
+        continue;
+      }
+      fmt::print("{}  (R² = {:.4f}, {} runs)\n", output.output, output.r_squared, output.runs);
+      for (std::size_t r = 0; r < output.ranked.size(); ++r) {
+        fmt::print("  {:>3}  {:<44} {:+.4f}\n", r + 1, output.ranked[r].input,
+                   output.ranked[r].standardised);
+      }
+    }
+    for (const auto& [input, why] : result.excluded_inputs)
+      fmt::print("left out: {} ({})\n", input, why);
+    if (parser.has("out")) {
+      output::write_file_atomically(parser.text("out", ""), sweep::sensitivity_csv(result));
+      fmt::print("wrote {}\n", parser.text("out", ""));
+    }
+  } catch (const InputError& error) {
+    print_diagnostics(error);
+    return 2;
+  } catch (const output::OutputError& error) {
+    fmt::print(stderr, "capsim analyze: {}\n", error.what());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace capsim::cli

@@ -1,0 +1,215 @@
+#include "capsim/sweep/sensitivity.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <Eigen/Dense>
+
+#include "capsim/core/diagnostics.hpp"
+#include "capsim/core/units.hpp"
+#include "capsim/output/csv_writer.hpp"
+#include "capsim/sweep/sweep_output.hpp"
+
+namespace capsim::sweep {
+
+namespace {
+
+std::optional<double> plain_number(const std::string& text) {
+  double value = 0.0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || result.ec != std::errc() || result.ptr != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// The column's values as numbers, or nothing when it has text that is no quantity.
+std::optional<std::vector<double>> numeric_column(const RunsTable& table, std::size_t column) {
+  std::vector<double> values;
+  values.reserve(table.rows.size());
+  for (const auto& row : table.rows) {
+    const std::optional<double> value = plain_number(row[column]);
+    if (!value)
+      break;
+    values.push_back(*value);
+  }
+  if (values.size() == table.rows.size())
+    return values;
+  for (const Dimension dimension : kAllDimensions) {
+    values.clear();
+    try {
+      for (const auto& row : table.rows)
+        values.push_back(parse_quantity(row[column], dimension));
+      return values;
+    } catch (const UnitError&) {
+      continue;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Centres and scales to population standard deviation 1; false when constant.
+bool standardise(std::vector<double>& values) {
+  const double n = static_cast<double>(values.size());
+  double mean = 0.0;
+  for (const double v : values)
+    mean += v;
+  mean /= n;
+  double variance = 0.0;
+  for (const double v : values)
+    variance += (v - mean) * (v - mean);
+  variance /= n;
+  // Relative to the values' magnitude: rounding noise in a constant column is still constant.
+  const double scale = std::max(std::abs(mean), 1e-300);
+  if (!(std::sqrt(variance) > 1e-12 * scale))
+    return false;
+  const double sd = std::sqrt(variance);
+  for (double& v : values)
+    v = (v - mean) / sd;
+  return true;
+}
+
+}  // namespace
+
+RunsTable parse_runs_csv(const std::string& text, const std::string& origin) {
+  auto file = std::make_shared<const std::string>(origin);
+  Diagnostics diagnostics;
+  RunsTable table;
+  std::size_t offset = 0;
+  int line_number = 1;
+  std::vector<std::string> fields;
+  while (offset < text.size()) {
+    std::size_t end = text.find('\n', offset);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string_view line(text.data() + offset, end - offset);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (!split_csv_line(line, fields)) {
+      diagnostics.add(SourceLocation{file, line_number, 1}, "",
+                      "expected a CSV row, found an unbalanced quote");
+      diagnostics.throw_if_any();
+    }
+    if (line_number == 1) {
+      table.header = fields;
+    } else if (fields.size() != table.header.size()) {
+      diagnostics.add(SourceLocation{file, line_number, 1}, "",
+                      fmt::format("expected {} fields as in the header, found {}",
+                                  table.header.size(), fields.size()));
+      diagnostics.throw_if_any();
+    } else {
+      table.rows.push_back(fields);
+    }
+    offset = end + 1;
+    ++line_number;
+  }
+  const auto& header = table.header;
+  const bool shaped = header.size() >= 4 && header[0] == "run_id" && header[1] == "point" &&
+                      header[2] == "replication" &&
+                      std::find(header.begin() + 3, header.end(), "seed") != header.end();
+  if (!shaped) {
+    diagnostics.add(SourceLocation{file, 1, 1}, "",
+                    "expected the header of a sweep's runs.csv (run_id, point, replication, "
+                    "parameters, seed, figures), found another");
+  }
+  diagnostics.throw_if_any();
+  return table;
+}
+
+RunsTable read_runs_csv(const std::filesystem::path& path) {
+  std::ifstream input(path, std::ios::binary);
+  if (!input) {
+    throw InputError(
+        {Diagnostic{SourceLocation{std::make_shared<const std::string>(path.string())}, "",
+                    "expected a readable runs.csv, found none (no such file, or "
+                    "no permission)"}});
+  }
+  std::ostringstream content;
+  content << input.rdbuf();
+  return parse_runs_csv(content.str(), path.string());
+}
+
+Sensitivity analyze_runs(const RunsTable& table) {
+  if (table.rows.size() < 2) {
+    throw InputError({Diagnostic{
+        SourceLocation{}, "",
+        fmt::format("expected at least 2 runs to analyse, found {}", table.rows.size())}});
+  }
+  const auto seed_at = static_cast<std::size_t>(
+      std::find(table.header.begin() + 3, table.header.end(), "seed") - table.header.begin());
+  Sensitivity result;
+  std::vector<std::string> inputs;
+  std::vector<std::vector<double>> input_values;
+  for (std::size_t c = 3; c < seed_at; ++c) {
+    std::optional<std::vector<double>> values = numeric_column(table, c);
+    if (!values) {
+      result.excluded_inputs.emplace_back(table.header[c], "not numeric");
+    } else if (!standardise(*values)) {
+      result.excluded_inputs.emplace_back(table.header[c], "constant");
+    } else {
+      inputs.push_back(table.header[c]);
+      input_values.push_back(std::move(*values));
+    }
+  }
+  const auto n = static_cast<Eigen::Index>(table.rows.size());
+  Eigen::MatrixXd x(n, static_cast<Eigen::Index>(inputs.size()));
+  for (std::size_t j = 0; j < inputs.size(); ++j) {
+    for (Eigen::Index i = 0; i < n; ++i)
+      x(i, static_cast<Eigen::Index>(j)) = input_values[j][static_cast<std::size_t>(i)];
+  }
+  for (std::size_t c = seed_at + 1; c < table.header.size(); ++c) {
+    OutputSensitivity output;
+    output.output = table.header[c];
+    output.runs = table.rows.size();
+    std::optional<std::vector<double>> values = numeric_column(table, c);
+    if (!values) {
+      output.note = "not numeric";
+    } else if (!standardise(*values)) {
+      output.note = "constant: nothing to explain";
+    } else if (inputs.empty()) {
+      output.note = "no input varies";
+    } else {
+      const Eigen::Map<const Eigen::VectorXd> y(values->data(), n);
+      const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(y);
+      const double residual = (y - x * beta).squaredNorm();
+      output.r_squared = std::clamp(1.0 - residual / static_cast<double>(n), 0.0, 1.0);
+      for (std::size_t j = 0; j < inputs.size(); ++j) {
+        // Rounding leaves ~1e-17 where an input has no effect: that is an exact zero.
+        const double coefficient = beta(static_cast<Eigen::Index>(j));
+        output.ranked.push_back({inputs[j], std::abs(coefficient) < 1e-12 ? 0.0 : coefficient});
+      }
+      std::stable_sort(output.ranked.begin(), output.ranked.end(),
+                       [](const auto& a, const auto& b) {
+                         return std::abs(a.standardised) > std::abs(b.standardised);
+                       });
+    }
+    result.outputs.push_back(std::move(output));
+  }
+  return result;
+}
+
+std::string sensitivity_csv(const Sensitivity& sensitivity) {
+  output::CsvWriter csv(
+      {"output", "rank", "input", "standardised_coefficient", "r_squared", "runs", "note"});
+  for (const OutputSensitivity& output : sensitivity.outputs) {
+    if (output.ranked.empty()) {
+      csv.add_row({output.output, "", "", "", "", output.runs, output.note});
+      continue;
+    }
+    for (std::size_t r = 0; r < output.ranked.size(); ++r) {
+      csv.add_row({output.output, r + 1, output.ranked[r].input, output.ranked[r].standardised,
+                   output.r_squared, output.runs, ""});
+    }
+    for (const auto& [input, why] : sensitivity.excluded_inputs)
+      csv.add_row({output.output, "", input, "", "", output.runs, why});
+  }
+  return csv.str();
+}
+
+}  // namespace capsim::sweep

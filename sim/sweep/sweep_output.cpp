@@ -1,0 +1,333 @@
+#include "capsim/sweep/sweep_output.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "capsim/core/text.hpp"
+#include "capsim/metrics/statistics.hpp"
+#include "capsim/output/atomic_file.hpp"
+#include "capsim/output/csv_writer.hpp"
+#include "capsim/scenario/config_node.hpp"
+
+namespace capsim::sweep {
+
+namespace {
+
+namespace fs = std::filesystem;
+using scenario::ConfigNode;
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    text += (i > 0 ? ", " : "") + quote_string(items[i]);
+  return text + "]";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream input(path, std::ios::binary);
+  if (!input)
+    throw SweepError(fmt::format("cannot read '{}'", path.string()));
+  std::ostringstream content;
+  content << input.rdbuf();
+  return content.str();
+}
+
+bool parse_u64(std::string_view text, std::uint64_t& value) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+bool parse_double(std::string_view text, double& value) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string manifest_yaml(const Manifest& manifest) {
+  return fmt::format(
+      "# capsim sweep manifest: the sweep this folder holds (written by capsim sweep; do not "
+      "edit)\n"
+      "sweep: {}\nfingerprint: {}\nruns: {}\nreplications: {}\nshard: \"{}/{}\"\n"
+      "parameters: {}\nfigures: {}\n",
+      quote_string(manifest.sweep), quote_string(manifest.fingerprint), manifest.runs,
+      manifest.replications, manifest.shard_index, manifest.shard_count,
+      quoted_list(manifest.parameters), quoted_list(manifest.figures));
+}
+
+Manifest read_manifest(const fs::path& path) {
+  Diagnostics diagnostics;
+  const ConfigNode root = scenario::parse_yaml_file(path.string(), diagnostics);
+  diagnostics.throw_if_any();
+  Manifest manifest;
+  const auto problem = [&](const ConfigNode* node, const std::string& key,
+                           const std::string& what) {
+    diagnostics.add(node ? node->location : root.location, key,
+                    fmt::format("expected {}, found {}", what, node ? node->describe() : "none"));
+  };
+  const auto scalar = [&](const std::string& key) -> const ConfigNode* {
+    const ConfigNode* node = root.is_mapping() ? root.find(key) : nullptr;
+    if (!node || !node->is_scalar()) {
+      problem(node, key, "a value (is this a sweep's manifest.yaml?)");
+      return nullptr;
+    }
+    return node;
+  };
+  const auto number = [&](const std::string& key, std::uint64_t& out) {
+    if (const ConfigNode* node = scalar(key); node && !parse_u64(node->scalar, out))
+      problem(node, key, "a whole number");
+  };
+  const auto list = [&](const std::string& key, std::vector<std::string>& out) {
+    const ConfigNode* node = root.is_mapping() ? root.find(key) : nullptr;
+    if (!node || !node->is_sequence()) {
+      problem(node, key, "a list of names");
+      return;
+    }
+    for (const ConfigNode& item : node->items)
+      out.push_back(item.scalar);
+  };
+  if (const ConfigNode* node = scalar("sweep"))
+    manifest.sweep = node->scalar;
+  if (const ConfigNode* node = scalar("fingerprint"))
+    manifest.fingerprint = node->scalar;
+  number("runs", manifest.runs);
+  number("replications", manifest.replications);
+  if (const ConfigNode* node = scalar("shard")) {
+    const std::size_t slash = node->scalar.find('/');
+    if (slash == std::string::npos ||
+        !parse_u64(std::string_view(node->scalar).substr(0, slash), manifest.shard_index) ||
+        !parse_u64(std::string_view(node->scalar).substr(slash + 1), manifest.shard_count)) {
+      problem(node, "shard", "K/N");
+    }
+  }
+  list("parameters", manifest.parameters);
+  list("figures", manifest.figures);
+  diagnostics.throw_if_any();
+  return manifest;
+}
+
+std::vector<std::string> runs_header(const Manifest& manifest) {
+  std::vector<std::string> header{"run_id", "point", "replication"};
+  header.insert(header.end(), manifest.parameters.begin(), manifest.parameters.end());
+  header.push_back("seed");
+  header.insert(header.end(), manifest.figures.begin(), manifest.figures.end());
+  return header;
+}
+
+bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
+  fields.clear();
+  std::string field;
+  std::size_t i = 0;
+  while (true) {
+    field.clear();
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      while (true) {
+        if (i >= line.size())
+          return false;
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += line[i++];
+      }
+      if (i < line.size() && line[i] != ',')
+        return false;
+    } else {
+      const std::size_t comma = line.find(',', i);
+      const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
+      field.assign(line.substr(i, end - i));
+      if (field.find('"') != std::string::npos)
+        return false;
+      i = end;
+    }
+    fields.push_back(field);
+    if (i >= line.size())
+      return true;
+    ++i;  // the comma
+  }
+}
+
+SummaryBuilder::SummaryBuilder(const Manifest& manifest)
+    : manifest_(manifest), samples_(manifest.figures.size()) {
+  std::vector<std::string> header{"point"};
+  header.insert(header.end(), manifest.parameters.begin(), manifest.parameters.end());
+  header.push_back("replications");
+  for (const std::string& figure : manifest.figures) {
+    header.push_back(figure + ".mean");
+    header.push_back(figure + ".ci95_low");
+    header.push_back(figure + ".ci95_high");
+  }
+  text_ = output::CsvWriter(header).str();
+}
+
+void SummaryBuilder::add(const std::vector<std::string>& fields) {
+  const std::size_t parameters = manifest_.parameters.size();
+  std::uint64_t point = 0;
+  parse_u64(fields.at(1), point);
+  if (static_cast<std::int64_t>(point) != point_) {
+    flush_point();
+    point_ = static_cast<std::int64_t>(point);
+    point_values_.assign(fields.begin() + 3, fields.begin() + 3 + static_cast<long>(parameters));
+  }
+  for (std::size_t f = 0; f < manifest_.figures.size(); ++f) {
+    double value = 0.0;
+    parse_double(fields.at(4 + parameters + f), value);
+    samples_[f].push_back(value);
+  }
+}
+
+void SummaryBuilder::flush_point() {
+  if (point_ < 0)
+    return;
+  std::vector<output::CsvCell> cells{point_};
+  for (const std::string& value : point_values_)
+    cells.emplace_back(value);
+  cells.emplace_back(static_cast<std::int64_t>(samples_.empty() ? 0 : samples_[0].size()));
+  for (std::vector<double>& values : samples_) {
+    if (values.size() >= 2) {
+      const Estimate estimate = t_interval(values, 0.95);
+      cells.emplace_back(estimate.mean);
+      cells.emplace_back(estimate.low());
+      cells.emplace_back(estimate.high());
+    } else {
+      // One replication: a mean, and no interval to give.
+      cells.emplace_back(values.empty() ? 0.0 : values.front());
+      cells.emplace_back("");
+      cells.emplace_back("");
+    }
+    values.clear();
+  }
+  text_ += output::csv_row(cells);
+}
+
+std::string SummaryBuilder::finish() {
+  flush_point();
+  point_ = -1;
+  return text_;
+}
+
+std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs::path& out) {
+  if (shards.empty())
+    throw SweepError("merge: expected at least one shard folder, found none");
+  std::vector<Manifest> manifests;
+  for (const fs::path& shard : shards) {
+    if (!fs::is_regular_file(shard / "manifest.yaml")) {
+      throw SweepError(
+          fmt::format("merge: '{}' holds no manifest.yaml: expected the --out folder "
+                      "of a capsim sweep shard",
+                      shard.string()));
+    }
+    manifests.push_back(read_manifest(shard / "manifest.yaml"));
+  }
+  const Manifest& first = manifests.front();
+  for (std::size_t i = 1; i < manifests.size(); ++i) {
+    const Manifest& other = manifests[i];
+    if (other.fingerprint != first.fingerprint || other.runs != first.runs ||
+        other.figures != first.figures || other.parameters != first.parameters) {
+      throw SweepError(fmt::format(
+          "merge: '{}' holds sweep {} (fingerprint {}), '{}' holds sweep {} (fingerprint {}): "
+          "expected shards of one sweep",
+          shards[0].string(), first.sweep, first.fingerprint, shards[i].string(), other.sweep,
+          other.fingerprint));
+    }
+  }
+  const std::vector<std::string> header = runs_header(first);
+  const std::string header_line = output::csv_row({header.begin(), header.end()});
+  std::vector<std::string> contents;
+  // Per run, which shard gave it and where its line is in that shard's runs.csv.
+  struct Where {
+    std::size_t shard = SIZE_MAX;
+    std::size_t offset = 0;
+    std::size_t length = 0;
+  };
+  std::vector<Where> where(first.runs);
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    const fs::path runs = shards[s] / "runs.csv";
+    if (!fs::is_regular_file(runs)) {
+      throw SweepError(
+          fmt::format("merge: '{}' has no runs.csv: that shard ({}/{}) has not "
+                      "finished; run it again (it resumes) before merging",
+                      shards[s].string(), manifests[s].shard_index, manifests[s].shard_count));
+    }
+    contents.push_back(read_file(runs));
+    const std::string& text = contents.back();
+    if (text.compare(0, header_line.size(), header_line) != 0) {
+      throw SweepError(fmt::format(
+          "merge: '{}': expected the header of this sweep's runs.csv on line 1", runs.string()));
+    }
+    std::size_t offset = header_line.size();
+    std::size_t line_number = 2;
+    while (offset < text.size()) {
+      const std::size_t end = text.find('\n', offset);
+      if (end == std::string::npos) {
+        throw SweepError(
+            fmt::format("merge: '{}' line {}: expected a whole row, found a line without its end",
+                        runs.string(), line_number));
+      }
+      const std::string_view line(text.data() + offset, end - offset);
+      std::uint64_t run_id = 0;
+      if (!parse_u64(line.substr(0, line.find(',')), run_id) || run_id >= first.runs) {
+        throw SweepError(
+            fmt::format("merge: '{}' line {}: expected a run id below {}, found \"{}\"",
+                        runs.string(), line_number, first.runs, line.substr(0, line.find(','))));
+      }
+      if (where[run_id].shard != SIZE_MAX) {
+        throw SweepError(
+            fmt::format("merge: run {} is in both '{}' and '{}': expected each run in "
+                        "one shard (the same shard given twice?)",
+                        run_id, shards[where[run_id].shard].string(), shards[s].string()));
+      }
+      where[run_id] = Where{s, offset, end - offset + 1};
+      offset = end + 1;
+      ++line_number;
+    }
+  }
+  std::uint64_t missing = 0;
+  std::uint64_t first_missing = 0;
+  for (std::uint64_t id = 0; id < first.runs; ++id) {
+    if (where[id].shard == SIZE_MAX && missing++ == 0)
+      first_missing = id;
+  }
+  if (missing > 0) {
+    throw SweepError(fmt::format(
+        "merge: {} of {} runs missing (first: run {}, in shard {}/{}): expected the folders of "
+        "all {} shards",
+        missing, first.runs, first_missing, first_missing % first.shard_count + 1,
+        first.shard_count, first.shard_count));
+  }
+  Manifest merged = first;
+  merged.shard_index = 1;
+  merged.shard_count = 1;
+  output::ensure_directory(out);
+  output::AtomicFile runs_file(out / "runs.csv");
+  SummaryBuilder summary(merged);
+  std::string buffer = header_line;
+  std::vector<std::string> fields;
+  for (const Where& at : where) {
+    const std::string_view line(contents[at.shard].data() + at.offset, at.length);
+    buffer += line;
+    split_csv_line(line.substr(0, line.size() - 1), fields);
+    summary.add(fields);
+    if (buffer.size() > (1u << 20)) {
+      runs_file.write(buffer);
+      buffer.clear();
+    }
+  }
+  runs_file.write(buffer);
+  runs_file.commit();
+  output::write_file_atomically(out / "runs_summary.csv", summary.finish());
+  output::write_file_atomically(out / "manifest.yaml", manifest_yaml(merged));
+  return {out / "runs.csv", out / "runs_summary.csv", out / "manifest.yaml"};
+}
+
+}  // namespace capsim::sweep

@@ -1,0 +1,564 @@
+#include "capsim/sweep/sweep_runner.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "capsim/model/capacity_model.hpp"
+#include "capsim/output/atomic_file.hpp"
+#include "capsim/output/csv_writer.hpp"
+#include "capsim/scenario/loader.hpp"
+
+namespace capsim::sweep {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  // Iterative '*' matching with one backtrack point: O(|pattern| * |text|) at worst.
+  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}
+
+Manifest manifest_of(const Sweep& sweep, const Shard& shard, std::vector<std::string> figures) {
+  Manifest manifest;
+  manifest.sweep = sweep.spec.name;
+  manifest.fingerprint = sweep.fingerprint;
+  manifest.runs = sweep.run_count();
+  manifest.replications = static_cast<std::uint64_t>(sweep.spec.replications);
+  manifest.shard_index = shard.index;
+  manifest.shard_count = shard.count;
+  manifest.parameters = sweep.parameter_names;
+  manifest.figures = std::move(figures);
+  return manifest;
+}
+
+[[noreturn]] void fail_os(const std::string& what, const fs::path& path) {
+  throw output::OutputError(
+      path, fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno)),
+      std::error_code(errno, std::generic_category()));
+}
+
+/// The journal: an append-only file of finished rows, each batch fsynced.
+class Journal {
+ public:
+  struct Entry {
+    std::uint64_t run_id;
+    std::uint64_t offset;
+    std::uint64_t length;  ///< with its "\n"
+  };
+
+  Journal(fs::path path, const std::string& header_line) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0)
+      fail_os("open the journal", path_);
+    struct stat status {};
+    if (::fstat(fd_, &status) != 0)
+      fail_os("read the journal", path_);
+    size_ = static_cast<std::uint64_t>(status.st_size);
+    if (size_ == 0)
+      append(header_line);
+  }
+  ~Journal() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  /// The whole file as it is now.
+  std::string read_all() const {
+    std::string text(size_, '\0');
+    std::uint64_t done = 0;
+    while (done < size_) {
+      const ssize_t got = ::pread(fd_, text.data() + done, size_ - done, static_cast<off_t>(done));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        fail_os("read the journal", path_);
+      done += static_cast<std::uint64_t>(got);
+    }
+    return text;
+  }
+
+  /// Cuts a torn last line (a write the process did not finish) off the file.
+  void truncate(std::uint64_t size) {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || ::fdatasync(fd_) != 0)
+      fail_os("truncate the journal", path_);
+    size_ = size;
+  }
+
+  /// Appends `bytes` and makes them durable; returns the offset they start at.
+  std::uint64_t append(std::string_view bytes) {
+    const std::uint64_t start = size_;
+    std::uint64_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t wrote =
+          ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(start + done));
+      if (wrote < 0 && errno == EINTR)
+        continue;
+      if (wrote <= 0)
+        fail_os("append to the journal", path_);
+      done += static_cast<std::uint64_t>(wrote);
+    }
+    if (::fdatasync(fd_) != 0)
+      fail_os("sync the journal", path_);
+    size_ = start + bytes.size();
+    return start;
+  }
+
+  std::string read(const Entry& entry) const {
+    std::string text(entry.length, '\0');
+    std::uint64_t done = 0;
+    while (done < entry.length) {
+      const ssize_t got = ::pread(fd_, text.data() + done, entry.length - done,
+                                  static_cast<off_t>(entry.offset + done));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        fail_os("read the journal", path_);
+      done += static_cast<std::uint64_t>(got);
+    }
+    return text;
+  }
+
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
+
+/// Reads the journal's rows; cuts a torn last line; refuses anything else malformed.
+std::vector<Journal::Entry> load_journal(Journal& journal, const Sweep& sweep,
+                                         const Manifest& manifest, const Shard& shard,
+                                         const std::string& header_line) {
+  std::string text = journal.read_all();
+  if (text.find('\n') == std::string::npos) {
+    // Killed while writing the header: nothing was lost, start the journal again.
+    journal.truncate(0);
+    journal.append(header_line);
+    text = header_line;
+  }
+  const std::string where = journal.path().string();
+  const auto damaged = [&](std::size_t line, const std::string& what) {
+    return SweepError(
+        fmt::format("{}:{}: expected {}; the journal is damaged: run with --restart "
+                    "to start the sweep over",
+                    where, line, what));
+  };
+  if (text.compare(0, header_line.size(), header_line) != 0)
+    throw damaged(1, "the header of this sweep's runs.csv");
+  std::vector<Journal::Entry> entries;
+  std::vector<bool> seen(manifest.runs, false);
+  std::vector<std::string> fields;
+  const std::size_t width = runs_header(manifest).size();
+  std::size_t offset = header_line.size();
+  std::size_t line_number = 2;
+  while (offset < text.size()) {
+    const std::size_t end = text.find('\n', offset);
+    if (end == std::string::npos) {
+      journal.truncate(offset);  // torn: the process died while appending this line
+      break;
+    }
+    const std::string_view line(text.data() + offset, end - offset);
+    std::uint64_t run_id = 0;
+    if (!split_csv_line(line, fields) || fields.size() != width) {
+      throw damaged(line_number, fmt::format("a row of {} fields", width));
+    }
+    const auto [ptr, error] =
+        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), run_id);
+    if (error != std::errc() || ptr != fields[0].data() + fields[0].size() ||
+        run_id >= manifest.runs || !shard.contains(run_id)) {
+      throw damaged(line_number, fmt::format("a run id of shard {}/{} below {}, found \"{}\"",
+                                             shard.index, shard.count, manifest.runs, fields[0]));
+    }
+    const std::uint64_t replications = manifest.replications;
+    if (fields[1] != std::to_string(run_id / replications) ||
+        fields[2] != std::to_string(run_id % replications) ||
+        fields[3 + manifest.parameters.size()] !=
+            std::to_string(sweep.seed_of(run_id / replications, run_id % replications))) {
+      throw damaged(line_number, fmt::format("the point, replication and seed of run {}", run_id));
+    }
+    if (seen[run_id])
+      throw damaged(line_number, fmt::format("run {} once, found it again", run_id));
+    seen[run_id] = true;
+    entries.push_back(Journal::Entry{run_id, offset, end - offset + 1});
+    offset = end + 1;
+    ++line_number;
+  }
+  return entries;
+}
+
+void remove_if_present(const fs::path& path) {
+  std::error_code error;
+  fs::remove(path, error);
+  if (error)
+    throw output::OutputError(
+        path, fmt::format("cannot remove '{}': {}", path.string(), error.message()), error);
+}
+
+}  // namespace
+
+std::optional<Shard> parse_shard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos)
+    return std::nullopt;
+  Shard shard;
+  const auto parse = [](std::string_view digits, std::uint64_t& value) {
+    const auto [ptr, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return !digits.empty() && error == std::errc() && ptr == digits.data() + digits.size();
+  };
+  if (!parse(std::string_view(text).substr(0, slash), shard.index) ||
+      !parse(std::string_view(text).substr(slash + 1), shard.count) || shard.index < 1 ||
+      shard.index > shard.count) {
+    return std::nullopt;
+  }
+  return shard;
+}
+
+std::vector<std::string> collect_columns(const Sweep& sweep,
+                                         const std::vector<output::SummaryFigure>& figures) {
+  Diagnostics diagnostics;
+  std::vector<std::string> columns;
+  std::set<std::string> taken{"run_id", "point", "replication", "seed"};
+  taken.insert(sweep.parameter_names.begin(), sweep.parameter_names.end());
+  std::vector<std::string> names;
+  for (const output::SummaryFigure& figure : figures)
+    names.push_back(figure.name);
+  for (std::size_t i = 0; i < sweep.spec.collect.size(); ++i) {
+    const std::string& pattern = sweep.spec.collect[i];
+    const SourceLocation at =
+        i < sweep.collect_locations.size() ? sweep.collect_locations[i] : SourceLocation{};
+    bool matched = false;
+    for (const std::string& name : names) {
+      if (!glob_match(pattern, name))
+        continue;
+      matched = true;
+      if (std::find(columns.begin(), columns.end(), name) != columns.end())
+        continue;
+      if (taken.count(name) && pattern.find('*') != std::string::npos)
+        continue;  // "*" also matches the scenario's seed: runs.csv has it already
+      if (taken.count(name)) {
+        diagnostics.add(at, fmt::format("collect[{}]", i),
+                        fmt::format("expected a figure whose name is not already a column of "
+                                    "runs.csv, found \"{}\"",
+                                    name));
+        continue;
+      }
+      columns.push_back(name);
+    }
+    if (!matched) {
+      const std::string suggestion = closest_match(pattern, names);
+      diagnostics.add(
+          at, fmt::format("collect[{}]", i),
+          fmt::format("expected the name of a summary figure of the base scenario's runs "
+                      "(a path into summary.json), found \"{}\"{}",
+                      pattern,
+                      suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)));
+    }
+  }
+  diagnostics.throw_if_any();
+  return columns;
+}
+
+std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_t run_id) {
+  const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
+  Scenario scenario;
+  try {
+    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id));
+  } catch (const InputError& error) {
+    // Each value loaded on its own; together they do not: say which run.
+    std::vector<Diagnostic> diagnostics = error.diagnostics();
+    const SweepPoint& point = sweep.points[run_id / replications];
+    std::vector<std::string> values;
+    for (std::size_t p = 0; p < sweep.parameter_names.size(); ++p)
+      values.push_back(fmt::format("{} = \"{}\"", sweep.parameter_names[p], point.values[p]));
+    diagnostics.push_back(Diagnostic{
+        SourceLocation{std::make_shared<const std::string>(sweep.file)}, "",
+        fmt::format("run {} (point {}: {}) does not load: expected values that are valid "
+                    "together",
+                    run_id, run_id / replications, fmt::join(values, ", "))});
+    throw InputError(std::move(diagnostics));
+  }
+  return output::summary_figures(scenario, run_capacity(scenario));
+}
+
+std::vector<std::string> resolve_columns(const Sweep& sweep) {
+  return collect_columns(sweep, simulate_run(sweep, 0));
+}
+
+std::string format_row(const Sweep& sweep, std::uint64_t run_id,
+                       const std::vector<output::SummaryFigure>& produced,
+                       const std::vector<std::string>& figures) {
+  const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
+  const std::uint64_t point = run_id / replications;
+  const std::uint64_t replication = run_id % replications;
+  std::vector<output::CsvCell> cells{run_id, point, replication};
+  for (const std::string& value : sweep.points[point].values)
+    cells.emplace_back(value);
+  cells.emplace_back(sweep.seed_of(point, replication));
+  // Figures come in the same order in every run: a moving cursor finds each in O(1) usually.
+  std::size_t cursor = 0;
+  for (const std::string& name : figures) {
+    std::size_t found = produced.size();
+    for (std::size_t k = 0; k < produced.size(); ++k) {
+      const std::size_t at = (cursor + k) % produced.size();
+      if (produced[at].name == name) {
+        found = at;
+        break;
+      }
+    }
+    if (found == produced.size()) {
+      throw SweepError(
+          fmt::format("run {} (point {}, replication {}) has no summary figure '{}', "
+                      "which run 0 has: does a parameter change the horizon, the "
+                      "services or the tenants?",
+                      run_id, point, replication, name));
+    }
+    cells.emplace_back(produced[found].value);
+    cursor = found + 1;
+  }
+  return output::csv_row(cells);
+}
+
+std::string run_row(const Sweep& sweep, std::uint64_t run_id,
+                    const std::vector<std::string>& figures) {
+  return format_row(sweep, run_id, simulate_run(sweep, run_id), figures);
+}
+
+SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
+  const fs::path& out = options.out;
+  const Shard shard = options.shard;
+  const fs::path manifest_path = out / "manifest.yaml";
+  const fs::path journal_path = out / "journal.csv";
+  if (options.restart) {
+    for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
+      remove_if_present(out / name);
+  }
+
+  // 1. The columns: from the folder's manifest when resuming, else from run 0 (before anything
+  //    is written, so a collect entry that matches nothing leaves no trace).
+  std::optional<Manifest> manifest;
+  std::optional<std::string> probe_row;
+  if (fs::exists(manifest_path)) {
+    Manifest existing = read_manifest(manifest_path);
+    if (existing.fingerprint != sweep.fingerprint) {
+      throw SweepError(fmt::format(
+          "'{}' holds the runs of sweep {} (fingerprint {}), not of this sweep file ({}): "
+          "use --restart to discard them, or another --out",
+          out.string(), existing.sweep, existing.fingerprint, sweep.fingerprint));
+    }
+    if (existing.shard_index != shard.index || existing.shard_count != shard.count) {
+      throw SweepError(fmt::format(
+          "'{}' holds shard {}/{} of this sweep, not {}/{}: use that "
+          "--shard, --restart, or another --out",
+          out.string(), existing.shard_index, existing.shard_count, shard.index, shard.count));
+    }
+    manifest = std::move(existing);
+  } else {
+    // Run 0 fixes the columns of every shard; its row is kept when it is this shard's.
+    const std::vector<output::SummaryFigure> figures = simulate_run(sweep, 0);
+    manifest = manifest_of(sweep, shard, collect_columns(sweep, figures));
+    if (shard.contains(0))
+      probe_row = format_row(sweep, 0, figures, manifest->figures);
+    output::ensure_directory(out);
+    output::write_file_atomically(manifest_path, manifest_yaml(*manifest));
+  }
+  const std::vector<std::string> header = runs_header(*manifest);
+  const std::string header_line = output::csv_row({header.begin(), header.end()});
+
+  // 2. The journal: rows already finished.
+  output::ensure_directory(out);
+  Journal journal(journal_path, header_line);
+  std::vector<Journal::Entry> entries = load_journal(journal, sweep, *manifest, shard, header_line);
+  std::vector<bool> done(manifest->runs, false);
+  for (const Journal::Entry& entry : entries)
+    done[entry.run_id] = true;
+  SweepResult result;
+  result.resumed = entries.size();
+  std::vector<std::uint64_t> pending;
+  for (std::uint64_t id = shard.index - 1; id < manifest->runs; id += shard.count) {
+    ++result.runs;
+    if (!done[id])
+      pending.push_back(id);
+  }
+  if (probe_row && !pending.empty() && pending.front() == 0) {
+    entries.push_back(Journal::Entry{0, journal.append(*probe_row), probe_row->size()});
+    pending.erase(pending.begin());
+  }
+
+  // 3. The pending runs on threads; this thread appends their rows to the journal.
+  const auto started = std::chrono::steady_clock::now();
+  const std::uint64_t resumed_total = entries.size();
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::vector<std::pair<std::uint64_t, std::string>> finished;  // guarded by mutex
+  std::exception_ptr failure;                                   // guarded by mutex
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  const auto worker = [&] {
+    while (!stop.load()) {
+      const std::size_t index = next.fetch_add(1);
+      if (index >= pending.size())
+        return;
+      try {
+        std::string row = run_row(sweep, pending[index], manifest->figures);
+        const std::lock_guard<std::mutex> lock(mutex);
+        finished.emplace_back(pending[index], std::move(row));
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!failure)
+          failure = std::current_exception();
+        stop = true;
+      }
+      ready.notify_one();
+    }
+  };
+  const unsigned thread_count = static_cast<unsigned>(std::min<std::size_t>(
+      std::max(1u, options.threads), std::max<std::size_t>(1, pending.size())));
+  std::vector<std::thread> threads;
+  // Whatever leaves this function (a failed journal write, a throwing progress callback), the
+  // threads are stopped and joined first: they refer to this frame.
+  struct Joiner {
+    std::vector<std::thread>& threads;
+    std::atomic<bool>& stop;
+    ~Joiner() {
+      stop = true;
+      for (std::thread& thread : threads) {
+        if (thread.joinable())
+          thread.join();
+      }
+    }
+  } joiner{threads, stop};
+  if (!pending.empty()) {
+    for (unsigned t = 0; t < thread_count; ++t)
+      threads.emplace_back(worker);
+  }
+  const auto report = [&](std::uint64_t ran) {
+    if (!options.on_progress)
+      return;
+    SweepProgress progress;
+    progress.total = result.runs;
+    progress.resumed = result.resumed;
+    progress.done = resumed_total + ran;
+    progress.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (ran > 0 && progress.elapsed_s > 0.0) {
+      progress.runs_per_s = static_cast<double>(ran) / progress.elapsed_s;
+      progress.seconds_left =
+          static_cast<double>(progress.total - progress.done) / progress.runs_per_s;
+    }
+    options.on_progress(progress);
+  };
+  std::uint64_t ran = 0;
+  std::exception_ptr writing_failure;
+  const auto append_rows = [&](std::vector<std::pair<std::uint64_t, std::string>>& rows) {
+    std::string bytes;
+    for (const auto& [id, row] : rows)
+      bytes += row;
+    std::uint64_t offset = journal.append(bytes);
+    for (const auto& [id, row] : rows) {
+      entries.push_back(Journal::Entry{id, offset, row.size()});
+      offset += row.size();
+    }
+    ran += rows.size();
+    rows.clear();
+  };
+  if (!pending.empty()) {
+    std::vector<std::pair<std::uint64_t, std::string>> batch;
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+      ready.wait_for(lock, std::chrono::milliseconds(200),
+                     [&] { return !finished.empty() || stop.load(); });
+      batch.swap(finished);
+      const bool stopping = stop.load();
+      lock.unlock();
+      try {
+        if (!batch.empty())
+          append_rows(batch);
+      } catch (...) {
+        writing_failure = std::current_exception();
+        stop = true;
+      }
+      report(ran);
+      lock.lock();
+      if (ran == pending.size() || ((stopping || writing_failure) && finished.empty()))
+        break;
+    }
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  // Rows finished while the others stopped are results too: into the journal before failing.
+  if (!writing_failure && !finished.empty())
+    append_rows(finished);
+  if (writing_failure)
+    std::rethrow_exception(writing_failure);
+  if (failure)
+    std::rethrow_exception(failure);
+  report(ran);
+
+  // 4. runs.csv in run-id order from the journal; runs_summary.csv when the sweep is whole.
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.run_id < b.run_id; });
+  output::AtomicFile runs_file(out / "runs.csv");
+  std::optional<SummaryBuilder> summary;
+  if (shard.count == 1)
+    summary.emplace(*manifest);
+  std::string buffer = header_line;
+  std::vector<std::string> fields;
+  for (const Journal::Entry& entry : entries) {
+    const std::string row = journal.read(entry);
+    buffer += row;
+    if (summary) {
+      split_csv_line(std::string_view(row).substr(0, row.size() - 1), fields);
+      summary->add(fields);
+    }
+    if (buffer.size() > (1u << 20)) {
+      runs_file.write(buffer);
+      buffer.clear();
+    }
+  }
+  runs_file.write(buffer);
+  runs_file.commit();
+  result.written.push_back(out / "runs.csv");
+  if (summary) {
+    output::write_file_atomically(out / "runs_summary.csv", summary->finish());
+    result.written.push_back(out / "runs_summary.csv");
+  }
+  return result;
+}
+
+}  // namespace capsim::sweep

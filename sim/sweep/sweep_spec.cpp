@@ -1,0 +1,670 @@
+#include "capsim/sweep/sweep_spec.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "capsim/core/text.hpp"
+#include "capsim/engine/random.hpp"
+#include "capsim/metrics/statistics.hpp"
+
+namespace capsim::sweep {
+
+namespace {
+
+namespace fs = std::filesystem;
+using scenario::ConfigNode;
+using scenario::RecordSchema;
+
+const RecordSchema<RangeSpec>& range_schema() {
+  static const RecordSchema<RangeSpec> schema = [] {
+    RecordSchema<RangeSpec> s("range", "Evenly spaced values from `from` to `to`, both included.");
+    s.text(&RangeSpec::from, {.key = "from",
+                              .doc = "First value: a number, or a number with the unit the "
+                                     "scenario key wants.",
+                              .example = "\"50 MW\"",
+                              .required = true});
+    s.text(&RangeSpec::to, {.key = "to",
+                            .doc = "Last value, with the same unit as `from`.",
+                            .example = "\"100 MW\"",
+                            .required = true});
+    s.integer(&RangeSpec::count, {.key = "count",
+                                  .doc = "How many values, ends included.",
+                                  .example = "5",
+                                  .required = true,
+                                  .minimum = 2.0,
+                                  .maximum = 1e6});
+    s.choice(&RangeSpec::scale, {{"linear", RangeScale::linear}, {"log", RangeScale::log}},
+             {.key = "scale",
+              .doc = "linear: equal steps; log: equal ratios (both ends positive).",
+              .example = "log",
+              .default_text = "linear"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<DistributionSpec>& distribution_schema() {
+  static const RecordSchema<DistributionSpec> schema = [] {
+    RecordSchema<DistributionSpec> s(
+        "distribution",
+        "Values drawn for sampling: random or latin_hypercube, within [low, high].");
+    s.choice(&DistributionSpec::kind,
+             {{"uniform", DistributionKind::uniform},
+              {"loguniform", DistributionKind::loguniform},
+              {"normal", DistributionKind::normal}},
+             {.key = "kind",
+              .doc = "uniform, loguniform (uniform in the logarithm) or normal (truncated to "
+                     "[low, high]).",
+              .example = "uniform",
+              .required = true});
+    s.text(&DistributionSpec::low,
+           {.key = "low", .doc = "Lowest value.", .example = "\"0.5\"", .required = true});
+    s.text(&DistributionSpec::high,
+           {.key = "high", .doc = "Highest value.", .example = "\"2\"", .required = true});
+    s.text(&DistributionSpec::mean,
+           {.key = "mean", .doc = "Mean of a normal, before truncation.", .example = "\"1.2\""});
+    s.text(&DistributionSpec::stddev, {.key = "stddev",
+                                       .doc = "Standard deviation of a normal, before truncation.",
+                                       .example = "\"0.3\""});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<ParameterSpec>& parameter_schema() {
+  static const RecordSchema<ParameterSpec> schema = [] {
+    RecordSchema<ParameterSpec> s(
+        "parameter", "One swept key of the base scenario, with values, a range or a distribution.");
+    s.text(&ParameterSpec::path, {.key = "path",
+                                  .doc = "Key path into the scenario, as for `capsim run --set`.",
+                                  .example = "efficiency.steps[0].factor",
+                                  .required = true});
+    s.texts(&ParameterSpec::values, {.key = "values",
+                                     .doc = "The values, as they would be written in the scenario.",
+                                     .example = "[\"$10B\", \"$20B\"]"});
+    s.record(&ParameterSpec::range, range_schema(),
+             {.key = "range", .doc = "Evenly spaced values.", .example = "{from: 1, to: 10}"});
+    s.record(&ParameterSpec::distribution, distribution_schema(),
+             {.key = "distribution",
+              .doc = "A distribution to sample.",
+              .example = "{kind: uniform, low: 0, high: 1}"});
+    return s;
+  }();
+  return schema;
+}
+
+constexpr const char* kParameterOrigin = "<sweep parameter>";
+/// Points are expanded in memory and the runner keeps a few bytes per run: a bound that keeps
+/// a typo (count: 1000000 twice) from exhausting memory before anything runs.
+constexpr std::int64_t kMaxRuns = 100'000'000;
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream input(path, std::ios::binary);
+  std::ostringstream content;
+  content << input.rdbuf();
+  return content.str();
+}
+
+bool plain_number(const std::string& text) {
+  double value = 0.0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+/// The text a value takes in its override: numbers and booleans bare, anything else quoted so
+/// that YAML reads it as the text written ("$10B", "70 MW", "a: b").
+std::string override_text(const std::string& value) {
+  if (value == "true" || value == "false" || plain_number(value))
+    return value;
+  return quote_string(value);
+}
+
+double normal_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
+
+/// Maps u in [0, 1) to a value of the distribution by inverting its CDF.
+double draw(const DistributionSpec& spec, double low, double high, double mean, double stddev,
+            double u) {
+  switch (spec.kind) {
+    case DistributionKind::uniform:
+      return low + u * (high - low);
+    case DistributionKind::loguniform:
+      return std::exp(std::log(low) + u * (std::log(high) - std::log(low)));
+    case DistributionKind::normal: {
+      const double a = normal_cdf((low - mean) / stddev);
+      const double b = normal_cdf((high - mean) / stddev);
+      const double p = std::clamp(a + u * (b - a), 1e-300, 1.0 - 1e-16);
+      return std::clamp(mean + stddev * normal_quantile(p), low, high);
+    }
+  }
+  return low;
+}
+
+double number_of(const std::string& text) {
+  const std::optional<AffixedNumber> parsed = parse_affixed_number(text);
+  return parsed ? parsed->number : 0.0;
+}
+
+/// Where each of the parameter's candidate values was written, for trying them on the base.
+struct Candidate {
+  std::string text;
+  const ConfigNode* node;
+  std::string key_path;
+};
+
+}  // namespace
+
+const RecordSchema<SweepSpec>& sweep_schema() {
+  static const RecordSchema<SweepSpec> schema = [] {
+    RecordSchema<SweepSpec> s("sweep",
+                              "A base scenario, the keys to vary and the figures to collect.");
+    s.text(
+        &SweepSpec::name,
+        {.key = "name", .doc = "Short name; defaults to the file name.", .example = "meta-budget"});
+    s.text(&SweepSpec::description,
+           {.key = "description", .doc = "What the sweep asks.", .default_text = "\"\""});
+    s.text(&SweepSpec::base, {.key = "base",
+                              .doc = "The scenario file, relative to the sweep file.",
+                              .example = "../meta-2025-60b.yaml",
+                              .required = true});
+    s.integer(&SweepSpec::seed, {.key = "seed",
+                                 .doc = "Seed of the sampling and of every run's seed.",
+                                 .example = "7",
+                                 .default_text = "1",
+                                 .minimum = 0.0});
+    s.integer(&SweepSpec::replications, {.key = "replications",
+                                         .doc = "Runs per point, each with its own seed.",
+                                         .example = "5",
+                                         .default_text = "1",
+                                         .minimum = 1.0,
+                                         .maximum = 100000.0});
+    s.choice(&SweepSpec::sampling,
+             {{"grid", Sampling::grid},
+              {"random", Sampling::random},
+              {"latin_hypercube", Sampling::latin_hypercube}},
+             {.key = "sampling",
+              .doc = "How distribution parameters are drawn; grid when there are none.",
+              .example = "latin_hypercube",
+              .default_text = "grid"});
+    s.integer(&SweepSpec::samples, {.key = "samples",
+                                    .doc = "Draws of the distribution parameters (random, "
+                                           "latin_hypercube).",
+                                    .example = "200",
+                                    .minimum = 1.0,
+                                    .maximum = 10000000.0});
+    s.records(&SweepSpec::parameters, parameter_schema(),
+              {.key = "parameters", .doc = "The keys to vary.", .required = true});
+    s.texts(&SweepSpec::collect, {.key = "collect",
+                                  .doc = "Summary figures to collect (names from summary.json "
+                                         "paths; '*' matches any text).",
+                                  .example = "[totals.capex_usd, \"fleet_at[*].gpus_installed\"]",
+                                  .required = true});
+    return s;
+  }();
+  return schema;
+}
+
+std::string AffixedNumber::format(double value) const {
+  if (value == 0.0)
+    value = 0.0;  // no "-0"
+  return prefix + fmt::format("{}", value) + suffix;
+}
+
+std::optional<AffixedNumber> parse_affixed_number(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!(c >= '0' && c <= '9') && c != '-' && c != '+')
+      continue;
+    double value = 0.0;
+    const char* first = text.data() + i + (c == '+' ? 1 : 0);
+    const auto result = std::from_chars(first, text.data() + text.size(), value);
+    if (result.ec != std::errc() || !std::isfinite(value))
+      continue;
+    const std::string prefix = text.substr(0, i);
+    if (prefix.find_first_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    return AffixedNumber{prefix, value, std::string(result.ptr, text.data() + text.size())};
+  }
+  return std::nullopt;
+}
+
+std::vector<double> range_values(double from, double to, std::int64_t count, RangeScale scale) {
+  std::vector<double> values;
+  values.reserve(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double t = static_cast<double>(i) / static_cast<double>(count - 1);
+    double value = scale == RangeScale::linear
+                       ? from + t * (to - from)
+                       : std::exp(std::log(from) + t * (std::log(to) - std::log(from)));
+    // Twelve significant digits: 0.1 steps read "0.3", not "0.30000000000000004".
+    value = std::stod(fmt::format("{:.12g}", value));
+    values.push_back(value);
+  }
+  values.front() = from;
+  values.back() = to;
+  return values;
+}
+
+std::vector<double> latin_hypercube(std::size_t samples, std::size_t dimensions,
+                                    std::uint64_t seed) {
+  RandomStream stream(seed);
+  std::vector<double> design(samples * dimensions);
+  std::vector<std::size_t> strata(samples);
+  for (std::size_t d = 0; d < dimensions; ++d) {
+    std::iota(strata.begin(), strata.end(), std::size_t{0});
+    for (std::size_t i = samples; i > 1; --i) {  // Fisher-Yates
+      const auto j = static_cast<std::size_t>(stream.uniform01() * static_cast<double>(i));
+      std::swap(strata[i - 1], strata[std::min(j, i - 1)]);
+    }
+    for (std::size_t i = 0; i < samples; ++i) {
+      const double u =
+          (static_cast<double>(strata[i]) + stream.uniform01()) / static_cast<double>(samples);
+      design[i * dimensions + d] = std::min(u, std::nextafter(1.0, 0.0));
+    }
+  }
+  return design;
+}
+
+std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
+  std::vector<std::vector<std::string>> grid;  // per grid parameter, its values
+  std::vector<std::size_t> grid_index, drawn_index;
+  for (std::size_t p = 0; p < spec.parameters.size(); ++p) {
+    const ParameterSpec& parameter = spec.parameters[p];
+    if (parameter.kind == ParameterSpec::Kind::values) {
+      grid.push_back(parameter.values);
+      grid_index.push_back(p);
+    } else if (parameter.kind == ParameterSpec::Kind::range) {
+      const AffixedNumber from = *parse_affixed_number(parameter.range.from);
+      const AffixedNumber to = *parse_affixed_number(parameter.range.to);
+      std::vector<std::string> texts;
+      for (const double value :
+           range_values(from.number, to.number, parameter.range.count, parameter.range.scale)) {
+        texts.push_back(from.format(value));
+      }
+      grid.push_back(std::move(texts));
+      grid_index.push_back(p);
+    } else {
+      drawn_index.push_back(p);
+    }
+  }
+  std::size_t cells = 1;
+  for (const auto& values : grid)
+    cells *= values.size();
+  const std::size_t samples = drawn_index.empty() ? 1 : static_cast<std::size_t>(spec.samples);
+  const auto seed = static_cast<std::uint64_t>(spec.seed);
+  std::vector<double> design;
+  if (!drawn_index.empty()) {
+    if (spec.sampling == Sampling::latin_hypercube) {
+      design = latin_hypercube(samples, drawn_index.size(),
+                               derive_stream_seed(seed, 0, "sweep.latin_hypercube"));
+    } else {
+      RandomStream stream(seed, 0, "sweep.random");
+      design.resize(samples * drawn_index.size());
+      for (double& u : design)
+        u = stream.uniform01();
+    }
+  }
+  std::vector<std::vector<std::string>> drawn(samples);
+  for (std::size_t s = 0; s < samples; ++s) {
+    for (std::size_t d = 0; d < drawn_index.size(); ++d) {
+      const DistributionSpec& distribution = spec.parameters[drawn_index[d]].distribution;
+      const AffixedNumber low = *parse_affixed_number(distribution.low);
+      const double value =
+          draw(distribution, low.number, number_of(distribution.high), number_of(distribution.mean),
+               number_of(distribution.stddev), design[s * drawn_index.size() + d]);
+      drawn[s].push_back(low.format(std::stod(fmt::format("{:.12g}", value))));
+    }
+  }
+  std::vector<SweepPoint> points;
+  points.reserve(cells * samples);
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    std::vector<std::string> cell_values(grid.size());
+    std::size_t rest = cell;
+    for (std::size_t g = grid.size(); g-- > 0;) {  // the last parameter varies fastest
+      cell_values[g] = grid[g][rest % grid[g].size()];
+      rest /= grid[g].size();
+    }
+    for (std::size_t s = 0; s < samples; ++s) {
+      SweepPoint point;
+      point.values.resize(spec.parameters.size());
+      for (std::size_t g = 0; g < grid.size(); ++g)
+        point.values[grid_index[g]] = cell_values[g];
+      for (std::size_t d = 0; d < drawn_index.size(); ++d)
+        point.values[drawn_index[d]] = drawn[s][d];
+      points.push_back(std::move(point));
+    }
+  }
+  return points;
+}
+
+std::uint64_t Sweep::seed_of(std::uint64_t point, std::uint64_t replication) const {
+  return derive_stream_seed(static_cast<std::uint64_t>(spec.seed), replication,
+                            fmt::format("sweep.point.{}", point)) >>
+         1;
+}
+
+std::vector<scenario::Override> Sweep::overrides(std::uint64_t run_id) const {
+  const auto replications = static_cast<std::uint64_t>(spec.replications);
+  const std::uint64_t point = run_id / replications;
+  const std::uint64_t replication = run_id % replications;
+  std::vector<scenario::Override> result;
+  for (std::size_t p = 0; p < parameter_names.size(); ++p) {
+    result.push_back(scenario::Override{parameter_names[p], override_text(points[point].values[p]),
+                                        fmt::format("sweep parameter {}", parameter_names[p])});
+  }
+  result.push_back(scenario::Override{"scenario.seed", std::to_string(seed_of(point, replication)),
+                                      "sweep seed"});
+  return result;
+}
+
+namespace {
+
+/// Structural checks the schema cannot express: one kind of values per parameter, units
+/// matching at both ends, sampling consistent with the parameters.
+class SweepChecker {
+ public:
+  SweepChecker(SweepSpec& spec, const ConfigNode& document, Diagnostics& diagnostics)
+      : spec_(spec), document_(document), diagnostics_(diagnostics) {}
+
+  void run() {
+    const ConfigNode* parameters = document_.find("parameters");
+    bool any_distribution = false;
+    std::map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < spec_.parameters.size(); ++i) {
+      ParameterSpec& parameter = spec_.parameters[i];
+      const std::string path = fmt::format("parameters[{}]", i);
+      const ConfigNode& node = parameters->items[i];
+      std::vector<std::string> given;
+      for (const char* key : {"values", "range", "distribution"}) {
+        if (node.find(key))
+          given.emplace_back(key);
+      }
+      if (given.size() != 1) {
+        error(path, given.empty() ? "expected one of values, range or distribution, found none"
+                                  : fmt::format("expected one of values, range or distribution, "
+                                                "found {}",
+                                                fmt::join(given, " and ")));
+        continue;
+      }
+      if (const auto [it, inserted] = first.emplace(parameter.path, i); !inserted) {
+        error(path + ".path", fmt::format("expected each key path once, found \"{}\" again "
+                                          "(first at parameters[{}])",
+                                          parameter.path, it->second));
+      }
+      if (parameter.path == "scenario.seed") {
+        error(path + ".path",
+              "expected a key other than scenario.seed (each run's seed comes from the sweep's "
+              "seed and replications), found \"scenario.seed\"");
+      }
+      if (given.front() == "values") {
+        parameter.kind = ParameterSpec::Kind::values;
+        check_values(parameter, path);
+      } else if (given.front() == "range") {
+        parameter.kind = ParameterSpec::Kind::range;
+        check_range(parameter.range, path + ".range");
+      } else {
+        parameter.kind = ParameterSpec::Kind::distribution;
+        any_distribution = true;
+        check_distribution(parameter.distribution, path + ".distribution");
+        if (spec_.sampling == Sampling::grid) {
+          error(path + ".distribution",
+                "expected values or range with sampling: grid (a distribution needs sampling: "
+                "random or latin_hypercube), found a distribution");
+        }
+      }
+    }
+    const bool sampled = spec_.sampling != Sampling::grid;
+    if (sampled && !any_distribution) {
+      error("sampling",
+            "expected a parameter with a distribution to sample, found only values and ranges");
+    }
+    if (sampled && spec_.samples == 0)
+      error("samples",
+            "missing required key 'samples' in sweep (sampling: random or "
+            "latin_hypercube)");
+    if (!sampled && spec_.samples != 0) {
+      error("samples",
+            "expected samples only with sampling: random or latin_hypercube, found "
+            "sampling: grid");
+    }
+    double points = sampled && any_distribution ? static_cast<double>(spec_.samples) : 1.0;
+    for (const ParameterSpec& parameter : spec_.parameters) {
+      if (parameter.kind == ParameterSpec::Kind::values)
+        points *= static_cast<double>(std::max<std::size_t>(1, parameter.values.size()));
+      else if (parameter.kind == ParameterSpec::Kind::range)
+        points *= static_cast<double>(std::max<std::int64_t>(1, parameter.range.count));
+    }
+    if (points * static_cast<double>(spec_.replications) > kMaxRuns) {
+      error("parameters", fmt::format("expected at most {} runs (points x replications), found "
+                                      "{:.0f}",
+                                      kMaxRuns, points * static_cast<double>(spec_.replications)));
+    }
+    for (std::size_t i = 0; i < spec_.collect.size(); ++i) {
+      if (spec_.collect[i].empty()) {
+        error(fmt::format("collect[{}]", i), "expected the name of a summary figure, found \"\"");
+      }
+    }
+    if (spec_.collect.empty() && document_.find("collect"))
+      error("collect", "expected at least one summary figure, found an empty list");
+  }
+
+ private:
+  void error(const std::string& path, std::string message) {
+    const ConfigNode* node = scenario::node_at_path(document_, path);
+    diagnostics_.add(node ? node->location : document_.location, path, std::move(message));
+  }
+
+  void check_values(const ParameterSpec& parameter, const std::string& path) {
+    if (parameter.values.empty())
+      error(path + ".values", "expected at least one value, found an empty list");
+    for (std::size_t j = 0; j < parameter.values.size(); ++j) {
+      if (parameter.values[j].find_first_of("\r\n") != std::string::npos) {
+        error(fmt::format("{}.values[{}]", path, j),
+              "expected a value on one line, found a line break");
+      }
+    }
+  }
+
+  /// Parses a bound; reports it when it is not a number with an optional unit.
+  std::optional<AffixedNumber> bound(const std::string& text, const std::string& path) {
+    std::optional<AffixedNumber> number = parse_affixed_number(text);
+    if (!number) {
+      error(path, fmt::format("expected a number, optionally with a unit (\"50 MW\", \"$10B\", "
+                              "\"70%\"), found \"{}\"",
+                              text));
+    }
+    return number;
+  }
+
+  bool same_unit(const AffixedNumber& reference, const AffixedNumber& other,
+                 const std::string& reference_key, const std::string& reference_text,
+                 const std::string& other_text, const std::string& path) {
+    if (reference.prefix == other.prefix && reference.suffix == other.suffix)
+      return true;
+    error(path, fmt::format("expected a number written with the same unit as {} (\"{}\"), found "
+                            "\"{}\"",
+                            reference_key, reference_text, other_text));
+    return false;
+  }
+
+  void check_range(const RangeSpec& range, const std::string& path) {
+    const auto from = bound(range.from, path + ".from");
+    const auto to = bound(range.to, path + ".to");
+    if (!from || !to || !same_unit(*from, *to, "from", range.from, range.to, path + ".to"))
+      return;
+    if (range.scale == RangeScale::log && (from->number <= 0.0 || to->number <= 0.0)) {
+      error(path + (from->number <= 0.0 ? ".from" : ".to"),
+            fmt::format("expected a positive number with scale: log, found \"{}\"",
+                        from->number <= 0.0 ? range.from : range.to));
+    }
+  }
+
+  void check_distribution(const DistributionSpec& distribution, const std::string& path) {
+    const auto low = bound(distribution.low, path + ".low");
+    const auto high = bound(distribution.high, path + ".high");
+    if (!low || !high ||
+        !same_unit(*low, *high, "low", distribution.low, distribution.high, path + ".high"))
+      return;
+    if (!(low->number < high->number)) {
+      error(path + ".high", fmt::format("expected more than low ({}), found \"{}\"",
+                                        distribution.low, distribution.high));
+    }
+    if (distribution.kind == DistributionKind::loguniform && low->number <= 0.0) {
+      error(path + ".low", fmt::format("expected a positive number with kind: loguniform, "
+                                       "found \"{}\"",
+                                       distribution.low));
+    }
+    const bool normal = distribution.kind == DistributionKind::normal;
+    for (const auto& [key, text] :
+         {std::pair<std::string, const std::string&>{"mean", distribution.mean},
+          {"stddev", distribution.stddev}}) {
+      if (normal && text.empty()) {
+        error(path, fmt::format("missing required key '{}' in distribution (kind: normal)", key));
+      } else if (!normal && !text.empty()) {
+        error(
+            path + "." + key,
+            fmt::format("expected {} only with kind: normal, found kind: {}", key,
+                        distribution.kind == DistributionKind::uniform ? "uniform" : "loguniform"));
+      } else if (normal) {
+        const auto value = bound(text, path + "." + key);
+        if (value && same_unit(*low, *value, "low", distribution.low, text, path + "." + key) &&
+            key == "stddev" && !(value->number > 0.0)) {
+          error(path + ".stddev", fmt::format("expected more than 0, found \"{}\"", text));
+        }
+      }
+    }
+  }
+
+  SweepSpec& spec_;
+  const ConfigNode& document_;
+  Diagnostics& diagnostics_;
+};
+
+/// Each value a parameter can take that is worth trying on the base: every listed value, the
+/// ends of a range, the bounds (and mean) of a distribution.
+std::vector<Candidate> candidates(const ParameterSpec& parameter, const ConfigNode& node,
+                                  const std::string& path) {
+  std::vector<Candidate> result;
+  const auto add = [&](std::string text, const std::string& key) {
+    const ConfigNode* at = scenario::node_at_path(node, key);
+    result.push_back(Candidate{std::move(text), at ? at : &node, path + "." + key});
+  };
+  switch (parameter.kind) {
+    case ParameterSpec::Kind::values:
+      for (std::size_t j = 0; j < parameter.values.size(); ++j)
+        add(parameter.values[j], fmt::format("values[{}]", j));
+      break;
+    case ParameterSpec::Kind::range: {
+      add(parameter.range.from, "range.from");
+      add(parameter.range.to, "range.to");
+      break;
+    }
+    case ParameterSpec::Kind::distribution: {
+      const DistributionSpec& distribution = parameter.distribution;
+      add(distribution.low, "distribution.low");
+      add(distribution.high, "distribution.high");
+      if (!distribution.mean.empty())
+        add(distribution.mean, "distribution.mean");
+      break;
+    }
+  }
+  return result;
+}
+
+/// Loads the base with one value of one parameter; reports the loader's problems about that
+/// value where the sweep file wrote it.
+void try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candidate& candidate,
+               Diagnostics& diagnostics) {
+  const std::vector<scenario::Override> overrides{
+      scenario::Override{parameter.path, override_text(candidate.text), kParameterOrigin}};
+  try {
+    scenario::load_scenario(sweep.base, overrides);
+  } catch (const InputError& error) {
+    for (const Diagnostic& problem : error.diagnostics()) {
+      const bool at_value = problem.location.file && *problem.location.file == kParameterOrigin;
+      const std::string scenario_path = problem.path.empty() ? parameter.path : problem.path;
+      if (at_value) {
+        diagnostics.add(candidate.node->location, candidate.key_path,
+                        fmt::format("{}: {}", scenario_path, problem.message));
+      } else {
+        diagnostics.add(
+            problem.location, problem.path,
+            fmt::format("{} (with {} = \"{}\" from {})", problem.message, parameter.path,
+                        candidate.text, candidate.node->location.format()));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Sweep load_sweep(const std::string& path) {
+  Diagnostics diagnostics;
+  const ConfigNode document = scenario::parse_yaml_file(path, diagnostics);
+  diagnostics.throw_if_any();
+  if (!document.is_mapping()) {
+    diagnostics.add(
+        document.is_null() ? SourceLocation{std::make_shared<const std::string>(path), 1, 1}
+                           : document.location,
+        "",
+        fmt::format("expected a sweep (a mapping with base, parameters and collect), found {}",
+                    document.is_null() ? std::string("an empty file") : document.describe()));
+    diagnostics.throw_if_any();
+  }
+  Sweep sweep;
+  sweep.file = path;
+  scenario::LoadContext context(diagnostics);
+  sweep_schema().load(document, "", context, sweep.spec);
+  if (!diagnostics.empty())
+    diagnostics.throw_if_any();
+  SweepChecker(sweep.spec, document, diagnostics).run();
+  diagnostics.throw_if_any();
+
+  if (sweep.spec.name.empty())
+    sweep.spec.name = fs::path(path).stem().string();
+  const ConfigNode* base_node = document.find("base");
+  const fs::path base_path = fs::path(path).parent_path() / sweep.spec.base;
+  std::error_code error_code;
+  if (!fs::is_regular_file(base_path, error_code)) {
+    diagnostics.add(
+        base_node->location, "base",
+        fmt::format("expected a readable scenario file, found \"{}\" ({})", sweep.spec.base,
+                    fs::is_directory(base_path, error_code) ? "a directory"
+                                                            : "no such file, or no permission"));
+    diagnostics.throw_if_any();
+  }
+  sweep.base = scenario::read_scenario_source(base_path.lexically_normal().string());
+  // The base must load on its own before its parameters are tried.
+  scenario::load_scenario(sweep.base, {});
+
+  const ConfigNode* parameters = document.find("parameters");
+  for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
+    const ParameterSpec& parameter = sweep.spec.parameters[i];
+    sweep.parameter_names.push_back(parameter.path);
+    for (const Candidate& candidate :
+         candidates(parameter, parameters->items[i], fmt::format("parameters[{}]", i))) {
+      try_value(sweep, parameter, candidate, diagnostics);
+    }
+  }
+  diagnostics.throw_if_any();
+
+  if (const ConfigNode* collect = document.find("collect"); collect && collect->is_sequence()) {
+    for (const ConfigNode& item : collect->items)
+      sweep.collect_locations.push_back(item.location);
+  }
+  sweep.points = expand_points(sweep.spec);
+  const std::string bytes = read_bytes(path) + '\0' + read_bytes(base_path.string());
+  sweep.fingerprint = fmt::format("{:016x}", stream_name_hash(bytes));
+  return sweep;
+}
+
+}  // namespace capsim::sweep

@@ -1,0 +1,199 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "cli_runner.hpp"
+
+namespace capsim::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() /
+             ("capsim_sweep_cli_" + std::to_string(::getpid()) + "_" + name)) {
+    fs::remove_all(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// Runs a shell command line; its exit status.
+int shell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_CASE("cli: every sweep under scenarios/sweeps runs and analyzes") {
+  std::size_t ran = 0;
+  for (const auto& entry : fs::directory_iterator(source_path("scenarios/sweeps"))) {
+    if (entry.path().extension() != ".yaml")
+      continue;
+    INFO(entry.path().string());
+    TempDir out("every_" + entry.path().stem().string());
+    const CliResult result =
+        run_capsim("sweep " + entry.path().string() + " --out " + out.path.string() + " -j 2");
+    CHECK(result.exit_status == 0);
+    CHECK(result.err.empty());  // no progress line when stderr is not a terminal
+    CHECK(result.out.find("wrote " + (out.path / "runs.csv").string()) != std::string::npos);
+    const std::string runs = read_whole_file((out.path / "runs.csv").string());
+    CHECK(count_lines(runs) >= 3);
+    const CliResult analysis = run_capsim("analyze " + (out.path / "runs.csv").string());
+    CHECK(analysis.exit_status == 0);
+    CHECK(analysis.out.find("R² = ") != std::string::npos);
+    ++ran;
+  }
+  CHECK(ran >= 1);
+}
+
+TEST_CASE("cli: the demo sweep's counts, and what analyze ranks first") {
+  TempDir out("demo");
+  const CliResult result = run_capsim("sweep " + source_path("scenarios/sweeps/meta-budget.yaml") +
+                                      " --out " + out.path.string() + " -j2");
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.out.rfind("sweep meta-budget: 18 points x 3 replications; shard 1/1: 54 runs (0 "
+                         "resumed)\n",
+                         0) == 0);
+  CHECK(count_lines(read_whole_file((out.path / "runs.csv").string())) == 55);
+  CHECK(count_lines(read_whole_file((out.path / "runs_summary.csv").string())) == 19);
+  const CliResult analysis = run_capsim("analyze " + (out.path / "runs.csv").string() + " --out " +
+                                        (out.path / "sensitivity.csv").string());
+  REQUIRE(analysis.exit_status == 0);
+  // Failures follow the failure rate; energy follows the utilisation assumed.
+  CHECK(analysis.out.find("gpus.failures  (R² = ") != std::string::npos);
+  const std::string csv = read_whole_file((out.path / "sensitivity.csv").string());
+  CHECK(csv.find("gpus.failures,1,failures.annual_failure_rate,0.9") != std::string::npos);
+  CHECK(csv.find("totals.energy_facility_mwh,1,economics.utilisation,0.9") != std::string::npos);
+  CHECK(csv.find("totals.capex_usd,1,planner.budget_per_period,0.9") != std::string::npos);
+}
+
+TEST_CASE("cli: a bad sweep file exits 2 with its place and writes nothing") {
+  TempDir out("bad");
+  const CliResult result =
+      run_capsim("sweep " + source_path("tests/sweep/bad/11-value-wrong-unit.yaml") + " --out " +
+                 out.path.string());
+  CHECK(result.exit_status == 2);
+  CHECK(result.err == source_path("tests/sweep/bad/11-value-wrong-unit.yaml") +
+                          ":6:23: parameters[0].values[1]: sites[0].it_power_cap: expected a "
+                          "power such as \"700 W\" or \"1.2 GW\", found \"80 MWh\" (an energy)\n");
+  CHECK_FALSE(fs::exists(out.path));
+  const CliResult collect =
+      run_capsim("sweep " + source_path("tests/sweep/bad/23-collect-unknown-figure.yaml") +
+                 " --out " + out.path.string());
+  CHECK(collect.exit_status == 2);
+  CHECK(collect.err.find("did you mean 'totals.capex_usd'?") != std::string::npos);
+  CHECK_FALSE(fs::exists(out.path));
+}
+
+TEST_CASE("cli: sweep usage errors exit 2") {
+  const std::string grid = source_path("tests/sweep/data/grid.yaml");
+  CliResult result = run_capsim("sweep " + grid + " --out /tmp/x --shard 4/3");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err == "capsim sweep: --shard: expected K/N with 1 <= K <= N, found \"4/3\"\n");
+  result = run_capsim("sweep " + grid);
+  CHECK(result.exit_status == 2);
+  CHECK(result.err == "capsim sweep: --out DIR is required\n");
+  result = run_capsim("sweep " + grid + " --out /tmp/x -j 0");
+  CHECK(result.exit_status == 2);
+  result = run_capsim("merge --out /tmp/x");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err == "capsim merge: expected the shard folders to merge\n");
+}
+
+TEST_CASE("cli: a sweep killed with kill -9 midway resumes to the uninterrupted bytes") {
+  const std::string many = source_path("tests/sweep/data/many.yaml");
+  TempDir whole("kill_whole");
+  TempDir killed("kill_killed");
+  REQUIRE(run_capsim("sweep " + many + " --out " + whole.path.string() + " -j 2").exit_status == 0);
+  // One thread, so the kill lands well before the 240 runs are done; wait for 20 rows.
+  const std::string journal = (killed.path / "journal.csv").string();
+  const int status = shell(
+      "(" + std::string(CAPSIM_BINARY) + " sweep " + many + " --out " + killed.path.string() +
+      " -j 1 >/dev/null 2>&1 & pid=$!; " + "for i in $(seq 1 2000); do [ -f " + journal +
+      " ] && [ $(wc -l < " + journal +
+      ") -ge 20 ] && break; sleep 0.005; done; kill -9 $pid; wait $pid; exit $?) 2>/dev/null");
+  CHECK(status == 137);  // killed by SIGKILL
+  REQUIRE_FALSE(fs::exists(killed.path / "runs.csv"));
+  const std::size_t kept = count_lines(read_whole_file(journal));
+  CHECK(kept >= 20);
+  CHECK(kept < 241);
+  const CliResult resumed =
+      run_capsim("sweep " + many + " --out " + killed.path.string() + " -j 2");
+  REQUIRE(resumed.exit_status == 0);
+  CHECK(resumed.out.find("shard 1/1: 240 runs (") != std::string::npos);
+  CHECK(resumed.out.find("(0 resumed)") == std::string::npos);
+  CHECK(read_whole_file((killed.path / "runs.csv").string()) ==
+        read_whole_file((whole.path / "runs.csv").string()));
+  CHECK(read_whole_file((killed.path / "runs_summary.csv").string()) ==
+        read_whole_file((whole.path / "runs_summary.csv").string()));
+}
+
+TEST_CASE("cli: three shard processes merged give the one-machine bytes") {
+  const std::string grid = source_path("tests/sweep/data/grid.yaml");
+  TempDir root("shards");
+  REQUIRE(run_capsim("sweep " + grid + " --out " + (root.path / "whole").string() + " -j 1")
+              .exit_status == 0);
+  // Three processes at once, as three array tasks would run.
+  std::string command = "(";
+  for (int k = 1; k <= 3; ++k) {
+    command += std::string(CAPSIM_BINARY) + " sweep " + grid + " --out " +
+               (root.path / ("shard" + std::to_string(k))).string() + " -j 1 --shard " +
+               std::to_string(k) + "/3 >/dev/null & ";
+  }
+  command += "wait)";
+  REQUIRE(shell(command) == 0);
+  const CliResult merged = run_capsim(
+      "merge --out " + (root.path / "merged").string() + " " + (root.path / "shard3").string() +
+      " " + (root.path / "shard1").string() + " " + (root.path / "shard2").string());
+  REQUIRE(merged.exit_status == 0);
+  CHECK(read_whole_file((root.path / "merged/runs.csv").string()) ==
+        read_whole_file((root.path / "whole/runs.csv").string()));
+  CHECK(read_whole_file((root.path / "merged/runs_summary.csv").string()) ==
+        read_whole_file((root.path / "whole/runs_summary.csv").string()));
+  const CliResult missing =
+      run_capsim("merge --out " + (root.path / "partial").string() + " " +
+                 (root.path / "shard1").string() + " " + (root.path / "shard2").string());
+  CHECK(missing.exit_status == 2);
+  CHECK(missing.err ==
+        "capsim merge: 6 of 18 runs missing (first: run 2, in shard 3/3): expected the folders "
+        "of all 3 shards\n");
+  CHECK_FALSE(fs::exists(root.path / "partial"));
+}
+
+TEST_CASE("cli: analyze prints the ranking and writes it as CSV") {
+  TempDir dir("analyze");
+  fs::create_directories(dir.path);
+  {
+    std::FILE* file = std::fopen((dir.path / "runs.csv").c_str(), "w");
+    std::fputs(
+        "run_id,point,replication,a,b,seed,y\n"
+        "0,0,0,1,10,1,-2\n1,1,0,1,20,1,-7\n2,2,0,2,10,1,1\n3,3,0,2,20,1,-4\n"
+        "4,4,0,3,10,1,4\n5,5,0,3,20,1,-1\n",
+        file);
+    std::fclose(file);
+  }
+  const CliResult result = run_capsim("analyze " + (dir.path / "runs.csv").string() + " --out " +
+                                      (dir.path / "sens.csv").string());
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.out.rfind("y  (R² = 1.0000, 6 runs)\n"
+                         "    1  b                                            -0.7143\n"
+                         "    2  a                                            +0.6999\n",
+                         0) == 0);
+  const std::string csv = read_whole_file((dir.path / "sens.csv").string());
+  CHECK(csv.rfind("output,rank,input,standardised_coefficient,r_squared,runs,note\ny,1,b,-0.714",
+                  0) == 0);
+  const CliResult missing = run_capsim("analyze " + (dir.path / "nope.csv").string());
+  CHECK(missing.exit_status == 2);
+}
+
+}  // namespace
+}  // namespace capsim::test

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# scripts/slurm-sweep.sh against a stand-in sbatch that runs each job at once, in order (array
+# tasks one by one with SLURM_ARRAY_TASK_ID set, then the dependent merge): the merged
+# runs.csv must be the bytes of a one-machine run, and a bad sweep must queue nothing.
+# usage: slurm_sweep_test.sh CAPSIM_BINARY SOURCE_DIR
+set -euo pipefail
+capsim=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin"
+cat > "$work/bin/sbatch" <<'FAKE'
+#!/usr/bin/env bash
+set -euo pipefail
+array="" wrap=""
+for argument in "$@"; do
+  case "$argument" in
+    --array=*) array=${argument#--array=} ;;
+    --wrap=*) wrap=${argument#--wrap=} ;;
+  esac
+done
+echo "$*" >> "$SBATCH_LOG"
+if [ -n "$array" ]; then
+  for task in $(seq "${array%-*}" "${array#*-}"); do
+    SLURM_ARRAY_TASK_ID=$task bash -c "$wrap" >/dev/null
+  done
+  echo 1001
+else
+  bash -c "$wrap" >/dev/null
+  echo 1002
+fi
+FAKE
+chmod +x "$work/bin/sbatch"
+export PATH="$work/bin:$PATH" SBATCH_LOG="$work/sbatch.log" CAPSIM="$capsim"
+sweep="$source_dir/tests/sweep/data/grid.yaml"
+
+"$source_dir/scripts/slurm-sweep.sh" "$sweep" "$work/out" 3 1 > "$work/submitted.txt"
+grep -qx "array job: 1001" "$work/submitted.txt"
+grep -qx "merge job: 1002" "$work/submitted.txt"
+grep -q -- "--array=1-3" "$work/sbatch.log"
+grep -q -- "--dependency=afterok:1001" "$work/sbatch.log"
+"$capsim" sweep "$sweep" --out "$work/whole" -j 1 >/dev/null
+cmp "$work/out/runs.csv" "$work/whole/runs.csv"
+cmp "$work/out/runs_summary.csv" "$work/whole/runs_summary.csv"
+[ -f "$work/out/shard-3/runs.csv" ]
+
+# A bad sweep file is refused before anything is queued.
+: > "$SBATCH_LOG"
+if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wrong-unit.yaml" \
+    "$work/bad" 3 2>/dev/null; then
+  echo "slurm-sweep.sh accepted a bad sweep" >&2
+  exit 1
+fi
+[ ! -s "$SBATCH_LOG" ]
+echo "slurm-sweep.sh: 3 array tasks + merge = one machine's runs.csv; bad sweep queued nothing"
