@@ -50,6 +50,18 @@ TEST_CASE("cli: every sweep under scenarios/sweeps runs and analyzes") {
     const CliResult analysis = run_capsim("analyze " + (out.path / "runs.csv").string());
     CHECK(analysis.exit_status == 0);
     CHECK(analysis.out.find("R² = ") != std::string::npos);
+    if (entry.path().stem() == "efficiency-10x") {
+      // 1,000 runs; the gain sets the price of a token, growth and elasticity the build-out.
+      CHECK(count_lines(runs) == 1001);
+      const auto first_ranked = [&](const std::string& figure) {
+        const std::size_t block = analysis.out.find(figure + "  (R² = ");
+        const std::size_t rank = analysis.out.find("    1  ", block);
+        return block == std::string::npos ? std::string() : analysis.out.substr(rank + 7, 27);
+      };
+      CHECK(first_ranked("inference[frontier-api].cost_per_million_tokens_usd") ==
+            "efficiency.steps[0].factor ");
+      CHECK(first_ranked("totals.capex_usd") == "inference.services[0].deman");
+    }
     ++ran;
   }
   CHECK(ran >= 1);
