@@ -173,6 +173,10 @@ struct ServiceState {
   std::int64_t hours_met = 0;
   /// Demand feedback: the multiple of the demand curve that prices have moved demand to.
   double demand_multiple = 1.0;
+  /// For the demand planner's fit: (middle of a planning period, mean tokens/s demanded in it).
+  std::vector<std::pair<double, double>> observed_demand;
+  Tick last_review = 0;
+  double tokens_at_last_review = 0.0;
   /// GPUs sized for the hour starting at `first`, kept from the warm-up's look-ahead so the
   /// hour is not sized twice.
   std::optional<std::pair<Tick, std::int64_t>> sized_ahead;
@@ -1402,8 +1406,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   /// mean at the planner's target utilisation, so the fleet runs near the target and the
   /// peak still meets the SLO.
   std::int64_t forecast_service_gpus(const ServiceState& service, Tick from) const {
-    // From the model: today's multiple carried on towards where prices will send it.
-    const double multiple = demand_multiple_towards(service, from, seconds_from_ticks(from - now_));
+    const double multiple = forecast_demand_scale(service, from);
     std::int64_t peak = 0;
     double total = 0.0;
     constexpr int kHoursPerWeek = 168;
@@ -1420,6 +1423,56 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const double mean = total / kHoursPerWeek;
     return std::max(peak, static_cast<std::int64_t>(
                               std::ceil(mean / scenario_.planner.target_utilisation - 1e-9)));
+  }
+
+  /// What the service's demand curve (day profile and input/output split included) is
+  /// multiplied by at `tick` in the forecast. From the model: today's feedback multiple carried
+  /// on towards where prices will send it. From a fit, which knows only the past: the
+  /// exponential least-squares fit of the last forecast_periods periods' mean demand, over the
+  /// curve's own mean then (with one period, its mean; with none, today's demand).
+  double forecast_demand_scale(const ServiceState& service, Tick tick) const {
+    if (scenario_.planner.forecast == ForecastMethod::model)
+      return demand_multiple_towards(service, tick, seconds_from_ticks(tick - now_));
+    const TokenDemand& base = service.demand.base;
+    const auto curve_mean = [&](Tick at) {
+      return (base.input_tokens_per_s + base.output_tokens_per_s) *
+             service.demand.growth.multiple_at(seconds_from_ticks(at));
+    };
+    if (curve_mean(tick) <= 0.0)
+      return service.demand_multiple;
+    // Without two periods to fit, demand is taken to stay where it is.
+    double predicted = curve_mean(now_) * service.demand_multiple;
+    const auto& observed = service.observed_demand;
+    if (observed.size() == 1)
+      predicted = observed.back().second;
+    if (observed.size() >= 2) {
+      const auto periods = static_cast<std::size_t>(scenario_.planner.forecast_periods);
+      const std::vector<std::pair<double, double>> recent(
+          observed.end() - static_cast<std::ptrdiff_t>(std::min(periods, observed.size())),
+          observed.end());
+      try {
+        predicted = fit_exponential(recent, 1.0).multiple_at(seconds_from_ticks(tick));
+      } catch (const std::invalid_argument&) {
+        predicted = observed.back().second;  // a period of zero demand cannot be fitted in logs
+      }
+    }
+    return predicted / curve_mean(tick);
+  }
+
+  /// Records each service's mean demand over the planning period just ended, for the fit.
+  void observe_demand() {
+    for (ServiceState& service : services_) {
+      const double tokens =
+          service.demand_input.total_at(now_) + service.demand_output.total_at(now_);
+      if (now_ > service.last_review) {
+        service.observed_demand.emplace_back(
+            seconds_from_ticks(service.last_review + (now_ - service.last_review) / 2),
+            (tokens - service.tokens_at_last_review) /
+                seconds_from_ticks(now_ - service.last_review));
+      }
+      service.last_review = now_;
+      service.tokens_at_last_review = tokens;
+    }
   }
 
   /// Training's GPUs at `tick`, from the model: the generator's workload (what runs and waits
@@ -1605,6 +1658,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     // Each period's orders must hold until the next period's arrive.
     const Tick horizon = arrival + (next - now_);
+    observe_demand();
     Shortfall shortfall;
     // Sites first, as the budget planner does, so the facility payments they bring this
     // period come out of this period's money.

@@ -1168,6 +1168,24 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                 .minimum = 0.0,
                 .maximum = 1.0,
                 .minimum_exclusive = true});
+    s.choice(&PlannerSpec::forecast,
+             std::vector<std::pair<std::string, ForecastMethod>>{{"model", ForecastMethod::model},
+                                                                 {"fit", ForecastMethod::fit}},
+             {.key = "forecast",
+              .doc = "How the demand planner sees serving demand a lead time ahead: model (the "
+                     "demand curve, efficiency gains and demand feedback, as the scenario "
+                     "defines them) or fit (an exponential least-squares fit of the demand "
+                     "observed in the last forecast_periods planning periods, as a planner "
+                     "without the model would extrapolate it, jumps included; until two "
+                     "periods are observed, demand as it stands).",
+              .example = "fit",
+              .default_text = "model"});
+    s.integer(&PlannerSpec::forecast_periods, {.key = "forecast_periods",
+                                               .doc = "Planning periods a fit looks back on.",
+                                               .example = "6",
+                                               .default_text = "4",
+                                               .minimum = 2.0,
+                                               .maximum = 100.0});
     return s;
   }();
   return schema;

@@ -458,5 +458,52 @@ TEST_CASE("funds: the date spending exhausts them, and planners that stay within
   CHECK(shortfall->note == "demand planner: not ordered for lack of funds");
 }
 
+TEST_CASE("demand planner: a fit of recent demand forecasts steady growth as the model does") {
+  // Quarterly means of demand doubling yearly lie on an exponential: from the third review
+  // (two quarters observed) the fit extrapolates the same demand as the model, and the fleet
+  // runs at the same 0.689 with the SLO met. The first two reviews have nothing to fit and
+  // take demand as it stands; the GPUs the second bought serve the third quarter, which the
+  // growth outruns.
+  Scenario scenario = planned_growth();
+  scenario.planner.forecast = ForecastMethod::fit;
+  const CapacityRun fitted = run_capacity(scenario);
+  const CapacityRun modelled = run_capacity(planned_growth());
+  const Recorder& series = fitted.timeseries;
+  CHECK(series.value(2, series.column("slo_attainment_svc")) < 1.0);
+  for (std::size_t quarter = 3; quarter < series.rows(); ++quarter) {
+    INFO("quarter " << quarter);
+    CHECK(series.value(quarter, series.column("slo_attainment_svc")) == 1.0);
+    CHECK(series.value(quarter, series.column("utilisation")) ==
+          doctest::Approx(0.689).epsilon(0.015));
+  }
+  CHECK(static_cast<double>(fitted.summary.gpus_ordered) ==
+        doctest::Approx(static_cast<double>(modelled.summary.gpus_ordered)).epsilon(0.01));
+}
+
+TEST_CASE("demand planner: a fit of recent demand misses the jump a 10x gain sets off") {
+  // Flat demand, a 10x gain on day 100 and elasticity 1.5 answering within a month: demand
+  // grows 31.6x and serving 3.16x. The model sees it coming and orders for it a lead time
+  // ahead; a fit of past quarters sees flat demand until the jump is in its data, so the fleet
+  // is short for the quarters in between.
+  Scenario scenario = inference_days(365);
+  scenario.scenario.reporting_period = PeriodUnit::quarter;
+  scenario.clusters[0].gpus = 12000;
+  scenario.planner.policy = PlannerPolicy::demand;
+  scenario.planner.lead_time_s = 90 * 86400.0;
+  scenario.planner.target_utilisation = 0.75;
+  scenario.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 4, 11}});
+  scenario.demand_feedback.enabled = true;
+  scenario.demand_feedback.adjustment_time_s = 10 * 86400.0;
+  scenario.demand_feedback.elasticity = 1.5;
+  const CapacityRun modelled = run_capacity(scenario);
+  scenario.planner.forecast = ForecastMethod::fit;
+  const CapacityRun fitted = run_capacity(scenario);
+  CHECK(modelled.inference[0].slo_attainment == 1.0);
+  // The fit orders nothing before the jump and, once the jump is in its data, reads it as
+  // growth and orders far more than needed: short in between, over-built after.
+  CHECK(fitted.inference[0].slo_attainment < 0.8);
+  CHECK(fitted.summary.gpus_ordered > 2 * modelled.summary.gpus_ordered);
+}
+
 }  // namespace
 }  // namespace capsim

@@ -276,6 +276,11 @@ struct DemandFeedbackSpec {
 
 enum class PlannerPolicy { fixed, budget, demand };
 
+/// How the demand planner sees a service's demand one lead time ahead: from the model (its
+/// demand curve, efficiency and feedback), or from an exponential fit of the demand observed
+/// over recent planning periods.
+enum class ForecastMethod { model, fit };
+
 struct OrderSpec {
   std::string accelerator;
   std::int64_t gpus = 0;
@@ -306,6 +311,8 @@ struct PlannerSpec {
   double service_life_s = 6.0 * kSecondsPerYear;
   std::vector<VendorCapSpec> vendor_caps;
   double target_utilisation = 0.8;
+  ForecastMethod forecast = ForecastMethod::model;
+  std::int64_t forecast_periods = 4;  ///< planning periods a fit looks back on
 };
 
 struct EconomicsSpec {
