@@ -49,7 +49,15 @@ int main(int argc, char** argv) {
     }
   }
   for (const std::string& path : paths) {
-    const capsim::Scenario with_workloads = capsim::scenario::load_scenario(path);
+    capsim::Scenario with_workloads;
+    try {
+      with_workloads = capsim::scenario::load_scenario(path);
+    } catch (const capsim::InputError& error) {
+      for (const capsim::Diagnostic& diagnostic : error.diagnostics())
+        fmt::print(stderr, "{}\n", diagnostic.format());
+      fmt::print(stderr, "usage: workload_bench [--runs N] [SCENARIO...]\n");
+      return 2;
+    }
     capsim::Scenario without = with_workloads;
     without.training = capsim::TrainingSpec{};
     without.inference = capsim::InferenceSpec{};
