@@ -1196,6 +1196,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return scaled_throughput(service.throughput, efficiency_.inference(seconds_from_ticks(hour)));
   }
 
+  /// The service's own elasticity, else the demand feedback's.
   double elasticity_of(const ServiceState& service) const {
     return service.spec->demand.elasticity.value_or(scenario_.demand_feedback.elasticity);
   }
@@ -1217,8 +1218,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   double demand_multiple_towards(const ServiceState& service, Tick target_at,
                                  double elapsed_s) const {
     const DemandFeedbackSpec& feedback = scenario_.demand_feedback;
-    const double elasticity =
-        service.spec->demand.elasticity.value_or(scenario_.demand_feedback.elasticity);
+    const double elasticity = elasticity_of(service);
     if (!feedback.enabled || elasticity == 0.0)
       return service.demand_multiple;
     const double target = std::pow(price_ratio(target_at), -elasticity);
@@ -1572,11 +1572,12 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       const std::int64_t take = std::min(left, std::max<std::int64_t>(0, fitting));
       if (take == 0)
         continue;
+      const std::size_t target = cluster != kNewCluster ? cluster : training_cluster(s, part, take);
+      // Named by cluster as well: a serving and a training order can share a date, part and site.
       const std::string name = fmt::format("demand-{}-{}-{}", format_date(calendar_.date_of(now_)),
-                                           spec.name, sites_[s].spec->name);
+                                           clusters_[target].name, sites_[s].spec->name);
       record({now_, "order", sites_[s].spec->name, spec.name, name, take, 0.0,
               static_cast<double>(take) * spec.price_installed_per_gpu_usd, 0.0, "demand planner"});
-      const std::size_t target = cluster != kNewCluster ? cluster : training_cluster(s, part, take);
       place_order(name, part, s, take, arrival, scenario_.planner.service_life_s, target);
       budget_left -= static_cast<double>(take) * spec.price_installed_per_gpu_usd;
       left -= take;
