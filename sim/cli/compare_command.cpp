@@ -143,6 +143,13 @@ int run_compare(const Arguments& arguments) {
           "cannot be scaled: give its scenario file instead",
           envelope_kind_name(*iso), path));
     }
+    if (input.folder && parser.has("set")) {
+      throw UsageError(fmt::format(
+          "capsim compare: --set: '{}' is a result folder, which has already run: --set "
+          "applies to scenario files only; give its scenario file, or run it again with the "
+          "override",
+          path));
+    }
     inputs.push_back(std::move(input));
   }
   for (Input& input : inputs) {

@@ -129,6 +129,9 @@ Scenario scale_fleet(Scenario scenario, double factor) {
     *scenario.planner.budget_per_period_usd *= factor;
   for (BudgetChangeSpec& change : scenario.planner.budget_changes)
     change.budget_per_period_usd *= factor;
+  // The owner's funds pay for the design: a design twice the size needs twice the money.
+  if (scenario.economics.funds_usd)
+    *scenario.economics.funds_usd *= factor;
   return scenario;
 }
 

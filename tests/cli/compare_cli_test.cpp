@@ -268,6 +268,10 @@ TEST_CASE("cli: compare rejects bad input with one clear message, exit 2, nothin
        "capsim compare: --iso power: '" + bad.string() +
            "' is a result folder, whose fleet has already run and cannot be scaled: give its "
            "scenario file instead\n"},
+      {kH100 + " " + bad.string() + " --set economics.utilisation=50%",
+       "capsim compare: --set: '" + bad.string() +
+           "' is a result folder, which has already run: --set applies to scenario files only; "
+           "give its scenario file, or run it again with the override\n"},
       {kNoFleet + " " + kH100 + " --iso gpus",
        "capsim compare: --iso gpus: the baseline \"budget-no-fleet\" has no gpus envelope to "
        "match (it is 0)\n"},

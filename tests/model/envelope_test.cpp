@@ -166,8 +166,11 @@ TEST_CASE("envelope: a budget planner's capex is its budget over the run, as the
   CHECK(envelope.capex_is_budget);
   CHECK(envelope.capex_usd == 6e9);
   CHECK(run_capacity(scenario).summary.budget_usd == envelope.capex_usd);
-  // Iso-capex to $3B halves the budget and its change, and the site with them.
-  const ScaledScenario scaled = scale_to_envelope(scenario, EnvelopeKind::capex, 3e9);
+  // Iso-capex to $3B halves the budget and its change, the site and the owner's funds.
+  Scenario funded = scenario;
+  funded.economics.funds_usd = 8e9;
+  const ScaledScenario scaled = scale_to_envelope(funded, EnvelopeKind::capex, 3e9);
+  CHECK(*scaled.scenario.economics.funds_usd == 4e9);
   CHECK(scaled.scale_factor == 0.5);
   CHECK(*scaled.scenario.planner.budget_per_period_usd == 0.5e9);
   CHECK(scaled.scenario.planner.budget_changes[0].budget_per_period_usd == 1e9);
