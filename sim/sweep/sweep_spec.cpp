@@ -14,6 +14,7 @@
 #include "capsim/core/text.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/metrics/statistics.hpp"
+#include "capsim/sweep/sweep_output.hpp"
 
 namespace capsim::sweep {
 
@@ -347,9 +348,7 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
 }
 
 std::uint64_t Sweep::seed_of(std::uint64_t point, std::uint64_t replication) const {
-  return derive_stream_seed(static_cast<std::uint64_t>(spec.seed), replication,
-                            fmt::format("sweep.point.{}", point)) >>
-         1;
+  return run_seed(static_cast<std::uint64_t>(spec.seed), point, replication);
 }
 
 std::vector<scenario::Override> Sweep::overrides(std::uint64_t run_id) const {
