@@ -711,7 +711,7 @@ Sweep load_sweep(const std::string& path) {
   }
   sweep.base = scenario::read_scenario_source(base_path.lexically_normal().string());
   // The base must load on its own before its parameters are tried.
-  scenario::load_scenario(sweep.base, {});
+  const Scenario base = scenario::load_scenario(sweep.base, {});
 
   const ConfigNode* parameters = document.find("parameters");
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
@@ -747,7 +747,10 @@ Sweep load_sweep(const std::string& path) {
       sweep.collect_locations.push_back(item.location);
   }
   sweep.points = expand_points(sweep.spec);
-  const std::string bytes = read_bytes(path) + '\0' + read_bytes(base_path.string());
+  // The resolved base (extends and catalog includes applied, in canonical form), so editing a
+  // file the base extends is caught too; and the version, whose model may give other figures.
+  const std::string bytes =
+      read_bytes(path) + '\0' + scenario::explain_scenario(base) + '\0' + CAPSIM_VERSION;
   sweep.fingerprint = fmt::format("{:016x}", stream_name_hash(bytes));
   return sweep;
 }

@@ -96,8 +96,9 @@ struct Sweep {
   scenario::ScenarioSource base;             ///< the base scenario, `extends` resolved
   std::vector<SweepPoint> points;            ///< grid cells × samples, grid-major
   std::vector<std::string> parameter_names;  ///< the parameters' paths
-  /// FNV-1a of the sweep file's and the base file's bytes, 16 hex digits: a journal, a shard or
-  /// a merge input of another sweep is refused by it.
+  /// FNV-1a of the sweep file's bytes, the resolved base scenario (explain_scenario: after
+  /// `extends` and catalog includes) and CAPSIM_VERSION, 16 hex digits: a journal, a shard or a
+  /// merge input of another sweep is refused by it.
   std::string fingerprint;
   /// Where each `collect` entry was written, to point errors at it.
   std::vector<SourceLocation> collect_locations;
