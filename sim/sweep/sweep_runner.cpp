@@ -17,6 +17,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -520,8 +521,21 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
   } joiner{threads, stop};
   if (!pending.empty()) {
-    for (unsigned t = 0; t < thread_count; ++t)
-      threads.emplace_back(worker);
+    for (unsigned t = 0; t < thread_count; ++t) {
+      try {
+        threads.emplace_back(worker);
+      } catch (const std::system_error& error) {
+        // The system refused another thread (a limit on threads or memory): the ones started
+        // do the work; with none, say so.
+        if (threads.empty()) {
+          throw SweepError(
+              fmt::format("cannot start a worker thread ({}): lower -j, or raise "
+                          "the limit on threads",
+                          error.what()));
+        }
+        break;
+      }
+    }
   }
   const auto report = [&](std::uint64_t ran) {
     if (!options.on_progress)

@@ -116,6 +116,12 @@ TEST_CASE("cli: sweep usage errors exit 2") {
   CHECK(result.err == "capsim sweep: --out DIR is required\n");
   result = run_capsim("sweep " + grid + " --out /tmp/x -j 0");
   CHECK(result.exit_status == 2);
+  TempDir many_jobs("many-jobs");
+  result = run_capsim("sweep " + grid + " --out " + many_jobs.path.string() + " -j 100000");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err ==
+        "capsim sweep: --jobs: expected a whole number from 1 to 1024, found \"100000\"\n");
+  CHECK_FALSE(fs::exists(many_jobs.path));
   result = run_capsim("merge --out /tmp/x");
   CHECK(result.exit_status == 2);
   CHECK(result.err == "capsim merge: expected the shard folders to merge\n");
