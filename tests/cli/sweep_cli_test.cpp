@@ -188,7 +188,7 @@ TEST_CASE("cli: three shard processes merged give the one-machine bytes") {
   CHECK_FALSE(fs::exists(root.path / "partial"));
 }
 
-TEST_CASE("cli: a second sweep on the same --out exits 2; a damaged shard row fails merge") {
+TEST_CASE("cli: a second sweep on the same --out exits 2, and a damaged shard row fails merge") {
   const std::string grid = source_path("tests/sweep/data/grid.yaml");
   TempDir root("second-writer");
   const fs::path out = root.path / "out";
