@@ -20,7 +20,7 @@ usage() {
 sweep=$(realpath "$1")
 out=$(realpath -m "$2")
 shards=$3
-threads=${4:-}
+threads=""
 shift 3
 [ $# -gt 0 ] && [ "$1" != "--" ] && { threads=$1; shift; }
 [ $# -gt 0 ] && [ "$1" = "--" ] && shift

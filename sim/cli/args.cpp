@@ -127,15 +127,17 @@ std::string ArgParser::text(const std::string& name, const std::string& fallback
 }
 
 std::int64_t ArgParser::integer(const std::string& name, std::int64_t fallback,
-                                std::int64_t minimum) const {
+                                std::int64_t minimum, std::int64_t maximum) const {
   const std::string* value = given(name);
   if (!value)
     return fallback;
   std::int64_t parsed = 0;
   const char* end = value->data() + value->size();
   const auto result = std::from_chars(value->data(), end, parsed);
-  const std::string expected = fmt::format("a whole number >= {}", minimum);
-  if (result.ec != std::errc() || result.ptr != end || parsed < minimum) {
+  const std::string expected = maximum == INT64_MAX
+                                   ? fmt::format("a whole number >= {}", minimum)
+                                   : fmt::format("a whole number from {} to {}", minimum, maximum);
+  if (result.ec != std::errc() || result.ptr != end || parsed < minimum || parsed > maximum) {
     fail_value(name, expected, *value);
   }
   return parsed;

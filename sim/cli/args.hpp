@@ -45,7 +45,9 @@ class ArgParser {
   bool has(const std::string& name) const;
   /// The value given, or `fallback`.
   std::string text(const std::string& name, const std::string& fallback) const;
-  std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t minimum) const;
+  /// The whole number given, or `fallback`; a UsageError outside [minimum, maximum].
+  std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t minimum,
+                       std::int64_t maximum = INT64_MAX) const;
   std::uint64_t unsigned_integer(const std::string& name, std::uint64_t fallback) const;
   double real(const std::string& name, double fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,9 @@
 namespace capsim::cli {
 
 namespace {
+
+/// More worker threads than this are a typo, not a machine: each holds a scenario and a model.
+constexpr unsigned kMaxJobs = 1024;
 
 /// "-j N" and "-jN" are the usual spelling of --jobs.
 Arguments expand_short_jobs(const Arguments& arguments) {
@@ -55,7 +59,7 @@ int run_sweep_command(const Arguments& arguments) {
       "with capsim merge. A bad sweep file writes nothing and exits 2.",
       "SWEEP");
   parser.option("out", "DIR", "write runs.csv, runs_summary.csv and the journal into DIR")
-      .option("jobs", "N", "worker threads (also -j N)", "the number of cores")
+      .option("jobs", "N", "worker threads, 1 to 1024 (also -j N)", "the number of cores")
       .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
       .flag("restart", "discard DIR's journal and results (even of another sweep) first")
       .flag("check", "only validate the file (and run 0, to resolve collect); write nothing");
@@ -85,8 +89,8 @@ int run_sweep_command(const Arguments& arguments) {
     throw UsageError("capsim sweep: --out DIR is required");
   sweep::SweepOptions options;
   options.out = parser.text("out", "");
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  options.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1));
+  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
+  options.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
   if (parser.has("shard")) {
     const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
     if (!shard) {

@@ -174,9 +174,21 @@ Sensitivity analyze_runs(const RunsTable& table) {
       output.note = "constant: nothing to explain";
     } else if (inputs.empty()) {
       output.note = "no input varies";
+    } else if (table.rows.size() <= inputs.size() + 1) {
+      // k inputs and n <= k + 1 runs: the fit is exact or nearly so whatever the data.
+      output.note = fmt::format(
+          "not ranked: expected more than {} runs for {} varying inputs (inputs + 1), found {}",
+          inputs.size() + 1, inputs.size(), table.rows.size());
+    } else if (const auto qr = x.colPivHouseholderQr();
+               qr.rank() < static_cast<Eigen::Index>(inputs.size())) {
+      // Collinear inputs: the split of the effect between them is arbitrary.
+      output.note = fmt::format(
+          "not ranked: the {} varying inputs are linearly dependent (rank {}): vary them "
+          "independently",
+          inputs.size(), qr.rank());
     } else {
       const Eigen::Map<const Eigen::VectorXd> y(values->data(), n);
-      const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(y);
+      const Eigen::VectorXd beta = qr.solve(y);
       const double residual = (y - x * beta).squaredNorm();
       output.r_squared = std::clamp(1.0 - residual / static_cast<double>(n), 0.0, 1.0);
       for (std::size_t j = 0; j < inputs.size(); ++j) {
@@ -184,10 +196,15 @@ Sensitivity analyze_runs(const RunsTable& table) {
         const double coefficient = beta(static_cast<Eigen::Index>(j));
         output.ranked.push_back({inputs[j], std::abs(coefficient) < 1e-12 ? 0.0 : coefficient});
       }
-      std::stable_sort(output.ranked.begin(), output.ranked.end(),
-                       [](const auto& a, const auto& b) {
-                         return std::abs(a.standardised) > std::abs(b.standardised);
-                       });
+      // Ties (equal to 12 significant digits: rounding must not decide) rank by input name.
+      const auto magnitude = [](const Coefficient& c) {
+        return std::stod(fmt::format("{:.12g}", std::abs(c.standardised)));
+      };
+      std::sort(output.ranked.begin(), output.ranked.end(),
+                [&](const Coefficient& a, const Coefficient& b) {
+                  const double ma = magnitude(a), mb = magnitude(b);
+                  return ma != mb ? ma > mb : a.input < b.input;
+                });
     }
     result.outputs.push_back(std::move(output));
   }

@@ -1,6 +1,8 @@
 #include "capsim/sweep/sweep_output.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -8,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/text.hpp"
+#include "capsim/engine/random.hpp"
 #include "capsim/metrics/statistics.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
@@ -52,11 +55,13 @@ std::string manifest_yaml(const Manifest& manifest) {
   return fmt::format(
       "# capsim sweep manifest: the sweep this folder holds (written by capsim sweep; do not "
       "edit)\n"
-      "sweep: {}\nfingerprint: {}\nruns: {}\nreplications: {}\nshard: \"{}/{}\"\n"
+      "sweep: {}\nfingerprint: {}\nruns: {}\nreplications: {}\n{}shard: \"{}/{}\"\n"
       "parameters: {}\nfigures: {}\n",
       quote_string(manifest.sweep), quote_string(manifest.fingerprint), manifest.runs,
-      manifest.replications, manifest.shard_index, manifest.shard_count,
-      quoted_list(manifest.parameters), quoted_list(manifest.figures));
+      manifest.replications,
+      manifest.seed ? fmt::format("seed: {}\n", *manifest.seed) : std::string(),
+      manifest.shard_index, manifest.shard_count, quoted_list(manifest.parameters),
+      quoted_list(manifest.figures));
 }
 
 Manifest read_manifest(const fs::path& path) {
@@ -96,6 +101,11 @@ Manifest read_manifest(const fs::path& path) {
     manifest.fingerprint = node->scalar;
   number("runs", manifest.runs);
   number("replications", manifest.replications);
+  if (root.is_mapping() && root.find("seed")) {
+    std::uint64_t seed = 0;
+    number("seed", seed);
+    manifest.seed = seed;
+  }
   if (const ConfigNode* node = scalar("shard")) {
     const std::size_t slash = node->scalar.find('/');
     if (slash == std::string::npos ||
@@ -155,6 +165,43 @@ bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
       return true;
     ++i;  // the comma
   }
+}
+
+std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t point, std::uint64_t replication) {
+  return derive_stream_seed(sweep_seed, replication, fmt::format("sweep.point.{}", point)) >> 1;
+}
+
+std::optional<std::string> row_problem(const std::vector<std::string>& fields,
+                                       const Manifest& manifest, std::uint64_t& run_id) {
+  const std::size_t parameters = manifest.parameters.size();
+  const std::size_t width = 4 + parameters + manifest.figures.size();
+  if (fields.size() != width)
+    return fmt::format("a row of {} fields, found {}", width, fields.size());
+  if (!parse_u64(fields[0], run_id) || run_id >= manifest.runs)
+    return fmt::format("a run id below {}, found \"{}\"", manifest.runs, fields[0]);
+  const std::uint64_t replications = std::max<std::uint64_t>(1, manifest.replications);
+  const std::uint64_t point = run_id / replications;
+  const std::uint64_t replication = run_id % replications;
+  if (fields[1] != std::to_string(point) || fields[2] != std::to_string(replication)) {
+    return fmt::format(
+        "point {} and replication {} for run {}, found point \"{}\" and "
+        "replication \"{}\"",
+        point, replication, run_id, fields[1], fields[2]);
+  }
+  const std::string& seed = fields[3 + parameters];
+  if (manifest.seed && seed != std::to_string(run_seed(*manifest.seed, point, replication))) {
+    return fmt::format("seed {} for run {} (derived from the sweep's seed {}), found \"{}\"",
+                       run_seed(*manifest.seed, point, replication), run_id, *manifest.seed, seed);
+  }
+  for (std::size_t f = 0; f < manifest.figures.size(); ++f) {
+    const std::string& cell = fields[4 + parameters + f];
+    double value = 0.0;
+    if (!parse_double(cell, value) || !std::isfinite(value)) {
+      return fmt::format("a finite number for figure '{}' of run {}, found \"{}\"",
+                         manifest.figures[f], run_id, cell);
+    }
+  }
+  return std::nullopt;
 }
 
 SummaryBuilder::SummaryBuilder(const Manifest& manifest)
@@ -228,11 +275,18 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
                       shard.string()));
     }
     manifests.push_back(read_manifest(shard / "manifest.yaml"));
+    if (!manifests.back().seed) {
+      throw SweepError(fmt::format(
+          "merge: {}: expected the sweep's seed, found a manifest without one (written by an "
+          "older capsim): run that shard again with --restart",
+          (shard / "manifest.yaml").string()));
+    }
   }
   const Manifest& first = manifests.front();
   for (std::size_t i = 1; i < manifests.size(); ++i) {
     const Manifest& other = manifests[i];
     if (other.fingerprint != first.fingerprint || other.runs != first.runs ||
+        other.seed != first.seed || other.replications != first.replications ||
         other.figures != first.figures || other.parameters != first.parameters) {
       throw SweepError(fmt::format(
           "merge: '{}' holds sweep {} (fingerprint {}), '{}' holds sweep {} (fingerprint {}): "
@@ -251,6 +305,7 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
     std::size_t length = 0;
   };
   std::vector<Where> where(first.runs);
+  std::vector<std::string> fields;
   for (std::size_t s = 0; s < shards.size(); ++s) {
     const fs::path runs = shards[s] / "runs.csv";
     if (!fs::is_regular_file(runs)) {
@@ -276,10 +331,21 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
       }
       const std::string_view line(text.data() + offset, end - offset);
       std::uint64_t run_id = 0;
-      if (!parse_u64(line.substr(0, line.find(',')), run_id) || run_id >= first.runs) {
-        throw SweepError(
-            fmt::format("merge: '{}' line {}: expected a run id below {}, found \"{}\"",
-                        runs.string(), line_number, first.runs, line.substr(0, line.find(','))));
+      std::optional<std::string> problem;
+      if (!split_csv_line(line, fields))
+        problem = "a CSV row, found an unbalanced quote";
+      else
+        problem = row_problem(fields, first, run_id);
+      if (!problem && manifests[s].shard_count > 0 &&
+          run_id % manifests[s].shard_count != manifests[s].shard_index - 1) {
+        problem = fmt::format("a run of shard {}/{}, found run {}", manifests[s].shard_index,
+                              manifests[s].shard_count, run_id);
+      }
+      if (problem) {
+        throw SweepError(fmt::format(
+            "merge: {}:{}: expected {}; that shard's runs.csv was edited or damaged: run the "
+            "shard again (with --restart) before merging",
+            runs.string(), line_number, *problem));
       }
       if (where[run_id].shard != SIZE_MAX) {
         throw SweepError(
@@ -312,7 +378,6 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
   output::AtomicFile runs_file(out / "runs.csv");
   SummaryBuilder summary(merged);
   std::string buffer = header_line;
-  std::vector<std::string> fields;
   for (const Where& at : where) {
     const std::string_view line(contents[at.shard].data() + at.offset, at.length);
     buffer += line;

@@ -1,6 +1,7 @@
 #include "capsim/sweep/sweep_runner.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,11 +10,14 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -57,6 +61,7 @@ Manifest manifest_of(const Sweep& sweep, const Shard& shard, std::vector<std::st
   manifest.fingerprint = sweep.fingerprint;
   manifest.runs = sweep.run_count();
   manifest.replications = static_cast<std::uint64_t>(sweep.spec.replications);
+  manifest.seed = static_cast<std::uint64_t>(sweep.spec.seed);
   manifest.shard_index = shard.index;
   manifest.shard_count = shard.count;
   manifest.parameters = sweep.parameter_names;
@@ -161,6 +166,44 @@ class Journal {
   std::uint64_t size_ = 0;
 };
 
+/// DIR/.lock, exclusively flock()ed for as long as a sweep writes DIR: a second process on the
+/// same --out would append to the journal at offsets the first does not know of.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& folder) : path_(folder / ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0)
+      fail_os("create the lock file", path_);
+    int status = 0;
+    do {
+      status = ::flock(fd_, LOCK_EX | LOCK_NB);
+    } while (status != 0 && errno == EINTR);
+    if (status != 0) {
+      const int error = errno;
+      ::close(fd_);
+      fd_ = -1;
+      if (error == EWOULDBLOCK) {
+        throw SweepError(fmt::format(
+            "another capsim sweep is writing '{}' (its lock {} is held); wait for it or use "
+            "another --out",
+            folder.string(), path_.string()));
+      }
+      errno = error;
+      fail_os("lock", path_);
+    }
+  }
+  ~FolderLock() {
+    if (fd_ >= 0)
+      ::close(fd_);  // releases the lock
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
 /// Reads the journal's rows; cuts a torn last line; refuses anything else malformed.
 std::vector<Journal::Entry> load_journal(Journal& journal, const Sweep& sweep,
                                          const Manifest& manifest, const Shard& shard,
@@ -184,7 +227,9 @@ std::vector<Journal::Entry> load_journal(Journal& journal, const Sweep& sweep,
   std::vector<Journal::Entry> entries;
   std::vector<bool> seen(manifest.runs, false);
   std::vector<std::string> fields;
-  const std::size_t width = runs_header(manifest).size();
+  // The seed is checked against this sweep's (an older manifest may lack it).
+  Manifest checked = manifest;
+  checked.seed = static_cast<std::uint64_t>(sweep.spec.seed);
   std::size_t offset = header_line.size();
   std::size_t line_number = 2;
   while (offset < text.size()) {
@@ -195,22 +240,13 @@ std::vector<Journal::Entry> load_journal(Journal& journal, const Sweep& sweep,
     }
     const std::string_view line(text.data() + offset, end - offset);
     std::uint64_t run_id = 0;
-    if (!split_csv_line(line, fields) || fields.size() != width) {
-      throw damaged(line_number, fmt::format("a row of {} fields", width));
-    }
-    const auto [ptr, error] =
-        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), run_id);
-    if (error != std::errc() || ptr != fields[0].data() + fields[0].size() ||
-        run_id >= manifest.runs || !shard.contains(run_id)) {
-      throw damaged(line_number, fmt::format("a run id of shard {}/{} below {}, found \"{}\"",
-                                             shard.index, shard.count, manifest.runs, fields[0]));
-    }
-    const std::uint64_t replications = manifest.replications;
-    if (fields[1] != std::to_string(run_id / replications) ||
-        fields[2] != std::to_string(run_id % replications) ||
-        fields[3 + manifest.parameters.size()] !=
-            std::to_string(sweep.seed_of(run_id / replications, run_id % replications))) {
-      throw damaged(line_number, fmt::format("the point, replication and seed of run {}", run_id));
+    if (!split_csv_line(line, fields))
+      throw damaged(line_number, "a CSV row, found an unbalanced quote");
+    if (const std::optional<std::string> problem = row_problem(fields, checked, run_id))
+      throw damaged(line_number, *problem);
+    if (!shard.contains(run_id)) {
+      throw damaged(line_number, fmt::format("a run of shard {}/{}, found run {}", shard.index,
+                                             shard.count, run_id));
     }
     if (seen[run_id])
       throw damaged(line_number, fmt::format("run {} once, found it again", run_id));
@@ -320,9 +356,9 @@ std::vector<std::string> resolve_columns(const Sweep& sweep) {
   return collect_columns(sweep, simulate_run(sweep, 0));
 }
 
-std::string format_row(const Sweep& sweep, std::uint64_t run_id,
-                       const std::vector<output::SummaryFigure>& produced,
-                       const std::vector<std::string>& figures) {
+std::string format_run_row(const Sweep& sweep, std::uint64_t run_id,
+                           const std::vector<output::SummaryFigure>& produced,
+                           const std::vector<std::string>& figures) {
   const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
   const std::uint64_t point = run_id / replications;
   const std::uint64_t replication = run_id % replications;
@@ -348,15 +384,26 @@ std::string format_row(const Sweep& sweep, std::uint64_t run_id,
                       "services or the tenants?",
                       run_id, point, replication, name));
     }
+    if (!std::isfinite(produced[found].value)) {
+      throw SweepError(fmt::format(
+          "run {} (point {}, replication {}): expected a finite number for summary figure '{}', "
+          "found {}: leave it out of collect, or change the values that produce it",
+          run_id, point, replication, name, produced[found].value));
+    }
     cells.emplace_back(produced[found].value);
     cursor = found + 1;
   }
-  return output::csv_row(cells);
+  try {
+    return output::csv_row(cells);
+  } catch (const std::invalid_argument& error) {
+    throw SweepError(fmt::format("run {} (point {}, replication {}): {}", run_id, point,
+                                 replication, error.what()));
+  }
 }
 
 std::string run_row(const Sweep& sweep, std::uint64_t run_id,
                     const std::vector<std::string>& figures) {
-  return format_row(sweep, run_id, simulate_run(sweep, run_id), figures);
+  return format_run_row(sweep, run_id, simulate_run(sweep, run_id), figures);
 }
 
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
@@ -364,13 +411,22 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   const Shard shard = options.shard;
   const fs::path manifest_path = out / "manifest.yaml";
   const fs::path journal_path = out / "journal.csv";
+
+  // 1. The columns: from the folder's manifest when resuming, else from run 0. Run 0 is
+  //    simulated and `collect` resolved before anything is written or, with --restart,
+  //    deleted, so a collect entry that matches nothing leaves the folder as it was.
+  std::optional<std::vector<output::SummaryFigure>> probe;
+  std::vector<std::string> columns;
+  if (options.restart || !fs::exists(manifest_path)) {
+    probe = simulate_run(sweep, 0);
+    columns = collect_columns(sweep, *probe);
+  }
+  output::ensure_directory(out);
+  const FolderLock lock(out);
   if (options.restart) {
     for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
       remove_if_present(out / name);
   }
-
-  // 1. The columns: from the folder's manifest when resuming, else from run 0 (before anything
-  //    is written, so a collect entry that matches nothing leaves no trace).
   std::optional<Manifest> manifest;
   std::optional<std::string> probe_row;
   if (fs::exists(manifest_path)) {
@@ -389,19 +445,20 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
     manifest = std::move(existing);
   } else {
+    if (!probe) {  // the manifest went away since it was looked for
+      probe = simulate_run(sweep, 0);
+      columns = collect_columns(sweep, *probe);
+    }
     // Run 0 fixes the columns of every shard; its row is kept when it is this shard's.
-    const std::vector<output::SummaryFigure> figures = simulate_run(sweep, 0);
-    manifest = manifest_of(sweep, shard, collect_columns(sweep, figures));
+    manifest = manifest_of(sweep, shard, std::move(columns));
     if (shard.contains(0))
-      probe_row = format_row(sweep, 0, figures, manifest->figures);
-    output::ensure_directory(out);
+      probe_row = format_run_row(sweep, 0, *probe, manifest->figures);
     output::write_file_atomically(manifest_path, manifest_yaml(*manifest));
   }
   const std::vector<std::string> header = runs_header(*manifest);
   const std::string header_line = output::csv_row({header.begin(), header.end()});
 
   // 2. The journal: rows already finished.
-  output::ensure_directory(out);
   Journal journal(journal_path, header_line);
   std::vector<Journal::Entry> entries = load_journal(journal, sweep, *manifest, shard, header_line);
   std::vector<bool> done(manifest->runs, false);
@@ -464,8 +521,21 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
   } joiner{threads, stop};
   if (!pending.empty()) {
-    for (unsigned t = 0; t < thread_count; ++t)
-      threads.emplace_back(worker);
+    for (unsigned t = 0; t < thread_count; ++t) {
+      try {
+        threads.emplace_back(worker);
+      } catch (const std::system_error& error) {
+        // The system refused another thread (a limit on threads or memory): the ones started
+        // do the work; with none, say so.
+        if (threads.empty()) {
+          throw SweepError(
+              fmt::format("cannot start a worker thread ({}): lower -j, or raise "
+                          "the limit on threads",
+                          error.what()));
+        }
+        break;
+      }
+    }
   }
   const auto report = [&](std::uint64_t ran) {
     if (!options.on_progress)

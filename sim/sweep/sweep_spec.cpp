@@ -14,6 +14,8 @@
 #include "capsim/core/text.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/metrics/statistics.hpp"
+#include "capsim/scenario/scenario_schema.hpp"
+#include "capsim/sweep/sweep_output.hpp"
 
 namespace capsim::sweep {
 
@@ -159,7 +161,43 @@ struct Candidate {
   std::string text;
   const ConfigNode* node;
   std::string key_path;
+  std::string note;  ///< appended to a problem's message, e.g. " (value 2 of the range's 4)"
 };
+
+bool is_date_like(const std::string& text) {
+  return text.size() >= 7 &&
+         std::all_of(text.begin(), text.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }) &&
+         text[4] == '-';
+}
+
+/// A range's values are all loaded on the base up to this many (evenly spaced, ends included
+/// beyond it): each load is a fraction of a millisecond.
+constexpr std::int64_t kMaxRangeValuesTried = 1000;
+
+/// The declared type of the scenario key at `path` ("clusters[0].gpus"), when the schema
+/// declares it; nothing for a key it does not know (the loader reports those).
+std::optional<scenario::ValueType> key_type(const std::string& path) {
+  const scenario::RecordInfo* record = &scenario::scenario_schema().info();
+  const scenario::FieldInfo* field = nullptr;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    std::string segment =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (const std::size_t bracket = segment.find('['); bracket != std::string::npos)
+      segment.resize(bracket);
+    if (!record)
+      return std::nullopt;
+    field = record->find(segment);
+    if (!field)
+      return std::nullopt;
+    record = field->record;
+    if (dot == std::string::npos)
+      break;
+    start = dot + 1;
+  }
+  return field ? std::optional<scenario::ValueType>(field->type) : std::nullopt;
+}
 
 }  // namespace
 
@@ -347,9 +385,7 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
 }
 
 std::uint64_t Sweep::seed_of(std::uint64_t point, std::uint64_t replication) const {
-  return derive_stream_seed(static_cast<std::uint64_t>(spec.seed), replication,
-                            fmt::format("sweep.point.{}", point)) >>
-         1;
+  return run_seed(static_cast<std::uint64_t>(spec.seed), point, replication);
 }
 
 std::vector<scenario::Override> Sweep::overrides(std::uint64_t run_id) const {
@@ -477,6 +513,14 @@ class SweepChecker {
   /// Parses a bound; reports it when it is not a number with an optional unit.
   std::optional<AffixedNumber> bound(const std::string& text, const std::string& path) {
     std::optional<AffixedNumber> number = parse_affixed_number(text);
+    if (number && number->suffix.find_first_of("0123456789") != std::string::npos) {
+      // "2025-06-01" would read as 2025 with the unit "-06-01": its steps are not dates.
+      error(path,
+            fmt::format("expected a number, optionally with a unit without digits (\"50 "
+                        "MW\", \"$10B\", \"70%\"), found \"{}\"{}",
+                        text, is_date_like(text) ? " (a date: list the dates under values)" : ""));
+      return std::nullopt;
+    }
     if (!number) {
       error(path, fmt::format("expected a number, optionally with a unit (\"50 MW\", \"$10B\", "
                               "\"70%\"), found \"{}\"",
@@ -556,7 +600,7 @@ std::vector<Candidate> candidates(const ParameterSpec& parameter, const ConfigNo
   std::vector<Candidate> result;
   const auto add = [&](std::string text, const std::string& key) {
     const ConfigNode* at = scenario::node_at_path(node, key);
-    result.push_back(Candidate{std::move(text), at ? at : &node, path + "." + key});
+    result.push_back(Candidate{std::move(text), at ? at : &node, path + "." + key, ""});
   };
   switch (parameter.kind) {
     case ParameterSpec::Kind::values:
@@ -564,8 +608,29 @@ std::vector<Candidate> candidates(const ParameterSpec& parameter, const ConfigNo
         add(parameter.values[j], fmt::format("values[{}]", j));
       break;
     case ParameterSpec::Kind::range: {
-      add(parameter.range.from, "range.from");
-      add(parameter.range.to, "range.to");
+      // Every value, not only the ends: a step may leave the key's kind (13333.67 GPUs).
+      const RangeSpec& range = parameter.range;
+      const AffixedNumber from = *parse_affixed_number(range.from);
+      const AffixedNumber to = *parse_affixed_number(range.to);
+      const std::vector<double> values =
+          range_values(from.number, to.number, range.count, range.scale);
+      const std::int64_t count = range.count;
+      const std::int64_t tried = std::min(count, kMaxRangeValuesTried);
+      std::int64_t last = -1;
+      for (std::int64_t t = 0; t < tried; ++t) {
+        const std::int64_t i = tried == count ? t : t * (count - 1) / (tried - 1);
+        if (i == last)
+          continue;
+        last = i;
+        if (i == 0) {
+          add(range.from, "range.from");
+        } else if (i == count - 1) {
+          add(range.to, "range.to");
+        } else {
+          add(from.format(values[static_cast<std::size_t>(i)]), "range");
+          result.back().note = fmt::format(" (value {} of the range's {})", i + 1, count);
+        }
+      }
       break;
     }
     case ParameterSpec::Kind::distribution: {
@@ -582,19 +647,20 @@ std::vector<Candidate> candidates(const ParameterSpec& parameter, const ConfigNo
 
 /// Loads the base with one value of one parameter; reports the loader's problems about that
 /// value where the sweep file wrote it.
-void try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candidate& candidate,
+bool try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candidate& candidate,
                Diagnostics& diagnostics) {
   const std::vector<scenario::Override> overrides{
       scenario::Override{parameter.path, override_text(candidate.text), kParameterOrigin}};
   try {
     scenario::load_scenario(sweep.base, overrides);
+    return true;
   } catch (const InputError& error) {
     for (const Diagnostic& problem : error.diagnostics()) {
       const bool at_value = problem.location.file && *problem.location.file == kParameterOrigin;
       const std::string scenario_path = problem.path.empty() ? parameter.path : problem.path;
       if (at_value) {
         diagnostics.add(candidate.node->location, candidate.key_path,
-                        fmt::format("{}: {}", scenario_path, problem.message));
+                        fmt::format("{}: {}{}", scenario_path, problem.message, candidate.note));
       } else {
         diagnostics.add(
             problem.location, problem.path,
@@ -602,6 +668,7 @@ void try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candida
                         candidate.text, candidate.node->location.format()));
       }
     }
+    return false;
   }
 }
 
@@ -644,15 +711,33 @@ Sweep load_sweep(const std::string& path) {
   }
   sweep.base = scenario::read_scenario_source(base_path.lexically_normal().string());
   // The base must load on its own before its parameters are tried.
-  scenario::load_scenario(sweep.base, {});
+  const Scenario base = scenario::load_scenario(sweep.base, {});
 
   const ConfigNode* parameters = document.find("parameters");
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
     const ParameterSpec& parameter = sweep.spec.parameters[i];
     sweep.parameter_names.push_back(parameter.path);
-    for (const Candidate& candidate :
-         candidates(parameter, parameters->items[i], fmt::format("parameters[{}]", i))) {
-      try_value(sweep, parameter, candidate, diagnostics);
+    const ConfigNode& node = parameters->items[i];
+    const std::string key = fmt::format("parameters[{}]", i);
+    if (parameter.kind == ParameterSpec::Kind::distribution) {
+      // Draws are fractions: a key of whole numbers or dates cannot take them. Checked once
+      // here, so that --check need not load every sampled value.
+      const std::optional<scenario::ValueType> type = key_type(parameter.path);
+      if (type == scenario::ValueType::integer || type == scenario::ValueType::date) {
+        const ConfigNode* at = scenario::node_at_path(node, "distribution");
+        diagnostics.add(at ? at->location : node.location, key + ".distribution",
+                        fmt::format("{}: expected a numeric key for a distribution (its draws are "
+                                    "fractional numbers), found {}: list its values instead",
+                                    parameter.path,
+                                    type == scenario::ValueType::integer ? "a key of whole numbers"
+                                                                         : "a date key"));
+        continue;
+      }
+    }
+    for (const Candidate& candidate : candidates(parameter, node, key)) {
+      // One failing step of a range is enough to report: its neighbours fail alike.
+      if (!try_value(sweep, parameter, candidate, diagnostics) && !candidate.note.empty())
+        break;
     }
   }
   diagnostics.throw_if_any();
@@ -662,7 +747,10 @@ Sweep load_sweep(const std::string& path) {
       sweep.collect_locations.push_back(item.location);
   }
   sweep.points = expand_points(sweep.spec);
-  const std::string bytes = read_bytes(path) + '\0' + read_bytes(base_path.string());
+  // The resolved base (extends and catalog includes applied, in canonical form), so editing a
+  // file the base extends is caught too; and the version, whose model may give other figures.
+  const std::string bytes =
+      read_bytes(path) + '\0' + scenario::explain_scenario(base) + '\0' + CAPSIM_VERSION;
   sweep.fingerprint = fmt::format("{:016x}", stream_name_hash(bytes));
   return sweep;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "cli_runner.hpp"
@@ -116,6 +117,12 @@ TEST_CASE("cli: sweep usage errors exit 2") {
   CHECK(result.err == "capsim sweep: --out DIR is required\n");
   result = run_capsim("sweep " + grid + " --out /tmp/x -j 0");
   CHECK(result.exit_status == 2);
+  TempDir many_jobs("many-jobs");
+  result = run_capsim("sweep " + grid + " --out " + many_jobs.path.string() + " -j 100000");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err ==
+        "capsim sweep: --jobs: expected a whole number from 1 to 1024, found \"100000\"\n");
+  CHECK_FALSE(fs::exists(many_jobs.path));
   result = run_capsim("merge --out /tmp/x");
   CHECK(result.exit_status == 2);
   CHECK(result.err == "capsim merge: expected the shard folders to merge\n");
@@ -179,6 +186,49 @@ TEST_CASE("cli: three shard processes merged give the one-machine bytes") {
         "capsim merge: 6 of 18 runs missing (first: run 2, in shard 3/3): expected the folders "
         "of all 3 shards\n");
   CHECK_FALSE(fs::exists(root.path / "partial"));
+}
+
+TEST_CASE("cli: a second sweep on the same --out exits 2, and a damaged shard row fails merge") {
+  const std::string grid = source_path("tests/sweep/data/grid.yaml");
+  TempDir root("second-writer");
+  const fs::path out = root.path / "out";
+  fs::create_directories(out);
+  // flock(1) holds DIR/.lock, as a running capsim sweep does, while the second one starts.
+  const std::string stem = (root.path / "second").string();
+  const int status =
+      shell("flock -n " + (out / ".lock").string() + " " + std::string(CAPSIM_BINARY) + " sweep " +
+            grid + " --out " + out.string() + " -j 1 >" + stem + ".out 2>" + stem + ".err");
+  CHECK(status == 2);
+  CHECK(read_whole_file(stem + ".err") ==
+        "capsim sweep: another capsim sweep is writing '" + out.string() + "' (its lock " +
+            (out / ".lock").string() + " is held); wait for it or use another --out\n");
+  CHECK_FALSE(fs::exists(out / "journal.csv"));
+  CHECK_FALSE(fs::exists(out / "manifest.yaml"));
+
+  // A shard whose runs.csv lost the end of a row: exit 2 with file:line, nothing written.
+  for (int k = 1; k <= 2; ++k) {
+    REQUIRE(run_capsim("sweep " + grid + " --out " +
+                       (root.path / ("shard" + std::to_string(k))).string() + " -j 1 --shard " +
+                       std::to_string(k) + "/2")
+                .exit_status == 0);
+  }
+  const fs::path runs = root.path / "shard2/runs.csv";
+  std::string text = read_whole_file(runs.string());
+  const std::size_t second_row = text.find('\n', text.find('\n') + 1);
+  text.erase(text.rfind(',', second_row), second_row - text.rfind(',', second_row));
+  {
+    std::ofstream output(runs, std::ios::binary | std::ios::trunc);
+    output << text;
+  }
+  const CliResult merged =
+      run_capsim("merge --out " + (root.path / "merged").string() + " " +
+                 (root.path / "shard1").string() + " " + (root.path / "shard2").string());
+  CHECK(merged.exit_status == 2);
+  CHECK(merged.err.rfind("capsim merge: " + runs.string() +
+                             ":2: expected a row of 11 fields, found 10; that shard's runs.csv "
+                             "was edited or damaged",
+                         0) == 0);
+  CHECK_FALSE(fs::exists(root.path / "merged"));
 }
 
 TEST_CASE("cli: analyze prints the ranking and writes it as CSV") {

@@ -44,6 +44,20 @@ cmp "$work/out/runs.csv" "$work/whole/runs.csv"
 cmp "$work/out/runs_summary.csv" "$work/whole/runs_summary.csv"
 [ -f "$work/out/shard-3/runs.csv" ]
 
+# The documented "SWEEP OUT SHARDS -- sbatch options" form, without THREADS_PER_TASK: the
+# threads default to 2 and the options reach both sbatch calls.
+: > "$SBATCH_LOG"
+DRY_RUN=1 "$source_dir/scripts/slurm-sweep.sh" "$sweep" "$work/dry" 2 -- --partition=x \
+  > "$work/dry.txt"
+[ "$(grep -c -- "--partition=x" "$work/dry.txt")" = 2 ]
+grep -q -- "--cpus-per-task=2 " "$work/dry.txt"
+grep -q -- "-j 2 --shard" "$work/dry.txt"
+# And with THREADS_PER_TASK before the "--".
+DRY_RUN=1 "$source_dir/scripts/slurm-sweep.sh" "$sweep" "$work/dry" 2 3 -- --partition=x \
+  > "$work/dry.txt"
+[ "$(grep -c -- "--partition=x" "$work/dry.txt")" = 2 ]
+grep -q -- "-j 3 --shard" "$work/dry.txt"
+
 # A bad sweep file is refused before anything is queued.
 : > "$SBATCH_LOG"
 if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wrong-unit.yaml" \

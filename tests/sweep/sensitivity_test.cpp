@@ -94,5 +94,47 @@ TEST_CASE("sensitivity: a file that is not a runs.csv is refused with its place"
       "<input>: expected at least 2 runs to analyse, found 1", InputError);
 }
 
+TEST_CASE("sensitivity: collinear inputs or too few runs give a note, not a ranking") {
+  // b = 2a on every run: the regression cannot tell a from b.
+  std::string text = "run_id,point,replication,a,b,c,seed,y\n";
+  const double c[] = {1, 5, 2, 8, 3, 9, 4};
+  for (int i = 0; i < 7; ++i)
+    text += fmt::format("{},{},0,{},{},{},1,{}\n", i, i, i, 2 * i, c[i], 3.0 * i + c[i]);
+  Sensitivity result = analyze_runs(parse_runs_csv(text, "runs.csv"));
+  REQUIRE(result.outputs.size() == 1);
+  CHECK(result.outputs[0].ranked.empty());
+  CHECK(result.outputs[0].note ==
+        "not ranked: the 3 varying inputs are linearly dependent (rank 2): vary them "
+        "independently");
+  CHECK(sensitivity_csv(result).find(
+            "y,,,,,7,not ranked: the 3 varying inputs are linearly dependent") !=
+        std::string::npos);
+  // 3 runs for 2 inputs fit exactly, whatever the data: R² = 1 says nothing.
+  text = "run_id,point,replication,a,b,seed,y\n0,0,0,1,5,1,3\n1,1,0,2,3,1,8\n2,2,0,4,4,1,1\n";
+  result = analyze_runs(parse_runs_csv(text, "runs.csv"));
+  CHECK(result.outputs[0].ranked.empty());
+  CHECK(result.outputs[0].note ==
+        "not ranked: expected more than 3 runs for 2 varying inputs (inputs + 1), found 3");
+}
+
+TEST_CASE("sensitivity: inputs of equal effect rank by name") {
+  // y = alpha + zeta on a balanced 2 x 2 grid, replicated: |beta_alpha| = |beta_zeta|, though
+  // the QR gives zeta's a last bit more (0.7071067811865475 against ...474).
+  std::string text = "run_id,point,replication,alpha,zeta,seed,y\n";
+  int id = 0;
+  for (int r = 0; r < 2; ++r) {
+    for (const int z : {0, 1}) {
+      for (const int a : {0, 1}) {
+        text += fmt::format("{},{},{},{},{},1,{}\n", id, id / 2, r, a, z, z + a);
+        ++id;
+      }
+    }
+  }
+  const Sensitivity result = analyze_runs(parse_runs_csv(text, "runs.csv"));
+  REQUIRE(result.outputs.at(0).ranked.size() == 2);
+  CHECK(result.outputs[0].ranked[0].input == "alpha");
+  CHECK(result.outputs[0].ranked[1].input == "zeta");
+}
+
 }  // namespace
 }  // namespace capsim::sweep

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -213,7 +215,7 @@ TEST_CASE("sweep runner: a folder of another sweep, shard or a damaged journal i
   write_text(dir.path / "journal.csv", journal);
   CHECK_THROWS_WITH_AS(run_into(grid, dir.path, 2),
                        ((dir.path / "journal.csv").string() +
-                        ":3: expected a run id of shard 1/1 below 18, found \"x\"; the journal is "
+                        ":3: expected a run id below 18, found \"x\"; the journal is "
                         "damaged: run with --restart to start the sweep over")
                            .c_str(),
                        SweepError);
@@ -358,6 +360,132 @@ TEST_CASE("sweep runner: a run without a figure run 0 has stops the sweep with i
                        "'fleet_at[2028-01-01].gpus_installed', which run 0 has: does a parameter "
                        "change the horizon, the services or the tenants?",
                        SweepError);
+}
+
+}  // namespace
+}  // namespace capsim::sweep
+
+namespace capsim::sweep {
+namespace {
+
+TEST_CASE("sweep runner: a folder another process is writing is refused, and left alone") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  TempDir dir("locked");
+  fs::create_directories(dir.path);
+  // Another capsim sweep holds the folder's lock.
+  const int fd = ::open((dir.path / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  CHECK_THROWS_WITH_AS(
+      run_into(sweep, dir.path, 2),
+      ("another capsim sweep is writing '" + dir.path.string() + "' (its lock " +
+       (dir.path / ".lock").string() + " is held); wait for it or use another --out")
+          .c_str(),
+      SweepError);
+  CHECK_THROWS_AS(run_into(sweep, dir.path, 2, {}, true), SweepError);  // --restart too
+  CHECK_FALSE(fs::exists(dir.path / "journal.csv"));
+  CHECK_FALSE(fs::exists(dir.path / "runs.csv"));
+  ::close(fd);
+  // Once it is gone, the folder is free.
+  CHECK(run_into(sweep, dir.path, 2).runs == 18);
+  CHECK(read_text(dir.path / "runs.csv") == reference().runs);
+}
+
+TEST_CASE("sweep runner: --restart with a collect that matches nothing deletes nothing") {
+  const Sweep grid = load_sweep(data_path("grid.yaml"));
+  const Sweep bad = load_sweep(
+      (fs::path(CAPSIM_SOURCE_DIR) / "tests/sweep/bad/24-collect-glob-matches-nothing.yaml")
+          .string());
+  TempDir dir("restart-bad-collect");
+  run_into(grid, dir.path, 2);
+  CHECK_THROWS_AS(run_into(bad, dir.path, 1, {}, true), InputError);
+  CHECK(read_text(dir.path / "runs.csv") == reference().runs);
+  CHECK(fs::exists(dir.path / "manifest.yaml"));
+  CHECK(fs::exists(dir.path / "journal.csv"));
+}
+
+TEST_CASE("sweep runner: a figure that is not a finite number is a SweepError naming the run") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  const std::vector<output::SummaryFigure> produced{{"totals.capex_usd", std::nan("")}};
+  CHECK_THROWS_WITH_AS(format_run_row(sweep, 4, produced, {"totals.capex_usd"}),
+                       "run 4 (point 1, replication 1): expected a finite number for summary "
+                       "figure 'totals.capex_usd', found nan: leave it out of collect, or change "
+                       "the values that produce it",
+                       SweepError);
+}
+
+TEST_CASE("sweep runner: merge checks every field of a shard's rows, naming file:line") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  TempDir root("merge-rows");
+  std::vector<fs::path> shards;
+  for (std::uint64_t k = 1; k <= 2; ++k) {
+    shards.push_back(root.path / ("shard" + std::to_string(k)));
+    run_into(sweep, shards.back(), 1, Shard{k, 2});
+  }
+  const fs::path runs = shards[1] / "runs.csv";
+  const std::string original = read_text(runs);
+  // Line 3 of shard 2/2 is run 3: point 1, replication 0.
+  const std::size_t start = original.find('\n', original.find('\n') + 1) + 1;
+  const std::size_t end = original.find('\n', start);
+  const std::string line = original.substr(start, end - start);
+  std::vector<std::string> fields;
+  REQUIRE(split_csv_line(line, fields));
+  REQUIRE(fields[0] == "3");
+  const auto with_line = [&](const std::string& replacement) {
+    write_text(runs, original.substr(0, start) + replacement + original.substr(end));
+  };
+  const auto joined = [](const std::vector<std::string>& cells) {
+    std::string text;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      text += (i > 0 ? "," : "") + cells[i];
+    return text;
+  };
+  const std::string where = "merge: " + runs.string() + ":3: expected ";
+  const std::string advice =
+      "; that shard's runs.csv was edited or damaged: run the shard again (with --restart) "
+      "before merging";
+  SUBCASE("a short row") {
+    with_line("3,1,0");
+    CHECK_THROWS_WITH_AS(
+        merge_shards(shards, root.path / "merged"),
+        (where + "a row of " + std::to_string(fields.size()) + " fields, found 3" + advice).c_str(),
+        SweepError);
+  }
+  SUBCASE("a figure that is not a number") {
+    std::vector<std::string> edited = fields;
+    edited.back() = "nan";
+    with_line(joined(edited));
+    std::vector<std::string> header;
+    REQUIRE(split_csv_line(original.substr(0, original.find('\n')), header));
+    CHECK_THROWS_WITH_AS(merge_shards(shards, root.path / "merged"),
+                         (where + "a finite number for figure '" + header.back() +
+                          "' of run 3, found \"nan\"" + advice)
+                             .c_str(),
+                         SweepError);
+  }
+  SUBCASE("an edited seed") {
+    std::vector<std::string> edited = fields;
+    edited[5] = "12345";
+    with_line(joined(edited));
+    CHECK_THROWS_WITH_AS(merge_shards(shards, root.path / "merged"),
+                         (where + "seed " + std::to_string(sweep.seed_of(1, 0)) +
+                          " for run 3 (derived from the sweep's seed 11), found \"12345\"" + advice)
+                             .c_str(),
+                         SweepError);
+  }
+  SUBCASE("an edited point") {
+    std::vector<std::string> edited = fields;
+    edited[1] = "2";
+    with_line(joined(edited));
+    CHECK_THROWS_WITH_AS(merge_shards(shards, root.path / "merged"),
+                         (where +
+                          "point 1 and replication 0 for run 3, found point \"2\" and "
+                          "replication \"0\"" +
+                          advice)
+                             .c_str(),
+                         SweepError);
+  }
+  CHECK_FALSE(fs::exists(root.path / "merged"));
 }
 
 }  // namespace

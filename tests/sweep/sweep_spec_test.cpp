@@ -1,9 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "../scenario/corpus.hpp"
 #include "capsim/engine/random.hpp"
@@ -188,6 +192,38 @@ TEST_CASE("sweep: run seeds come from (sweep seed, point, replication) only") {
   CHECK(again.seed_of(4, 2) == sweep.seed_of(4, 2));
   CHECK(again.fingerprint == sweep.fingerprint);
   CHECK(sweep.fingerprint.size() == 16);
+}
+
+TEST_CASE("sweep: the fingerprint changes with a file the base extends") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("capsim_sweep_fingerprint_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string parent;
+  {
+    std::ifstream input(data_path("base.yaml"));
+    std::ostringstream content;
+    content << input.rdbuf();
+    parent = content.str();
+  }
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream output(dir / name, std::ios::trunc);
+    output << text;
+  };
+  write("parent.yaml", parent);
+  write("child.yaml", "extends: parent.yaml\nscenario:\n  name: child\n");
+  write("sweep.yaml",
+        "base: child.yaml\nparameters:\n  - {path: \"sites[0].pue\", values: [1.1, 1.3]}\n"
+        "collect: [totals.capex_usd]\n");
+  const std::string before = load_sweep((dir / "sweep.yaml").string()).fingerprint;
+  CHECK(load_sweep((dir / "sweep.yaml").string()).fingerprint == before);  // deterministic
+  const std::size_t at = parent.find("\"60 MW\"");
+  REQUIRE(at != std::string::npos);
+  write("parent.yaml", parent.substr(0, at) + "\"50 MW\"" + parent.substr(at + 7));
+  const std::string after = load_sweep((dir / "sweep.yaml").string()).fingerprint;
+  fs::remove_all(dir);
+  CHECK(after != before);
+  CHECK(after.size() == 16);
 }
 
 TEST_CASE("sweep: shards are disjoint and cover every run") {

@@ -36,11 +36,14 @@ struct Coefficient {
 struct OutputSensitivity {
   std::string output;
   std::size_t runs = 0;
-  /// Sorted by |standardised| descending (ties by input name). Empty when the output is
-  /// constant or no input varies.
+  /// Sorted by |standardised| descending (equal to 12 significant digits: by input name).
+  /// Empty, with a note, when the output is constant, no input varies, there are no more runs
+  /// than varying inputs + 1, or the varying inputs are linearly dependent (QR rank below
+  /// their number): a ranking would then be arbitrary.
   std::vector<Coefficient> ranked;
   double r_squared = 0.0;
-  /// Why an output has no ranking ("constant: nothing to explain"); empty otherwise.
+  /// Why an output has no ranking ("constant: nothing to explain", "not ranked: ..."); empty
+  /// otherwise.
   std::string note;
 };
 

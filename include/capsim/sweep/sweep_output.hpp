@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct Manifest {
   std::string fingerprint;  ///< Sweep::fingerprint
   std::uint64_t runs = 0;   ///< in the whole sweep, all shards
   std::uint64_t replications = 1;
+  /// The sweep file's seed, from which each run's seed derives (run_seed); absent in the
+  /// manifests of older versions.
+  std::optional<std::uint64_t> seed;
   std::uint64_t shard_index = 1;  ///< K of --shard K/N, from 1
   std::uint64_t shard_count = 1;  ///< N
   std::vector<std::string> parameters;
@@ -50,11 +54,24 @@ std::vector<std::string> runs_header(const Manifest& manifest);
 /// False when the line is not valid CSV (an unbalanced quote).
 bool split_csv_line(std::string_view line, std::vector<std::string>& fields);
 
+/// The scenario seed of run (point, replication) of a sweep seeded `sweep_seed`:
+/// derive_stream_seed(sweep_seed, replication, "sweep.point.P") halved into [0, 2^63).
+std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t point, std::uint64_t replication);
+
+/// Checks one row of runs.csv (or of the journal), split into fields, against the manifest:
+/// the field count, a run id below manifest.runs, the point and replication that run id has,
+/// the seed it derives (when the manifest has the sweep's seed), and every figure a finite
+/// number. Sets `run_id` when it parses. Returns what was expected and found ("a row of 9
+/// fields, found 5"), or nothing when the row is sound. O(fields).
+std::optional<std::string> row_problem(const std::vector<std::string>& fields,
+                                       const Manifest& manifest, std::uint64_t& run_id);
+
 /// runs_summary.csv from runs.csv's rows given in run-id order. O(points) memory.
 class SummaryBuilder {
  public:
   explicit SummaryBuilder(const Manifest& manifest);
-  /// One row of runs.csv, split into fields. Rows of one point come together.
+  /// One row of runs.csv, split into fields, that passed row_problem. Rows of one point come
+  /// together.
   void add(const std::vector<std::string>& fields);
   /// The whole runs_summary.csv document.
   std::string finish();
@@ -71,8 +88,9 @@ class SummaryBuilder {
 
 /// Joins shard folders (each with manifest.yaml and runs.csv) into `out`: runs.csv,
 /// runs_summary.csv and a manifest of shard 1/1, byte-identical to an unsharded run of the
-/// same sweep. Refuses (SweepError, nothing written) shards of different sweeps, a shard
-/// without runs.csv, and any run missing or given twice. Reads every runs.csv into memory.
+/// same sweep. Refuses (SweepError naming file:line, nothing written) shards of different
+/// sweeps, a shard without runs.csv, a row that fails row_problem, and any run missing or
+/// given twice. Reads every runs.csv into memory.
 std::vector<std::filesystem::path> merge_shards(const std::vector<std::filesystem::path>& shards,
                                                 const std::filesystem::path& out);
 

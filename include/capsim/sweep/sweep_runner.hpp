@@ -72,8 +72,14 @@ std::vector<std::string> resolve_columns(const Sweep& sweep);
 /// do not load together (the last diagnostic names the run and its values). Thread-safe.
 std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_t run_id);
 
+/// A run's runs.csv row (ending in "\n") from the figures it produced. Throws SweepError naming
+/// the run when it lacks one of `figures` or one of them is not a finite number.
+std::string format_run_row(const Sweep& sweep, std::uint64_t run_id,
+                           const std::vector<output::SummaryFigure>& produced,
+                           const std::vector<std::string>& figures);
+
 /// Runs one run and returns its runs.csv row (ending in "\n"). Throws InputError as
-/// simulate_run, SweepError when the run lacks one of `figures`. Thread-safe.
+/// simulate_run, SweepError as format_run_row. Thread-safe.
 std::string run_row(const Sweep& sweep, std::uint64_t run_id,
                     const std::vector<std::string>& figures);
 

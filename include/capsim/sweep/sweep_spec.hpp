@@ -96,8 +96,9 @@ struct Sweep {
   scenario::ScenarioSource base;             ///< the base scenario, `extends` resolved
   std::vector<SweepPoint> points;            ///< grid cells × samples, grid-major
   std::vector<std::string> parameter_names;  ///< the parameters' paths
-  /// FNV-1a of the sweep file's and the base file's bytes, 16 hex digits: a journal, a shard or
-  /// a merge input of another sweep is refused by it.
+  /// FNV-1a of the sweep file's bytes, the resolved base scenario (explain_scenario: after
+  /// `extends` and catalog includes) and CAPSIM_VERSION, 16 hex digits: a journal, a shard or a
+  /// merge input of another sweep is refused by it.
   std::string fingerprint;
   /// Where each `collect` entry was written, to point errors at it.
   std::vector<SourceLocation> collect_locations;
@@ -113,10 +114,12 @@ struct Sweep {
 };
 
 /// Loads and validates a sweep file, reads its base scenario and expands its points. Each
-/// parameter's values (a range's ends, a distribution's bounds) are tried on the base
-/// scenario, so a path the scenario language does not know, a list index the base lacks or a
-/// value with the wrong unit is reported at the sweep file's line. Throws InputError listing
-/// every problem.
+/// parameter's values (every listed value, every value of a range up to 1,000 evenly spaced
+/// ones, a distribution's bounds and mean) are loaded with the base scenario, so a path the
+/// scenario language does not know, a list index the base lacks, a value with the wrong unit
+/// or a range step that is not whole for a key of whole numbers is reported at the sweep
+/// file's line; a distribution over a key of whole numbers or dates, and a unit with digits
+/// (a date), are refused. Throws InputError listing every problem. O(values × load time).
 Sweep load_sweep(const std::string& path);
 
 /// Expands a sweep's parameters into points: the cartesian product of the value and range
