@@ -103,19 +103,7 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
 
   /// The whole file as it is now.
-  std::string read_all() const {
-    std::string text(size_, '\0');
-    std::uint64_t done = 0;
-    while (done < size_) {
-      const ssize_t got = ::pread(fd_, text.data() + done, size_ - done, static_cast<off_t>(done));
-      if (got < 0 && errno == EINTR)
-        continue;
-      if (got <= 0)
-        fail_os("read the journal", path_);
-      done += static_cast<std::uint64_t>(got);
-    }
-    return text;
-  }
+  std::string read_all() const { return read_range(0, size_); }
 
   /// Cuts a torn last line (a write the process did not finish) off the file.
   void truncate(std::uint64_t size) {
@@ -143,12 +131,15 @@ class Journal {
     return start;
   }
 
-  std::string read(const Entry& entry) const {
-    std::string text(entry.length, '\0');
+  std::string read(const Entry& entry) const { return read_range(entry.offset, entry.length); }
+
+  /// `length` bytes from `offset`, retrying short and interrupted reads.
+  std::string read_range(std::uint64_t offset, std::uint64_t length) const {
+    std::string text(length, '\0');
     std::uint64_t done = 0;
-    while (done < entry.length) {
-      const ssize_t got = ::pread(fd_, text.data() + done, entry.length - done,
-                                  static_cast<off_t>(entry.offset + done));
+    while (done < length) {
+      const ssize_t got =
+          ::pread(fd_, text.data() + done, length - done, static_cast<off_t>(offset + done));
       if (got < 0 && errno == EINTR)
         continue;
       if (got <= 0)

@@ -354,16 +354,24 @@ TEST_CASE("efficiency: a 10x training gain cuts a capability-equivalent job to a
 /// Two years of the service above doubling its demand every year on a demand-planned fleet:
 /// the cluster starts with 12,000 GPUs, and the planner reviews each quarter for a target
 /// utilisation of 0.75, with GPUs arriving a quarter after they are ordered.
-Scenario planned_growth() {
-  Scenario scenario = inference_days(730);
+/// `days` of the service above on a cluster of `gpus`, reported quarterly, with the demand
+/// planner reviewing each quarter for a target utilisation of 0.75 and GPUs arriving a
+/// quarter after they are ordered.
+Scenario demand_planned(int days, std::int64_t gpus) {
+  Scenario scenario = inference_days(days);
   scenario.scenario.reporting_period = PeriodUnit::quarter;
-  scenario.clusters[0].gpus = 12000;
-  scenario.inference.services[0].demand.growth = GrowthKind::exponential;
-  scenario.inference.services[0].demand.growth_per_year = 2.0;
+  scenario.clusters[0].gpus = gpus;
   scenario.planner.policy = PlannerPolicy::demand;
   scenario.planner.budget_period = PeriodUnit::quarter;
   scenario.planner.lead_time_s = 90 * 86400.0;
   scenario.planner.target_utilisation = 0.75;
+  return scenario;
+}
+
+Scenario planned_growth() {
+  Scenario scenario = demand_planned(730, 12000);
+  scenario.inference.services[0].demand.growth = GrowthKind::exponential;
+  scenario.inference.services[0].demand.growth_per_year = 2.0;
   return scenario;
 }
 
@@ -408,12 +416,7 @@ TEST_CASE("demand planner: with elasticity 1.5 a 10x gain makes it order 10^0.5 
   // GPUs at 0.75: ⌈10,688⌉ GPUs in all. With a 10x gain from the start and elasticity 1.5
   // (instant response), demand is 31.62 times larger on 10x faster nodes: 25,360 serving GPUs,
   // ⌈25,360 / 0.75⌉ = 33,814 in all, 3.164 times as many.
-  Scenario baseline = inference_days(365);
-  baseline.scenario.reporting_period = PeriodUnit::quarter;
-  baseline.clusters[0].gpus = 8;
-  baseline.planner.policy = PlannerPolicy::demand;
-  baseline.planner.lead_time_s = 90 * 86400.0;
-  baseline.planner.target_utilisation = 0.75;
+  Scenario baseline = demand_planned(365, 8);
   baseline.demand_feedback.enabled = true;
   baseline.demand_feedback.adjustment_time_s = 0.0;
   baseline.demand_feedback.elasticity = 1.5;
@@ -485,12 +488,7 @@ TEST_CASE("demand planner: a fit of recent demand misses the jump a 10x gain set
   // grows 31.6x and serving 3.16x. The model sees it coming and orders for it a lead time
   // ahead; a fit of past quarters sees flat demand until the jump is in its data, so the fleet
   // is short for the quarters in between.
-  Scenario scenario = inference_days(365);
-  scenario.scenario.reporting_period = PeriodUnit::quarter;
-  scenario.clusters[0].gpus = 12000;
-  scenario.planner.policy = PlannerPolicy::demand;
-  scenario.planner.lead_time_s = 90 * 86400.0;
-  scenario.planner.target_utilisation = 0.75;
+  Scenario scenario = demand_planned(365, 12000);
   scenario.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 4, 11}});
   scenario.demand_feedback.enabled = true;
   scenario.demand_feedback.adjustment_time_s = 10 * 86400.0;
