@@ -1032,6 +1032,11 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         if (job.result) {
           record.interruptions = job.result->interruptions;
           record.goodput = job.result->goodput;
+          // A job serving preempted held GPUs for runs whose unsaved work was lost as well.
+          if (job.done && job.preemptions > 0 && record.gpu_hours > 0.0) {
+            record.goodput =
+                job.result->useful_s * static_cast<double>(job.gpus) / (record.gpu_hours * 3600.0);
+          }
         }
       }
       if (outcome.first_start)
@@ -1051,8 +1056,13 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
         const double peak = parts_.empty() ? kH100DenseBf16FlopPerS
                                            : parts_[clusters_.empty() ? 0 : clusters_[0].part]
                                                  ->peak_dense_flops.bf16_flop_per_s;
+        // At the efficiency the job would have run with at the end.
+        const double end_s = seconds_from_ticks(end_);
+        const double gain = job.spec.capability_equivalent ? efficiency_.training(end_s)
+                                                           : efficiency_.software(end_s);
         try {
-          t.unmet_gpu_hours += training_flops(job.spec) / (peak * job.spec.base_mfu) / 3600.0;
+          t.unmet_gpu_hours +=
+              training_flops(job.spec) / gain / (peak * job.spec.base_mfu) / 3600.0;
         } catch (const std::invalid_argument&) {
         }
       }
@@ -1064,8 +1074,9 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       const TrainingJob& job = training_[i];
       if (!outcomes[i].start || !job.result || !job.result->completed)
         continue;
+      // Every run the job held GPUs for: runs serving preempted count as elapsed too.
       useful[outcomes[i].cluster] += job.result->useful_s * static_cast<double>(job.gpus);
-      elapsed[outcomes[i].cluster] += job.result->elapsed_s * static_cast<double>(job.gpus);
+      elapsed[outcomes[i].cluster] += run_.jobs[i].gpu_hours * 3600.0;
     }
     for (std::size_t c = 0; c < clusters_.size(); ++c) {
       if (elapsed[c] <= 0.0)

@@ -228,6 +228,10 @@ TEST_CASE("inference: serving reclaims the GPUs it lent to training by preemptio
   CHECK(*job_record.start == 0);
   CHECK(*job_record.end == ticks_from_seconds((33 * 60 + 40) * 60.0));
   CHECK(job_record.gpu_hours == doctest::Approx(40.0 * (12.0 + 9.0 + 40.0 / 60.0)));
+  // Goodput counts the lost runs: 19.5 h of work in 21 h 40 min held.
+  CHECK(job_record.goodput == doctest::Approx(19.5 / (21.0 + 40.0 / 60.0)));
+  REQUIRE(run.training.cluster_goodput.size() == 1);
+  CHECK(run.training.cluster_goodput[0] == doctest::Approx(19.5 / (21.0 + 40.0 / 60.0)));
   CHECK(run.training.preemptions == 1);
   CHECK(run.training.preemption_lost_gpu_hours == doctest::Approx(80.0));
 }
