@@ -1413,13 +1413,15 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return gpus;
   }
 
-  /// GPUs a service will need in the week from `from`: enough for its busiest hour, and its
-  /// mean at the planner's target utilisation, so the fleet runs near the target and the
-  /// peak still meets the SLO.
-  std::int64_t forecast_service_gpus(const ServiceState& service, Tick from) const {
-    const double multiple = forecast_demand_scale(service, from);
+  /// A week of a service's forecast sizing from `from`: its busiest hour and its mean, in GPUs.
+  struct WeekOfGpus {
     std::int64_t peak = 0;
-    double total = 0.0;
+    double mean = 0.0;
+  };
+
+  WeekOfGpus forecast_week(const ServiceState& service, Tick from) const {
+    const double multiple = forecast_demand_scale(service, from);
+    WeekOfGpus week;
     constexpr int kHoursPerWeek = 168;
     for (int h = 0; h < kHoursPerWeek; ++h) {
       const Tick hour = from + h * kTicksPerHour;
@@ -1428,10 +1430,20 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       demand.output_tokens_per_s *= multiple;
       const ReplicaThroughput throughput = throughput_at(service, hour);
       const std::int64_t gpus = size_service(*service.spec, throughput, demand).gpus(throughput);
-      peak = std::max(peak, gpus);
-      total += static_cast<double>(gpus);
+      week.peak = std::max(week.peak, gpus);
+      week.mean += static_cast<double>(gpus) / kHoursPerWeek;
     }
-    const double mean = total / kHoursPerWeek;
+    return week;
+  }
+
+  /// GPUs a service will need over the span its new GPUs serve, [from, until): enough for the
+  /// busiest hour of the span's last week, so the SLO holds to its end, and the mean of its
+  /// middle week at the planner's target utilisation, so the fleet runs at the target on
+  /// average while demand grows through the span.
+  std::int64_t forecast_service_gpus(const ServiceState& service, Tick from, Tick until) const {
+    const Tick last_week = std::max(from, until - 7 * kTicksPerDay);
+    const std::int64_t peak = forecast_week(service, last_week).peak;
+    const double mean = forecast_week(service, from + (until - from) / 2).mean;
     return std::max(peak, static_cast<std::int64_t>(
                               std::ceil(mean / scenario_.planner.target_utilisation - 1e-9)));
   }
@@ -1605,7 +1617,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   double forecast_power_w(Tick tick) const {
     double power_w = 0.0;
     for (const ServiceState& service : services_) {
-      power_w += static_cast<double>(forecast_service_gpus(service, tick)) *
+      power_w += static_cast<double>(forecast_service_gpus(service, tick, tick)) *
                  parts_[clusters_[service.cluster].part]->server_power_per_gpu_w;
     }
     const std::vector<std::size_t> ranked = parts_by_value(now_);
@@ -1691,7 +1703,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     const double budget_start = budget_left;
     std::map<std::size_t, std::int64_t> serving_need;  // cluster -> GPUs
     for (const ServiceState& service : services_) {
-      serving_need[service.cluster] += forecast_service_gpus(service, horizon);
+      serving_need[service.cluster] += forecast_service_gpus(service, arrival, horizon);
     }
     std::int64_t serving_surplus = 0;
     for (const auto& [cluster, need] : serving_need) {
