@@ -400,7 +400,7 @@ TEST_CASE("demand planner: utilisation near its target and the SLO met on growin
 
 TEST_CASE("demand planner: a budget cap leaves a reported shortfall, never an overspend") {
   // $100M a quarter buys 2,500 GPUs at $40K; the doubling demand needs more from the second
-  // review on (15,114 GPUs for the end of the second quarter against 12,000 in hand).
+  // review on (about 13,800 GPUs for the second quarter against 12,000 in hand).
   Scenario scenario = planned_growth();
   scenario.planner.budget_per_period_usd = 100e6;
   const CapacityRun run = run_capacity(scenario);
