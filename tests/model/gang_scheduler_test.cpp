@@ -349,5 +349,20 @@ TEST_CASE("scheduler: preempting a job that spans clusters frees every piece, un
   CHECK(*scheduler.outcomes()[0].first_start == 0);
 }
 
+TEST_CASE("scheduler: a job ending at the moment serving asks is left to end, not preempted") {
+  // A (40 GPUs, 2 h) ends at 2 h; serving asks for 100 at 2 h, before the scheduler's end
+  // events at that tick. Stopping A would throw away a finished run: it is passed over.
+  const std::vector<GangJob> jobs = {job(0, 40, 2), job(0, 60, 10)};
+  Engine engine;
+  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
+  ServingReclaim serving(engine, scheduler, 100, 100);
+  serving.at(engine, 2, 20);
+  engine.run();
+  CHECK(serving.freed == 60);
+  CHECK(scheduler.outcomes()[0].preemptions == 0);
+  CHECK(*scheduler.outcomes()[0].end == 2 * kHour);
+  CHECK(scheduler.outcomes()[1].preemptions == 1);
+}
+
 }  // namespace
 }  // namespace capsim
