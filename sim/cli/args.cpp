@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,13 @@ const OptionSpec* ArgParser::find(const std::string& name) const {
       return &spec;
   }
   return nullptr;
+}
+
+bool ArgParser::parse_or_print_help(const std::vector<std::string>& arguments) {
+  parse(arguments);
+  if (help_requested_)
+    std::fputs(help_text().c_str(), stdout);
+  return help_requested_;
 }
 
 void ArgParser::parse(const std::vector<std::string>& arguments) {

@@ -37,6 +37,9 @@ class ArgParser {
   /// Parses argv after the subcommand. Unknown options, missing values and repeated options
   /// are UsageErrors. "--help" sets help_requested().
   void parse(const std::vector<std::string>& arguments);
+  /// parse(), then, when --help was given, prints the help on stdout and returns true: the
+  /// command has nothing more to do and exits 0.
+  bool parse_or_print_help(const std::vector<std::string>& arguments);
 
   bool help_requested() const { return help_requested_; }
   std::string help_text() const;

@@ -1,7 +1,6 @@
 // capsim capacity: the highest load one service's fleet serves within its SLO.
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -157,11 +156,8 @@ int run_capacity_search(const Arguments& arguments) {
       .option("seed", "S", "random seed of the simulations", "1")
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
       .flag("json", "print one JSON object instead of the table");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.positional().size() != 1)
     throw UsageError("capsim capacity: expected exactly one scenario file");
   if (!parser.has("service"))

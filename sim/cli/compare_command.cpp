@@ -103,11 +103,8 @@ int run_compare(const Arguments& arguments) {
                   "('inference[*].cost_per_million_tokens_usd')")
       .option("iso", "KIND", "scale designs to the baseline's power, capex or gpus")
       .repeatable("set", "KEY.PATH=VALUE", "override a value in every scenario, after extends");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   const std::vector<std::string>& paths = parser.positional();
   if (paths.size() < 2) {
     throw UsageError(fmt::format(

@@ -87,11 +87,8 @@ int run_mmc(const Arguments& arguments) {
       .option("seed", "S", "random seed", "1")
       .flag("json", "print one JSON object instead of the table")
       .flag("timing", "print events per second to standard error (wall-clock, not reproducible)");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (!parser.positional().empty()) {
     throw UsageError(fmt::format("capsim mmc: unexpected argument '{}'", parser.positional()[0]));
   }

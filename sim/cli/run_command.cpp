@@ -39,11 +39,8 @@ int run_run(const Arguments& arguments) {
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.positional().size() != 1) {
     throw UsageError("capsim run: expected exactly one scenario file");
   }

@@ -41,11 +41,8 @@ int run_validate(const Arguments& arguments) {
                    "has a problem.",
                    "FILE...");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.positional().empty())
     throw UsageError("capsim validate: no scenario file given");
   int status = 0;
@@ -70,11 +67,8 @@ int run_explain(const Arguments& arguments) {
                    "canonical units (s, W, J, USD, FLOP, bytes, tokens).",
                    "FILE");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.positional().size() != 1) {
     throw UsageError("capsim explain: expected exactly one scenario file");
   }
@@ -93,11 +87,8 @@ int run_schema(const Arguments& arguments) {
                    "Prints the scenario language: a JSON Schema for editors (--json) or the\n"
                    "reference of every key (--markdown, the text of docs/scenarios.md).");
   parser.flag("json", "JSON Schema (draft 2020-12)").flag("markdown", "the Markdown reference");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.has("json") == parser.has("markdown")) {
     throw UsageError("capsim schema: give exactly one of --json or --markdown");
   }

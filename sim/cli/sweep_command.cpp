@@ -63,11 +63,8 @@ int run_sweep_command(const Arguments& arguments) {
       .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
       .flag("restart", "discard DIR's journal and results (even of another sweep) first")
       .flag("check", "only validate the file (and run 0, to resolve collect); write nothing");
-  parser.parse(expand_short_jobs(arguments));
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
-  }
   if (parser.positional().size() != 1)
     throw UsageError("capsim sweep: expected exactly one sweep file");
   if (parser.has("check")) {
@@ -146,11 +143,8 @@ int run_merge(const Arguments& arguments) {
                    "duplicate runs (exit 2, nothing written).",
                    "SHARD_DIR...");
   parser.option("out", "DIR", "write the merged runs.csv and runs_summary.csv into DIR");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (!parser.has("out"))
     throw UsageError("capsim merge: --out DIR is required");
   if (parser.positional().empty())
@@ -179,11 +173,8 @@ int run_analyze(const Arguments& arguments) {
                    "output figure of runs.csv. Prints a table; --out also writes it as CSV.",
                    "RUNS_CSV");
   parser.option("out", "FILE", "write the coefficients as CSV to FILE");
-  parser.parse(arguments);
-  if (parser.help_requested()) {
-    std::fputs(parser.help_text().c_str(), stdout);
+  if (parser.parse_or_print_help(arguments))
     return 0;
-  }
   if (parser.positional().size() != 1)
     throw UsageError("capsim analyze: expected exactly one runs.csv");
   try {
