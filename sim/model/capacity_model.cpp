@@ -124,6 +124,8 @@ struct Delivery {
   bool arrived = false;
   int installs = 0;
   std::size_t cluster = 0;  ///< the scheduling cluster its GPUs join
+  /// When it retires if installed on arrival (the planner's view; a wait for power delays it).
+  Tick planned_retirement() const { return in_service_from + ticks_from_seconds(service_life_s); }
 };
 
 struct Pool {
@@ -1391,8 +1393,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   double retiring_power_w(std::size_t site, Tick tick) const {
     double power_w = 0.0;
     for (const Delivery& delivery : deliveries_) {
-      const Tick retires_at =
-          delivery.in_service_from + ticks_from_seconds(delivery.service_life_s);
+      const Tick retires_at = delivery.planned_retirement();
       if (delivery.site == site && retires_at > now_ && retires_at <= tick) {
         power_w +=
             static_cast<double>(delivery.gpus) * parts_[delivery.part]->server_power_per_gpu_w;
@@ -1405,9 +1406,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const {
     std::int64_t gpus = 0;
     for (const Delivery& delivery : deliveries_) {
-      const Tick retires_at =
-          delivery.in_service_from + ticks_from_seconds(delivery.service_life_s);
-      if (delivery.cluster == cluster && retires_at > tick)
+      if (delivery.cluster == cluster && delivery.planned_retirement() > tick)
         gpus += delivery.gpus;
     }
     return gpus;
