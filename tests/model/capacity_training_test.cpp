@@ -142,12 +142,6 @@ TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tena
   CHECK(generate_training_jobs(scenario).size() != jobs.size());
 }
 
-}  // namespace
-}  // namespace capsim
-
-namespace capsim {
-namespace {
-
 /// A small service on the 64-GPU cluster: measured 8-GPU nodes of 1M input and 210 output
 /// tokens/s, 21 tokens/s per sequence, so a decode node holds 10 sequences at once.
 ServiceSpec small_service() {

@@ -277,6 +277,24 @@ class ServingReclaim final : public EventHandler {
   HandlerId self_{};
 };
 
+/// What serving freed by preemption, and what became of the jobs.
+struct ReclaimRun {
+  std::int64_t freed = 0;
+  std::vector<GangJobOutcome> outcomes;
+};
+
+/// Runs `jobs` to the end on one cluster of 100 GPUs while serving holds `serving` of them
+/// from `reclaim_h` to `return_h`.
+ReclaimRun run_with_serving(const std::vector<GangJob>& jobs, std::int64_t serving, Tick reclaim_h,
+                            Tick return_h) {
+  Engine engine;
+  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
+  ServingReclaim reclaim(engine, scheduler, 100, serving);
+  reclaim.at(engine, reclaim_h, return_h);
+  engine.run();
+  return {reclaim.freed, scheduler.outcomes()};
+}
+
 TEST_CASE("scheduler: preemption stops the lowest priority, latest started jobs first") {
   // 100 GPUs: A (40 GPUs, priority 0) and C (20 GPUs, priority 5) start at 0 h, B (40 GPUs,
   // priority 0) at 1 h: the cluster is full. At 2 h serving needs 50: B goes first (priority
@@ -284,13 +302,9 @@ TEST_CASE("scheduler: preemption stops the lowest priority, latest started jobs 
   // 5 h, so A and B (40 each) cannot restart beside C on the 30 left; at 5 h both restart.
   // Without a model to ask, a preempted job starts its 10 h over.
   const std::vector<GangJob> jobs = {job(0, 40, 10), job(1, 40, 10), job(0, 20, 10, 5)};
-  Engine engine;
-  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
-  ServingReclaim serving(engine, scheduler, 100, 50);
-  serving.at(engine, 2, 5);
-  engine.run();
-  const auto& outcomes = scheduler.outcomes();
-  CHECK(serving.freed == 80);
+  const ReclaimRun run = run_with_serving(jobs, 50, 2, 5);
+  const auto& outcomes = run.outcomes;
+  CHECK(run.freed == 80);
   CHECK(*outcomes[0].first_start == 0);
   CHECK(*outcomes[1].first_start == 1 * kHour);
   CHECK(starts_h(outcomes) == std::vector<Tick>{5, 5, 0});
@@ -305,15 +319,11 @@ TEST_CASE("scheduler: jobs that may not be preempted keep their GPUs, and the sh
   // A (40 GPUs) may be stopped, N (60 GPUs) may not: asked for 100, preemption frees 40.
   std::vector<GangJob> jobs = {job(0, 40, 10), job(0, 60, 10)};
   jobs[1].preemptible = false;
-  Engine engine;
-  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
-  ServingReclaim serving(engine, scheduler, 100, 100);
-  serving.at(engine, 2, 3);
-  engine.run();
-  CHECK(serving.freed == 40);
-  CHECK(scheduler.outcomes()[1].preemptions == 0);
-  CHECK(*scheduler.outcomes()[1].end == 10 * kHour);
-  CHECK(*scheduler.outcomes()[0].start == 3 * kHour);
+  const ReclaimRun run = run_with_serving(jobs, 100, 2, 3);
+  CHECK(run.freed == 40);
+  CHECK(run.outcomes[1].preemptions == 0);
+  CHECK(*run.outcomes[1].end == 10 * kHour);
+  CHECK(*run.outcomes[0].start == 3 * kHour);
 }
 
 TEST_CASE("scheduler: preempting a job that spans clusters frees every piece, under EASY") {
@@ -353,15 +363,11 @@ TEST_CASE("scheduler: a job ending at the moment serving asks is left to end, no
   // A (40 GPUs, 2 h) ends at 2 h; serving asks for 100 at 2 h, before the scheduler's end
   // events at that tick. Stopping A would throw away a finished run: it is passed over.
   const std::vector<GangJob> jobs = {job(0, 40, 2), job(0, 60, 10)};
-  Engine engine;
-  GangScheduler scheduler(engine, {100}, jobs, GangSchedulerOptions{});
-  ServingReclaim serving(engine, scheduler, 100, 100);
-  serving.at(engine, 2, 20);
-  engine.run();
-  CHECK(serving.freed == 60);
-  CHECK(scheduler.outcomes()[0].preemptions == 0);
-  CHECK(*scheduler.outcomes()[0].end == 2 * kHour);
-  CHECK(scheduler.outcomes()[1].preemptions == 1);
+  const ReclaimRun run = run_with_serving(jobs, 100, 2, 20);
+  CHECK(run.freed == 60);
+  CHECK(run.outcomes[0].preemptions == 0);
+  CHECK(*run.outcomes[0].end == 2 * kHour);
+  CHECK(run.outcomes[1].preemptions == 1);
 }
 
 }  // namespace

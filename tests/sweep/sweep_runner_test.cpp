@@ -296,12 +296,6 @@ TEST_CASE("sweep runner: progress is reported up to the total") {
   CHECK(last.runs_per_s > 0.0);
 }
 
-}  // namespace
-}  // namespace capsim::sweep
-
-namespace capsim::sweep {
-namespace {
-
 TEST_CASE("sweep runner: values valid alone but not together stop the sweep, naming the run") {
   const Sweep sweep = load_sweep(data_path("conflict.yaml"));
   TempDir dir("conflict");
@@ -341,12 +335,6 @@ TEST_CASE("sweep runner: a sweep without parameters runs its replications") {
   CHECK(count_lines(read_text(dir.path / "out/runs_summary.csv")) == 2);
 }
 
-}  // namespace
-}  // namespace capsim::sweep
-
-namespace capsim::sweep {
-namespace {
-
 TEST_CASE("sweep runner: a run without a figure run 0 has stops the sweep with its name") {
   TempDir dir("missing_figure");
   fs::create_directories(dir.path);
@@ -361,12 +349,6 @@ TEST_CASE("sweep runner: a run without a figure run 0 has stops the sweep with i
                        "change the horizon, the services or the tenants?",
                        SweepError);
 }
-
-}  // namespace
-}  // namespace capsim::sweep
-
-namespace capsim::sweep {
-namespace {
 
 TEST_CASE("sweep runner: a folder another process is writing is refused, and left alone") {
   const Sweep sweep = load_sweep(data_path("grid.yaml"));
