@@ -99,6 +99,20 @@ struct SiteState {
 
   bool started() const { return construction_start.has_value(); }
   bool buildable() const { return !plan.tasks().empty(); }
+  /// Seconds from a construction start to the first phase's power.
+  double first_phase_ready_s() const {
+    double ready_s = plan.makespan_s();
+    for (const PhaseState& phase : phases)
+      ready_s = std::min(ready_s, plan.phase_ready_s(phase.ready_after));
+    return ready_s;
+  }
+  /// What building the whole site costs.
+  double facility_cost_usd() const {
+    double cost = 0.0;
+    for (const PhaseState& phase : phases)
+      cost += phase.power_w * spec->cost_per_power_usd_per_w;
+    return cost;
+  }
   /// Power online by `tick` that no installed or ordered GPU has claimed yet.
   double uncommitted_power_w(Tick tick) const {
     double scheduled = 0.0;
@@ -1641,19 +1655,14 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
       SiteState& site = sites_[s];
       if (site.started() || !site.buildable())
         continue;
-      double first_ready_s = site.plan.makespan_s();
-      for (const PhaseState& phase : site.phases)
-        first_ready_s = std::min(first_ready_s, site.plan.phase_ready_s(phase.ready_after));
+      const double first_ready_s = site.first_phase_ready_s();
       // The site must hold the need from when it is ready until the next review could start
       // another, a planning period later.
       const Tick ready = std::max(horizon, now_ + ticks_from_seconds(first_ready_s));
       const double needed_w = forecast_power_w(ready + period);
       if (started_w >= needed_w)
         return;
-      double site_cost = 0.0;
-      for (const PhaseState& phase : site.phases)
-        site_cost += phase.power_w * site.spec->cost_per_power_usd_per_w;
-      if (site_cost > funds_left()) {
+      if (site.facility_cost_usd() > funds_left()) {
         shortfall.reasons.push_back(fmt::format("funds to build {}", site.spec->name));
         return;
       }
@@ -1790,14 +1799,13 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     for (std::size_t s = 0; s < sites_.size(); ++s) {
       if (sites_[s].started() || !sites_[s].buildable())
         continue;
-      double first_ready_s = sites_[s].plan.makespan_s();
-      for (const PhaseState& phase : sites_[s].phases) {
-        first_ready_s = std::min(first_ready_s, sites_[s].plan.phase_ready_s(phase.ready_after));
-      }
+      const double first_ready_s = sites_[s].first_phase_ready_s();
       const double lead_s = scenario_.planner.lead_time_s;
       const double periods_until_ready =
           std::ceil(std::max(0.0, first_ready_s - lead_s) / seconds_from_ticks(period));
-      if (uncommitted < power_per_period * (periods_until_ready + 1.0)) {
+      // A site the owner's funds cannot pay for is not started.
+      if (uncommitted < power_per_period * (periods_until_ready + 1.0) &&
+          sites_[s].facility_cost_usd() <= funds_left()) {
         start_site(s, now_, "budget planner: started ahead of GPU arrivals");
       }
       return;  // one site at a time, in the scenario's order

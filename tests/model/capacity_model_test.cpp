@@ -209,6 +209,15 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   CHECK(run.summary.budget_spent_gpus_usd == doctest::Approx(1.12e9));
   CHECK(run.summary.budget_unplaced_usd == doctest::Approx(580e6));
   CHECK(run.summary.capex_gpus_usd + run.summary.capex_facility_usd == doctest::Approx(1.42e9));
+
+  // With $200M of funds the owner cannot pay for "next" ($300M): it is not started, and the
+  // first quarter's GPUs take the funds: 8,000 "cheap" at $25K.
+  scenario.economics.funds_usd = 200e6;
+  const CapacityRun funded = run_capacity(scenario);
+  for (const BuildoutEvent& event : funded.buildout)
+    CHECK(event.kind != "site_start");
+  CHECK(funded.summary.capex_facility_usd == 0.0);
+  CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }
 
 /// A random but valid scenario: sites with and without construction, clusters, orders, caps.
