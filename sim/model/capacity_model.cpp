@@ -1323,6 +1323,29 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     return budget;
   }
 
+  /// The start of the planning (budget) period after the one starting now.
+  Tick next_planning_period() const {
+    return calendar_.tick_of(next_period_start(
+        calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
+  }
+
+  /// A planning period's money: its budget, the facility payments due before the next
+  /// period, which come out of it first, and what is left for GPUs.
+  struct PeriodBudget {
+    double facility_due_usd = 0.0;
+    double for_gpus_usd = 0.0;
+  };
+
+  /// The period starting now, to `next`; its budget and facility payments go into the summary.
+  PeriodBudget period_budget(Tick next) {
+    const double budget = budget_at(now_);
+    const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
+                                run_.ledger.capex_paid(CapexKind::facility, now_);
+    run_.summary.budget_usd += budget;
+    run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
+    return {facility_due, std::max(0.0, budget - facility_due)};
+  }
+
   double mean_cost_per_power() const {
     double sum = 0.0;
     for (const SiteState& site : sites_)
@@ -1360,8 +1383,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   void budget_step() {
     if (now_ >= end_)
       return;  // a period that starts at the end lies outside the run
-    const Tick next = calendar_.tick_of(next_period_start(
-        calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
+    const Tick next = next_planning_period();
     const double budget = budget_at(now_);
     const std::vector<std::size_t> ranked = parts_by_value(now_);
     if (!ranked.empty()) {
@@ -1370,11 +1392,8 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
           best.price_installed_per_gpu_usd + best.server_power_per_gpu_w * mean_cost_per_power();
       start_sites_ahead(budget / all_in * best.server_power_per_gpu_w, next - now_);
     }
-    const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
-                                run_.ledger.capex_paid(CapexKind::facility, now_);
-    const double gpu_budget = std::min(funds_left(), std::max(0.0, budget - facility_due));
-    run_.summary.budget_usd += budget;
-    run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
+    const PeriodBudget money = period_budget(next);
+    const double gpu_budget = std::min(funds_left(), money.for_gpus_usd);
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     double remaining = gpu_budget;
     std::vector<std::string> bought;
@@ -1396,7 +1415,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
             fmt::format("bought {}; facility due {}; unspent {}",
                         bought.empty() ? std::string("nothing")
                                        : fmt::format("{}", fmt::join(bought, ", ")),
-                        format_money(facility_due), format_money(remaining))});
+                        format_money(money.facility_due_usd), format_money(remaining))});
   }
 
   static std::string format_money(double usd) { return fmt::format("${:.3f}B", usd / 1e9); }
@@ -1685,8 +1704,7 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
   void demand_step() {
     if (now_ >= end_)
       return;
-    const Tick next = calendar_.tick_of(next_period_start(
-        calendar_.date_of(now_), scenario_.planner.budget_period, scenario_.scenario.start));
+    const Tick next = next_planning_period();
     const Tick arrival = now_ + ticks_from_seconds(scenario_.planner.lead_time_s);
     // Each period's orders must hold until the next period's arrive.
     const Tick horizon = arrival + (next - now_);
@@ -1698,15 +1716,11 @@ class CapacityModel final : public EventHandler, public GangSchedulerListener {
     double budget_left = funds_left();
     shortfall.money_limit = "funds";
     if (scenario_.planner.budget_per_period_usd) {
-      const double budget = budget_at(now_);
-      const double facility_due = run_.ledger.capex_paid(CapexKind::facility, next) -
-                                  run_.ledger.capex_paid(CapexKind::facility, now_);
-      if (budget - facility_due < budget_left) {
-        budget_left = std::max(0.0, budget - facility_due);
+      const double for_gpus = period_budget(next).for_gpus_usd;
+      if (for_gpus < budget_left) {
+        budget_left = for_gpus;
         shortfall.money_limit = "budget";
       }
-      run_.summary.budget_usd += budget;
-      run_.summary.budget_spent_facility_usd += std::min(budget, facility_due);
     }
     const double budget_start = budget_left;
     std::map<std::size_t, std::int64_t> serving_need;  // cluster -> GPUs
