@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -72,46 +75,55 @@ TEST_CASE("cli: run reports an unwritable output directory with exit 2") {
   fs::remove_all(blocker);
 }
 
-TEST_CASE("cli: the example's summary matches its golden copy") {
-  // Any change to the model's results shows up here; after checking that the change is
-  // intended, regenerate with scripts/update-golden.sh.
-  const fs::path out = scratch("golden");
-  const CliResult result = run_capsim("run " + source_path("scenarios/examples/example.yaml") +
-                                      " --out " + out.string());
-  REQUIRE(result.exit_status == 0);
-  const bool same = read_whole_file((out / "summary.json").string()) ==
-                    read_whole_file(source_path("tests/golden/example/summary.json"));
-  CHECK_MESSAGE(same, "tests/golden/example/summary.json differs: run scripts/update-golden.sh");
-  const bool same_timeseries = read_whole_file((out / "timeseries.csv").string()) ==
-                               read_whole_file(source_path("tests/golden/example/timeseries.csv"));
-  CHECK_MESSAGE(same_timeseries, "tests/golden/example/timeseries.csv differs");
-  const bool same_jobs = read_whole_file((out / "jobs.csv").string()) ==
-                         read_whole_file(source_path("tests/golden/example/jobs.csv"));
-  CHECK_MESSAGE(same_jobs, "tests/golden/example/jobs.csv differs");
-  fs::remove_all(out);
-}
-
 }  // namespace
 }  // namespace capsim::test
 
 namespace capsim::test {
 namespace {
 
-TEST_CASE("cli: every scenario under scenarios/ runs") {
-  std::size_t ran = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(source_path("scenarios"))) {
-    const std::string path = entry.path().string();
-    if (entry.path().extension() != ".yaml" || path.find("/catalog/") != std::string::npos ||
-        path.find("/sweeps/") != std::string::npos) {
-      continue;
-    }
-    INFO(path);
-    const CliResult result = run_capsim("run " + path);
+/// Every shipped scenario (sweeps and the catalog aside), as a path relative to scenarios/.
+std::vector<fs::path> shipped_scenarios() {
+  std::vector<fs::path> scenarios;
+  const fs::path root = source_path("scenarios");
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const fs::path relative = fs::relative(entry.path(), root);
+    const std::string top = relative.begin()->string();
+    if (entry.path().extension() == ".yaml" && top != "catalog" && top != "sweeps")
+      scenarios.push_back(relative);
+  }
+  std::sort(scenarios.begin(), scenarios.end());
+  return scenarios;
+}
+
+// The fingerprint of every run: each output file byte for byte against tests/golden/<the
+// scenario's path under scenarios/, less .yaml>/. A change to any figure shows up here; after
+// checking that it is intended (a bug fix, with its own test), regenerate with
+// scripts/update-golden.sh and commit the diff with it.
+TEST_CASE("cli: every scenario under scenarios/ runs and matches its golden outputs") {
+  const std::vector<fs::path> scenarios = shipped_scenarios();
+  CHECK(scenarios.size() >= 11);
+  for (const fs::path& scenario : scenarios) {
+    const std::string name = fs::path(scenario).replace_extension().string();
+    INFO(name);
+    const fs::path out = scratch("golden");
+    const CliResult result = run_capsim("run " + source_path("scenarios/" + scenario.string()) +
+                                        " --out " + out.string());
     CHECK(result.exit_status == 0);
     CHECK(result.out.find("fleet at") != std::string::npos);
-    ++ran;
+    const fs::path golden = source_path("tests/golden/" + name);
+    REQUIRE_MESSAGE(fs::is_directory(golden), "no golden outputs: run scripts/update-golden.sh");
+    for (const char* file : {"timeseries.csv", "buildout.csv", "jobs.csv", "summary.json"}) {
+      INFO(file);
+      CHECK(fs::exists(out / file) == fs::exists(golden / file));
+      const bool same =
+          read_whole_file((out / file).string()) == read_whole_file((golden / file).string());
+      const std::string why = "tests/golden/" + name + "/" + file +
+                              " differs: a change of results is a bug fix with its own test; "
+                              "then run scripts/update-golden.sh";
+      CHECK_MESSAGE(same, why);
+    }
+    fs::remove_all(out);
   }
-  CHECK(ran >= 3);
 }
 
 }  // namespace
