@@ -10,8 +10,8 @@
 
 #include "args.hpp"
 #include "capsim/model/capacity_model.hpp"
-#include "capsim/model/demand_curve.hpp"
-#include "capsim/model/service_sizing.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "commands.hpp"
 

@@ -13,11 +13,11 @@
 
 #include "args.hpp"
 #include "capsim/model/capacity_model.hpp"
-#include "capsim/model/envelope.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/comparison.hpp"
 #include "capsim/output/summary_figures.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "capsim/study/envelope.hpp"
 #include "commands.hpp"
 
 namespace capsim::cli {

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
-#include "capsim/model/erlang.hpp"
-#include "capsim/model/mmc_queue.hpp"
+#include "capsim/model/queueing/erlang.hpp"
+#include "capsim/model/queueing/mmc_queue.hpp"
 #include "commands.hpp"
 
 namespace capsim::cli {

@@ -17,15 +17,15 @@
 
 #include "capsim/engine/engine.hpp"
 #include "capsim/engine/random.hpp"
-#include "capsim/model/construction.hpp"
-#include "capsim/model/demand_curve.hpp"
-#include "capsim/model/efficiency.hpp"
-#include "capsim/model/fabric.hpp"
-#include "capsim/model/gang_scheduler.hpp"
-#include "capsim/model/inference_throughput.hpp"
-#include "capsim/model/job_generator.hpp"
-#include "capsim/model/service_sizing.hpp"
-#include "capsim/model/training_run.hpp"
+#include "capsim/model/efficiency/efficiency.hpp"
+#include "capsim/model/fleet/construction.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
+#include "capsim/model/inference/inference_throughput.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
+#include "capsim/model/training/fabric.hpp"
+#include "capsim/model/training/gang_scheduler.hpp"
+#include "capsim/model/training/job_generator.hpp"
+#include "capsim/model/training/training_run.hpp"
 
 namespace capsim {
 

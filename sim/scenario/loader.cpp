@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "capsim/model/construction.hpp"
-#include "capsim/model/demand_curve.hpp"
-#include "capsim/model/inference_throughput.hpp"
-#include "capsim/model/service_sizing.hpp"
+#include "capsim/model/fleet/construction.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
+#include "capsim/model/inference/inference_throughput.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "capsim/engine/random.hpp"
-#include "capsim/model/gang_scheduler.hpp"
+#include "capsim/model/training/gang_scheduler.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "capsim/engine/random.hpp"
 #include "capsim/model/capacity_model.hpp"
-#include "fixtures.hpp"
+#include "model/fixtures.hpp"
 
 namespace capsim {
 namespace {

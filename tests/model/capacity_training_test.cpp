@@ -5,8 +5,8 @@
 #include <string>
 
 #include "capsim/model/capacity_model.hpp"
-#include "capsim/model/job_generator.hpp"
-#include "fixtures.hpp"
+#include "capsim/model/training/job_generator.hpp"
+#include "model/fixtures.hpp"
 
 namespace capsim {
 namespace {

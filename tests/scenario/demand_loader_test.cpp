@@ -9,7 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "capsim/model/capacity_model.hpp"
-#include "capsim/model/service_sizing.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/output/capacity_report.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "scratch_folder.hpp"

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "capsim/model/capacity_model.hpp"
-#include "capsim/model/demand_curve.hpp"
-#include "capsim/model/inference_throughput.hpp"
-#include "capsim/model/service_sizing.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
+#include "capsim/model/inference/inference_throughput.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/scenario/loader.hpp"
 
 namespace capsim {

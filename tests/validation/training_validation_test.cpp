@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "capsim/model/training_run.hpp"
+#include "capsim/model/training/training_run.hpp"
 
 namespace capsim {
 namespace {

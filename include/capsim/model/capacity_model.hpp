@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "capsim/metrics/recorder.hpp"
-#include "capsim/model/demand_curve.hpp"
+#include "capsim/model/economics/ledger.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
 #include "capsim/model/inputs.hpp"
-#include "capsim/model/ledger.hpp"
 
 namespace capsim {
 
