@@ -6,15 +6,15 @@
 
 #include <fmt/format.h>
 
+#include "capsim/model/phases.hpp"
+
 namespace capsim {
 
 namespace {
-// At one instant, jobs end before new ones arrive, and both before the scheduling pass, so a
-// pass sees every GPU freed and every job submitted at that instant. The owner's own events
-// (capacity changes) use phases below the pass.
-constexpr Phase kEndPhase{20};
-constexpr Phase kSubmitPhase{21};
-constexpr Phase kSchedulePhase{22};
+// The same-tick order is declared in model/phases.hpp.
+constexpr Phase kEndPhase = phases::kTrainingEnd;
+constexpr Phase kSubmitPhase = phases::kTrainingSubmit;
+constexpr Phase kSchedulePhase = phases::kTrainingPass;
 enum Kinds : EventKind { kSubmit, kEnd, kPass };
 }  // namespace
 
@@ -236,7 +236,7 @@ bool GangScheduler::may_use(std::size_t job, std::size_t cluster) const {
 /// Under quotas a tenant never holds more than its share of all GPUs (at least its largest
 /// job's size, so that every job can run eventually).
 bool GangScheduler::within_quota(std::size_t job, std::int64_t gpus) const {
-  if (options_.sharing != TenantSharing::quota)
+  if (options_.sharing != SharingPolicy::quota)
     return true;
   const std::size_t tenant = jobs_[job].tenant;
   if (tenant >= options_.tenant_shares.size())
@@ -385,7 +385,7 @@ void GangScheduler::order_by_fair_share() {
 }
 
 void GangScheduler::schedule_pass() {
-  if (options_.sharing == TenantSharing::fair_share)
+  if (options_.sharing == SharingPolicy::fair_share)
     order_by_fair_share();
   // Start jobs from the head while they fit (all policies).
   while (!queue_.empty()) {
@@ -395,14 +395,14 @@ void GangScheduler::schedule_pass() {
       break;
     start(head, *allocation);
     queue_.erase(queue_.begin());
-    if (options_.sharing == TenantSharing::fair_share)
+    if (options_.sharing == SharingPolicy::fair_share)
       order_by_fair_share();
   }
   if (queue_.empty())
     return;
   if (options_.policy == SchedulerPolicy::easy_backfill) {
     backfill();
-  } else if (options_.sharing == TenantSharing::quota &&
+  } else if (options_.sharing == SharingPolicy::quota &&
              !within_quota(queue_.front(), jobs_[queue_.front()].gpus)) {
     // A head held back only by its tenant's quota must not idle GPUs others could use.
     for (auto it = queue_.begin() + 1; it != queue_.end();) {

@@ -169,7 +169,7 @@ TEST_CASE("scheduler: quotas cap a tenant, fair share serves the tenant furthest
                                job(1, 8, 10)};
   jobs[4].tenant = 1;
   GangSchedulerOptions quota;
-  quota.sharing = TenantSharing::quota;
+  quota.sharing = SharingPolicy::quota;
   quota.tenant_shares = {0.25, 0.75};
   // Quota: A holds at most 4 GPUs, one job at a time (0, 10, 20, 30 h); B starts on arrival.
   CHECK(starts_h(schedule_gang_jobs({16}, jobs, quota)) == std::vector<Tick>{0, 10, 20, 30, 1});
@@ -186,7 +186,7 @@ TEST_CASE("scheduler: quotas cap a tenant, fair share serves the tenant furthest
   CHECK(starts_h(schedule_gang_jobs({16}, queued, GangSchedulerOptions{})) ==
         std::vector<Tick>{0, 0, 0, 0, 10, 20});
   GangSchedulerOptions fair;
-  fair.sharing = TenantSharing::fair_share;
+  fair.sharing = SharingPolicy::fair_share;
   fair.tenant_shares = {0.25, 0.75};
   CHECK(starts_h(schedule_gang_jobs({16}, queued, fair)) == std::vector<Tick>{0, 0, 0, 0, 20, 10});
 }

@@ -49,14 +49,12 @@ struct GangJobOutcome {
   std::optional<Tick> first_reservation;
 };
 
-enum class TenantSharing { none, quota, fair_share };
-
 struct GangSchedulerOptions {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
   /// How many queued jobs behind the head a backfill pass considers (as Slurm's
   /// bf_max_job_test): bounds the cost of a pass on a long queue.
   std::size_t backfill_window = 1000;
-  TenantSharing sharing = TenantSharing::none;
+  SharingPolicy sharing = SharingPolicy::none;
   /// Entitled share of all GPUs per tenant index (for quota and fair share).
   std::vector<double> tenant_shares;
   /// A job no single cluster can hold may span clusters of one group (the same accelerator at

@@ -1,0 +1,109 @@
+#pragma once
+/// The GPU fleet: orders and deliveries (with lead times and vendor caps), installs as far as
+/// site power allows, pools that fail, are repaired and retire, and the conservation counts.
+/// Owns the deliveries, pools and their power accounting; writes the cluster book's
+/// available GPUs, the sites' claimed power and the ledger's GPU capex. Calls the running
+/// costs when assets change.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capsim/engine/engine.hpp"
+#include "capsim/model/economics/running_costs.hpp"
+#include "capsim/model/fleet/cluster_book.hpp"
+#include "capsim/model/fleet/pool.hpp"
+#include "capsim/model/fleet/power.hpp"
+#include "capsim/model/fleet/sites.hpp"
+#include "capsim/model/fleet/vendor_caps.hpp"
+#include "capsim/model/model_context.hpp"
+
+namespace capsim {
+
+/// GPUs to order for a site, joining a cluster.
+struct OrderRequest {
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+  Tick arrival = 0;  ///< wanted; a vendor cap used up moves the rest quarter by quarter
+  double service_life_s = 0.0;
+  std::size_t cluster = 0;
+};
+
+/// The fleet's running counts of GPUs.
+struct FleetCounts {
+  std::int64_t ordered = 0;
+  std::int64_t delivered = 0;
+  std::int64_t in_transit = 0;
+  std::int64_t retired = 0;
+  std::int64_t installed_total = 0;  ///< ever installed
+  std::int64_t failures = 0;
+  double waiting_gpu_seconds = 0.0;  ///< GPUs × time they waited for power after arrival
+};
+
+class Fleet final : public EventHandler, public SitesListener {
+ public:
+  Fleet(const ModelContext& context, Sites& sites, ClusterBook& book, RunningCosts& costs);
+  Fleet(const Fleet&) = delete;
+  Fleet& operator=(const Fleet&) = delete;
+
+  /// The scenario's existing clusters: each its own scheduling cluster, arriving at its
+  /// online date (or the start).
+  void set_up_clusters();
+  /// Daily failures, when the scenario has a failure rate.
+  void set_up_failures();
+  /// Places an order: deliveries at the wanted arrival, or later where a vendor's quarterly
+  /// allocation is used up.
+  void place_order(const OrderRequest& order);
+
+  Power& power() { return power_; }
+  const Power& power() const { return power_; }
+  const VendorCaps& vendor_caps() const { return caps_; }
+  const std::vector<Pool>& pools() const { return pools_; }
+  const std::vector<Delivery>& deliveries() const { return deliveries_; }
+  const FleetCounts& counts() const { return counts_; }
+  /// GPUs delivered and waiting for site power.
+  std::int64_t gpus_waiting_for_power() const;
+  /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
+  double retiring_power_w(std::size_t site, Tick tick) const;
+  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
+  std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const;
+  /// Conservation and power limits; a violation is a bug in the model, not bad input.
+  void check_invariants() const;
+
+  void on_event(Engine& engine, const Event& event) override;
+  void site_power_online(std::size_t site) override;
+  void site_price_changed(std::size_t site) override;
+
+ private:
+  std::size_t add_delivery(Delivery delivery);
+  void arrival(std::size_t delivery);
+  void install_waiting(std::size_t site);
+  void create_pool(Delivery& delivery, std::int64_t gpus);
+  void failure_day();
+  void repair(std::size_t batch);
+  void retire(std::size_t pool);
+  void after_pool_changes(const std::vector<std::size_t>& pools);
+  void refresh_cluster(std::size_t cluster);
+
+  const ModelContext& context_;
+  Sites& sites_;
+  ClusterBook& book_;
+  RunningCosts& costs_;
+  HandlerId self_{};
+  std::vector<Delivery> deliveries_;
+  std::vector<Pool> pools_;
+  /// Per failure day: (pool, GPUs) back from repair together.
+  std::vector<std::vector<std::pair<std::size_t, std::int64_t>>> repairs_;
+  VendorCaps caps_;
+  Power power_;
+  FleetCounts counts_;
+};
+
+/// GPUs of `per_gpu_w` server power each that fit in `power_w` (never negative).
+std::int64_t gpus_fitting(double power_w, double per_gpu_w);
+
+}  // namespace capsim

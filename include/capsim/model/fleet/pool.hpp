@@ -1,0 +1,48 @@
+#pragma once
+/// The fleet's plain records: a delivery (GPUs ordered for a site, in transit or waiting for
+/// power) and a pool (GPUs of one part installed together at a site, failing and retiring
+/// together). Never one object per GPU: a pool is a count.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "capsim/core/time.hpp"
+#include "capsim/engine/random.hpp"
+
+namespace capsim {
+
+struct Delivery {
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+  std::int64_t waiting = 0;  ///< arrived (or due) and not yet installed
+  Tick arrival = 0;
+  Tick in_service_from = 0;  ///< an existing cluster's own online date (may precede the start)
+  double service_life_s = 0.0;
+  double utilisation = 0.0;
+  bool paid_before_start = false;
+  bool arrived = false;
+  int installs = 0;
+  std::size_t cluster = 0;  ///< the scheduling cluster its GPUs join
+  /// When it retires if installed on arrival (the planner's view; a wait for power delays it).
+  Tick planned_retirement() const { return in_service_from + ticks_from_seconds(service_life_s); }
+};
+
+struct Pool {
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+  std::int64_t failed = 0;
+  double utilisation = 0.0;  ///< assumed when no workload is simulated
+  std::size_t asset = 0;     ///< in the ledger
+  bool active = true;        ///< false once retired
+  RandomStream failures{0};
+  std::size_t cluster = 0;
+
+  std::int64_t available() const { return gpus - failed; }
+};
+
+}  // namespace capsim

@@ -1,0 +1,55 @@
+#pragma once
+/// What both the budget and the demand planner reckon with: the planning calendar, the money
+/// of a period, the parts by value, and placing GPUs on sites with power to spare.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "capsim/model/planning/planner.hpp"
+
+namespace capsim {
+
+/// The start of the planning period after the one starting now.
+Tick next_planning_period(const PlanningView& view);
+
+/// The planner's budget per period in force at `tick`.
+double budget_at(const PlanningView& view, Tick tick);
+
+/// A planning period's money: the facility payments due before the next period, which come
+/// out of its budget first, and what is left for GPUs.
+struct PeriodBudget {
+  double facility_due_usd = 0.0;
+  double for_gpus_usd = 0.0;
+};
+
+/// The period starting now, to `next`; its budget and facility payments go into the summary.
+PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next);
+
+/// Facility cost per watt, averaged over the sites.
+double mean_cost_per_power(const PlanningView& view);
+
+/// Parts that ship by `tick` and have the planner's precision, best value first: most dense
+/// peak FLOP/s per all-in dollar (GPU price plus the facility its servers' power needs).
+/// Ties keep catalog order.
+std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick);
+
+/// GPUs placed at one site.
+struct SitePlacement {
+  std::size_t site = 0;
+  std::int64_t gpus = 0;
+};
+
+/// Places up to `gpus` GPUs of `per_gpu_w` server power each on the started sites, in
+/// `site_order`, as far as each site's `free_power_w(site)` holds them.
+std::vector<SitePlacement> fit_on_sites(const PlanningView& view,
+                                        const std::vector<std::size_t>& site_order,
+                                        double per_gpu_w, std::int64_t gpus,
+                                        const std::function<double(std::size_t)>& free_power_w);
+
+/// "$1.234B".
+std::string format_billions(double usd);
+
+}  // namespace capsim

@@ -1,0 +1,118 @@
+#pragma once
+/// The timeseries: every column declared once (name, unit, kind, meaning and how its value is
+/// read from the model), the rows sampled at each reporting period's end, the year-end fleet
+/// snapshots and the run's headline summary. timeseries.csv's header, summary.json's totals
+/// and docs/outputs.md all come from the declarations. Reads every part; writes only the
+/// run's results.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/engine/engine.hpp"
+#include "capsim/model/model_parts.hpp"
+
+namespace capsim {
+
+/// Running totals of the whole model at a moment; a period's totals are differences.
+struct Cumulative {
+  double capex_gpus = 0, capex_facility = 0, depreciation = 0, energy_cost = 0, maintenance = 0,
+         staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
+         gpu_busy_s = 0, training_busy_s = 0;
+  std::vector<double> tenant_gpu_s;
+  /// Per service: GPU-s, demand input, demand output, served input, served output, hours,
+  /// hours whose demand was fully served.
+  std::vector<std::array<double, 7>> service;
+  /// Capex paid and opex: what the owner's funds pay for.
+  double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
+};
+
+Cumulative cumulative_at(const ModelParts& parts, Tick tick);
+
+/// The fleet's stock at a moment.
+struct FleetStock {
+  std::int64_t installed = 0;
+  std::int64_t failed = 0;
+  std::int64_t waiting_for_power = 0;
+  std::vector<std::int64_t> installed_by_part;
+  double h100_equivalent = 0.0;
+  double online_w = 0.0;
+  double installed_peak_w = 0.0;
+  double drawn_w = 0.0;
+  int sites_online = 0;
+};
+
+FleetStock fleet_stock(const ModelParts& parts);
+
+/// What a column's value is read from: the period's totals (after − before), the stock at its
+/// end, and the model.
+struct PeriodReading {
+  const ModelParts& parts;
+  const Cumulative& before;
+  const Cumulative& after;
+  const Cumulative& at_start;
+  const FleetStock& stock;
+  double span_s = 0.0;
+};
+
+/// End-of-period stock, period total, or period mean.
+enum class ColumnKind { stock, total, mean };
+/// A column of its own, or one per catalog part, service or tenant (its name then ends with
+/// the member's name).
+enum class ColumnFamily { fleet, part, service, training, tenant };
+
+struct ColumnDeclaration {
+  ColumnFamily family;
+  std::string_view name;  ///< the whole name, or the prefix of a family's
+  std::string_view unit;
+  ColumnKind kind;
+  std::string_view meaning;
+  /// The value for a period; `member` is the part, service or tenant of a family column.
+  double (*value)(const PeriodReading& reading, std::size_t member);
+  /// Also a headline total of the whole run in summary.json.
+  bool in_summary = false;
+};
+
+/// Every timeseries column, in the CSV's order within each family.
+const std::vector<ColumnDeclaration>& timeseries_columns();
+std::string_view column_kind_name(ColumnKind kind);
+/// docs/outputs.md: every output column with its unit, kind and meaning.
+std::string outputs_markdown();
+
+/// The reporting part: samples a row at every reporting period's end and a fleet snapshot at
+/// every year's end, and fills the summary at the horizon's end.
+class Reporting final : public EventHandler {
+ public:
+  Reporting(const ModelContext& context, const ModelParts& parts, PeriodUnit period);
+  Reporting(const Reporting&) = delete;
+  Reporting& operator=(const Reporting&) = delete;
+
+  /// Once every part is set up: the columns, the sampling processes, and the readings at the
+  /// start.
+  void set_up();
+  /// The last row, the last snapshot, and the fleet's headline summary.
+  void finish();
+
+  void on_event(Engine& engine, const Event& event) override;
+
+ private:
+  struct LaidOutColumn {
+    const ColumnDeclaration* declaration;
+    std::size_t member;
+  };
+  void sample();
+  FleetSnapshot snapshot() const;
+
+  const ModelContext& context_;
+  const ModelParts& parts_;
+  PeriodUnit period_;
+  HandlerId self_{};
+  std::vector<LaidOutColumn> columns_;
+  Tick last_sample_ = 0;
+  Cumulative at_start_;
+  Cumulative last_cumulative_;
+};
+
+}  // namespace capsim

@@ -1,0 +1,161 @@
+#pragma once
+/// What a run of the capacity model produces: the timeseries, the build-out log, jobs,
+/// per-service figures and the headline summary. Writers under output/ read only these.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/core/time.hpp"
+#include "capsim/metrics/recorder.hpp"
+#include "capsim/model/economics/ledger.hpp"
+#include "capsim/model/inference/demand_curve.hpp"
+
+namespace capsim {
+
+/// One line of buildout.csv: something that changed the fleet or the sites.
+struct BuildoutEvent {
+  Tick tick = 0;
+  std::string kind;  ///< site_start, phase_online, order, delivery, install, retire, budget,
+                     ///< shortfall
+  std::string site;
+  std::string accelerator;
+  std::string cluster;
+  std::int64_t gpus = 0;
+  double power_w = 0.0;
+  double amount_usd = 0.0;
+  double wait_s = 0.0;  ///< install: time the GPUs waited for power after delivery
+  std::string note;
+};
+
+/// The fleet at the end of a calendar year (or of the horizon).
+struct FleetSnapshot {
+  Date date;
+  std::int64_t gpus_installed = 0;
+  double gpus_h100_equivalent = 0.0;
+  double it_power_online_w = 0.0;     ///< site power built and online
+  double it_power_installed_w = 0.0;  ///< peak draw of the installed GPUs' servers
+  double it_power_drawn_w = 0.0;      ///< draw at the moment, at the utilisation assumed
+  std::int64_t gpus_in_transit = 0;
+  std::int64_t gpus_waiting_for_power = 0;
+};
+
+/// One line of jobs.csv: a training job and what became of it.
+struct TrainingJobRecord {
+  std::string name;
+  std::string tenant;
+  std::string cluster;         ///< where it ran; empty if it never started
+  std::int64_t gpus = 0;       ///< asked for
+  std::int64_t gpus_used = 0;  ///< ran on: fewer when an elastic job started shrunk
+  Tick submit = 0;
+  std::optional<Tick> start;  ///< of its first run
+  std::optional<Tick> end;    ///< may lie after the horizon for a job still running at the end
+  std::int64_t interruptions = 0;
+  double goodput = 0.0;    ///< useful / elapsed GPU-time of its (last) run
+  double mfu = 0.0;        ///< base MFU after the fabric's communication cost
+  double gpu_hours = 0.0;  ///< GPUs held × time, every run, within the horizon
+  std::int64_t preemptions = 0;
+  double preemption_lost_gpu_hours = 0.0;  ///< work not checkpointed when preempted, restarts
+  /// completed, running, queued (waiting at the end), preempted (stopped by serving and
+  /// waiting to resume at the end) or held
+  std::string status;
+};
+
+/// Training over the run (empty when the scenario has no training jobs).
+struct TrainingSummary {
+  std::int64_t jobs = 0;
+  std::int64_t completed = 0;
+  std::int64_t running_at_end = 0;
+  std::int64_t queued_at_end = 0;
+  double wait_p50_h = 0.0;  ///< of the jobs that started
+  double wait_p95_h = 0.0;
+  double wait_mean_h = 0.0;
+  double gpu_hours_busy = 0.0;   ///< GPUs held by training jobs
+  double unmet_gpu_hours = 0.0;  ///< GPU-hours asked for by jobs that had not started by the end
+  double utilisation = 0.0;      ///< busy / available GPU-hours
+  std::int64_t preemptions = 0;  ///< runs stopped by inference services reclaiming GPUs
+  double preemption_lost_gpu_hours = 0.0;
+  std::vector<std::string> tenants;
+  std::vector<double> tenant_share;           ///< entitled
+  std::vector<double> tenant_gpu_hours;       ///< received
+  std::vector<double> tenant_received_share;  ///< received / all training GPU-hours
+  /// Per cluster that ran jobs: useful / elapsed GPU-time of the jobs it completed.
+  std::vector<std::string> clusters;
+  std::vector<double> cluster_goodput;
+};
+
+/// An inference service over the run.
+struct InferenceSummary {
+  std::string service;
+  std::string cluster;
+  double average_gpus = 0.0;
+  std::int64_t peak_gpus = 0;
+  double gpu_hours = 0.0;
+  double demand_input_tokens = 0.0;
+  double demand_output_tokens = 0.0;
+  double served_input_tokens = 0.0;
+  double served_output_tokens = 0.0;
+  double cost_usd = 0.0;  ///< GPU-hours at the rental price, or at the fleet's fully loaded cost
+  double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
+  double revenue_usd = 0.0;                  ///< at list prices
+  double margin_usd = 0.0;
+  double slo_attainment = 1.0;          ///< share of hours whose demand was fully served
+  GrowthCurve growth;                   ///< as given, or as fitted to the observations
+  double demand_multiple_at_end = 1.0;  ///< where demand feedback had moved demand
+  std::size_t growth_observations = 0;  ///< the observations it was fitted to or follows
+};
+
+/// Headline figures of a run, over [start, end of horizon].
+struct CapacitySummary {
+  double capex_gpus_usd = 0.0;
+  double capex_facility_usd = 0.0;
+  double depreciation_usd = 0.0;
+  double energy_cost_usd = 0.0;
+  double maintenance_usd = 0.0;
+  double staff_usd = 0.0;
+  double energy_it_j = 0.0;
+  double energy_facility_j = 0.0;
+  double gpu_seconds_installed = 0.0;
+  double gpu_seconds_available = 0.0;
+  double gpu_seconds_busy = 0.0;
+  double cost_per_gpu_hour_usd = 0.0;  ///< (depreciation + opex) / installed GPU-hours
+  std::int64_t gpus_ordered = 0;
+  std::int64_t gpus_delivered = 0;
+  std::int64_t gpus_installed_total = 0;  ///< ever installed during the run
+  std::int64_t gpus_retired = 0;
+  std::int64_t gpus_in_transit = 0;
+  std::int64_t gpus_waiting_for_power = 0;
+  std::int64_t gpu_failures = 0;
+  double gpu_seconds_waiting_for_power = 0.0;
+  double budget_usd = 0.0;
+  double budget_spent_gpus_usd = 0.0;
+  double budget_spent_facility_usd = 0.0;
+  double budget_unplaced_usd = 0.0;  ///< budget that found no site power to buy GPUs for
+  /// With economics.funds: when capex paid plus opex reached them (linear within the
+  /// reporting period it happened in); absent if they last the run.
+  std::optional<Tick> funds_exhausted;
+  double spent_usd = 0.0;  ///< capex paid plus opex over the run
+  /// Demand planner: periods whose forecast it could not order in full (budget, vendor caps
+  /// or power), and the most GPUs short in one of them.
+  std::int64_t planner_shortfall_periods = 0;
+  std::int64_t planner_shortfall_gpus_max = 0;
+  std::vector<FleetSnapshot> year_ends;
+};
+
+struct CapacityRun {
+  Recorder timeseries;
+  std::vector<BuildoutEvent> buildout;
+  CapacitySummary summary;
+  std::vector<TrainingJobRecord> jobs;
+  TrainingSummary training;
+  std::vector<InferenceSummary> inference;
+  Ledger ledger;
+  std::uint64_t events = 0;
+};
+
+/// A GPU's dense bf16 peak relative to an H100 SXM's 989 TFLOP/s (NVIDIA H100 Tensor Core GPU
+/// datasheet, 2023): the unit of "H100-equivalents".
+inline constexpr double kH100DenseBf16FlopPerS = 989e12;
+
+}  // namespace capsim

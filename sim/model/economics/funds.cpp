@@ -1,0 +1,44 @@
+#include "capsim/model/economics/funds.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace capsim {
+
+double opex_usd_at(const ModelParts& parts, Tick tick) {
+  double energy_cost = 0.0;
+  for (std::size_t s = 0; s < parts.sites.size(); ++s)
+    energy_cost += parts.fleet.power().site(s).energy_cost_usd.total_at(tick);
+  return energy_cost + parts.costs.maintenance_usd().total_at(tick) +
+         parts.costs.staff_usd().total_at(tick);
+}
+
+double funds_left(const ModelParts& parts) {
+  const std::optional<double>& funds = parts.context.scenario.economics.funds_usd;
+  if (!funds)
+    return std::numeric_limits<double>::infinity();
+  const Ledger& ledger = parts.context.ledger();
+  double committed = ledger.capex_paid(CapexKind::gpus, INT64_MAX) +
+                     ledger.capex_paid(CapexKind::facility, INT64_MAX);
+  // GPUs are paid on arrival: those on order are committed.
+  for (const Delivery& delivery : parts.fleet.deliveries()) {
+    if (!delivery.arrived && !delivery.paid_before_start) {
+      committed += static_cast<double>(delivery.gpus) *
+                   parts.context.part(delivery.part).price_installed_per_gpu_usd;
+    }
+  }
+  return std::max(0.0, *funds - committed - opex_usd_at(parts, parts.context.now()));
+}
+
+void note_funds(const std::optional<double>& funds, Tick from, Tick to, double spent_before,
+                double spent_after, CapacitySummary& summary) {
+  summary.spent_usd = spent_after;
+  if (!funds || summary.funds_exhausted || spent_after < *funds)
+    return;
+  const double share =
+      spent_after > spent_before ? (*funds - spent_before) / (spent_after - spent_before) : 1.0;
+  summary.funds_exhausted =
+      from + static_cast<Tick>(std::clamp(share, 0.0, 1.0) * static_cast<double>(to - from));
+}
+
+}  // namespace capsim

@@ -1,0 +1,39 @@
+#include "capsim/model/fleet/cluster_book.hpp"
+
+namespace capsim {
+
+std::size_t ClusterBook::add(const std::string& name, std::size_t site, std::size_t part,
+                             std::int64_t gpus, const FabricSpec& fabric) {
+  SchedulingCluster cluster;
+  cluster.name = name;
+  cluster.site = site;
+  cluster.part = part;
+  cluster.planned_gpus = gpus;
+  cluster.fabric_spec = fabric;
+  cluster.group = groups_.emplace(std::make_pair(site, part), groups_.size()).first->second;
+  clusters_.push_back(std::move(cluster));
+  if (listener_)
+    listener_->cluster_added(clusters_.size() - 1, clusters_.back().group);
+  return clusters_.size() - 1;
+}
+
+void ClusterBook::set_available(std::size_t cluster, std::int64_t gpus) {
+  clusters_[cluster].available = gpus;
+  publish(cluster);
+}
+
+std::size_t ClusterBook::index_of(const std::string& name, std::size_t fallback) const {
+  std::size_t found = fallback;
+  for (std::size_t c = 0; c < clusters_.size(); ++c) {
+    if (clusters_[c].name == name)
+      found = c;
+  }
+  return found;
+}
+
+void ClusterBook::publish(std::size_t cluster) const {
+  if (listener_)
+    listener_->training_capacity_changed(cluster, clusters_[cluster].for_training());
+}
+
+}  // namespace capsim

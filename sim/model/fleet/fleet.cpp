@@ -1,0 +1,358 @@
+#include "capsim/model/fleet/fleet.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "capsim/model/phases.hpp"
+
+namespace capsim {
+
+namespace {
+enum Kinds : EventKind { kArrival, kRepair, kFailureDay, kRetire };
+}  // namespace
+
+std::int64_t gpus_fitting(double power_w, double per_gpu_w) {
+  // The tolerance keeps a site sized exactly for N GPUs from holding N − 1 after rounding.
+  return std::max<std::int64_t>(0,
+                                static_cast<std::int64_t>(std::floor(power_w / per_gpu_w + 1e-9)));
+}
+
+Fleet::Fleet(const ModelContext& context, Sites& sites, ClusterBook& book, RunningCosts& costs)
+    : context_(context),
+      sites_(sites),
+      book_(book),
+      costs_(costs),
+      caps_(context),
+      power_(context, sites, pools_, book) {
+  self_ = context_.engine.add_handler(*this);
+  sites_.set_listener(this);
+}
+
+void Fleet::set_up_clusters() {
+  const EconomicsSpec& economics = context_.scenario.economics;
+  for (const ClusterSpec& cluster : context_.scenario.clusters) {
+    const Tick online = context_.calendar.tick_of(cluster.online);
+    Delivery delivery;
+    delivery.name = cluster.name;
+    delivery.part = context_.part_index(cluster.accelerator);
+    delivery.site = sites_.index_of(cluster.site);
+    delivery.gpus = cluster.gpus;
+    delivery.arrival = std::max<Tick>(online, 0);
+    delivery.in_service_from = online;
+    delivery.service_life_s = cluster.service_life_s;
+    delivery.utilisation = cluster.utilisation.value_or(economics.utilisation);
+    delivery.paid_before_start = online < 0;
+    if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
+      context_.record({0, "retire", cluster.site, cluster.accelerator, cluster.name, cluster.gpus,
+                       0.0, 0.0, 0.0, "retired before the scenario start"});
+      continue;
+    }
+    delivery.cluster =
+        book_.add(cluster.name, delivery.site, delivery.part, cluster.gpus, cluster.fabric);
+    const std::size_t index = add_delivery(std::move(delivery));
+    counts_.ordered += cluster.gpus;
+    counts_.in_transit += cluster.gpus;
+    context_.engine.schedule_at(deliveries_[index].arrival, phases::kDelivery, self_, kArrival,
+                                index);
+  }
+}
+
+void Fleet::set_up_failures() {
+  if (context_.scenario.failures.annual_failure_rate > 0.0) {
+    context_.engine.schedule_every(ticks_from_seconds(kSecondsPerDay), kTicksPerDay,
+                                   phases::kFailure, self_, kFailureDay);
+  }
+}
+
+std::size_t Fleet::add_delivery(Delivery delivery) {
+  delivery.waiting = delivery.gpus;
+  sites_.at(delivery.site).reserved_w +=
+      static_cast<double>(delivery.gpus) * context_.part(delivery.part).server_power_per_gpu_w;
+  deliveries_.push_back(std::move(delivery));
+  return deliveries_.size() - 1;
+}
+
+void Fleet::place_order(const OrderRequest& order) {
+  counts_.ordered += order.gpus;
+  counts_.in_transit += order.gpus;
+  std::int64_t remaining = order.gpus;
+  int split = 0;
+  Tick when = order.arrival;
+  while (remaining > 0) {
+    const std::int64_t allowed = std::min(remaining, caps_.remaining(order.part, when));
+    if (allowed > 0) {
+      Delivery delivery;
+      delivery.name = split == 0 ? order.name : fmt::format("{}/{}", order.name, split + 1);
+      delivery.part = order.part;
+      delivery.site = order.site;
+      delivery.gpus = allowed;
+      delivery.arrival = when;
+      delivery.in_service_from = when;
+      delivery.service_life_s = order.service_life_s;
+      delivery.utilisation = context_.scenario.economics.utilisation;
+      delivery.cluster = order.cluster;
+      caps_.use(order.part, when, allowed);
+      const std::size_t index = add_delivery(std::move(delivery));
+      if (when <= context_.end)
+        context_.engine.schedule_at(when, phases::kDelivery, self_, kArrival, index);
+      remaining -= allowed;
+      ++split;
+    }
+    when = context_.calendar.tick_of(next_period_start(
+        context_.calendar.date_of(when), PeriodUnit::quarter, context_.scenario.scenario.start));
+  }
+}
+
+void Fleet::arrival(std::size_t index) {
+  Delivery& delivery = deliveries_[index];
+  const Tick now = context_.now();
+  delivery.arrived = true;
+  counts_.in_transit -= delivery.gpus;
+  counts_.delivered += delivery.gpus;
+  const AcceleratorSpec& part = context_.part(delivery.part);
+  const double amount = static_cast<double>(delivery.gpus) * part.price_installed_per_gpu_usd;
+  if (!delivery.paid_before_start) {
+    context_.ledger().pay(CapexPayment{CapexKind::gpus, delivery.name, amount, now, now});
+    context_.record({now, "delivery", sites_[delivery.site].spec->name, part.name, delivery.name,
+                     delivery.gpus, 0.0, amount, 0.0, ""});
+  }
+  sites_.at(delivery.site).waiting.push_back(index);
+  install_waiting(delivery.site);
+  costs_.assets_changed();
+}
+
+/// Installs waiting deliveries, first come first served, as far as the site's online power
+/// allows; a delivery that does not fit whole installs in part and waits for the rest.
+void Fleet::install_waiting(std::size_t s) {
+  SiteState& site = sites_.at(s);
+  bool changed = false;
+  while (!site.waiting.empty()) {
+    Delivery& delivery = deliveries_[site.waiting.front()];
+    const std::int64_t gpus = std::min(
+        delivery.waiting, gpus_fitting(site.online_power_w - site.installed_peak_w,
+                                       context_.part(delivery.part).server_power_per_gpu_w));
+    if (gpus == 0)
+      break;
+    create_pool(delivery, gpus);
+    delivery.waiting -= gpus;
+    changed = true;
+    if (delivery.waiting == 0)
+      site.waiting.pop_front();
+  }
+  if (changed)
+    power_.update_site(s);
+}
+
+void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
+  SiteState& site = sites_.at(delivery.site);
+  const AcceleratorSpec& part = context_.part(delivery.part);
+  const Tick now = context_.now();
+  const double peak_w = static_cast<double>(gpus) * part.server_power_per_gpu_w;
+  site.installed_peak_w += peak_w;
+  site.reserved_w -= peak_w;
+  Pool pool;
+  pool.name = delivery.installs == 0 ? delivery.name
+                                     : fmt::format("{}#{}", delivery.name, delivery.installs + 1);
+  ++delivery.installs;
+  pool.part = delivery.part;
+  pool.site = delivery.site;
+  pool.gpus = gpus;
+  pool.utilisation = delivery.utilisation;
+  pool.failures = RandomStream(static_cast<std::uint64_t>(context_.scenario.scenario.seed),
+                               context_.replication, "failures/" + pool.name);
+  const Tick in_service = delivery.paid_before_start ? delivery.in_service_from : now;
+  pool.asset = context_.ledger().add_asset(Asset{
+      CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd,
+      in_service, context_.scenario.economics.server_life_s, INT64_MAX});
+  const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
+  const double wait_s = seconds_from_ticks(now - delivery.arrival);
+  counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;
+  counts_.installed_total += gpus;
+  context_.record({now, "install", site.spec->name, part.name, pool.name, gpus, peak_w, 0.0, wait_s,
+                   delivery.paid_before_start ? "existing fleet" : ""});
+  pool.cluster = delivery.cluster;
+  pools_.push_back(std::move(pool));
+  const std::size_t index = pools_.size() - 1;
+  site.pools.push_back(index);
+  book_.add_pool(delivery.cluster, index);
+  refresh_cluster(delivery.cluster);
+  if (retire_at <= context_.end)
+    context_.engine.schedule_at(std::max(retire_at, now), phases::kRetire, self_, kRetire, index);
+}
+
+void Fleet::failure_day() {
+  std::vector<std::pair<std::size_t, std::int64_t>> batch;
+  std::vector<std::size_t> touched;
+  for (std::size_t i = 0; i < pools_.size(); ++i) {
+    Pool& pool = pools_[i];
+    if (!pool.active)
+      continue;
+    const std::int64_t available = pool.available();
+    if (available <= 0)
+      continue;
+    const double mean =
+        context_.failure_rate_per_gpu_s * static_cast<double>(available) * kSecondsPerDay;
+    const auto failed =
+        std::min<std::int64_t>(available, static_cast<std::int64_t>(pool.failures.poisson(mean)));
+    if (failed == 0)
+      continue;
+    pool.failed += failed;
+    counts_.failures += failed;
+    batch.emplace_back(i, failed);
+    touched.push_back(i);
+  }
+  if (batch.empty())
+    return;
+  repairs_.push_back(std::move(batch));
+  context_.engine.schedule_after(ticks_from_seconds(context_.scenario.failures.repair_time_s),
+                                 phases::kRepair, self_, kRepair, repairs_.size() - 1);
+  after_pool_changes(touched);
+}
+
+/// GPUs of these pools failed or came back: their clusters' capacity and sites' draw change.
+void Fleet::after_pool_changes(const std::vector<std::size_t>& changed_pools) {
+  std::vector<bool> site_touched(sites_.size(), false);
+  std::vector<bool> cluster_touched(book_.size(), false);
+  for (const std::size_t index : changed_pools) {
+    site_touched[pools_[index].site] = true;
+    cluster_touched[pools_[index].cluster] = true;
+  }
+  for (std::size_t c = 0; c < book_.size(); ++c) {
+    if (cluster_touched[c])
+      refresh_cluster(c);
+  }
+  for (std::size_t s = 0; s < sites_.size(); ++s) {
+    if (site_touched[s])
+      power_.update_site(s);
+  }
+}
+
+void Fleet::repair(std::size_t batch_index) {
+  std::vector<std::size_t> touched;
+  for (const auto& [pool_index, gpus] : repairs_[batch_index]) {
+    Pool& pool = pools_[pool_index];
+    if (!pool.active)
+      continue;
+    pool.failed -= gpus;
+    touched.push_back(pool_index);
+  }
+  repairs_[batch_index].clear();
+  after_pool_changes(touched);
+}
+
+void Fleet::retire(std::size_t index) {
+  Pool& pool = pools_[index];
+  SiteState& site = sites_.at(pool.site);
+  const AcceleratorSpec& part = context_.part(pool.part);
+  const Tick now = context_.now();
+  pool.active = false;
+  const double peak_w = static_cast<double>(pool.gpus) * part.server_power_per_gpu_w;
+  site.installed_peak_w -= peak_w;
+  counts_.retired += pool.gpus;
+  pool.failed = 0;
+  context_.ledger().write_off(pool.asset, now);
+  context_.record(
+      {now, "retire", site.spec->name, part.name, pool.name, pool.gpus, peak_w, 0.0, 0.0, ""});
+  refresh_cluster(pool.cluster);
+  power_.update_site(pool.site);
+  install_waiting(pool.site);
+  costs_.assets_changed();
+}
+
+void Fleet::refresh_cluster(std::size_t c) {
+  std::int64_t available = 0;
+  for (const std::size_t index : book_[c].pools) {
+    if (pools_[index].active)
+      available += pools_[index].available();
+  }
+  book_.set_available(c, available);
+}
+
+void Fleet::site_power_online(std::size_t site) {
+  install_waiting(site);
+  costs_.assets_changed();
+}
+
+void Fleet::site_price_changed(std::size_t site) {
+  power_.update_site(site);
+}
+
+std::int64_t Fleet::gpus_waiting_for_power() const {
+  std::int64_t waiting = 0;
+  for (const Delivery& delivery : deliveries_) {
+    if (delivery.arrived)
+      waiting += delivery.waiting;
+  }
+  return waiting;
+}
+
+double Fleet::retiring_power_w(std::size_t site, Tick tick) const {
+  const Tick now = context_.now();
+  double power_w = 0.0;
+  for (const Delivery& delivery : deliveries_) {
+    const Tick retires_at = delivery.planned_retirement();
+    if (delivery.site == site && retires_at > now && retires_at <= tick) {
+      power_w +=
+          static_cast<double>(delivery.gpus) * context_.part(delivery.part).server_power_per_gpu_w;
+    }
+  }
+  return power_w;
+}
+
+std::int64_t Fleet::cluster_gpus_at(std::size_t cluster, Tick tick) const {
+  std::int64_t gpus = 0;
+  for (const Delivery& delivery : deliveries_) {
+    if (delivery.cluster == cluster && delivery.planned_retirement() > tick)
+      gpus += delivery.gpus;
+  }
+  return gpus;
+}
+
+void Fleet::check_invariants() const {
+  std::int64_t installed = 0;
+  for (const Pool& pool : pools_) {
+    if (pool.active)
+      installed += pool.gpus;
+    if (pool.failed < 0 || pool.failed > pool.gpus) {
+      throw std::logic_error("capacity model: failed GPUs out of range in " + pool.name);
+    }
+  }
+  const std::int64_t waiting = gpus_waiting_for_power();
+  const FleetCounts& c = counts_;
+  if (c.ordered != c.delivered + c.in_transit || c.delivered != installed + c.retired + waiting) {
+    throw std::logic_error(
+        fmt::format("capacity model: GPUs not conserved (ordered {}, delivered {}, in transit {}, "
+                    "installed {}, retired {}, waiting {})",
+                    c.ordered, c.delivered, c.in_transit, installed, c.retired, waiting));
+  }
+  for (const SiteState& site : sites_.all()) {
+    if (site.online_power_w > site.spec->it_power_cap_w * (1 + 1e-9) ||
+        site.installed_peak_w > site.online_power_w * (1 + 1e-9) + 1e-6) {
+      throw std::logic_error("capacity model: power above the cap at " + site.spec->name);
+    }
+  }
+}
+
+void Fleet::on_event(Engine&, const Event& event) {
+  switch (event.kind) {
+    case kArrival:
+      arrival(event.payload);
+      break;
+    case kRepair:
+      repair(event.payload);
+      break;
+    case kFailureDay:
+      failure_day();
+      break;
+    case kRetire:
+      retire(event.payload);
+      break;
+    default:
+      throw std::logic_error("fleet: unknown event kind");
+  }
+}
+
+}  // namespace capsim

@@ -1,0 +1,188 @@
+#include "capsim/model/inference/serving.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "capsim/model/inference/demand_feedback.hpp"
+#include "capsim/model/inference/service_sizing.hpp"
+#include "capsim/model/phases.hpp"
+
+namespace capsim {
+
+namespace {
+enum Kinds : EventKind { kHour };
+}  // namespace
+
+InferenceFleet::InferenceFleet(const ModelContext& context, ClusterBook& book, Power& power,
+                               TrainingWorkload& training)
+    : context_(context), book_(book), power_(power), training_(training) {
+  self_ = context_.engine.add_handler(*this);
+}
+
+void InferenceFleet::set_up() {
+  for (const ServiceSpec& spec : context_.scenario.inference.services) {
+    ServiceState service;
+    service.spec = &spec;
+    service.cluster = book_.index_of(spec.cluster, 0);
+    // The loader has checked that the model fits and its SLO can be met.
+    service.throughput = service_throughput(
+        spec, context_.part(context_.part_index(spec.accelerator)), spec.model.context_tokens);
+    service.demand = demand_curve(spec, context_.calendar);
+    services_.push_back(std::move(service));
+  }
+  if (!services_.empty())
+    context_.engine.schedule_every(0, kTicksPerHour, phases::kInference, self_, kHour);
+}
+
+void InferenceFleet::on_event(Engine&, const Event& event) {
+  if (event.kind != kHour)
+    throw std::logic_error("inference: unknown event kind");
+  hour();
+}
+
+/// Each hour every service sizes its pools for the hour's demand at its target utilisation
+/// and takes the GPUs from its cluster that training does not hold. GPUs training borrowed
+/// come back by preemption (reclaim: preempt) or as jobs end (reclaim: wait). Demand it
+/// cannot place is dropped, and the hour misses the SLO.
+void InferenceFleet::hour() {
+  const Tick now = context_.now();
+  if (now >= context_.end)
+    return;  // the hour starting at the horizon's end is not in the run
+  for (ServiceState& service : services_) {
+    const ServiceSpec& spec = *service.spec;
+    // Each hour moves demand an hour's worth towards where prices now send it.
+    service.demand_multiple =
+        demand_multiple_towards(service, now, seconds_from_ticks(kTicksPerHour));
+    const TokenDemand demand = demand_at(service, now, service.demand_multiple);
+    const std::int64_t wanted = gpus_wanted(service, now);
+    book_.add_serving(service.cluster, -service.gpus);
+    const SchedulingCluster& cluster = book_[service.cluster];
+    if (wanted > cluster.room() && spec.reclaim == ReclaimPolicy::preempt)
+      training_.preempt_for_serving(service.cluster, wanted - cluster.room());
+    const std::int64_t room = cluster.room();
+    service.gpus = std::min(wanted, room);
+    book_.add_serving(service.cluster, service.gpus);
+    service.peak_gpus = std::max(service.peak_gpus, service.gpus);
+    const double served =
+        wanted > 0 ? static_cast<double>(service.gpus) / static_cast<double>(wanted) : 1.0;
+    ++service.hours;
+    if (service.gpus >= wanted)
+      ++service.hours_met;
+    service.demand_input.set_rate(now, demand.input_tokens_per_s);
+    service.demand_output.set_rate(now, demand.output_tokens_per_s);
+    service.served_input_hit.set_rate(now, served * demand.cache_hit_input_tokens_per_s());
+    service.served_input_miss.set_rate(now, served * demand.cache_miss_input_tokens_per_s());
+    service.served_output.set_rate(now, served * demand.output_tokens_per_s);
+    const PriceListSpec& prices = spec.prices;
+    service.revenue_usd.set_rate(
+        now, served * price_ratio_at(now) *
+                 (demand.cache_hit_input_tokens_per_s() *
+                      prices.input_cache_hit_usd_per_token.value_or(0.0) +
+                  demand.cache_miss_input_tokens_per_s() *
+                      prices.input_cache_miss_usd_per_token.value_or(0.0) +
+                  demand.output_tokens_per_s * prices.output_usd_per_token.value_or(0.0)));
+    service.gpu_s.set_rate(now, static_cast<double>(service.gpus) +
+                                    warming_gpus(service, room) * spec.scale_up_warmup_s /
+                                        static_cast<double>(seconds_from_ticks(kTicksPerHour)));
+    book_.publish(service.cluster);
+    power_.update_cluster_sites(service.cluster);
+  }
+}
+
+std::int64_t InferenceFleet::gpus_wanted(const ServiceState& service, Tick hour) const {
+  if (service.sized_ahead && service.sized_ahead->first == hour)
+    return service.sized_ahead->second;
+  return gpus_for(service, hour, demand_at(service, hour, service.demand_multiple));
+}
+
+std::int64_t InferenceFleet::gpus_for(const ServiceState& service, Tick hour,
+                                      const TokenDemand& demand) const {
+  const ReplicaThroughput throughput = throughput_at(service, hour);
+  return size_service(*service.spec, throughput, demand).gpus(throughput);
+}
+
+TokenDemand InferenceFleet::demand_at(const ServiceState& service, Tick hour,
+                                      double multiple) const {
+  TokenDemand demand = service.demand.at(hour, context_.calendar);
+  demand.input_tokens_per_s *= multiple;
+  demand.output_tokens_per_s *= multiple;
+  return demand;
+}
+
+ReplicaThroughput InferenceFleet::throughput_at(const ServiceState& service, Tick hour) const {
+  return scaled_throughput(service.throughput,
+                           context_.efficiency.inference(seconds_from_ticks(hour)));
+}
+
+double InferenceFleet::price_ratio_at(Tick tick) const {
+  return price_ratio(context_.scenario.demand_feedback, context_.efficiency,
+                     seconds_from_ticks(tick));
+}
+
+double InferenceFleet::demand_multiple_towards(const ServiceState& service, Tick target_at,
+                                               double elapsed_s) const {
+  const DemandFeedbackSpec& feedback = context_.scenario.demand_feedback;
+  // The service's own elasticity, else the demand feedback's.
+  const double elasticity = service.spec->demand.elasticity.value_or(feedback.elasticity);
+  return capsim::demand_multiple_towards(service.demand_multiple, elasticity, feedback,
+                                         price_ratio_at(target_at), elapsed_s);
+}
+
+/// GPUs the next hour needs beyond this hour's, within the cluster's room: the autoscaler
+/// knows the demand forecast, so it starts them scale_up_warmup before the hour and holds
+/// them that much longer. Their power and their absence from training's room, for that
+/// fraction of an hour, are not counted.
+double InferenceFleet::warming_gpus(ServiceState& service, std::int64_t room) const {
+  if (service.spec->scale_up_warmup_s <= 0.0)
+    return 0.0;
+  const Tick next_hour = context_.now() + kTicksPerHour;
+  const std::int64_t next_wanted = gpus_wanted(service, next_hour);
+  service.sized_ahead = std::pair{next_hour, next_wanted};
+  return static_cast<double>(
+      std::clamp<std::int64_t>(next_wanted - service.gpus, 0, room - service.gpus));
+}
+
+double InferenceFleet::price_per_gpu_hour(double fleet_cost_per_gpu_hour) const {
+  const auto& rental = context_.scenario.economics.rental_price_usd_per_gpu_s;
+  return rental ? *rental * 3600.0 : fleet_cost_per_gpu_hour;
+}
+
+void InferenceFleet::finish(double fleet_cost_per_gpu_hour) {
+  const Tick end = context_.end;
+  for (const ServiceState& service : services_) {
+    const ServiceSpec& spec = *service.spec;
+    InferenceSummary summary;
+    summary.service = spec.name;
+    summary.cluster = book_[service.cluster].name;
+    const double hours = seconds_from_ticks(end) / 3600.0;
+    summary.gpu_hours = service.gpu_s.total_at(end) / 3600.0;
+    summary.average_gpus = hours > 0 ? summary.gpu_hours / hours : 0.0;
+    summary.peak_gpus = service.peak_gpus;
+    summary.demand_input_tokens = service.demand_input.total_at(end);
+    summary.demand_output_tokens = service.demand_output.total_at(end);
+    const double hit = service.served_input_hit.total_at(end);
+    const double miss = service.served_input_miss.total_at(end);
+    summary.served_input_tokens = hit + miss;
+    summary.served_output_tokens = service.served_output.total_at(end);
+    summary.cost_usd = summary.gpu_hours * price_per_gpu_hour(fleet_cost_per_gpu_hour);
+    const double tokens = summary.served_input_tokens + summary.served_output_tokens;
+    summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
+    summary.revenue_usd = service.revenue_usd.total_at(end);
+    const PriceListSpec& prices = spec.prices;
+    const bool listed = prices.input_cache_hit_usd_per_token ||
+                        prices.input_cache_miss_usd_per_token || prices.output_usd_per_token;
+    // Without list prices, prices under demand feedback are cost plus the margin.
+    if (!listed && context_.scenario.demand_feedback.enabled)
+      summary.revenue_usd = summary.cost_usd * (1.0 + context_.scenario.demand_feedback.margin);
+    summary.margin_usd = summary.revenue_usd - summary.cost_usd;
+    summary.growth = service.demand.growth;
+    summary.demand_multiple_at_end = service.demand_multiple;
+    summary.growth_observations = spec.demand.observations.size();
+    summary.slo_attainment = service.hours > 0 ? static_cast<double>(service.hours_met) /
+                                                     static_cast<double>(service.hours)
+                                               : 1.0;
+    context_.run.inference.push_back(summary);
+  }
+}
+
+}  // namespace capsim

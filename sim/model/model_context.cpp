@@ -1,0 +1,27 @@
+#include "capsim/model/model_context.hpp"
+
+#include <stdexcept>
+
+namespace capsim {
+
+ModelContext::ModelContext(const Scenario& scenario_in, Engine& engine_in, CapacityRun& run_in)
+    : scenario(scenario_in),
+      calendar(scenario_in.scenario.start),
+      end(scenario_in.scenario.end_tick()),
+      engine(engine_in),
+      efficiency(scenario_in.efficiency, calendar),
+      run(run_in),
+      failure_rate_per_gpu_s(scenario_in.failures.annual_failure_rate / kSecondsPerYear) {
+  for (const AcceleratorSpec& part : scenario_in.catalog.accelerators)
+    parts.push_back(&part);
+}
+
+std::size_t ModelContext::part_index(const std::string& name) const {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i]->name == name)
+      return i;
+  }
+  throw std::logic_error("capacity model: unknown accelerator " + name);
+}
+
+}  // namespace capsim

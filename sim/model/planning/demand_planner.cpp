@@ -1,0 +1,248 @@
+// The demand planner (planner.policy: demand): each planning period it forecasts what serving
+// and training will need one lead time ahead and orders what the fleet then will lack, at
+// the planner's target utilisation, within the budget, the funds, the vendor caps and the
+// site power; it starts sites a build time ahead. What it cannot order is a shortfall.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "capsim/model/planning/demand_forecast.hpp"
+#include "capsim/model/planning/planners.hpp"
+#include "capsim/model/planning/planning_basics.hpp"
+
+namespace capsim {
+
+namespace {
+
+/// What the planner could not order in a period, and why.
+struct Shortfall {
+  std::int64_t gpus = 0;
+  std::vector<std::string> reasons;
+  std::string money_limit = "budget";  ///< what caps the money: the budget or the funds
+};
+
+constexpr std::size_t kNewCluster = static_cast<std::size_t>(-1);
+
+class DemandPlanner final : public Planner {
+ public:
+  bool reviews_every_period() const override { return true; }
+
+  /// Serving GPUs join the service's cluster (replicas need not share a site); training GPUs
+  /// form clusters of the best-value part, one per site. Sites start when the power in hand
+  /// will not hold what is needed.
+  void review(const PlanningView& view, FleetActions& actions, std::uint64_t) override {
+    const Tick now = view.now();
+    if (now >= view.end())
+      return;
+    const Tick next = next_planning_period(view);
+    const Tick arrival = now + ticks_from_seconds(view.scenario().planner.lead_time_s);
+    // Each period's orders must hold until the next period's arrive.
+    const Tick horizon = arrival + (next - now);
+    forecast_.observe(view);
+    Shortfall shortfall;
+    // Sites first, as the budget planner does, so the facility payments they bring this
+    // period come out of this period's money.
+    start_sites(view, actions, horizon, next - now, shortfall);
+    double budget_left = view.funds_left();
+    shortfall.money_limit = "funds";
+    const bool budgeted = view.scenario().planner.budget_per_period_usd.has_value();
+    if (budgeted) {
+      const double for_gpus = period_budget(view, actions, next).for_gpus_usd;
+      if (for_gpus < budget_left) {
+        budget_left = for_gpus;
+        shortfall.money_limit = "budget";
+      }
+    }
+    const double budget_start = budget_left;
+    order_serving_and_training(view, actions, arrival, horizon, budget_left, shortfall);
+    CapacitySummary& summary = actions.summary();
+    if (budgeted) {
+      summary.budget_spent_gpus_usd += budget_start - budget_left;
+      summary.budget_unplaced_usd += budget_left;
+    }
+    report(view, actions, shortfall);
+  }
+
+ private:
+  void order_serving_and_training(const PlanningView& view, FleetActions& actions, Tick arrival,
+                                  Tick horizon, double& budget_left, Shortfall& shortfall) {
+    std::map<std::size_t, std::int64_t> serving_need;  // cluster -> GPUs
+    for (std::size_t k = 0; k < view.service_count(); ++k)
+      serving_need[view.service(k).cluster] += forecast_.service_gpus(view, k, arrival, horizon);
+    std::int64_t serving_surplus = 0;
+    for (const auto& [cluster, need] : serving_need) {
+      const std::int64_t lacking = need - view.cluster_gpus_at(cluster, horizon);
+      if (lacking <= 0) {
+        serving_surplus -= lacking;
+        continue;
+      }
+      order_for(view, actions, cluster, view.cluster(cluster).part, lacking, arrival, budget_left,
+                shortfall);
+    }
+    // Training may use what serving leaves anywhere, but a gang job needs one cluster that
+    // holds it whole: the planner's training cluster grows until the largest job fits.
+    std::int64_t training_have = serving_surplus;
+    std::int64_t largest_training_cluster = 0;
+    for (std::size_t c = 0; c < view.cluster_count(); ++c) {
+      if (serving_need.count(c) != 0)
+        continue;
+      const std::int64_t gpus = view.cluster_gpus_at(c, horizon);
+      training_have += gpus;
+      largest_training_cluster = std::max(largest_training_cluster, gpus);
+    }
+    const TrainingForecast training = forecast_.training(view, horizon);
+    const auto training_lacking =
+        std::max(static_cast<std::int64_t>(
+                     std::ceil(training.gpus - static_cast<double>(training_have) - 1e-9)),
+                 training.largest_job_gpus - largest_training_cluster);
+    const std::vector<std::size_t> ranked = parts_by_value(view, view.now());
+    if (training_lacking > 0 && !ranked.empty()) {
+      order_for(view, actions, kNewCluster, ranked.front(), training_lacking, arrival, budget_left,
+                shortfall);
+    }
+  }
+
+  /// Orders up to `gpus` of a part for a cluster (an existing one, or, for kNewCluster, the
+  /// planner's training cluster at each site), within the vendor cap, the budget left and the
+  /// site power online when they arrive. Returns the GPUs ordered and adds the reasons for
+  /// any shortfall.
+  std::int64_t order_for(const PlanningView& view, FleetActions& actions, std::size_t cluster,
+                         std::size_t part, std::int64_t gpus, Tick arrival, double& budget_left,
+                         Shortfall& shortfall) {
+    // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
+    const Tick power_needed_by = arrival;
+    const AcceleratorSpec& spec = *view.parts()[part];
+    std::int64_t wanted = std::min(gpus, view.vendor_cap_remaining(part, arrival));
+    if (wanted < gpus)
+      shortfall.reasons.push_back(fmt::format("{} vendor cap", spec.name));
+    if (std::isfinite(budget_left)) {
+      const std::int64_t affordable =
+          gpus_fitting(std::max(0.0, budget_left), spec.price_installed_per_gpu_usd);
+      if (affordable < wanted) {
+        wanted = affordable;
+        shortfall.reasons.push_back(shortfall.money_limit);
+      }
+    }
+    std::vector<std::size_t> site_order;
+    if (cluster != kNewCluster)
+      site_order.push_back(view.cluster(cluster).site);
+    for (std::size_t s = 0; s < view.site_count(); ++s) {
+      if (site_order.empty() || site_order.front() != s)
+        site_order.push_back(s);
+    }
+    std::int64_t ordered = 0;
+    for (const SitePlacement& at :
+         fit_on_sites(view, site_order, spec.server_power_per_gpu_w, wanted, [&](std::size_t s) {
+           return view.site(s).uncommitted_power_w(power_needed_by) +
+                  view.retiring_power_w(s, power_needed_by);
+         })) {
+      const std::size_t target = cluster != kNewCluster
+                                     ? cluster
+                                     : training_cluster(view, actions, at.site, part, at.gpus);
+      const std::string& site = view.site(at.site).spec->name;
+      // Named by cluster as well: a serving and a training order can share a date, part and site.
+      const std::string name =
+          fmt::format("demand-{}-{}-{}", format_date(view.calendar().date_of(view.now())),
+                      view.cluster(target).name, site);
+      const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
+      actions.record({view.now(), "order", site, spec.name, name, at.gpus, 0.0, amount, 0.0,
+                      "demand planner"});
+      actions.place_order(
+          {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, target});
+      budget_left -= amount;
+      ordered += at.gpus;
+    }
+    if (ordered < wanted)
+      shortfall.reasons.push_back(
+          fmt::format("site power by {}", format_date(view.calendar().date_of(power_needed_by))));
+    shortfall.gpus += gpus - ordered;
+    return ordered;
+  }
+
+  /// The planner's training cluster of a part at a site, grown by `gpus`: one per site and
+  /// part, so that large jobs find their GPUs together.
+  std::size_t training_cluster(const PlanningView& view, FleetActions& actions, std::size_t site,
+                               std::size_t part, std::int64_t gpus) {
+    const auto key = std::make_pair(site, part);
+    if (const auto found = training_clusters_.find(key); found != training_clusters_.end()) {
+      actions.grow_cluster(found->second, gpus);
+      return found->second;
+    }
+    const std::string name =
+        fmt::format("training-{}-{}", view.parts()[part]->name, view.site(site).spec->name);
+    const std::size_t cluster = actions.add_cluster(name, site, part, gpus, FabricSpec{});
+    training_clusters_.emplace(key, cluster);
+    return cluster;
+  }
+
+  /// Sites take longer to build than GPUs take to arrive, so the planner looks a site's build
+  /// time ahead: it starts the next site (in the scenario's order) when the power of the
+  /// sites started so far, built or not, will not hold what the fleet needs a planning period
+  /// after that site's first phase could be ready, and the one after while that is still
+  /// short.
+  void start_sites(const PlanningView& view, FleetActions& actions, Tick horizon, Tick period,
+                   Shortfall& shortfall) const {
+    double started_w = 0.0;
+    for (std::size_t s = 0; s < view.site_count(); ++s) {
+      if (view.site(s).started())
+        add_phases_power(view.site(s), started_w);
+    }
+    for (std::size_t s = 0; s < view.site_count(); ++s) {
+      const SiteState& site = view.site(s);
+      if (site.started() || !site.buildable())
+        continue;
+      // The site must hold the need from when it is ready until the next review could start
+      // another, a planning period later.
+      const Tick ready =
+          std::max(horizon, view.now() + ticks_from_seconds(site.first_phase_ready_s()));
+      const double needed_w = forecast_.power_w(view, ready + period);
+      if (started_w >= needed_w)
+        return;
+      if (site.facility_cost_usd() > view.funds_left()) {
+        shortfall.reasons.push_back(fmt::format("funds to build {}", site.spec->name));
+        return;
+      }
+      actions.start_site(s, fmt::format("demand planner: {:.0f} MW needed by {}, {:.0f} MW started",
+                                        needed_w / 1e6, format_date(view.calendar().date_of(ready)),
+                                        started_w / 1e6));
+      add_phases_power(site, started_w);
+    }
+  }
+
+  /// Adds each phase's power in turn (the order of the sums is part of the results' bytes).
+  static void add_phases_power(const SiteState& site, double& total_w) {
+    for (const PhaseState& phase : site.phases)
+      total_w += phase.power_w;
+  }
+
+  static void report(const PlanningView& view, FleetActions& actions, Shortfall& shortfall) {
+    if (shortfall.gpus <= 0)
+      return;
+    CapacitySummary& summary = actions.summary();
+    ++summary.planner_shortfall_periods;
+    summary.planner_shortfall_gpus_max =
+        std::max(summary.planner_shortfall_gpus_max, shortfall.gpus);
+    std::sort(shortfall.reasons.begin(), shortfall.reasons.end());
+    shortfall.reasons.erase(std::unique(shortfall.reasons.begin(), shortfall.reasons.end()),
+                            shortfall.reasons.end());
+    actions.record({view.now(), "shortfall", "", "", "", shortfall.gpus, 0.0, 0.0, 0.0,
+                    fmt::format("demand planner: not ordered for lack of {}",
+                                fmt::join(shortfall.reasons, ", "))});
+  }
+
+  DemandForecast forecast_;
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
+};
+
+}  // namespace
+
+std::unique_ptr<Planner> make_demand_planner() {
+  return std::make_unique<DemandPlanner>();
+}
+
+}  // namespace capsim

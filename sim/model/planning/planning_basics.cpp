@@ -1,0 +1,90 @@
+#include "capsim/model/planning/planning_basics.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace capsim {
+
+Tick next_planning_period(const PlanningView& view) {
+  const Calendar& calendar = view.calendar();
+  return calendar.tick_of(next_period_start(calendar.date_of(view.now()),
+                                            view.scenario().planner.budget_period,
+                                            view.scenario().scenario.start));
+}
+
+double budget_at(const PlanningView& view, Tick tick) {
+  const PlannerSpec& planner = view.scenario().planner;
+  double budget = planner.budget_per_period_usd.value_or(0.0);
+  for (const BudgetChangeSpec& change : planner.budget_changes) {
+    if (view.calendar().tick_of(change.from) <= tick)
+      budget = change.budget_per_period_usd;
+  }
+  return budget;
+}
+
+PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next) {
+  const double budget = budget_at(view, view.now());
+  const double facility_due =
+      view.facility_capex_due_by(next) - view.facility_capex_due_by(view.now());
+  CapacitySummary& summary = actions.summary();
+  summary.budget_usd += budget;
+  summary.budget_spent_facility_usd += std::min(budget, facility_due);
+  return {facility_due, std::max(0.0, budget - facility_due)};
+}
+
+double mean_cost_per_power(const PlanningView& view) {
+  double sum = 0.0;
+  for (std::size_t s = 0; s < view.site_count(); ++s)
+    sum += view.site(s).spec->cost_per_power_usd_per_w;
+  return view.site_count() == 0 ? 0.0 : sum / static_cast<double>(view.site_count());
+}
+
+std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
+  std::vector<std::pair<double, std::size_t>> ranked;
+  const double facility_per_w = mean_cost_per_power(view);
+  const std::vector<const AcceleratorSpec*>& parts = view.parts();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const AcceleratorSpec& part = *parts[i];
+    const std::optional<double> peak =
+        part.peak_flop_per_s(view.scenario().planner.value_precision);
+    if (!peak || view.calendar().tick_of(part.first_ship) > tick)
+      continue;
+    const double all_in =
+        part.price_installed_per_gpu_usd + part.server_power_per_gpu_w * facility_per_w;
+    ranked.emplace_back(*peak / all_in, i);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::size_t> order;
+  for (const auto& entry : ranked)
+    order.push_back(entry.second);
+  return order;
+}
+
+std::vector<SitePlacement> fit_on_sites(const PlanningView& view,
+                                        const std::vector<std::size_t>& site_order,
+                                        double per_gpu_w, std::int64_t gpus,
+                                        const std::function<double(std::size_t)>& free_power_w) {
+  std::vector<SitePlacement> placements;
+  std::int64_t left = gpus;
+  for (const std::size_t s : site_order) {
+    if (left == 0)
+      break;
+    if (!view.site(s).started())
+      continue;
+    const std::int64_t take = std::min(left, gpus_fitting(free_power_w(s), per_gpu_w));
+    if (take == 0)
+      continue;
+    placements.push_back({s, take});
+    left -= take;
+  }
+  return placements;
+}
+
+std::string format_billions(double usd) {
+  return fmt::format("${:.3f}B", usd / 1e9);
+}
+
+}  // namespace capsim

@@ -1,0 +1,419 @@
+#include "capsim/model/training/training_workload.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "capsim/model/training/job_generator.hpp"
+
+namespace capsim {
+
+TrainingWorkload::TrainingWorkload(const ModelContext& context, ClusterBook& book, Power& power)
+    : context_(context), book_(book), power_(power) {}
+
+void TrainingWorkload::set_up_jobs() {
+  const Scenario& scenario = context_.scenario;
+  for (const TenantSpec& tenant : scenario.training.tenants) {
+    tenant_names_.push_back(tenant.name);
+    tenant_shares_.push_back(tenant.share);
+  }
+  tenant_names_.push_back("default");  // jobs of no listed tenant
+  tenant_shares_.push_back(0.0);
+  const auto tenant_of = [&](const std::string& name) {
+    const auto found = std::find(tenant_names_.begin(), tenant_names_.end(), name);
+    return static_cast<std::size_t>(found - tenant_names_.begin());
+  };
+  for (const TrainingJobSpec& spec : scenario.training.jobs) {
+    TrainingJob job;
+    job.spec = spec;
+    job.submit = std::max<Tick>(0, context_.calendar.tick_of(spec.submit));
+    job.tenant = tenant_of(spec.tenant);
+    jobs_.push_back(std::move(job));
+  }
+  for (GeneratedJob& generated : generate_training_jobs(scenario, context_.replication)) {
+    TrainingJob job;
+    job.submit = generated.submit;
+    job.tenant = tenant_of(generated.spec.tenant);
+    job.generated = true;
+    job.spec = std::move(generated.spec);
+    jobs_.push_back(std::move(job));
+  }
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    for (const std::string& dependency : jobs_[i].spec.after) {
+      for (std::size_t j = 0; j < jobs_.size(); ++j) {
+        if (jobs_[j].spec.name == dependency) {
+          jobs_[j].dependents.push_back(i);
+          ++jobs_[i].unfinished_dependencies;
+        }
+      }
+    }
+  }
+  tenant_gpu_s_.resize(tenant_names_.size());
+  tenant_running_.assign(tenant_names_.size(), 0);
+}
+
+void TrainingWorkload::set_up_scheduler() {
+  if (jobs_.empty())
+    return;
+  for (const TrainingJob& job : jobs_) {
+    GangJob gang;
+    gang.submit = job.submit;
+    gang.gpus = job.spec.gpus;
+    gang.min_gpus = job.spec.min_gpus;
+    gang.priority = job.spec.priority;
+    gang.tenant = job.tenant;
+    gang.held = job.unfinished_dependencies > 0;
+    gang.preemptible = job.spec.preemptible;
+    if (const std::size_t c = book_.index_of(job.spec.cluster, book_.size()); c < book_.size())
+      gang.cluster = c;
+    gang_jobs_.push_back(gang);
+  }
+  GangSchedulerOptions options;
+  options.policy = context_.scenario.training.policy;
+  options.sharing = context_.scenario.training.sharing;
+  options.tenant_shares = tenant_shares_;
+  options.cross_cluster = context_.scenario.training.cross_cluster;
+  std::vector<std::int64_t> capacity;
+  std::vector<std::size_t> groups;
+  for (std::size_t c = 0; c < book_.size(); ++c) {
+    capacity.push_back(book_[c].available);
+    groups.push_back(book_[c].group);
+  }
+  scheduler_ =
+      std::make_unique<GangScheduler>(context_.engine, capacity, gang_jobs_, options, this, groups);
+  book_.set_listener(this);
+}
+
+void TrainingWorkload::cluster_added(std::size_t, std::size_t group) {
+  scheduler_->add_cluster(0, group);
+}
+
+void TrainingWorkload::training_capacity_changed(std::size_t cluster, std::int64_t gpus) {
+  scheduler_->set_capacity(cluster, gpus);
+}
+
+void TrainingWorkload::preempt_for_serving(std::size_t cluster, std::int64_t gpus) {
+  if (!scheduler_)
+    return;
+  // The scheduler's free GPUs on the cluster count towards what serving may take.
+  const std::int64_t free_for_training =
+      scheduler_->capacity(cluster) - scheduler_->busy_gpus(cluster);
+  scheduler_->preempt(cluster, free_for_training + gpus);
+}
+
+std::int64_t TrainingWorkload::queue_length() const {
+  return scheduler_ ? static_cast<std::int64_t>(scheduler_->queue_length()) : 0;
+}
+
+std::int64_t TrainingWorkload::queued_gpus() const {
+  return scheduler_ ? scheduler_->queued_gpus() : 0;
+}
+
+std::int64_t TrainingWorkload::running_jobs() const {
+  std::int64_t running = 0;
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    if (scheduler_->outcomes()[i].start && !jobs_[i].done)
+      ++running;
+  }
+  return running;
+}
+
+/// The job's effective MFU on a cluster: its base MFU less the exposed share of its gradient
+/// all-reduce on that cluster's fabric, relative to a non-blocking fabric (the base MFU is
+/// what the job reaches on one). Jobs given by FLOPs alone carry no model size: base MFU.
+double TrainingWorkload::effective_job_mfu(const TrainingJob& job, std::size_t cluster_index,
+                                           double peak, std::int64_t gpus) {
+  const TrainingJobSpec& spec = job.spec;
+  if (!spec.active_parameters)
+    return spec.base_mfu;
+  SchedulingCluster& cluster = book_.fabric_owner(cluster_index);
+  const AcceleratorSpec& part = context_.part(cluster.part);
+  try {
+    if (!cluster.fabric) {
+      FabricShape shape =
+          make_fabric_shape(cluster.fabric_spec, std::max(cluster.planned_gpus, spec.gpus), part);
+      cluster.fabric = std::make_unique<Fabric>(shape);
+      shape.oversubscription = 1.0;
+      cluster.non_blocking = std::make_unique<Fabric>(shape);
+    }
+    StepModel step;
+    step.model_parallel_gpus = std::gcd(gpus, part.scale_up_domain);
+    step.gradient_bytes = 2.0 * *spec.active_parameters /
+                          static_cast<double>(step.model_parallel_gpus);  // bf16 gradients
+    step.compute_time_s = 6.0 * *spec.active_parameters * spec.global_batch_tokens /
+                          (static_cast<double>(gpus) * peak * spec.base_mfu);
+    step.overlap = spec.communication_overlap;
+    return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, gpus, step) /
+           effective_mfu(spec.base_mfu, *cluster.non_blocking, gpus, step);
+  } catch (const std::invalid_argument&) {
+    return spec.base_mfu;  // a job larger than the cluster's fabric never runs there anyway
+  }
+}
+
+/// The efficiency gain of a run starting now: capability-equivalent jobs need
+/// compute / (algorithmic × software gain), fixed-compute jobs run faster by software alone.
+TrainingWorkload::RunKey TrainingWorkload::run_key(std::size_t job_index, std::size_t cluster_index,
+                                                   std::int64_t gpus) const {
+  // Trends are read at the start of the day, so that a backfill pass over a long queue does
+  // not simulate every job's run anew each time a trend has moved a little.
+  const double t_s = seconds_from_ticks(context_.now() / kTicksPerDay * kTicksPerDay);
+  const double gain = jobs_[job_index].spec.capability_equivalent
+                          ? context_.efficiency.training(t_s)
+                          : context_.efficiency.software(t_s);
+  return std::make_tuple(job_index, cluster_index, gpus, gain);
+}
+
+/// The job's whole run on `gpus` GPUs of a cluster, failures and checkpoints included.
+const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t job_index,
+                                                                     std::size_t cluster_index,
+                                                                     std::int64_t gpus) {
+  const RunKey key = run_key(job_index, cluster_index, gpus);
+  if (const auto cached = runs_.find(key); cached != runs_.end())
+    return cached->second;
+  const TrainingJob& job = jobs_[job_index];
+  const AcceleratorSpec& part = context_.part(book_[cluster_index].part);
+  const double peak =
+      part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
+  RunOnAllocation run;
+  run.mfu = effective_job_mfu(job, cluster_index, peak, gpus);
+  try {
+    TrainingRunSpec spec = training_run_spec(job.spec, peak, context_.failure_rate_per_gpu_s);
+    spec.flops /= std::get<3>(key);
+    spec.gpus = gpus;
+    spec.mfu = run.mfu;
+    // Each job has its own interruption stream (replication = job index).
+    run.result = simulate_training_run(
+        spec, static_cast<std::uint64_t>(context_.scenario.scenario.seed), job_index);
+    run.duration = ticks_from_seconds(run.result.elapsed_s);
+  } catch (const std::invalid_argument&) {
+    run.duration = INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
+  }
+  run.result.goodput = run.result.completed ? run.result.goodput : 0.0;
+  return runs_.emplace(key, run).first->second;
+}
+
+/// After a preemption the job resumes from its last checkpoint: the work not saved, at the
+/// whole run's pace on the new allocation, after a restart.
+Tick TrainingWorkload::job_duration(std::size_t job_index, std::size_t cluster_index,
+                                    std::int64_t gpus) {
+  const Tick whole = whole_run(job_index, cluster_index, gpus).duration;
+  const TrainingJob& job = jobs_[job_index];
+  if (job.preemptions == 0 || whole >= INT64_MAX / 4)
+    return whole;
+  return ticks_from_seconds((1.0 - job.work_saved) * seconds_from_ticks(whole) +
+                            job.spec.restart_overhead_s);
+}
+
+/// Serving took the job's GPUs. Its run had done useful compute at the run's average pace
+/// (useful / elapsed of the whole run, which spreads failures evenly); what the last
+/// checkpoint holds is kept, the rest and the restart are lost.
+void TrainingWorkload::job_preempted(std::size_t job_index) {
+  TrainingJob& job = jobs_[job_index];
+  const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
+  const TrainingRunResult& run = *job.result;
+  const double ran_s = seconds_from_ticks(context_.now() - *outcome.start);
+  const double computing_s = std::max(0.0, ran_s - job.run_restart_s);
+  const double pace = run.elapsed_s > 0.0 ? run.useful_s / run.elapsed_s : 0.0;
+  const double interval_s = job.spec.checkpoint_interval_s;
+  const double saved_useful_s =
+      interval_s > 0.0 ? std::floor(computing_s * pace / interval_s) * interval_s : 0.0;
+  if (run.useful_s > 0.0)
+    job.work_saved = std::min(job.work_saved + saved_useful_s / run.useful_s, 1.0);
+  const double saved_elapsed_s = pace > 0.0 ? saved_useful_s / pace : 0.0;
+  job.preemption_lost_gpu_s +=
+      static_cast<double>(outcome.gpus) * std::max(0.0, ran_s - saved_elapsed_s);
+  job.preempted_runs_gpu_s += static_cast<double>(outcome.gpus) * ran_s;
+  ++job.preemptions;
+  change_busy(job_index, -1);
+  set_rates(job.tenant, -outcome.gpus);
+}
+
+void TrainingWorkload::job_started(std::size_t job_index) {
+  TrainingJob& job = jobs_[job_index];
+  const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
+  const RunOnAllocation& run = whole_run(job_index, outcome.cluster, outcome.gpus);
+  job.result = run.result;
+  job.run_restart_s = job.preemptions > 0 ? job.spec.restart_overhead_s : 0.0;
+  job.mfu = run.mfu;
+  job.gpus = outcome.gpus;
+  change_busy(job_index, +1);
+  set_rates(job.tenant, outcome.gpus);
+}
+
+void TrainingWorkload::job_ended(std::size_t job_index) {
+  TrainingJob& job = jobs_[job_index];
+  job.done = true;
+  change_busy(job_index, -1);
+  set_rates(job.tenant, -job.gpus);
+  for (const std::size_t dependent : job.dependents) {
+    if (--jobs_[dependent].unfinished_dependencies == 0)
+      scheduler_->release(dependent);
+  }
+}
+
+/// The job's pieces take (+1) or give back (−1) their clusters' GPUs, which changes the power
+/// their sites draw.
+void TrainingWorkload::change_busy(std::size_t job_index, std::int64_t sign) {
+  for (const auto& [cluster_index, gpus] : scheduler_->outcomes()[job_index].pieces) {
+    book_.add_busy(cluster_index, sign * gpus);
+    power_.update_cluster_sites(cluster_index);
+  }
+}
+
+void TrainingWorkload::set_rates(std::size_t tenant, std::int64_t change) {
+  const Tick now = context_.now();
+  tenant_running_[tenant] += change;
+  busy_ += change;
+  tenant_gpu_s_[tenant].set_rate(now, static_cast<double>(tenant_running_[tenant]));
+  busy_gpu_s_.set_rate(now, static_cast<double>(busy_));
+}
+
+TrainingNeed TrainingWorkload::need_at(Tick tick) const {
+  TrainingNeed need;
+  if (!scheduler_)
+    return need;
+  const Tick now = context_.now();
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    const TrainingJob& job = jobs_[i];
+    if (job.done)
+      continue;
+    double& gpus = job.generated ? need.generated_gpus : need.listed_gpus;
+    if (scheduler_->outcomes()[i].start) {
+      gpus += static_cast<double>(job.gpus);
+    } else if (job.generated ? job.submit <= now : job.submit <= tick) {
+      gpus += static_cast<double>(job.spec.gpus);
+      need.largest_waiting_job_gpus = std::max(need.largest_waiting_job_gpus, job.spec.gpus);
+    }
+  }
+  return need;
+}
+
+TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
+  const TrainingJob& job = jobs_[i];
+  const GangJobOutcome& outcome = scheduler_->outcomes()[i];
+  TrainingJobRecord record;
+  record.name = job.spec.name;
+  record.tenant = tenant_names_[job.tenant];
+  record.gpus = job.spec.gpus;
+  record.gpus_used = job.gpus;
+  record.submit = job.submit;
+  record.start = outcome.first_start;
+  record.preemptions = job.preemptions;
+  record.preemption_lost_gpu_hours = job.preemption_lost_gpu_s / 3600.0;
+  record.gpu_hours = job.preempted_runs_gpu_s / 3600.0;
+  if (outcome.start) {
+    record.cluster = book_[outcome.cluster].name;
+    record.end = outcome.end;
+    record.mfu = job.mfu;
+    record.gpu_hours += static_cast<double>(job.gpus) *
+                        seconds_from_ticks(std::min(*outcome.end, context_.end) - *outcome.start) /
+                        3600.0;
+    if (job.result) {
+      record.interruptions = job.result->interruptions;
+      record.goodput = job.result->goodput;
+      // A job serving preempted held GPUs for runs whose unsaved work was lost as well.
+      if (job.done && job.preemptions > 0 && record.gpu_hours > 0.0) {
+        record.goodput =
+            job.result->useful_s * static_cast<double>(job.gpus) / (record.gpu_hours * 3600.0);
+      }
+    }
+  }
+  const bool started = outcome.start.has_value();
+  record.status = job.done          ? "completed"
+                  : started         ? "running"
+                  : job.preemptions ? "preempted"
+                                    : (job.unfinished_dependencies > 0 ? "held" : "queued");
+  return record;
+}
+
+double TrainingWorkload::unmet_gpu_hours(const TrainingJob& job) const {
+  const std::vector<const AcceleratorSpec*>& parts = context_.parts;
+  const double peak =
+      parts.empty()
+          ? kH100DenseBf16FlopPerS
+          : parts[book_.size() == 0 ? 0 : book_[0].part]->peak_dense_flops.bf16_flop_per_s;
+  const double end_s = seconds_from_ticks(context_.end);
+  const double gain = job.spec.capability_equivalent ? context_.efficiency.training(end_s)
+                                                     : context_.efficiency.software(end_s);
+  try {
+    return training_flops(job.spec) / gain / (peak * job.spec.base_mfu) / 3600.0;
+  } catch (const std::invalid_argument&) {
+    return 0.0;
+  }
+}
+
+namespace {
+
+/// The q-quantile of sorted values, by the nearest-rank method; 0 for none.
+double nearest_rank(const std::vector<double>& sorted, double q) {
+  if (sorted.empty())
+    return 0.0;
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+}  // namespace
+
+void TrainingWorkload::finish(double gpu_available_s) {
+  if (jobs_.empty())
+    return;
+  CapacityRun& out = context_.run;
+  TrainingSummary& t = out.training;
+  const std::vector<GangJobOutcome>& outcomes = scheduler_->outcomes();
+  std::vector<double> waits_h;
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    const TrainingJob& job = jobs_[i];
+    const GangJobOutcome& outcome = outcomes[i];
+    TrainingJobRecord record = job_record(i);
+    t.preemptions += job.preemptions;
+    t.preemption_lost_gpu_hours += record.preemption_lost_gpu_hours;
+    if (outcome.first_start)
+      waits_h.push_back(seconds_from_ticks(*outcome.first_start - job.submit) / 3600.0);
+    const bool started = outcome.start.has_value();
+    if (job.done)
+      ++t.completed;
+    if (started && !job.done)
+      ++t.running_at_end;
+    if (!started) {
+      ++t.queued_at_end;
+      t.unmet_gpu_hours += unmet_gpu_hours(job);
+    }
+    out.jobs.push_back(std::move(record));
+  }
+  t.jobs = static_cast<std::int64_t>(jobs_.size());
+  std::vector<double> useful(book_.size(), 0.0), elapsed(book_.size(), 0.0);
+  for (std::size_t i = 0; i < jobs_.size(); ++i) {
+    const TrainingJob& job = jobs_[i];
+    if (!outcomes[i].start || !job.result || !job.result->completed)
+      continue;
+    // Every run the job held GPUs for: runs serving preempted count as elapsed too.
+    useful[outcomes[i].cluster] += job.result->useful_s * static_cast<double>(job.gpus);
+    elapsed[outcomes[i].cluster] += out.jobs[i].gpu_hours * 3600.0;
+  }
+  for (std::size_t c = 0; c < book_.size(); ++c) {
+    if (elapsed[c] <= 0.0)
+      continue;
+    t.clusters.push_back(book_[c].name);
+    t.cluster_goodput.push_back(useful[c] / elapsed[c]);
+  }
+  std::sort(waits_h.begin(), waits_h.end());
+  t.wait_p50_h = nearest_rank(waits_h, 0.50);
+  t.wait_p95_h = nearest_rank(waits_h, 0.95);
+  double wait_sum = 0.0;
+  for (const double wait : waits_h)
+    wait_sum += wait;
+  t.wait_mean_h = waits_h.empty() ? 0.0 : wait_sum / static_cast<double>(waits_h.size());
+  t.gpu_hours_busy = busy_gpu_s_.total_at(context_.end) / 3600.0;
+  const double available_h = gpu_available_s / 3600.0;
+  t.utilisation = available_h > 0 ? t.gpu_hours_busy / available_h : 0.0;
+  t.tenants = tenant_names_;
+  t.tenant_share = tenant_shares_;
+  for (std::size_t k = 0; k < tenant_names_.size(); ++k) {
+    const double hours = tenant_gpu_s_[k].total_at(context_.end) / 3600.0;
+    t.tenant_gpu_hours.push_back(hours);
+    t.tenant_received_share.push_back(t.gpu_hours_busy > 0 ? hours / t.gpu_hours_busy : 0.0);
+  }
+}
+
+}  // namespace capsim
