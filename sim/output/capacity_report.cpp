@@ -26,10 +26,10 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
   CsvWriter csv({"date", "day", "event", "site", "accelerator", "cluster", "gpus", "power_mw",
                  "amount_usd", "wait_days", "note"});
   for (const BuildoutEvent& event : buildout) {
-    csv.add_row({format_date(calendar.date_of(event.tick)),
-                 seconds_from_ticks(event.tick) / 86400.0, event.kind, event.site,
-                 event.accelerator, event.cluster, event.gpus, event.power_w / 1e6,
-                 event.amount_usd, event.wait_s / 86400.0, event.note});
+    csv.add_row(
+        {format_date(calendar.date_of(event.tick)), seconds_from_ticks(event.tick) / 86400.0,
+         std::string(buildout_kind_name(event.kind)), event.site, event.accelerator, event.cluster,
+         event.gpus, event.power_w / 1e6, event.amount_usd, event.wait_s / 86400.0, event.note});
   }
   return csv.str();
 }

@@ -113,7 +113,7 @@ TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
   const CapacityRun run = run_capacity(scenario);
   std::vector<const BuildoutEvent*> installs;
   for (const BuildoutEvent& event : run.buildout) {
-    if (event.kind == "install")
+    if (event.kind == BuildoutKind::install)
       installs.push_back(&event);
   }
   REQUIRE(installs.size() == 2);
@@ -150,7 +150,7 @@ TEST_CASE("capacity: vendor caps spread an order over quarters") {
   std::vector<std::pair<std::string, std::int64_t>> deliveries;
   const Calendar calendar(scenario.scenario.start);
   for (const BuildoutEvent& event : run.buildout) {
-    if (event.kind == "delivery") {
+    if (event.kind == BuildoutKind::delivery) {
       deliveries.emplace_back(format_date(calendar.date_of(event.tick)), event.gpus);
     }
   }
@@ -187,9 +187,9 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   const CapacityRun run = run_capacity(scenario);
   std::vector<std::string> orders;
   for (const BuildoutEvent& event : run.buildout) {
-    if (event.kind == "order")
+    if (event.kind == BuildoutKind::order)
       orders.push_back(event.site + ":" + event.accelerator + ":" + std::to_string(event.gpus));
-    if (event.kind == "site_start")
+    if (event.kind == BuildoutKind::site_start)
       CHECK(event.tick == 0);
   }
   // Q1: at $500M/quarter and $35K all-in per "cheap" GPU (GPU $25K + 1 kW × $10/W) the planner
@@ -215,7 +215,7 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   scenario.economics.funds_usd = 200e6;
   const CapacityRun funded = run_capacity(scenario);
   for (const BuildoutEvent& event : funded.buildout)
-    CHECK(event.kind != "site_start");
+    CHECK(event.kind != BuildoutKind::site_start);
   CHECK(funded.summary.capex_facility_usd == 0.0);
   CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }

@@ -402,8 +402,9 @@ TEST_CASE("demand planner: a budget cap leaves a reported shortfall, never an ov
   CHECK(run.summary.budget_spent_gpus_usd <= run.summary.budget_usd);
   CHECK(run.summary.gpus_ordered - 12000 <= 8 * 2500);
   CHECK(run.summary.planner_shortfall_periods >= 6);
-  const auto shortfall = std::find_if(run.buildout.begin(), run.buildout.end(),
-                                      [](const BuildoutEvent& e) { return e.kind == "shortfall"; });
+  const auto shortfall =
+      std::find_if(run.buildout.begin(), run.buildout.end(),
+                   [](const BuildoutEvent& e) { return e.kind == BuildoutKind::shortfall; });
   REQUIRE(shortfall != run.buildout.end());
   CHECK(shortfall->note == "demand planner: not ordered for lack of budget");
   // Without the cap the same plan orders what the demand needs and is never short.
@@ -454,8 +455,9 @@ TEST_CASE("funds: the date spending exhausts them, and planners that stay within
   CHECK(capped.summary.capex_gpus_usd <= 200e6);
   CHECK(capped.summary.spent_usd >= 200e6);
   REQUIRE(capped.summary.funds_exhausted.has_value());
-  const auto shortfall = std::find_if(capped.buildout.begin(), capped.buildout.end(),
-                                      [](const BuildoutEvent& e) { return e.kind == "shortfall"; });
+  const auto shortfall =
+      std::find_if(capped.buildout.begin(), capped.buildout.end(),
+                   [](const BuildoutEvent& e) { return e.kind == BuildoutKind::shortfall; });
   REQUIRE(shortfall != capped.buildout.end());
   CHECK(shortfall->note == "demand planner: not ordered for lack of funds");
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsim/core/time.hpp"
@@ -14,11 +15,26 @@
 
 namespace capsim {
 
-/// One line of buildout.csv: something that changed the fleet or the sites.
+/// What a line of buildout.csv records.
+enum class BuildoutKind {
+  site_start,    ///< construction starts; power_w: the site's IT power cap
+  phase_online,  ///< a power phase comes online; amount: the facility value it brings
+  order,         ///< GPUs ordered; amount: their installed price
+  delivery,      ///< GPUs delivered and paid; amount: what was paid
+  install,       ///< GPUs installed; power_w: their servers' peak draw; wait_s: for power
+  retire,        ///< a pool retires; power_w: the peak draw it frees
+  budget,        ///< a budget planner's period; amount: the period's budget
+  shortfall,     ///< GPUs a demand planner could not order; note: why
+};
+
+/// The name buildout.csv writes for a kind.
+std::string_view buildout_kind_name(BuildoutKind kind);
+
+/// One line of buildout.csv: something that changed the fleet or the sites. `amount_usd` is
+/// USD the event commits, pays or (budget) makes available: 0 where it has none.
 struct BuildoutEvent {
   Tick tick = 0;
-  std::string kind;  ///< site_start, phase_online, order, delivery, install, retire, budget,
-                     ///< shortfall
+  BuildoutKind kind = BuildoutKind::order;
   std::string site;
   std::string accelerator;
   std::string cluster;

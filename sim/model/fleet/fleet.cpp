@@ -46,8 +46,8 @@ void Fleet::set_up_clusters() {
     delivery.utilisation = cluster.utilisation.value_or(economics.utilisation);
     delivery.paid_before_start = online < 0;
     if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
-      context_.record({0, "retire", cluster.site, cluster.accelerator, cluster.name, cluster.gpus,
-                       0.0, 0.0, 0.0, "retired before the scenario start"});
+      context_.record({0, BuildoutKind::retire, cluster.site, cluster.accelerator, cluster.name,
+                       cluster.gpus, 0.0, 0.0, 0.0, "retired before the scenario start"});
       continue;
     }
     delivery.cluster =
@@ -116,8 +116,8 @@ void Fleet::arrival(std::size_t index) {
   const double amount = static_cast<double>(delivery.gpus) * part.price_installed_per_gpu_usd;
   if (!delivery.paid_before_start) {
     context_.ledger().pay(CapexPayment{CapexKind::gpus, delivery.name, amount, now, now});
-    context_.record({now, "delivery", sites_[delivery.site].spec->name, part.name, delivery.name,
-                     delivery.gpus, 0.0, amount, 0.0, ""});
+    context_.record({now, BuildoutKind::delivery, sites_[delivery.site].spec->name, part.name,
+                     delivery.name, delivery.gpus, 0.0, amount, 0.0, ""});
   }
   sites_.at(delivery.site).waiting.push_back(index);
   install_waiting(delivery.site);
@@ -171,8 +171,8 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   const double wait_s = seconds_from_ticks(now - delivery.arrival);
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;
   counts_.installed_total += gpus;
-  context_.record({now, "install", site.spec->name, part.name, pool.name, gpus, peak_w, 0.0, wait_s,
-                   delivery.paid_before_start ? "existing fleet" : ""});
+  context_.record({now, BuildoutKind::install, site.spec->name, part.name, pool.name, gpus, peak_w,
+                   0.0, wait_s, delivery.paid_before_start ? "existing fleet" : ""});
   pool.cluster = delivery.cluster;
   pools_.push_back(std::move(pool));
   const std::size_t index = pools_.size() - 1;
@@ -254,8 +254,8 @@ void Fleet::retire(std::size_t index) {
   counts_.retired += pool.gpus;
   pool.failed = 0;
   context_.ledger().write_off(pool.asset, now);
-  context_.record(
-      {now, "retire", site.spec->name, part.name, pool.name, pool.gpus, peak_w, 0.0, 0.0, ""});
+  context_.record({now, BuildoutKind::retire, site.spec->name, part.name, pool.name, pool.gpus,
+                   peak_w, 0.0, 0.0, ""});
   refresh_cluster(pool.cluster);
   power_.update_site(pool.site);
   install_waiting(pool.site);

@@ -107,8 +107,8 @@ void Sites::start_existing(std::size_t s) {
 void Sites::start(std::size_t s, Tick start, const std::string& why) {
   SiteState& site = sites_[s];
   site.construction_start = start;
-  context_.record(
-      {start, "site_start", site.spec->name, "", "", 0, site.spec->it_power_cap_w, 0.0, 0.0, why});
+  context_.record({start, BuildoutKind::site_start, site.spec->name, "", "", 0,
+                   site.spec->it_power_cap_w, 0.0, 0.0, why});
   for (std::size_t p = 0; p < site.phases.size(); ++p) {
     PhaseState& phase = site.phases[p];
     const Tick online = start + ticks_from_seconds(site.plan.phase_ready_s(phase.ready_after));
@@ -134,8 +134,8 @@ void Sites::bring_phase_online(std::size_t s, std::size_t p, Tick online_at, boo
   context_.ledger().add_asset(
       Asset{CapexKind::facility, fmt::format("{} phase {}", site.spec->name, p + 1), value,
             online_at, context_.scenario.economics.facility_life_s, INT64_MAX});
-  context_.record({std::max<Tick>(online_at, 0), "phase_online", site.spec->name, "", "", 0,
-                   phase.power_w, existing ? 0.0 : value, 0.0,
+  context_.record({std::max<Tick>(online_at, 0), BuildoutKind::phase_online, site.spec->name, "",
+                   "", 0, phase.power_w, existing ? 0.0 : value, 0.0,
                    existing ? "existing site: online from the start" : ""});
 }
 

@@ -57,7 +57,7 @@ class BudgetPlanner final : public Planner {
     summary.budget_spent_gpus_usd += gpu_budget - remaining;
     summary.budget_unplaced_usd += remaining;
     actions.record(
-        {now, "budget", "", "", "", 0, 0.0, budget, 0.0,
+        {now, BuildoutKind::budget, "", "", "", 0, 0.0, budget, 0.0,
          fmt::format(
              "bought {}; facility due {}; unspent {}",
              bought.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(bought, ", ")),
@@ -80,8 +80,8 @@ class BudgetPlanner final : public Planner {
       const std::string& site = view.site(at.site).spec->name;
       const std::string name = fmt::format(
           "budget-{}-{}-{}", format_date(view.calendar().date_of(view.now())), spec.name, site);
-      actions.record(
-          {view.now(), "order", site, spec.name, name, at.gpus, 0.0, 0.0, 0.0, "budget planner"});
+      actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, 0.0,
+                      0.0, "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
       actions.place_order(
           {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, cluster});

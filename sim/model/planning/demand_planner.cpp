@@ -150,8 +150,8 @@ class DemandPlanner final : public Planner {
           fmt::format("demand-{}-{}-{}", format_date(view.calendar().date_of(view.now())),
                       view.cluster(target).name, site);
       const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
-      actions.record({view.now(), "order", site, spec.name, name, at.gpus, 0.0, amount, 0.0,
-                      "demand planner"});
+      actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
+                      0.0, "demand planner"});
       actions.place_order(
           {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, target});
       budget_left -= amount;
@@ -230,7 +230,7 @@ class DemandPlanner final : public Planner {
     std::sort(shortfall.reasons.begin(), shortfall.reasons.end());
     shortfall.reasons.erase(std::unique(shortfall.reasons.begin(), shortfall.reasons.end()),
                             shortfall.reasons.end());
-    actions.record({view.now(), "shortfall", "", "", "", shortfall.gpus, 0.0, 0.0, 0.0,
+    actions.record({view.now(), BuildoutKind::shortfall, "", "", "", shortfall.gpus, 0.0, 0.0, 0.0,
                     fmt::format("demand planner: not ordered for lack of {}",
                                 fmt::join(shortfall.reasons, ", "))});
   }
