@@ -150,6 +150,9 @@ TEST_CASE("capacity: vendor caps spread an order over quarters") {
   std::vector<std::pair<std::string, std::int64_t>> deliveries;
   const Calendar calendar(scenario.scenario.start);
   for (const BuildoutEvent& event : run.buildout) {
+    // The order's amount is its USD, as in every kind of order: 100,000 × $40K.
+    if (event.kind == BuildoutKind::order)
+      CHECK(event.amount_usd == doctest::Approx(4e9));
     if (event.kind == BuildoutKind::delivery) {
       deliveries.emplace_back(format_date(calendar.date_of(event.tick)), event.gpus);
     }
@@ -186,9 +189,12 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   scenario.planner.lead_time_s = 0.0;
   const CapacityRun run = run_capacity(scenario);
   std::vector<std::string> orders;
+  double ordered_usd = 0.0;
   for (const BuildoutEvent& event : run.buildout) {
-    if (event.kind == BuildoutKind::order)
+    if (event.kind == BuildoutKind::order) {
       orders.push_back(event.site + ":" + event.accelerator + ":" + std::to_string(event.gpus));
+      ordered_usd += event.amount_usd;
+    }
     if (event.kind == BuildoutKind::site_start)
       CHECK(event.tick == 0);
   }
@@ -204,6 +210,9 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   const std::vector<std::string> expected = {"existing:cheap:9200", "existing:cheap:18800",
                                              "existing:late:12000", "next:late:30000"};
   CHECK(orders == expected);
+  // An order's amount is its GPUs' installed price: 28,000 "cheap" at $25K and 42,000 "late"
+  // at $10K, the $1.12B the budget spent on GPUs.
+  CHECK(ordered_usd == doctest::Approx(28000 * 25e3 + 42000 * 10e3));
   CHECK(run.summary.budget_usd == doctest::Approx(2e9));
   CHECK(run.summary.budget_spent_facility_usd == doctest::Approx(300e6));
   CHECK(run.summary.budget_spent_gpus_usd == doctest::Approx(1.12e9));

@@ -80,8 +80,9 @@ class BudgetPlanner final : public Planner {
       const std::string& site = view.site(at.site).spec->name;
       const std::string name = fmt::format(
           "budget-{}-{}-{}", format_date(view.calendar().date_of(view.now())), spec.name, site);
-      actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, 0.0,
-                      0.0, "budget planner"});
+      actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0,
+                      static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd, 0.0,
+                      "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
       actions.place_order(
           {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, cluster});

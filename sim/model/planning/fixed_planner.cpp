@@ -34,10 +34,13 @@ class FixedPlanner final : public Planner {
     const Tick now = view.now();
     const Tick lead = ticks_from_seconds(order.lead_time_s.value_or(planner.lead_time_s));
     const std::string name = cluster_name(view, tag);
+    const std::size_t part = view.part_index(order.accelerator);
+    const double amount =
+        static_cast<double>(order.gpus) * view.parts()[part]->price_installed_per_gpu_usd;
     actions.record({now, BuildoutKind::order, order.site, order.accelerator, name, order.gpus, 0.0,
-                    0.0, 0.0, ""});
-    actions.place_order({name, view.part_index(order.accelerator), view.site_index(order.site),
-                         order.gpus, now + lead, planner.service_life_s, clusters_[tag]});
+                    amount, 0.0, ""});
+    actions.place_order({name, part, view.site_index(order.site), order.gpus, now + lead,
+                         planner.service_life_s, clusters_[tag]});
   }
 
  private:
