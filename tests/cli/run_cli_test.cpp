@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +17,9 @@ namespace fs = std::filesystem;
 
 /// A fresh, empty scratch directory.
 fs::path scratch(const std::string& name) {
-  const fs::path path = fs::temp_directory_path() / ("capsim_run_cli_test_" + name);
+  // Per process: two test runs on one machine (two checkouts) must not share a folder.
+  const fs::path path = fs::temp_directory_path() /
+                        ("capsim_run_cli_test_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(path);
   return path;
 }

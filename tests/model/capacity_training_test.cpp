@@ -142,6 +142,44 @@ TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tena
   CHECK(generate_training_jobs(scenario).size() != jobs.size());
 }
 
+TEST_CASE("training: adding a listed job leaves every generated job's draws unchanged") {
+  // Random streams are keyed by names: a generated job's sizes by its ordinal, its
+  // interruptions by its name, a listed job's by its tenant and name. Jobs run where they
+  // fit without shrinking and no efficiency gain moves, so a job's run depends on its own
+  // stream alone.
+  Scenario scenario = training_day();
+  scenario.scenario.end = Date{2025, 3, 1};
+  scenario.failures.annual_failure_rate = 40.0;  // 16 GPUs: about 1.8 interruptions a day
+  JobGeneratorSpec& generator = scenario.training.generator;
+  generator.arrivals_per_s = 30.0 / (kSecondsPerYear / 12.0);  // 30 a month
+  generator.gpus_median = 8;
+  generator.gpus_max = 16;
+  const CapacityRun alone = run_capacity(scenario);
+  ClusterSpec other = scenario.clusters[0];
+  other.name = "other";
+  other.gpus = 8;
+  scenario.clusters.push_back(other);
+  TrainingJobSpec extra = job("extra", 8, 100);
+  extra.cluster = "other";
+  scenario.training.jobs.insert(scenario.training.jobs.begin(), extra);
+  const CapacityRun with_extra = run_capacity(scenario);
+  REQUIRE(with_extra.jobs.size() == alone.jobs.size() + 1);
+  REQUIRE(alone.jobs.size() > 30);
+  std::int64_t interruptions = 0;
+  for (std::size_t i = 0; i < alone.jobs.size(); ++i) {
+    const TrainingJobRecord& before = alone.jobs[i];
+    const TrainingJobRecord& after = with_extra.jobs[i + 1];
+    INFO(before.name);
+    CHECK(after.name == before.name);
+    CHECK(after.gpus == before.gpus);
+    CHECK(after.tenant == before.tenant);
+    CHECK(after.interruptions == before.interruptions);
+    CHECK(after.goodput == before.goodput);
+    interruptions += before.interruptions;
+  }
+  CHECK(interruptions > 20);  // the comparison sees real draws
+}
+
 /// A small service on the 64-GPU cluster: measured 8-GPU nodes of 1M input and 210 output
 /// tokens/s, 21 tokens/s per sequence, so a decode node holds 10 sequences at once.
 ServiceSpec small_service() {

@@ -50,22 +50,27 @@ std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
     }
     std::sort(times.begin(), times.end());
     for (const Tick submit : times) {
+      // Each job's sizes come from a stream of its own, keyed by its ordinal: a change to the
+      // size distributions leaves every arrival time as it was.
+      const std::size_t ordinal = jobs.size() + 1;
+      RandomStream sizes(static_cast<std::uint64_t>(scenario.scenario.seed), replication,
+                         fmt::format("training.generator/{}", ordinal));
       TrainingJobSpec job;
-      job.name = fmt::format("generated-{}", jobs.size() + 1);
+      job.name = fmt::format("generated-{}", ordinal);
       job.submit = calendar.date_of(submit);
-      job.gpus = std::clamp<std::int64_t>(
-          std::llround(static_cast<double>(spec.gpus_median) *
-                       std::exp(spec.gpus_sigma * random.normal(0.0, 1.0))),
-          1, spec.gpus_max);
+      job.gpus =
+          std::clamp<std::int64_t>(std::llround(static_cast<double>(spec.gpus_median) *
+                                                std::exp(spec.gpus_sigma * sizes.normal(0.0, 1.0))),
+                                   1, spec.gpus_max);
       const double duration_s =
-          spec.duration_median_s * std::exp(spec.duration_sigma * random.normal(0.0, 1.0));
+          spec.duration_median_s * std::exp(spec.duration_sigma * sizes.normal(0.0, 1.0));
       job.base_mfu = spec.base_mfu;
       job.flops =
           static_cast<double>(job.gpus) * duration_s * kH100DenseBf16FlopPerS * spec.base_mfu;
       if (!scenario.training.tenants.empty()) {
         const std::size_t tenant =
-            weighted ? random.discrete(tenant_weights)
-                     : static_cast<std::size_t>(random.uniform01() *
+            weighted ? sizes.discrete(tenant_weights)
+                     : static_cast<std::size_t>(sizes.uniform01() *
                                                 static_cast<double>(tenant_weights.size()));
         job.tenant = scenario.training.tenants[tenant].name;
       }

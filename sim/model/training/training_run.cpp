@@ -69,11 +69,11 @@ TickDurations tick_durations(const TrainingRunSpec& spec) {
 class TrainingRunModel final : public EventHandler {
  public:
   TrainingRunModel(Engine& engine, const TrainingRunSpec& spec, std::uint64_t seed,
-                   std::uint64_t replication)
+                   std::uint64_t replication, std::string_view stream)
       : engine_(engine),
         ticks_(tick_durations(spec)),
         rate_per_s_(job_rate_per_s(spec)),
-        interruptions_stream_(seed, replication, "training.interruptions") {
+        interruptions_stream_(seed, replication, stream) {
     self_ = engine_.add_handler(*this);
   }
 
@@ -376,7 +376,7 @@ double expected_elapsed_s(const TrainingRunSpec& spec) {
 }
 
 TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64_t seed,
-                                        std::uint64_t replication) {
+                                        std::uint64_t replication, std::string_view stream) {
   const double expected_s = expected_elapsed_s(spec);
   const double expected_interruptions = expected_s * job_rate_per_s(spec);
   if (!(expected_s <= kMaxExpectedElapsedS) ||
@@ -388,7 +388,7 @@ TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64
   }
   Engine engine;
   engine.enable_trajectory_hash();
-  TrainingRunModel model(engine, spec, seed, replication);
+  TrainingRunModel model(engine, spec, seed, replication, stream);
   model.start();
   const std::uint64_t events = engine.run();
   TrainingRunResult result = model.result(model.completion(), spec.gpus);
@@ -398,7 +398,8 @@ TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64
 }
 
 TrainingRunResult simulate_training_window(const TrainingRunSpec& spec, double window_s,
-                                           std::uint64_t seed, std::uint64_t replication) {
+                                           std::uint64_t seed, std::uint64_t replication,
+                                           std::string_view stream) {
   check_training_run_spec(spec);
   if (!(window_s > 0.0 && window_s <= kMaxTrainingDurationS)) {
     throw std::invalid_argument(fmt::format("window must be in (0, 1e12] s, found {}", window_s));
@@ -411,7 +412,7 @@ TrainingRunResult simulate_training_window(const TrainingRunSpec& spec, double w
   }
   Engine engine;
   engine.enable_trajectory_hash();
-  TrainingRunModel model(engine, spec, seed, replication);
+  TrainingRunModel model(engine, spec, seed, replication, stream);
   model.start();
   const std::uint64_t events = engine.run_until(ticks_from_seconds(window_s));
   TrainingRunResult result =

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "capsim/model/training/job_generator.hpp"
 
 namespace capsim {
@@ -29,6 +31,7 @@ void TrainingWorkload::set_up_jobs() {
     job.spec = spec;
     job.submit = std::max<Tick>(0, context_.calendar.tick_of(spec.submit));
     job.tenant = tenant_of(spec.tenant);
+    job.stream = fmt::format("training.interruptions/{}/{}", spec.tenant, spec.name);
     jobs_.push_back(std::move(job));
   }
   for (GeneratedJob& generated : generate_training_jobs(scenario, context_.replication)) {
@@ -36,6 +39,7 @@ void TrainingWorkload::set_up_jobs() {
     job.submit = generated.submit;
     job.tenant = tenant_of(generated.spec.tenant);
     job.generated = true;
+    job.stream = fmt::format("training.interruptions/{}", generated.spec.name);
     job.spec = std::move(generated.spec);
     jobs_.push_back(std::move(job));
   }
@@ -182,9 +186,9 @@ const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t
     spec.flops /= std::get<3>(key);
     spec.gpus = gpus;
     spec.mfu = run.mfu;
-    // Each job has its own interruption stream (replication = job index).
-    run.result = simulate_training_run(
-        spec, static_cast<std::uint64_t>(context_.scenario.scenario.seed), job_index);
+    run.result =
+        simulate_training_run(spec, static_cast<std::uint64_t>(context_.scenario.scenario.seed),
+                              context_.replication, job.stream);
     run.duration = ticks_from_seconds(run.result.elapsed_s);
   } catch (const std::invalid_argument&) {
     run.duration = INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end

@@ -16,6 +16,7 @@
 /// cancel, so it is useful_s / elapsed_s.
 
 #include <cstdint>
+#include <string_view>
 
 #include "capsim/model/inputs.hpp"
 
@@ -110,18 +111,22 @@ double daly_interval_s(double checkpoint_cost_s, double mtbf_s);
 /// checkpoint stalls. May be +inf when segments are many MTBFs long. Validates. O(1).
 double expected_elapsed_s(const TrainingRunSpec& spec);
 
+/// The interruption stream of a run on its own.
+inline constexpr std::string_view kInterruptionsStream = "training.interruptions";
+
 /// Simulates the run to completion on its own engine. Events: segment ends (a checkpoint
 /// starts, or the job completes), checkpoint completions, interruptions (one Poisson process
-/// at gpus · λ, stream "training.interruptions" of (seed, replication)) and restart
-/// completions. Durations are rounded to the engine's microsecond tick. Deterministic for
-/// (spec, seed, replication); runs that differ only in checkpoint interval, cost or restart
-/// overhead see the same interruption times (common random numbers).
+/// at gpus · λ, the named `stream` of (seed, replication): a model running many jobs names
+/// one per job) and restart completions. Durations are rounded to the engine's microsecond
+/// tick. Deterministic for (spec, seed, replication, stream); runs that differ only in checkpoint
+/// interval, cost or restart overhead see the same interruption times (common random numbers).
 /// Throws std::invalid_argument for an invalid spec, or when the run is not expected to end in
 /// range: expected_elapsed_s above 1e11 s or above 1e9 expected interruptions.
 /// O(checkpoints + interruptions) events, each O(log p) for the few pending events p (the
 /// next progress event, the next interruption, tombstones of cancelled ones).
 TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64_t seed,
-                                        std::uint64_t replication = 0);
+                                        std::uint64_t replication = 0,
+                                        std::string_view stream = kInterruptionsStream);
 
 /// Simulates only the window [0, window_s] of wall time (or to completion, if earlier): the
 /// interruptions, checkpoints and progress of that window, as when a published count covers a
@@ -129,6 +134,7 @@ TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64
 /// the same arguments. Throws std::invalid_argument for an invalid spec, or a window not in
 /// (0, kMaxTrainingDurationS] or expected to hold above 1e9 interruptions. O(events in window).
 TrainingRunResult simulate_training_window(const TrainingRunSpec& spec, double window_s,
-                                           std::uint64_t seed, std::uint64_t replication = 0);
+                                           std::uint64_t seed, std::uint64_t replication = 0,
+                                           std::string_view stream = kInterruptionsStream);
 
 }  // namespace capsim

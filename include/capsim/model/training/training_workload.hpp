@@ -40,7 +40,10 @@ struct TrainingJob {
   double preemption_lost_gpu_s = 0.0;  ///< GPU-time of preempted runs not saved, restarts too
   double run_restart_s = 0.0;          ///< restart at the head of the current run
   bool generated = false;              ///< drawn by the job generator, not listed
-  double preempted_runs_gpu_s = 0.0;   ///< GPU-time held by runs that were preempted
+  /// Its interruptions' random stream, keyed by its name (and tenant, for a listed job), so
+  /// that adding a job leaves every other job's draws as they were.
+  std::string stream;
+  double preempted_runs_gpu_s = 0.0;  ///< GPU-time held by runs that were preempted
 };
 
 /// What training holds and asks for at a moment, for a planner's forecast.
