@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <numbers>
 #include <stdexcept>
 #include <string_view>
@@ -10,10 +9,10 @@
 
 #include <fmt/format.h>
 
-#include "capsim/engine/engine.hpp"
-#include "capsim/engine/random.hpp"
+#include "capsim/core/time.hpp"
 #include "capsim/metrics/statistics.hpp"
 #include "capsim/model/queueing/erlang.hpp"
+#include "capsim/model/queueing/mmc_queue.hpp"
 
 namespace capsim {
 
@@ -60,112 +59,48 @@ double log_halfin_whitt_ratio(double beta) {
          0.5 * std::log(2.0 * std::numbers::pi);
 }
 
-// Departures before arrivals at an equal tick: a replica freed at t serves a request arriving
-// at t, as in the continuous-time model where ties have probability zero.
-constexpr Phase kDeparturePhase{0};
-constexpr Phase kArrivalPhase{1};
-constexpr EventKind kArrival = 0;
-constexpr EventKind kDeparture = 1;
-
-// The engine clock counts mean service times, not seconds: the queue is scale-free, and this
-// keeps each service ~10^6 ticks long whatever the real service time is.
-class RequestModel final : public EventHandler {
+// The waits of the measured requests, in arrival order, and the busy replica-time over the
+// measured span, all in mean service times. The span runs from the first measured arrival to
+// the arrival that ends the run; the queue then drains, so every measured request still
+// waiting gets its wait recorded.
+class MeasuredRequests final : public MmcObserver {
  public:
-  RequestModel(Engine& engine, double offered_load, std::int64_t replicas,
-               std::int64_t warmup_requests, std::int64_t measured_requests, std::uint64_t seed)
-      : engine_(engine),
-        offered_load_(offered_load),
-        replicas_(replicas),
-        warmup_requests_(warmup_requests),
+  MeasuredRequests(std::int64_t warmup_requests, std::int64_t measured_requests)
+      : warmup_requests_(warmup_requests),
         measured_requests_(measured_requests),
-        arrivals_(seed, 0, "slo_sizing.arrivals"),
-        services_(seed, 0, "slo_sizing.services"),
-        waits_(static_cast<std::size_t>(measured_requests)) {
-    self_ = engine_.add_handler(*this);
-  }
+        waits_(static_cast<std::size_t>(measured_requests)) {}
 
-  void start() { schedule_next_arrival(); }
-
-  void on_event(Engine& engine, const Event& event) override {
-    const double now = seconds_from_ticks(engine.now());
-    if (event.kind == kArrival) {
-      arrive(now);
-    } else {
-      depart(now);
+  void on_arrival(double time_s, std::int64_t index, MmcOccupancy /*after*/) override {
+    if (index == warmup_requests_) {
+      measure_start_ = time_s;
+      busy_.reset(time_s);
+    }
+    if (index == warmup_requests_ + measured_requests_) {
+      measure_end_ = time_s;
+      busy_integral_ = busy_.integral_until(time_s);
     }
   }
 
-  /// Waits of the measured requests, in arrival order, in mean service times.
+  void on_service_start(double time_s, const MmcRequest& request, MmcOccupancy after) override {
+    busy_.change(time_s, static_cast<double>(after.busy));
+    if (request.index >= warmup_requests_) {
+      waits_[static_cast<std::size_t>(request.index - warmup_requests_)] = request.wait_s;
+    }
+  }
+
+  void on_departure(double time_s, MmcOccupancy after) override {
+    busy_.change(time_s, static_cast<double>(after.busy));
+  }
+
   std::vector<double>& waits() { return waits_; }
-  /// Busy replica-time over the measured span, and that span, in mean service times.
   double busy_integral() const { return busy_integral_; }
   double measured_span() const { return measure_end_ - measure_start_; }
 
  private:
-  struct Queued {
-    Tick arrival;
-    std::int64_t index;
-  };
-
-  void schedule_next_arrival() {
-    engine_.schedule_after(ticks_from_seconds(arrivals_.exponential(offered_load_)), kArrivalPhase,
-                           self_, kArrival);
-  }
-
-  void arrive(double now) {
-    const std::int64_t index = arrived_++;
-    if (index == warmup_requests_) {
-      measure_start_ = now;
-      busy_.reset(now);
-    }
-    if (index == warmup_requests_ + measured_requests_) {
-      // This arrival only closes the measured span; the queue then drains so every measured
-      // request still waiting gets its wait recorded.
-      measure_end_ = now;
-      busy_integral_ = busy_.integral_until(now);
-      return;
-    }
-    if (busy_count_ < replicas_) {
-      start_service(index, 0);
-    } else {
-      queue_.push_back(Queued{engine_.now(), index});
-    }
-    schedule_next_arrival();
-  }
-
-  void depart(double now) {
-    --busy_count_;
-    busy_.change(now, static_cast<double>(busy_count_));
-    if (!queue_.empty()) {
-      const Queued next = queue_.front();
-      queue_.pop_front();
-      start_service(next.index, engine_.now() - next.arrival);
-    }
-  }
-
-  void start_service(std::int64_t index, Tick wait) {
-    ++busy_count_;
-    busy_.change(seconds_from_ticks(engine_.now()), static_cast<double>(busy_count_));
-    engine_.schedule_after(ticks_from_seconds(services_.exponential(1.0)), kDeparturePhase, self_,
-                           kDeparture);
-    if (index >= warmup_requests_) {
-      waits_[static_cast<std::size_t>(index - warmup_requests_)] = seconds_from_ticks(wait);
-    }
-  }
-
-  Engine& engine_;
-  double offered_load_;
-  std::int64_t replicas_;
   std::int64_t warmup_requests_;
   std::int64_t measured_requests_;
-  RandomStream arrivals_;
-  RandomStream services_;
-  HandlerId self_{};
   std::vector<double> waits_;
-  std::deque<Queued> queue_;
   TimeIntegral busy_;
-  std::int64_t arrived_ = 0;
-  std::int64_t busy_count_ = 0;
   double measure_start_ = 0.0;
   double measure_end_ = 0.0;
   double busy_integral_ = 0.0;
@@ -313,13 +248,20 @@ WaitEstimate simulate_request_waits(const ServingLoad& load, std::int64_t replic
   }
 
   const std::int64_t measured = per_batch * kSloSimulationBatches;
-  Engine engine;
-  RequestModel model(engine, offered, replicas, warmup, measured, seed);
-  model.start();
+  MeasuredRequests observed(warmup, measured);
+  // The clock counts mean service times (μ = 1), not seconds: the queue is scale-free, and
+  // this keeps each service ~10^6 ticks long whatever the real service time is.
+  const MmcRunTotals totals =
+      simulate_mmc_requests(MmcRun{.queue = MmcParameters{replicas, offered, 1.0},
+                                   .requests = warmup + measured,
+                                   .stream_prefix = "slo_sizing",
+                                   .seed = seed,
+                                   .replication = 0},
+                            observed);
   WaitEstimate estimate;
-  estimate.events = engine.run();
+  estimate.events = totals.events;
 
-  std::vector<double>& waits = model.waits();
+  std::vector<double>& waits = observed.waits();
   double wait_sum = 0.0;
   for (const double wait : waits)
     wait_sum += wait;
@@ -340,7 +282,7 @@ WaitEstimate simulate_request_waits(const ServingLoad& load, std::int64_t replic
   estimate.quantile_high_s = estimate.quantile_s + half_width;
   estimate.mean_wait_s = wait_sum / static_cast<double>(measured) * load.mean_service_s;
   estimate.utilisation =
-      model.busy_integral() / model.measured_span() / static_cast<double>(replicas);
+      observed.busy_integral() / observed.measured_span() / static_cast<double>(replicas);
   return estimate;
 }
 

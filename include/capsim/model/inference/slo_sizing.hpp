@@ -79,9 +79,10 @@ struct WaitEstimate {
 /// Simulates `replicas` replicas serving Poisson requests (rate load.requests_per_s) with
 /// exponential service (mean load.mean_service_s), FIFO, on a fresh engine, starting empty, for
 /// `requests` arrivals (the remainder after splitting the measured requests into batches is
-/// not simulated). The engine clock counts mean service times (one = 10^6 ticks) and results
-/// are scaled back to seconds, so short services lose nothing to the microsecond tick.
-/// Deterministic for a seed (streams "slo_sizing.arrivals" and "slo_sizing.services").
+/// not simulated): simulate_mmc_requests with its clock in mean service times (one = 10^6
+/// ticks, μ = 1) and results scaled back to seconds, so short services lose nothing to the
+/// microsecond tick. Deterministic for a seed (streams "slo_sizing.arrivals" and
+/// "slo_sizing.services", replication 0).
 /// Throws std::invalid_argument for non-positive or non-finite rates, replicas < 1, an
 /// unstable queue (λ·s >= replicas), a quantile outside (0, 1), too few requests (each batch
 /// needs at least max(100, ⌈10/(1−q)⌉) requests, so each batch quantile rests on at least ten
