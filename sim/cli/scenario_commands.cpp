@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "args.hpp"
+#include "capsim/output/outputs_reference.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/reference.hpp"
 #include "commands.hpp"
@@ -85,15 +86,21 @@ int run_explain(const Arguments& arguments) {
 int run_schema(const Arguments& arguments) {
   ArgParser parser("schema",
                    "Prints the scenario language: a JSON Schema for editors (--json) or the\n"
-                   "reference of every key (--markdown, the text of docs/scenarios.md).");
-  parser.flag("json", "JSON Schema (draft 2020-12)").flag("markdown", "the Markdown reference");
+                   "reference of every key (--markdown, the text of docs/scenarios.md); or the\n"
+                   "reference of every output column (--outputs, the text of docs/outputs.md).");
+  parser.flag("json", "JSON Schema (draft 2020-12)")
+      .flag("markdown", "the Markdown reference")
+      .flag("outputs", "the Markdown reference of the outputs");
   if (parser.parse_or_print_help(arguments))
     return 0;
-  if (parser.has("json") == parser.has("markdown")) {
-    throw UsageError("capsim schema: give exactly one of --json or --markdown");
-  }
-  const std::string text = parser.has("json") ? scenario::scenario_json_schema()
-                                              : scenario::scenario_reference_markdown();
+  const int given = static_cast<int>(parser.has("json")) +
+                    static_cast<int>(parser.has("markdown")) +
+                    static_cast<int>(parser.has("outputs"));
+  if (given != 1)
+    throw UsageError("capsim schema: give exactly one of --json, --markdown or --outputs");
+  const std::string text = parser.has("json")       ? scenario::scenario_json_schema()
+                           : parser.has("markdown") ? scenario::scenario_reference_markdown()
+                                                    : output::outputs_reference_markdown();
   std::fputs(text.c_str(), stdout);
   return 0;
 }

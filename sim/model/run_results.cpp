@@ -2,26 +2,30 @@
 
 namespace capsim {
 
+const std::vector<BuildoutKindDeclaration>& buildout_kinds() {
+  static const std::vector<BuildoutKindDeclaration> kinds = {
+      {BuildoutKind::site_start, "site_start",
+       "a site's construction starts; power: its IT power cap; note: who started it and why"},
+      {BuildoutKind::phase_online, "phase_online",
+       "a power phase comes online; power: the phase; amount: the facility value it brings "
+       "(0 for a site built before the start)"},
+      {BuildoutKind::order, "order",
+       "GPUs ordered for a site and cluster; amount: their installed price"},
+      {BuildoutKind::delivery, "delivery", "GPUs delivered; amount: the GPU capex paid"},
+      {BuildoutKind::install, "install",
+       "GPUs installed as a pool; power: their servers' peak draw; wait: days they waited for "
+       "site power after delivery"},
+      {BuildoutKind::retire, "retire", "a pool retires; power: the peak draw it frees"},
+      {BuildoutKind::budget, "budget",
+       "a budget planner's period; amount: the period's budget; note: what it bought"},
+      {BuildoutKind::shortfall, "shortfall",
+       "GPUs a demand planner could not order; note: the limits that bound it"},
+  };
+  return kinds;
+}
+
 std::string_view buildout_kind_name(BuildoutKind kind) {
-  switch (kind) {
-    case BuildoutKind::site_start:
-      return "site_start";
-    case BuildoutKind::phase_online:
-      return "phase_online";
-    case BuildoutKind::order:
-      return "order";
-    case BuildoutKind::delivery:
-      return "delivery";
-    case BuildoutKind::install:
-      return "install";
-    case BuildoutKind::retire:
-      return "retire";
-    case BuildoutKind::budget:
-      return "budget";
-    case BuildoutKind::shortfall:
-      return "shortfall";
-  }
-  return "";
+  return buildout_kinds()[static_cast<std::size_t>(kind)].name;
 }
 
 }  // namespace capsim

@@ -86,22 +86,10 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
       .member("start", format_date(scenario.scenario.start))
       .member("horizon_days", scenario.scenario.horizon_seconds() / 86400.0)
       .member("events", run.events);
-  json.key("totals")
-      .begin_object()
-      .member("capex_usd", s.capex_gpus_usd + s.capex_facility_usd)
-      .member("capex_gpus_usd", s.capex_gpus_usd)
-      .member("capex_facility_usd", s.capex_facility_usd)
-      .member("depreciation_usd", s.depreciation_usd)
-      .member("opex_energy_usd", s.energy_cost_usd)
-      .member("opex_maintenance_usd", s.maintenance_usd)
-      .member("opex_staff_usd", s.staff_usd)
-      .member("energy_it_mwh", s.energy_it_j / 3.6e9)
-      .member("energy_facility_mwh", s.energy_facility_j / 3.6e9)
-      .member("gpu_hours_installed", s.gpu_seconds_installed / 3600.0)
-      .member("gpu_hours_available", s.gpu_seconds_available / 3600.0)
-      .member("gpu_hours_busy", s.gpu_seconds_busy / 3600.0)
-      .member("cost_per_gpu_hour_usd", s.cost_per_gpu_hour_usd)
-      .end_object();
+  json.key("totals").begin_object();
+  for (const SummaryTotal& total : s.totals)
+    json.member(total.name, total.value);
+  json.end_object();
   json.key("gpus")
       .begin_object()
       .member("ordered", s.gpus_ordered)

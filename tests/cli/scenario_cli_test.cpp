@@ -65,9 +65,12 @@ TEST_CASE("cli: schema prints the committed reference and JSON Schema") {
   const CliResult json = run_capsim("schema --json");
   CHECK(json.exit_status == 0);
   CHECK(json.out == read_whole_file(source_path("docs/scenario.schema.json")));
+  const CliResult outputs = run_capsim("schema --outputs");
+  CHECK(outputs.exit_status == 0);
+  CHECK(outputs.out == read_whole_file(source_path("docs/outputs.md")));
   const CliResult neither = run_capsim("schema");
   CHECK(neither.exit_status == 2);
-  CHECK(neither.err == "capsim schema: give exactly one of --json or --markdown\n");
+  CHECK(neither.err == "capsim schema: give exactly one of --json, --markdown or --outputs\n");
 }
 
 }  // namespace

@@ -17,17 +17,25 @@ namespace capsim {
 
 /// What a line of buildout.csv records.
 enum class BuildoutKind {
-  site_start,    ///< construction starts; power_w: the site's IT power cap
-  phase_online,  ///< a power phase comes online; amount: the facility value it brings
-  order,         ///< GPUs ordered; amount: their installed price
-  delivery,      ///< GPUs delivered and paid; amount: what was paid
-  install,       ///< GPUs installed; power_w: their servers' peak draw; wait_s: for power
-  retire,        ///< a pool retires; power_w: the peak draw it frees
-  budget,        ///< a budget planner's period; amount: the period's budget
-  shortfall,     ///< GPUs a demand planner could not order; note: why
+  site_start,
+  phase_online,
+  order,
+  delivery,
+  install,
+  retire,
+  budget,
+  shortfall,
 };
 
-/// The name buildout.csv writes for a kind.
+/// A kind, the name buildout.csv writes for it, and what its row's fields mean.
+struct BuildoutKindDeclaration {
+  BuildoutKind kind;
+  std::string_view name;
+  std::string_view meaning;
+};
+
+/// Every kind, in the enum's order.
+const std::vector<BuildoutKindDeclaration>& buildout_kinds();
 std::string_view buildout_kind_name(BuildoutKind kind);
 
 /// One line of buildout.csv: something that changed the fleet or the sites. `amount_usd` is
@@ -122,8 +130,17 @@ struct InferenceSummary {
   std::size_t growth_observations = 0;  ///< the observations it was fitted to or follows
 };
 
+/// A timeseries column declared for the summary (model/reporting/timeseries.hpp), over the
+/// whole run.
+struct SummaryTotal {
+  std::string name;
+  double value = 0.0;
+};
+
 /// Headline figures of a run, over [start, end of horizon].
 struct CapacitySummary {
+  /// summary.json's totals: the declared columns over the whole run, in declaration order.
+  std::vector<SummaryTotal> totals;
   double capex_gpus_usd = 0.0;
   double capex_facility_usd = 0.0;
   double depreciation_usd = 0.0;

@@ -164,7 +164,7 @@ const std::vector<ColumnDeclaration> kColumns = {
    [](const PeriodReading& r, std::size_t) { return opex(r); }},
   {ColumnFamily::fleet, "cost_per_gpu_hour_usd", "USD per GPU-hour", ColumnKind::mean,
    "fully loaded: depreciation and opex over installed GPU-hours",
-   [](const PeriodReading& r, std::size_t) { return fleet_cost_per_gpu_hour(r); }},
+   [](const PeriodReading& r, std::size_t) { return fleet_cost_per_gpu_hour(r); }, true},
   {ColumnFamily::fleet, "sites_online", "sites", ColumnKind::stock, "sites with power online",
    [](const PeriodReading& r, std::size_t) { return static_cast<double>(r.stock.sites_online); }},
   {ColumnFamily::part, "gpus_installed_", "GPUs", ColumnKind::stock,
@@ -454,9 +454,14 @@ void Reporting::finish() {
   s.gpu_seconds_installed = last.gpu_installed_s;
   s.gpu_seconds_available = last.gpu_available_s;
   s.gpu_seconds_busy = last.gpu_busy_s;
-  s.cost_per_gpu_hour_usd =
-      cost_per_gpu_hour(s.depreciation_usd + s.energy_cost_usd + s.maintenance_usd + s.staff_usd,
-                        last.gpu_installed_s / 3600.0);
+  // The declared columns over the whole run: one computation for a period and for the run.
+  const FleetStock stock = fleet_stock(parts_);
+  const PeriodReading run{parts_, start, last, start, stock, seconds_from_ticks(end)};
+  for (const ColumnDeclaration& column : kColumns) {
+    if (column.in_summary)
+      s.totals.push_back({std::string(column.name), column.value(run, 0)});
+  }
+  s.cost_per_gpu_hour_usd = fleet_cost_per_gpu_hour(run);
   const FleetCounts& counts = parts_.fleet.counts();
   s.gpus_ordered = counts.ordered;
   s.gpus_delivered = counts.delivered;

@@ -78,8 +78,6 @@ struct ColumnDeclaration {
 /// Every timeseries column, in the CSV's order within each family.
 const std::vector<ColumnDeclaration>& timeseries_columns();
 std::string_view column_kind_name(ColumnKind kind);
-/// docs/outputs.md: every output column with its unit, kind and meaning.
-std::string outputs_markdown();
 
 /// The reporting part: samples a row at every reporting period's end and a fleet snapshot at
 /// every year's end, and fills the summary at the horizon's end.

@@ -1,0 +1,93 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include "capsim/model/capacity_model.hpp"
+#include "capsim/model/reporting/timeseries.hpp"
+#include "capsim/output/outputs_reference.hpp"
+#include "capsim/scenario/loader.hpp"
+
+namespace capsim {
+namespace {
+
+std::string source_path(const std::string& relative) {
+  return (std::filesystem::path(CAPSIM_SOURCE_DIR) / relative).string();
+}
+
+/// The example campus over one calendar year, reported yearly: one row, the whole run.
+CapacityRun example_year() {
+  Scenario scenario = scenario::load_scenario(source_path("scenarios/examples/example.yaml"));
+  scenario.scenario.end = Date{2026, 1, 1};
+  return run_capacity(scenario, PeriodUnit::year);
+}
+
+TEST_CASE("timeseries: the header is the declarations, expanded per part, service and tenant") {
+  Scenario scenario = scenario::load_scenario(source_path("scenarios/examples/example.yaml"));
+  const CapacityRun run = run_capacity(scenario, PeriodUnit::year);
+  const std::vector<std::string>& header = run.timeseries.columns();
+  // 30 fleet columns, one per catalog part, 9 per service, 5 of training, one per tenant.
+  const std::size_t parts = scenario.catalog.accelerators.size();
+  const std::size_t services = scenario.inference.services.size();
+  const std::size_t tenants = scenario.training.tenants.size() + 1;  // and "default"
+  CHECK(header.size() == 30 + parts + 9 * services + 5 + tenants);
+  CHECK(header[0] == "gpus_installed");
+  CHECK(header[29] == "sites_online");
+  CHECK(header[30] == "gpus_installed_" + scenario.catalog.accelerators[0].name);
+  CHECK(header.back() == "gpu_hours_training_default");
+  // Every name is unique and carries its declaration's prefix.
+  CHECK(std::set<std::string>(header.begin(), header.end()).size() == header.size());
+  for (const ColumnDeclaration& column : timeseries_columns()) {
+    CHECK(!column.unit.empty());
+    CHECK(!column.meaning.empty());
+  }
+}
+
+TEST_CASE("timeseries: summary totals are the declared summary columns over the whole run") {
+  const CapacityRun run = example_year();
+  REQUIRE(run.timeseries.rows() == 1);
+  std::vector<std::string> declared;
+  for (const ColumnDeclaration& column : timeseries_columns()) {
+    if (column.in_summary)
+      declared.emplace_back(column.name);
+  }
+  REQUIRE(run.summary.totals.size() == declared.size());
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    INFO(declared[i]);
+    CHECK(run.summary.totals[i].name == declared[i]);
+    // One computation for a period and for the run: the same bits.
+    CHECK(run.summary.totals[i].value ==
+          run.timeseries.value(0, run.timeseries.column(declared[i])));
+  }
+  CHECK(run.summary.cost_per_gpu_hour_usd ==
+        run.timeseries.value(0, run.timeseries.column("cost_per_gpu_hour_usd")));
+}
+
+TEST_CASE("timeseries: a period total summed over monthly rows is the whole run's") {
+  Scenario scenario = scenario::load_scenario(source_path("scenarios/examples/example.yaml"));
+  const CapacityRun run = run_capacity(scenario, PeriodUnit::month);
+  for (const SummaryTotal& total : run.summary.totals) {
+    if (total.name == "cost_per_gpu_hour_usd")
+      continue;  // a ratio, not a sum
+    INFO(total.name);
+    double sum = 0.0;
+    const std::size_t column = run.timeseries.column(total.name);
+    for (std::size_t row = 0; row < run.timeseries.rows(); ++row)
+      sum += run.timeseries.value(row, column);
+    CHECK(sum == doctest::Approx(total.value).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("timeseries: docs/outputs.md is generated from the declarations") {
+  std::ifstream file(source_path("docs/outputs.md"), std::ios::binary);
+  const std::string committed{std::istreambuf_iterator<char>(file), {}};
+  // Regenerate with: build/release/capsim schema --outputs > docs/outputs.md
+  CHECK_MESSAGE(committed == output::outputs_reference_markdown(),
+                "docs/outputs.md is stale: regenerate it");
+}
+
+}  // namespace
+}  // namespace capsim
