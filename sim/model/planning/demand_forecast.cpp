@@ -48,11 +48,12 @@ double DemandForecast::demand_scale(const PlanningView& view, std::size_t k, Tic
     const std::vector<std::pair<double, double>> recent(
         observed.end() - static_cast<std::ptrdiff_t>(std::min(periods, observed.size())),
         observed.end());
-    try {
-      predicted = fit_exponential(recent, 1.0).multiple_at(seconds_from_ticks(tick));
-    } catch (const std::invalid_argument&) {
-      predicted = observed.back().second;  // a period of zero demand cannot be fitted in logs
-    }
+    // A period of zero demand cannot be fitted in logs: demand is taken to stay where it is.
+    const bool fittable = std::all_of(recent.begin(), recent.end(), [](const auto& period) {
+      return period.second > 0.0 && std::isfinite(period.second);
+    });
+    predicted = fittable ? fit_exponential(recent, 1.0).multiple_at(seconds_from_ticks(tick))
+                         : observed.back().second;
   }
   return predicted / curve_mean(tick);
 }

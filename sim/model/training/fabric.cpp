@@ -6,6 +6,7 @@
 #include <limits>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -54,25 +55,24 @@ void add_link(FlowGraph& graph, Vertex a, Vertex b, double units) {
   add_arc(graph, b, a, units);
 }
 
-void require_count(std::int64_t value, const char* field, const char* meaning) {
-  if (value < 1) {
-    throw std::invalid_argument(
-        fmt::format("fabric: {} must be >= 1 ({}), got {}", field, meaning, value));
-  }
+std::string count_problem(std::int64_t value, const char* field, const char* meaning) {
+  if (value < 1)
+    return fmt::format("fabric: {} must be >= 1 ({}), got {}", field, meaning, value);
+  return {};
 }
 
-void require_bandwidth(double value, const char* field) {
-  if (!std::isfinite(value) || value <= 0.0) {
-    throw std::invalid_argument(
-        fmt::format("fabric: {} must be a finite number of bytes/s > 0, got {}", field, value));
-  }
+std::string bandwidth_problem(double value, const char* field) {
+  if (!std::isfinite(value) || value <= 0.0)
+    return fmt::format("fabric: {} must be a finite number of bytes/s > 0, got {}", field, value);
+  return {};
 }
 
-void require_oversubscription(double value, const char* field) {
+std::string oversubscription_problem(double value, const char* field) {
   if (!std::isfinite(value) || value < 1.0) {
-    throw std::invalid_argument(
-        fmt::format("fabric: {} must be a number >= 1 (1 is non-blocking), got {}", field, value));
+    return fmt::format("fabric: {} must be a number >= 1 (1 is non-blocking), got {}", field,
+                       value);
   }
+  return {};
 }
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
@@ -101,40 +101,48 @@ FabricShape make_fabric_shape(const FabricSpec& spec, std::int64_t gpus,
   return shape;
 }
 
-Fabric::Fabric(const FabricShape& shape) : shape_(shape) {
-  require_count(shape_.gpus, "gpus", "a cluster has GPUs");
-  require_count(shape_.gpus_per_node, "gpus_per_node", "GPUs per server");
-  require_count(shape_.nodes_per_leaf, "nodes_per_leaf", "servers under a leaf");
-  require_count(shape_.scale_up_domain, "scale_up_domain", "GPUs per NVLink domain");
-  require_bandwidth(shape_.nic_bandwidth_bytes_per_s, "nic_bandwidth_bytes_per_s");
-  require_bandwidth(shape_.scale_up_bandwidth_bytes_per_s, "scale_up_bandwidth_bytes_per_s");
-  require_oversubscription(shape_.oversubscription, "oversubscription");
-  require_oversubscription(shape_.pod_oversubscription, "pod_oversubscription");
-
-  if (shape_.nodes_per_leaf > std::numeric_limits<std::int64_t>::max() / shape_.gpus_per_node) {
-    throw std::invalid_argument(
-        fmt::format("fabric: gpus_per_node {} × nodes_per_leaf {} overflows a GPU count",
-                    shape_.gpus_per_node, shape_.nodes_per_leaf));
+std::string fabric_shape_problem(const FabricShape& shape) {
+  for (std::string problem :
+       {count_problem(shape.gpus, "gpus", "a cluster has GPUs"),
+        count_problem(shape.gpus_per_node, "gpus_per_node", "GPUs per server"),
+        count_problem(shape.nodes_per_leaf, "nodes_per_leaf", "servers under a leaf"),
+        count_problem(shape.scale_up_domain, "scale_up_domain", "GPUs per NVLink domain"),
+        bandwidth_problem(shape.nic_bandwidth_bytes_per_s, "nic_bandwidth_bytes_per_s"),
+        bandwidth_problem(shape.scale_up_bandwidth_bytes_per_s, "scale_up_bandwidth_bytes_per_s"),
+        oversubscription_problem(shape.oversubscription, "oversubscription"),
+        oversubscription_problem(shape.pod_oversubscription, "pod_oversubscription")}) {
+    if (!problem.empty())
+      return problem;
   }
-  gpus_per_group_ = shape_.gpus_per_node * shape_.nodes_per_leaf;
+  if (shape.nodes_per_leaf > std::numeric_limits<std::int64_t>::max() / shape.gpus_per_node) {
+    return fmt::format("fabric: gpus_per_node {} × nodes_per_leaf {} overflows a GPU count",
+                       shape.gpus_per_node, shape.nodes_per_leaf);
+  }
+  const std::int64_t gpus_per_group = shape.gpus_per_node * shape.nodes_per_leaf;
   // A query may round the job up to whole groups, so bound the capacity of one group more
   // than the cluster.
-  const double most_gpus = static_cast<double>(shape_.gpus) + static_cast<double>(gpus_per_group_);
-  if (most_gpus * shape_.oversubscription * shape_.pod_oversubscription * kUnitsPerShare >
+  const double most_gpus = static_cast<double>(shape.gpus) + static_cast<double>(gpus_per_group);
+  if (most_gpus * shape.oversubscription * shape.pod_oversubscription * kUnitsPerShare >
       kMaxTotalUnits) {
-    throw std::invalid_argument(fmt::format(
+    return fmt::format(
         "fabric: {} GPUs × oversubscription {} × pod_oversubscription {} exceed the max-flow's "
         "integer range (about 4.4e12 in all)",
-        shape_.gpus, shape_.oversubscription, shape_.pod_oversubscription));
+        shape.gpus, shape.oversubscription, shape.pod_oversubscription);
   }
-  groups_ = ceil_div(shape_.gpus, gpus_per_group_);
-
-  if (shape_.pod_gpus < 0 || shape_.pod_gpus % gpus_per_group_ != 0) {
-    throw std::invalid_argument(fmt::format(
+  if (shape.pod_gpus < 0 || shape.pod_gpus % gpus_per_group != 0) {
+    return fmt::format(
         "fabric: pod_gpus must be 0 (no pod tier) or a positive multiple of the {} GPUs per "
         "leaf group, got {}",
-        gpus_per_group_, shape_.pod_gpus));
+        gpus_per_group, shape.pod_gpus);
   }
+  return {};
+}
+
+Fabric::Fabric(const FabricShape& shape) : shape_(shape) {
+  if (std::string problem = fabric_shape_problem(shape_); !problem.empty())
+    throw std::invalid_argument(problem);
+  gpus_per_group_ = shape_.gpus_per_node * shape_.nodes_per_leaf;
+  groups_ = ceil_div(shape_.gpus, gpus_per_group_);
   groups_per_pod_ = shape_.pod_gpus == 0 ? groups_ : shape_.pod_gpus / gpus_per_group_;
 
   cache_ = std::make_unique<Cache>();
@@ -174,12 +182,17 @@ std::int64_t Fabric::pods() const {
   return ceil_div(groups_, groups_per_pod_);
 }
 
-void Fabric::check_job(std::int64_t job_gpus) const {
+std::string Fabric::job_problem(std::int64_t job_gpus) const {
   if (job_gpus < 1 || job_gpus > shape_.gpus) {
-    throw std::invalid_argument(
-        fmt::format("fabric: a job must use between 1 and the cluster's {} GPUs, got {}",
-                    shape_.gpus, job_gpus));
+    return fmt::format("fabric: a job must use between 1 and the cluster's {} GPUs, got {}",
+                       shape_.gpus, job_gpus);
   }
+  return {};
+}
+
+void Fabric::check_job(std::int64_t job_gpus) const {
+  if (std::string problem = job_problem(job_gpus); !problem.empty())
+    throw std::invalid_argument(problem);
 }
 
 std::int64_t Fabric::leaf_groups_spanned(std::int64_t job_gpus) const {
@@ -273,31 +286,32 @@ double Fabric::solve_cut(std::int64_t groups) const {
 
 namespace {
 
-void check_step(const Fabric& fabric, std::int64_t job_gpus, const StepModel& step) {
+std::string step_problem(const Fabric& fabric, std::int64_t job_gpus, const StepModel& step) {
   if (!std::isfinite(step.gradient_bytes) || step.gradient_bytes < 0.0) {
-    throw std::invalid_argument(fmt::format(
-        "step: gradient_bytes must be a finite number of bytes >= 0, got {}", step.gradient_bytes));
+    return fmt::format("step: gradient_bytes must be a finite number of bytes >= 0, got {}",
+                       step.gradient_bytes);
   }
   if (!std::isfinite(step.compute_time_s) || step.compute_time_s <= 0.0) {
-    throw std::invalid_argument(
-        fmt::format("step: compute_time_s must be a finite number of seconds > 0, got {}",
-                    step.compute_time_s));
+    return fmt::format("step: compute_time_s must be a finite number of seconds > 0, got {}",
+                       step.compute_time_s);
   }
-  if (!(step.overlap >= 0.0 && step.overlap <= 1.0)) {
-    throw std::invalid_argument(
-        fmt::format("step: overlap must be a share in [0, 1], got {}", step.overlap));
-  }
-  if (step.model_parallel_gpus < 1) {
-    throw std::invalid_argument(
-        fmt::format("step: model_parallel_gpus must be >= 1, got {}", step.model_parallel_gpus));
-  }
-  // Validates the job size against the cluster before the divisibility check below.
-  static_cast<void>(fabric.leaf_groups_spanned(job_gpus));
+  if (!(step.overlap >= 0.0 && step.overlap <= 1.0))
+    return fmt::format("step: overlap must be a share in [0, 1], got {}", step.overlap);
+  if (step.model_parallel_gpus < 1)
+    return fmt::format("step: model_parallel_gpus must be >= 1, got {}", step.model_parallel_gpus);
+  // The job size against the cluster before the divisibility check below.
+  if (std::string problem = fabric.job_problem(job_gpus); !problem.empty())
+    return problem;
   if (job_gpus % step.model_parallel_gpus != 0) {
-    throw std::invalid_argument(
-        fmt::format("step: a job of {} GPUs is not a whole number of {}-GPU model replicas",
-                    job_gpus, step.model_parallel_gpus));
+    return fmt::format("step: a job of {} GPUs is not a whole number of {}-GPU model replicas",
+                       job_gpus, step.model_parallel_gpus);
   }
+  return {};
+}
+
+void check_step(const Fabric& fabric, std::int64_t job_gpus, const StepModel& step) {
+  if (std::string problem = step_problem(fabric, job_gpus, step); !problem.empty())
+    throw std::invalid_argument(problem);
 }
 
 }  // namespace
@@ -322,6 +336,13 @@ double all_reduce_time_s(const Fabric& fabric, std::int64_t job_gpus, const Step
     time_s += 2.0 * (m - 1.0) / m * (bytes / r) / fabric.cross_leaf_bandwidth_per_gpu(job_gpus);
   }
   return time_s;
+}
+
+std::string effective_mfu_problem(double base_mfu, const Fabric& fabric, std::int64_t job_gpus,
+                                  const StepModel& step) {
+  if (!(base_mfu > 0.0 && base_mfu <= 1.0))
+    return fmt::format("step: base_mfu must be a share in (0, 1], got {}", base_mfu);
+  return step_problem(fabric, job_gpus, step);
 }
 
 double effective_mfu(double base_mfu, const Fabric& fabric, std::int64_t job_gpus,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -226,11 +227,43 @@ class TrainingRunModel final : public EventHandler {
   EventHandle interruption_{};
 };
 
-void check_duration(double value, const char* what) {
-  if (!(value >= 0.0 && value <= kMaxTrainingDurationS)) {
-    throw std::invalid_argument(
-        fmt::format("{} must be non-negative and at most 1e12 s, found {}", what, value));
+std::string duration_problem(double value, const char* what) {
+  if (!(value >= 0.0 && value <= kMaxTrainingDurationS))
+    return fmt::format("{} must be non-negative and at most 1e12 s, found {}", what, value);
+  return {};
+}
+
+/// The first invalid field of a spec, or empty.
+std::string spec_problem(const TrainingRunSpec& spec) {
+  if (!positive_finite(spec.flops))
+    return fmt::format("FLOPs must be positive and finite, found {}", spec.flops);
+  if (spec.gpus <= 0)
+    return fmt::format("GPUs must be positive, found {}", spec.gpus);
+  if (!positive_finite(spec.peak_flop_per_s)) {
+    return fmt::format("peak FLOP/s per GPU must be positive and finite, found {}",
+                       spec.peak_flop_per_s);
   }
+  if (!(spec.mfu > 0.0 && spec.mfu <= 1.0))
+    return fmt::format("MFU must be in (0, 1], found {}", spec.mfu);
+  if (!(spec.checkpoint_interval_s > 0.0)) {
+    return fmt::format("checkpoint interval must be positive, found {}",
+                       spec.checkpoint_interval_s);
+  }
+  if (std::string problem = duration_problem(spec.checkpoint_cost_s, "checkpoint cost");
+      !problem.empty())
+    return problem;
+  if (std::string problem = duration_problem(spec.restart_overhead_s, "restart overhead");
+      !problem.empty())
+    return problem;
+  if (!non_negative_finite(spec.failure_rate_per_gpu_s)) {
+    return fmt::format("failure rate per GPU must be non-negative and finite, found {}",
+                       spec.failure_rate_per_gpu_s);
+  }
+  const double work_s =
+      spec.flops / (static_cast<double>(spec.gpus) * spec.peak_flop_per_s * spec.mfu);
+  if (!(work_s <= kMaxTrainingDurationS))
+    return fmt::format("failure-free time must be at most 1e12 s, found {:.6g} s", work_s);
+  return {};
 }
 
 }  // namespace
@@ -279,10 +312,10 @@ double failure_rate_from_annual(double failures_per_gpu_year) {
   return failures_per_gpu_year / kSecondsPerYear;
 }
 
-TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_per_s,
-                                  double failure_rate_per_gpu_s) {
+TrainingRunSpec run_spec_of(const TrainingJobSpec& job, double flops, double peak_flop_per_s,
+                            double failure_rate_per_gpu_s) {
   TrainingRunSpec spec;
-  spec.flops = training_flops(job);
+  spec.flops = flops;
   spec.gpus = job.gpus;
   spec.peak_flop_per_s = peak_flop_per_s;
   spec.mfu = job.base_mfu;
@@ -290,6 +323,13 @@ TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_p
   spec.checkpoint_cost_s = job.checkpoint_cost_s;
   spec.restart_overhead_s = job.restart_overhead_s;
   spec.failure_rate_per_gpu_s = failure_rate_per_gpu_s;
+  return spec;
+}
+
+TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_per_s,
+                                  double failure_rate_per_gpu_s) {
+  const TrainingRunSpec spec =
+      run_spec_of(job, training_flops(job), peak_flop_per_s, failure_rate_per_gpu_s);
   try {
     check_training_run_spec(spec);
   } catch (const std::invalid_argument& error) {
@@ -299,37 +339,23 @@ TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_p
 }
 
 void check_training_run_spec(const TrainingRunSpec& spec) {
-  if (!positive_finite(spec.flops)) {
-    throw std::invalid_argument(
-        fmt::format("FLOPs must be positive and finite, found {}", spec.flops));
+  if (std::string problem = spec_problem(spec); !problem.empty())
+    throw std::invalid_argument(problem);
+}
+
+std::string training_run_problem(const TrainingRunSpec& spec) {
+  if (std::string problem = spec_problem(spec); !problem.empty())
+    return problem;
+  const double expected_s = expected_elapsed_s(spec);
+  const double expected_interruptions = expected_s * job_rate_per_s(spec);
+  if (!(expected_s <= kMaxExpectedElapsedS) ||
+      !(expected_interruptions <= kMaxExpectedInterruptions)) {
+    return fmt::format(
+        "training run is not expected to finish in range: expected {:.6g} s and {:.6g} "
+        "interruptions (checkpoint interval {:.6g} s against a job MTBF of {:.6g} s)",
+        expected_s, expected_interruptions, spec.checkpoint_interval_s, job_mtbf_s(spec));
   }
-  if (spec.gpus <= 0) {
-    throw std::invalid_argument(fmt::format("GPUs must be positive, found {}", spec.gpus));
-  }
-  if (!positive_finite(spec.peak_flop_per_s)) {
-    throw std::invalid_argument(fmt::format(
-        "peak FLOP/s per GPU must be positive and finite, found {}", spec.peak_flop_per_s));
-  }
-  if (!(spec.mfu > 0.0 && spec.mfu <= 1.0)) {
-    throw std::invalid_argument(fmt::format("MFU must be in (0, 1], found {}", spec.mfu));
-  }
-  if (!(spec.checkpoint_interval_s > 0.0)) {
-    throw std::invalid_argument(
-        fmt::format("checkpoint interval must be positive, found {}", spec.checkpoint_interval_s));
-  }
-  check_duration(spec.checkpoint_cost_s, "checkpoint cost");
-  check_duration(spec.restart_overhead_s, "restart overhead");
-  if (!non_negative_finite(spec.failure_rate_per_gpu_s)) {
-    throw std::invalid_argument(
-        fmt::format("failure rate per GPU must be non-negative and finite, found {}",
-                    spec.failure_rate_per_gpu_s));
-  }
-  const double work_s =
-      spec.flops / (static_cast<double>(spec.gpus) * spec.peak_flop_per_s * spec.mfu);
-  if (!(work_s <= kMaxTrainingDurationS)) {
-    throw std::invalid_argument(
-        fmt::format("failure-free time must be at most 1e12 s, found {:.6g} s", work_s));
-  }
+  return {};
 }
 
 double failure_free_time_s(const TrainingRunSpec& spec) {
@@ -377,15 +403,8 @@ double expected_elapsed_s(const TrainingRunSpec& spec) {
 
 TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64_t seed,
                                         std::uint64_t replication, std::string_view stream) {
-  const double expected_s = expected_elapsed_s(spec);
-  const double expected_interruptions = expected_s * job_rate_per_s(spec);
-  if (!(expected_s <= kMaxExpectedElapsedS) ||
-      !(expected_interruptions <= kMaxExpectedInterruptions)) {
-    throw std::invalid_argument(fmt::format(
-        "training run is not expected to finish in range: expected {:.6g} s and {:.6g} "
-        "interruptions (checkpoint interval {:.6g} s against a job MTBF of {:.6g} s)",
-        expected_s, expected_interruptions, spec.checkpoint_interval_s, job_mtbf_s(spec)));
-  }
+  if (std::string problem = training_run_problem(spec); !problem.empty())
+    throw std::invalid_argument(problem);
   Engine engine;
   engine.enable_trajectory_hash();
   TrainingRunModel model(engine, spec, seed, replication, stream);

@@ -133,26 +133,28 @@ double TrainingWorkload::effective_job_mfu(const TrainingJob& job, std::size_t c
     return spec.base_mfu;
   SchedulingCluster& cluster = book_.fabric_owner(cluster_index);
   const AcceleratorSpec& part = context_.part(cluster.part);
-  try {
-    if (!cluster.fabric) {
-      FabricShape shape =
-          make_fabric_shape(cluster.fabric_spec, std::max(cluster.planned_gpus, spec.gpus), part);
-      cluster.fabric = std::make_unique<Fabric>(shape);
-      shape.oversubscription = 1.0;
-      cluster.non_blocking = std::make_unique<Fabric>(shape);
-    }
-    StepModel step;
-    step.model_parallel_gpus = std::gcd(gpus, part.scale_up_domain);
-    step.gradient_bytes = 2.0 * *spec.active_parameters /
-                          static_cast<double>(step.model_parallel_gpus);  // bf16 gradients
-    step.compute_time_s = 6.0 * *spec.active_parameters * spec.global_batch_tokens /
-                          (static_cast<double>(gpus) * peak * spec.base_mfu);
-    step.overlap = spec.communication_overlap;
-    return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, gpus, step) /
-           effective_mfu(spec.base_mfu, *cluster.non_blocking, gpus, step);
-  } catch (const std::invalid_argument&) {
-    return spec.base_mfu;  // a job larger than the cluster's fabric never runs there anyway
+  if (!cluster.fabric) {
+    FabricShape shape =
+        make_fabric_shape(cluster.fabric_spec, std::max(cluster.planned_gpus, spec.gpus), part);
+    // A fabric too large to solve (or invalid) leaves the job at its base MFU.
+    if (!fabric_shape_problem(shape).empty())
+      return spec.base_mfu;
+    cluster.fabric = std::make_unique<Fabric>(shape);
+    shape.oversubscription = 1.0;
+    cluster.non_blocking = std::make_unique<Fabric>(shape);
   }
+  StepModel step;
+  step.model_parallel_gpus = std::gcd(gpus, part.scale_up_domain);
+  step.gradient_bytes = 2.0 * *spec.active_parameters /
+                        static_cast<double>(step.model_parallel_gpus);  // bf16 gradients
+  step.compute_time_s = 6.0 * *spec.active_parameters * spec.global_batch_tokens /
+                        (static_cast<double>(gpus) * peak * spec.base_mfu);
+  step.overlap = spec.communication_overlap;
+  // A job larger than the cluster's fabric never runs there anyway.
+  if (!effective_mfu_problem(spec.base_mfu, *cluster.fabric, gpus, step).empty())
+    return spec.base_mfu;
+  return spec.base_mfu * effective_mfu(spec.base_mfu, *cluster.fabric, gpus, step) /
+         effective_mfu(spec.base_mfu, *cluster.non_blocking, gpus, step);
 }
 
 /// The efficiency gain of a run starting now: capability-equivalent jobs need
@@ -181,16 +183,16 @@ const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t
       part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
   RunOnAllocation run;
   run.mfu = effective_job_mfu(job, cluster_index, peak, gpus);
-  try {
-    TrainingRunSpec spec = training_run_spec(job.spec, peak, context_.failure_rate_per_gpu_s);
-    spec.flops /= std::get<3>(key);
-    spec.gpus = gpus;
-    spec.mfu = run.mfu;
+  TrainingRunSpec spec = run_spec_of(job.spec, training_flops(job.spec) / std::get<3>(key), peak,
+                                     context_.failure_rate_per_gpu_s);
+  spec.gpus = gpus;
+  spec.mfu = run.mfu;
+  if (training_run_problem(spec).empty()) {
     run.result =
         simulate_training_run(spec, static_cast<std::uint64_t>(context_.scenario.scenario.seed),
                               context_.replication, job.stream);
     run.duration = ticks_from_seconds(run.result.elapsed_s);
-  } catch (const std::invalid_argument&) {
+  } else {
     run.duration = INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
   }
   run.result.goodput = run.result.completed ? run.result.goodput : 0.0;
@@ -340,11 +342,7 @@ double TrainingWorkload::unmet_gpu_hours(const TrainingJob& job) const {
   const double end_s = seconds_from_ticks(context_.end);
   const double gain = job.spec.capability_equivalent ? context_.efficiency.training(end_s)
                                                      : context_.efficiency.software(end_s);
-  try {
-    return training_flops(job.spec) / gain / (peak * job.spec.base_mfu) / 3600.0;
-  } catch (const std::invalid_argument&) {
-    return 0.0;
-  }
+  return training_flops(job.spec) / gain / (peak * job.spec.base_mfu) / 3600.0;
 }
 
 namespace {

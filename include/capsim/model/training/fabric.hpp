@@ -57,6 +57,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "capsim/model/inputs.hpp"
 
@@ -85,6 +86,9 @@ struct FabricShape {
 /// validate; the Fabric constructor does.
 FabricShape make_fabric_shape(const FabricSpec& spec, std::int64_t gpus,
                               const AcceleratorSpec& accelerator);
+
+/// Why Fabric(shape) would throw (the message it would throw), or empty. O(1).
+std::string fabric_shape_problem(const FabricShape& shape);
 
 /// A validated fabric answering "what bandwidth per GPU does a job of G GPUs get". Queries
 /// solve a max-flow on a graph of the job's leaf groups, their pods' spines and the core
@@ -117,6 +121,8 @@ class Fabric {
   /// Pods: 1 without a pod tier, else ceil(leaf_groups / groups per pod).
   std::int64_t pods() const;
 
+  /// Why a job of `job_gpus` GPUs cannot be placed (not 1 <= job_gpus <= gpus), or empty.
+  std::string job_problem(std::int64_t job_gpus) const;
   /// Leaf groups a packed job of `job_gpus` GPUs spans: ceil(job_gpus / gpus_per_leaf_group).
   /// Throws std::invalid_argument unless 1 <= job_gpus <= gpus.
   std::int64_t leaf_groups_spanned(std::int64_t job_gpus) const;
@@ -179,5 +185,8 @@ double all_reduce_time_s(const Fabric& fabric, std::int64_t job_gpus, const Step
 /// invalid base_mfu, step or job size.
 double effective_mfu(double base_mfu, const Fabric& fabric, std::int64_t job_gpus,
                      const StepModel& step);
+/// Why effective_mfu would throw (its message), or empty. O(1).
+std::string effective_mfu_problem(double base_mfu, const Fabric& fabric, std::int64_t job_gpus,
+                                  const StepModel& step);
 
 }  // namespace capsim

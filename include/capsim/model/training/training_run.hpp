@@ -16,6 +16,7 @@
 /// cancel, so it is useful_s / elapsed_s.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "capsim/model/inputs.hpp"
@@ -67,6 +68,11 @@ double training_flops(const TrainingJobSpec& job);
 /// FailuresSpec::annual_failure_rate), over a Julian year. Precondition: >= 0 and finite. O(1).
 double failure_rate_from_annual(double failures_per_gpu_year);
 
+/// The run spec of `job` needing `flops` on its own GPUs at its base MFU, not validated
+/// (training_run_problem says whether it can run). O(1).
+TrainingRunSpec run_spec_of(const TrainingJobSpec& job, double flops, double peak_flop_per_s,
+                            double failure_rate_per_gpu_s);
+
 /// The run spec of `job` on its own `gpus`, at `peak_flop_per_s` (the accelerator's peak at
 /// job.precision, AcceleratorSpec::peak_flop_per_s) and per-GPU failure rate λ. MFU is the
 /// job's base MFU: fabric and efficiency-timeline effects belong to the scheduler. Validated
@@ -110,6 +116,10 @@ double daly_interval_s(double checkpoint_cost_s, double mtbf_s);
 /// Segments are cut in ticks exactly as the simulation cuts them. For λ = 0 it is W plus the
 /// checkpoint stalls. May be +inf when segments are many MTBFs long. Validates. O(1).
 double expected_elapsed_s(const TrainingRunSpec& spec);
+
+/// Why simulate_training_run cannot run `spec` (the message it would throw: an invalid field,
+/// or a run not expected to end in range), or empty when it can. O(1).
+std::string training_run_problem(const TrainingRunSpec& spec);
 
 /// The interruption stream of a run on its own.
 inline constexpr std::string_view kInterruptionsStream = "training.interruptions";
