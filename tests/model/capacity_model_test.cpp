@@ -10,16 +10,8 @@
 namespace capsim {
 namespace {
 
+using test::one_year;
 using test::test_part;
-
-Scenario one_year(Date start = Date{2025, 1, 1}) {
-  Scenario scenario;
-  scenario.scenario.name = "test";
-  scenario.scenario.start = start;
-  scenario.scenario.end = Date{start.year + 1, start.month, start.day};
-  scenario.failures.annual_failure_rate = 0.0;
-  return scenario;
-}
 
 /// The sum of a timeseries column over every period.
 double column_sum(const CapacityRun& run, const std::string& name) {

@@ -27,4 +27,14 @@ inline AcceleratorSpec test_part(const std::string& name, double price_usd, doub
   return part;
 }
 
+/// A year from `start` without failures, so that no random draw moves a figure.
+inline Scenario one_year(Date start = Date{2025, 1, 1}) {
+  Scenario scenario;
+  scenario.scenario.name = "test";
+  scenario.scenario.start = start;
+  scenario.scenario.end = Date{start.year + 1, start.month, start.day};
+  scenario.failures.annual_failure_rate = 0.0;
+  return scenario;
+}
+
 }  // namespace capsim::test
