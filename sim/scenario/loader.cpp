@@ -776,6 +776,13 @@ class CrossChecker {
     if (planner.policy == PlannerPolicy::budget && !planner.budget_per_period_usd) {
       error("planner.policy", "expected budget_per_period with the budget policy, found none");
     }
+    // Changes need a budget to change from: without one the planner would have none before
+    // the first change, and the demand planner would take the changes for no budget at all.
+    if (!planner.budget_changes.empty() && !planner.budget_per_period_usd) {
+      error("planner.budget_changes",
+            "expected budget_per_period beside budget_changes (the budget before the first "
+            "change), found none");
+    }
   }
 
   const Scenario& scenario_;
