@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "capsim/model/fleet/construction.hpp"
-#include "capsim/model/inference/demand_curve.hpp"
 #include "capsim/model/inference/inference_throughput.hpp"
 #include "capsim/model/inference/service_sizing.hpp"
+#include "capsim/scenario/observations_csv.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {

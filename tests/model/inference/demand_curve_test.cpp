@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "capsim/core/diagnostics.hpp"
 #include "capsim/model/inference/demand_curve.hpp"
 
 namespace capsim {
@@ -31,16 +28,6 @@ std::string invalid_argument_of(Action action) {
   try {
     action();
   } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  return "no error";
-}
-
-/// The whole message of the InputError parsing `text` throws, or "no error".
-std::string csv_error_of(const std::string& text) {
-  try {
-    parse_observations_csv(text, "demand_observations.csv");
-  } catch (const InputError& error) {
     return error.what();
   }
   return "no error";
@@ -245,24 +232,25 @@ TEST_CASE("demand: fits reject bad data with clear messages") {
                   std::invalid_argument);
 }
 
-std::string fixture_path() {
-  return (std::filesystem::path(CAPSIM_SOURCE_DIR) / "tests/data/demand_observations.csv").string();
-}
-
-TEST_CASE("demand: the CSV reader reads the fixture and the fit recovers its growth") {
-  // The fixture: input tokens/s of a service that starts at DeepSeek's day (608e9 per day)
-  // and triples every year, on the first of each month of 2025.
-  const auto observations = read_observations_csv(fixture_path());
-  REQUIRE(observations.size() == 12);
-  CHECK(observations.front().first == Date{2025, 1, 1});
-  CHECK(observations.front().second == 7037037.037037037);
-  CHECK(observations.back().first == Date{2025, 12, 1});
-  CHECK(observations.back().second == 19217178.712135535);
-
-  const Calendar calendar(Date{2025, 1, 1});
-  const auto in_seconds = observations_in_seconds(observations, calendar);
-  CHECK(in_seconds[1].first == 31.0 * 86'400.0);
+TEST_CASE("demand: dated observations go to seconds and the fit recovers their growth") {
+  // A service that starts at DeepSeek's day (608e9 input tokens per day, as tokens/s) and
+  // triples every year, observed on the first of each month of 2025.
   const double base = 608e9 / 86'400.0;
+  const Calendar calendar(Date{2025, 1, 1});
+  std::vector<std::pair<Date, double>> observations;
+  for (int month = 1; month <= 12; ++month) {
+    const Date date{2025, month, 1};
+    const double t =
+        static_cast<double>(days_since_epoch(date) - days_since_epoch(Date{2025, 1, 1})) * 86'400.0;
+    observations.emplace_back(date, base * std::pow(3.0, t / kYear));
+  }
+
+  const auto in_seconds = observations_in_seconds(observations, calendar);
+  REQUIRE(in_seconds.size() == 12);
+  CHECK(in_seconds[0].first == 0.0);
+  CHECK(in_seconds[1].first == 31.0 * 86'400.0);
+  CHECK(in_seconds[11].first == 334.0 * 86'400.0);
+  CHECK(in_seconds[5].second == observations[5].second);
   const GrowthCurve fit = fit_exponential(in_seconds, base);
   CHECK(relative_error(fit.growth_per_year, 3.0) < 1e-9);
   CHECK(relative_error(fit.initial_multiple, 1.0) < 1e-9);
@@ -270,71 +258,6 @@ TEST_CASE("demand: the CSV reader reads the fixture and the fit recovers its gro
   const GrowthCurve observed = piecewise_from_observations(in_seconds, base);
   CHECK(observed.multiple_at(in_seconds[5].first) == in_seconds[5].second / base);
   CHECK(observed.multiple_at(-kYear) == doctest::Approx(1.0).epsilon(1e-15));
-}
-
-TEST_CASE("demand: the CSV reader names file and line of every problem") {
-  CHECK(csv_error_of("") ==
-        "demand_observations.csv:1: expected the header \"date,value\", found an empty file");
-  CHECK(csv_error_of("2025-01-01,5\n") ==
-        "demand_observations.csv:1: expected the header \"date,value\", found \"2025-01-01,5\"");
-  CHECK(csv_error_of("date,value\n\n") ==
-        "demand_observations.csv:2: expected at least one observation after the header, found "
-        "none");
-  // Blank lines count, CRLF and spaces around fields are accepted, and every problem is
-  // reported, each at its own line.
-  const std::string text =
-      "date,value\r\n"
-      "2025-01-01, 10\r\n"
-      "\n"
-      "2025-02-01,11,extra\n"
-      "2025-03-01,12k\n"
-      "2025-04-01,-3\n"
-      "07/01/2025,14\n"
-      "2025-02-30,15\n"
-      "2025-01-01,16\n"
-      "2025-08-01,inf\n"
-      "2025-09-01,1e3\n";
-  CHECK(csv_error_of(text) ==
-        "demand_observations.csv:4: expected 2 fields (date,value), found 3\n"
-        "demand_observations.csv:5: expected a number, found \"12k\"\n"
-        "demand_observations.csv:6: expected a number >= 0, found -3\n"
-        "demand_observations.csv:7: expected a date (YYYY-MM-DD), found \"07/01/2025\"\n"
-        "demand_observations.csv:8: expected a date (YYYY-MM-DD), found \"2025-02-30\"\n"
-        "demand_observations.csv:9: expected a date after 2025-01-01 (dates must increase), "
-        "found 2025-01-01\n"
-        "demand_observations.csv:10: expected a number, found \"inf\"");
-
-  const auto good =
-      parse_observations_csv(" date , value \r\n2025-01-01,10\n2025-09-01,1e3", "inline.csv");
-  REQUIRE(good.size() == 2);
-  CHECK(good[1] == std::pair<Date, double>{Date{2025, 9, 1}, 1000.0});
-
-  // From a file, the diagnostics name the path as given and carry file and line.
-  const std::filesystem::path bad =
-      std::filesystem::temp_directory_path() / "capsim_demand_curve_test_bad.csv";
-  {
-    std::ofstream out(bad);
-    out << "date,value\n2025-01-01,1\n2025-01-02,x\n";
-  }
-  try {
-    read_observations_csv(bad.string());
-    FAIL("expected an InputError");
-  } catch (const InputError& error) {
-    REQUIRE(error.diagnostics().size() == 1);
-    CHECK(*error.diagnostics()[0].location.file == bad.string());
-    CHECK(error.diagnostics()[0].location.line == 3);
-    CHECK(std::string(error.what()) == bad.string() + ":3: expected a number, found \"x\"");
-  }
-  std::filesystem::remove(bad);
-
-  try {
-    read_observations_csv("no/such/demand.csv");
-    FAIL("expected an InputError");
-  } catch (const InputError& error) {
-    CHECK(std::string(error.what()) ==
-          "no/such/demand.csv: expected a readable file, found none (no such file, or no "
-          "permission)");
-  }
 }
 
 TEST_CASE("demand: profiles normalise to mean 1 and reject bad weights") {

@@ -6,12 +6,11 @@
 ///
 /// Time `t` is seconds (or ticks) since the scenario start, midnight UTC of the calendar's start
 /// date. Growth curves can be given (exponential, logistic) or fitted by least squares to dated
-/// observations read from a CSV file; a piecewise curve follows the observations themselves.
+/// observations, given as data (the model reads no file); a piecewise curve follows the
+/// observations themselves.
 
 #include <array>
 #include <optional>
-#include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -114,17 +113,6 @@ GrowthCurve fit_exponential(const std::vector<std::pair<double, double>>& observ
 /// hundred iterations.
 GrowthCurve fit_logistic(const std::vector<std::pair<double, double>>& observations, double base,
                          std::optional<double> saturation = std::nullopt);
-
-/// Reads observations from a CSV file: a header `date,value`, then one row per observation,
-/// `YYYY-MM-DD,number`, dates strictly increasing, values plain non-negative decimal numbers.
-/// Blank lines are skipped, fields are trimmed of spaces, CRLF is accepted; quoting is not.
-/// Throws InputError carrying every problem found, each as "file:line: expected ..., found ...",
-/// with `path` as the file name given.
-std::vector<std::pair<Date, double>> read_observations_csv(const std::string& path);
-
-/// As read_observations_csv, from the text of a file; `origin` names it in diagnostics.
-std::vector<std::pair<Date, double>> parse_observations_csv(std::string_view text,
-                                                            const std::string& origin);
 
 // ---------------------------------------------------------------------------------------------
 // Profile
