@@ -425,7 +425,7 @@ TEST_CASE("demand planner: utilisation near its target and the SLO met on growin
     // (the first quarter runs on the 12,000 GPUs it started with).
     const double utilisation = series.value(quarter, series.column("utilisation"));
     if (quarter > 0)
-      CHECK(utilisation == doctest::Approx(0.751).epsilon(0.015));
+      CHECK(utilisation == doctest::Approx(0.751).epsilon(0.005));
   }
   CHECK(run.summary.planner_shortfall_periods == 0);
 }

@@ -76,7 +76,9 @@ std::int64_t DemandForecast::service_gpus(const PlanningView& view, std::size_t 
                                           Tick until) const {
   const Tick last_week = std::max(from, until - 7 * kTicksPerDay);
   const std::int64_t peak = week(view, k, last_week).peak;
-  const double mean = week(view, k, from + (until - from) / 2).mean;
+  // The week centred on the span's middle: on growing demand its mean is the span's mean.
+  const Tick middle_week = std::max(from, from + (until - from) / 2 - 7 * kTicksPerDay / 2);
+  const double mean = week(view, k, middle_week).mean;
   return std::max(peak, static_cast<std::int64_t>(
                             std::ceil(mean / view.scenario().planner.target_utilisation - 1e-9)));
 }

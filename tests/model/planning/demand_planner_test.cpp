@@ -47,16 +47,17 @@ TEST_CASE("demand planner: a service short at the horizon gets exactly what it l
   CHECK_FALSE(planner->starts_sites_with_scenario());
   planner->review(view, actions, 0);
   // "serve": the busiest hour of the last week, from day 173, needs 50 × 179 = 8,950; the
-  // middle week, from day 135, needs 50 × 138 = 6,900 on average, 9,200 at 0.75. It will hold
-  // 5,000 at the horizon: 4,200 lacking (not the 3,200 it lacks today). "chat": its busiest
-  // hour, 9,000, outweighs 3,000 / 0.75 = 4,000: 1,000 lacking. Each is ordered for its
-  // cluster at its cluster's site, which has the power.
+  // middle week of [90, 180), centred on day 135 (day 131½ to 138½: 12 h at 131, a day each
+  // of 132–137, 12 h at 138), needs 50 × 22,596 / 168 = 6,725 on average, 8,967 at 0.75. It
+  // will hold 5,000 at the horizon: 3,967 lacking (not the 3,200 it lacks today). "chat": its
+  // busiest hour, 9,000, outweighs 3,000 / 0.75 = 4,000: 1,000 lacking. Each is ordered for
+  // its cluster at its cluster's site, which has the power.
   CHECK(actions.order_lines() ==
-        "demand-2025-01-01-serve-b: 4200 cheap at b, cluster 0, day 90\n"
+        "demand-2025-01-01-serve-b: 3967 cheap at b, cluster 0, day 90\n"
         "demand-2025-01-01-chat-a: 1000 dear at a, cluster 1, day 90\n");
   const std::vector<BuildoutEvent> orders = actions.events(BuildoutKind::order);
   REQUIRE(orders.size() == 2);
-  CHECK(orders[0].amount_usd == 105e6);  // 4,200 × $25K
+  CHECK(orders[0].amount_usd == 99.175e6);  // 3,967 × $25K
   CHECK(orders[0].note == "demand planner");
   CHECK(orders[1].amount_usd == 50e6);  // 1,000 × $50K
   // Nothing short, no training, no new cluster, no site, no budget.
@@ -87,7 +88,7 @@ TEST_CASE("demand planner: the demand sized is the curve at the multiple prices 
   CHECK(actions.order_lines() == "demand-2025-01-01-serve-a: 3000 cheap at a, cluster 0, day 90\n");
 }
 
-/// "serve" at "b" as above: 4,200 "cheap" lacking at the horizon.
+/// "serve" at "b" as above: 3,967 "cheap" lacking at the horizon.
 void add_short_service(HandBuiltView& view) {
   view.add_site(site_spec("a", 20));
   view.add_site(site_spec("b", 20));
@@ -109,23 +110,23 @@ void check_shortfall(const RecordingActions& actions, std::int64_t gpus, const s
 }
 
 TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason") {
-  // A budget of $100M a quarter; "a" and "b" have power to spare.
+  // A budget of $90M a quarter; "a" and "b" have power to spare.
   Scenario scenario = demand_year();
-  scenario.planner.budget_per_period_usd = 100e6;
+  scenario.planner.budget_per_period_usd = 90e6;
   HandBuiltView view(scenario);
   add_short_service(view);
   RecordingActions actions(view);
   const auto review = [&] { make_planner(PlannerPolicy::demand)->review(view, actions, 0); };
 
-  SUBCASE("the budget: 4,000 ordered, 200 short") {
+  SUBCASE("the budget: 3,600 ordered, 367 short") {
     review();
-    // $100M buys 4,000 at $25K.
+    // $90M buys 3,600 at $25K.
     CHECK(actions.order_lines() ==
-          "demand-2025-01-01-serve-b: 4000 cheap at b, cluster 0, day 90\n");
-    check_shortfall(actions, 200, "budget");
-    CHECK(actions.totals.budget_usd == 100e6);
+          "demand-2025-01-01-serve-b: 3600 cheap at b, cluster 0, day 90\n");
+    check_shortfall(actions, 367, "budget");
+    CHECK(actions.totals.budget_usd == 90e6);
     CHECK(actions.totals.budget_spent_facility_usd == 0.0);
-    CHECK(actions.totals.budget_spent_gpus_usd == 100e6);
+    CHECK(actions.totals.budget_spent_gpus_usd == 90e6);
     CHECK(actions.totals.budget_unplaced_usd == 0.0);
   }
   SUBCASE("funds of $30M under the budget: the funds are what it lacks") {
@@ -134,7 +135,7 @@ TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason"
     // $30M buys 1,200.
     REQUIRE(actions.orders.size() == 1);
     CHECK(actions.orders[0].gpus == 1200);
-    check_shortfall(actions, 3000, "funds");
+    check_shortfall(actions, 2767, "funds");
     CHECK(actions.totals.budget_spent_gpus_usd == 30e6);
   }
   SUBCASE("a vendor cap of 1,500 in the quarter they arrive") {
@@ -142,14 +143,14 @@ TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason"
     review();
     REQUIRE(actions.orders.size() == 1);
     CHECK(actions.orders[0].gpus == 1500);
-    check_shortfall(actions, 2700, "cheap vendor cap");
-    // $37.5M spent, $62.5M of the budget left unplaced.
+    check_shortfall(actions, 2467, "cheap vendor cap");
+    // $37.5M spent, $52.5M of the budget left unplaced.
     CHECK(actions.totals.budget_spent_gpus_usd == 37.5e6);
-    CHECK(actions.totals.budget_unplaced_usd == 62.5e6);
+    CHECK(actions.totals.budget_unplaced_usd == 52.5e6);
   }
   SUBCASE("site power, without a budget: its own site first, then the others, then short") {
     // "b" is full but for 1 MW and the 1 MW its 1,000 retiring GPUs free on day 60, before the
-    // GPUs arrive: 2,000. "a" is full but for 0.2 MW: 200. 2,000 are short.
+    // GPUs arrive: 2,000. "a" is full but for 0.2 MW: 200. 1,767 are short.
     view.inputs.planner.budget_per_period_usd.reset();
     view.install(view.add_cluster("full-b", 1, kCheap, 13000), 13000);
     view.install(view.add_cluster("full-a", 0, kCheap, 19800), 19800);
@@ -157,7 +158,7 @@ TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason"
     CHECK(actions.order_lines() ==
           "demand-2025-01-01-serve-b: 2000 cheap at b, cluster 0, day 90\n"
           "demand-2025-01-01-serve-a: 200 cheap at a, cluster 0, day 90\n");
-    check_shortfall(actions, 2000, "site power by 2025-04-01");
+    check_shortfall(actions, 1767, "site power by 2025-04-01");
   }
 }
 
@@ -251,9 +252,9 @@ TEST_CASE("demand planner: sites started when the forecast power exceeds the sta
     CHECK(actions.sites_started[1].site == "c");
     CHECK(actions.sites_started[1].why ==
           "demand planner: 20 MW needed by 2025-07-20, 11 MW started");
-    // Serving lacks 9,200 − 8,000 = 1,200 at the horizon; "a" has 2 MW free.
+    // Serving lacks 8,967 − 8,000 = 967 at the horizon; "a" has 2 MW free.
     CHECK(actions.order_lines() ==
-          "demand-2025-01-01-serve-a: 1200 cheap at a, cluster 0, day 90\n");
+          "demand-2025-01-01-serve-a: 967 cheap at a, cluster 0, day 90\n");
   }
   SUBCASE("none while the started power holds the need") {
     serve_at_a(18.2);
@@ -262,7 +263,7 @@ TEST_CASE("demand planner: sites started when the forecast power exceeds the sta
     CHECK(actions.sites_started.empty());
   }
   SUBCASE("none the funds cannot pay for, which is then a reason for the shortfall") {
-    // "b" costs $300M, $100M are left. "a" (8.5 MW) has 0.5 MW free for the 1,200 lacking.
+    // "b" costs $300M, $100M are left. "a" (8.5 MW) has 0.5 MW free for the 967 lacking.
     serve_at_a(8.5);
     view.add_site(site_spec("b", 30, 120));
     view.funds = 100e6;
@@ -270,7 +271,7 @@ TEST_CASE("demand planner: sites started when the forecast power exceeds the sta
     CHECK(actions.sites_started.empty());
     REQUIRE(actions.orders.size() == 1);
     CHECK(actions.orders[0].gpus == 500);
-    check_shortfall(actions, 700, "funds to build b, site power by 2025-04-01");
+    check_shortfall(actions, 467, "funds to build b, site power by 2025-04-01");
   }
 }
 
