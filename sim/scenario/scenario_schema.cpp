@@ -11,12 +11,14 @@ namespace capsim::scenario {
 namespace detail {
 
 const std::vector<std::pair<std::string, PeriodUnit>>& period_choices() {
-  static const std::vector<std::pair<std::string, PeriodUnit>> choices = {
-      {"day", PeriodUnit::day},
-      {"week", PeriodUnit::week},
-      {"month", PeriodUnit::month},
-      {"quarter", PeriodUnit::quarter},
-      {"year", PeriodUnit::year}};
+  static const std::vector<std::pair<std::string, PeriodUnit>> choices = [] {
+    std::vector<std::pair<std::string, PeriodUnit>> words;
+    for (const PeriodUnit unit : {PeriodUnit::day, PeriodUnit::week, PeriodUnit::month,
+                                  PeriodUnit::quarter, PeriodUnit::year}) {
+      words.emplace_back(period_unit_name(unit), unit);
+    }
+    return words;
+  }();
   return choices;
 }
 
