@@ -1,0 +1,378 @@
+// The scenario's hardware and where it runs: the catalog, sites, clusters and failures.
+
+#include "capsim/scenario/scenario_schema.hpp"
+
+namespace capsim::scenario {
+
+namespace {
+
+const RecordSchema<PeakFlops>& peak_flops_schema() {
+  static const RecordSchema<PeakFlops> schema = [] {
+    RecordSchema<PeakFlops> s("peak dense FLOP/s",
+                              "Peak dense tensor throughput per GPU by precision, without "
+                              "structured sparsity (NVIDIA datasheets print twice these).");
+    s.quantity(&PeakFlops::bf16_flop_per_s, Dimension::compute_rate,
+               {.key = "bf16",
+                .doc = "BF16 dense peak.",
+                .example = "989 TFLOP/s",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&PeakFlops::fp8_flop_per_s, Dimension::compute_rate,
+               {.key = "fp8",
+                .doc = "FP8 dense peak; absent when the part has no FP8.",
+                .example = "1979 TFLOP/s",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&PeakFlops::fp4_flop_per_s, Dimension::compute_rate,
+               {.key = "fp4",
+                .doc = "FP4 dense peak; absent when the part has no FP4.",
+                .example = "9000 TFLOP/s",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<ConstructionTaskSpec>& task_schema() {
+  static const RecordSchema<ConstructionTaskSpec> schema = [] {
+    RecordSchema<ConstructionTaskSpec> s(
+        "construction task",
+        "One task of a site's construction plan (land, permits, grid interconnect, shell, "
+        "power and cooling, fit-out). Tasks form a DAG through `after`.");
+    s.text(&ConstructionTaskSpec::name, {.key = "name",
+                                         .doc = "Unique within the site.",
+                                         .example = "grid_interconnect",
+                                         .required = true});
+    s.quantity(&ConstructionTaskSpec::duration_s, Dimension::duration,
+               {.key = "duration",
+                .doc = "How long the task takes once it can start.",
+                .example = "128 weeks",
+                .required = true,
+                .minimum = 0.0});
+    s.texts(&ConstructionTaskSpec::after, {.key = "after",
+                                           .doc = "Tasks that must finish first.",
+                                           .example = "[permits]",
+                                           .default_text = "[]"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<PowerPhaseSpec>& phase_schema() {
+  static const RecordSchema<PowerPhaseSpec> schema = [] {
+    RecordSchema<PowerPhaseSpec> s("power phase",
+                                   "A block of IT power that comes online when a construction "
+                                   "task finishes.");
+    s.quantity(&PowerPhaseSpec::it_power_w, Dimension::power,
+               {.key = "it_power",
+                .doc = "IT power this phase adds.",
+                .example = "300 MW",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.text(&PowerPhaseSpec::ready_after,
+           {.key = "ready_after",
+            .doc = "Construction task whose end brings this phase online; empty means "
+                   "online at the construction start.",
+            .example = "fit_out_phase_1",
+            .default_text = "\"\""});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<PriceChangeSpec>& price_change_schema() {
+  static const RecordSchema<PriceChangeSpec> schema = [] {
+    RecordSchema<PriceChangeSpec> s("price change", "A new electricity price from a date on.");
+    s.date(&PriceChangeSpec::from, {.key = "from",
+                                    .doc = "First day of the new price.",
+                                    .example = "2026-01-01",
+                                    .required = true});
+    s.quantity(&PriceChangeSpec::price_usd_per_j, Dimension::energy_price,
+               {.key = "price",
+                .doc = "Electricity price.",
+                .example = "85 USD/MWh",
+                .required = true,
+                .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<FabricSpec>& fabric_schema() {
+  static const RecordSchema<FabricSpec> schema = [] {
+    RecordSchema<FabricSpec> s("fabric", "The cluster's scale-out network.");
+    s.choice(&FabricSpec::topology,
+             std::vector<std::pair<std::string, FabricTopology>>{
+                 {"leaf_spine", FabricTopology::leaf_spine},
+                 {"rail_optimised", FabricTopology::rail_optimised}},
+             {.key = "topology",
+              .doc = "Network shape.",
+              .example = "rail_optimised",
+              .default_text = "rail_optimised"});
+    s.integer(&FabricSpec::gpus_per_node, {.key = "gpus_per_node",
+                                           .doc = "GPUs per server.",
+                                           .example = "8",
+                                           .default_text = "8",
+                                           .minimum = 1.0});
+    s.integer(&FabricSpec::nodes_per_leaf, {.key = "nodes_per_leaf",
+                                            .doc = "Servers under one leaf switch (per rail).",
+                                            .example = "32",
+                                            .default_text = "32",
+                                            .minimum = 1.0});
+    s.quantity(&FabricSpec::link_bandwidth_bytes_per_s, Dimension::bandwidth,
+               {.key = "link_bandwidth",
+                .doc = "Per-GPU NIC bandwidth.",
+                .example = "400 Gb/s",
+                .default_text = "400 Gb/s",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.real(&FabricSpec::oversubscription,
+           {.key = "oversubscription",
+            .doc = "Downlink to uplink ratio at the leaves: 1 is non-blocking; Llama 3's "
+                   "cluster used 7 above its 3,072-GPU pods (Llama 3 Herd of Models, 2024).",
+            .example = "1",
+            .default_text = "1",
+            .minimum = 1.0,
+            .maximum = 64.0});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
+const RecordSchema<AcceleratorSpec>& accelerator_schema() {
+  static const RecordSchema<AcceleratorSpec> schema = [] {
+    RecordSchema<AcceleratorSpec> s(
+        "accelerator",
+        "A purchasable accelerator configuration. The built-in catalog "
+        "(scenarios/catalog/accelerators.yaml) gives a source for every number.");
+    s.text(&AcceleratorSpec::name, {.key = "name",
+                                    .doc = "Unique id that clusters and orders use.",
+                                    .example = "H100-SXM",
+                                    .required = true});
+    s.text(&AcceleratorSpec::vendor,
+           {.key = "vendor", .doc = "Maker.", .example = "NVIDIA", .default_text = "\"\""});
+    s.text(&AcceleratorSpec::description,
+           {.key = "description", .doc = "Free text.", .default_text = "\"\""});
+    s.date(&AcceleratorSpec::first_ship,
+           {.key = "first_ship",
+            .doc = "Start of volume shipments: planners cannot buy it earlier.",
+            .example = "2022-Q4",
+            .required = true});
+    s.record(&AcceleratorSpec::peak_dense_flops, peak_flops_schema(),
+             {.key = "peak_dense_flops", .doc = "Dense peak per precision.", .required = true});
+    s.quantity(&AcceleratorSpec::hbm_capacity_bytes, Dimension::data,
+               {.key = "hbm_capacity",
+                .doc = "HBM per GPU.",
+                .example = "80 GB",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&AcceleratorSpec::hbm_bandwidth_bytes_per_s, Dimension::bandwidth,
+               {.key = "hbm_bandwidth",
+                .doc = "Peak HBM bandwidth per GPU.",
+                .example = "3.35 TB/s",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.integer(&AcceleratorSpec::scale_up_domain,
+              {.key = "scale_up_domain",
+               .doc = "GPUs in one NVLink / Infinity Fabric domain (8 for HGX, 72 for NVL72).",
+               .example = "8",
+               .required = true,
+               .minimum = 1.0});
+    s.quantity(&AcceleratorSpec::scale_up_bandwidth_bytes_per_s, Dimension::bandwidth,
+               {.key = "scale_up_bandwidth",
+                .doc = "Scale-up bandwidth per GPU, both directions, as vendors quote it.",
+                .example = "900 GB/s",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&AcceleratorSpec::tdp_w, Dimension::power,
+               {.key = "tdp",
+                .doc = "GPU board or module power.",
+                .example = "700 W",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&AcceleratorSpec::server_power_per_gpu_w, Dimension::power,
+               {.key = "server_power_per_gpu",
+                .doc = "Whole server (GPU, host, network share) at full load, per GPU.",
+                .example = "1275 W",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&AcceleratorSpec::idle_server_power_per_gpu_w, Dimension::power,
+               {.key = "idle_server_power_per_gpu",
+                .doc = "Server power per GPU when its GPUs are idle.",
+                .example = "255 W",
+                .required = true,
+                .minimum = 0.0});
+    s.quantity(&AcceleratorSpec::price_installed_per_gpu_usd, Dimension::money,
+               {.key = "price_installed_per_gpu",
+                .doc = "All-in capex per GPU: server, network and storage share; the facility "
+                       "is charged per MW at the site.",
+                .example = "$43K",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<CatalogSpec>& catalog_schema() {
+  static const RecordSchema<CatalogSpec> schema = [] {
+    RecordSchema<CatalogSpec> s("catalog",
+                                "Hardware parts. A scenario part whose name matches a catalog "
+                                "part overrides the fields it gives; a new name adds a part.");
+    s.boolean(&CatalogSpec::builtin, {.key = "builtin",
+                                      .doc = "Start from the built-in catalog.",
+                                      .example = "true",
+                                      .default_text = "true"});
+    s.texts(&CatalogSpec::include,
+            {.key = "include",
+             .doc = "More catalog files (YAML with an `accelerators` list), relative to the "
+                    "scenario file.",
+             .example = "[my-parts.yaml]",
+             .default_text = "[]"});
+    s.records(&CatalogSpec::accelerators, accelerator_schema(),
+              {.key = "accelerators",
+               .doc = "Parts to add, or fields to override by name.",
+               .default_text = "[]"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<SiteSpec>& site_schema() {
+  static const RecordSchema<SiteSpec> schema = [] {
+    RecordSchema<SiteSpec> s("site", "A datacenter site: power, cost and construction plan.");
+    s.text(&SiteSpec::name,
+           {.key = "name", .doc = "Unique site name.", .example = "abilene", .required = true});
+    s.quantity(&SiteSpec::it_power_cap_w, Dimension::power,
+               {.key = "it_power_cap",
+                .doc = "Most IT power the site can host once every phase is online.",
+                .example = "1.2 GW",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.real(&SiteSpec::pue,
+           {.key = "pue",
+            .doc = "Power usage effectiveness: facility power / IT power. Industry average "
+                   "1.56 (Uptime Institute, 2024); Google fleet 1.10 (Google Environmental "
+                   "Report, 2024).",
+            .example = "1.2",
+            .default_text = "1.2",
+            .minimum = 1.0,
+            .maximum = 3.0});
+    s.quantity(&SiteSpec::electricity_price_usd_per_j, Dimension::energy_price,
+               {.key = "electricity_price",
+                .doc = "Electricity price at the start. US industrial 6.8-9.0 ¢/kWh (EIA "
+                       "Electric Power Monthly, Table 5.6.B, Jan-Jul 2024).",
+                .example = "80 USD/MWh",
+                .default_text = "80 USD/MWh",
+                .minimum = 0.0});
+    s.records(&SiteSpec::electricity_price_changes, price_change_schema(),
+              {.key = "electricity_price_changes",
+               .doc = "Later prices, by date.",
+               .default_text = "[]"});
+    s.quantity(&SiteSpec::cost_per_power_usd_per_w, Dimension::money_per_power,
+               {.key = "cost_per_power",
+                .doc = "Facility development cost per MW of IT power: $9.3-15.0M, average "
+                       "$11.7M (Cushman & Wakefield, Data Center Development Cost Guide 2025).",
+                .example = "11.7M USD/MW",
+                .default_text = "11.7M USD/MW",
+                .minimum = 0.0});
+    s.date(&SiteSpec::construction_start,
+           {.key = "construction_start",
+            .doc = "When construction begins; absent: the planner decides (or the site exists "
+                   "and is online at the scenario start when it has no construction tasks).",
+            .example = "2025-03-01"});
+    s.records(&SiteSpec::construction, task_schema(),
+              {.key = "construction",
+               .doc = "The construction plan: tasks with dependencies.",
+               .default_text = "[]"});
+    s.records(&SiteSpec::phases, phase_schema(),
+              {.key = "phases",
+               .doc = "Power phases; absent: all IT power online when construction ends.",
+               .default_text = "[]"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<ClusterSpec>& cluster_schema() {
+  static const RecordSchema<ClusterSpec> schema = [] {
+    RecordSchema<ClusterSpec> s("cluster",
+                                "A pool of identical GPUs at a site: existing fleet or planned.");
+    s.text(&ClusterSpec::name,
+           {.key = "name", .doc = "Unique cluster name.", .example = "rsc-h100", .required = true});
+    s.text(&ClusterSpec::site, {.key = "site",
+                                .doc = "The site that hosts and powers it.",
+                                .example = "abilene",
+                                .required = true});
+    s.text(&ClusterSpec::accelerator, {.key = "accelerator",
+                                       .doc = "A catalog part name.",
+                                       .example = "H100-SXM",
+                                       .required = true});
+    s.integer(&ClusterSpec::gpus, {.key = "gpus",
+                                   .doc = "Number of GPUs.",
+                                   .example = "24576",
+                                   .required = true,
+                                   .minimum = 1.0});
+    s.date(&ClusterSpec::online,
+           {.key = "online",
+            .doc = "When it enters service (before the start: existing fleet).",
+            .example = "2024-06-01",
+            .required = true});
+    s.quantity(&ClusterSpec::service_life_s, Dimension::duration,
+               {.key = "service_life",
+                .doc = "Years in service before retirement. Microsoft and Alphabet depreciate "
+                       "servers over 6 years, Meta 5.5 (10-K filings, 2025).",
+                .example = "6 y",
+                .default_text = "6 y",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&ClusterSpec::utilisation, Dimension::fraction,
+               {.key = "utilisation",
+                .doc = "Share of its available GPUs busy, for power and energy, while no "
+                       "workload model drives it; absent: economics.utilisation.",
+                .example = "85%",
+                .minimum = 0.0,
+                .maximum = 1.0});
+    s.record(&ClusterSpec::fabric, fabric_schema(),
+             {.key = "fabric", .doc = "Scale-out network.", .default_text = "(see fabric)"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<FailuresSpec>& failures_schema() {
+  static const RecordSchema<FailuresSpec> schema = [] {
+    RecordSchema<FailuresSpec> s("failures", "GPU failures and repairs.");
+    s.quantity(&FailuresSpec::annual_failure_rate, Dimension::fraction,
+               {.key = "annual_failure_rate",
+                .doc = "Failures per GPU per year. Llama 3's 419 unexpected interruptions in "
+                       "54 days on 16,384 GPUs are 17% per GPU-year of interruptions, about "
+                       "half of them GPU or HBM faults (Llama 3 Herd of Models, 2024).",
+                .example = "9%",
+                .default_text = "9%",
+                .minimum = 0.0,
+                .maximum = 10.0});
+    s.quantity(&FailuresSpec::repair_time_s, Dimension::duration,
+               {.key = "repair_time",
+                .doc = "Time a failed GPU is out of service.",
+                .example = "3 d",
+                .default_text = "3 d",
+                .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace capsim::scenario

@@ -1,0 +1,278 @@
+// What the scenario buys, what it costs and what gets cheaper: the planner, economics and
+// efficiency sections.
+
+#include "capsim/scenario/scenario_schema.hpp"
+
+namespace capsim::scenario {
+
+namespace {
+
+const std::vector<std::pair<std::string, EfficiencyKind>> kEfficiencyKinds = {
+    {"training", EfficiencyKind::training},
+    {"inference", EfficiencyKind::inference},
+    {"software", EfficiencyKind::software}};
+
+const RecordSchema<EfficiencyStepSpec>& step_schema() {
+  static const RecordSchema<EfficiencyStepSpec> schema = [] {
+    RecordSchema<EfficiencyStepSpec> s("efficiency step", "A one-time efficiency gain.");
+    s.choice(
+        &EfficiencyStepSpec::kind, kEfficiencyKinds,
+        {.key = "kind", .doc = "What gets cheaper.", .example = "inference", .required = true});
+    s.quantity(&EfficiencyStepSpec::factor, Dimension::multiplier,
+               {.key = "factor",
+                .doc = "Compute for the same work divides by this.",
+                .example = "10x",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.date(&EfficiencyStepSpec::date, {.key = "date",
+                                       .doc = "When the gain applies.",
+                                       .example = "2025-01-20",
+                                       .required = true});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<EfficiencyTrendSpec>& trend_schema() {
+  static const RecordSchema<EfficiencyTrendSpec> schema = [] {
+    RecordSchema<EfficiencyTrendSpec> s(
+        "efficiency trend",
+        "A steady gain: compute for a fixed result halves every `halving_time`. Algorithmic "
+        "progress in LLMs: about 8 months (Ho et al., 2024).");
+    s.choice(&EfficiencyTrendSpec::kind, kEfficiencyKinds,
+             {.key = "kind", .doc = "What gets cheaper.", .example = "training", .required = true});
+    s.quantity(&EfficiencyTrendSpec::halving_time_s, Dimension::duration,
+               {.key = "halving_time",
+                .doc = "Time for compute per result to halve.",
+                .example = "8 months",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.date(
+        &EfficiencyTrendSpec::from,
+        {.key = "from", .doc = "Start of the trend.", .example = "2025-01-01", .required = true});
+    s.date(&EfficiencyTrendSpec::until,
+           {.key = "until", .doc = "End of the trend; absent: none.", .example = "2030-01-01"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<OrderSpec>& order_schema() {
+  static const RecordSchema<OrderSpec> schema = [] {
+    RecordSchema<OrderSpec> s("order", "A GPU order of the fixed build-out schedule.");
+    s.text(&OrderSpec::accelerator,
+           {.key = "accelerator", .doc = "Catalog part.", .example = "GB200", .required = true});
+    s.integer(&OrderSpec::gpus, {.key = "gpus",
+                                 .doc = "GPUs ordered.",
+                                 .example = "100000",
+                                 .required = true,
+                                 .minimum = 1.0});
+    s.text(&OrderSpec::site, {.key = "site",
+                              .doc = "Where they are installed.",
+                              .example = "hyperion",
+                              .required = true});
+    s.date(&OrderSpec::order_date, {.key = "order_date",
+                                    .doc = "When the order is placed.",
+                                    .example = "2025-03-01",
+                                    .required = true});
+    s.quantity(&OrderSpec::lead_time_s, Dimension::duration,
+               {.key = "lead_time",
+                .doc = "Supply lead time; absent: the planner's.",
+                .example = "12 weeks",
+                .minimum = 0.0});
+    s.text(&OrderSpec::cluster, {.key = "cluster",
+                                 .doc = "Cluster the GPUs form.",
+                                 .example = "hyperion-gb200",
+                                 .default_text = "\"\" (order-N)"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<VendorCapSpec>& vendor_cap_schema() {
+  static const RecordSchema<VendorCapSpec> schema = [] {
+    RecordSchema<VendorCapSpec> s("vendor cap", "Most GPUs of a part a vendor allocates.");
+    s.text(&VendorCapSpec::accelerator,
+           {.key = "accelerator", .doc = "Catalog part.", .example = "GB200", .required = true});
+    s.integer(&VendorCapSpec::gpus_per_quarter, {.key = "gpus_per_quarter",
+                                                 .doc = "Allocation per calendar quarter.",
+                                                 .example = "50000",
+                                                 .required = true,
+                                                 .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<BudgetChangeSpec>& budget_change_schema() {
+  static const RecordSchema<BudgetChangeSpec> schema = [] {
+    RecordSchema<BudgetChangeSpec> s("budget change", "A new budget per period from a date on.");
+    s.date(&BudgetChangeSpec::from, {.key = "from",
+                                     .doc = "First day of the new budget.",
+                                     .example = "2026-01-01",
+                                     .required = true});
+    s.quantity(&BudgetChangeSpec::budget_per_period_usd, Dimension::money,
+               {.key = "budget_per_period",
+                .doc = "Spend per budget period from then on.",
+                .example = "$25B",
+                .required = true,
+                .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
+const RecordSchema<EfficiencySpec>& efficiency_schema() {
+  static const RecordSchema<EfficiencySpec> schema = [] {
+    RecordSchema<EfficiencySpec> s("efficiency", "Efficiency gains over time.");
+    s.records(&EfficiencySpec::steps, step_schema(),
+              {.key = "steps", .doc = "One-time gains.", .default_text = "[]"});
+    s.records(&EfficiencySpec::trends, trend_schema(),
+              {.key = "trends", .doc = "Steady gains.", .default_text = "[]"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<PlannerSpec>& planner_schema() {
+  static const RecordSchema<PlannerSpec> schema = [] {
+    RecordSchema<PlannerSpec> s("planner", "How capacity is added.");
+    s.choice(&PlannerSpec::policy,
+             std::vector<std::pair<std::string, PlannerPolicy>>{{"fixed", PlannerPolicy::fixed},
+                                                                {"budget", PlannerPolicy::budget},
+                                                                {"demand", PlannerPolicy::demand}},
+             {.key = "policy",
+              .doc = "fixed: the orders listed; budget: spend per period; "
+                     "demand: meet forecast demand.",
+              .example = "budget",
+              .default_text = "fixed"});
+    s.quantity(&PlannerSpec::lead_time_s, Dimension::duration,
+               {.key = "lead_time",
+                .doc = "GPU server lead time: 36-52 weeks in late 2023, 8-12 weeks by April "
+                       "2024 (Omdia; Dell, reported).",
+                .example = "12 weeks",
+                .default_text = "26 weeks",
+                .minimum = 0.0});
+    s.records(&PlannerSpec::orders, order_schema(),
+              {.key = "orders", .doc = "Explicit orders (fixed policy).", .default_text = "[]"});
+    s.quantity(&PlannerSpec::budget_per_period_usd, Dimension::money,
+               {.key = "budget_per_period",
+                .doc = "Spend per budget period.",
+                .example = "$15B",
+                .minimum = 0.0});
+    s.choice(&PlannerSpec::budget_period, detail::period_choices(),
+             {.key = "budget_period",
+              .doc = "Period of the budget.",
+              .example = "quarter",
+              .default_text = "quarter"});
+    s.records(&PlannerSpec::budget_changes, budget_change_schema(),
+              {.key = "budget_changes", .doc = "Later budgets, by date.", .default_text = "[]"});
+    s.choice(&PlannerSpec::value_precision, detail::precision_choices(),
+             {.key = "value_precision",
+              .doc = "Precision whose dense peak FLOP/s the budget planner buys the most of "
+                     "per dollar; parts without it are not bought.",
+              .example = "fp8",
+              .default_text = "bf16"});
+    s.quantity(&PlannerSpec::service_life_s, Dimension::duration,
+               {.key = "service_life",
+                .doc = "Service life of the GPUs the planner buys.",
+                .example = "5 y",
+                .default_text = "6 y",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.records(&PlannerSpec::vendor_caps, vendor_cap_schema(),
+              {.key = "vendor_caps", .doc = "Vendor allocation caps.", .default_text = "[]"});
+    s.quantity(&PlannerSpec::target_utilisation, Dimension::fraction,
+               {.key = "target_utilisation",
+                .doc = "Utilisation the demand planner aims at.",
+                .example = "80%",
+                .default_text = "80%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
+    s.choice(&PlannerSpec::forecast,
+             std::vector<std::pair<std::string, ForecastMethod>>{{"model", ForecastMethod::model},
+                                                                 {"fit", ForecastMethod::fit}},
+             {.key = "forecast",
+              .doc = "How the demand planner sees serving demand a lead time ahead: model (the "
+                     "demand curve, efficiency gains and demand feedback, as the scenario "
+                     "defines them) or fit (an exponential least-squares fit of the demand "
+                     "observed in the last forecast_periods planning periods, as a planner "
+                     "without the model would extrapolate it, jumps included; until two "
+                     "periods are observed, demand as it stands).",
+              .example = "fit",
+              .default_text = "model"});
+    s.integer(&PlannerSpec::forecast_periods, {.key = "forecast_periods",
+                                               .doc = "Planning periods a fit looks back on.",
+                                               .example = "6",
+                                               .default_text = "4",
+                                               .minimum = 2.0,
+                                               .maximum = 100.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<EconomicsSpec>& economics_schema() {
+  static const RecordSchema<EconomicsSpec> schema = [] {
+    RecordSchema<EconomicsSpec> s("economics", "Depreciation and running costs.");
+    s.quantity(&EconomicsSpec::utilisation, Dimension::fraction,
+               {.key = "utilisation",
+                .doc = "Share of available GPUs busy, for power and energy, where no workload "
+                       "model drives them (an assumption of the scenario: state its source).",
+                .example = "70%",
+                .default_text = "70%",
+                .minimum = 0.0,
+                .maximum = 1.0});
+    s.quantity(&EconomicsSpec::server_life_s, Dimension::duration,
+               {.key = "server_life",
+                .doc = "Straight-line depreciation life of servers: 6 y at Microsoft and "
+                       "Alphabet, 5.5 y at Meta (10-K filings, 2025).",
+                .example = "5.5 y",
+                .default_text = "6 y",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&EconomicsSpec::facility_life_s, Dimension::duration,
+               {.key = "facility_life",
+                .doc = "Depreciation life of the facility.",
+                .example = "20 y",
+                .default_text = "20 y",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&EconomicsSpec::maintenance_share_per_year, Dimension::fraction,
+               {.key = "maintenance_share",
+                .doc = "Maintenance per year as a share of capex.",
+                .example = "3%",
+                .default_text = "3%",
+                .minimum = 0.0,
+                .maximum = 1.0});
+    s.quantity(&EconomicsSpec::staff_cost_per_year_usd, Dimension::money,
+               {.key = "staff_cost_per_year",
+                .doc = "Operations staff per year.",
+                .example = "$20M",
+                .default_text = "$0",
+                .minimum = 0.0});
+    s.quantity(&EconomicsSpec::rental_price_usd_per_gpu_s, Dimension::money_per_gpu_time,
+               {.key = "rental_price",
+                .doc = "Price per GPU-hour when costing by rental instead of ownership "
+                       "(DeepSeek-V3 report assumes $2 per H800 GPU-hour).",
+                .example = "2 USD/GPU-hour",
+                .minimum = 0.0});
+    s.quantity(&EconomicsSpec::funds_usd, Dimension::money,
+               {.key = "funds",
+                .doc = "Money for capex and opex over the run. The budget and demand "
+                       "planners order nothing the funds left (after what is spent and "
+                       "committed) cannot pay; the summary gives the date spending exhausts "
+                       "them.",
+                .example = "$1B",
+                .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace capsim::scenario
