@@ -1,6 +1,7 @@
 // What the scenario buys, what it costs and what gets cheaper: the planner, economics and
 // efficiency sections.
 
+#include "capsim/model/planning/planner.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {
@@ -141,10 +142,11 @@ const RecordSchema<EfficiencySpec>& efficiency_schema() {
 const RecordSchema<PlannerSpec>& planner_schema() {
   static const RecordSchema<PlannerSpec> schema = [] {
     RecordSchema<PlannerSpec> s("planner", "How capacity is added.");
-    s.choice(&PlannerSpec::policy,
-             std::vector<std::pair<std::string, PlannerPolicy>>{{"fixed", PlannerPolicy::fixed},
-                                                                {"budget", PlannerPolicy::budget},
-                                                                {"demand", PlannerPolicy::demand}},
+    // The words are the planner registry's names: a planner added there is a policy here.
+    std::vector<std::pair<std::string, PlannerPolicy>> policies;
+    for (const PlannerEntry& planner : planner_registry())
+      policies.emplace_back(planner.name, planner.policy);
+    s.choice(&PlannerSpec::policy, std::move(policies),
              {.key = "policy",
               .doc = "fixed: the orders listed; budget: spend per period; "
                      "demand: meet forecast demand.",
