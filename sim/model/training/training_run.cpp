@@ -20,10 +20,7 @@ namespace {
 constexpr Phase kProgressPhase{0};
 constexpr Phase kInterruptionPhase{1};
 
-constexpr EventKind kSegmentDone = 0;
-constexpr EventKind kCheckpointDone = 1;
-constexpr EventKind kRestartDone = 2;
-constexpr EventKind kInterruption = 3;
+enum Kinds : EventKind { kSegmentDone, kCheckpointDone, kRestartDone, kInterruption };
 
 // Elapsed times have exponential tails, so admitting runs expected to last up to 1e11 s makes
 // a run nearing the int64 tick limit (9.2e12 s) vanishingly unlikely. No interruption is
