@@ -1,5 +1,7 @@
 #include "capsim/model/reporting/timeseries.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "capsim/model/economics/funds.hpp"
@@ -245,15 +247,9 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
 }
 
 std::string_view column_kind_name(ColumnKind kind) {
-  switch (kind) {
-    case ColumnKind::stock:
-      return "stock at the period's end";
-    case ColumnKind::total:
-      return "total over the period";
-    case ColumnKind::mean:
-      return "mean over the period";
-  }
-  return "";
+  static constexpr std::array<std::string_view, 3> kNames = {
+      "stock at the period's end", "total over the period", "mean over the period"};
+  return kNames.at(static_cast<std::size_t>(kind));
 }
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
