@@ -46,15 +46,15 @@ struct FleetStock {
 
 FleetStock fleet_stock(const ModelParts& parts);
 
-/// What a column's value is read from: the period's totals (after − before), the stock at its
-/// end, and the model.
+/// What a column's value is read from: the period's totals (after − before, over span_s
+/// seconds), the readings at the run's start, the stock at the period's end, and the model.
 struct PeriodReading {
-  const ModelParts& parts;
   const Cumulative& before;
   const Cumulative& after;
+  double span_s = 0.0;
   const Cumulative& at_start;
   const FleetStock& stock;
-  double span_s = 0.0;
+  const ModelParts& parts;
 };
 
 /// End-of-period stock, period total, or period mean.
