@@ -53,16 +53,24 @@ struct BuildoutEvent {
   std::string note;
 };
 
+/// The fleet's stock at a moment.
+struct FleetStock {
+  std::int64_t installed = 0;  ///< GPUs installed and not retired (failed ones included)
+  std::int64_t failed = 0;
+  std::int64_t waiting_for_power = 0;  ///< GPUs delivered, waiting for site power to install
+  std::vector<std::int64_t> installed_by_part;
+  double h100_equivalent = 0.0;
+  double online_w = 0.0;          ///< site IT power built and online
+  double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers
+  double drawn_w = 0.0;           ///< IT draw at the moment, at the utilisation assumed
+  int sites_online = 0;
+};
+
 /// The fleet at the end of a calendar year (or of the horizon).
 struct FleetSnapshot {
   Date date;
-  std::int64_t gpus_installed = 0;
-  double gpus_h100_equivalent = 0.0;
-  double it_power_online_w = 0.0;     ///< site power built and online
-  double it_power_installed_w = 0.0;  ///< peak draw of the installed GPUs' servers
-  double it_power_drawn_w = 0.0;      ///< draw at the moment, at the utilisation assumed
+  FleetStock stock;
   std::int64_t gpus_in_transit = 0;
-  std::int64_t gpus_waiting_for_power = 0;
 };
 
 /// One line of jobs.csv: a training job and what became of it.

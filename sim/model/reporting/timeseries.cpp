@@ -404,17 +404,8 @@ void Reporting::sample() {
 }
 
 FleetSnapshot Reporting::snapshot() const {
-  const FleetStock stock = fleet_stock(parts_);
-  FleetSnapshot shot;
-  shot.date = context_.calendar.date_of(context_.now());
-  shot.gpus_installed = stock.installed;
-  shot.gpus_h100_equivalent = stock.h100_equivalent;
-  shot.it_power_online_w = stock.online_w;
-  shot.it_power_installed_w = stock.installed_peak_w;
-  shot.it_power_drawn_w = stock.drawn_w;
-  shot.gpus_waiting_for_power = stock.waiting_for_power;
-  shot.gpus_in_transit = parts_.fleet.counts().in_transit;
-  return shot;
+  return {context_.calendar.date_of(context_.now()), fleet_stock(parts_),
+          parts_.fleet.counts().in_transit};
 }
 
 void Reporting::finish() {
