@@ -167,10 +167,10 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
           .member("average_gpus", service.average_gpus)
           .member("peak_gpus", service.peak_gpus)
           .member("gpu_hours", service.gpu_hours)
-          .member("demand_input_tokens", service.demand_input_tokens)
-          .member("demand_output_tokens", service.demand_output_tokens)
-          .member("served_input_tokens", service.served_input_tokens)
-          .member("served_output_tokens", service.served_output_tokens)
+          .member("demand_input_tokens", service.demand.input)
+          .member("demand_output_tokens", service.demand.output)
+          .member("served_input_tokens", service.served.input)
+          .member("served_output_tokens", service.served.output)
           .member("cost_usd", service.cost_usd)
           .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
           .member("revenue_usd", service.revenue_usd)
@@ -281,10 +281,9 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         "service {}: {:.1f} GPUs on average, {} at peak; {:.3g} input and {:.3g} output tokens "
         "served of {:.3g} and {:.3g}; ${:.0f} at ${:.3f} per million tokens; revenue ${:.0f}; SLO "
         "met {:.1f}% of hours\n",
-        service.service, service.average_gpus, service.peak_gpus, service.served_input_tokens,
-        service.served_output_tokens, service.demand_input_tokens, service.demand_output_tokens,
-        service.cost_usd, service.cost_per_million_tokens_usd, service.revenue_usd,
-        100.0 * service.slo_attainment);
+        service.service, service.average_gpus, service.peak_gpus, service.served.input,
+        service.served.output, service.demand.input, service.demand.output, service.cost_usd,
+        service.cost_per_million_tokens_usd, service.revenue_usd, 100.0 * service.slo_attainment);
     if (service.growth_observations > 0)
       text += growth_text(service, calendar);
   }

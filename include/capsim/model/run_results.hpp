@@ -117,6 +117,12 @@ struct TrainingSummary {
   std::vector<double> cluster_goodput;
 };
 
+/// Input and output tokens over the run.
+struct TokenTotals {
+  double input = 0.0;
+  double output = 0.0;
+};
+
 /// An inference service over the run.
 struct InferenceSummary {
   std::string service;
@@ -124,10 +130,8 @@ struct InferenceSummary {
   double average_gpus = 0.0;
   std::int64_t peak_gpus = 0;
   double gpu_hours = 0.0;
-  double demand_input_tokens = 0.0;
-  double demand_output_tokens = 0.0;
-  double served_input_tokens = 0.0;
-  double served_output_tokens = 0.0;
+  TokenTotals demand;
+  TokenTotals served;
   double cost_usd = 0.0;  ///< GPU-hours at the rental price, or at the fleet's fully loaded cost
   double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
   double revenue_usd = 0.0;                  ///< at list prices
