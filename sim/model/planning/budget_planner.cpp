@@ -84,8 +84,10 @@ class BudgetPlanner final : public Planner {
                       static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd, 0.0,
                       "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
-      actions.place_order(
-          {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, cluster});
+      actions.place_order({{name, part, at.site, at.gpus},
+                           arrival,
+                           view.scenario().planner.service_life_s,
+                           cluster});
       placed += at.gpus;
     }
     return placed;

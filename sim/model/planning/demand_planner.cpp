@@ -152,8 +152,10 @@ class DemandPlanner final : public Planner {
       const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
                       0.0, "demand planner"});
-      actions.place_order(
-          {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, target});
+      actions.place_order({{name, part, at.site, at.gpus},
+                           arrival,
+                           view.scenario().planner.service_life_s,
+                           target});
       budget_left -= amount;
       ordered += at.gpus;
     }
