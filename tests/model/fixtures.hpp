@@ -2,6 +2,7 @@
 // Small model inputs with round numbers, shared by the model tests so that every figure can be
 // worked by hand.
 
+#include <cstdint>
 #include <string>
 
 #include "capsim/model/inputs.hpp"
@@ -25,6 +26,26 @@ inline AcceleratorSpec test_part(const std::string& name, double price_usd, doub
   part.idle_server_power_per_gpu_w = idle_w;
   part.price_installed_per_gpu_usd = price_usd;
   return part;
+}
+
+/// A site of `it_power_cap_w` IT power with no construction plan: it stands from the start.
+inline SiteSpec test_site(const std::string& name, double it_power_cap_w) {
+  SiteSpec site;
+  site.name = name;
+  site.it_power_cap_w = it_power_cap_w;
+  return site;
+}
+
+/// `gpus` GPUs of `accelerator` at `site`, online from `online`.
+inline ClusterSpec test_cluster(const std::string& name, const std::string& site,
+                                const std::string& accelerator, std::int64_t gpus, Date online) {
+  ClusterSpec cluster;
+  cluster.name = name;
+  cluster.site = site;
+  cluster.accelerator = accelerator;
+  cluster.gpus = gpus;
+  cluster.online = online;
+  return cluster;
 }
 
 }  // namespace capsim::test
