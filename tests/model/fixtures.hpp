@@ -1,8 +1,11 @@
 #pragma once
 // Small model inputs with round numbers, shared by the model tests so that every figure can be
-// worked by hand.
+// worked by hand, and the error messages the tests compare.
+
+#include <doctest/doctest.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "capsim/model/inputs.hpp"
@@ -46,6 +49,19 @@ inline ClusterSpec test_cluster(const std::string& name, const std::string& site
   cluster.gpus = gpus;
   cluster.online = online;
   return cluster;
+}
+
+/// The message of the std::invalid_argument `call` throws; "no error", and a failed check, if
+/// it throws none.
+template <typename Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  FAIL_CHECK("expected std::invalid_argument");
+  return "no error";
 }
 
 }  // namespace capsim::test

@@ -8,9 +8,12 @@
 #include <utility>
 
 #include "capsim/model/training/fabric.hpp"
+#include "model/fixtures.hpp"
 
 namespace capsim {
 namespace {
+
+using test::invalid_argument_message;
 
 constexpr double kNic = 400e9 / 8.0;  // 400 Gb/s = 50 GB/s per GPU, one direction
 constexpr double kNvlink = 450e9;     // H100 NVLink: 900 GB/s both directions
@@ -27,18 +30,6 @@ FabricShape four_leaves(double oversubscription) {
   shape.scale_up_domain = 8;
   shape.scale_up_bandwidth_bytes_per_s = kNvlink;
   return shape;
-}
-
-// The message of the std::invalid_argument `make` throws ("" and a failure if none).
-template <typename Make>
-std::string invalid_argument_message(Make make) {
-  try {
-    make();
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  FAIL("expected std::invalid_argument");
-  return {};
 }
 
 bool contains(const std::string& text, const std::string& part) {
