@@ -65,13 +65,13 @@ namespace {
 void snapshot_json(JsonWriter& json, const FleetSnapshot& shot) {
   json.begin_object()
       .member("date", format_date(shot.date))
-      .member("gpus_installed", shot.gpus_installed)
-      .member("gpus_h100_equivalent", shot.gpus_h100_equivalent)
-      .member("power_it_online_gw", shot.it_power_online_w / 1e9)
-      .member("power_it_installed_peak_gw", shot.it_power_installed_w / 1e9)
-      .member("power_it_drawn_gw", shot.it_power_drawn_w / 1e9)
+      .member("gpus_installed", shot.stock.installed)
+      .member("gpus_h100_equivalent", shot.stock.h100_equivalent)
+      .member("power_it_online_gw", shot.stock.online_w / 1e9)
+      .member("power_it_installed_peak_gw", shot.stock.installed_peak_w / 1e9)
+      .member("power_it_drawn_gw", shot.stock.drawn_w / 1e9)
       .member("gpus_in_transit", shot.gpus_in_transit)
-      .member("gpus_waiting_for_power", shot.gpus_waiting_for_power)
+      .member("gpus_waiting_for_power", shot.stock.waiting_for_power)
       .end_object();
 }
 
@@ -167,10 +167,10 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
           .member("average_gpus", service.average_gpus)
           .member("peak_gpus", service.peak_gpus)
           .member("gpu_hours", service.gpu_hours)
-          .member("demand_input_tokens", service.demand_input_tokens)
-          .member("demand_output_tokens", service.demand_output_tokens)
-          .member("served_input_tokens", service.served_input_tokens)
-          .member("served_output_tokens", service.served_output_tokens)
+          .member("demand_input_tokens", service.demand.input)
+          .member("demand_output_tokens", service.demand.output)
+          .member("served_input_tokens", service.served.input)
+          .member("served_output_tokens", service.served.output)
           .member("cost_usd", service.cost_usd)
           .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
           .member("revenue_usd", service.revenue_usd)
@@ -237,17 +237,18 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
       text += fmt::format("{:>14}", value_of(shot));
     text += '\n';
   };
-  row("GPUs installed", [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_installed); });
+  row("GPUs installed",
+      [](const FleetSnapshot& f) { return fmt::format("{}", f.stock.installed); });
   row("H100-equivalents",
-      [](const FleetSnapshot& f) { return fmt::format("{:.0f}", f.gpus_h100_equivalent); });
+      [](const FleetSnapshot& f) { return fmt::format("{:.0f}", f.stock.h100_equivalent); });
   row("IT power online (GW)",
-      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.it_power_online_w / 1e9); });
+      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.stock.online_w / 1e9); });
   row("IT peak of installed (GW)",
-      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.it_power_installed_w / 1e9); });
+      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.stock.installed_peak_w / 1e9); });
   row("GPUs in transit",
       [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_in_transit); });
   row("GPUs waiting for power",
-      [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_waiting_for_power); });
+      [](const FleetSnapshot& f) { return fmt::format("{}", f.stock.waiting_for_power); });
   text += fmt::format(
       "\ncapex ${:.2f}B (GPUs ${:.2f}B, facility ${:.2f}B); depreciation ${:.2f}B; energy "
       "${:.2f}B; maintenance ${:.2f}B; staff ${:.2f}B\n",
@@ -280,10 +281,9 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         "service {}: {:.1f} GPUs on average, {} at peak; {:.3g} input and {:.3g} output tokens "
         "served of {:.3g} and {:.3g}; ${:.0f} at ${:.3f} per million tokens; revenue ${:.0f}; SLO "
         "met {:.1f}% of hours\n",
-        service.service, service.average_gpus, service.peak_gpus, service.served_input_tokens,
-        service.served_output_tokens, service.demand_input_tokens, service.demand_output_tokens,
-        service.cost_usd, service.cost_per_million_tokens_usd, service.revenue_usd,
-        100.0 * service.slo_attainment);
+        service.service, service.average_gpus, service.peak_gpus, service.served.input,
+        service.served.output, service.demand.input, service.demand.output, service.cost_usd,
+        service.cost_per_million_tokens_usd, service.revenue_usd, 100.0 * service.slo_attainment);
     if (service.growth_observations > 0)
       text += growth_text(service, calendar);
   }

@@ -11,7 +11,9 @@ namespace capsim {
 namespace {
 
 using test::one_year;
+using test::test_cluster;
 using test::test_part;
+using test::test_site;
 
 /// The sum of a timeseries column over every period.
 double column_sum(const CapacityRun& run, const std::string& name) {
@@ -26,19 +28,12 @@ double column_sum(const CapacityRun& run, const std::string& name) {
 TEST_CASE("capacity: one site, one cluster, economics worked by hand") {
   Scenario scenario = one_year();
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
-  SiteSpec site;
-  site.name = "s";
-  site.it_power_cap_w = 10e6;
+  SiteSpec site = test_site("s", 10e6);
   site.pue = 1.25;
   site.electricity_price_usd_per_j = 100.0 / 3.6e9;  // 100 USD/MWh
   site.cost_per_power_usd_per_w = 10.0;              // $10M per MW
   scenario.sites.push_back(site);
-  ClusterSpec cluster;
-  cluster.name = "c";
-  cluster.site = "s";
-  cluster.accelerator = "X";
-  cluster.gpus = 1000;
-  cluster.online = Date{2025, 1, 1};
+  ClusterSpec cluster = test_cluster("c", "s", "X", 1000, Date{2025, 1, 1});
   cluster.utilisation = 0.5;
   scenario.clusters.push_back(cluster);
   scenario.economics.server_life_s = 4 * kSecondsPerYear;
@@ -84,9 +79,7 @@ TEST_CASE("capacity: one site, one cluster, economics worked by hand") {
 TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
   Scenario scenario = one_year();
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
-  SiteSpec site;
-  site.name = "new";
-  site.it_power_cap_w = 2e6;
+  SiteSpec site = test_site("new", 2e6);
   site.construction_start = Date{2025, 1, 1};
   site.construction.push_back(ConstructionTaskSpec{"permits", 30 * 86400.0, {}});
   site.construction.push_back(ConstructionTaskSpec{"hall-1", 60 * 86400.0, {"permits"}});
@@ -94,13 +87,8 @@ TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
   site.phases.push_back(PowerPhaseSpec{1e6, "hall-1"});  // online on day 90
   site.phases.push_back(PowerPhaseSpec{1e6, "hall-2"});  // online on day 150
   scenario.sites.push_back(site);
-  ClusterSpec cluster;
-  cluster.name = "early";
-  cluster.site = "new";
-  cluster.accelerator = "X";
-  cluster.gpus = 1500;                // 1.5 MW: 1,000 GPUs fit on day 90, the other 500 on day 150
-  cluster.online = Date{2025, 2, 1};  // day 31
-  scenario.clusters.push_back(cluster);
+  // 1,500 GPUs (1.5 MW) online on day 31: 1,000 fit on day 90, the other 500 on day 150.
+  scenario.clusters.push_back(test_cluster("early", "new", "X", 1500, Date{2025, 2, 1}));
 
   const CapacityRun run = run_capacity(scenario);
   std::vector<const BuildoutEvent*> installs;
@@ -125,10 +113,7 @@ TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
 TEST_CASE("capacity: vendor caps spread an order over quarters") {
   Scenario scenario = one_year();
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
-  SiteSpec site;
-  site.name = "s";
-  site.it_power_cap_w = 1e9;
-  scenario.sites.push_back(site);
+  scenario.sites.push_back(test_site("s", 1e9));
   OrderSpec order;
   order.accelerator = "X";
   order.gpus = 100'000;
@@ -165,14 +150,10 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   scenario.catalog.accelerators.push_back(test_part("dear", 50e3, 1000.0, 200.0));
   scenario.catalog.accelerators.push_back(test_part("cheap", 25e3, 1000.0, 200.0));
   scenario.catalog.accelerators.push_back(test_part("late", 10e3, 1000.0, 200.0, Date{2025, 7, 1}));
-  SiteSpec existing;
-  existing.name = "existing";
-  existing.it_power_cap_w = 40e6;  // room for 40,000 GPUs
+  SiteSpec existing = test_site("existing", 40e6);  // room for 40,000 GPUs
   existing.cost_per_power_usd_per_w = 10.0;
   scenario.sites.push_back(existing);
-  SiteSpec next;
-  next.name = "next";
-  next.it_power_cap_w = 30e6;
+  SiteSpec next = test_site("next", 30e6);
   next.cost_per_power_usd_per_w = 10.0;
   next.construction.push_back(ConstructionTaskSpec{"build", 100 * 86400.0, {}});
   scenario.sites.push_back(next);
@@ -365,10 +346,7 @@ TEST_CASE("capacity: failures follow the annual rate over a large pool") {
   Scenario scenario = one_year();
   scenario.scenario.end = Date{2030, 1, 1};
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
-  SiteSpec site;
-  site.name = "s";
-  site.it_power_cap_w = 200e6;
-  scenario.sites.push_back(site);
+  scenario.sites.push_back(test_site("s", 200e6));
   ClusterSpec cluster{"c", "s", "X", 100'000, Date{2025, 1, 1}, 10 * kSecondsPerYear, 1.0, {}};
   scenario.clusters.push_back(cluster);
   scenario.failures.annual_failure_rate = 0.09;

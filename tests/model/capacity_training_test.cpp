@@ -22,18 +22,10 @@ Scenario training_day() {
   scenario.failures.annual_failure_rate = 0.0;
   scenario.catalog.accelerators.push_back(
       test::test_part("H", 40e3, 1000.0, 200.0, Date{2022, 1, 1}, 989e12));
-  SiteSpec site;
-  site.name = "s";
-  site.it_power_cap_w = 1e6;
+  SiteSpec site = test::test_site("s", 1e6);
   site.pue = 1.0;
   scenario.sites.push_back(site);
-  ClusterSpec cluster;
-  cluster.name = "c";
-  cluster.site = "s";
-  cluster.accelerator = "H";
-  cluster.gpus = 64;
-  cluster.online = Date{2024, 1, 1};
-  scenario.clusters.push_back(cluster);
+  scenario.clusters.push_back(test::test_cluster("c", "s", "H", 64, Date{2024, 1, 1}));
   return scenario;
 }
 

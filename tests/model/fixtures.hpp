@@ -1,7 +1,11 @@
 #pragma once
 // Small model inputs with round numbers, shared by the model tests so that every figure can be
-// worked by hand.
+// worked by hand, and the error messages the tests compare.
 
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "capsim/model/inputs.hpp"
@@ -35,6 +39,39 @@ inline Scenario one_year(Date start = Date{2025, 1, 1}) {
   scenario.scenario.end = Date{start.year + 1, start.month, start.day};
   scenario.failures.annual_failure_rate = 0.0;
   return scenario;
+}
+
+/// A site of `it_power_cap_w` IT power with no construction plan: it stands from the start.
+inline SiteSpec test_site(const std::string& name, double it_power_cap_w) {
+  SiteSpec site;
+  site.name = name;
+  site.it_power_cap_w = it_power_cap_w;
+  return site;
+}
+
+/// `gpus` GPUs of `accelerator` at `site`, online from `online`.
+inline ClusterSpec test_cluster(const std::string& name, const std::string& site,
+                                const std::string& accelerator, std::int64_t gpus, Date online) {
+  ClusterSpec cluster;
+  cluster.name = name;
+  cluster.site = site;
+  cluster.accelerator = accelerator;
+  cluster.gpus = gpus;
+  cluster.online = online;
+  return cluster;
+}
+
+/// The message of the std::invalid_argument `call` throws; "no error", and a failed check, if
+/// it throws none.
+template <typename Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  FAIL_CHECK("expected std::invalid_argument");
+  return "no error";
 }
 
 }  // namespace capsim::test

@@ -37,7 +37,7 @@ TEST_CASE("validation: the DeepSeek serving day: nodes, peak, cost and revenue")
   CHECK(std::abs(day.cost_usd / 87072.0 - 1.0) < 0.05);
   CHECK(std::abs(day.revenue_usd / 562027.0 - 1.0) < 0.05);
   CHECK(day.slo_attainment == 1.0);
-  CHECK(day.served_output_tokens == doctest::Approx(168e9).epsilon(1e-9));
+  CHECK(day.served.output == doctest::Approx(168e9).epsilon(1e-9));
 }
 
 }  // namespace

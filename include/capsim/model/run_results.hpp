@@ -53,16 +53,24 @@ struct BuildoutEvent {
   std::string note;
 };
 
+/// The fleet's stock at a moment.
+struct FleetStock {
+  std::int64_t installed = 0;  ///< GPUs installed and not retired (failed ones included)
+  std::int64_t failed = 0;
+  std::int64_t waiting_for_power = 0;  ///< GPUs delivered, waiting for site power to install
+  std::vector<std::int64_t> installed_by_part;
+  double h100_equivalent = 0.0;
+  double online_w = 0.0;          ///< site IT power built and online
+  double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers
+  double drawn_w = 0.0;           ///< IT draw at the moment, at the utilisation assumed
+  int sites_online = 0;
+};
+
 /// The fleet at the end of a calendar year (or of the horizon).
 struct FleetSnapshot {
   Date date;
-  std::int64_t gpus_installed = 0;
-  double gpus_h100_equivalent = 0.0;
-  double it_power_online_w = 0.0;     ///< site power built and online
-  double it_power_installed_w = 0.0;  ///< peak draw of the installed GPUs' servers
-  double it_power_drawn_w = 0.0;      ///< draw at the moment, at the utilisation assumed
+  FleetStock stock;
   std::int64_t gpus_in_transit = 0;
-  std::int64_t gpus_waiting_for_power = 0;
 };
 
 /// One line of jobs.csv: a training job and what became of it.
@@ -109,6 +117,12 @@ struct TrainingSummary {
   std::vector<double> cluster_goodput;
 };
 
+/// Input and output tokens over the run.
+struct TokenTotals {
+  double input = 0.0;
+  double output = 0.0;
+};
+
 /// An inference service over the run.
 struct InferenceSummary {
   std::string service;
@@ -116,10 +130,8 @@ struct InferenceSummary {
   double average_gpus = 0.0;
   std::int64_t peak_gpus = 0;
   double gpu_hours = 0.0;
-  double demand_input_tokens = 0.0;
-  double demand_output_tokens = 0.0;
-  double served_input_tokens = 0.0;
-  double served_output_tokens = 0.0;
+  TokenTotals demand;
+  TokenTotals served;
   double cost_usd = 0.0;  ///< GPU-hours at the rental price, or at the fleet's fully loaded cost
   double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
   double revenue_usd = 0.0;                  ///< at list prices

@@ -4,16 +4,15 @@ namespace capsim {
 
 std::size_t ClusterBook::add(const std::string& name, std::size_t site, std::size_t part,
                              std::int64_t gpus, const FabricSpec& fabric) {
-  SchedulingCluster cluster;
+  SchedulingCluster& cluster = clusters_.emplace_back();
   cluster.name = name;
   cluster.site = site;
   cluster.part = part;
   cluster.planned_gpus = gpus;
   cluster.fabric_spec = fabric;
   cluster.group = groups_.emplace(std::make_pair(site, part), groups_.size()).first->second;
-  clusters_.push_back(std::move(cluster));
   if (listener_)
-    listener_->cluster_added(clusters_.size() - 1, clusters_.back().group);
+    listener_->cluster_added(clusters_.size() - 1, cluster.group);
   return clusters_.size() - 1;
 }
 

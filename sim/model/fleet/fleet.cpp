@@ -115,7 +115,7 @@ void Fleet::arrival(std::size_t index) {
   const AcceleratorSpec& part = context_.part(delivery.part);
   const double amount = static_cast<double>(delivery.gpus) * part.price_installed_per_gpu_usd;
   if (!delivery.paid_before_start) {
-    context_.ledger().pay(CapexPayment{CapexKind::gpus, delivery.name, amount, now, now});
+    context_.ledger().pay(CapexPayment{{CapexKind::gpus, delivery.name, amount}, now, now});
     context_.record({now, BuildoutKind::delivery, sites_[delivery.site].spec->name, part.name,
                      delivery.name, delivery.gpus, 0.0, amount, 0.0, ""});
   }
@@ -165,8 +165,10 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
                                context_.replication, "failures/" + pool.name);
   const Tick in_service = delivery.paid_before_start ? delivery.in_service_from : now;
   pool.asset = context_.ledger().add_asset(Asset{
-      CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd,
-      in_service, context_.scenario.economics.server_life_s, INT64_MAX});
+      {CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd},
+      in_service,
+      context_.scenario.economics.server_life_s,
+      INT64_MAX});
   const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
   const double wait_s = seconds_from_ticks(now - delivery.arrival);
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;

@@ -12,7 +12,15 @@
 namespace capsim {
 
 namespace {
+
 enum Kinds : EventKind { kPhaseOnline, kPriceChange };
+
+// What a power phase's facility costs: its power at the site's cost per watt.
+CapexItem phase_capex(const SiteState& site, std::size_t p) {
+  return {CapexKind::facility, fmt::format("{} phase {}", site.spec->name, p + 1),
+          site.phases[p].power_w * site.spec->cost_per_power_usd_per_w};
+}
+
 }  // namespace
 
 double SiteState::first_phase_ready_s() const {
@@ -113,10 +121,7 @@ void Sites::start(std::size_t s, Tick start, const std::string& why) {
     PhaseState& phase = site.phases[p];
     const Tick online = start + ticks_from_seconds(site.plan.phase_ready_s(phase.ready_after));
     phase.online_at = online;
-    const double cost = phase.power_w * site.spec->cost_per_power_usd_per_w;
-    context_.ledger().pay(CapexPayment{CapexKind::facility,
-                                       fmt::format("{} phase {}", site.spec->name, p + 1), cost,
-                                       start, online});
+    context_.ledger().pay(CapexPayment{phase_capex(site, p), start, online});
     if (online <= context_.now()) {
       bring_phase_online(s, p, online, false);
     } else if (online <= context_.end) {
@@ -130,12 +135,11 @@ void Sites::bring_phase_online(std::size_t s, std::size_t p, Tick online_at, boo
   PhaseState& phase = site.phases[p];
   phase.online = true;
   site.online_power_w += phase.power_w;
-  const double value = phase.power_w * site.spec->cost_per_power_usd_per_w;
+  const CapexItem capex = phase_capex(site, p);
   context_.ledger().add_asset(
-      Asset{CapexKind::facility, fmt::format("{} phase {}", site.spec->name, p + 1), value,
-            online_at, context_.scenario.economics.facility_life_s, INT64_MAX});
+      Asset{capex, online_at, context_.scenario.economics.facility_life_s, INT64_MAX});
   context_.record({std::max<Tick>(online_at, 0), BuildoutKind::phase_online, site.spec->name, "",
-                   "", 0, phase.power_w, existing ? 0.0 : value, 0.0,
+                   "", 0, phase.power_w, existing ? 0.0 : capex.amount_usd, 0.0,
                    existing ? "existing site: online from the start" : ""});
 }
 

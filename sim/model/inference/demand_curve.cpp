@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -242,17 +243,9 @@ Logistic fit_logistic_ceiling(const FitData& data) {
 // Growth
 
 const char* growth_curve_kind_name(GrowthCurveKind kind) {
-  switch (kind) {
-    case GrowthCurveKind::constant:
-      return "constant";
-    case GrowthCurveKind::exponential:
-      return "exponential";
-    case GrowthCurveKind::logistic:
-      return "logistic";
-    case GrowthCurveKind::piecewise:
-      return "piecewise";
-  }
-  return "unknown";
+  static constexpr std::array<const char*, 4> kNames = {"constant", "exponential", "logistic",
+                                                        "piecewise"};
+  return kNames.at(static_cast<std::size_t>(kind));
 }
 
 double GrowthCurve::multiple_at(double t_s) const {

@@ -1,6 +1,7 @@
 #include "capsim/model/inference/service_sizing.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -160,15 +161,9 @@ ServiceSizing size_service(const ServiceSpec& spec, const ReplicaThroughput& thr
 }
 
 const char* capacity_limit_name(CapacityLimit limit) {
-  switch (limit) {
-    case CapacityLimit::prefill:
-      return "prefill";
-    case CapacityLimit::decode_utilisation:
-      return "decode utilisation";
-    case CapacityLimit::wait_slo:
-      return "wait SLO";
-  }
-  return "?";
+  static constexpr std::array<const char*, 3> kNames = {"prefill", "decode utilisation",
+                                                        "wait SLO"};
+  return kNames.at(static_cast<std::size_t>(limit));
 }
 
 namespace {

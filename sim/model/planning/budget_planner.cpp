@@ -16,19 +16,15 @@ namespace capsim {
 
 namespace {
 
-class BudgetPlanner final : public Planner {
+class BudgetPlanner final : public PeriodicPlanner {
  public:
-  bool reviews_every_period() const override { return true; }
-
   /// Spends one period's budget. Sites are started first, ahead of need, so that the facility
   /// payments they bring are paid from this budget too; the rest buys the best-value part up
   /// to its vendor cap and the site power available by the time the GPUs arrive (a period of
   /// waiting allowed), then the next part.
-  void review(const PlanningView& view, FleetActions& actions, std::uint64_t) override {
-    const Tick now = view.now();
-    if (now >= view.end())
-      return;  // a period that starts at the end lies outside the run
-    const Tick next = next_planning_period(view);
+  void review_period(const PlanningView& view, FleetActions& actions,
+                     const PlanningPeriod& period) override {
+    const auto [now, next, arrival] = period;
     const double budget = budget_at(view, now);
     const std::vector<std::size_t> ranked = parts_by_value(view, now);
     if (!ranked.empty()) {
@@ -39,7 +35,6 @@ class BudgetPlanner final : public Planner {
     }
     const PeriodBudget money = period_budget(view, actions, next);
     const double gpu_budget = std::min(view.funds_left(), money.for_gpus_usd);
-    const Tick arrival = now + ticks_from_seconds(view.scenario().planner.lead_time_s);
     double remaining = gpu_budget;
     std::vector<std::string> bought;
     for (const std::size_t part : ranked) {
@@ -84,8 +79,10 @@ class BudgetPlanner final : public Planner {
                       static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd, 0.0,
                       "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
-      actions.place_order(
-          {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, cluster});
+      actions.place_order({{name, part, at.site, at.gpus},
+                           arrival,
+                           view.scenario().planner.service_life_s,
+                           cluster});
       placed += at.gpus;
     }
     return placed;

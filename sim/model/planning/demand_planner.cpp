@@ -28,19 +28,14 @@ struct Shortfall {
 
 constexpr std::size_t kNewCluster = static_cast<std::size_t>(-1);
 
-class DemandPlanner final : public Planner {
+class DemandPlanner final : public PeriodicPlanner {
  public:
-  bool reviews_every_period() const override { return true; }
-
   /// Serving GPUs join the service's cluster (replicas need not share a site); training GPUs
   /// form clusters of the best-value part, one per site. Sites start when the power in hand
   /// will not hold what is needed.
-  void review(const PlanningView& view, FleetActions& actions, std::uint64_t) override {
-    const Tick now = view.now();
-    if (now >= view.end())
-      return;
-    const Tick next = next_planning_period(view);
-    const Tick arrival = now + ticks_from_seconds(view.scenario().planner.lead_time_s);
+  void review_period(const PlanningView& view, FleetActions& actions,
+                     const PlanningPeriod& period) override {
+    const auto [now, next, arrival] = period;
     // Each period's orders must hold until the next period's arrive.
     const Tick horizon = arrival + (next - now);
     forecast_.observe(view);
@@ -152,8 +147,10 @@ class DemandPlanner final : public Planner {
       const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
                       0.0, "demand planner"});
-      actions.place_order(
-          {name, part, at.site, at.gpus, arrival, view.scenario().planner.service_life_s, target});
+      actions.place_order({{name, part, at.site, at.gpus},
+                           arrival,
+                           view.scenario().planner.service_life_s,
+                           target});
       budget_left -= amount;
       ordered += at.gpus;
     }

@@ -14,6 +14,15 @@ Tick next_planning_period(const PlanningView& view) {
                                             view.scenario().scenario.start));
 }
 
+void PeriodicPlanner::review(const PlanningView& view, FleetActions& actions, std::uint64_t) {
+  const Tick now = view.now();
+  if (now >= view.end())
+    return;
+  review_period(view, actions,
+                {now, next_planning_period(view),
+                 now + ticks_from_seconds(view.scenario().planner.lead_time_s)});
+}
+
 double budget_at(const PlanningView& view, Tick tick) {
   const PlannerSpec& planner = view.scenario().planner;
   double budget = planner.budget_per_period_usd.value_or(0.0);

@@ -19,8 +19,7 @@ namespace {
 // arriving at t, as in the continuous-time model where ties have probability zero.
 constexpr Phase kDeparturePhase{0};
 constexpr Phase kArrivalPhase{1};
-constexpr EventKind kArrival = 0;
-constexpr EventKind kDeparture = 1;
+enum Kinds : EventKind { kArrival, kDeparture };
 
 void check_run(const MmcRun& run) {
   if (run.queue.servers < 1) {

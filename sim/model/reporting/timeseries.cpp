@@ -1,5 +1,7 @@
 #include "capsim/model/reporting/timeseries.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "capsim/model/economics/funds.hpp"
@@ -20,240 +22,221 @@ double h100_equivalent(const AcceleratorSpec& part) {
   return part.peak_dense_flops.bf16_flop_per_s / kH100DenseBf16FlopPerS;
 }
 
-// Period totals, read from the cumulative readings.
-double capex_gpus(const PeriodReading& r) {
-  return r.after.capex_gpus - r.before.capex_gpus;
-}
-double capex_facility(const PeriodReading& r) {
-  return r.after.capex_facility - r.before.capex_facility;
-}
-double depreciation(const PeriodReading& r) {
-  return r.after.depreciation - r.before.depreciation;
-}
-double energy_cost(const PeriodReading& r) {
-  return r.after.energy_cost - r.before.energy_cost;
-}
-double maintenance(const PeriodReading& r) {
-  return r.after.maintenance - r.before.maintenance;
-}
-double staff(const PeriodReading& r) {
-  return r.after.staff - r.before.staff;
-}
-double opex(const PeriodReading& r) {
-  return energy_cost(r) + maintenance(r) + staff(r);
-}
-double gpu_hours_installed(const PeriodReading& r) {
-  return (r.after.gpu_installed_s - r.before.gpu_installed_s) / 3600.0;
-}
-double gpu_hours_available(const PeriodReading& r) {
-  return (r.after.gpu_available_s - r.before.gpu_available_s) / 3600.0;
-}
-double gpu_hours_busy(const PeriodReading& r) {
-  return (r.after.gpu_busy_s - r.before.gpu_busy_s) / 3600.0;
-}
-double mean_mw(const PeriodReading& r, double joules) {
-  return r.span_s > 0 ? joules / r.span_s / 1e6 : 0.0;
-}
-double fleet_cost_per_gpu_hour(const PeriodReading& r) {
-  return cost_per_gpu_hour(depreciation(r) + opex(r), gpu_hours_installed(r));
-}
 const FleetCounts& counts(const PeriodReading& r) {
   return r.parts.fleet.counts();
-}
-
-/// A service's totals in the period: GPU-s, demand in and out, served in and out, hours, hours
-/// met (Cumulative::service's order).
-double service_delta(const PeriodReading& r, std::size_t service, std::size_t field) {
-  return r.after.service[service][field] - r.before.service[service][field];
 }
 
 double as_double(std::int64_t value) {
   return static_cast<double>(value);
 }
 
-// clang-format off
-const std::vector<ColumnDeclaration> kColumns = {
-  {ColumnFamily::fleet, "gpus_installed", "GPUs", ColumnKind::stock,
-   "installed and not retired (failed ones included)",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.stock.installed); }},
-  {ColumnFamily::fleet, "gpus_available", "GPUs", ColumnKind::stock,
-   "installed and not failed",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.stock.installed - r.stock.failed); }},
-  {ColumnFamily::fleet, "gpus_failed", "GPUs", ColumnKind::stock, "failed and in repair",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.stock.failed); }},
-  {ColumnFamily::fleet, "gpus_in_transit", "GPUs", ColumnKind::stock, "ordered, not yet delivered",
-   [](const PeriodReading& r, std::size_t) { return as_double(counts(r).in_transit); }},
-  {ColumnFamily::fleet, "gpus_waiting_for_power", "GPUs", ColumnKind::stock,
-   "delivered, waiting for site power to install",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.stock.waiting_for_power); }},
-  {ColumnFamily::fleet, "gpus_ordered_cumulative", "GPUs", ColumnKind::stock,
-   "ordered since the start (existing clusters included)",
-   [](const PeriodReading& r, std::size_t) { return as_double(counts(r).ordered); }},
-  {ColumnFamily::fleet, "gpus_delivered_cumulative", "GPUs", ColumnKind::stock,
-   "delivered since the start",
-   [](const PeriodReading& r, std::size_t) { return as_double(counts(r).delivered); }},
-  {ColumnFamily::fleet, "gpus_retired_cumulative", "GPUs", ColumnKind::stock,
-   "retired since the start",
-   [](const PeriodReading& r, std::size_t) { return as_double(counts(r).retired); }},
-  {ColumnFamily::fleet, "gpus_h100_equivalent", "H100-equivalents", ColumnKind::stock,
-   "installed GPUs weighted by dense bf16 peak over an H100 SXM's 989 TFLOP/s",
-   [](const PeriodReading& r, std::size_t) { return r.stock.h100_equivalent; }},
-  {ColumnFamily::fleet, "utilisation", "share", ColumnKind::mean,
-   "busy over available GPU-hours",
-   [](const PeriodReading& r, std::size_t) {
-     const double available = gpu_hours_available(r);
-     return available > 0 ? gpu_hours_busy(r) / available : 0.0;
-   }},
-  {ColumnFamily::fleet, "gpu_hours_installed", "GPU-hours", ColumnKind::total,
-   "installed GPUs over time",
-   [](const PeriodReading& r, std::size_t) { return gpu_hours_installed(r); }, true},
-  {ColumnFamily::fleet, "gpu_hours_available", "GPU-hours", ColumnKind::total,
-   "available GPUs over time",
-   [](const PeriodReading& r, std::size_t) { return gpu_hours_available(r); }, true},
-  {ColumnFamily::fleet, "gpu_hours_busy", "GPU-hours", ColumnKind::total,
-   "busy GPUs over time: held by training and serving, or at the assumed utilisation",
-   [](const PeriodReading& r, std::size_t) { return gpu_hours_busy(r); }, true},
-  {ColumnFamily::fleet, "power_it_mw", "MW", ColumnKind::mean, "IT power drawn",
-   [](const PeriodReading& r, std::size_t) {
-     return mean_mw(r, r.after.energy_it - r.before.energy_it);
-   }},
-  {ColumnFamily::fleet, "power_facility_mw", "MW", ColumnKind::mean,
-   "facility power drawn (IT × PUE)",
-   [](const PeriodReading& r, std::size_t) {
-     return mean_mw(r, r.after.energy_facility - r.before.energy_facility);
-   }},
-  {ColumnFamily::fleet, "power_online_mw", "MW", ColumnKind::stock, "site IT power built and online",
-   [](const PeriodReading& r, std::size_t) { return r.stock.online_w / 1e6; }},
-  {ColumnFamily::fleet, "power_installed_peak_mw", "MW", ColumnKind::stock,
-   "peak draw of the installed GPUs' servers",
-   [](const PeriodReading& r, std::size_t) { return r.stock.installed_peak_w / 1e6; }},
-  {ColumnFamily::fleet, "energy_it_mwh", "MWh", ColumnKind::total, "IT energy",
-   [](const PeriodReading& r, std::size_t) {
-     return (r.after.energy_it - r.before.energy_it) / 3.6e9;
-   }, true},
-  {ColumnFamily::fleet, "energy_facility_mwh", "MWh", ColumnKind::total, "facility energy",
-   [](const PeriodReading& r, std::size_t) {
-     return (r.after.energy_facility - r.before.energy_facility) / 3.6e9;
-   }, true},
-  {ColumnFamily::fleet, "capex_usd", "USD", ColumnKind::total, "capex paid: GPUs and facilities",
-   [](const PeriodReading& r, std::size_t) { return capex_gpus(r) + capex_facility(r); }, true},
-  {ColumnFamily::fleet, "capex_gpus_usd", "USD", ColumnKind::total,
-   "GPU capex paid (on delivery), servers, network and storage share included",
-   [](const PeriodReading& r, std::size_t) { return capex_gpus(r); }, true},
-  {ColumnFamily::fleet, "capex_facility_usd", "USD", ColumnKind::total,
-   "facility capex paid, spread over each phase's construction",
-   [](const PeriodReading& r, std::size_t) { return capex_facility(r); }, true},
-  {ColumnFamily::fleet, "capex_cumulative_usd", "USD", ColumnKind::stock,
-   "capex paid since the start",
-   [](const PeriodReading& r, std::size_t) {
-     return r.after.capex_gpus + r.after.capex_facility - r.at_start.capex_gpus -
-            r.at_start.capex_facility;
-   }},
-  {ColumnFamily::fleet, "depreciation_usd", "USD", ColumnKind::total,
-   "straight-line depreciation of servers and facilities",
-   [](const PeriodReading& r, std::size_t) { return depreciation(r); }, true},
-  {ColumnFamily::fleet, "opex_energy_usd", "USD", ColumnKind::total,
-   "facility energy at each site's electricity price",
-   [](const PeriodReading& r, std::size_t) { return energy_cost(r); }, true},
-  {ColumnFamily::fleet, "opex_maintenance_usd", "USD", ColumnKind::total,
-   "maintenance: a share of the gross capex in service per year",
-   [](const PeriodReading& r, std::size_t) { return maintenance(r); }, true},
-  {ColumnFamily::fleet, "opex_staff_usd", "USD", ColumnKind::total, "staff",
-   [](const PeriodReading& r, std::size_t) { return staff(r); }, true},
-  {ColumnFamily::fleet, "opex_usd", "USD", ColumnKind::total, "energy, maintenance and staff",
-   [](const PeriodReading& r, std::size_t) { return opex(r); }},
-  {ColumnFamily::fleet, "cost_per_gpu_hour_usd", "USD per GPU-hour", ColumnKind::mean,
-   "fully loaded: depreciation and opex over installed GPU-hours",
-   [](const PeriodReading& r, std::size_t) { return fleet_cost_per_gpu_hour(r); }, true},
-  {ColumnFamily::fleet, "sites_online", "sites", ColumnKind::stock, "sites with power online",
-   [](const PeriodReading& r, std::size_t) { return static_cast<double>(r.stock.sites_online); }},
-  {ColumnFamily::part, "gpus_installed_", "GPUs", ColumnKind::stock,
-   "installed GPUs of one catalog part",
-   [](const PeriodReading& r, std::size_t part) {
-     return as_double(r.stock.installed_by_part[part]);
-   }},
-  {ColumnFamily::service, "gpus_serving_", "GPUs", ColumnKind::mean,
-   "GPUs the service held (warming replicas included)",
-   [](const PeriodReading& r, std::size_t k) {
-     return r.span_s > 0 ? service_delta(r, k, 0) / r.span_s : 0.0;
-   }},
-  {ColumnFamily::service, "demand_input_tokens_", "tokens", ColumnKind::total,
-   "input tokens demanded",
-   [](const PeriodReading& r, std::size_t k) { return service_delta(r, k, 1); }},
-  {ColumnFamily::service, "demand_output_tokens_", "tokens", ColumnKind::total,
-   "output tokens demanded",
-   [](const PeriodReading& r, std::size_t k) { return service_delta(r, k, 2); }},
-  {ColumnFamily::service, "served_input_tokens_", "tokens", ColumnKind::total,
-   "input tokens served",
-   [](const PeriodReading& r, std::size_t k) { return service_delta(r, k, 3); }},
-  {ColumnFamily::service, "served_output_tokens_", "tokens", ColumnKind::total,
-   "output tokens served",
-   [](const PeriodReading& r, std::size_t k) { return service_delta(r, k, 4); }},
-  {ColumnFamily::service, "dropped_output_tokens_", "tokens", ColumnKind::total,
-   "output tokens demanded and not served",
-   [](const PeriodReading& r, std::size_t k) {
-     return service_delta(r, k, 2) - service_delta(r, k, 4);
-   }},
-  {ColumnFamily::service, "slo_attainment_", "share", ColumnKind::mean,
-   "hours whose demand was fully served, over hours",
-   [](const PeriodReading& r, std::size_t k) {
-     const double hours = service_delta(r, k, 5);
-     return r.after.service[k][5] > r.before.service[k][5] ? service_delta(r, k, 6) / hours : 1.0;
-   }},
-  {ColumnFamily::service, "cost_per_mtoken_usd_", "USD per million tokens", ColumnKind::mean,
-   "the service's GPU-hours at the rental price (or the fleet's cost per GPU-hour) over its "
-   "tokens served",
-   [](const PeriodReading& r, std::size_t k) {
-     const double gpu_hours = service_delta(r, k, 0) / 3600.0;
-     const double tokens = service_delta(r, k, 3) + service_delta(r, k, 4);
-     const double cost =
-         gpu_hours * r.parts.inference.price_per_gpu_hour(fleet_cost_per_gpu_hour(r));
-     return tokens > 0 ? cost / tokens * 1e6 : 0.0;
-   }},
-  {ColumnFamily::service, "demand_multiple_", "multiple", ColumnKind::stock,
-   "where demand feedback has moved the demand curve (1: unmoved)",
-   [](const PeriodReading& r, std::size_t k) { return r.parts.inference[k].demand_multiple; }},
-  {ColumnFamily::training, "training_jobs_queued", "jobs", ColumnKind::stock,
-   "training jobs waiting to start",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.parts.training.queue_length()); }},
-  {ColumnFamily::training, "training_gpus_queued", "GPUs", ColumnKind::stock,
-   "GPUs the waiting jobs ask for",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.parts.training.queued_gpus()); }},
-  {ColumnFamily::training, "training_jobs_running", "jobs", ColumnKind::stock,
-   "training jobs running",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.parts.training.running_jobs()); }},
-  {ColumnFamily::training, "gpus_busy_training", "GPUs", ColumnKind::stock,
-   "GPUs held by training jobs",
-   [](const PeriodReading& r, std::size_t) { return as_double(r.parts.training.busy_gpus()); }},
-  {ColumnFamily::training, "gpu_hours_training", "GPU-hours", ColumnKind::total,
-   "GPU-hours held by training jobs",
-   [](const PeriodReading& r, std::size_t) {
-     return (r.after.training_busy_s - r.before.training_busy_s) / 3600.0;
-   }},
-  {ColumnFamily::tenant, "gpu_hours_training_", "GPU-hours", ColumnKind::total,
-   "GPU-hours held by one tenant's jobs",
-   [](const PeriodReading& r, std::size_t k) {
-     return (r.after.tenant_gpu_s[k] - r.before.tenant_gpu_s[k]) / 3600.0;
-   }},
+// Value makers: a column's value is one of these where it reads a single figure. `member` is
+// unused by the figures of the whole fleet.
+
+// A running figure's total over the period, in its own unit, in hours (of a figure in
+// seconds) or in MWh (of one in joules), or its mean in MW (of one in joules).
+template <double Cumulative::*figure>
+double total_of(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return r.after.*figure - r.before.*figure;
+}
+template <double Cumulative::*seconds>
+double hours_of(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return total_of<seconds>(r) / 3600.0;
+}
+template <double Cumulative::*joules>
+double mwh_of(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return total_of<joules>(r) / 3.6e9;
+}
+template <double Cumulative::*joules>
+double mean_mw_of(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return r.span_s > 0 ? total_of<joules>(r) / r.span_s / 1e6 : 0.0;
+}
+
+// A count of GPUs or jobs at the period's end: in the fleet's stock, in its running counts,
+// or in training.
+template <std::int64_t FleetStock::*count>
+double in_stock(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return as_double(r.stock.*count);
+}
+template <std::int64_t FleetCounts::*count>
+double counted(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return as_double(counts(r).*count);
+}
+template <std::int64_t (TrainingWorkload::*count)() const>
+double in_training(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return as_double((r.parts.training.*count)());
+}
+
+/// A service's running figures, in Cumulative::service's order.
+enum ServiceFigure : std::size_t {
+  kGpuS,
+  kDemandInput,
+  kDemandOutput,
+  kServedInput,
+  kServedOutput,
+  kHours,
+  kHoursMet,
 };
-// clang-format on
+
+/// A service's total of a figure over the period.
+template <ServiceFigure figure>
+double service_total(const PeriodReading& r, std::size_t service) {
+  return r.after.service[service][figure] - r.before.service[service][figure];
+}
+
+double opex(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return total_of<&Cumulative::energy_cost>(r) + total_of<&Cumulative::maintenance>(r) +
+         total_of<&Cumulative::staff>(r);
+}
+double fleet_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return cost_per_gpu_hour(total_of<&Cumulative::depreciation>(r) + opex(r),
+                           hours_of<&Cumulative::gpu_installed_s>(r));
+}
 
 }  // namespace
 
 const std::vector<ColumnDeclaration>& timeseries_columns() {
-  return kColumns;
+  using enum ColumnFamily;
+  using enum ColumnKind;
+  static const std::vector<ColumnDeclaration> columns = {
+      {fleet, "gpus_installed", "GPUs", stock, "installed and not retired (failed ones included)",
+       in_stock<&FleetStock::installed>},
+      {fleet, "gpus_available", "GPUs", stock, "installed and not failed",
+       [](const PeriodReading& r, std::size_t) {
+         return as_double(r.stock.installed - r.stock.failed);
+       }},
+      {fleet, "gpus_failed", "GPUs", stock, "failed and in repair", in_stock<&FleetStock::failed>},
+      {fleet, "gpus_in_transit", "GPUs", stock, "ordered, not yet delivered",
+       counted<&FleetCounts::in_transit>},
+      {fleet, "gpus_waiting_for_power", "GPUs", stock,
+       "delivered, waiting for site power to install", in_stock<&FleetStock::waiting_for_power>},
+      {fleet, "gpus_ordered_cumulative", "GPUs", stock,
+       "ordered since the start (existing clusters included)", counted<&FleetCounts::ordered>},
+      {fleet, "gpus_delivered_cumulative", "GPUs", stock, "delivered since the start",
+       counted<&FleetCounts::delivered>},
+      {fleet, "gpus_retired_cumulative", "GPUs", stock, "retired since the start",
+       counted<&FleetCounts::retired>},
+      {fleet, "gpus_h100_equivalent", "H100-equivalents", stock,
+       "installed GPUs weighted by dense bf16 peak over an H100 SXM's 989 TFLOP/s",
+       [](const PeriodReading& r, std::size_t) { return r.stock.h100_equivalent; }},
+      {fleet, "utilisation", "share", mean, "busy over available GPU-hours",
+       [](const PeriodReading& r, std::size_t) {
+         const double available = hours_of<&Cumulative::gpu_available_s>(r);
+         return available > 0 ? hours_of<&Cumulative::gpu_busy_s>(r) / available : 0.0;
+       }},
+      {fleet, "gpu_hours_installed", "GPU-hours", total, "installed GPUs over time",
+       hours_of<&Cumulative::gpu_installed_s>, true},
+      {fleet, "gpu_hours_available", "GPU-hours", total, "available GPUs over time",
+       hours_of<&Cumulative::gpu_available_s>, true},
+      {fleet, "gpu_hours_busy", "GPU-hours", total,
+       "busy GPUs over time: held by training and serving, or at the assumed utilisation",
+       hours_of<&Cumulative::gpu_busy_s>, true},
+      {fleet, "power_it_mw", "MW", mean, "IT power drawn", mean_mw_of<&Cumulative::energy_it>},
+      {fleet, "power_facility_mw", "MW", mean, "facility power drawn (IT × PUE)",
+       mean_mw_of<&Cumulative::energy_facility>},
+      {fleet, "power_online_mw", "MW", stock, "site IT power built and online",
+       [](const PeriodReading& r, std::size_t) { return r.stock.online_w / 1e6; }},
+      {fleet, "power_installed_peak_mw", "MW", stock, "peak draw of the installed GPUs' servers",
+       [](const PeriodReading& r, std::size_t) { return r.stock.installed_peak_w / 1e6; }},
+      {fleet, "energy_it_mwh", "MWh", total, "IT energy", mwh_of<&Cumulative::energy_it>, true},
+      {fleet, "energy_facility_mwh", "MWh", total, "facility energy",
+       mwh_of<&Cumulative::energy_facility>, true},
+      {fleet, "capex_usd", "USD", total, "capex paid: GPUs and facilities",
+       [](const PeriodReading& r, std::size_t) {
+         return total_of<&Cumulative::capex_gpus>(r) + total_of<&Cumulative::capex_facility>(r);
+       },
+       true},
+      {fleet, "capex_gpus_usd", "USD", total,
+       "GPU capex paid (on delivery), servers, network and storage share included",
+       total_of<&Cumulative::capex_gpus>, true},
+      {fleet, "capex_facility_usd", "USD", total,
+       "facility capex paid, spread over each phase's construction",
+       total_of<&Cumulative::capex_facility>, true},
+      {fleet, "capex_cumulative_usd", "USD", stock, "capex paid since the start",
+       [](const PeriodReading& r, std::size_t) {
+         return r.after.capex_gpus + r.after.capex_facility - r.at_start.capex_gpus -
+                r.at_start.capex_facility;
+       }},
+      {fleet, "depreciation_usd", "USD", total,
+       "straight-line depreciation of servers and facilities", total_of<&Cumulative::depreciation>,
+       true},
+      {fleet, "opex_energy_usd", "USD", total, "facility energy at each site's electricity price",
+       total_of<&Cumulative::energy_cost>, true},
+      {fleet, "opex_maintenance_usd", "USD", total,
+       "maintenance: a share of the gross capex in service per year",
+       total_of<&Cumulative::maintenance>, true},
+      {fleet, "opex_staff_usd", "USD", total, "staff", total_of<&Cumulative::staff>, true},
+      {fleet, "opex_usd", "USD", total, "energy, maintenance and staff", opex},
+      {fleet, "cost_per_gpu_hour_usd", "USD per GPU-hour", mean,
+       "fully loaded: depreciation and opex over installed GPU-hours", fleet_cost_per_gpu_hour,
+       true},
+      {fleet, "sites_online", "sites", stock, "sites with power online",
+       [](const PeriodReading& r, std::size_t) {
+         return static_cast<double>(r.stock.sites_online);
+       }},
+      {part, "gpus_installed_", "GPUs", stock, "installed GPUs of one catalog part",
+       [](const PeriodReading& r, std::size_t part) {
+         return as_double(r.stock.installed_by_part[part]);
+       }},
+      {service, "gpus_serving_", "GPUs", mean, "GPUs the service held (warming replicas included)",
+       [](const PeriodReading& r, std::size_t k) {
+         return r.span_s > 0 ? service_total<kGpuS>(r, k) / r.span_s : 0.0;
+       }},
+      {service, "demand_input_tokens_", "tokens", total, "input tokens demanded",
+       service_total<kDemandInput>},
+      {service, "demand_output_tokens_", "tokens", total, "output tokens demanded",
+       service_total<kDemandOutput>},
+      {service, "served_input_tokens_", "tokens", total, "input tokens served",
+       service_total<kServedInput>},
+      {service, "served_output_tokens_", "tokens", total, "output tokens served",
+       service_total<kServedOutput>},
+      {service, "dropped_output_tokens_", "tokens", total, "output tokens demanded and not served",
+       [](const PeriodReading& r, std::size_t k) {
+         return service_total<kDemandOutput>(r, k) - service_total<kServedOutput>(r, k);
+       }},
+      {service, "slo_attainment_", "share", mean, "hours whose demand was fully served, over hours",
+       [](const PeriodReading& r, std::size_t k) {
+         const double hours = service_total<kHours>(r, k);
+         return r.after.service[k][kHours] > r.before.service[k][kHours]
+                    ? service_total<kHoursMet>(r, k) / hours
+                    : 1.0;
+       }},
+      {service, "cost_per_mtoken_usd_", "USD per million tokens", mean,
+       "the service's GPU-hours at the rental price (or the fleet's cost per GPU-hour) over its "
+       "tokens served",
+       [](const PeriodReading& r, std::size_t k) {
+         const double gpu_hours = service_total<kGpuS>(r, k) / 3600.0;
+         const double tokens =
+             service_total<kServedInput>(r, k) + service_total<kServedOutput>(r, k);
+         const double cost =
+             gpu_hours * r.parts.inference.price_per_gpu_hour(fleet_cost_per_gpu_hour(r));
+         return tokens > 0 ? cost / tokens * 1e6 : 0.0;
+       }},
+      {service, "demand_multiple_", "multiple", stock,
+       "where demand feedback has moved the demand curve (1: unmoved)",
+       [](const PeriodReading& r, std::size_t k) { return r.parts.inference[k].demand_multiple; }},
+      {training, "training_jobs_queued", "jobs", stock, "training jobs waiting to start",
+       in_training<&TrainingWorkload::queue_length>},
+      {training, "training_gpus_queued", "GPUs", stock, "GPUs the waiting jobs ask for",
+       in_training<&TrainingWorkload::queued_gpus>},
+      {training, "training_jobs_running", "jobs", stock, "training jobs running",
+       in_training<&TrainingWorkload::running_jobs>},
+      {training, "gpus_busy_training", "GPUs", stock, "GPUs held by training jobs",
+       in_training<&TrainingWorkload::busy_gpus>},
+      {training, "gpu_hours_training", "GPU-hours", total, "GPU-hours held by training jobs",
+       hours_of<&Cumulative::training_busy_s>},
+      {tenant, "gpu_hours_training_", "GPU-hours", total, "GPU-hours held by one tenant's jobs",
+       [](const PeriodReading& r, std::size_t k) {
+         return (r.after.tenant_gpu_s[k] - r.before.tenant_gpu_s[k]) / 3600.0;
+       }},
+  };
+  return columns;
 }
 
 std::string_view column_kind_name(ColumnKind kind) {
-  switch (kind) {
-    case ColumnKind::stock:
-      return "stock at the period's end";
-    case ColumnKind::total:
-      return "total over the period";
-    case ColumnKind::mean:
-      return "mean over the period";
-  }
-  return "";
+  static constexpr std::array<std::string_view, 3> kNames = {
+      "stock at the period's end", "total over the period", "mean over the period"};
+  return kNames.at(static_cast<std::size_t>(kind));
 }
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
@@ -346,16 +329,17 @@ void Reporting::set_up() {
     return names;
   };
   // Families in the declarations' order; a service's columns side by side.
+  const std::vector<ColumnDeclaration>& declared = timeseries_columns();
   std::size_t first = 0;
-  while (first < kColumns.size()) {
+  while (first < declared.size()) {
     std::size_t last = first;
-    while (last < kColumns.size() && kColumns[last].family == kColumns[first].family)
+    while (last < declared.size() && declared[last].family == declared[first].family)
       ++last;
-    const std::vector<std::string> names = members(kColumns[first].family);
+    const std::vector<std::string> names = members(declared[first].family);
     for (std::size_t member = 0; member < names.size(); ++member) {
       for (std::size_t d = first; d < last; ++d) {
-        recorder.add_column(std::string(kColumns[d].name) + names[member]);
-        columns_.push_back({&kColumns[d], member});
+        recorder.add_column(std::string(declared[d].name) + names[member]);
+        columns_.push_back({&declared[d], member});
       }
     }
     first = last;
@@ -411,8 +395,8 @@ void Reporting::sample() {
   recorder.begin_row(format_date(context_.calendar.date_of(from)),
                      format_date(context_.calendar.date_of(now)));
   const FleetStock stock = fleet_stock(parts_);
-  const PeriodReading reading{parts_,    before, after,
-                              at_start_, stock,  seconds_from_ticks(now - from)};
+  const PeriodReading reading{before,    after, seconds_from_ticks(now - from),
+                              at_start_, stock, parts_};
   for (std::size_t c = 0; c < columns_.size(); ++c)
     recorder.set(c, columns_[c].declaration->value(reading, columns_[c].member));
   last_sample_ = now;
@@ -420,17 +404,8 @@ void Reporting::sample() {
 }
 
 FleetSnapshot Reporting::snapshot() const {
-  const FleetStock stock = fleet_stock(parts_);
-  FleetSnapshot shot;
-  shot.date = context_.calendar.date_of(context_.now());
-  shot.gpus_installed = stock.installed;
-  shot.gpus_h100_equivalent = stock.h100_equivalent;
-  shot.it_power_online_w = stock.online_w;
-  shot.it_power_installed_w = stock.installed_peak_w;
-  shot.it_power_drawn_w = stock.drawn_w;
-  shot.gpus_waiting_for_power = stock.waiting_for_power;
-  shot.gpus_in_transit = parts_.fleet.counts().in_transit;
-  return shot;
+  return {context_.calendar.date_of(context_.now()), fleet_stock(parts_),
+          parts_.fleet.counts().in_transit};
 }
 
 void Reporting::finish() {
@@ -456,8 +431,8 @@ void Reporting::finish() {
   s.gpu_seconds_busy = last.gpu_busy_s;
   // The declared columns over the whole run: one computation for a period and for the run.
   const FleetStock stock = fleet_stock(parts_);
-  const PeriodReading run{parts_, start, last, start, stock, seconds_from_ticks(end)};
-  for (const ColumnDeclaration& column : kColumns) {
+  const PeriodReading run{start, last, seconds_from_ticks(end), start, stock, parts_};
+  for (const ColumnDeclaration& column : timeseries_columns()) {
     if (column.in_summary)
       s.totals.push_back({std::string(column.name), column.value(run, 0)});
   }

@@ -89,16 +89,15 @@ struct Fabric::Cache {
 
 FabricShape make_fabric_shape(const FabricSpec& spec, std::int64_t gpus,
                               const AcceleratorSpec& accelerator) {
-  FabricShape shape;
-  shape.gpus = gpus;
-  shape.gpus_per_node = spec.gpus_per_node;
-  shape.nodes_per_leaf = spec.nodes_per_leaf;
-  shape.nic_bandwidth_bytes_per_s = spec.link_bandwidth_bytes_per_s;
-  shape.oversubscription = spec.oversubscription;
-  shape.topology = spec.topology;
-  shape.scale_up_domain = accelerator.scale_up_domain;
-  shape.scale_up_bandwidth_bytes_per_s = accelerator.scale_up_bandwidth_bytes_per_s / 2.0;
-  return shape;
+  return FabricShape{
+      .gpus = gpus,
+      .gpus_per_node = spec.gpus_per_node,
+      .nodes_per_leaf = spec.nodes_per_leaf,
+      .nic_bandwidth_bytes_per_s = spec.link_bandwidth_bytes_per_s,
+      .oversubscription = spec.oversubscription,
+      .topology = spec.topology,
+      .scale_up_domain = accelerator.scale_up_domain,
+      .scale_up_bandwidth_bytes_per_s = accelerator.scale_up_bandwidth_bytes_per_s / 2.0};
 }
 
 std::string fabric_shape_problem(const FabricShape& shape) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -21,10 +22,7 @@ namespace {
 constexpr Phase kProgressPhase{0};
 constexpr Phase kInterruptionPhase{1};
 
-constexpr EventKind kSegmentDone = 0;
-constexpr EventKind kCheckpointDone = 1;
-constexpr EventKind kRestartDone = 2;
-constexpr EventKind kInterruption = 3;
+enum Kinds : EventKind { kSegmentDone, kCheckpointDone, kRestartDone, kInterruption };
 
 // Elapsed times have exponential tails, so admitting runs expected to last up to 1e11 s makes
 // a run nearing the int64 tick limit (9.2e12 s) vanishingly unlikely. No interruption is
@@ -103,31 +101,19 @@ class TrainingRunModel final : public EventHandler {
   /// The run's figures at `end` (its completion, or a window's end while it still runs).
   TrainingRunResult result(Tick end, std::int64_t gpus) const {
     Tick useful = saved_;
-    Tick checkpoint = checkpoint_ticks_;
-    Tick restart = restart_ticks_;
-    switch (state_) {
-      case State::done:
-        useful = ticks_.work;
-        break;
-      case State::computing:
-        useful += end - state_start_;
-        break;
-      case State::checkpointing:
-        useful += segment_work_;
-        checkpoint += end - state_start_;
-        break;
-      case State::restarting:
-        restart += end - state_start_;
-        break;
-    }
+    Stalls stalls = stalls_;
+    if (state_ == State::done)
+      useful = ticks_.work;
+    else
+      add_current_state(end, useful, stalls);
     TrainingRunResult result;
     result.elapsed_s = seconds_from_ticks(end);
     result.useful_s = seconds_from_ticks(useful);
     result.interruptions = interruptions_;
     result.checkpoints = checkpoints_;
     result.lost_work_s = seconds_from_ticks(lost_ticks_);
-    result.checkpoint_s = seconds_from_ticks(checkpoint);
-    result.restart_s = seconds_from_ticks(restart);
+    result.checkpoint_s = seconds_from_ticks(stalls.checkpoint);
+    result.restart_s = seconds_from_ticks(stalls.restart);
     result.goodput = end > 0 ? static_cast<double>(useful) / static_cast<double>(end) : 0.0;
     result.gpu_hours = static_cast<double>(gpus) * result.elapsed_s / 3600.0;
     result.completed = state_ == State::done;
@@ -139,6 +125,32 @@ class TrainingRunModel final : public EventHandler {
 
  private:
   enum class State { computing, checkpointing, restarting, done };
+
+  // Time the run spent writing checkpoints and restarting, interrupted ones included.
+  struct Stalls {
+    Tick checkpoint = 0;
+    Tick restart = 0;
+  };
+
+  // Adds the time of the state the run is in, from its start to `now`: the work it computed
+  // (or, while checkpointing, the segment's work it is saving) to `work`, its checkpoint or
+  // restart time to `stalls`. Not for a run that is done.
+  void add_current_state(Tick now, Tick& work, Stalls& stalls) const {
+    switch (state_) {
+      case State::computing:
+        work += now - state_start_;
+        break;
+      case State::checkpointing:
+        work += segment_work_;
+        stalls.checkpoint += now - state_start_;
+        break;
+      case State::restarting:
+        stalls.restart += now - state_start_;
+        break;
+      case State::done:
+        break;
+    }
+  }
 
   void start_segment() {
     state_ = State::computing;
@@ -161,34 +173,24 @@ class TrainingRunModel final : public EventHandler {
   }
 
   void checkpoint_done() {
-    checkpoint_ticks_ += engine_.now() - state_start_;
+    stalls_.checkpoint += engine_.now() - state_start_;
     saved_ += segment_work_;
     ++checkpoints_;
     start_segment();
   }
 
   void restart_done() {
-    restart_ticks_ += engine_.now() - state_start_;
+    stalls_.restart += engine_.now() - state_start_;
     start_segment();
   }
 
   void interrupt() {
     const Tick now = engine_.now();
     ++interruptions_;
-    switch (state_) {
-      case State::computing:
-        lost_ticks_ += now - state_start_;
-        break;
-      case State::checkpointing:
-        lost_ticks_ += segment_work_;
-        checkpoint_ticks_ += now - state_start_;
-        break;
-      case State::restarting:
-        restart_ticks_ += now - state_start_;
-        break;
-      case State::done:
-        return;  // unreachable: completion cancels the process
-    }
+    if (state_ == State::done)
+      return;  // unreachable: completion cancels the process
+    // The work since the last checkpoint is lost.
+    add_current_state(now, lost_ticks_, stalls_);
     engine_.cancel(pending_);
     state_ = State::restarting;
     state_start_ = now;
@@ -219,13 +221,29 @@ class TrainingRunModel final : public EventHandler {
   Tick saved_ = 0;
   Tick completion_ = 0;
   Tick lost_ticks_ = 0;
-  Tick checkpoint_ticks_ = 0;
-  Tick restart_ticks_ = 0;
+  Stalls stalls_;
   std::int64_t interruptions_ = 0;
   std::int64_t checkpoints_ = 0;
   EventHandle pending_{};
   EventHandle interruption_{};
 };
+
+// Runs the model on an engine of its own to its completion, or up to `until`, and reads it
+// then: at its completion, or at the window's end while it still runs.
+TrainingRunResult run_model(const TrainingRunSpec& spec, std::optional<Tick> until,
+                            std::uint64_t seed, std::uint64_t replication,
+                            std::string_view stream) {
+  Engine engine;
+  engine.enable_trajectory_hash();
+  TrainingRunModel model(engine, spec, seed, replication, stream);
+  model.start();
+  const std::uint64_t events = until ? engine.run_until(*until) : engine.run();
+  TrainingRunResult result =
+      model.result(model.done() ? model.completion() : engine.now(), spec.gpus);
+  result.events = events;
+  result.trajectory_hash = engine.trajectory_hash();
+  return result;
+}
 
 std::string duration_problem(double value, const char* what) {
   if (!(value >= 0.0 && value <= kMaxTrainingDurationS))
@@ -405,15 +423,7 @@ TrainingRunResult simulate_training_run(const TrainingRunSpec& spec, std::uint64
                                         std::uint64_t replication, std::string_view stream) {
   if (std::string problem = training_run_problem(spec); !problem.empty())
     throw std::invalid_argument(problem);
-  Engine engine;
-  engine.enable_trajectory_hash();
-  TrainingRunModel model(engine, spec, seed, replication, stream);
-  model.start();
-  const std::uint64_t events = engine.run();
-  TrainingRunResult result = model.result(model.completion(), spec.gpus);
-  result.events = events;
-  result.trajectory_hash = engine.trajectory_hash();
-  return result;
+  return run_model(spec, std::nullopt, seed, replication, stream);
 }
 
 TrainingRunResult simulate_training_window(const TrainingRunSpec& spec, double window_s,
@@ -429,16 +439,7 @@ TrainingRunResult simulate_training_window(const TrainingRunSpec& spec, double w
         fmt::format("window of {} s expects {:.6g} interruptions, more than {:.6g}", window_s,
                     expected_interruptions, kMaxExpectedInterruptions));
   }
-  Engine engine;
-  engine.enable_trajectory_hash();
-  TrainingRunModel model(engine, spec, seed, replication, stream);
-  model.start();
-  const std::uint64_t events = engine.run_until(ticks_from_seconds(window_s));
-  TrainingRunResult result =
-      model.result(model.done() ? model.completion() : engine.now(), spec.gpus);
-  result.events = events;
-  result.trajectory_hash = engine.trajectory_hash();
-  return result;
+  return run_model(spec, ticks_from_seconds(window_s), seed, replication, stream);
 }
 
 }  // namespace capsim

@@ -12,7 +12,7 @@ constexpr double kDay = 86400.0;
 
 Asset server_pool(Tick in_service, Tick written_off = INT64_MAX) {
   // $6,000 over a 6,000-day life: $1 a day.
-  return Asset{CapexKind::gpus, "pool", 6000.0, in_service, 6000.0 * kDay, written_off};
+  return Asset{{CapexKind::gpus, "pool", 6000.0}, in_service, 6000.0 * kDay, written_off};
 }
 
 TEST_CASE("ledger: depreciation counts from the scenario start, pre-start assets at book value") {

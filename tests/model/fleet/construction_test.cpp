@@ -69,29 +69,25 @@ TEST_CASE("construction: hand-worked greenfield plan with a diamond") {
   const ConstructionPlan plan(greenfield_plan());
   REQUIRE(plan.size() == 6);
 
-  CHECK(plan.earliest_start_s("permits") == 0.0);
-  CHECK(plan.finish_s("permits") == 26 * kWeek);
-  CHECK(plan.earliest_start_s("grid_interconnect") == 26 * kWeek);
-  CHECK(plan.finish_s("grid_interconnect") == 154 * kWeek);
-  CHECK(plan.earliest_start_s("shell") == 26 * kWeek);
-  CHECK(plan.finish_s("shell") == 66 * kWeek);
-  CHECK(plan.earliest_start_s("switchgear") == 26 * kWeek);
-  CHECK(plan.finish_s("switchgear") == 74 * kWeek);
-  CHECK(plan.earliest_start_s("power_and_cooling") == 74 * kWeek);
-  CHECK(plan.finish_s("power_and_cooling") == 104 * kWeek);
-  CHECK(plan.earliest_start_s("fit_out") == 154 * kWeek);
-  CHECK(plan.finish_s("fit_out") == 166 * kWeek);
+  // The table above: earliest start, finish and slack, in weeks.
+  struct Expected {
+    const char* task;
+    double start, finish, slack;
+  };
+  const Expected schedule[] = {
+      {"permits", 0, 26, 0},      {"grid_interconnect", 26, 154, 0},  {"shell", 26, 66, 58},
+      {"switchgear", 26, 74, 50}, {"power_and_cooling", 74, 104, 50}, {"fit_out", 154, 166, 0},
+  };
+  for (const Expected& expected : schedule) {
+    CAPTURE(expected.task);
+    CHECK(plan.earliest_start_s(expected.task) == expected.start * kWeek);
+    CHECK(plan.finish_s(expected.task) == expected.finish * kWeek);
+    CHECK(plan.slack_s(expected.task) == expected.slack * kWeek);
+  }
 
   CHECK(plan.makespan_s() == 166 * kWeek);
   CHECK(plan.critical_path() ==
         std::vector<std::string>{"permits", "grid_interconnect", "fit_out"});
-
-  CHECK(plan.slack_s("permits") == 0.0);
-  CHECK(plan.slack_s("grid_interconnect") == 0.0);
-  CHECK(plan.slack_s("fit_out") == 0.0);
-  CHECK(plan.slack_s("power_and_cooling") == 50 * kWeek);
-  CHECK(plan.slack_s("switchgear") == 50 * kWeek);
-  CHECK(plan.slack_s("shell") == 58 * kWeek);
 
   // Power phases: one energised with the interconnect, one at the end of fit-out, one at start.
   CHECK(plan.phase_ready_s("grid_interconnect") == 154 * kWeek);

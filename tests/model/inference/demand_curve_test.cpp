@@ -10,9 +10,12 @@
 #include <vector>
 
 #include "capsim/model/inference/demand_curve.hpp"
+#include "model/fixtures.hpp"
 
 namespace capsim {
 namespace {
+
+using test::invalid_argument_message;
 
 using Observations = std::vector<std::pair<double, double>>;
 
@@ -20,17 +23,6 @@ constexpr double kYear = kSecondsPerYear;
 
 double relative_error(double value, double expected) {
   return std::abs(value - expected) / std::abs(expected);
-}
-
-/// The message of the std::invalid_argument that `action` throws, or "no error".
-template <typename Action>
-std::string invalid_argument_of(Action action) {
-  try {
-    action();
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  return "no error";
 }
 
 /// Standard normal draws that are the same with every standard library: mt19937_64's sequence
@@ -99,19 +91,19 @@ TEST_CASE("demand: exponential and logistic curves against hand-computed values"
 }
 
 TEST_CASE("demand: curve factories reject meaningless parameters") {
-  CHECK(invalid_argument_of([] { exponential_curve(0.0); }) ==
+  CHECK(invalid_argument_message([] { exponential_curve(0.0); }) ==
         "exponential growth: expected a factor per year > 0, found 0");
-  CHECK(invalid_argument_of([] { logistic_curve(1.0, 2.0); }) ==
+  CHECK(invalid_argument_message([] { logistic_curve(1.0, 2.0); }) ==
         "logistic growth: expected a ceiling above the base (multiple > 1), found 1");
-  CHECK(invalid_argument_of([] { logistic_curve(5.0, 1.0); }) ==
+  CHECK(invalid_argument_message([] { logistic_curve(5.0, 1.0); }) ==
         "logistic growth: expected a factor per year > 1, found 1");
-  CHECK(invalid_argument_of([] { piecewise_curve({}); }) ==
+  CHECK(invalid_argument_message([] { piecewise_curve({}); }) ==
         "piecewise growth: expected at least one point, found none");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           piecewise_curve({{0.0, 1.0}, {0.0, 2.0}});
         }) ==
         "piecewise growth: expected times strictly increasing, found 0 s after 0 s (point 2)");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           piecewise_curve({{0.0, 1.0}, {10.0, -2.0}});
         }) == "piecewise growth: expected a finite multiple >= 0, found -2 at t = 10 s (point 2)");
   GrowthCurve hand_built;
@@ -198,33 +190,33 @@ TEST_CASE("demand: fits on noisy data stay within stated tolerance") {
 }
 
 TEST_CASE("demand: fits reject bad data with clear messages") {
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_exponential({{0.0, 1.0}}, 1.0);
         }) == "fit_exponential: expected at least 2 observations at distinct times, found 1");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_exponential({{5.0, 1.0}, {5.0, 2.0}}, 1.0);
         }) == "fit_exponential: expected at least 2 observations at distinct times, found 1");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_exponential({{0.0, 1.0}, {86400.0, 0.0}}, 1.0);
         }) ==
         "fit_exponential: expected a finite demand > 0, found 0 at t = 86400 s (observation 2)");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_exponential({{0.0, 1.0}, {1.0, 2.0}}, -1.0);
         }) == "fit_exponential: expected a finite base demand > 0, found -1");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_logistic({{0.0, 1.0}, {1.0, 2.0}}, 1.0);
         }) == "fit_logistic: expected at least 3 observations at distinct times, found 2");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_logistic({{0.0, 1.0}, {1.0, 2.0}}, 1.0, 2.0);
         }) == "fit_logistic: expected a ceiling above every observation (> 2), found 2");
-  CHECK(invalid_argument_of([] {
+  CHECK(invalid_argument_message([] {
           fit_logistic({{0.0, 3.0}, {kYear, 2.0}}, 1.0, 10.0);
         }) == "fit_logistic: expected growing demand, found a fitted rate of -0.539 per year");
   // Pure exponential data: no ceiling is identified, so none is invented.
   Observations exponential;
   for (int month = 0; month <= 24; ++month)
     exponential.emplace_back(month * kYear / 12.0, std::pow(2.0, month / 12.0));
-  CHECK(invalid_argument_of([&] { fit_logistic(exponential, 1.0); }) ==
+  CHECK(invalid_argument_message([&] { fit_logistic(exponential, 1.0); }) ==
         "fit_logistic: expected observations that bend towards a ceiling, found no sign of "
         "saturation (fit an exponential, or give the ceiling)");
   // Falling data have no growing logistic.
@@ -286,9 +278,9 @@ TEST_CASE("demand: profiles normalise to mean 1 and reject bad weights") {
   std::array<double, 24> negative{};
   negative.fill(1.0);
   negative[5] = -1.0;
-  CHECK(invalid_argument_of([&] { make_profile(negative, weekly); }) ==
+  CHECK(invalid_argument_message([&] { make_profile(negative, weekly); }) ==
         "demand profile: expected hourly weights finite and >= 0, found -1 at index 5");
-  CHECK(invalid_argument_of([&] { make_profile(hourly, std::array<double, 7>{}); }) ==
+  CHECK(invalid_argument_message([&] { make_profile(hourly, std::array<double, 7>{}); }) ==
         "demand profile: expected at least one weekly weight > 0, found all zero");
 }
 
@@ -349,9 +341,9 @@ TEST_CASE("demand: token demand from daily totals and from requests") {
   CHECK(requests.input_tokens_per_s == 10'000.0);
   CHECK(requests.output_tokens_per_s == 2'000.0);
 
-  CHECK(invalid_argument_of([] { token_demand_from_daily(1.0, 1.0, 1.5); }) ==
+  CHECK(invalid_argument_message([] { token_demand_from_daily(1.0, 1.0, 1.5); }) ==
         "token demand: expected a cache-hit share in [0, 1], found 1.5");
-  CHECK(invalid_argument_of([] { token_demand_from_requests(-1.0, 1.0, 1.0, 0.0); }) ==
+  CHECK(invalid_argument_message([] { token_demand_from_requests(-1.0, 1.0, 1.0, 0.0); }) ==
         "token demand: expected requests per second finite and >= 0, found -1");
 }
 

@@ -33,16 +33,28 @@ AcceleratorSpec h800() {
   return part("H800 SXM", 80e9, 3.35e12);
 }
 
+// A dense model in bf16: every parameter active, 2 bytes each.
+ServedModel dense_bf16(const std::string& service, double parameters, double kv_bytes_per_token,
+                       double context_tokens) {
+  return ServedModel{.service = service,
+                     .active_parameters = parameters,
+                     .total_parameters = parameters,
+                     .bytes_per_parameter = 2.0,
+                     .kv_bytes_per_token = kv_bytes_per_token,
+                     .context_tokens = context_tokens};
+}
+
 // A dense 70B model in bf16 (Llama 3 70B shape): W = 70e9 · 2 = 140 GB; KV per token
 // 80 layers · 8 KV heads · 128 dims · 2 (K and V) · 2 bytes = 327,680 B; at an average context
 // of 4,000 tokens one sequence holds K·L = 1.31072 GB.
 ServedModel dense_70b() {
-  return ServedModel{.service = "chat",
-                     .active_parameters = 70e9,
-                     .total_parameters = 70e9,
-                     .bytes_per_parameter = 2.0,
-                     .kv_bytes_per_token = 327'680.0,
-                     .context_tokens = 4'000.0};
+  return dense_bf16("chat", 70e9, 327'680.0, 4'000.0);
+}
+
+// A dense 8B model in bf16: W = 16 GB; KV 32 layers · 8 heads · 128 · 2 · 2 B = 131,072 B per
+// token; at 1,000 tokens of context.
+ServedModel dense_8b() {
+  return dense_bf16("small", 8e9, 131'072.0, 1'000.0);
 }
 
 // DeepSeek-V3: 37B active of 671B, fp8 weights (1 byte); MLA caches 576 values per layer per
@@ -202,18 +214,11 @@ TEST_CASE("inference_throughput: a fixed 8-GPU replica and the latency SLO bindi
 }
 
 TEST_CASE("inference_throughput: decode turns compute-bound when the KV cache is small") {
-  // 8B dense bf16 (W = 16 GB; KV 32 layers · 8 heads · 128 · 2 · 2 B = 131,072 B per token) at
-  // 1,000 tokens of context on one H200: floor((126.9 − 16) / 0.131072) = floor(846.1) = 846.
+  // The 8B model on one H200: floor((126.9 − 16) / 0.131072) = floor(846.1) = 846.
   //   t_mem  = (16e9 + 846 · 131.072e6) / (4.8e12 · 0.8) = 126.886912e9 / 3.84e12 = 0.0330435 s
   //   t_comp = 846 · 2 · 8e9 / (989e12 · 0.4) = 0.0342164 s, the slower:
   //   846 / 0.0342164 = 24,725 tokens/s = 989e12 · 0.4 / 1.6e10, the prefill rate.
-  const ServedModel small{.service = "small",
-                          .active_parameters = 8e9,
-                          .total_parameters = 8e9,
-                          .bytes_per_parameter = 2.0,
-                          .kv_bytes_per_token = 131'072.0,
-                          .context_tokens = 1'000.0};
-  const ReplicaThroughput result = roofline_throughput(small, h200(), Precision::bf16);
+  const ReplicaThroughput result = roofline_throughput(dense_8b(), h200(), Precision::bf16);
   CHECK(result.decode.gpus == 1);
   REQUIRE(result.batch);
   CHECK(result.batch->sequences == 846);
@@ -402,15 +407,9 @@ TEST_CASE("inference_throughput: an SLO no batch meets is an error naming the se
         "TB/s)");
   // Colocated, the prefill's FLOPs count too: the 8B model on one H200 at r = 1000 needs
   //   1.6e10 · (2.5 + 2500) / 989e12 = 0.040485 s of compute for a single sequence.
-  const ServedModel small{.service = "small",
-                          .active_parameters = 8e9,
-                          .total_parameters = 8e9,
-                          .bytes_per_parameter = 2.0,
-                          .kv_bytes_per_token = 131'072.0,
-                          .context_tokens = 1'000.0};
   options.max_seconds_per_output_token = 0.03;
   CHECK(inference_error(
-            [&] { colocated_throughput(small, h200(), Precision::bf16, 1'000.0, options); },
+            [&] { colocated_throughput(dense_8b(), h200(), Precision::bf16, 1'000.0, options); },
             InferenceError::Kind::slo_unmet, "small") ==
         "service \"small\": no batch meets 0.03 s per output token on a replica of 1 H200 SXM "
         "GPU colocated with 1000 prefill tokens per output token: a batch of one takes 0.04049 s "
@@ -429,53 +428,52 @@ TEST_CASE("inference_throughput: invalid inputs are rejected") {
     roofline_throughput(model, spec, Precision::bf16, options);
   };
   const RooflineOptions defaults;
+  // The roofline of dense_70b on an H100 with one field of the model or of the options changed.
+  const auto with_model = [&](void (*change)(ServedModel&)) {
+    ServedModel model = dense_70b();
+    change(model);
+    roofline(model, h100(), defaults);
+  };
+  const auto with_options = [&](void (*change)(RooflineOptions&)) {
+    RooflineOptions options;
+    change(options);
+    roofline(dense_70b(), h100(), options);
+  };
 
-  ServedModel model = dense_70b();
-  model.active_parameters = 0.0;
-  CHECK_THROWS_WITH_AS(roofline(model, h100(), defaults),
+  CHECK_THROWS_WITH_AS(with_model([](ServedModel& m) { m.active_parameters = 0.0; }),
                        "service \"chat\": active_parameters must be positive and finite, found 0",
                        std::invalid_argument);
-  model = dense_70b();
-  model.total_parameters = 35e9;
-  CHECK_THROWS_WITH_AS(roofline(model, h100(), defaults),
+  CHECK_THROWS_WITH_AS(with_model([](ServedModel& m) { m.total_parameters = 35e9; }),
                        "service \"chat\": total_parameters (35000000000) must be at least "
                        "active_parameters (70000000000)",
                        std::invalid_argument);
-  model = dense_70b();
-  model.kv_bytes_per_token = -1.0;
-  CHECK_THROWS_AS(roofline(model, h100(), defaults), std::invalid_argument);
-  model = dense_70b();
-  model.context_tokens = std::numeric_limits<double>::infinity();
-  CHECK_THROWS_AS(roofline(model, h100(), defaults), std::invalid_argument);
-  model = dense_70b();
-  model.bytes_per_parameter = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_AS(roofline(model, h100(), defaults), std::invalid_argument);
+  CHECK_THROWS_AS(with_model([](ServedModel& m) { m.kv_bytes_per_token = -1.0; }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_model([](ServedModel& m) {
+                    m.context_tokens = std::numeric_limits<double>::infinity();
+                  }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_model([](ServedModel& m) {
+                    m.bytes_per_parameter = std::numeric_limits<double>::quiet_NaN();
+                  }),
+                  std::invalid_argument);
 
-  RooflineOptions options;
-  options.prefill_mfu = 0.0;
-  CHECK_THROWS_WITH_AS(roofline(dense_70b(), h100(), options),
+  CHECK_THROWS_WITH_AS(with_options([](RooflineOptions& o) { o.prefill_mfu = 0.0; }),
                        "service \"chat\": prefill_mfu must be in (0, 1], found 0",
                        std::invalid_argument);
-  options = {};
-  options.decode_mfu = 1.5;
-  CHECK_THROWS_AS(roofline(dense_70b(), h100(), options), std::invalid_argument);
-  options = {};
-  options.decode_bandwidth_efficiency = -0.1;
-  CHECK_THROWS_AS(roofline(dense_70b(), h100(), options), std::invalid_argument);
-  options = {};
-  options.memory_headroom = 1.0;
-  CHECK_THROWS_WITH_AS(roofline(dense_70b(), h100(), options),
+  CHECK_THROWS_WITH_AS(with_options([](RooflineOptions& o) { o.memory_headroom = 1.0; }),
                        "service \"chat\": memory_headroom must be in [0, 1), found 1",
                        std::invalid_argument);
-  options = {};
-  options.max_seconds_per_output_token = 0.0;
-  CHECK_THROWS_AS(roofline(dense_70b(), h100(), options), std::invalid_argument);
-  options = {};
-  options.gpus_per_replica = 0;
-  CHECK_THROWS_AS(roofline(dense_70b(), h100(), options), std::invalid_argument);
-  options = {};
-  options.max_gpus_per_replica = 0;
-  CHECK_THROWS_AS(roofline(dense_70b(), h100(), options), std::invalid_argument);
+  CHECK_THROWS_AS(with_options([](RooflineOptions& o) { o.decode_mfu = 1.5; }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_options([](RooflineOptions& o) { o.decode_bandwidth_efficiency = -0.1; }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_options([](RooflineOptions& o) { o.max_seconds_per_output_token = 0.0; }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_options([](RooflineOptions& o) { o.gpus_per_replica = 0; }),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(with_options([](RooflineOptions& o) { o.max_gpus_per_replica = 0; }),
+                  std::invalid_argument);
 
   AcceleratorSpec no_hbm = h100();
   no_hbm.hbm_capacity_bytes = 0.0;
@@ -495,7 +493,7 @@ TEST_CASE("inference_throughput: invalid inputs are rejected") {
                   std::invalid_argument);
 
   // A KV cache of a billionth of a byte per token would admit 2.8e16 sequences.
-  model = dense_70b();
+  ServedModel model = dense_70b();
   model.kv_bytes_per_token = 1e-9;
   CHECK_THROWS_AS(roofline(model, h200(), defaults), std::invalid_argument);
 

@@ -8,9 +8,12 @@
 #include <utility>
 
 #include "capsim/model/training/fabric.hpp"
+#include "model/fixtures.hpp"
 
 namespace capsim {
 namespace {
+
+using test::invalid_argument_message;
 
 constexpr double kNic = 400e9 / 8.0;  // 400 Gb/s = 50 GB/s per GPU, one direction
 constexpr double kNvlink = 450e9;     // H100 NVLink: 900 GB/s both directions
@@ -29,16 +32,22 @@ FabricShape four_leaves(double oversubscription) {
   return shape;
 }
 
-// The message of the std::invalid_argument `make` throws ("" and a failure if none).
-template <typename Make>
-std::string invalid_argument_message(Make make) {
-  try {
-    make();
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  FAIL("expected std::invalid_argument");
-  return {};
+// four_leaves' leaves at `oversubscription`, as many as `gpus` need, in pods of `pod_gpus` with
+// 1:`pod_oversubscription` above them.
+FabricShape in_pods(double oversubscription, std::int64_t gpus, std::int64_t pod_gpus,
+                    double pod_oversubscription) {
+  FabricShape shape = four_leaves(oversubscription);
+  shape.gpus = gpus;
+  shape.pod_gpus = pod_gpus;
+  shape.pod_oversubscription = pod_oversubscription;
+  return shape;
+}
+
+// The flat-ring case: 1 GB of gradients a step against 0.315 s of compute, half the all-reduce
+// hidden behind it, 8-GPU model replicas.
+StepModel flat_ring_step() {
+  return StepModel{
+      .gradient_bytes = 1e9, .compute_time_s = 0.315, .overlap = 0.5, .model_parallel_gpus = 8};
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -136,10 +145,7 @@ TEST_CASE("fabric: rail-optimised keeps a job on its rail leaves where leaf-spin
 TEST_CASE("fabric: an oversubscribed tier above pods limits jobs that span pods") {
   // Four 16-GPU leaves, non-blocking at the leaf (800e9 up each), pods of 2 leaves (32 GPUs)
   // with 1:4 above them: a pod's core link is 2 × 800e9 / 4 = 400e9.
-  FabricShape shape = four_leaves(1.0);
-  shape.pod_gpus = 32;
-  shape.pod_oversubscription = 4.0;
-  const Fabric fabric(shape);
+  const Fabric fabric(in_pods(1.0, 64, 32, 4.0));
   CHECK(fabric.pods() == 2);
   // Inside a pod: non-blocking, 50e9.
   CHECK(fabric.cross_leaf_bandwidth_per_gpu(32) == doctest::Approx(kNic));
@@ -155,11 +161,7 @@ TEST_CASE("fabric: an oversubscribed tier above pods limits jobs that span pods"
 TEST_CASE("fabric: Llama 3's 24K-GPU cluster with 1:7 above 3072-GPU pods") {
   // Llama 3 Herd of Models (2024): 16-GPU racks under one ToR, non-blocking 3,072-GPU pods
   // (192 racks), 1:7 between pods, 400 Gb/s per GPU. Rack uplink 16 × 50e9 = 800e9.
-  FabricShape shape = four_leaves(1.0);
-  shape.gpus = 24'576;
-  shape.pod_gpus = 3'072;
-  shape.pod_oversubscription = 7.0;
-  const Fabric fabric(shape);
+  const Fabric fabric(in_pods(1.0, 24'576, 3'072, 7.0));
   CHECK(fabric.leaf_groups() == 1'536);
   CHECK(fabric.pods() == 8);
 
@@ -185,10 +187,7 @@ TEST_CASE("fabric: bandwidth never rises with job size") {
   // Cutting through the middle of a pod would let a 3-pod job beat a 2-pod one; the cut at the
   // coarsest boundary must not. Llama-like: 16-GPU racks, 1:2 at the rack, 1:7 above 768-GPU
   // pods, sizes every 16 GPUs up to 6,144.
-  FabricShape shape = four_leaves(2.0);
-  shape.gpus = 6'144;
-  shape.pod_gpus = 768;
-  shape.pod_oversubscription = 7.0;
+  const FabricShape shape = in_pods(2.0, 6'144, 768, 7.0);
   const Fabric fabric(shape);
   double previous = fabric.cross_leaf_bandwidth_per_gpu(1);
   CHECK(previous == kNic);
@@ -205,11 +204,7 @@ TEST_CASE("fabric: all-reduce time of a flat ring across leaves") {
   // domain, so 8 data-parallel ranks, one per domain: r = 1, m = 8.
   // T = 2 × 7/8 × 1e9 / 25e9 = 0.07 s.
   const Fabric fabric(four_leaves(2.0));
-  StepModel step;
-  step.gradient_bytes = 1e9;
-  step.compute_time_s = 0.315;
-  step.overlap = 0.5;
-  step.model_parallel_gpus = 8;
+  const StepModel step = flat_ring_step();
   CHECK(all_reduce_time_s(fabric, 64, step) == doctest::Approx(0.07));
   // Two replicas inside one leaf: 2 × 1/2 × 1e9 / 50e9 = 0.02 s.
   CHECK(all_reduce_time_s(fabric, 16, step) == doctest::Approx(0.02));
@@ -240,11 +235,7 @@ TEST_CASE("fabric: effective MFU counts only the exposed share of the all-reduce
   // From the flat-ring case: T = 0.07 s, overlap 0.5 -> 0.035 s exposed;
   // MFU = 0.4 × 0.315 / (0.315 + 0.035) = 0.36.
   const Fabric fabric(four_leaves(2.0));
-  StepModel step;
-  step.gradient_bytes = 1e9;
-  step.compute_time_s = 0.315;
-  step.overlap = 0.5;
-  step.model_parallel_gpus = 8;
+  StepModel step = flat_ring_step();
   CHECK(effective_mfu(0.4, fabric, 64, step) == doctest::Approx(0.36));
 
   // Inside one leaf the same step runs at the NIC rate: T = 2 × 1/2 × 1e9 / 50e9 = 0.02 s,
@@ -396,20 +387,13 @@ TEST_CASE("fabric: a 100000-GPU cluster builds at leaf granularity and answers q
   CHECK(oversubscribed.cross_leaf_bandwidth_per_gpu(65'536) == doctest::Approx(kNic / 7.0));
 
   // Leaf-spine with 2 nodes per leaf and a pod tier: 6,250 leaves, the largest graph here.
-  FabricShape leaf_spine = four_leaves(1.0);
-  leaf_spine.gpus = 100'000;
-  leaf_spine.pod_gpus = 3'072;
-  leaf_spine.pod_oversubscription = 7.0;
-  const Fabric podded(leaf_spine);
+  const Fabric podded(in_pods(1.0, 100'000, 3'072, 7.0));
   CHECK(podded.leaf_groups() == 6'250);
   CHECK(podded.pods() == 33);
   CHECK(podded.cross_leaf_bandwidth_per_gpu(100'000) == doctest::Approx(kNic / 7.0));
   CHECK(podded.cross_leaf_bandwidth_per_gpu(3'072) == kNic);
-  StepModel step;
-  step.gradient_bytes = 2e9;
-  step.compute_time_s = 5.0;
-  step.overlap = 0.5;
-  step.model_parallel_gpus = 8;
+  const StepModel step{
+      .gradient_bytes = 2e9, .compute_time_s = 5.0, .overlap = 0.5, .model_parallel_gpus = 8};
   const double mfu = effective_mfu(0.4, podded, 100'000, step);
   CHECK(mfu > 0.0);
   CHECK(mfu < 0.4);

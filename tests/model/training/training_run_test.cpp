@@ -267,43 +267,33 @@ TEST_CASE("training_run: the mean simulated time agrees with Daly's expected tim
 }
 
 TEST_CASE("training_run: invalid specs are rejected with the rule they break") {
-  const auto rejects = [](TrainingRunSpec spec, const char* message) {
+  // The ten-hour job with one field changed is rejected with `message`.
+  const auto rejects = [](void (*change)(TrainingRunSpec&), const char* message) {
+    TrainingRunSpec spec = ten_hour_job();
+    change(spec);
     CHECK_THROWS_WITH_AS(check_training_run_spec(spec), message, std::invalid_argument);
     CHECK_THROWS_WITH_AS(simulate_training_run(spec, 1), message, std::invalid_argument);
     CHECK_THROWS_WITH_AS(expected_elapsed_s(spec), message, std::invalid_argument);
   };
   CHECK_NOTHROW(check_training_run_spec(ten_hour_job()));
-  TrainingRunSpec spec = ten_hour_job();
-  spec.flops = 0.0;
-  rejects(spec, "FLOPs must be positive and finite, found 0");
-  spec.flops = std::numeric_limits<double>::infinity();
-  rejects(spec, "FLOPs must be positive and finite, found inf");
-  spec = ten_hour_job();
-  spec.gpus = 0;
-  rejects(spec, "GPUs must be positive, found 0");
-  spec = ten_hour_job();
-  spec.peak_flop_per_s = -1.0;
-  rejects(spec, "peak FLOP/s per GPU must be positive and finite, found -1");
-  spec = ten_hour_job();
-  spec.mfu = 0.0;
-  rejects(spec, "MFU must be in (0, 1], found 0");
-  spec.mfu = 1.5;
-  rejects(spec, "MFU must be in (0, 1], found 1.5");
-  spec = ten_hour_job();
-  spec.checkpoint_interval_s = 0.0;
-  rejects(spec, "checkpoint interval must be positive, found 0");
-  spec = ten_hour_job();
-  spec.checkpoint_cost_s = -1.0;
-  rejects(spec, "checkpoint cost must be non-negative and at most 1e12 s, found -1");
-  spec = ten_hour_job();
-  spec.restart_overhead_s = std::nan("");
-  rejects(spec, "restart overhead must be non-negative and at most 1e12 s, found nan");
-  spec = ten_hour_job();
-  spec.failure_rate_per_gpu_s = -1e-9;
-  rejects(spec, "failure rate per GPU must be non-negative and finite, found -1e-09");
-  spec = ten_hour_job();
-  spec.flops = 1e30;
-  rejects(spec, "failure-free time must be at most 1e12 s, found 2.5e+14 s");
+  rejects([](TrainingRunSpec& s) { s.flops = 0.0; }, "FLOPs must be positive and finite, found 0");
+  rejects([](TrainingRunSpec& s) { s.flops = std::numeric_limits<double>::infinity(); },
+          "FLOPs must be positive and finite, found inf");
+  rejects([](TrainingRunSpec& s) { s.gpus = 0; }, "GPUs must be positive, found 0");
+  rejects([](TrainingRunSpec& s) { s.peak_flop_per_s = -1.0; },
+          "peak FLOP/s per GPU must be positive and finite, found -1");
+  rejects([](TrainingRunSpec& s) { s.mfu = 0.0; }, "MFU must be in (0, 1], found 0");
+  rejects([](TrainingRunSpec& s) { s.mfu = 1.5; }, "MFU must be in (0, 1], found 1.5");
+  rejects([](TrainingRunSpec& s) { s.checkpoint_interval_s = 0.0; },
+          "checkpoint interval must be positive, found 0");
+  rejects([](TrainingRunSpec& s) { s.checkpoint_cost_s = -1.0; },
+          "checkpoint cost must be non-negative and at most 1e12 s, found -1");
+  rejects([](TrainingRunSpec& s) { s.restart_overhead_s = std::nan(""); },
+          "restart overhead must be non-negative and at most 1e12 s, found nan");
+  rejects([](TrainingRunSpec& s) { s.failure_rate_per_gpu_s = -1e-9; },
+          "failure rate per GPU must be non-negative and finite, found -1e-09");
+  rejects([](TrainingRunSpec& s) { s.flops = 1e30; },
+          "failure-free time must be at most 1e12 s, found 2.5e+14 s");
 
   CHECK_THROWS_WITH_AS(training_flops(0.0, 1e12),
                        "active parameters must be positive and finite, found 0",

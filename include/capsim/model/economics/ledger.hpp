@@ -13,21 +13,23 @@ namespace capsim {
 
 enum class CapexKind { gpus, facility };
 
-/// Cash paid uniformly over [from, until]; all at once when from == until.
-struct CapexPayment {
+/// What capital buys: GPUs or a facility, named by `label`, at `amount_usd`. The same item is
+/// a payment (cash, when paid) and an asset (value, while in service).
+struct CapexItem {
   CapexKind kind = CapexKind::gpus;
   std::string label;
   double amount_usd = 0.0;
+};
+
+/// Cash paid uniformly over [from, until]; all at once when from == until.
+struct CapexPayment : CapexItem {
   Tick from = 0;
   Tick until = 0;
 };
 
 /// An asset in service from `in_service`, depreciated straight-line over `life_s`; when it
 /// leaves service earlier (`written_off`), the remaining book value is expensed then.
-struct Asset {
-  CapexKind kind = CapexKind::gpus;
-  std::string label;
-  double amount_usd = 0.0;
+struct Asset : CapexItem {
   Tick in_service = 0;
   double life_s = 0.0;
   Tick written_off = INT64_MAX;

@@ -18,6 +18,14 @@
 
 namespace capsim {
 
+/// Told when a cluster is added or what training may use of it changes.
+class ClusterBookListener {
+ public:
+  virtual ~ClusterBookListener() = default;
+  virtual void cluster_added(std::size_t cluster, std::size_t group) = 0;
+  virtual void training_capacity_changed(std::size_t cluster, std::int64_t gpus) = 0;
+};
+
 /// A cluster as the scheduler sees it: the pools of one cluster spec, order or purchase.
 struct SchedulingCluster {
   std::string name;
@@ -37,14 +45,6 @@ struct SchedulingCluster {
   std::int64_t room() const { return std::max<std::int64_t>(0, available - busy - serving); }
   /// GPUs training may schedule on: what serving has not been granted.
   std::int64_t for_training() const { return std::max<std::int64_t>(0, available - serving); }
-};
-
-/// Told when a cluster is added or what training may use of it changes.
-class ClusterBookListener {
- public:
-  virtual ~ClusterBookListener() = default;
-  virtual void cluster_added(std::size_t cluster, std::size_t group) = 0;
-  virtual void training_capacity_changed(std::size_t cluster, std::int64_t gpus) = 0;
 };
 
 class ClusterBook {

@@ -23,11 +23,7 @@
 namespace capsim {
 
 /// GPUs to order for a site, joining a cluster.
-struct OrderRequest {
-  std::string name;
-  std::size_t part = 0;
-  std::size_t site = 0;
-  std::int64_t gpus = 0;
+struct OrderRequest : GpuLot {
   Tick arrival = 0;  ///< wanted; a vendor cap used up moves the rest quarter by quarter
   double service_life_s = 0.0;
   std::size_t cluster = 0;

@@ -1,7 +1,7 @@
 #pragma once
-/// The fleet's plain records: a delivery (GPUs ordered for a site, in transit or waiting for
-/// power) and a pool (GPUs of one part installed together at a site, failing and retiring
-/// together). Never one object per GPU: a pool is a count.
+/// The fleet's plain records: a lot (GPUs of one part for one site), a delivery (a lot ordered,
+/// in transit or waiting for power) and a pool (a lot installed together, failing and
+/// retiring together). Never one object per GPU: a pool is a count.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,11 +12,16 @@
 
 namespace capsim {
 
-struct Delivery {
+/// GPUs of one catalog part for one site, under one name: what an order asks for, a delivery
+/// brings and a pool installs.
+struct GpuLot {
   std::string name;
   std::size_t part = 0;
   std::size_t site = 0;
   std::int64_t gpus = 0;
+};
+
+struct Delivery : GpuLot {
   std::int64_t waiting = 0;  ///< arrived (or due) and not yet installed
   Tick arrival = 0;
   Tick in_service_from = 0;  ///< an existing cluster's own online date (may precede the start)
@@ -30,11 +35,7 @@ struct Delivery {
   Tick planned_retirement() const { return in_service_from + ticks_from_seconds(service_life_s); }
 };
 
-struct Pool {
-  std::string name;
-  std::size_t part = 0;
-  std::size_t site = 0;
-  std::int64_t gpus = 0;
+struct Pool : GpuLot {
   std::int64_t failed = 0;
   double utilisation = 0.0;  ///< assumed when no workload is simulated
   std::size_t asset = 0;     ///< in the ledger

@@ -85,11 +85,11 @@ class InferenceFleet final : public EventHandler {
   double warming_gpus(ServiceState& service, std::int64_t room) const;
 
   const ModelContext& context_;
+  std::vector<ServiceState> services_;
   ClusterBook& book_;
   Power& power_;
   TrainingWorkload& training_;
   HandlerId self_{};
-  std::vector<ServiceState> services_;
 };
 
 }  // namespace capsim

@@ -15,6 +15,26 @@ namespace capsim {
 /// The start of the planning period after the one starting now.
 Tick next_planning_period(const PlanningView& view);
 
+/// A planning period under review: it starts now and ends where the next one starts; GPUs
+/// ordered in it arrive a lead time (planner.lead_time_s) after its start.
+struct PlanningPeriod {
+  Tick now = 0;
+  Tick next = 0;
+  Tick arrival = 0;
+};
+
+/// A planner that reviews every planning period from the start. A period that starts at the
+/// horizon's end lies outside the run and is not reviewed.
+class PeriodicPlanner : public Planner {
+ public:
+  bool reviews_every_period() const final { return true; }
+  void review(const PlanningView& view, FleetActions& actions, std::uint64_t tag) final;
+
+ protected:
+  virtual void review_period(const PlanningView& view, FleetActions& actions,
+                             const PlanningPeriod& period) = 0;
+};
+
 /// The planner's budget per period in force at `tick`.
 double budget_at(const PlanningView& view, Tick tick);
 

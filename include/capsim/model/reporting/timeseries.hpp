@@ -31,30 +31,17 @@ struct Cumulative {
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick);
 
-/// The fleet's stock at a moment.
-struct FleetStock {
-  std::int64_t installed = 0;
-  std::int64_t failed = 0;
-  std::int64_t waiting_for_power = 0;
-  std::vector<std::int64_t> installed_by_part;
-  double h100_equivalent = 0.0;
-  double online_w = 0.0;
-  double installed_peak_w = 0.0;
-  double drawn_w = 0.0;
-  int sites_online = 0;
-};
-
 FleetStock fleet_stock(const ModelParts& parts);
 
-/// What a column's value is read from: the period's totals (after − before), the stock at its
-/// end, and the model.
+/// What a column's value is read from: the period's totals (after − before, over span_s
+/// seconds), the readings at the run's start, the stock at the period's end, and the model.
 struct PeriodReading {
-  const ModelParts& parts;
   const Cumulative& before;
   const Cumulative& after;
+  double span_s = 0.0;
   const Cumulative& at_start;
   const FleetStock& stock;
-  double span_s = 0.0;
+  const ModelParts& parts;
 };
 
 /// End-of-period stock, period total, or period mean.
