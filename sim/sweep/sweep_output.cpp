@@ -263,9 +263,9 @@ std::string SummaryBuilder::finish() {
   return text_;
 }
 
-std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs::path& out) {
-  if (shards.empty())
-    throw SweepError("merge: expected at least one shard folder, found none");
+namespace {
+
+std::vector<Manifest> read_manifests(const std::vector<fs::path>& shards) {
   std::vector<Manifest> manifests;
   for (const fs::path& shard : shards) {
     if (!fs::is_regular_file(shard / "manifest.yaml")) {
@@ -282,6 +282,10 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
           (shard / "manifest.yaml").string()));
     }
   }
+  return manifests;
+}
+
+void check_same_sweep(const std::vector<fs::path>& shards, const std::vector<Manifest>& manifests) {
   const Manifest& first = manifests.front();
   for (std::size_t i = 1; i < manifests.size(); ++i) {
     const Manifest& other = manifests[i];
@@ -295,73 +299,89 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
           other.fingerprint));
     }
   }
-  const std::vector<std::string> header = runs_header(first);
-  const std::string header_line = output::csv_row({header.begin(), header.end()});
-  std::vector<std::string> contents;
-  // Per run, which shard gave it and where its line is in that shard's runs.csv.
+}
+
+/// The shards' runs.csv files, and per run which shard gave it and where its line is there.
+struct GatheredRows {
   struct Where {
     std::size_t shard = SIZE_MAX;
     std::size_t offset = 0;
     std::size_t length = 0;
   };
-  std::vector<Where> where(first.runs);
-  std::vector<std::string> fields;
-  for (std::size_t s = 0; s < shards.size(); ++s) {
-    const fs::path runs = shards[s] / "runs.csv";
-    if (!fs::is_regular_file(runs)) {
-      throw SweepError(
-          fmt::format("merge: '{}' has no runs.csv: that shard ({}/{}) has not "
-                      "finished; run it again (it resumes) before merging",
-                      shards[s].string(), manifests[s].shard_index, manifests[s].shard_count));
-    }
-    contents.push_back(read_file(runs));
-    const std::string& text = contents.back();
-    if (text.compare(0, header_line.size(), header_line) != 0) {
-      throw SweepError(fmt::format(
-          "merge: '{}': expected the header of this sweep's runs.csv on line 1", runs.string()));
-    }
-    std::size_t offset = header_line.size();
-    std::size_t line_number = 2;
-    while (offset < text.size()) {
-      const std::size_t end = text.find('\n', offset);
-      if (end == std::string::npos) {
-        throw SweepError(
-            fmt::format("merge: '{}' line {}: expected a whole row, found a line without its end",
-                        runs.string(), line_number));
-      }
-      const std::string_view line(text.data() + offset, end - offset);
-      std::uint64_t run_id = 0;
-      std::optional<std::string> problem;
-      if (!split_csv_line(line, fields))
-        problem = "a CSV row, found an unbalanced quote";
-      else
-        problem = row_problem(fields, first, run_id);
-      if (!problem && manifests[s].shard_count > 0 &&
-          run_id % manifests[s].shard_count != manifests[s].shard_index - 1) {
-        problem = fmt::format("a run of shard {}/{}, found run {}", manifests[s].shard_index,
-                              manifests[s].shard_count, run_id);
-      }
-      if (problem) {
-        throw SweepError(fmt::format(
-            "merge: {}:{}: expected {}; that shard's runs.csv was edited or damaged: run the "
-            "shard again (with --restart) before merging",
-            runs.string(), line_number, *problem));
-      }
-      if (where[run_id].shard != SIZE_MAX) {
-        throw SweepError(
-            fmt::format("merge: run {} is in both '{}' and '{}': expected each run in "
-                        "one shard (the same shard given twice?)",
-                        run_id, shards[where[run_id].shard].string(), shards[s].string()));
-      }
-      where[run_id] = Where{s, offset, end - offset + 1};
-      offset = end + 1;
-      ++line_number;
-    }
+  std::vector<std::string> contents;  ///< per shard
+  std::vector<Where> where;           ///< per run id
+};
+
+/// Reads shard `s`'s runs.csv into `rows`, each row checked, and none already given.
+void gather_shard_rows(const std::vector<fs::path>& shards, const std::vector<Manifest>& manifests,
+                       std::size_t s, const std::string& header_line, GatheredRows& rows) {
+  const Manifest& manifest = manifests[s];
+  const fs::path runs = shards[s] / "runs.csv";
+  if (!fs::is_regular_file(runs)) {
+    throw SweepError(
+        fmt::format("merge: '{}' has no runs.csv: that shard ({}/{}) has not "
+                    "finished; run it again (it resumes) before merging",
+                    shards[s].string(), manifest.shard_index, manifest.shard_count));
   }
+  rows.contents.push_back(read_file(runs));
+  const std::string& text = rows.contents.back();
+  if (text.compare(0, header_line.size(), header_line) != 0) {
+    throw SweepError(fmt::format(
+        "merge: '{}': expected the header of this sweep's runs.csv on line 1", runs.string()));
+  }
+  std::vector<std::string> fields;
+  std::size_t offset = header_line.size();
+  std::size_t line_number = 2;
+  while (offset < text.size()) {
+    const std::size_t end = text.find('\n', offset);
+    if (end == std::string::npos) {
+      throw SweepError(
+          fmt::format("merge: '{}' line {}: expected a whole row, found a line without its end",
+                      runs.string(), line_number));
+    }
+    const std::string_view line(text.data() + offset, end - offset);
+    std::uint64_t run_id = 0;
+    std::optional<std::string> problem;
+    if (!split_csv_line(line, fields))
+      problem = "a CSV row, found an unbalanced quote";
+    else
+      problem = row_problem(fields, manifests.front(), run_id);
+    if (!problem && manifest.shard_count > 0 &&
+        run_id % manifest.shard_count != manifest.shard_index - 1) {
+      problem = fmt::format("a run of shard {}/{}, found run {}", manifest.shard_index,
+                            manifest.shard_count, run_id);
+    }
+    if (problem) {
+      throw SweepError(fmt::format(
+          "merge: {}:{}: expected {}; that shard's runs.csv was edited or damaged: run the "
+          "shard again (with --restart) before merging",
+          runs.string(), line_number, *problem));
+    }
+    GatheredRows::Where& where = rows.where[run_id];
+    if (where.shard != SIZE_MAX) {
+      throw SweepError(
+          fmt::format("merge: run {} is in both '{}' and '{}': expected each run in "
+                      "one shard (the same shard given twice?)",
+                      run_id, shards[where.shard].string(), shards[s].string()));
+    }
+    where = GatheredRows::Where{s, offset, end - offset + 1};
+    offset = end + 1;
+    ++line_number;
+  }
+}
+
+/// Every shard's rows, refused unless each run of the sweep is given exactly once.
+GatheredRows gather_rows(const std::vector<fs::path>& shards,
+                         const std::vector<Manifest>& manifests, const std::string& header_line) {
+  const Manifest& first = manifests.front();
+  GatheredRows rows;
+  rows.where.resize(first.runs);
+  for (std::size_t s = 0; s < shards.size(); ++s)
+    gather_shard_rows(shards, manifests, s, header_line, rows);
   std::uint64_t missing = 0;
   std::uint64_t first_missing = 0;
   for (std::uint64_t id = 0; id < first.runs; ++id) {
-    if (where[id].shard == SIZE_MAX && missing++ == 0)
+    if (rows.where[id].shard == SIZE_MAX && missing++ == 0)
       first_missing = id;
   }
   if (missing > 0) {
@@ -371,6 +391,12 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
         missing, first.runs, first_missing, first_missing % first.shard_count + 1,
         first.shard_count, first.shard_count));
   }
+  return rows;
+}
+
+/// runs.csv in run-id order, runs_summary.csv and the manifest of shard 1/1, into `out`.
+std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& first,
+                                   const std::string& header_line, const fs::path& out) {
   Manifest merged = first;
   merged.shard_index = 1;
   merged.shard_count = 1;
@@ -378,8 +404,9 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
   output::AtomicFile runs_file(out / "runs.csv");
   SummaryBuilder summary(merged);
   std::string buffer = header_line;
-  for (const Where& at : where) {
-    const std::string_view line(contents[at.shard].data() + at.offset, at.length);
+  std::vector<std::string> fields;
+  for (const GatheredRows::Where& at : rows.where) {
+    const std::string_view line(rows.contents[at.shard].data() + at.offset, at.length);
     buffer += line;
     split_csv_line(line.substr(0, line.size() - 1), fields);
     summary.add(fields);
@@ -393,6 +420,19 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
   output::write_file_atomically(out / "runs_summary.csv", summary.finish());
   output::write_file_atomically(out / "manifest.yaml", manifest_yaml(merged));
   return {out / "runs.csv", out / "runs_summary.csv", out / "manifest.yaml"};
+}
+
+}  // namespace
+
+std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs::path& out) {
+  if (shards.empty())
+    throw SweepError("merge: expected at least one shard folder, found none");
+  const std::vector<Manifest> manifests = read_manifests(shards);
+  check_same_sweep(shards, manifests);
+  const std::vector<std::string> header = runs_header(manifests.front());
+  const std::string header_line = output::csv_row({header.begin(), header.end()});
+  const GatheredRows rows = gather_rows(shards, manifests, header_line);
+  return write_merged(rows, manifests.front(), header_line, out);
 }
 
 }  // namespace capsim::sweep

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -397,31 +398,37 @@ std::string run_row(const Sweep& sweep, std::uint64_t run_id,
   return format_run_row(sweep, run_id, simulate_run(sweep, run_id), figures);
 }
 
-SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
-  const fs::path& out = options.out;
-  const Shard shard = options.shard;
-  const fs::path manifest_path = out / "manifest.yaml";
-  const fs::path journal_path = out / "journal.csv";
+namespace {
 
-  // 1. The columns: from the folder's manifest when resuming, else from run 0. Run 0 is
-  //    simulated and `collect` resolved before anything is written or, with --restart,
-  //    deleted, so a collect entry that matches nothing leaves the folder as it was.
-  std::optional<std::vector<output::SummaryFigure>> probe;
+/// Run 0's figures and the columns `collect` resolves to against them.
+struct Probe {
+  std::vector<output::SummaryFigure> figures;
   std::vector<std::string> columns;
-  if (options.restart || !fs::exists(manifest_path)) {
-    probe = simulate_run(sweep, 0);
-    columns = collect_columns(sweep, *probe);
-  }
-  output::ensure_directory(out);
-  const FolderLock lock(out);
-  if (options.restart) {
-    for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
-      remove_if_present(out / name);
-  }
-  std::optional<Manifest> manifest;
+};
+
+Probe probe_run_0(const Sweep& sweep) {
+  Probe probe;
+  probe.figures = simulate_run(sweep, 0);
+  probe.columns = collect_columns(sweep, probe.figures);
+  return probe;
+}
+
+struct OpenedManifest {
+  Manifest manifest;
+  /// Run 0's row, when the manifest was written here from its probe and run 0 is the shard's:
+  /// it need not run again.
   std::optional<std::string> probe_row;
+};
+
+/// The folder's manifest, refused when it is another sweep's or shard's; or, when the folder
+/// has none, a new one written with the columns of `probe` (run 0, simulated now if not yet).
+OpenedManifest open_or_create_manifest(const Sweep& sweep, const fs::path& out, const Shard& shard,
+                                       std::optional<Probe> probe) {
+  const fs::path manifest_path = out / "manifest.yaml";
+  OpenedManifest opened;
   if (fs::exists(manifest_path)) {
-    Manifest existing = read_manifest(manifest_path);
+    opened.manifest = read_manifest(manifest_path);
+    const Manifest& existing = opened.manifest;
     if (existing.fingerprint != sweep.fingerprint) {
       throw SweepError(fmt::format(
           "'{}' holds the runs of sweep {} (fingerprint {}), not of this sweep file ({}): "
@@ -434,47 +441,120 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
           "--shard, --restart, or another --out",
           out.string(), existing.shard_index, existing.shard_count, shard.index, shard.count));
     }
-    manifest = std::move(existing);
-  } else {
-    if (!probe) {  // the manifest went away since it was looked for
-      probe = simulate_run(sweep, 0);
-      columns = collect_columns(sweep, *probe);
-    }
-    // Run 0 fixes the columns of every shard; its row is kept when it is this shard's.
-    manifest = manifest_of(sweep, shard, std::move(columns));
-    if (shard.contains(0))
-      probe_row = format_run_row(sweep, 0, *probe, manifest->figures);
-    output::write_file_atomically(manifest_path, manifest_yaml(*manifest));
+    return opened;
   }
-  const std::vector<std::string> header = runs_header(*manifest);
-  const std::string header_line = output::csv_row({header.begin(), header.end()});
+  if (!probe)  // the manifest went away since it was looked for
+    probe = probe_run_0(sweep);
+  // Run 0 fixes the columns of every shard; its row is kept when it is this shard's.
+  opened.manifest = manifest_of(sweep, shard, std::move(probe->columns));
+  if (shard.contains(0))
+    opened.probe_row = format_run_row(sweep, 0, probe->figures, opened.manifest.figures);
+  output::write_file_atomically(manifest_path, manifest_yaml(opened.manifest));
+  return opened;
+}
 
-  // 2. The journal: rows already finished.
-  Journal journal(journal_path, header_line);
-  std::vector<Journal::Entry> entries = load_journal(journal, sweep, *manifest, shard, header_line);
-  std::vector<bool> done(manifest->runs, false);
+struct Slice {
+  std::uint64_t runs = 0;              ///< of the shard
+  std::vector<std::uint64_t> pending;  ///< not in the journal, in run-id order
+};
+
+Slice pending_runs(const Manifest& manifest, const Shard& shard,
+                   const std::vector<Journal::Entry>& entries) {
+  std::vector<bool> done(manifest.runs, false);
   for (const Journal::Entry& entry : entries)
     done[entry.run_id] = true;
-  SweepResult result;
-  result.resumed = entries.size();
-  std::vector<std::uint64_t> pending;
-  for (std::uint64_t id = shard.index - 1; id < manifest->runs; id += shard.count) {
-    ++result.runs;
+  Slice slice;
+  for (std::uint64_t id = shard.index - 1; id < manifest.runs; id += shard.count) {
+    ++slice.runs;
     if (!done[id])
-      pending.push_back(id);
+      slice.pending.push_back(id);
   }
-  if (probe_row && !pending.empty() && pending.front() == 0) {
-    entries.push_back(Journal::Entry{0, journal.append(*probe_row), probe_row->size()});
-    pending.erase(pending.begin());
+  return slice;
+}
+
+/// Finished runs: (run id, runs.csv row).
+using FinishedRows = std::vector<std::pair<std::uint64_t, std::string>>;
+
+/// One durable append for the whole batch, then where each row landed.
+void append_rows(Journal& journal, std::vector<Journal::Entry>& entries, const FinishedRows& rows) {
+  std::string bytes;
+  for (const auto& [id, row] : rows)
+    bytes += row;
+  std::uint64_t offset = journal.append(bytes);
+  for (const auto& [id, row] : rows) {
+    entries.push_back(Journal::Entry{id, offset, row.size()});
+    offset += row.size();
+  }
+}
+
+/// `done` runs of the slice finished, `ran` of them by this process since `started`.
+void report_progress(const SweepOptions& options, const SweepResult& result, std::uint64_t done,
+                     std::uint64_t ran, std::chrono::steady_clock::time_point started) {
+  if (!options.on_progress)
+    return;
+  SweepProgress progress;
+  progress.total = result.runs;
+  progress.resumed = result.resumed;
+  progress.done = done;
+  progress.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (ran > 0 && progress.elapsed_s > 0.0) {
+    progress.runs_per_s = static_cast<double>(ran) / progress.elapsed_s;
+    progress.seconds_left =
+        static_cast<double>(progress.total - progress.done) / progress.runs_per_s;
+  }
+  options.on_progress(progress);
+}
+
+/// Worker threads that are told to stop and are joined however their owner's scope ends (a
+/// failed journal write, a throwing progress callback): they refer to its frame.
+class Workers {
+ public:
+  explicit Workers(std::atomic<bool>& stop) : stop_(stop) {}
+  ~Workers() { stop_ = true; }  // then threads_ join as they are destroyed
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void start(unsigned count, const std::function<void()>& work) {
+    for (unsigned t = 0; t < count; ++t) {
+      try {
+        threads_.emplace_back(work);
+      } catch (const std::system_error& error) {
+        // The system refused another thread (a limit on threads or memory): the ones started
+        // do the work; with none, say so.
+        if (threads_.empty()) {
+          throw SweepError(
+              fmt::format("cannot start a worker thread ({}): lower -j, or raise "
+                          "the limit on threads",
+                          error.what()));
+        }
+        break;
+      }
+    }
   }
 
-  // 3. The pending runs on threads; this thread appends their rows to the journal.
-  const auto started = std::chrono::steady_clock::now();
-  const std::uint64_t resumed_total = entries.size();
+  void join() {
+    for (std::jthread& thread : threads_)
+      thread.join();
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  std::vector<std::jthread> threads_;
+};
+
+/// Runs `pending` on up to `threads` threads. This thread hands their rows to `keep` in
+/// batches and calls `progress` with the count kept so far after each wait (at most 200 ms)
+/// and once at the end. After a failure the workers stop; rows finished meanwhile are kept
+/// (unless `keep` failed) before the failure of `keep`, else the first of a run, is rethrown.
+void run_on_threads(const Sweep& sweep, const std::vector<std::uint64_t>& pending,
+                    const std::vector<std::string>& figures, unsigned threads,
+                    const std::function<void(const FinishedRows&)>& keep,
+                    const std::function<void(std::uint64_t)>& progress) {
   std::mutex mutex;
   std::condition_variable ready;
-  std::vector<std::pair<std::uint64_t, std::string>> finished;  // guarded by mutex
-  std::exception_ptr failure;                                   // guarded by mutex
+  FinishedRows finished;       // guarded by mutex
+  std::exception_ptr failure;  // guarded by mutex
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   const auto worker = [&] {
@@ -483,7 +563,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
       if (index >= pending.size())
         return;
       try {
-        std::string row = run_row(sweep, pending[index], manifest->figures);
+        std::string row = run_row(sweep, pending[index], figures);
         const std::lock_guard<std::mutex> lock(mutex);
         finished.emplace_back(pending[index], std::move(row));
       } catch (...) {
@@ -495,71 +575,19 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
       ready.notify_one();
     }
   };
-  const unsigned thread_count = static_cast<unsigned>(std::min<std::size_t>(
-      std::max(1u, options.threads), std::max<std::size_t>(1, pending.size())));
-  std::vector<std::thread> threads;
-  // Whatever leaves this function (a failed journal write, a throwing progress callback), the
-  // threads are stopped and joined first: they refer to this frame.
-  struct Joiner {
-    std::vector<std::thread>& threads;
-    std::atomic<bool>& stop;
-    ~Joiner() {
-      stop = true;
-      for (std::thread& thread : threads) {
-        if (thread.joinable())
-          thread.join();
-      }
-    }
-  } joiner{threads, stop};
-  if (!pending.empty()) {
-    for (unsigned t = 0; t < thread_count; ++t) {
-      try {
-        threads.emplace_back(worker);
-      } catch (const std::system_error& error) {
-        // The system refused another thread (a limit on threads or memory): the ones started
-        // do the work; with none, say so.
-        if (threads.empty()) {
-          throw SweepError(
-              fmt::format("cannot start a worker thread ({}): lower -j, or raise "
-                          "the limit on threads",
-                          error.what()));
-        }
-        break;
-      }
-    }
-  }
-  const auto report = [&](std::uint64_t ran) {
-    if (!options.on_progress)
-      return;
-    SweepProgress progress;
-    progress.total = result.runs;
-    progress.resumed = result.resumed;
-    progress.done = resumed_total + ran;
-    progress.elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (ran > 0 && progress.elapsed_s > 0.0) {
-      progress.runs_per_s = static_cast<double>(ran) / progress.elapsed_s;
-      progress.seconds_left =
-          static_cast<double>(progress.total - progress.done) / progress.runs_per_s;
-    }
-    options.on_progress(progress);
-  };
-  std::uint64_t ran = 0;
-  std::exception_ptr writing_failure;
-  const auto append_rows = [&](std::vector<std::pair<std::uint64_t, std::string>>& rows) {
-    std::string bytes;
-    for (const auto& [id, row] : rows)
-      bytes += row;
-    std::uint64_t offset = journal.append(bytes);
-    for (const auto& [id, row] : rows) {
-      entries.push_back(Journal::Entry{id, offset, row.size()});
-      offset += row.size();
-    }
-    ran += rows.size();
+  Workers workers(stop);
+  std::uint64_t kept = 0;
+  std::exception_ptr keeping_failure;
+  const auto keep_rows = [&](FinishedRows& rows) {
+    keep(rows);
+    kept += rows.size();
     rows.clear();
   };
   if (!pending.empty()) {
-    std::vector<std::pair<std::uint64_t, std::string>> batch;
+    workers.start(
+        static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), pending.size())),
+        worker);
+    FinishedRows batch;
     std::unique_lock<std::mutex> lock(mutex);
     while (true) {
       ready.wait_for(lock, std::chrono::milliseconds(200),
@@ -569,35 +597,39 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
       lock.unlock();
       try {
         if (!batch.empty())
-          append_rows(batch);
+          keep_rows(batch);
       } catch (...) {
-        writing_failure = std::current_exception();
+        keeping_failure = std::current_exception();
         stop = true;
       }
-      report(ran);
+      progress(kept);
       lock.lock();
-      if (ran == pending.size() || ((stopping || writing_failure) && finished.empty()))
+      if (kept == pending.size() || ((stopping || keeping_failure) && finished.empty()))
         break;
     }
   }
-  for (std::thread& thread : threads)
-    thread.join();
-  // Rows finished while the others stopped are results too: into the journal before failing.
-  if (!writing_failure && !finished.empty())
-    append_rows(finished);
-  if (writing_failure)
-    std::rethrow_exception(writing_failure);
+  workers.join();
+  // Rows finished while the others stopped are results too: kept before failing.
+  if (!keeping_failure && !finished.empty())
+    keep_rows(finished);
+  if (keeping_failure)
+    std::rethrow_exception(keeping_failure);
   if (failure)
     std::rethrow_exception(failure);
-  report(ran);
+  progress(kept);
+}
 
-  // 4. runs.csv in run-id order from the journal; runs_summary.csv when the sweep is whole.
+/// runs.csv from the journal's rows in run-id order; runs_summary.csv too when the sweep is
+/// unsharded (a shard holds only some replications). Returns the files written.
+std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal::Entry> entries,
+                                     const Manifest& manifest, const Shard& shard,
+                                     const std::string& header_line, const fs::path& out) {
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.run_id < b.run_id; });
   output::AtomicFile runs_file(out / "runs.csv");
   std::optional<SummaryBuilder> summary;
   if (shard.count == 1)
-    summary.emplace(*manifest);
+    summary.emplace(manifest);
   std::string buffer = header_line;
   std::vector<std::string> fields;
   for (const Journal::Entry& entry : entries) {
@@ -614,11 +646,65 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   }
   runs_file.write(buffer);
   runs_file.commit();
-  result.written.push_back(out / "runs.csv");
+  std::vector<fs::path> written{out / "runs.csv"};
   if (summary) {
     output::write_file_atomically(out / "runs_summary.csv", summary->finish());
-    result.written.push_back(out / "runs_summary.csv");
+    written.push_back(out / "runs_summary.csv");
   }
+  return written;
+}
+
+}  // namespace
+
+SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
+  const fs::path& out = options.out;
+
+  // 1. The columns: from the folder's manifest when resuming, else from run 0. Run 0 is
+  //    simulated and `collect` resolved before anything is written or, with --restart,
+  //    deleted, so a collect entry that matches nothing leaves the folder as it was.
+  std::optional<Probe> probe;
+  if (options.restart || !fs::exists(out / "manifest.yaml"))
+    probe = probe_run_0(sweep);
+  output::ensure_directory(out);
+  const FolderLock lock(out);
+  if (options.restart) {
+    for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
+      remove_if_present(out / name);
+  }
+  const OpenedManifest opened =
+      open_or_create_manifest(sweep, out, options.shard, std::move(probe));
+  const Manifest& manifest = opened.manifest;
+  const std::vector<std::string> header = runs_header(manifest);
+  const std::string header_line = output::csv_row({header.begin(), header.end()});
+
+  // 2. The journal: rows already finished.
+  Journal journal(out / "journal.csv", header_line);
+  std::vector<Journal::Entry> entries =
+      load_journal(journal, sweep, manifest, options.shard, header_line);
+  SweepResult result;
+  result.resumed = entries.size();
+  Slice slice = pending_runs(manifest, options.shard, entries);
+  result.runs = slice.runs;
+  std::vector<std::uint64_t>& pending = slice.pending;
+  if (opened.probe_row && !pending.empty() && pending.front() == 0) {
+    const std::string& row = *opened.probe_row;
+    entries.push_back(Journal::Entry{0, journal.append(row), row.size()});
+    pending.erase(pending.begin());
+  }
+
+  // 3. The pending runs on threads; this thread appends their rows to the journal.
+  const auto started = std::chrono::steady_clock::now();
+  const std::uint64_t resumed_total = entries.size();
+  run_on_threads(
+      sweep, pending, manifest.figures, options.threads,
+      [&](const FinishedRows& rows) { append_rows(journal, entries, rows); },
+      [&](std::uint64_t ran) {
+        report_progress(options, result, resumed_total + ran, ran, started);
+      });
+
+  // 4. runs.csv in run-id order from the journal; runs_summary.csv when the sweep is whole.
+  result.written =
+      write_runs_csv(journal, std::move(entries), manifest, options.shard, header_line, out);
   return result;
 }
 
