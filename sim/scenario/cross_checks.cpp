@@ -227,6 +227,25 @@ class CrossChecker {
     }
   }
 
+  /// A service or job names a cluster that must exist during the run: one retired before the
+  /// start (and not formed again by an order of that name) holds no GPU the model can place.
+  void check_in_service(const std::string& path, const std::string& name) {
+    for (const OrderSpec& order : scenario_.planner.orders) {
+      if (order.cluster == name)
+        return;
+    }
+    const Calendar calendar(scenario_.scenario.start);
+    for (const ClusterSpec& cluster : scenario_.clusters) {
+      const Tick retires =
+          calendar.tick_of(cluster.online) + ticks_from_seconds(cluster.service_life_s);
+      if (cluster.name == name && retires <= 0) {
+        error(path, fmt::format("expected a cluster in service during the run, found \"{}\" "
+                                "(retired on {}, before the start)",
+                                name, format_date(calendar.date_of(retires))));
+      }
+    }
+  }
+
   void check_clusters() {
     check_unique(scenario_.clusters, "clusters", "cluster");
     const auto sites = names_of(scenario_.sites);
@@ -279,6 +298,7 @@ class CrossChecker {
       }
       if (!job.cluster.empty()) {
         check_reference(path + ".cluster", job.cluster, clusters, "cluster");
+        check_in_service(path + ".cluster", job.cluster);
       }
       if (!training.tenants.empty() && job.tenant != "default") {
         check_reference(path + ".tenant", job.tenant, tenants, "tenant");
@@ -312,6 +332,7 @@ class CrossChecker {
                       parts, "catalog accelerator");
       check_reference(fmt::format("inference.services[{}].cluster", i), service.cluster, clusters,
                       "cluster");
+      check_in_service(fmt::format("inference.services[{}].cluster", i), service.cluster);
       // The service's throughput is that of its accelerator: the cluster must be made of it.
       std::string cluster_part;
       for (const ClusterSpec& cluster : scenario_.clusters) {
