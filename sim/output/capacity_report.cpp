@@ -22,9 +22,62 @@ std::string timeseries_csv(const Recorder& timeseries) {
   return csv.str();
 }
 
+namespace {
+
+std::vector<std::string> header_of(const std::vector<RecordColumn>& columns) {
+  std::vector<std::string> header;
+  for (const RecordColumn& column : columns)
+    header.emplace_back(column.name);
+  return header;
+}
+
+}  // namespace
+
+const std::vector<RecordColumn>& buildout_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"date", "date", "when it happened"},
+      {"day", "days", "days from the start (negative before it)"},
+      {"event", "", "what happened (the kinds below)"},
+      {"site", "", "the site"},
+      {"accelerator", "", "the catalog part"},
+      {"cluster", "", "the cluster (or order, delivery, pool) it concerns"},
+      {"gpus", "GPUs", "GPUs ordered, delivered, installed, retired or short"},
+      {"power_mw", "MW", "power of the site, phase or servers concerned"},
+      {"amount_usd", "USD", "USD the event commits, pays or makes available; 0 where none"},
+      {"wait_days", "days", "install: days the GPUs waited for site power after delivery"},
+      {"note", "", "who decided and why"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& jobs_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"job", "", "the job's name (generated jobs: generated-N)"},
+      {"tenant", "", "its tenant (default: none listed)"},
+      {"status", "",
+       "completed, running, queued, preempted (stopped by serving, waiting to resume) or held "
+       "(waiting for its dependencies), at the end"},
+      {"cluster", "", "where it ran; empty if it never started"},
+      {"gpus", "GPUs", "GPUs it asked for"},
+      {"gpus_used", "GPUs", "GPUs it ran on (fewer when an elastic job started shrunk)"},
+      {"submit", "date", "when it was submitted"},
+      {"start", "date", "when its first run started; empty if never"},
+      {"end", "date", "when it ended; empty if after the horizon"},
+      {"wait_hours", "hours", "from submission to first start (or to the end, if still queued)"},
+      {"run_hours", "hours", "from first start to its end (or the horizon's)"},
+      {"gpu_hours", "GPU-hours", "GPUs held × time, every run, within the horizon"},
+      {"interruptions", "count", "failures that interrupted its (last) run"},
+      {"goodput", "share", "useful over elapsed GPU-time of its runs"},
+      {"mfu", "share", "its base MFU after the fabric's communication cost"},
+      {"preemptions", "count", "runs stopped by serving reclaiming GPUs"},
+      {"preemption_lost_gpu_hours", "GPU-hours",
+       "work not checkpointed when preempted, and the restarts"},
+  };
+  return columns;
+}
+
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar) {
-  CsvWriter csv({"date", "day", "event", "site", "accelerator", "cluster", "gpus", "power_mw",
-                 "amount_usd", "wait_days", "note"});
+  CsvWriter csv(header_of(buildout_columns()));
   for (const BuildoutEvent& event : buildout) {
     csv.add_row(
         {format_date(calendar.date_of(event.tick)), seconds_from_ticks(event.tick) / 86400.0,
@@ -36,9 +89,7 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 
 std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
                      Tick end) {
-  CsvWriter csv({"job", "tenant", "status", "cluster", "gpus", "gpus_used", "submit", "start",
-                 "end", "wait_hours", "run_hours", "gpu_hours", "interruptions", "goodput", "mfu",
-                 "preemptions", "preemption_lost_gpu_hours"});
+  CsvWriter csv(header_of(jobs_columns()));
   const auto date_of = [&](std::optional<Tick> tick) {
     return tick ? format_date(calendar.date_of(*tick)) : std::string();
   };

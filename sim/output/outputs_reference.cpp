@@ -4,6 +4,7 @@
 
 #include "capsim/model/reporting/timeseries.hpp"
 #include "capsim/model/run_results.hpp"
+#include "capsim/output/capacity_report.hpp"
 
 namespace capsim::output {
 
@@ -42,6 +43,13 @@ std::string_view family_heading(ColumnFamily family) {
   return "";
 }
 
+std::string record_table(const std::vector<RecordColumn>& columns) {
+  std::string text = "\n| column | unit | meaning |\n|---|---|---|\n";
+  for (const RecordColumn& column : columns)
+    text += fmt::format("| `{}` | {} | {} |\n", column.name, column.unit, column.meaning);
+  return text;
+}
+
 }  // namespace
 
 std::string outputs_reference_markdown() {
@@ -66,14 +74,21 @@ std::string outputs_reference_markdown() {
                         columns[c].meaning);
   }
   text +=
-      "\n## buildout.csv\n\n"
-      "One row per event that changed the fleet or the sites, in the order they happened:\n"
-      "`date`, `day` (days from the start; negative before it), `event`, `site`,\n"
-      "`accelerator`, `cluster`, `gpus`, `power_mw`, `amount_usd`, `wait_days`, `note`.\n"
-      "`amount_usd` is the USD the event commits, pays or makes available, 0 where it has none.\n\n"
-      "| event | meaning |\n|---|---|\n";
+      "\n## buildout.csv\n\nOne row per event that changed the fleet or the sites, in the "
+      "order they happened.\n";
+  text += record_table(buildout_columns());
+  text += "\n| event | meaning |\n|---|---|\n";
   for (const BuildoutKindDeclaration& kind : buildout_kinds())
     text += fmt::format("| `{}` | {} |\n", kind.name, kind.meaning);
+  text +=
+      "\n## jobs.csv\n\nOne row per training job (written when the scenario has any), "
+      "listed jobs first.\n";
+  text += record_table(jobs_columns());
+  text +=
+      "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
+      "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `funds` (with "
+      "`economics.funds`), `training`,\n`inference` (per service) and `fleet_at` (the fleet "
+      "at each year's end and at the horizon).\n";
   return text;
 }
 

@@ -4,11 +4,25 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsim/model/capacity_model.hpp"
 
 namespace capsim::output {
+
+/// A column of a file whose rows are records (buildout.csv, jobs.csv): its name, unit and
+/// meaning, declared once for the header and docs/outputs.md.
+struct RecordColumn {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view meaning;
+};
+
+/// buildout.csv's columns, in order.
+const std::vector<RecordColumn>& buildout_columns();
+/// jobs.csv's columns, in order.
+const std::vector<RecordColumn>& jobs_columns();
 
 /// The CSV of the per-period table: period_start, period_end, then every recorder column.
 std::string timeseries_csv(const Recorder& timeseries);
