@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -127,20 +128,23 @@ class Converter {
         return true;
       case YAML::NodeType::Map:
         out.kind = ConfigNode::Kind::mapping;
+        // Keys seen so far, by their entry: a mapping of n keys is checked in O(n), not O(n²).
+        std::unordered_map<std::string, std::size_t> seen;
         for (const auto& pair : node) {
           const SourceLocation key_location = location_of(pair.first.Mark());
           if (!pair.first.IsScalar()) {
             fail(key_location, "expected a plain key, found a list or mapping used as a key");
             return false;
           }
-          const std::string key = pair.first.Scalar();
-          if (const MappingEntry* first = find_entry(out, key)) {
+          std::string key = pair.first.Scalar();
+          const auto [first, inserted] = seen.try_emplace(key, out.entries.size());
+          if (!inserted) {
             fail(key_location,
                  fmt::format("expected each key once, found '{}' again (first at line {})", key,
-                             first->key_location.line));
+                             out.entries[first->second].key_location.line));
             return false;
           }
-          out.entries.push_back(MappingEntry{key, key_location, ConfigNode{}});
+          out.entries.push_back(MappingEntry{std::move(key), key_location, ConfigNode{}});
           // yaml-cpp places an empty value at the next token: point at its key instead.
           if (pair.second.IsNull())
             out.entries.back().value.location = key_location;
@@ -153,14 +157,6 @@ class Converter {
   }
 
  private:
-  static const MappingEntry* find_entry(const ConfigNode& mapping, const std::string& key) {
-    for (const MappingEntry& entry : mapping.entries) {
-      if (entry.key == key)
-        return &entry;
-    }
-    return nullptr;
-  }
-
   SourceLocation location_of(const YAML::Mark& mark) const {
     if (mark.is_null())
       return SourceLocation{file_, 0, 0};
@@ -380,11 +376,19 @@ void merge_into(ConfigNode& base, ConfigNode overlay) {
     base = std::move(overlay);
     return;
   }
+  // Base keys by their entry, so that merging n keys is O(n), not O(n²). The reserve keeps
+  // the keys in place while entries are added, so the views stay valid.
+  base.entries.reserve(base.entries.size() + overlay.entries.size());
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(base.entries.size() + overlay.entries.size());
+  for (std::size_t i = 0; i < base.entries.size(); ++i)
+    index.try_emplace(base.entries[i].key, i);
   for (MappingEntry& entry : overlay.entries) {
-    if (ConfigNode* existing = base.find(entry.key)) {
-      merge_into(*existing, std::move(entry.value));
+    if (const auto existing = index.find(entry.key); existing != index.end()) {
+      merge_into(base.entries[existing->second].value, std::move(entry.value));
     } else {
       base.entries.push_back(std::move(entry));
+      index.emplace(base.entries.back().key, base.entries.size() - 1);
     }
   }
 }

@@ -58,6 +58,7 @@ struct ParseLimits {
 
 /// Parses YAML `text` read from `file_name`. Problems (not YAML, not text, duplicate keys,
 /// too deep, too large) are added to `diagnostics` and a null node is returned.
+/// O(n) expected in the values of the document (duplicate keys are found by hashing).
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagnostics& diagnostics,
                       const ParseLimits& limits = {});
 
@@ -67,6 +68,7 @@ ConfigNode parse_yaml_file(const std::string& path, Diagnostics& diagnostics,
 
 /// Deep merge for `extends`: mappings merge key by key (recursively), anything else in
 /// `overlay` replaces what `base` had. Lists are replaced whole, never concatenated.
+/// O(n) expected in the entries of both.
 void merge_into(ConfigNode& base, ConfigNode overlay);
 
 /// A `--set key.path=value` override. The path uses the same syntax as error messages:
