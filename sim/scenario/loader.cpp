@@ -16,8 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxExtendsDepth = 16;
-
 std::string display_path(const fs::path& path) {
   return path.lexically_normal().string();
 }
@@ -68,10 +66,17 @@ std::vector<std::pair<const ConfigNode*, std::string>> extends_entries(const Con
   return bases;
 }
 
+/// The files being loaded (to name a cycle) and how many bases were loaded in all.
+struct ExtendsState {
+  std::vector<fs::path> chain;
+  std::size_t files_loaded = 0;
+};
+
 /// Loads `document` (read from `path`) merged over everything it extends: bases first, in the
-/// order listed, then the file itself. `chain` holds the files being loaded, to name a cycle.
-ConfigNode resolve_extends(ConfigNode document, const fs::path& path, std::vector<fs::path>& chain,
+/// order listed, then the file itself.
+ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsState& state,
                            Diagnostics& diagnostics) {
+  std::vector<fs::path>& chain = state.chain;
   if (!document.is_mapping()) {
     diagnostics.add(
         document.location, "",
@@ -108,12 +113,21 @@ ConfigNode resolve_extends(ConfigNode document, const fs::path& path, std::vecto
           fmt::format("expected at most {} levels of extends, found more", kMaxExtendsDepth));
       return ConfigNode{};
     }
+    if (state.files_loaded >= kMaxExtendsFiles) {
+      diagnostics.add(base->location, base_key,
+                      fmt::format("expected at most {} files loaded through extends (a file "
+                                  "reached on several paths counts each time), found {} as "
+                                  "file {}",
+                                  kMaxExtendsFiles, base->describe(), kMaxExtendsFiles + 1));
+      return ConfigNode{};
+    }
+    ++state.files_loaded;
     std::optional<ConfigNode> base_document =
         read_named_file(base_path, *base, base_key, diagnostics);
     if (!base_document)
       return ConfigNode{};
     chain.push_back(canonical);
-    ConfigNode resolved = resolve_extends(std::move(*base_document), base_path, chain, diagnostics);
+    ConfigNode resolved = resolve_extends(std::move(*base_document), base_path, state, diagnostics);
     chain.pop_back();
     if (resolved.is_null())
       return ConfigNode{};
@@ -282,7 +296,7 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
 ScenarioSource read_scenario_source(const std::string& path) {
   Diagnostics diagnostics;
   const fs::path scenario_path(path);
-  std::vector<fs::path> chain{fs::weakly_canonical(scenario_path)};
+  ExtendsState state{{fs::weakly_canonical(scenario_path)}, 0};
   ConfigNode document = parse_yaml_file(path, diagnostics);
   diagnostics.throw_if_any();
   if (document.is_null()) {
@@ -290,7 +304,7 @@ ScenarioSource read_scenario_source(const std::string& path) {
                     "expected a scenario (a mapping with at least a 'scenario' section), found "
                     "an empty file");
   } else {
-    document = resolve_extends(std::move(document), scenario_path, chain, diagnostics);
+    document = resolve_extends(std::move(document), scenario_path, state, diagnostics);
   }
   diagnostics.throw_if_any();
   return ScenarioSource{path, std::move(document)};

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/text.hpp"
+#include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 
 namespace capsim::scenario {
@@ -225,8 +226,13 @@ std::string scenario_reference_markdown() {
       "unknown key. `extends: base.yaml` (or a list) merges the file over its bases: mappings\n"
       "merge key by key, lists and values replace. `capsim validate --set key.path=value` and\n"
       "`capsim explain --set ...` override any key, with the paths used in error messages\n"
-      "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n"
-      "## Units\n\n| dimension | written as |\n|---|---|\n";
+      "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n";
+  text += fmt::format(
+      "A base may extend others, at most {} levels deep and {} files in all. A file reached on\n"
+      "several paths (a diamond) is merged once per path, in the order listed, and counts each\n"
+      "time.\n\n",
+      kMaxExtendsDepth, kMaxExtendsFiles);
+  text += "## Units\n\n| dimension | written as |\n|---|---|\n";
   for (const Dimension dimension : kAllDimensions) {
     text += fmt::format("| `{}` | {} |\n", dimension_name(dimension),
                         markdown_cell(dimension_units_hint(dimension)));

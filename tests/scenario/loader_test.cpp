@@ -4,6 +4,8 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/reference.hpp"
 #include "scratch_folder.hpp"
@@ -112,6 +114,50 @@ TEST_CASE("loader: extends merges mappings key by key and replaces lists") {
       load_scenario(folder.write("both.yaml", "extends: [base.yaml, other.yaml]\n"));
   CHECK(both.scenario.seed == 9);
   CHECK(both.sites.size() == 2);
+}
+
+TEST_CASE("loader: at most 64 files are loaded through extends, a diamond's base each time") {
+  ScratchFolder folder("extends_ceiling");
+  const std::string message =
+      "expected at most 64 files loaded through extends (a file reached on several paths counts "
+      "each time), found \"l6.yaml\" as file 65";
+  // Eight bases a level, six levels deep: 37,449 loads uncapped. Refused at the 65th: the
+  // root's l1 (1), then l2, l3, l4 (4), then l5 and its eight l6 nine files at a time, so the
+  // 65th is the sixth l6 of the seventh l5.
+  for (int level = 1; level <= 5; ++level) {
+    const std::string next = fmt::format("l{}.yaml", level + 1);
+    std::string list;
+    for (int i = 0; i < 8; ++i)
+      list += (i == 0 ? "" : ", ") + next;
+    folder.write(fmt::format("l{}.yaml", level), "extends: [" + list + "]\n");
+  }
+  folder.write("l6.yaml", "scenario:\n  seed: 6\n");
+  const std::string fan_out =
+      folder.write("fan-out.yaml", std::string("extends: l1.yaml\n") + kMinimal);
+  CHECK(first_error(fan_out) ==
+        (folder.path() / "l5.yaml").string() + ":1:56: extends[5]: " + message);
+
+  // 64 files load; the 65th is refused at its entry of the list.
+  std::string list;
+  for (int i = 0; i < 64; ++i)
+    list += (i == 0 ? "" : ", ") + std::string("l6.yaml");
+  const std::string at_ceiling =
+      folder.write("at-ceiling.yaml", "extends: [" + list + "]\n" + kMinimal);
+  CHECK(load_scenario(at_ceiling).scenario.seed == 6);
+  const std::string past_ceiling =
+      folder.write("past-ceiling.yaml", "extends: [" + list + ", l6.yaml]\n" + kMinimal);
+  CHECK(first_error(past_ceiling) ==
+        past_ceiling + ":1:" + std::to_string(11 + 64 * 9) + ": extends[64]: " + message);
+
+  // A diamond: top extends [left, right], both extend shared. shared is merged once per path,
+  // in order, so right's copy of it sets the seed back over left's.
+  folder.write("shared.yaml", std::string(kMinimal) + "  seed: 1\n");
+  folder.write("left.yaml", "extends: shared.yaml\nscenario:\n  seed: 2\n");
+  folder.write("right.yaml", "extends: shared.yaml\nscenario:\n  name: right\n");
+  const Scenario diamond =
+      load_scenario(folder.write("top.yaml", "extends: [left.yaml, right.yaml]\n"));
+  CHECK(diamond.scenario.seed == 1);
+  CHECK(diamond.scenario.name == "right");
 }
 
 TEST_CASE("loader: --set overrides after extends, validated like the file") {

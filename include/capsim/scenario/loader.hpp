@@ -3,6 +3,7 @@
 /// loading and cross-field checks. Every problem is collected; any problem throws InputError
 /// with all of them, before anything runs or is written.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,13 @@ std::string_view builtin_catalog_yaml();
 /// How error messages name the built-in catalog.
 inline constexpr const char* kBuiltinCatalogName = "scenarios/catalog/accelerators.yaml";
 
+/// Deepest chain of `extends` (a file, its base, that base's base, ...).
+inline constexpr std::size_t kMaxExtendsDepth = 16;
+/// Most files loaded through `extends` for one scenario, the scenario itself not counted. A
+/// file extended on several paths (a diamond) is loaded and merged once per path, so it counts
+/// each time: the ceiling bounds the work, which a fan-out would otherwise make exponential.
+inline constexpr std::size_t kMaxExtendsFiles = 64;
+
 /// Loads, validates and resolves a scenario file. `set_arguments` are "key.path=value"
 /// overrides applied in order after `extends`. Throws InputError listing every problem.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {});
@@ -29,7 +37,8 @@ struct ScenarioSource {
 };
 
 /// Reads `path` and resolves its `extends`. Throws InputError (unreadable file, not YAML, an
-/// `extends` cycle or a missing base). Reads files; no other shared state.
+/// `extends` cycle or a missing base, more than kMaxExtendsDepth levels or kMaxExtendsFiles
+/// files). Reads files; no other shared state.
 ScenarioSource read_scenario_source(const std::string& path);
 
 /// Loads a copy of `source.document` with `overrides` applied in order, as load_scenario does
