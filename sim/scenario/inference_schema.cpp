@@ -7,6 +7,11 @@ namespace capsim::scenario {
 
 namespace {
 
+// A node decodes or prefills at least a token a second, and at most a billion (some 10^4 times
+// DeepSeek's H800 nodes, 2025): below, replica counts overflow and the wait-SLO sizing spins.
+constexpr double kMinNodeTokensPerS = 1.0;
+constexpr double kMaxNodeTokensPerS = 1e9;
+
 const RecordSchema<ModelSpec>& model_schema() {
   static const RecordSchema<ModelSpec> schema = [] {
     RecordSchema<ModelSpec> s("model", "The served model, for roofline throughput.");
@@ -167,14 +172,14 @@ const RecordSchema<ThroughputSpec>& throughput_schema() {
                {.key = "prefill_per_node",
                 .doc = "Input tokens per second per node in prefill.",
                 .example = "73.7K tokens/s",
-                .minimum = 0.0,
-                .minimum_exclusive = true});
+                .minimum = kMinNodeTokensPerS,
+                .maximum = kMaxNodeTokensPerS});
     s.quantity(&ThroughputSpec::decode_tokens_per_s_per_node, Dimension::token_rate,
                {.key = "decode_per_node",
                 .doc = "Output tokens per second per node in decode.",
                 .example = "14.8K tokens/s",
-                .minimum = 0.0,
-                .minimum_exclusive = true});
+                .minimum = kMinNodeTokensPerS,
+                .maximum = kMaxNodeTokensPerS});
     s.integer(&ThroughputSpec::gpus_per_node, {.key = "gpus_per_node",
                                                .doc = "GPUs per node.",
                                                .example = "8",
@@ -255,8 +260,9 @@ const RecordSchema<ServiceSpec>& service_schema() {
                        "DeepSeek's serving day (inference system overview, 2025-02).",
                 .example = "21 tokens/s",
                 .default_text = "21 tokens/s",
-                .minimum = 0.0,
-                .minimum_exclusive = true});
+                // Below a token a second a request holds its decode slot for hours.
+                .minimum = 1.0,
+                .maximum = 1e5});
     s.quantity(&ServiceSpec::scale_up_warmup_s, Dimension::duration,
                {.key = "scale_up_warmup",
                 .doc = "Time a new replica takes to start (load weights, warm up) before it "

@@ -11,6 +11,10 @@ double erlang_b(std::int64_t servers, double offered_load) {
   double blocking = 1.0;
   for (std::int64_t k = 1; k <= servers; ++k) {
     blocking = offered_load * blocking / (static_cast<double>(k) + offered_load * blocking);
+    // Past the load B falls faster than geometrically; once it underflows it stays 0, so the
+    // rest of a search's many idle servers cost nothing.
+    if (blocking == 0.0)
+      break;
   }
   return blocking;
 }

@@ -21,6 +21,15 @@ TEST_CASE("erlang: Erlang B against hand-worked values") {
   CHECK(large < 0.05);
 }
 
+TEST_CASE("erlang: Erlang B of far more servers than load ends once it underflows") {
+  // 10^15 servers for 100 erlangs: the recursion would take days; B is 0 long before.
+  CHECK(erlang_b(1'000'000'000'000'000, 100.0) == 0.0);
+  CHECK(erlang_c(1'000'000'000'000'000, 100.0) == 0.0);
+  // Near the load nothing changes: the same recursion to the last server.
+  CHECK(erlang_b(120, 100.0) > 0.0);
+  CHECK(erlang_b(120, 100.0) < erlang_b(110, 100.0));
+}
+
 TEST_CASE("erlang: Erlang C and M/M/c figures against hand-worked values") {
   // M/M/1, λ=0.8, μ=1: C = ρ = 0.8, Wq = ρ/(μ−λ) = 4, L = ρ/(1−ρ) = 4.
   const MmcTheory single = mmc_theory(MmcParameters{1, 0.8, 1.0});

@@ -30,7 +30,8 @@ struct MmcTheory {
 };
 
 /// Erlang B blocking probability for `servers` servers offered `offered_load` erlangs, by the
-/// recursion B(k) = a·B(k−1) / (k + a·B(k−1)): stable for any number of servers. O(servers).
+/// recursion B(k) = a·B(k−1) / (k + a·B(k−1)): stable for any number of servers. O(servers),
+/// and no more than until B underflows to 0 (which it stays): about a + 40·√a steps.
 double erlang_b(std::int64_t servers, double offered_load);
 
 /// Erlang C probability of waiting, C = c·B / (c − a·(1 − B)). Requires a < c.
