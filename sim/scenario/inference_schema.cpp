@@ -238,9 +238,9 @@ const RecordSchema<ServiceSpec>& service_schema() {
                 .doc = "Load per replica the sizing aims at.",
                 .example = "80%",
                 .default_text = "80%",
-                .minimum = 0.0,
-                .maximum = 1.0,
-                .minimum_exclusive = true});
+                // Below 1% a service would hold over 100 times the replicas its load needs.
+                .minimum = 0.01,
+                .maximum = 1.0});
     s.quantity(&ServiceSpec::slo_wait_p95_s, Dimension::duration,
                {.key = "slo_wait_p95",
                 .doc = "95th percentile queueing wait allowed.",

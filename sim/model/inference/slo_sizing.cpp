@@ -21,6 +21,8 @@ namespace {
 // A billion erlangs is far beyond any one service; past it each O(c) Erlang B probe of the
 // search would take seconds.
 constexpr double kMaxOfferedLoad = 1e9;
+// At most 1e9 erlangs at 1% utilisation, and far from int64's limit.
+constexpr double kMaxReplicas = 1e11;
 
 void check_positive(std::string_view what, double value) {
   if (!(value > 0.0) || !std::isfinite(value)) {
@@ -153,8 +155,16 @@ std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target) 
     return offered / static_cast<double>(replicas) <= target.target_utilisation &&
            mmc_for(load, replicas).utilisation() < 1.0;
   };
-  auto lowest = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::ceil(offered / target.target_utilisation)));
+  // The search starts at this ceiling and steps one replica at a time to settle it: a ceiling
+  // that does not fit the count would make that walk endless.
+  const double ceiling = std::ceil(offered / target.target_utilisation);
+  if (!(ceiling <= kMaxReplicas)) {
+    throw std::invalid_argument(fmt::format(
+        "offered load {:g} erlangs at a target utilisation of {:g} needs {:g} replicas, beyond "
+        "the sizing range ({:g} replicas)",
+        offered, target.target_utilisation, ceiling, kMaxReplicas));
+  }
+  auto lowest = std::max<std::int64_t>(1, static_cast<std::int64_t>(ceiling));
   while (lowest > 1 && within_target(lowest - 1))
     --lowest;
   while (!within_target(lowest))

@@ -216,6 +216,13 @@ TEST_CASE("slo_sizing: invalid inputs are rejected with a clear message") {
   CHECK_THROWS_WITH_AS(replicas_for_slo(ServingLoad{2e9, 1.0}, slo),
                        "offered load 2e+09 erlangs is beyond the sizing range (1e+09 erlangs)",
                        std::invalid_argument);
+  // A vanishing target utilisation: the search stepped one replica at a time from an
+  // overflowed ceiling, without end.
+  CHECK_THROWS_WITH_AS(replicas_for_slo(ServingLoad{100.0, 1.0},
+                                        SloTarget{.max_wait_s = 1.0, .target_utilisation = 1e-302}),
+                       "offered load 100 erlangs at a target utilisation of 1e-302 needs 1e+304 "
+                       "replicas, beyond the sizing range (1e+11 replicas)",
+                       std::invalid_argument);
 
   CHECK_THROWS_WITH_AS(square_root_staffing(0.0, 1.0),
                        "offered load (erlangs) must be positive and finite, found 0",

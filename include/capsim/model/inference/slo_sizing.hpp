@@ -31,7 +31,8 @@ struct SloTarget {
 /// ln(C/(1−q)) / (c/s − λ), or 0 when C <= 1 − q) is at most max_wait_s. At least 1 for any
 /// positive load. Throws std::invalid_argument, naming the field, for a non-positive or
 /// non-finite rate or service time, a quantile outside (0, 1), a negative max wait, a target
-/// utilisation outside (0, 1], or an offered load above 1e9 erlangs.
+/// utilisation outside (0, 1], an offered load above 1e9 erlangs, or more than 1e11 replicas at
+/// the target utilisation.
 /// O(c · log c): a doubling-then-bisection search over c, each probe one Erlang B recursion;
 /// the wait quantile falls monotonically as c grows.
 std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target);
