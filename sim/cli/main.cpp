@@ -1,9 +1,11 @@
 // capsim: the command-line front end. Glue only: parse, call the library, print, pick the exit
 // status.
 
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -91,9 +93,21 @@ int dispatch(const std::vector<std::string>& words) {
   return command->run(Arguments(words.begin() + 1, words.end()));
 }
 
-}  // namespace
+// stdout is buffered: a write error (a full disk, a closed pipe's EPIPE) may surface only at
+// the final flush, after the command has returned. Without this check a report that never
+// arrived would exit 0.
+int check_stdout(int status) {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && !std::ferror(stdout))
+    return status;
+  fmt::print(stderr, "capsim: cannot write to standard output{}\n",
+             error != 0 ? ": " + std::system_category().message(error) : std::string());
+  return status == 0 ? 1 : status;
+}
 
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const capsim::cli::UsageError& error) {
@@ -103,4 +117,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "capsim: internal error: {}\n", error.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return check_stdout(run_main(argc, argv));
 }

@@ -33,7 +33,9 @@ int run_run(const Arguments& arguments) {
                    "Simulates a scenario and prints the fleet at each year end and the totals.\n"
                    "With --out, writes timeseries.csv (one row per reporting period),\n"
                    "buildout.csv (every order, delivery, install, site phase, retirement) and\n"
-                   "summary.json, each atomically. Bad input writes nothing and exits 2.",
+                   "summary.json, as one set: summary.json is published last, and an\n"
+                   "earlier run's files that this run does not write are removed (see\n"
+                   "docs/outputs.md). Bad input writes nothing and exits 2.",
                    "SCENARIO");
   parser.option("out", "DIR", "write the result files into DIR (created if needed)")
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",

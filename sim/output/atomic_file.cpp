@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <utility>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,6 +150,69 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   AtomicFile file(path);
   file.write(content);
   file.commit();
+}
+
+std::optional<long> temporary_owner(std::string_view file_name, std::string_view target_name) {
+  const std::string prefix = fmt::format(".{}.tmp.", target_name.substr(0, 200));
+  if (file_name.substr(0, prefix.size()) != prefix)
+    return std::nullopt;
+  file_name.remove_prefix(prefix.size());
+  const std::size_t dot = file_name.find('.');
+  if (dot == std::string_view::npos)
+    return std::nullopt;
+  const std::string_view pid = file_name.substr(0, dot);
+  const std::string_view counter = file_name.substr(dot + 1);
+  const auto all_digits = [](std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!all_digits(pid) || !all_digits(counter))
+    return std::nullopt;
+  long value = 0;
+  const auto [end, error] = std::from_chars(pid.data(), pid.data() + pid.size(), value);
+  if (error != std::errc() || end != pid.data() + pid.size() || value <= 0)
+    return -1;
+  return value;
+}
+
+std::vector<std::filesystem::path> remove_stale_temporaries(
+    const std::filesystem::path& directory, const std::vector<std::string_view>& target_names) {
+  std::vector<fs::path> removed;
+  std::error_code error;
+  fs::directory_iterator entries(directory, error);
+  if (error)
+    return removed;  // nothing there to clean; writing into it reports any real problem
+  for (const fs::directory_entry& entry : entries) {
+    std::error_code type_error;
+    if (entry.is_directory(type_error))
+      continue;
+    const std::string name = entry.path().filename().string();
+    for (const std::string_view target : target_names) {
+      const std::optional<long> owner = temporary_owner(name, target);
+      if (!owner)
+        continue;
+      // kill(pid, 0) probes without signalling: ESRCH means no such process. EPERM means a
+      // live process of another user, whose file is not ours to judge.
+      const bool alive = *owner > 0 && static_cast<long>(static_cast<pid_t>(*owner)) == *owner &&
+                         (::kill(static_cast<pid_t>(*owner), 0) == 0 || errno != ESRCH);
+      if (!alive && remove_file_durably(entry.path()))
+        removed.push_back(entry.path());
+      break;
+    }
+  }
+  return removed;
+}
+
+bool remove_file_durably(const std::filesystem::path& path) {
+  if (::unlink(path.c_str()) != 0) {
+    const int error = errno;
+    if (error == ENOENT)
+      return false;
+    throw OutputError(path, fmt::format("cannot remove {}: {}", quoted(path), os_reason(error)),
+                      std::error_code(error, std::system_category()));
+  }
+  const fs::path directory = path.parent_path();
+  sync_directory(directory.empty() ? fs::path(".") : directory);
+  return true;
 }
 
 void ensure_directory(const std::filesystem::path& path) {

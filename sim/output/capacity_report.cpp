@@ -1,5 +1,8 @@
 #include "capsim/output/capacity_report.hpp"
 
+#include <algorithm>
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "capsim/output/atomic_file.hpp"
@@ -359,24 +362,47 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
   return text;
 }
 
+const std::vector<std::string_view>& run_file_names() {
+  static const std::vector<std::string_view> names = {"timeseries.csv", "buildout.csv", "jobs.csv",
+                                                      "summary.json"};
+  return names;
+}
+
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
                                              const Scenario& scenario, const CapacityRun& run) {
   ensure_directory(directory);
-  std::vector<std::filesystem::path> written;
-  const auto write = [&](const char* name, const std::string& content) {
-    write_file_atomically(directory / name, content);
-    written.push_back(directory / name);
+  remove_stale_temporaries(directory, run_file_names());
+  // Every file is complete in its temporary before anything in the folder changes, so a
+  // failure here (disk full) leaves the previous run whole.
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  const auto prepare = [&](const char* name, const std::string& content) {
+    files.push_back(std::make_unique<AtomicFile>(directory / name));
+    files.back()->write(content);
   };
   const Calendar calendar(scenario.scenario.start);
   if (scenario.outputs.timeseries)
-    write("timeseries.csv", timeseries_csv(run.timeseries));
+    prepare("timeseries.csv", timeseries_csv(run.timeseries));
   if (scenario.outputs.buildout)
-    write("buildout.csv", buildout_csv(run.buildout, calendar));
-  if (scenario.outputs.jobs && !run.jobs.empty()) {
-    write("jobs.csv", jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
-  }
+    prepare("buildout.csv", buildout_csv(run.buildout, calendar));
+  if (scenario.outputs.jobs && !run.jobs.empty())
+    prepare("jobs.csv", jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
   if (scenario.outputs.summary)
-    write("summary.json", summary_json(scenario, run));
+    prepare("summary.json", summary_json(scenario, run));
+  // summary.json is the manifest: it goes first and comes back last, so whenever it is
+  // present every other run file beside it belongs to the run it names.
+  remove_file_durably(directory / "summary.json");
+  for (const std::string_view name : run_file_names()) {
+    const bool written = std::any_of(files.begin(), files.end(), [&](const auto& file) {
+      return file->path().filename() == name;
+    });
+    if (!written)
+      remove_file_durably(directory / name);
+  }
+  std::vector<std::filesystem::path> written;
+  for (const std::unique_ptr<AtomicFile>& file : files) {
+    file->commit();
+    written.push_back(file->path());
+  }
   return written;
 }
 

@@ -79,6 +79,73 @@ TEST_CASE("cli: run reports an unwritable output directory with exit 2") {
   fs::remove_all(blocker);
 }
 
+std::vector<std::string> wrote_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while ((start = out.find("wrote ", start)) != std::string::npos) {
+    const std::size_t end = out.find('\n', start);
+    lines.push_back(out.substr(start + 6, end - start - 6));
+    start = end;
+  }
+  return lines;
+}
+
+TEST_CASE("cli: run replaces an earlier run's set and publishes summary.json last") {
+  const fs::path out = scratch("set");
+  const std::string scenario = source_path("scenarios/examples/example.yaml");
+  const CliResult first = run_capsim("run " + scenario + " --out " + out.string());
+  REQUIRE(first.exit_status == 0);
+  CHECK(wrote_lines(first.out) ==
+        std::vector<std::string>{(out / "timeseries.csv").string(), (out / "buildout.csv").string(),
+                                 (out / "jobs.csv").string(), (out / "summary.json").string()});
+  REQUIRE(fs::exists(out / "jobs.csv"));
+  // A file of the user's, and a temporary left by a killed capsim (no process has this ID).
+  { std::ofstream(out / "notes.txt") << "mine\n"; }
+  { std::ofstream(out / ".timeseries.csv.tmp.2147483647.0") << "half a fi"; }
+  const CliResult second =
+      run_capsim("run " + scenario + " --out " + out.string() + " --set outputs.jobs=false");
+  REQUIRE(second.exit_status == 0);
+  CHECK(second.err.empty());
+  CHECK(wrote_lines(second.out) == std::vector<std::string>{(out / "timeseries.csv").string(),
+                                                            (out / "buildout.csv").string(),
+                                                            (out / "summary.json").string()});
+  CHECK_FALSE(fs::exists(out / "jobs.csv"));
+  CHECK_FALSE(fs::exists(out / ".timeseries.csv.tmp.2147483647.0"));
+  CHECK(read_whole_file((out / "notes.txt").string()) == "mine\n");
+  // The manifest comes last: nothing of the set is newer than summary.json.
+  const auto summary_time = fs::last_write_time(out / "summary.json");
+  CHECK(fs::last_write_time(out / "timeseries.csv") <= summary_time);
+  CHECK(fs::last_write_time(out / "buildout.csv") <= summary_time);
+  fs::remove_all(out);
+}
+
+TEST_CASE("cli: a run that fails between files leaves no summary.json beside its files") {
+  const fs::path out = scratch("torn");
+  const std::string scenario = source_path("scenarios/examples/example.yaml");
+  REQUIRE(run_capsim("run " + scenario + " --out " + out.string()).exit_status == 0);
+  // buildout.csv cannot be replaced: the run fails after publishing timeseries.csv.
+  fs::remove(out / "buildout.csv");
+  fs::create_directory(out / "buildout.csv");
+  const CliResult torn = run_capsim("run " + scenario + " --out " + out.string());
+  CHECK(torn.exit_status == 2);
+  CHECK(torn.err.find("buildout.csv") != std::string::npos);
+  CHECK(fs::exists(out / "timeseries.csv"));
+  CHECK_FALSE(fs::exists(out / "summary.json"));
+  for (const auto& entry : fs::directory_iterator(out))
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST_CASE("cli: a failed write to stdout exits 1 with a message") {
+  const fs::path err = scratch("stdout_full.err");
+  const int status = std::system(
+      (std::string(CAPSIM_BINARY) + " schema --json >/dev/full 2>" + err.string()).c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(read_whole_file(err.string()).find("capsim: cannot write to standard output") == 0);
+  fs::remove(err);
+}
+
 }  // namespace
 }  // namespace capsim::test
 

@@ -5,9 +5,11 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -565,6 +567,47 @@ TEST_CASE("output: ensure_directory with a file in the way names it") {
                        contains("'" + file.string() + "' exists and is not a directory"),
                        OutputError);
   CHECK(entries(dir.path()) == std::vector<std::string>{"plain"});
+}
+
+// ----------------------------------------------------------------------- stale temporaries
+
+TEST_CASE("output: temporary_owner recognises only an AtomicFile's temporaries") {
+  CHECK(temporary_owner(".jobs.csv.tmp.1234.0", "jobs.csv") == std::optional<long>(1234));
+  CHECK(temporary_owner(".jobs.csv.tmp.99999999999999999999999.3", "jobs.csv") ==
+        std::optional<long>(-1));
+  CHECK_FALSE(temporary_owner("jobs.csv", "jobs.csv"));
+  CHECK_FALSE(temporary_owner(".jobs.csv.tmp.1234.0", "buildout.csv"));
+  CHECK_FALSE(temporary_owner(".jobs.csv.tmp.1234", "jobs.csv"));
+  CHECK_FALSE(temporary_owner(".jobs.csv.tmp.12a4.0", "jobs.csv"));
+  CHECK_FALSE(temporary_owner(".jobs.csv.tmp.1234.0.bak", "jobs.csv"));
+  CHECK_FALSE(temporary_owner(".jobs.csv.tmp..0", "jobs.csv"));
+}
+
+TEST_CASE("output: remove_stale_temporaries removes a dead writer's temporaries only") {
+  ScratchFolder dir("stale_temporaries");
+  // No process has ID 2^31 - 1 (Linux caps PIDs at 2^22), so this one's writer is dead.
+  const std::string dead = ".jobs.csv.tmp.2147483647.0";
+  const std::string live = ".jobs.csv.tmp." + std::to_string(::getpid()) + ".7";
+  for (const std::string& name :
+       {dead, live, std::string("jobs.csv"), std::string(".notes.txt.tmp.2147483647.0"),
+        std::string("my-notes.txt")}) {
+    write_file_atomically(dir.path() / name, "x\n");
+  }
+  const std::vector<std::string_view> targets = {"jobs.csv", "summary.json"};
+  CHECK(remove_stale_temporaries(dir.path(), targets) == std::vector<fs::path>{dir.path() / dead});
+  CHECK(entries(dir.path()) ==
+        std::vector<std::string>{live, ".notes.txt.tmp.2147483647.0", "jobs.csv", "my-notes.txt"});
+  CHECK(remove_stale_temporaries(dir.path() / "missing", targets).empty());
+}
+
+TEST_CASE("output: remove_file_durably removes a file and accepts a missing one") {
+  ScratchFolder dir("remove_durably");
+  write_file_atomically(dir.path() / "jobs.csv", "x\n");
+  CHECK(remove_file_durably(dir.path() / "jobs.csv"));
+  CHECK_FALSE(remove_file_durably(dir.path() / "jobs.csv"));
+  CHECK(entries(dir.path()).empty());
+  fs::create_directory(dir.path() / "summary.json");
+  CHECK_THROWS_AS(remove_file_durably(dir.path() / "summary.json"), OutputError);
 }
 
 }  // namespace

@@ -8,10 +8,12 @@
 /// same directory because rename() cannot cross file systems. POSIX only.
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace capsim::output {
 
@@ -86,6 +88,23 @@ class AtomicFile {
 
 /// Replaces the file at `path` with `content` atomically (see AtomicFile). Throws OutputError.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// The process ID in `file_name` if it is the name of a temporary an AtomicFile for a target
+/// named `target_name` creates (".TARGET.tmp.PID.N"); nullopt for any other name. An ID too
+/// large for any process is returned as -1.
+std::optional<long> temporary_owner(std::string_view file_name, std::string_view target_name);
+
+/// Removes from `directory` the temporaries of targets named in `target_names` whose process
+/// no longer runs (left by a killed or crashed writer). Temporaries of live processes, this
+/// one included, and every other file are left alone. Returns the paths removed. O(files in
+/// the directory). Throws OutputError if a temporary cannot be removed.
+std::vector<std::filesystem::path> remove_stale_temporaries(
+    const std::filesystem::path& directory, const std::vector<std::string_view>& target_names);
+
+/// Removes the file at `path` if there is one, and makes the removal durable (fsync of the
+/// directory) before returning, so that it cannot be reordered after a later rename. Returns
+/// true if a file was removed. Throws OutputError if it cannot be removed.
+bool remove_file_durably(const std::filesystem::path& path);
 
 /// Creates directory `path` and any missing parents; nothing to do if it already exists.
 /// Throws OutputError if it cannot, naming the component that exists but is not a directory

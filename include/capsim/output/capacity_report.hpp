@@ -36,8 +36,20 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run);
 /// A few lines for a planner at a terminal: the fleet at each year end and the totals.
 std::string text_summary(const Scenario& scenario, const CapacityRun& run);
 
+/// The names of every file write_run can write, summary.json last.
+const std::vector<std::string_view>& run_file_names();
+
 /// Writes the files the scenario's `outputs` section asks for into `directory` (created if
-/// needed). Returns the paths written. Throws OutputError.
+/// needed), as one set. Returns the paths written, in the order they were published.
+///
+/// Each file is first written whole under a temporary name. Then the old summary.json goes,
+/// run files of an earlier run that this run does not write go (jobs.csv of a run without
+/// training, say), each new file is renamed into place, and summary.json comes last. So a
+/// folder with a summary.json holds one whole run; without it, the run is torn or did not
+/// ask for a summary. Temporaries of killed writers (remove_stale_temporaries) are removed
+/// first. Files whose names are not in run_file_names() are never touched. A failure while
+/// the temporaries are written (a full disk) leaves the earlier run as it was. Throws
+/// OutputError.
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
                                              const Scenario& scenario, const CapacityRun& run);
 
