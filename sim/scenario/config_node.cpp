@@ -234,8 +234,10 @@ std::size_t too_deep_bracket(std::string_view text, std::size_t max_depth) {
       }
       continue;
     }
-    if (c == '"' || c == '\'') {
-      quote = c;
+    const bool scalar_start =
+        i == 0 || std::string_view(" \t\n[{,:").find(text[i - 1]) != std::string_view::npos;
+    if ((c == '"' || c == '\'') && scalar_start) {
+      quote = c;  // a quote inside a plain scalar (say "a"b) opens nothing
     } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
       while (i < text.size() && text[i] != '\n')
         ++i;
@@ -267,13 +269,7 @@ std::size_t indentation_tab(std::string_view text) {
 }
 
 /// A better account of a syntax error than yaml-cpp's, where one is known.
-std::optional<std::pair<std::size_t, std::string>> explain_syntax_error(std::string_view text,
-                                                                        const ParseLimits& limits) {
-  if (const std::size_t at = too_deep_bracket(text, limits.max_depth);
-      at != std::string_view::npos) {
-    return std::make_pair(
-        at, fmt::format("expected nesting at most {} levels deep, found deeper", limits.max_depth));
-  }
+std::optional<std::pair<std::size_t, std::string>> explain_syntax_error(std::string_view text) {
   if (const std::size_t at = indentation_tab(text); at != std::string_view::npos) {
     return std::make_pair(at, std::string("expected valid YAML, found a tab used for indentation "
                                           "(YAML indents with spaces only)"));
@@ -320,11 +316,20 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
                                 nul ? "is this a binary file?" : "save the file as UTF-8"));
     return ConfigNode{};
   }
+  // Deep flow nesting is refused before yaml-cpp sees it: its guard fires only at 500 levels,
+  // and an unclosed run of a thousand brackets made it allocate without bound (fuzz finding).
+  if (const std::size_t at = too_deep_bracket(text, limits.max_depth);
+      at != std::string_view::npos) {
+    diagnostics.add(
+        place(at), "",
+        fmt::format("expected nesting at most {} levels deep, found deeper", limits.max_depth));
+    return ConfigNode{};
+  }
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& error) {
-    if (const auto better = explain_syntax_error(text, limits)) {
+    if (const auto better = explain_syntax_error(text)) {
       diagnostics.add(place(better->first), "", better->second);
       return ConfigNode{};
     }

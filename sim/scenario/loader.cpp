@@ -96,7 +96,14 @@ ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsSta
   merged.location = document.location;
   for (const auto& [base, base_key] : bases) {
     const fs::path base_path = path.parent_path() / base->scalar;
-    const fs::path canonical = fs::weakly_canonical(base_path);
+    std::error_code path_error;  // a name too long for the file system, say
+    const fs::path canonical = fs::weakly_canonical(base_path, path_error);
+    if (path_error) {
+      diagnostics.add(base->location, base_key,
+                      fmt::format("expected a readable file, found {} ({})", base->describe(),
+                                  path_error.message()));
+      return ConfigNode{};
+    }
     const auto repeat = std::find(chain.begin(), chain.end(), canonical);
     if (repeat != chain.end()) {
       std::string cycle;
@@ -296,9 +303,10 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
 ScenarioSource read_scenario_source(const std::string& path) {
   Diagnostics diagnostics;
   const fs::path scenario_path(path);
-  ExtendsState state{{fs::weakly_canonical(scenario_path)}, 0};
   ConfigNode document = parse_yaml_file(path, diagnostics);
   diagnostics.throw_if_any();
+  std::error_code path_error;
+  ExtendsState state{{fs::weakly_canonical(scenario_path, path_error)}, 0};
   if (document.is_null()) {
     diagnostics.add(SourceLocation{std::make_shared<const std::string>(path), 1, 1}, "",
                     "expected a scenario (a mapping with at least a 'scenario' section), found "
