@@ -240,6 +240,26 @@ std::string scenario_reference_markdown() {
   text +=
       "\nDates are `YYYY-MM-DD`, `YYYY-MM` (the first of the month) or `YYYY-Qn` (the first day "
       "of the quarter). Durations: a month is 1/12 and a quarter 1/4 of a 365.25-day year.\n";
+  text += fmt::format(
+      "\n## Ranges\n\n"
+      "Every number has a range: what `validate` accepts, the model computes. A key's own range\n"
+      "is in its table below. Where physics gives none, a sanity range bounds the value on both\n"
+      "sides (the negative of the ceiling below, unless the key says otherwise), so a slipped\n"
+      "exponent is an error with its place rather than an overflow in the run. Dates lie\n"
+      "between {}-01-01 and {}-12-31.\n\n"
+      "| kind of value | at most | why |\n|---|---|---|\n",
+      kFirstYear, kLastYear);
+  for (const SanityRange& range : sanity_ranges()) {
+    FieldInfo example;
+    example.type = range.type;
+    example.dimension = range.dimension;
+    const std::string kind = range.type == ValueType::quantity
+                                 ? fmt::format("`{}`", dimension_name(range.dimension))
+                                 : type_description(example);
+    text +=
+        fmt::format("| {} | {} | {} |\n", kind, markdown_cell(bound_text(example, range.maximum)),
+                    markdown_cell(range.reason));
+  }
   for (const RecordInfo* record : reachable_records(scenario_schema().info())) {
     text += fmt::format("\n## {}\n\n{}\n\n", record->name, record->doc);
     text += "| key | type | required | default | range | meaning | example |\n";

@@ -74,7 +74,9 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
                                     .doc = "Random seed: the same seed gives the same bytes out.",
                                     .example = "42",
                                     .default_text = "1",
-                                    .minimum = 0.0});
+                                    .minimum = 0.0,
+                                    // any seed the type holds: it is an input, not a size
+                                    .maximum = 9223372036854775807.0});
     s.integer(&ScenarioMeta::replications, {.key = "replications",
                                             .doc = "Independent runs with derived seeds.",
                                             .example = "5",

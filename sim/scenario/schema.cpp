@@ -56,7 +56,53 @@ void YamlWriter::begin_list_item() {
   pending_dash_ = true;
 }
 
+const std::vector<SanityRange>& sanity_ranges() {
+  using enum Dimension;
+  static const std::vector<SanityRange> ranges = {
+      {ValueType::integer, money, 1e12, "a trillion: a thousand times the largest fleets planned"},
+      {ValueType::count, money, 1e18, "a quintillion: parameters, tokens and counts of any model"},
+      {ValueType::real, money, 1e6, "plain ratios (PUE, elasticities) far inside a million"},
+      {ValueType::real_list, money, 1e6, "as plain numbers"},
+      {ValueType::quantity, money, 1e15, "$1 quadrillion, ten times the world's yearly GDP"},
+      {ValueType::quantity, money_per_gpu_time, 10000.0 / 3600.0,
+       "$10,000 per GPU-hour, thousands of times a 2025 rental price"},
+      {ValueType::quantity, energy_price, 10.0 / 3.6e6,
+       "$10 per kWh, ten times the dearest retail power of Europe's 2022 crisis"},
+      {ValueType::quantity, money_per_power, 1000.0,
+       "$1,000 per watt, a hundred times a 2025 datacenter's cost"},
+      {ValueType::quantity, token_price, 1.0, "$1 per token, thousands of times any price list"},
+      {ValueType::quantity, power, 1e12, "1 TW, a third of the world's mean electricity use"},
+      {ValueType::quantity, energy, 1e21, "1e21 J, about the world's yearly primary energy"},
+      {ValueType::quantity, duration, 200 * 365.25 * 86400.0,
+       "200 years: every date lies between 1900 and 2200"},
+      {ValueType::quantity, data, 1e18, "an exabyte"},
+      {ValueType::quantity, bandwidth, 1e18, "an exabyte per second"},
+      {ValueType::quantity, compute_rate, 1e21, "a zettaFLOP/s, 10,000 times a 2025 GPU"},
+      {ValueType::quantity, compute, 1e32, "1e32 FLOP, a million times the largest 2025 run"},
+      {ValueType::quantity, tokens, 1e18, "1e18 tokens, 50,000 times a 2025 training set"},
+      {ValueType::quantity, token_rate, 1e13,
+       "1e13 tokens/s (8.6e17 a day), 20,000 times a large provider's 2025 traffic"},
+      {ValueType::quantity, fraction, 1e4, "a million percent"},
+      {ValueType::quantity, multiplier, 1e4, "10,000x, a thousand times the DeepSeek-style 10x"},
+      {ValueType::quantity, frequency, 1e6, "a million events a second"},
+  };
+  return ranges;
+}
+
 namespace detail {
+
+void apply_sanity_range(FieldInfo& field) {
+  for (const SanityRange& range : sanity_ranges()) {
+    if (range.type != field.type ||
+        (field.type == ValueType::quantity && range.dimension != field.dimension))
+      continue;
+    if (!field.maximum)
+      field.maximum = range.maximum;
+    if (!field.minimum)
+      field.minimum = -range.maximum;
+    return;
+  }
+}
 
 namespace {
 
@@ -220,7 +266,14 @@ std::optional<Date> read_date(const ConfigNode& node, const std::string& path,
     return std::nullopt;
   }
   try {
-    return parse_date(node.scalar);
+    const Date date = parse_date(node.scalar);
+    if (date.year < kFirstYear || date.year > kLastYear) {
+      context.error(node.location, path,
+                    fmt::format("expected a date from {}-01-01 to {}-12-31, found {}", kFirstYear,
+                                kLastYear, node.describe()));
+      return std::nullopt;
+    }
+    return date;
   } catch (const UnitError& error) {
     context.error(node.location, path, error.what());
     return std::nullopt;

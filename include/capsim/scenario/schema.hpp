@@ -107,7 +107,26 @@ class YamlWriter {
   bool pending_dash_ = false;
 };
 
+/// The sanity range of a kind of value: the bounds a field gets when its declaration states
+/// none, so that no number the loader accepts is beyond what the model can compute (1e300
+/// months, 1e20 GPUs). Wide enough for any real plan; each has its reason in the reference.
+struct SanityRange {
+  ValueType type;
+  Dimension dimension;  ///< for quantities; ignored for other types
+  double maximum;       ///< canonical units; the minimum is -maximum where none is declared
+  const char* reason;
+};
+const std::vector<SanityRange>& sanity_ranges();
+
+/// Dates lie in these years: a scenario dated past 2200 (or before 1900) is a typo.
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 2200;
+
 namespace detail {
+/// Gives a numeric field without declared bounds its sanity range. Fields whose declaration
+/// states a bound keep it.
+void apply_sanity_range(FieldInfo& field);
+
 // Scalar readers: each returns nothing and reports through `context` when the node is not a
 // valid value of its field.
 std::optional<std::string> read_text(const ConfigNode& node, const std::string& path,
@@ -196,6 +215,7 @@ class RecordSchema {
            writer.quoted(info.key, format_canonical(value, info.dimension));
          });
     info_.fields.back().dimension = dimension;
+    detail::apply_sanity_range(info_.fields.back());
     return *this;
   }
 
@@ -388,6 +408,8 @@ class RecordSchema {
     info.maximum = field.maximum;
     info.minimum_exclusive = field.minimum_exclusive;
     info.list_length = field.list_length;
+    if (type != ValueType::quantity)  // a quantity's range waits for its dimension
+      detail::apply_sanity_range(info);
     info_.fields.push_back(std::move(info));
     bindings_.push_back(Binding{std::move(load), std::move(write)});
   }
