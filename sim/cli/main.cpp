@@ -113,6 +113,11 @@ int run_main(int argc, char** argv) {
   } catch (const capsim::cli::UsageError& error) {
     fmt::print(stderr, "{}\n", error.what());
     return 2;
+  } catch (const capsim::InputError& error) {
+    // Input the loader accepted but the model found out of range (refuse_input): bad input,
+    // thrown before any result file is written.
+    capsim::cli::print_diagnostics(error);
+    return 2;
   } catch (const std::exception& error) {
     fmt::print(stderr, "capsim: internal error: {}\n", error.what());
     return 1;

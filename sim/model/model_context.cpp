@@ -1,6 +1,9 @@
 #include "capsim/model/model_context.hpp"
 
+#include <memory>
 #include <stdexcept>
+
+#include "capsim/core/diagnostics.hpp"
 
 namespace capsim {
 
@@ -22,6 +25,14 @@ std::size_t ModelContext::part_index(const std::string& name) const {
       return i;
   }
   throw std::logic_error("capacity model: unknown accelerator " + name);
+}
+
+void refuse_input(const ModelContext& context, std::string key_path, std::string message) {
+  const std::string& file = context.scenario.source_path;
+  SourceLocation place;
+  if (!file.empty())
+    place.file = std::make_shared<const std::string>(file);
+  throw InputError({Diagnostic{std::move(place), std::move(key_path), std::move(message)}});
 }
 
 }  // namespace capsim

@@ -347,6 +347,7 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
   const std::vector<CatalogPart> parts = resolve_catalog(document, scenario_path, diagnostics);
 
   Scenario scenario;
+  scenario.source_path = source.path;
   LoadContext context(diagnostics);
   scenario_schema().load(document, "", context, scenario);
   for (const CatalogPart& part : parts) {

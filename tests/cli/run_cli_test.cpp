@@ -69,6 +69,25 @@ TEST_CASE("cli: run with bad input writes nothing and exits 2") {
         "\"fortnight\"\n");
 }
 
+TEST_CASE("cli: a demand grown past any fleet is bad input: exit 2, its key, nothing written") {
+  // Regression (fuzz finding, issue 13): the 10x study run from 2016 to 2100 grows its demand
+  // 85 years; the replica count overflowed an int64 and gpu_hours_busy came out negative.
+  // Now the model names the service and the date it happens, and writes nothing.
+  const fs::path out = scratch("grown");
+  const std::string scenario = source_path("scenarios/efficiency-10x/baseline.yaml");
+  const CliResult result =
+      run_capsim("run " + scenario + " --out " + out.string() +
+                 " --set scenario.start=2016-01-01 --set scenario.end=2100-01-01");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err == scenario +
+                          ": inference.services[frontier-api].demand: expected a demand a fleet "
+                          "can serve, found on 2064-06-24: 6.3286e+15 tokens/s at 6254.62 "
+                          "tokens/s per replica needs 1.01183e+12 replicas, beyond the sizing "
+                          "range (1e+12 replicas)\n");
+  CHECK(result.out.empty());
+  CHECK_FALSE(fs::exists(out));
+}
+
 TEST_CASE("cli: run reports an unwritable output directory with exit 2") {
   const fs::path blocker = scratch("blocker");
   { std::ofstream(blocker.string()) << "a file where the directory should be"; }

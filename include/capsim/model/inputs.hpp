@@ -353,6 +353,8 @@ struct Scenario {
   EconomicsSpec economics;
   FailuresSpec failures;
   OutputsSpec outputs;
+  /// The file the scenario was loaded from, for the places of errors the model finds.
+  std::string source_path;
 };
 
 }  // namespace capsim

@@ -39,6 +39,13 @@ struct ModelContext {
   void record(BuildoutEvent event) const { run.buildout.push_back(std::move(event)); }
 };
 
+/// Refuses a scenario the loader accepted but the model cannot compute: a value that only the
+/// run reveals to be out of range, such as a demand grown past what any fleet could serve.
+/// Throws InputError naming the scenario file, the key path and "expected ..., found ...";
+/// the command line prints it and exits 2, as for any bad input, with nothing written.
+[[noreturn]] void refuse_input(const ModelContext& context, std::string key_path,
+                               std::string message);
+
 /// Packs two indices into one event payload, and back.
 inline std::uint64_t pack_payload(std::size_t high, std::size_t low) {
   return (static_cast<std::uint64_t>(high) << 32) | static_cast<std::uint64_t>(low);

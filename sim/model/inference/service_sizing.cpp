@@ -13,10 +13,20 @@ namespace capsim {
 
 namespace {
 
+// A trillion replicas: far past any fleet, and times the GPUs of a replica (at most a
+// scale-up domain) still far inside an int64.
+constexpr double kMaxReplicas = 1e12;
+
 // Replicas as ⌈load / capacity⌉, forgiving the rounding of a load that is an exact multiple.
 std::int64_t replicas_at(double load, double tokens_per_s_per_replica, double utilisation) {
-  return static_cast<std::int64_t>(
-      std::ceil(load / (tokens_per_s_per_replica * utilisation) - 1e-9));
+  const double replicas = std::ceil(load / (tokens_per_s_per_replica * utilisation) - 1e-9);
+  if (!(replicas <= kMaxReplicas)) {  // NaN and infinity too: the cast would be undefined
+    throw SizingRangeError(fmt::format(
+        "{:g} tokens/s at {:g} tokens/s per replica needs {:g} replicas, beyond the sizing "
+        "range ({:g} replicas)",
+        load, tokens_per_s_per_replica * utilisation, replicas, kMaxReplicas));
+  }
+  return static_cast<std::int64_t>(replicas);
 }
 
 constexpr double kWaitQuantile = 0.95;

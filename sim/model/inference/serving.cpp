@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "capsim/model/inference/demand_feedback.hpp"
 #include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/model/phases.hpp"
@@ -99,7 +101,14 @@ std::int64_t InferenceFleet::gpus_wanted(const ServiceState& service, Tick hour)
 std::int64_t InferenceFleet::gpus_for(const ServiceState& service, Tick hour,
                                       const TokenDemand& demand) const {
   const ReplicaThroughput throughput = throughput_at(service, hour);
-  return size_service(*service.spec, throughput, demand).gpus(throughput);
+  try {
+    return size_service(*service.spec, throughput, demand).gpus(throughput);
+  } catch (const SizingRangeError& error) {
+    // The demand, grown and multiplied as the scenario asks, is past any fleet: bad input.
+    refuse_input(context_, fmt::format("inference.services[{}].demand", service.spec->name),
+                 fmt::format("expected a demand a fleet can serve, found on {}: {}",
+                             format_date(context_.calendar.date_of(hour)), error.what()));
+  }
 }
 
 TokenDemand InferenceFleet::demand_at(const ServiceState& service, Tick hour,

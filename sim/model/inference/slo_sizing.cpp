@@ -38,7 +38,7 @@ void check_load(const ServingLoad& load) {
 
 void check_offered_load(double offered_load) {
   if (!(offered_load <= kMaxOfferedLoad)) {
-    throw std::invalid_argument(
+    throw SizingRangeError(
         fmt::format("offered load {:g} erlangs is beyond the sizing range ({:g} erlangs)",
                     offered_load, kMaxOfferedLoad));
   }
@@ -159,7 +159,7 @@ std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target) 
   // that does not fit the count would make that walk endless.
   const double ceiling = std::ceil(offered / target.target_utilisation);
   if (!(ceiling <= kMaxReplicas)) {
-    throw std::invalid_argument(fmt::format(
+    throw SizingRangeError(fmt::format(
         "offered load {:g} erlangs at a target utilisation of {:g} needs {:g} replicas, beyond "
         "the sizing range ({:g} replicas)",
         offered, target.target_utilisation, ceiling, kMaxReplicas));

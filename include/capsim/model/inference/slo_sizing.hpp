@@ -8,8 +8,18 @@
 /// picks the request up, not the service time itself.
 
 #include <cstdint>
+#include <stdexcept>
 
 namespace capsim {
+
+/// A load beyond what the sizing counts: more than 1e9 erlangs, or more replicas than an
+/// int64 holds with room to spare (1e11 at a target utilisation, 1e12 for any count). Raised
+/// by valid arithmetic on a demand no fleet could serve; the model reports it as bad input
+/// naming the service (InferenceFleet::gpus_for).
+class SizingRangeError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
 
 /// The load on one inference service during one sizing period (e.g. an hour).
 struct ServingLoad {
