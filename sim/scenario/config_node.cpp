@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace capsim::scenario {
@@ -277,6 +278,40 @@ std::optional<std::pair<std::size_t, std::string>> explain_syntax_error(std::str
   return std::nullopt;
 }
 
+/// Counts a text's documents, up to two, and notes where the second one's first node is.
+/// YAML::LoadAll is not used: on a stray flow comma at the top level ("\"q\", 1") it yields
+/// documents without end and allocates until the process dies (a fuzz finding, issue 13).
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::size_t documents = 0;
+  std::optional<std::size_t> second_node_offset;
+
+  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (documents == 2 && !second_node_offset)
+      second_node_offset = static_cast<std::size_t>(std::max(0, mark.pos));
+  }
+};
+
 /// Where a second document starts: its "---" line if there is one, else its first node.
 std::size_t second_document_start(std::string_view text, std::size_t node_offset) {
   std::size_t begin = node_offset;
@@ -325,9 +360,15 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
         fmt::format("expected nesting at most {} levels deep, found deeper", limits.max_depth));
     return ConfigNode{};
   }
-  std::vector<YAML::Node> documents;
+  DocumentCounter counter;
+  YAML::Node document;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+    }
+    if (counter.documents == 1)
+      document = YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {
     if (const auto better = explain_syntax_error(text)) {
       diagnostics.add(place(better->first), "", better->second);
@@ -340,9 +381,16 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
                     fmt::format("expected valid YAML, found a syntax error: {}", error.msg));
     return ConfigNode{};
   }
-  if (documents.size() > 1) {
-    const auto offset = static_cast<std::size_t>(std::max(0, documents[1].Mark().pos));
-    if (limits.single_value) {
+  if (counter.documents > 1) {
+    const std::size_t offset = counter.second_node_offset.value_or(text.size());
+    // yaml-cpp ends a document at a comma outside brackets and starts another after it.
+    const std::size_t comma = offset < text.size() && text[offset] == ','
+                                  ? offset
+                                  : text.substr(0, offset).find_last_not_of(" \t\r\n");
+    if (comma != std::string_view::npos && text[comma] == ',') {
+      diagnostics.add(place(comma), "",
+                      "expected valid YAML, found a ',' outside any [list] or {mapping}");
+    } else if (limits.single_value) {
       diagnostics.add(place(offset), "", "expected one YAML value, found more text after it");
     } else {
       diagnostics.add(place(second_document_start(text, offset)), "",
@@ -351,12 +399,12 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
     return ConfigNode{};
   }
   ConfigNode root;
-  if (documents.empty()) {
+  if (counter.documents == 0) {
     root.location = SourceLocation{file, 1, 1};
     return root;
   }
   Converter converter(file, lines, diagnostics, limits);
-  if (!converter.convert(documents.front(), root, 0))
+  if (!converter.convert(document, root, 0))
     return ConfigNode{};
   if (root.location.line == 0)
     root.location = SourceLocation{file, 1, 1};
