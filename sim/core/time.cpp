@@ -7,6 +7,11 @@
 namespace capsim {
 
 Tick ticks_from_seconds(double seconds) {
+  if (!(std::abs(seconds) <= kMaxTickSeconds)) {
+    throw TimeRangeError(fmt::format(
+        "a time of {:g} s is beyond the simulator's range (±{:g} s, about 31,700 years)", seconds,
+        kMaxTickSeconds));
+  }
   return static_cast<Tick>(std::llround(seconds * static_cast<double>(kTicksPerSecond)));
 }
 

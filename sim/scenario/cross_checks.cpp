@@ -16,6 +16,9 @@ namespace capsim::scenario {
 
 namespace {
 
+// A site's whole construction, every task end to end: as long as any one duration may be.
+constexpr double kMaxConstructionS = 200 * kSecondsPerYear;
+
 /// Cross-field checks: references, uniqueness, dates in the horizon, dependency cycles.
 class CrossChecker {
  public:
@@ -208,6 +211,17 @@ class CrossChecker {
         }
       }
       check_acyclic(tasks, after, site_path + ".construction", "construction tasks");
+      // Each duration is within 200 years, but a chain of them could still carry a phase past
+      // the model's time range: their sum bounds every path.
+      double construction_s = 0.0;
+      for (const ConstructionTaskSpec& task : site.construction)
+        construction_s += task.duration_s;
+      if (construction_s > kMaxConstructionS) {
+        error(site_path + ".construction",
+              fmt::format("expected tasks adding up to at most {}, found {}",
+                          format_quantity(kMaxConstructionS, Dimension::duration),
+                          format_quantity(construction_s, Dimension::duration)));
+      }
       double phased_power = 0.0;
       for (std::size_t p = 0; p < site.phases.size(); ++p) {
         phased_power += site.phases[p].it_power_w;

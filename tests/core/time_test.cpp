@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "capsim/core/time.hpp"
 
 namespace capsim {
@@ -55,6 +58,21 @@ TEST_CASE("time: calendar maps dates to ticks at midnight and back") {
   CHECK(format_date(Date{2025, 7, 4}) == "2025-07-04");
   CHECK(ticks_from_seconds(1.5) == 1'500'000);
   CHECK(seconds_from_ticks(2'500'000) == 2.5);
+}
+
+TEST_CASE("time: a tick holds at most 1e12 s either way, so sums of ticks cannot overflow") {
+  // Overflow safety (issue 13): llround of 1e300 months of seconds was undefined and came back
+  // as INT64_MIN, which the engine then reported as a negative delay.
+  CHECK(ticks_from_seconds(kMaxTickSeconds) == 1'000'000'000'000'000'000);
+  CHECK(ticks_from_seconds(-kMaxTickSeconds) == -1'000'000'000'000'000'000);
+  CHECK_THROWS_WITH_AS(ticks_from_seconds(1.0000001e12),
+                       "a time of 1e+12 s is beyond the simulator's range (±1e+12 s, about "
+                       "31,700 years)",
+                       TimeRangeError);
+  CHECK_THROWS_AS(ticks_from_seconds(std::nan("")), TimeRangeError);
+  CHECK_THROWS_AS(ticks_from_seconds(-std::numeric_limits<double>::infinity()), TimeRangeError);
+  // Four of the largest ticks still add up inside int64.
+  CHECK(4 * ticks_from_seconds(kMaxTickSeconds) < std::numeric_limits<Tick>::max());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace capsim {
@@ -20,7 +21,20 @@ inline constexpr Tick kTicksPerDay = 24 * kTicksPerHour;
 inline constexpr double kSecondsPerDay = 86'400.0;
 inline constexpr double kSecondsPerYear = 365.25 * kSecondsPerDay;  // Julian year, used for rates
 
-/// Seconds (any real value) to the nearest tick.
+/// The longest time a tick count may stand for, either way: 1e12 s (31,700 years). Every time
+/// the model computes is converted through ticks_from_seconds, so a tick is at most 1e18 in
+/// size and sums of a few of them stay far inside int64 (9.2e18): time arithmetic cannot
+/// overflow. Inputs are far inside it (dates from 1900 to 2200, durations up to 200 years).
+inline constexpr double kMaxTickSeconds = 1e12;
+
+/// A time beyond ±kMaxTickSeconds, or not a number: what an integer tick cannot hold.
+class TimeRangeError : public std::range_error {
+ public:
+  using std::range_error::range_error;
+};
+
+/// Seconds to the nearest tick. Throws TimeRangeError beyond ±kMaxTickSeconds or for NaN,
+/// where the conversion would be undefined.
 Tick ticks_from_seconds(double seconds);
 /// Ticks to seconds.
 constexpr double seconds_from_ticks(Tick ticks) {
