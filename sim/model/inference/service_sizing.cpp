@@ -341,7 +341,9 @@ class CapacitySearch {
 
   template <typename Feasible>
   double bisect(const Feasible& feasible, double low, double high) const {
-    while (high - low > options_.relative_tolerance * low) {
+    // Each step halves the bracket, so 200 steps reach any tolerance a double can tell apart;
+    // the bound also ends the search on a zero low end, where the tolerance is 0.
+    for (int step = 0; step < 200 && high - low > options_.relative_tolerance * low; ++step) {
       const double middle = 0.5 * (low + high);
       (feasible(middle) ? low : high) = middle;
     }

@@ -182,6 +182,14 @@ std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target) 
   while (!meets_slo(lowest + step)) {
     failing = lowest + step;
     step *= 2;
+    // The wait falls to 0 as replicas grow, so this ends; the bound keeps the count in range
+    // (and the search finite) for a target no real count meets.
+    if (static_cast<double>(lowest + step) > kMaxReplicas) {
+      throw SizingRangeError(fmt::format(
+          "no count up to the sizing range ({:g} replicas) keeps the p{:g} wait within {:g} s at "
+          "{:g} erlangs",
+          kMaxReplicas, target.wait_quantile * 100, target.max_wait_s, offered));
+    }
   }
   std::int64_t passing = lowest + step;
   while (passing - failing > 1) {
@@ -213,7 +221,8 @@ double halfin_whitt_beta(double delay_probability) {
   const double goal = std::log1p(-delay_probability) - std::log(delay_probability);
   double low = 0.0;
   double high = 1.0;
-  while (log_halfin_whitt_ratio(high) < goal)
+  // log g grows without bound, so a finite goal is passed within 64 doublings.
+  for (int doubling = 0; doubling < 64 && log_halfin_whitt_ratio(high) < goal; ++doubling)
     high *= 2.0;
   for (int step = 0; step < 200; ++step) {
     const double middle = 0.5 * (low + high);
