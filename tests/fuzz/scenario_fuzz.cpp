@@ -1,9 +1,10 @@
 // capsim_fuzz: a deterministic, structure-aware mutation fuzzer of the scenario loader and the
-// whole run. Each case mutates a seed scenario (yaml_mutator.hpp) and does what `capsim run
-// --out` does with it: load, simulate, print the summary, write the files. The contract under
-// test (issue 13): a scenario is either refused as bad input, with its place, or it runs to
+// whole run. Each case mutates a seed scenario (yaml_mutator.hpp) and runs it through the
+// command line's own functions, as `capsim run MUTANT --out DIR` and, for its first inference
+// service, `capsim capacity MUTANT --service NAME --requests 4000`. The contract under test
+// (issue 13): a scenario is either refused as bad input (exit 2), with its place, or it runs to
 // the end with sane figures. Anything else is a finding:
-//   internal   an exception other than InputError (capsim would exit 1);
+//   internal   an exception the command line would report as internal (exit 1);
 //   figures    a run that ends with a NaN, an infinity or a negative stock in its timeseries;
 //   timeout    a case still running after --timeout-s (SIGALRM; exit status 124);
 //   crash      a sanitizer report or a signal (the process dies; scripts/fuzz.sh records it).
@@ -11,6 +12,7 @@
 // --cases 1` replays it. Before each case the mutant is written to OUT/current.yaml and k to
 // OUT/progress, so that a case which kills the process is not lost.
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -21,16 +23,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "args.hpp"
 #include "capsim/core/diagnostics.hpp"
-#include "capsim/model/capacity_model.hpp"
-#include "capsim/output/capacity_report.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "commands.hpp"
 #include "yaml_mutator.hpp"
 
 namespace fs = std::filesystem;
@@ -144,20 +147,38 @@ bool never_negative(const std::string& column) {
   return false;
 }
 
-// The first insane figure of a finished run, or "" if there is none.
-std::string insane_figure(const capsim::CapacityRun& run) {
-  const capsim::Recorder& table = run.timeseries;
-  for (std::size_t column = 0; column < table.columns().size(); ++column) {
-    const std::string& name = table.columns()[column];
-    for (std::size_t row = 0; row < table.rows(); ++row) {
-      const double value = table.value(row, column);
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    cells.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos)
+      return cells;
+    start = comma + 1;
+  }
+}
+
+// The first insane figure of a run's timeseries.csv, as an analyst would read it, or "".
+std::string insane_figure(const fs::path& timeseries_csv) {
+  std::ifstream input(timeseries_csv);
+  std::string line;
+  if (!std::getline(input, line))
+    return "";  // the scenario asked for no timeseries
+  const std::vector<std::string> header = split_csv_line(line);
+  while (std::getline(input, line)) {
+    const std::vector<std::string> cells = split_csv_line(line);
+    for (std::size_t column = 2; column < cells.size() && column < header.size(); ++column) {
+      const std::string& name = header[column];
+      char* end = nullptr;
+      const double value = std::strtod(cells[column].c_str(), &end);
       const bool bad =
-          !std::isfinite(value) || (never_negative(name) && value < 0) ||
+          end == cells[column].c_str() || !std::isfinite(value) ||
+          (never_negative(name) && value < 0) ||
           ((name == "utilisation" || name.rfind("slo_attainment_", 0) == 0) && value > 1 + 1e-9);
-      if (bad) {
-        return fmt::format("timeseries {} = {} in the period from {}", name, value,
-                           table.period_start(row));
-      }
+      if (bad)
+        return fmt::format("timeseries {} = {} in the period from {}", name, cells[column],
+                           cells[0]);
     }
   }
   return "";
@@ -170,28 +191,52 @@ struct CaseResult {
   std::string detail;
 };
 
+// A command's exit status as main() would give it: its own, 2 for usage and input errors
+// (main prints them), and -1 for what main would call an internal error, with its message.
+int command_status(int (*command)(const capsim::cli::Arguments&),
+                   const capsim::cli::Arguments& arguments, std::string& internal) {
+  try {
+    return command(arguments);
+  } catch (const capsim::cli::UsageError&) {
+    return 2;
+  } catch (const capsim::InputError&) {
+    return 2;
+  } catch (const std::exception& error) {
+    internal = error.what();
+    return -1;
+  }
+}
+
+// The loaded scenario, or nothing if the loader refuses it.
+std::optional<capsim::Scenario> loaded(const fs::path& scenario_path) {
+  try {
+    return capsim::scenario::load_scenario(scenario_path.string());
+  } catch (const capsim::InputError&) {
+    return std::nullopt;
+  }
+}
+
 CaseResult run_case(const fs::path& scenario_path, const fs::path& run_folder) {
-  capsim::Scenario scenario;
-  try {
-    scenario = capsim::scenario::load_scenario(scenario_path.string());
-  } catch (const capsim::InputError&) {
-    return {Outcome::refused, ""};
-  } catch (const std::exception& error) {
-    return {Outcome::finding, fmt::format("internal error while loading: {}", error.what())};
-  }
-  try {
-    const capsim::CapacityRun run = capsim::run_capacity(scenario);
-    capsim::output::text_summary(scenario, run);
-    capsim::output::write_run(run_folder, scenario, run);
-    const std::string insane = insane_figure(run);
-    if (!insane.empty())
-      return {Outcome::finding, "figures: " + insane};
+  std::string internal;
+  const int run = command_status(capsim::cli::run_run,
+                                 {scenario_path.string(), "--out", run_folder.string()}, internal);
+  if (run == -1)
+    return {Outcome::finding, "capsim run: internal error: " + internal};
+  const std::optional<capsim::Scenario> scenario = loaded(scenario_path);
+  if (run == 2)  // refused by the loader, or by the model during the run (refuse_input)
+    return {scenario ? Outcome::refused_by_model : Outcome::refused, ""};
+  if (const std::string insane = insane_figure(run_folder / "timeseries.csv"); !insane.empty())
+    return {Outcome::finding, "capsim run: figures: " + insane};
+  if (!scenario || scenario->inference.services.empty())
     return {Outcome::ran, ""};
-  } catch (const capsim::InputError&) {
-    return {Outcome::refused_by_model, ""};
-  } catch (const std::exception& error) {
-    return {Outcome::finding, fmt::format("internal error: {}", error.what())};
-  }
+  const int capacity =
+      command_status(capsim::cli::run_capacity_search,
+                     {scenario_path.string(), "--service",
+                      scenario->inference.services.front().name, "--requests", "4000"},
+                     internal);
+  if (capacity == -1)
+    return {Outcome::finding, "capsim capacity: internal error: " + internal};
+  return {Outcome::ran, ""};
 }
 
 std::string mutation_list(const std::vector<capsim::fuzz::Mutation>& applied) {
@@ -202,6 +247,19 @@ std::string mutation_list(const std::vector<capsim::fuzz::Mutation>& applied) {
 }
 
 int fuzz(const Options& options) {
+  // The commands print their reports on stdout, thousands a minute: those go to /dev/null,
+  // the fuzzer's own lines to what stdout was.
+  std::FILE* report = ::fdopen(::dup(1), "w");
+  if (!report || !std::freopen("/dev/null", "w", stdout))
+    throw std::runtime_error("cannot set standard output aside");
+  std::setvbuf(report, nullptr, _IOLBF, 0);
+  // Their error messages go to OUT/case-stderr.txt, emptied before each case: after a case
+  // that kills the process it holds what that case printed, the sanitizer's report included.
+  fs::create_directories(options.out);
+  const int case_log =
+      ::open((options.out / "case-stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (case_log < 0 || ::dup2(case_log, 2) < 0)
+    throw std::runtime_error("cannot open the case log");
   fs::create_directories(options.out / "findings");
   const std::vector<Seed> seeds = load_seeds(options);
   std::vector<std::string> seed_texts;
@@ -230,6 +288,8 @@ int fuzz(const Options& options) {
     write_file(options.out / "current.yaml", header + mutant);
     write_file(options.out / "progress", fmt::format("{}\n{}\n", index, seed.name));
 
+    if (::ftruncate(2, 0) != 0 || ::lseek(2, 0, SEEK_SET) != 0)
+      throw std::runtime_error("cannot empty the case log");
     ::alarm(options.timeout_s);
     const CaseResult result = run_case(case_path, options.out / "run");
     ::alarm(0);
@@ -240,13 +300,14 @@ int fuzz(const Options& options) {
       const std::string detail = result.detail.substr(0, 300);
       const fs::path saved = options.out / "findings" / fmt::format("case-{}.yaml", index);
       write_file(saved, header + "# " + detail + "\n" + mutant);
-      fmt::print("finding: case {} ({}): {}\n  saved as {}\n", index, seed.name, detail,
+      fmt::print(report, "finding: case {} ({}): {}\n  saved as {}\n", index, seed.name, detail,
                  saved.string());
     }
   }
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   fmt::print(
+      report,
       "capsim_fuzz: seed {}, cases {}..{}: {} refused by the loader, {} refused by the model, "
       "{} ran, {} findings, {:.0f} s\n",
       options.seed, options.start, options.start + done, counts[0], counts[1], counts[2], counts[3],
