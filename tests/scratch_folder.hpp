@@ -4,12 +4,21 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <system_error>
 
 #include <unistd.h>
 
 namespace capsim::test {
+
+/// The bytes of a file; empty if it cannot be read.
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream input(path, std::ios::binary);
+  std::ostringstream text;
+  text << input.rdbuf();
+  return text.str();
+}
 
 class ScratchFolder {
  public:

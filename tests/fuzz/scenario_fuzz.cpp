@@ -34,6 +34,7 @@
 #include "capsim/core/diagnostics.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "commands.hpp"
+#include "scratch_folder.hpp"
 #include "yaml_mutator.hpp"
 
 namespace fs = std::filesystem;
@@ -85,12 +86,7 @@ Options parse_options(int argc, char** argv) {
   return options;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream input(path, std::ios::binary);
-  std::ostringstream text;
-  text << input.rdbuf();
-  return text.str();
-}
+using capsim::test::read_file;
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream output(path, std::ios::binary | std::ios::trunc);

@@ -193,6 +193,17 @@ bool is_word(const YamlTree& tree) {
   return tree.kind == YamlTree::Kind::scalar && !is_quantity(tree) && !is_date(tree);
 }
 
+// Applies `edit` to a node `keep` selects, chosen at random; false, and no change, if none is.
+template <typename Edit>
+bool edit_random_node(YamlTree& tree, RandomStream& random, bool (*keep)(const YamlTree&),
+                      Edit edit) {
+  const std::vector<YamlTree*> nodes = nodes_where(tree, keep);
+  if (nodes.empty())
+    return false;
+  edit(*nodes[pick(random, nodes.size())]);
+  return true;
+}
+
 bool is_scalar(const YamlTree& tree) {
   return tree.kind == YamlTree::Kind::scalar;
 }
@@ -243,14 +254,11 @@ std::string extreme_number(const std::string& number, RandomStream& random) {
 }
 
 bool mutate_number(YamlTree& tree, RandomStream& random) {
-  auto quantities = nodes_where(tree, is_quantity);
-  if (quantities.empty())
-    return false;
-  YamlTree& node = *quantities[pick(random, quantities.size())];
-  std::smatch match;
-  std::regex_match(node.scalar, match, quantity_pattern());
-  node.scalar = match[1].str() + extreme_number(match[2].str(), random) + match[3].str();
-  return true;
+  return edit_random_node(tree, random, is_quantity, [&](YamlTree& node) {
+    std::smatch match;
+    std::regex_match(node.scalar, match, quantity_pattern());
+    node.scalar = match[1].str() + extreme_number(match[2].str(), random) + match[3].str();
+  });
 }
 
 bool swap_unit(YamlTree& tree, RandomStream& random) {
@@ -259,86 +267,71 @@ bool swap_unit(YamlTree& tree, RandomStream& random) {
       " W",  " kW",   " MW",      " GW",       " TW",      " J",        " MWh",
       " %",  "x",     "k",        "M",         "B",        " tokens/s", " tokens/day",
       " GB", " TB/s", " TFLOP/s", " per year", " furlongs"};
-  auto quantities = nodes_where(tree, is_quantity);
-  if (quantities.empty())
-    return false;
-  YamlTree& node = *quantities[pick(random, quantities.size())];
-  std::smatch match;
-  std::regex_match(node.scalar, match, quantity_pattern());
-  const std::string dollar =
-      random.uniform01() < 0.2 ? std::string(match[1].length() ? "" : "$") : match[1].str();
-  node.scalar = dollar + match[2].str() + pick_from(random, kUnits);
-  return true;
+  return edit_random_node(tree, random, is_quantity, [&](YamlTree& node) {
+    std::smatch match;
+    std::regex_match(node.scalar, match, quantity_pattern());
+    const std::string dollar =
+        random.uniform01() < 0.2 ? std::string(match[1].length() ? "" : "$") : match[1].str();
+    node.scalar = dollar + match[2].str() + pick_from(random, kUnits);
+  });
 }
 
 bool mutate_date(YamlTree& tree, RandomStream& random) {
-  auto dates = nodes_where(tree, is_date);
-  if (dates.empty())
-    return false;
-  YamlTree& node = *dates[pick(random, dates.size())];
-  std::smatch match;
-  std::regex_match(node.scalar, match, date_pattern());
-  std::string year = match[1], month = match[2], day = match[3];
-  static constexpr std::array<const char*, 8> kYears = {"0001", "1900", "1970", "2199",
-                                                        "2200", "2201", "9999", "2100"};
-  switch (pick(random, 4)) {
-    case 0:
-      year = pick_from(random, kYears);
-      break;
-    case 1:
-      year = fmt::format("{:04d}", std::stoi(year) + static_cast<int>(pick(random, 101)) - 50);
-      break;
-    case 2:
-      month = random.uniform01() < 0.5 ? "00" : "13";
-      break;
-    default:
-      month = "02";
-      day = random.uniform01() < 0.5 ? "29" : "31";
-      break;
-  }
-  node.scalar = year + "-" + month + "-" + day + match[4].str();
-  return true;
+  return edit_random_node(tree, random, is_date, [&](YamlTree& node) {
+    std::smatch match;
+    std::regex_match(node.scalar, match, date_pattern());
+    std::string year = match[1], month = match[2], day = match[3];
+    static constexpr std::array<const char*, 8> kYears = {"0001", "1900", "1970", "2199",
+                                                          "2200", "2201", "9999", "2100"};
+    switch (pick(random, 4)) {
+      case 0:
+        year = pick_from(random, kYears);
+        break;
+      case 1:
+        year = fmt::format("{:04d}", std::stoi(year) + static_cast<int>(pick(random, 101)) - 50);
+        break;
+      case 2:
+        month = random.uniform01() < 0.5 ? "00" : "13";
+        break;
+      default:
+        month = "02";
+        day = random.uniform01() < 0.5 ? "29" : "31";
+        break;
+    }
+    node.scalar = year + "-" + month + "-" + day + match[4].str();
+  });
 }
 
 bool delete_key(YamlTree& tree, RandomStream& random) {
-  auto mappings = nodes_where(tree, is_mapping);
-  if (mappings.empty())
-    return false;
-  auto& entries = mappings[pick(random, mappings.size())]->entries;
-  entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(pick(random, entries.size())));
-  return true;
+  return edit_random_node(tree, random, is_mapping, [&](YamlTree& mapping) {
+    auto& entries = mapping.entries;
+    entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(pick(random, entries.size())));
+  });
 }
 
 bool rename_key(YamlTree& tree, RandomStream& random) {
-  auto mappings = nodes_where(tree, is_mapping);
-  if (mappings.empty())
-    return false;
-  auto& entries = mappings[pick(random, mappings.size())]->entries;
-  std::string& key = entries[pick(random, entries.size())].first;
-  if (key.size() > 1 && random.uniform01() < 0.5)
-    key.erase(pick(random, key.size()), 1);
-  else
-    key += "s";
-  return true;
+  return edit_random_node(tree, random, is_mapping, [&](YamlTree& mapping) {
+    std::string& key = mapping.entries[pick(random, mapping.entries.size())].first;
+    if (key.size() > 1 && random.uniform01() < 0.5)
+      key.erase(pick(random, key.size()), 1);
+    else
+      key += "s";
+  });
 }
 
 bool duplicate_item(YamlTree& tree, RandomStream& random) {
-  auto sequences = nodes_where(tree, is_sequence);
-  if (sequences.empty())
-    return false;
-  auto& items = sequences[pick(random, sequences.size())]->items;
-  const YamlTree copy = items[pick(random, items.size())];
-  items.insert(items.begin() + static_cast<std::ptrdiff_t>(pick(random, items.size() + 1)), copy);
-  return true;
+  return edit_random_node(tree, random, is_sequence, [&](YamlTree& sequence) {
+    auto& items = sequence.items;
+    const YamlTree copy = items[pick(random, items.size())];
+    items.insert(items.begin() + static_cast<std::ptrdiff_t>(pick(random, items.size() + 1)), copy);
+  });
 }
 
 bool delete_item(YamlTree& tree, RandomStream& random) {
-  auto sequences = nodes_where(tree, is_sequence);
-  if (sequences.empty())
-    return false;
-  auto& items = sequences[pick(random, sequences.size())]->items;
-  items.erase(items.begin() + static_cast<std::ptrdiff_t>(pick(random, items.size())));
-  return true;
+  return edit_random_node(tree, random, is_sequence, [&](YamlTree& sequence) {
+    auto& items = sequence.items;
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(pick(random, items.size())));
+  });
 }
 
 bool cross_reference(YamlTree& tree, RandomStream& random) {
@@ -353,42 +346,39 @@ bool cross_reference(YamlTree& tree, RandomStream& random) {
 }
 
 bool string_chaos(YamlTree& tree, RandomStream& random) {
-  auto words = nodes_where(tree, is_word);
-  if (words.empty())
-    return false;
-  YamlTree& node = *words[pick(random, words.size())];
-  static constexpr std::array<std::string_view, 8> kInserts = {std::string_view("\0", 1),
-                                                               "\x1b[2J\x1b[31m",
-                                                               "\a",
-                                                               "\x7f",
-                                                               "\xc2\x85",
-                                                               "\r",
-                                                               "\xff",
-                                                               "\xe2\x80\xae"};
-  switch (pick(random, 4)) {
-    case 0:
-      node.scalar.clear();
-      break;
-    case 1:
-      node.scalar.assign(random.uniform01() < 0.5 ? 5000 : 200000, 'a');
-      break;
-    case 2:
-      node.scalar +=
-          "\xc3\xbc"
-          "n"
-          "\xc3\xaf"
-          "c"
-          "\xc3\xb8"
-          "d"
-          "\xc3\xa9";
-      break;
-    default:
-      node.scalar.insert(pick(random, node.scalar.size() + 1),
-                         std::string(pick_from(random, kInserts)));
-      break;
-  }
-  node.quoted = true;
-  return true;
+  return edit_random_node(tree, random, is_word, [&](YamlTree& node) {
+    static constexpr std::array<std::string_view, 8> kInserts = {std::string_view("\0", 1),
+                                                                 "\x1b[2J\x1b[31m",
+                                                                 "\a",
+                                                                 "\x7f",
+                                                                 "\xc2\x85",
+                                                                 "\r",
+                                                                 "\xff",
+                                                                 "\xe2\x80\xae"};
+    switch (pick(random, 4)) {
+      case 0:
+        node.scalar.clear();
+        break;
+      case 1:
+        node.scalar.assign(random.uniform01() < 0.5 ? 5000 : 200000, 'a');
+        break;
+      case 2:
+        node.scalar +=
+            "\xc3\xbc"
+            "n"
+            "\xc3\xaf"
+            "c"
+            "\xc3\xb8"
+            "d"
+            "\xc3\xa9";
+        break;
+      default:
+        node.scalar.insert(pick(random, node.scalar.size() + 1),
+                           std::string(pick_from(random, kInserts)));
+        break;
+    }
+    node.quoted = true;
+  });
 }
 
 bool flip_kind(YamlTree& tree, RandomStream& random) {
