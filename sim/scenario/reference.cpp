@@ -253,6 +253,10 @@ std::string scenario_reference_markdown() {
                       field.example.empty() ? std::string()
                                             : fmt::format("`{}`", markdown_cell(field.example)));
     }
+    for (const RetiredKey& retired : record->retired) {
+      text += fmt::format("\nRetired: `{}` is refused, with this advice: {}.\n", retired.key,
+                          retired.advice);
+    }
   }
   return text;
 }

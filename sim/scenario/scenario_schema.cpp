@@ -75,12 +75,9 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
                                     .example = "42",
                                     .default_text = "1",
                                     .minimum = 0.0});
-    s.integer(&ScenarioMeta::replications, {.key = "replications",
-                                            .doc = "Independent runs with derived seeds.",
-                                            .example = "5",
-                                            .default_text = "1",
-                                            .minimum = 1.0,
-                                            .maximum = 100000.0});
+    s.retired("replications",
+              "capsim run makes one run per scenario; for replications with derived seeds, "
+              "give `replications` in a sweep file (docs/sweeps.md)");
     return s;
   }();
   return schema;

@@ -17,6 +17,14 @@ const FieldInfo* RecordInfo::find(std::string_view key) const {
   return nullptr;
 }
 
+const RetiredKey* RecordInfo::find_retired(std::string_view key) const {
+  for (const RetiredKey& retired_key : retired) {
+    if (retired_key.key == key)
+      return &retired_key;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> RecordInfo::keys() const {
   std::vector<std::string> names;
   names.reserve(fields.size());
@@ -321,6 +329,12 @@ bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::str
     }
     if (index == info.fields.size()) {
       const std::string entry_path = path.empty() ? entry.key : path + "." + entry.key;
+      if (const RetiredKey* retired = info.find_retired(entry.key)) {
+        context.error(entry.key_location, entry_path,
+                      fmt::format("'{}' is no longer a key of {}: {}", entry.key, info.name,
+                                  retired->advice));
+        continue;
+      }
       const std::string suggestion = closest_match(entry.key, info.keys());
       std::string message = suggestion.empty()
                                 ? fmt::format("unknown key '{}' in {}; expected one of: {}",

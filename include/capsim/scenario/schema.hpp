@@ -54,11 +54,20 @@ struct FieldInfo {
   std::optional<std::size_t> list_length;  ///< for real_list: exactly this many numbers
 };
 
+/// A key the language once had and now refuses, with what to write instead: a user whose
+/// file still sets it learns where the setting went, not only that the key is unknown.
+struct RetiredKey {
+  std::string key;
+  std::string advice;
+};
+
 struct RecordInfo {
   std::string name;
   std::string doc;
   std::vector<FieldInfo> fields;
+  std::vector<RetiredKey> retired;
   const FieldInfo* find(std::string_view key) const;
+  const RetiredKey* find_retired(std::string_view key) const;
   std::vector<std::string> keys() const;
 };
 
@@ -156,6 +165,12 @@ class RecordSchema {
   RecordSchema& operator=(RecordSchema&&) noexcept = default;
 
   const RecordInfo& info() const { return info_; }
+
+  /// Refuses `key` with `advice` (what to use instead) rather than with "unknown key".
+  RecordSchema& retired(std::string key, std::string advice) {
+    info_.retired.push_back(RetiredKey{std::move(key), std::move(advice)});
+    return *this;
+  }
 
   RecordSchema& text(std::string T::*member, Field field) {
     return bind(member, std::move(field), ValueType::text, read_with_path(detail::read_text),
