@@ -156,8 +156,8 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                                     .required = true});
     s.text(&AcceleratorSpec::vendor,
            {.key = "vendor", .doc = "Maker.", .example = "NVIDIA", .default_text = "\"\""});
-    s.text(&AcceleratorSpec::description,
-           {.key = "description", .doc = "Free text.", .default_text = "\"\""});
+    s.prose(&AcceleratorSpec::description,
+            {.key = "description", .doc = "Free text.", .default_text = "\"\""});
     s.date(&AcceleratorSpec::first_ship,
            {.key = "first_ship",
             .doc = "Start of volume shipments: planners cannot buy it earlier.",

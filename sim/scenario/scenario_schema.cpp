@@ -44,10 +44,10 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
                                  .doc = "Short name, used in reports.",
                                  .example = "meta-2025-60b",
                                  .required = true});
-    s.text(&ScenarioMeta::description, {.key = "description",
-                                        .doc = "What the scenario asks, its assumptions.",
-                                        .example = "A hyperscaler's 2025 plan",
-                                        .default_text = "\"\""});
+    s.prose(&ScenarioMeta::description, {.key = "description",
+                                         .doc = "What the scenario asks, its assumptions.",
+                                         .example = "A hyperscaler's 2025 plan",
+                                         .default_text = "\"\""});
     s.date(&ScenarioMeta::start, {.key = "start",
                                   .doc = "First day simulated (midnight UTC). All times count "
                                          "from here.",
