@@ -104,14 +104,12 @@ const RecordSchema<PriceChangeSpec>& price_change_schema() {
 const RecordSchema<FabricSpec>& fabric_schema() {
   static const RecordSchema<FabricSpec> schema = [] {
     RecordSchema<FabricSpec> s("fabric", "The cluster's scale-out network.");
-    s.choice(&FabricSpec::topology,
-             std::vector<std::pair<std::string, FabricTopology>>{
-                 {"leaf_spine", FabricTopology::leaf_spine},
-                 {"rail_optimised", FabricTopology::rail_optimised}},
-             {.key = "topology",
-              .doc = "Network shape.",
-              .example = "rail_optimised",
-              .default_text = "rail_optimised"});
+    // Both trees give the same cross-leaf bandwidth for the same shape (the cut model in
+    // model/training/fabric.hpp), so the topology changed no figure.
+    s.retired("topology",
+              "leaf-spine and rail-optimised trees of one shape give the same cross-leaf "
+              "bandwidth in capsim's fabric model, which takes gpus_per_node, nodes_per_leaf, "
+              "link_bandwidth and oversubscription; remove the key");
     s.integer(&FabricSpec::gpus_per_node, {.key = "gpus_per_node",
                                            .doc = "GPUs per server.",
                                            .example = "8",

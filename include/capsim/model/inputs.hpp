@@ -96,7 +96,6 @@ struct SiteSpec {
 enum class FabricTopology { leaf_spine, rail_optimised };
 
 struct FabricSpec {
-  FabricTopology topology = FabricTopology::rail_optimised;
   std::int64_t gpus_per_node = 8;
   std::int64_t nodes_per_leaf = 32;
   double link_bandwidth_bytes_per_s = 400e9 / 8.0;
