@@ -41,10 +41,13 @@ const RecordSchema<ConstructionTaskSpec>& task_schema() {
         "construction task",
         "One task of a site's construction plan (land, permits, grid interconnect, shell, "
         "power and cooling, fit-out). Tasks form a DAG through `after`.");
-    s.text(&ConstructionTaskSpec::name, {.key = "name",
-                                         .doc = "Unique within the site.",
-                                         .example = "grid_interconnect",
-                                         .required = true});
+    s.text(&ConstructionTaskSpec::name,
+           {.key = "name",
+            .doc = "Unique within the site; what `after` and `ready_after` name (no output "
+                   "shows it).",
+            .example = "grid_interconnect",
+            .required = true,
+            .informative = true});
     s.quantity(&ConstructionTaskSpec::duration_s, Dimension::duration,
                {.key = "duration",
                 .doc = "How long the task takes once it can start.",
@@ -152,10 +155,14 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                                     .doc = "Unique id that clusters and orders use.",
                                     .example = "H100-SXM",
                                     .required = true});
-    s.text(&AcceleratorSpec::vendor,
-           {.key = "vendor", .doc = "Maker.", .example = "NVIDIA", .default_text = "\"\""});
-    s.prose(&AcceleratorSpec::description,
-            {.key = "description", .doc = "Free text.", .default_text = "\"\""});
+    s.text(&AcceleratorSpec::vendor, {.key = "vendor",
+                                      .doc = "Maker.",
+                                      .example = "NVIDIA",
+                                      .default_text = "\"\"",
+                                      .informative = true});
+    s.prose(
+        &AcceleratorSpec::description,
+        {.key = "description", .doc = "Free text.", .default_text = "\"\"", .informative = true});
     s.date(&AcceleratorSpec::first_ship,
            {.key = "first_ship",
             .doc = "Start of volume shipments: planners cannot buy it earlier.",
@@ -192,11 +199,14 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                 .minimum_exclusive = true});
     s.quantity(&AcceleratorSpec::tdp_w, Dimension::power,
                {.key = "tdp",
-                .doc = "GPU board or module power.",
+                .doc = "GPU board or module power, as the datasheet gives it: for reference, "
+                       "the power drawn comes from server_power_per_gpu and "
+                       "idle_server_power_per_gpu.",
                 .example = "700 W",
                 .required = true,
                 .minimum = 0.0,
-                .minimum_exclusive = true});
+                .minimum_exclusive = true,
+                .informative = true});
     s.quantity(&AcceleratorSpec::server_power_per_gpu_w, Dimension::power,
                {.key = "server_power_per_gpu",
                 .doc = "Whole server (GPU, host, network share) at full load, per GPU.",

@@ -73,6 +73,9 @@ std::string markdown_cell(const std::string& text) {
   return cell;
 }
 
+/// How the reference marks a key that describes the scenario and changes no figure.
+constexpr const char* kInformativeNote = " *Informative only: changes no figure.*";
+
 std::string bound_text(const FieldInfo& field, double bound) {
   return field.type == ValueType::quantity ? format_quantity(bound, field.dimension)
                                            : detail::exact_number(bound);
@@ -238,7 +241,11 @@ std::string scenario_reference_markdown() {
       "A name (of the scenario, a site, a cluster, a job, a file...) holds no control\n"
       "character: none of U+0000-U+001F, U+007F (DEL) or U+0080-U+009F, which a `\\0` or\n"
       "`\\e` escape in a double-quoted scalar would put there; a description may hold newlines\n"
-      "and tabs, no other control character. The error names the character and its place.\n\n";
+      "and tabs, no other control character. The error names the character and its place.\n\n"
+      "Every key changes some output of a run, except those marked *Informative only*, which\n"
+      "name or explain the scenario (tests/scenario/every_key_matters_test.cpp moves each\n"
+      "other key and checks that the files a run writes change). A retired key is refused\n"
+      "with what to write instead.\n\n";
   text += fmt::format(
       "A base may extend others, at most {} levels deep and {} files in all. A file reached on\n"
       "several paths (a diamond) is merged once per path, in the order listed, and counts each\n"
@@ -261,7 +268,7 @@ std::string scenario_reference_markdown() {
           fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", field.key,
                       markdown_cell(type_description(field)), field.required ? "yes" : "",
                       markdown_cell(field.default_text), markdown_cell(range_description(field)),
-                      markdown_cell(field.doc),
+                      markdown_cell(field.doc + (field.informative ? kInformativeNote : "")),
                       field.example.empty() ? std::string()
                                             : fmt::format("`{}`", markdown_cell(field.example)));
     }

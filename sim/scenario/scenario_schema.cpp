@@ -43,11 +43,13 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
     s.text(&ScenarioMeta::name, {.key = "name",
                                  .doc = "Short name, used in reports.",
                                  .example = "meta-2025-60b",
-                                 .required = true});
+                                 .required = true,
+                                 .informative = true});
     s.prose(&ScenarioMeta::description, {.key = "description",
                                          .doc = "What the scenario asks, its assumptions.",
                                          .example = "A hyperscaler's 2025 plan",
-                                         .default_text = "\"\""});
+                                         .default_text = "\"\"",
+                                         .informative = true});
     s.date(&ScenarioMeta::start, {.key = "start",
                                   .doc = "First day simulated (midnight UTC). All times count "
                                          "from here.",
