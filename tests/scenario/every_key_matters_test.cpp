@@ -5,9 +5,11 @@
 // The bases are small scenarios under tests/data/every-key/ that together set every key, each
 // where it acts (a budget planner's keys in a budget-planned scenario). For each key the test
 // takes its value in a base, moves it (a number within its range, another choice, a flipped
-// boolean, a shifted date, a list with an entry dropped or added, another name of the file), loads
-// the base with that `--set` override, runs it, writes its files and compares them with the
-// base's. A key the bases set but no move changes, or that no base sets, fails the test.
+// boolean, a shifted date, a list with an entry dropped or added, another name the file or the
+// catalog uses; a `name` is first renamed together with every reference to it), loads the base
+// with those `--set` overrides, runs it, writes its files and compares them with the base's. A
+// move the loader refuses is skipped. A key the bases set but no move changes, or that no base
+// sets, fails the test.
 
 #include <doctest/doctest.h>
 
@@ -119,7 +121,8 @@ std::string number_text(double value, const FieldInfo& field) {
   return detail::exact_number(value);
 }
 
-/// Numbers moved within the declared range: doubled, halved, one up and down, the example.
+/// Numbers moved within the declared range: doubled, halved, one up and down, the middle of
+/// the range, the example.
 std::vector<std::string> moved_numbers(const Setting& setting) {
   const FieldInfo& field = *setting.field;
   const std::optional<double> value = canonical_number(setting);
