@@ -1,5 +1,7 @@
 #include "capsim/core/text.hpp"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace capsim {
@@ -29,6 +31,33 @@ std::string quote_string(std::string_view text) {
     }
   }
   return quoted + "\"";
+}
+
+std::optional<ControlCharacter> find_control_character(std::string_view text,
+                                                       bool allow_line_breaks) {
+  std::size_t position = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xC0) == 0x80)
+      continue;  // inside a multi-byte character
+    ++position;
+    if (byte < 0x20 || byte == 0x7F) {
+      if (allow_line_breaks && (byte == '\n' || byte == '\t'))
+        continue;
+      return ControlCharacter{byte, position};
+    }
+    // U+0080..U+009F are the two bytes C2 80..C2 9F in UTF-8.
+    if (byte == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F)
+        return ControlCharacter{static_cast<char32_t>(next), position};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string code_point_name(char32_t code_point) {
+  return fmt::format("U+{:04X}", static_cast<std::uint32_t>(code_point));
 }
 
 }  // namespace capsim

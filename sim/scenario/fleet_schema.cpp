@@ -41,10 +41,13 @@ const RecordSchema<ConstructionTaskSpec>& task_schema() {
         "construction task",
         "One task of a site's construction plan (land, permits, grid interconnect, shell, "
         "power and cooling, fit-out). Tasks form a DAG through `after`.");
-    s.text(&ConstructionTaskSpec::name, {.key = "name",
-                                         .doc = "Unique within the site.",
-                                         .example = "grid_interconnect",
-                                         .required = true});
+    s.text(&ConstructionTaskSpec::name,
+           {.key = "name",
+            .doc = "Unique within the site; what `after` and `ready_after` name (no output "
+                   "shows it).",
+            .example = "grid_interconnect",
+            .required = true,
+            .informative = true});
     s.quantity(&ConstructionTaskSpec::duration_s, Dimension::duration,
                {.key = "duration",
                 .doc = "How long the task takes once it can start.",
@@ -104,14 +107,12 @@ const RecordSchema<PriceChangeSpec>& price_change_schema() {
 const RecordSchema<FabricSpec>& fabric_schema() {
   static const RecordSchema<FabricSpec> schema = [] {
     RecordSchema<FabricSpec> s("fabric", "The cluster's scale-out network.");
-    s.choice(&FabricSpec::topology,
-             std::vector<std::pair<std::string, FabricTopology>>{
-                 {"leaf_spine", FabricTopology::leaf_spine},
-                 {"rail_optimised", FabricTopology::rail_optimised}},
-             {.key = "topology",
-              .doc = "Network shape.",
-              .example = "rail_optimised",
-              .default_text = "rail_optimised"});
+    // Both trees give the same cross-leaf bandwidth for the same shape (the cut model in
+    // model/training/fabric.hpp), so the topology changed no figure.
+    s.retired("topology",
+              "leaf-spine and rail-optimised trees of one shape give the same cross-leaf "
+              "bandwidth in capsim's fabric model, which takes gpus_per_node, nodes_per_leaf, "
+              "link_bandwidth and oversubscription; remove the key");
     s.integer(&FabricSpec::gpus_per_node, {.key = "gpus_per_node",
                                            .doc = "GPUs per server.",
                                            .example = "8",
@@ -154,10 +155,14 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                                     .doc = "Unique id that clusters and orders use.",
                                     .example = "H100-SXM",
                                     .required = true});
-    s.text(&AcceleratorSpec::vendor,
-           {.key = "vendor", .doc = "Maker.", .example = "NVIDIA", .default_text = "\"\""});
-    s.text(&AcceleratorSpec::description,
-           {.key = "description", .doc = "Free text.", .default_text = "\"\""});
+    s.text(&AcceleratorSpec::vendor, {.key = "vendor",
+                                      .doc = "Maker.",
+                                      .example = "NVIDIA",
+                                      .default_text = "\"\"",
+                                      .informative = true});
+    s.prose(
+        &AcceleratorSpec::description,
+        {.key = "description", .doc = "Free text.", .default_text = "\"\"", .informative = true});
     s.date(&AcceleratorSpec::first_ship,
            {.key = "first_ship",
             .doc = "Start of volume shipments: planners cannot buy it earlier.",
@@ -194,11 +199,14 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                 .minimum_exclusive = true});
     s.quantity(&AcceleratorSpec::tdp_w, Dimension::power,
                {.key = "tdp",
-                .doc = "GPU board or module power.",
+                .doc = "GPU board or module power, as the datasheet gives it: for reference, "
+                       "the power drawn comes from server_power_per_gpu and "
+                       "idle_server_power_per_gpu.",
                 .example = "700 W",
                 .required = true,
                 .minimum = 0.0,
-                .minimum_exclusive = true});
+                .minimum_exclusive = true,
+                .informative = true});
     s.quantity(&AcceleratorSpec::server_power_per_gpu_w, Dimension::power,
                {.key = "server_power_per_gpu",
                 .doc = "Whole server (GPU, host, network share) at full load, per GPU.",

@@ -73,6 +73,9 @@ std::string markdown_cell(const std::string& text) {
   return cell;
 }
 
+/// How the reference marks a key that describes the scenario and changes no figure.
+constexpr const char* kInformativeNote = " *Informative only: changes no figure.*";
+
 std::string bound_text(const FieldInfo& field, double bound) {
   return field.type == ValueType::quantity ? format_quantity(bound, field.dimension)
                                            : detail::exact_number(bound);
@@ -93,7 +96,7 @@ std::string range_description(const FieldInfo& field) {
 std::string type_description(const FieldInfo& field) {
   switch (field.type) {
     case ValueType::text:
-      return "text";
+      return field.text_kind == TextKind::prose ? "text (may hold newlines, tabs)" : "name";
     case ValueType::integer:
       return "whole number";
     case ValueType::count:
@@ -144,13 +147,20 @@ std::string json_bounds(const FieldInfo& field) {
   return bounds;
 }
 
+/// The JSON Schema pattern of a text kind: no C0, DEL or C1 control (prose: but \n and \t).
+std::string text_pattern(const FieldInfo& field) {
+  return field.text_kind == TextKind::prose
+             ? R"(,"pattern":"^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")"
+             : R"(,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$")";
+}
+
 std::string json_property(const FieldInfo& field) {
   const std::string description = ",\"description\":" + quote_string(field_description(field));
   const std::string examples =
       field.example.empty() ? "" : ",\"examples\":[" + quote_string(field.example) + "]";
   switch (field.type) {
     case ValueType::text:
-      return "{\"type\":\"string\"" + description + examples + "}";
+      return "{\"type\":\"string\"" + text_pattern(field) + description + examples + "}";
     case ValueType::integer:
       return "{\"type\":\"integer\"" + json_bounds(field) + description + "}";
     case ValueType::count:
@@ -179,7 +189,8 @@ std::string json_property(const FieldInfo& field) {
       return "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/" + identifier(field.record->name) +
              "\"}" + description + "}";
     case ValueType::text_list:
-      return "{\"type\":\"array\",\"items\":{\"type\":\"string\"}" + description + "}";
+      return "{\"type\":\"array\",\"items\":{\"type\":\"string\"" + text_pattern(field) + "}" +
+             description + "}";
     case ValueType::real_list: {
       const std::string length =
           field.list_length ? fmt::format(",\"minItems\":{0},\"maxItems\":{0}", *field.list_length)
@@ -226,7 +237,15 @@ std::string scenario_reference_markdown() {
       "unknown key. `extends: base.yaml` (or a list) merges the file over its bases: mappings\n"
       "merge key by key, lists and values replace. `capsim validate --set key.path=value` and\n"
       "`capsim explain --set ...` override any key, with the paths used in error messages\n"
-      "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n";
+      "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n"
+      "A name (of the scenario, a site, a cluster, a job, a file...) holds no control\n"
+      "character: none of U+0000-U+001F, U+007F (DEL) or U+0080-U+009F, which a `\\0` or\n"
+      "`\\e` escape in a double-quoted scalar would put there; a description may hold newlines\n"
+      "and tabs, no other control character. The error names the character and its place.\n\n"
+      "Every key changes some output of a run, except those marked *Informative only*, which\n"
+      "name or explain the scenario (tests/scenario/every_key_matters_test.cpp moves each\n"
+      "other key and checks that the files a run writes change). A retired key is refused\n"
+      "with what to write instead.\n\n";
   text += fmt::format(
       "A base may extend others, at most {} levels deep and {} files in all. A file reached on\n"
       "several paths (a diamond) is merged once per path, in the order listed, and counts each\n"
@@ -269,9 +288,13 @@ std::string scenario_reference_markdown() {
           fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", field.key,
                       markdown_cell(type_description(field)), field.required ? "yes" : "",
                       markdown_cell(field.default_text), markdown_cell(range_description(field)),
-                      markdown_cell(field.doc),
+                      markdown_cell(field.doc + (field.informative ? kInformativeNote : "")),
                       field.example.empty() ? std::string()
                                             : fmt::format("`{}`", markdown_cell(field.example)));
+    }
+    for (const RetiredKey& retired : record->retired) {
+      text += fmt::format("\nRetired: `{}` is refused, with this advice: {}.\n", retired.key,
+                          retired.advice);
     }
   }
   return text;

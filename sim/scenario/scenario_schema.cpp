@@ -43,11 +43,13 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
     s.text(&ScenarioMeta::name, {.key = "name",
                                  .doc = "Short name, used in reports.",
                                  .example = "meta-2025-60b",
-                                 .required = true});
-    s.text(&ScenarioMeta::description, {.key = "description",
-                                        .doc = "What the scenario asks, its assumptions.",
-                                        .example = "A hyperscaler's 2025 plan",
-                                        .default_text = "\"\""});
+                                 .required = true,
+                                 .informative = true});
+    s.prose(&ScenarioMeta::description, {.key = "description",
+                                         .doc = "What the scenario asks, its assumptions.",
+                                         .example = "A hyperscaler's 2025 plan",
+                                         .default_text = "\"\"",
+                                         .informative = true});
     s.date(&ScenarioMeta::start, {.key = "start",
                                   .doc = "First day simulated (midnight UTC). All times count "
                                          "from here.",
@@ -77,12 +79,9 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
                                     .minimum = 0.0,
                                     // any seed the type holds: it is an input, not a size
                                     .maximum = 9223372036854775807.0});
-    s.integer(&ScenarioMeta::replications, {.key = "replications",
-                                            .doc = "Independent runs with derived seeds.",
-                                            .example = "5",
-                                            .default_text = "1",
-                                            .minimum = 1.0,
-                                            .maximum = 100000.0});
+    s.retired("replications",
+              "capsim run makes one run per scenario; for replications with derived seeds, "
+              "give `replications` in a sweep file (docs/sweeps.md)");
     return s;
   }();
   return schema;

@@ -17,6 +17,14 @@ const FieldInfo* RecordInfo::find(std::string_view key) const {
   return nullptr;
 }
 
+const RetiredKey* RecordInfo::find_retired(std::string_view key) const {
+  for (const RetiredKey& retired_key : retired) {
+    if (retired_key.key == key)
+      return &retired_key;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> RecordInfo::keys() const {
   std::vector<std::string> names;
   names.reserve(fields.size());
@@ -148,10 +156,20 @@ std::string exact_number(double value) {
   return fmt::format("{}", value);
 }
 
-std::optional<std::string> read_text(const ConfigNode& node, const std::string& path,
-                                     LoadContext& context) {
+std::optional<std::string> read_text(const ConfigNode& node, const FieldInfo& field,
+                                     const std::string& path, LoadContext& context) {
   if (!expect_scalar(node, "a text value", path, context))
     return std::nullopt;
+  const bool prose = field.text_kind == TextKind::prose;
+  if (const auto control = find_control_character(node.scalar, prose)) {
+    // The value itself is not echoed: it holds the character the message warns of.
+    context.error(node.location, path,
+                  fmt::format("expected {} without control characters{}, found {} at "
+                              "character {}",
+                              prose ? "text" : "a name", prose ? " but newline and tab" : "",
+                              code_point_name(control->code_point), control->position));
+    return std::nullopt;
+  }
   return node.scalar;
 }
 
@@ -299,8 +317,8 @@ std::optional<std::size_t> read_choice(const ConfigNode& node, const FieldInfo& 
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const std::string& path,
-                                                   LoadContext& context) {
+std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const FieldInfo& field,
+                                                   const std::string& path, LoadContext& context) {
   if (node.is_null())
     return std::vector<std::string>{};
   if (!node.is_sequence()) {
@@ -312,7 +330,7 @@ std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const
   bool valid = true;
   for (std::size_t i = 0; i < node.items.size(); ++i) {
     const std::string item_path = fmt::format("{}[{}]", path, i);
-    if (auto value = read_text(node.items[i], item_path, context)) {
+    if (auto value = read_text(node.items[i], field, item_path, context)) {
       values.push_back(*value);
     } else {
       valid = false;
@@ -374,6 +392,12 @@ bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::str
     }
     if (index == info.fields.size()) {
       const std::string entry_path = path.empty() ? entry.key : path + "." + entry.key;
+      if (const RetiredKey* retired = info.find_retired(entry.key)) {
+        context.error(entry.key_location, entry_path,
+                      fmt::format("'{}' is no longer a key of {}: {}", entry.key, info.name,
+                                  retired->advice));
+        continue;
+      }
       const std::string suggestion = closest_match(entry.key, info.keys());
       std::string message = suggestion.empty()
                                 ? fmt::format("unknown key '{}' in {}; expected one of: {}",

@@ -20,7 +20,11 @@ const RecordSchema<TenantSpec>& tenant_schema() {
                 .maximum = 1.0});
     s.integer(
         &TenantSpec::priority,
-        {.key = "priority", .doc = "Higher runs first.", .example = "1", .default_text = "0"});
+        {.key = "priority",
+         .doc = "Priority of the generated jobs drawn for this tenant (listed jobs give their "
+                "own): higher runs first under the priority and easy_backfill policies.",
+         .example = "1",
+         .default_text = "0"});
     return s;
   }();
   return schema;

@@ -208,8 +208,8 @@ const RecordSchema<SweepSpec>& sweep_schema() {
     s.text(
         &SweepSpec::name,
         {.key = "name", .doc = "Short name; defaults to the file name.", .example = "meta-budget"});
-    s.text(&SweepSpec::description,
-           {.key = "description", .doc = "What the sweep asks.", .default_text = "\"\""});
+    s.prose(&SweepSpec::description,
+            {.key = "description", .doc = "What the sweep asks.", .default_text = "\"\""});
     s.text(&SweepSpec::base, {.key = "base",
                               .doc = "The scenario file, relative to the sweep file.",
                               .example = "../meta-2025-60b.yaml",

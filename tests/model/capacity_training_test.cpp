@@ -134,6 +134,22 @@ TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tena
   CHECK(generate_training_jobs(scenario).size() != jobs.size());
 }
 
+TEST_CASE("training: a generated job takes the priority of the tenant it is drawn for") {
+  Scenario scenario = training_day();
+  scenario.scenario.end = Date{2025, 4, 1};
+  scenario.training.tenants = {TenantSpec{"a", 0.5, 7}, TenantSpec{"b", 0.5, -2}};
+  scenario.training.generator.arrivals_per_s = 100.0 / (kSecondsPerYear / 12.0);
+  const std::vector<GeneratedJob> jobs = generate_training_jobs(scenario);
+  REQUIRE(jobs.size() > 100);
+  std::size_t for_a = 0;
+  for (const GeneratedJob& job : jobs) {
+    CHECK(job.spec.priority == (job.spec.tenant == "a" ? 7 : -2));
+    for_a += job.spec.tenant == "a" ? 1 : 0;
+  }
+  CHECK(for_a > 0);
+  CHECK(for_a < jobs.size());
+}
+
 TEST_CASE("training: adding a listed job leaves every generated job's draws unchanged") {
   // Random streams are keyed by names: a generated job's sizes by its ordinal, its
   // interruptions by its name, a listed job's by its tenant and name. Jobs run where they

@@ -161,8 +161,9 @@ void compare_defaults(const RecordInfo& record, const std::vector<Step>& steps, 
 TEST_CASE("scenario schema: every documented default is the member's initialiser") {
   Walk walk;
   compare_defaults(scenario_schema().info(), {}, walk);
-  // All of them at the time of writing; a count that falls means keys stopped being compared.
-  CHECK(walk.compared >= 95);
+  // All of them at the time of writing (scenario.replications and clusters[].fabric.topology,
+  // retired, made 95); a count that falls means keys stopped being compared.
+  CHECK(walk.compared >= 93);
   CHECK(walk.not_values_seen == kNotValues);
 }
 

@@ -24,7 +24,6 @@ struct ScenarioMeta {
   std::optional<Date> end;          ///< first day not simulated; or give `horizon_s`
   PeriodUnit reporting_period = PeriodUnit::month;
   std::int64_t seed = 1;
-  std::int64_t replications = 1;
   /// The end of the run in ticks from the start: `end` at midnight, or start + horizon.
   Tick end_tick() const;
   /// Seconds from the start to the end of the run.
@@ -97,7 +96,6 @@ struct SiteSpec {
 enum class FabricTopology { leaf_spine, rail_optimised };
 
 struct FabricSpec {
-  FabricTopology topology = FabricTopology::rail_optimised;
   std::int64_t gpus_per_node = 8;
   std::int64_t nodes_per_leaf = 32;
   double link_bandwidth_bytes_per_s = 400e9 / 8.0;

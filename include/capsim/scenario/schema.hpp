@@ -37,6 +37,11 @@ enum class ValueType {
 
 struct RecordInfo;
 
+/// What a text value may hold. Neither kind holds control characters (C0, DEL, C1): a name
+/// (of a scenario, site, cluster, job, file...) none at all; prose (a description) newlines
+/// and tabs.
+enum class TextKind { name, prose };
+
 /// Everything the reference, the JSON Schema and the error messages say about one key.
 struct FieldInfo {
   std::string key;
@@ -52,13 +57,26 @@ struct FieldInfo {
   std::optional<double> maximum;
   bool minimum_exclusive = false;
   std::optional<std::size_t> list_length;  ///< for real_list: exactly this many numbers
+  TextKind text_kind = TextKind::name;     ///< for text and text_list
+  /// The key describes the scenario (names it, explains it) and changes no figure: the test
+  /// that every key changes some output leaves it out.
+  bool informative = false;
+};
+
+/// A key the language once had and now refuses, with what to write instead: a user whose
+/// file still sets it learns where the setting went, not only that the key is unknown.
+struct RetiredKey {
+  std::string key;
+  std::string advice;
 };
 
 struct RecordInfo {
   std::string name;
   std::string doc;
   std::vector<FieldInfo> fields;
+  std::vector<RetiredKey> retired;
   const FieldInfo* find(std::string_view key) const;
+  const RetiredKey* find_retired(std::string_view key) const;
   std::vector<std::string> keys() const;
 };
 
@@ -73,6 +91,7 @@ struct Field {
   std::optional<double> maximum{};
   bool minimum_exclusive = false;
   std::optional<std::size_t> list_length{};
+  bool informative = false;
 };
 
 /// Where loaded values report their problems.
@@ -129,8 +148,9 @@ void apply_sanity_range(FieldInfo& field);
 
 // Scalar readers: each returns nothing and reports through `context` when the node is not a
 // valid value of its field.
-std::optional<std::string> read_text(const ConfigNode& node, const std::string& path,
-                                     LoadContext& context);
+/// Text of the field's kind: a control character is refused with its code point and place.
+std::optional<std::string> read_text(const ConfigNode& node, const FieldInfo& field,
+                                     const std::string& path, LoadContext& context);
 std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo& field,
                                          const std::string& path, LoadContext& context);
 std::optional<double> read_count(const ConfigNode& node, const FieldInfo& field,
@@ -145,8 +165,8 @@ std::optional<Date> read_date(const ConfigNode& node, const std::string& path,
                               LoadContext& context);
 std::optional<std::size_t> read_choice(const ConfigNode& node, const FieldInfo& field,
                                        const std::string& path, LoadContext& context);
-std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const std::string& path,
-                                                   LoadContext& context);
+std::optional<std::vector<std::string>> read_texts(const ConfigNode& node, const FieldInfo& field,
+                                                   const std::string& path, LoadContext& context);
 /// A list of numbers, each checked as read_real, and of the field's list_length when it has
 /// one. An absent list is empty.
 std::optional<std::vector<double>> read_reals(const ConfigNode& node, const FieldInfo& field,
@@ -176,11 +196,25 @@ class RecordSchema {
 
   const RecordInfo& info() const { return info_; }
 
+  /// Refuses `key` with `advice` (what to use instead) rather than with "unknown key".
+  RecordSchema& retired(std::string key, std::string advice) {
+    info_.retired.push_back(RetiredKey{std::move(key), std::move(advice)});
+    return *this;
+  }
+
+  /// A name: text without control characters.
   RecordSchema& text(std::string T::*member, Field field) {
-    return bind(member, std::move(field), ValueType::text, read_with_path(detail::read_text),
+    return bind(member, std::move(field), ValueType::text, detail::read_text,
                 [](const std::string& value, const FieldInfo& info, YamlWriter& writer) {
                   writer.quoted(info.key, value);
                 });
+  }
+
+  /// Free text (a description): may hold newlines and tabs, no other control characters.
+  RecordSchema& prose(std::string T::*member, Field field) {
+    text(member, std::move(field));
+    info_.fields.back().text_kind = TextKind::prose;
+    return *this;
   }
 
   RecordSchema& integer(std::int64_t T::*member, Field field) {
@@ -308,7 +342,7 @@ class RecordSchema {
 
   RecordSchema& texts(std::vector<std::string> T::*member, Field field) {
     return bind(
-        member, std::move(field), ValueType::text_list, read_with_path(detail::read_texts),
+        member, std::move(field), ValueType::text_list, detail::read_texts,
         [](const std::vector<std::string>& items, const FieldInfo& info, YamlWriter& writer) {
           std::string flow;
           for (const std::string& item : items) {
@@ -408,6 +442,7 @@ class RecordSchema {
     info.maximum = field.maximum;
     info.minimum_exclusive = field.minimum_exclusive;
     info.list_length = field.list_length;
+    info.informative = field.informative;
     if (type != ValueType::quantity)  // a quantity's range waits for its dimension
       detail::apply_sanity_range(info);
     info_.fields.push_back(std::move(info));

@@ -95,7 +95,6 @@ FabricShape make_fabric_shape(const FabricSpec& spec, std::int64_t gpus,
       .nodes_per_leaf = spec.nodes_per_leaf,
       .nic_bandwidth_bytes_per_s = spec.link_bandwidth_bytes_per_s,
       .oversubscription = spec.oversubscription,
-      .topology = spec.topology,
       .scale_up_domain = accelerator.scale_up_domain,
       .scale_up_bandwidth_bytes_per_s = accelerator.scale_up_bandwidth_bytes_per_s / 2.0};
 }

@@ -73,6 +73,7 @@ std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
                      : static_cast<std::size_t>(sizes.uniform01() *
                                                 static_cast<double>(tenant_weights.size()));
         job.tenant = scenario.training.tenants[tenant].name;
+        job.priority = scenario.training.tenants[tenant].priority;
       }
       jobs.push_back(GeneratedJob{std::move(job), submit});
     }
