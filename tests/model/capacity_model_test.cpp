@@ -202,6 +202,50 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }
 
+TEST_CASE("capacity: what falls due at the horizon's end is not in the run") {
+  // The horizon is [2025-01-01, 2026-01-01). A cluster bought on 2024-01-01 retires after
+  // 731 days, on 2026-01-01; an order placed on 2025-10-03 with a 90-day lead time arrives on
+  // 2026-01-01. Neither is in the run: the summary agrees with the last row.
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site = test_site("s", 10e6);
+  site.cost_per_power_usd_per_w = 0.0;  // no facility to depreciate
+  scenario.sites.push_back(site);
+  ClusterSpec old = test_cluster("old", "s", "X", 1000, Date{2024, 1, 1});
+  old.service_life_s = 731 * 86400.0;
+  scenario.clusters.push_back(old);
+  OrderSpec order;
+  order.accelerator = "X";
+  order.gpus = 500;
+  order.site = "s";
+  order.order_date = Date{2025, 10, 3};
+  order.lead_time_s = 90 * 86400.0;
+  scenario.planner.orders.push_back(order);
+
+  const CapacityRun run = run_capacity(scenario);
+  const CapacitySummary& s = run.summary;
+  CHECK(s.gpus_ordered == 1500);
+  CHECK(s.gpus_delivered == 1000);
+  CHECK(s.gpus_in_transit == 500);
+  CHECK(s.gpus_retired == 0);
+  CHECK(s.capex_gpus_usd == 0.0);
+  // The cluster's $40M over a 6-year server life (2,191.5 days), for 365 days: $6,662,103.58;
+  // no write-off of its book value at a retirement outside the run.
+  CHECK(s.depreciation_usd == doctest::Approx(6'662'103.58).epsilon(1e-9));
+  CHECK(column_sum(run, "depreciation_usd") == doctest::Approx(s.depreciation_usd));
+  const Recorder& t = run.timeseries;
+  CHECK(t.value(t.rows() - 1, t.column("gpus_delivered_cumulative")) == 1000.0);
+  CHECK(t.value(t.rows() - 1, t.column("gpus_in_transit")) == 500.0);
+  CHECK(t.value(t.rows() - 1, t.column("gpus_retired_cumulative")) == 0.0);
+  std::vector<std::string> kinds;
+  for (const BuildoutEvent& event : run.buildout)
+    kinds.emplace_back(buildout_kind_name(event.kind));
+  const std::vector<std::string> expected = {"phase_online", "install", "order"};
+  CHECK(kinds == expected);
+  CHECK(s.year_ends.back().date == Date{2026, 1, 1});
+  CHECK(s.year_ends.back().stock.installed == 1000);
+}
+
 /// A random but valid scenario: sites with and without construction, clusters, orders, caps.
 Scenario random_scenario(std::uint64_t seed) {
   RandomStream random(seed, 0, "random-scenario");
