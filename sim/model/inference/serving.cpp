@@ -73,6 +73,7 @@ void InferenceFleet::hour() {
     service.served_input_hit.set_rate(now, served * demand.cache_hit_input_tokens_per_s());
     service.served_input_miss.set_rate(now, served * demand.cache_miss_input_tokens_per_s());
     service.served_output.set_rate(now, served * demand.output_tokens_per_s);
+    service.dropped_output.set_rate(now, (1.0 - served) * demand.output_tokens_per_s);
     const PriceListSpec& prices = spec.prices;
     service.revenue_usd.set_rate(
         now, served * price_ratio_at(now) *

@@ -74,6 +74,7 @@ enum ServiceFigure : std::size_t {
   kDemandOutput,
   kServedInput,
   kServedOutput,
+  kDroppedOutput,
   kHours,
   kHoursMet,
 };
@@ -191,9 +192,7 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
       {service, "served_output_tokens_", "tokens", total, "output tokens served",
        service_total<kServedOutput>},
       {service, "dropped_output_tokens_", "tokens", total, "output tokens demanded and not served",
-       [](const PeriodReading& r, std::size_t k) {
-         return service_total<kDemandOutput>(r, k) - service_total<kServedOutput>(r, k);
-       }},
+       service_total<kDroppedOutput>},
       {service, "slo_attainment_", "share", mean, "hours whose demand was fully served, over hours",
        [](const PeriodReading& r, std::size_t k) {
          const double hours = service_total<kHours>(r, k);
@@ -267,8 +266,8 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
         {service.gpu_s.total_at(tick), service.demand_input.total_at(tick),
          service.demand_output.total_at(tick),
          service.served_input_hit.total_at(tick) + service.served_input_miss.total_at(tick),
-         service.served_output.total_at(tick), static_cast<double>(service.hours),
-         static_cast<double>(service.hours_met)});
+         service.served_output.total_at(tick), service.dropped_output.total_at(tick),
+         static_cast<double>(service.hours), static_cast<double>(service.hours_met)});
   }
   return c;
 }

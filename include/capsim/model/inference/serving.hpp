@@ -35,6 +35,9 @@ struct ServiceState {
   RateIntegral served_input_hit;
   RateIntegral served_input_miss;
   RateIntegral served_output;
+  /// Output tokens demanded and not served: a total of its own, so that a period's is never
+  /// the rounding left by subtracting two large totals since the start.
+  RateIntegral dropped_output;
   RateIntegral gpu_s;
   RateIntegral revenue_usd;  ///< at list prices, times the price ratio under demand feedback
   std::int64_t hours = 0;

@@ -22,9 +22,9 @@ struct Cumulative {
          staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
          gpu_busy_s = 0, training_busy_s = 0;
   std::vector<double> tenant_gpu_s;
-  /// Per service: GPU-s, demand input, demand output, served input, served output, hours,
-  /// hours whose demand was fully served.
-  std::vector<std::array<double, 7>> service;
+  /// Per service: GPU-s, demand input, demand output, served input, served output, dropped
+  /// output, hours, hours whose demand was fully served.
+  std::vector<std::array<double, 8>> service;
   /// Capex paid and opex: what the owner's funds pay for.
   double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
 };
