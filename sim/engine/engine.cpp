@@ -135,6 +135,14 @@ std::uint64_t Engine::run_until(Tick end) {
   return events_fired_ - fired_before;
 }
 
+std::uint64_t Engine::run_before(Tick end) {
+  // Ticks are whole: tick < end is tick <= end - 1.
+  const std::uint64_t fired = run_until(end - 1);
+  if (!stop_requested_ && end > now_)
+    now_ = end;
+  return fired;
+}
+
 std::uint64_t Engine::run() {
   const std::uint64_t fired_before = events_fired_;
   stop_requested_ = false;

@@ -46,7 +46,9 @@ class CapacityModel {
     planning_.start_reviews();
     costs_.set_up();
     reporting_.set_up();
-    engine_.run_until(context_.end);
+    // The horizon is [start, end): what is due at the end (a delivery, a retirement, a job's
+    // start) is not in the run, and the last sample is taken at the end by finish().
+    engine_.run_before(context_.end);
     reporting_.finish();
     const CapacitySummary& summary = context_.run.summary;
     training_.finish(summary.gpu_seconds_available);

@@ -90,6 +90,22 @@ TEST_CASE("engine: run_until runs events at the end tick and advances the clock"
   CHECK(engine.run_until(INT64_MAX) == 0);
 }
 
+TEST_CASE("engine: run_before leaves the events at the end tick pending") {
+  Engine engine;
+  Recorder recorder;
+  const HandlerId id = engine.add_handler(recorder);
+  engine.schedule_at(99, Phase{3}, id, 0, 0);
+  engine.schedule_at(100, Phase{0}, id, 0, 1);
+  CHECK(engine.run_before(100) == 1);
+  CHECK(engine.now() == 100);
+  CHECK(engine.next_event_tick() == 100);
+  CHECK(engine.pending() == 1);
+  // The event at 100 runs with the next run that reaches it.
+  CHECK(engine.run_until(100) == 1);
+  const std::vector<std::string> expected = {"99/3/0/0", "100/0/0/1"};
+  CHECK(recorder.log == expected);
+}
+
 TEST_CASE("engine: misuse is an EngineError") {
   Engine engine;
   Recorder recorder;

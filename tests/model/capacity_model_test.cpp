@@ -3,7 +3,6 @@
 #include <cmath>
 #include <string>
 
-#include "capsim/engine/random.hpp"
 #include "capsim/model/capacity_model.hpp"
 #include "model/fixtures.hpp"
 
@@ -202,144 +201,48 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }
 
-/// A random but valid scenario: sites with and without construction, clusters, orders, caps.
-Scenario random_scenario(std::uint64_t seed) {
-  RandomStream random(seed, 0, "random-scenario");
-  Scenario scenario;
-  scenario.scenario.name = "random";
-  scenario.scenario.start = Date{2025, 1, 1};
-  scenario.scenario.end = Date{2027, 1, 1};
-  scenario.scenario.seed = static_cast<std::int64_t>(seed);
-  scenario.failures.annual_failure_rate = random.uniform(0.0, 0.3);
-  scenario.failures.repair_time_s = random.uniform(0.0, 10.0) * 86400.0;
-  scenario.economics.staff_cost_per_year_usd = random.uniform(0.0, 1e7);
-  for (int p = 0; p < 3; ++p) {
-    scenario.catalog.accelerators.push_back(test_part(
-        "part" + std::to_string(p), random.uniform(10e3, 60e3), random.uniform(600.0, 2000.0),
-        random.uniform(100.0, 500.0), Date{2024, 1 + static_cast<int>(random.uniform(0, 12)), 1}));
-  }
-  const int sites = 1 + static_cast<int>(random.uniform(0, 4));
-  for (int s = 0; s < sites; ++s) {
-    SiteSpec site;
-    site.name = "site" + std::to_string(s);
-    site.it_power_cap_w = random.uniform(5e6, 50e6);
-    site.pue = random.uniform(1.05, 1.6);
-    site.electricity_price_usd_per_j = random.uniform(30.0, 120.0) / 3.6e9;
-    if (random.uniform01() < 0.5) {
-      site.construction.push_back(ConstructionTaskSpec{"a", random.uniform(10, 200) * 86400.0, {}});
-      site.construction.push_back(
-          ConstructionTaskSpec{"b", random.uniform(10, 200) * 86400.0, {"a"}});
-      site.phases.push_back(PowerPhaseSpec{site.it_power_cap_w / 2, "a"});
-      site.phases.push_back(PowerPhaseSpec{site.it_power_cap_w / 2, "b"});
-      if (random.uniform01() < 0.5)
-        site.construction_start = Date{2025, 1 + s, 1};
-    }
-    if (random.uniform01() < 0.5) {
-      site.electricity_price_changes.push_back(
-          PriceChangeSpec{Date{2025, 6, 1}, random.uniform(30.0, 120.0) / 3.6e9});
-    }
-    scenario.sites.push_back(site);
-  }
-  const int clusters = static_cast<int>(random.uniform(0, 6));
-  for (int c = 0; c < clusters; ++c) {
-    ClusterSpec cluster;
-    cluster.name = "cluster" + std::to_string(c);
-    cluster.site = "site" + std::to_string(static_cast<int>(random.uniform(0, sites)));
-    cluster.accelerator = "part" + std::to_string(static_cast<int>(random.uniform(0, 3)));
-    cluster.gpus = 1 + static_cast<std::int64_t>(random.uniform(0, 20000));
-    cluster.online = Date{2023 + static_cast<int>(random.uniform(0, 4)), 1 + c, 1};
-    cluster.service_life_s = random.uniform(0.5, 6.0) * kSecondsPerYear;
-    cluster.utilisation = random.uniform(0.0, 1.0);
-    scenario.clusters.push_back(cluster);
-  }
-  if (random.uniform01() < 0.5) {
-    scenario.planner.policy = PlannerPolicy::budget;
-    scenario.planner.budget_per_period_usd = random.uniform(1e7, 1e9);
-    scenario.planner.budget_period =
-        random.uniform01() < 0.5 ? PeriodUnit::quarter : PeriodUnit::month;
-  }
-  const int orders = static_cast<int>(random.uniform(0, 4));
-  for (int o = 0; o < orders; ++o) {
-    OrderSpec order;
-    order.accelerator = "part" + std::to_string(static_cast<int>(random.uniform(0, 3)));
-    order.gpus = 1 + static_cast<std::int64_t>(random.uniform(0, 30000));
-    order.site = "site" + std::to_string(static_cast<int>(random.uniform(0, sites)));
-    order.order_date = Date{2025, 1 + static_cast<int>(random.uniform(0, 12)), 1};
-    order.lead_time_s = random.uniform(0, 200) * 86400.0;
-    scenario.planner.orders.push_back(order);
-  }
-  if (random.uniform01() < 0.5) {
-    scenario.planner.vendor_caps.push_back(
-        VendorCapSpec{"part0", 1 + static_cast<std::int64_t>(random.uniform(0, 10000))});
-  }
-  return scenario;
-}
+TEST_CASE("capacity: what falls due at the horizon's end is not in the run") {
+  // The horizon is [2025-01-01, 2026-01-01). A cluster bought on 2024-01-01 retires after
+  // 731 days, on 2026-01-01; an order placed on 2025-10-03 with a 90-day lead time arrives on
+  // 2026-01-01. Neither is in the run: the summary agrees with the last row.
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site = test_site("s", 10e6);
+  site.cost_per_power_usd_per_w = 0.0;  // no facility to depreciate
+  scenario.sites.push_back(site);
+  ClusterSpec old = test_cluster("old", "s", "X", 1000, Date{2024, 1, 1});
+  old.service_life_s = 731 * 86400.0;
+  scenario.clusters.push_back(old);
+  OrderSpec order;
+  order.accelerator = "X";
+  order.gpus = 500;
+  order.site = "s";
+  order.order_date = Date{2025, 10, 3};
+  order.lead_time_s = 90 * 86400.0;
+  scenario.planner.orders.push_back(order);
 
-TEST_CASE("capacity: invariants hold on 300 random scenarios") {
-  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
-    INFO("seed " << seed);
-    const Scenario scenario = random_scenario(seed);
-    CapacityRun run;
-    // The model checks GPU conservation and site power caps at every sample and throws on a
-    // violation; the rest is checked here.
-    REQUIRE_NOTHROW(run = run_capacity(scenario));
-    const Recorder& t = run.timeseries;
-    double cap_w = 0.0;
-    for (const SiteSpec& site : scenario.sites)
-      cap_w += site.it_power_cap_w;
-    for (std::size_t row = 0; row < t.rows(); ++row) {
-      const auto value = [&](const char* name) { return t.value(row, t.column(name)); };
-      CHECK(value("gpus_ordered_cumulative") ==
-            value("gpus_delivered_cumulative") + value("gpus_in_transit"));
-      CHECK(value("gpus_delivered_cumulative") == value("gpus_installed") +
-                                                      value("gpus_retired_cumulative") +
-                                                      value("gpus_waiting_for_power"));
-      CHECK(value("gpus_available") <= value("gpus_installed"));
-      CHECK(value("power_online_mw") <= cap_w / 1e6 * (1 + 1e-12));
-      CHECK(value("power_installed_peak_mw") <= value("power_online_mw") * (1 + 1e-9) + 1e-9);
-    }
-    // Ledger totals are the sums of their entries.
-    double payments = 0.0;
-    for (const CapexPayment& payment : run.ledger.payments()) {
-      payments += payment.amount_usd *
-                  (elapsed_share(payment.from, payment.until, scenario.scenario.end_tick()) -
-                   elapsed_share(payment.from, payment.until, 0));
-    }
-    CHECK(run.summary.capex_gpus_usd + run.summary.capex_facility_usd ==
-          doctest::Approx(payments).epsilon(1e-12));
-    CHECK(
-        column_sum(run, "capex_usd") ==
-        doctest::Approx(run.summary.capex_gpus_usd + run.summary.capex_facility_usd).epsilon(1e-9));
-    CHECK(column_sum(run, "opex_energy_usd") ==
-          doctest::Approx(run.summary.energy_cost_usd).epsilon(1e-9));
-  }
-}
-
-TEST_CASE("capacity: totals do not depend on the reporting period") {
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    INFO("seed " << seed);
-    const Scenario scenario = random_scenario(seed);
-    const CapacityRun daily = run_capacity(scenario, PeriodUnit::day);
-    const CapacityRun weekly = run_capacity(scenario, PeriodUnit::week);
-    const CapacityRun monthly = run_capacity(scenario, PeriodUnit::month);
-    for (const CapacityRun* other : {&weekly, &monthly}) {
-      // The trajectory is the same event for event, so the totals are equal exactly.
-      CHECK(other->summary.energy_facility_j == daily.summary.energy_facility_j);
-      CHECK(other->summary.energy_cost_usd == daily.summary.energy_cost_usd);
-      CHECK(other->summary.gpu_seconds_installed == daily.summary.gpu_seconds_installed);
-      CHECK(other->summary.capex_gpus_usd == daily.summary.capex_gpus_usd);
-      CHECK(other->summary.gpu_failures == daily.summary.gpu_failures);
-      // And each table adds up to them, up to the rounding of its own sums.
-      CHECK(column_sum(*other, "energy_facility_mwh") ==
-            doctest::Approx(column_sum(daily, "energy_facility_mwh")).epsilon(1e-9));
-      CHECK(column_sum(*other, "capex_usd") ==
-            doctest::Approx(column_sum(daily, "capex_usd")).epsilon(1e-9));
-      CHECK(column_sum(*other, "gpu_hours_installed") ==
-            doctest::Approx(column_sum(daily, "gpu_hours_installed")).epsilon(1e-9));
-    }
-    CHECK(daily.timeseries.rows() == 730);
-    CHECK(monthly.timeseries.rows() == 24);
-  }
+  const CapacityRun run = run_capacity(scenario);
+  const CapacitySummary& s = run.summary;
+  CHECK(s.gpus_ordered == 1500);
+  CHECK(s.gpus_delivered == 1000);
+  CHECK(s.gpus_in_transit == 500);
+  CHECK(s.gpus_retired == 0);
+  CHECK(s.capex_gpus_usd == 0.0);
+  // The cluster's $40M over a 6-year server life (2,191.5 days), for 365 days: $6,662,103.58;
+  // no write-off of its book value at a retirement outside the run.
+  CHECK(s.depreciation_usd == doctest::Approx(6'662'103.58).epsilon(1e-9));
+  CHECK(column_sum(run, "depreciation_usd") == doctest::Approx(s.depreciation_usd));
+  const Recorder& t = run.timeseries;
+  CHECK(t.value(t.rows() - 1, t.column("gpus_delivered_cumulative")) == 1000.0);
+  CHECK(t.value(t.rows() - 1, t.column("gpus_in_transit")) == 500.0);
+  CHECK(t.value(t.rows() - 1, t.column("gpus_retired_cumulative")) == 0.0);
+  std::vector<std::string> kinds;
+  for (const BuildoutEvent& event : run.buildout)
+    kinds.emplace_back(buildout_kind_name(event.kind));
+  const std::vector<std::string> expected = {"phase_online", "install", "order"};
+  CHECK(kinds == expected);
+  CHECK(s.year_ends.back().date == Date{2026, 1, 1});
+  CHECK(s.year_ends.back().stock.installed == 1000);
 }
 
 TEST_CASE("capacity: failures follow the annual rate over a large pool") {

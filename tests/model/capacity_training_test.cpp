@@ -293,6 +293,37 @@ TEST_CASE("inference: serving that waits for training to end drops the demand me
   CHECK(kept.jobs[0].preemptions == 0);
 }
 
+TEST_CASE("inference: dropped tokens are counted in the month they are dropped, and only then") {
+  // reclaim_days under reclaim: wait, a million times larger (token rates and node
+  // throughputs alike, so the same GPUs), with weekday weights, over two years by month. On
+  // 2025-01-01, a Wednesday (weight 1.1), serving has 24 of the 48 GPUs it needs in hours 12
+  // to 19 (792M output tokens/s still need ⌈792 / 168⌉ = 5 decode nodes), so it serves half
+  // for 8 hours and drops 0.5 × 792M × 8 × 3,600 = 11,404.8 billion tokens; in the 23 months
+  // after it drops none. A period's dropped tokens are their own total: demanded less served
+  // since the start, rounded at 10^14 tokens, left those months with half a token either side.
+  Scenario scenario = reclaim_days();
+  ServiceSpec& service = scenario.inference.services[0];
+  service.reclaim = ReclaimPolicy::wait;
+  service.demand.input_tokens_per_s = 1000e6;
+  service.demand.output_tokens_per_s = 450e6;
+  service.throughput.prefill_tokens_per_s_per_node = 1e12;
+  service.throughput.decode_tokens_per_s_per_node = 210e6;
+  service.demand.weekly_weights = {1.1, 1.1, 1.1, 1.1, 1.0, 0.8, 0.8};
+  scenario.scenario.end = Date{2027, 1, 1};
+  scenario.scenario.reporting_period = PeriodUnit::month;
+  const CapacityRun run = run_capacity(scenario);
+  const Recorder& t = run.timeseries;
+  REQUIRE(t.rows() == 24);
+  const std::size_t dropped = t.column("dropped_output_tokens_svc");
+  CHECK(t.value(0, dropped) == doctest::Approx(11'404.8e9).epsilon(1e-12));
+  for (std::size_t month = 1; month < t.rows(); ++month) {
+    INFO("month " << month);
+    CHECK(t.value(month, dropped) == 0.0);
+  }
+  CHECK(run.inference[0].demand.output - run.inference[0].served.output ==
+        doctest::Approx(11'404.8e9).epsilon(1e-9));
+}
+
 // ---- efficiency gains, demand feedback and the demand planner ---------------------------------
 
 /// 20,000 GPUs for a service whose measured 8-GPU nodes prefill 1M input and decode 1,000

@@ -69,6 +69,9 @@ class Engine {
   /// Returns the number of events fired. A handler's exception propagates; the event that
   /// threw has been consumed.
   std::uint64_t run_until(Tick end);
+  /// Runs every event with tick < end in order, then sets now() to `end` (if later): the
+  /// run of a half-open horizon [start, end), whose events at `end` stay pending.
+  std::uint64_t run_before(Tick end);
   /// Runs until no event is pending or stop() is called.
   std::uint64_t run();
   /// Fires the next event, if any. Returns false when none is pending.

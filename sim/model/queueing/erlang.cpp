@@ -8,15 +8,15 @@
 namespace capsim {
 
 double erlang_b(std::int64_t servers, double offered_load) {
-  double blocking = 1.0;
-  for (std::int64_t k = 1; k <= servers; ++k) {
-    blocking = offered_load * blocking / (static_cast<double>(k) + offered_load * blocking);
+  ErlangLadder ladder(offered_load);
+  while (ladder.servers() < servers) {
+    ladder.add_server();
     // Past the load B falls faster than geometrically; once it underflows it stays 0, so the
     // rest of a search's many idle servers cost nothing.
-    if (blocking == 0.0)
+    if (ladder.blocking() == 0.0)
       break;
   }
-  return blocking;
+  return ladder.blocking();
 }
 
 double erlang_c(std::int64_t servers, double offered_load) {
@@ -76,7 +76,10 @@ double mmc_wait_quantile(const MmcParameters& parameters, double q) {
   if (!(q > 0.0 && q < 1.0)) {
     throw std::invalid_argument(fmt::format("wait quantile {} not in (0, 1)", q));
   }
-  const double waiting = erlang_c(parameters.servers, parameters.offered_load());
+  return mmc_wait_quantile(parameters, q, erlang_c(parameters.servers, parameters.offered_load()));
+}
+
+double mmc_wait_quantile(const MmcParameters& parameters, double q, double waiting) {
   if (1.0 - q >= waiting)
     return 0.0;
   const double drain_rate = parameters.drain_rate();

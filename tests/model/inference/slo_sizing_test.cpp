@@ -26,6 +26,24 @@ std::int64_t exact_delay_staffing(double offered_load, double delay_probability)
   return replicas;
 }
 
+TEST_CASE("slo_sizing: at a 100% target the SLO alone sizes a large load, replica by replica") {
+  // λ = 200/s, s = 100 s: a = 20,000 erlangs, p95 wait <= 2 s, no utilisation headroom. The
+  // search starts at the stable 20,001 replicas, where nearly every request waits, and the
+  // answer lies about √a above: Halfin-Whitt, β = (c − a)/√a: c = 20,100 (β = 0.707) gives
+  // C ≈ 1/(1 + βΦ(β)/φ(β)) = 0.367 and p95 = ln(0.367/0.05)/(100 × 0.01) = 1.99 s; c = 20,099
+  // gives 0.369 and ln(7.38)/0.99 = 2.02 s. (The exact recursion, in Python: 1.994 and
+  // 2.025 s.) Each of the ~100 replicas the search steps through costs O(1) now; probing each
+  // candidate afresh made a year of hourly sizings at 200,000 erlangs take many minutes.
+  const SloTarget slo{.wait_quantile = 0.95, .max_wait_s = 2.0, .target_utilisation = 1.0};
+  CHECK(replicas_for_slo(ServingLoad{200.0, 100.0}, slo) == 20'100);
+  // The ladder's Erlang B and C are erlang_b's and erlang_c's, step for step.
+  ErlangLadder ladder(20'000.0);
+  while (ladder.servers() < 20'100)
+    ladder.add_server();
+  CHECK(ladder.blocking() == erlang_b(20'100, 20'000.0));
+  CHECK(ladder.waiting() == erlang_c(20'100, 20'000.0));
+}
+
 TEST_CASE("slo_sizing: replicas_for_slo against hand-worked Erlang C cases") {
   // λ = 1/s, s = 1 s (a = 1 erlang), p95 wait <= 1 s, utilisation <= 0.8: the ceiling allows
   // c >= ⌈1/0.8⌉ = 2. c = 2: B = 1/5, C = 2·B/(2 − 1·(1 − B)) = 1/3, p95 = ln((1/3)/0.05)/(2 − 1)

@@ -35,8 +35,8 @@ struct ServiceState {
   RateIntegral served_input_hit;
   RateIntegral served_input_miss;
   RateIntegral served_output;
-  /// Integrated on its own, not as demanded minus served: the difference of two cumulative
-  /// totals near 1e18 tokens loses whole tokens to rounding and came out negative.
+  /// Output tokens demanded and not served: a total of its own, so that a period's is never
+  /// the rounding left by subtracting two large totals since the start.
   RateIntegral dropped_output;
   RateIntegral gpu_s;
   RateIntegral revenue_usd;  ///< at list prices, times the price ratio under demand feedback

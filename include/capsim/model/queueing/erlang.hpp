@@ -29,6 +29,32 @@ struct MmcTheory {
   double utilisation = 0.0;             ///< ρ = λ / (cμ)
 };
 
+/// Erlang B and C at one offered load for 0, 1, 2, ... servers, one server at a time: each
+/// step is O(1), so a search that adds servers one by one costs what one erlang_b of its
+/// answer costs, not that many times over. The values are erlang_b's and erlang_c's exactly
+/// (the same recursion, step by step).
+class ErlangLadder {
+ public:
+  explicit ErlangLadder(double offered_load) : load_(offered_load) {}
+  /// One server more.
+  void add_server() {
+    ++servers_;
+    blocking_ = load_ * blocking_ / (static_cast<double>(servers_) + load_ * blocking_);
+  }
+  std::int64_t servers() const { return servers_; }
+  double blocking() const { return blocking_; }
+  /// Erlang C at the current servers; requires load < servers.
+  double waiting() const {
+    const auto c = static_cast<double>(servers_);
+    return c * blocking_ / (c - load_ * (1.0 - blocking_));
+  }
+
+ private:
+  double load_;
+  std::int64_t servers_ = 0;
+  double blocking_ = 1.0;
+};
+
 /// Erlang B blocking probability for `servers` servers offered `offered_load` erlangs, by the
 /// recursion B(k) = a·B(k−1) / (k + a·B(k−1)): stable for any number of servers. O(servers),
 /// and no more than until B underflows to 0 (which it stays): about a + 40·√a steps.
@@ -48,5 +74,7 @@ double mmc_wait_exceeds(const MmcParameters& parameters, double wait_s);
 
 /// The q-quantile of the waiting time in queue (0 when q <= 1 − C).
 double mmc_wait_quantile(const MmcParameters& parameters, double q);
+/// The same from Erlang C already known (`waiting`), for searches that step servers.
+double mmc_wait_quantile(const MmcParameters& parameters, double q, double waiting);
 
 }  // namespace capsim
