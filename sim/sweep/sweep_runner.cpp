@@ -326,7 +326,7 @@ std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_
   const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id));
+    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id), sweep.load_options);
   } catch (const InputError& error) {
     // Each value loaded on its own; together they do not: say which run.
     std::vector<Diagnostic> diagnostics = error.diagnostics();
