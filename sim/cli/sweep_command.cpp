@@ -53,7 +53,8 @@ int run_sweep_command(const Arguments& arguments) {
       "sweep",
       "Runs every point of a sweep file (docs/sweeps.md) with its replications on N threads.\n"
       "Writes DIR/runs.csv (one row per run, in run-id order whatever N is) and\n"
-      "DIR/runs_summary.csv (mean and 95% t interval per point), atomically. Finished runs\n"
+      "DIR/runs_summary.csv (mean and 95% t interval per point), as a set: runs.csv last,\n"
+      "present only when the sweep has finished (docs/sweeps.md). Finished runs\n"
       "are journaled in DIR/journal.csv: run the same command again after a crash or kill\n"
       "and it reuses them. --shard K/N runs the runs whose id mod N is K-1; join the shards\n"
       "with capsim merge. A bad sweep file writes nothing and exits 2.",
