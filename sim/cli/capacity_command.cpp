@@ -155,7 +155,8 @@ int run_capacity_search(const Arguments& arguments) {
               "200000")
       .option("seed", "S", "random seed of the simulations", "1")
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
-      .flag("json", "print one JSON object instead of the table");
+      .flag("json", "print one JSON object instead of the table")
+      .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().size() != 1)
@@ -165,7 +166,7 @@ int run_capacity_search(const Arguments& arguments) {
   const std::string& path = parser.positional().front();
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(path, parser.all("set"));
+    scenario = scenario::load_scenario(path, parser.all("set"), {parser.has("allow-large"), {}});
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;

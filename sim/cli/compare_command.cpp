@@ -77,7 +77,8 @@ int run_compare(const Arguments& arguments) {
                   "only these figures: a prefix ('totals.') or a glob with * and ? "
                   "('inference[*].cost_per_million_tokens_usd')")
       .option("iso", "KIND", "scale designs to the baseline's power, capex or gpus")
-      .repeatable("set", "KEY.PATH=VALUE", "override a value in every scenario, after extends");
+      .repeatable("set", "KEY.PATH=VALUE", "override a value in every scenario, after extends")
+      .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(arguments))
     return 0;
   const std::vector<std::string>& paths = parser.positional();
@@ -100,6 +101,7 @@ int run_compare(const Arguments& arguments) {
   options.overrides = parser.all("set");
   options.iso = iso;
   options.figures = parser.all("figures");
+  options.allow_large = parser.has("allow-large");
   CompareResult result;
   try {
     result = compare_inputs(paths, options);

@@ -40,7 +40,8 @@ int run_run(const Arguments& arguments) {
   parser.option("out", "DIR", "write the result files into DIR (created if needed)")
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
-      .repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+      .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().size() != 1) {
@@ -51,7 +52,8 @@ int run_run(const Arguments& arguments) {
     period = parse_period(parser.text("period", ""));
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(parser.positional().front(), parser.all("set"));
+    scenario = scenario::load_scenario(parser.positional().front(), parser.all("set"),
+                                       {parser.has("allow-large"), period});
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;

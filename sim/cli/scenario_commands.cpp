@@ -39,9 +39,11 @@ int run_validate(const Arguments& arguments) {
   ArgParser parser("validate",
                    "Checks scenario files strictly and reports every problem found, each as\n"
                    "file:line:col: key.path: expected ..., found .... Exit status 2 if any file\n"
-                   "has a problem.",
+                   "has a problem, a scenario past the work ceilings included (see\n"
+                   "docs/scenarios.md) unless --allow-large.",
                    "FILE...");
-  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .flag("allow-large", "accept a scenario past the work ceilings");
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().empty())
@@ -49,7 +51,8 @@ int run_validate(const Arguments& arguments) {
   int status = 0;
   for (const std::string& file : parser.positional()) {
     try {
-      const Scenario loaded = scenario::load_scenario(file, parser.all("set"));
+      const Scenario loaded =
+          scenario::load_scenario(file, parser.all("set"), {parser.has("allow-large"), {}});
       fmt::print("ok: {}: {}\n", file, scenario_summary(loaded));
     } catch (const InputError& error) {
       print_diagnostics(error);
@@ -74,7 +77,9 @@ int run_explain(const Arguments& arguments) {
     throw UsageError("capsim explain: expected exactly one scenario file");
   }
   try {
-    const Scenario loaded = scenario::load_scenario(parser.positional().front(), parser.all("set"));
+    // explain only prints the scenario: its size is no reason to refuse it.
+    const Scenario loaded =
+        scenario::load_scenario(parser.positional().front(), parser.all("set"), {true, {}});
     std::fputs(scenario::explain_scenario(loaded).c_str(), stdout);
     return 0;
   } catch (const InputError& error) {

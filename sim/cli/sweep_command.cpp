@@ -53,7 +53,8 @@ int run_sweep_command(const Arguments& arguments) {
       "sweep",
       "Runs every point of a sweep file (docs/sweeps.md) with its replications on N threads.\n"
       "Writes DIR/runs.csv (one row per run, in run-id order whatever N is) and\n"
-      "DIR/runs_summary.csv (mean and 95% t interval per point), atomically. Finished runs\n"
+      "DIR/runs_summary.csv (mean and 95% t interval per point), as a set: runs.csv last,\n"
+      "present only when the sweep has finished (docs/sweeps.md). Finished runs\n"
       "are journaled in DIR/journal.csv: run the same command again after a crash or kill\n"
       "and it reuses them. --shard K/N runs the runs whose id mod N is K-1; join the shards\n"
       "with capsim merge. A bad sweep file writes nothing and exits 2.",
@@ -62,14 +63,16 @@ int run_sweep_command(const Arguments& arguments) {
       .option("jobs", "N", "worker threads, 1 to 1024 (also -j N)", "the number of cores")
       .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
       .flag("restart", "discard DIR's journal and results (even of another sweep) first")
-      .flag("check", "only validate the file (and run 0, to resolve collect); write nothing");
+      .flag("check", "only validate the file (and run 0, to resolve collect); write nothing")
+      .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1)
     throw UsageError("capsim sweep: expected exactly one sweep file");
   if (parser.has("check")) {
     try {
-      const sweep::Sweep loaded = sweep::load_sweep(parser.positional().front());
+      const sweep::Sweep loaded =
+          sweep::load_sweep(parser.positional().front(), {parser.has("allow-large"), {}});
       const std::vector<std::string> columns = sweep::resolve_columns(loaded);
       fmt::print(
           "ok: sweep {}: {} points x {} replications = {} runs; {} parameters, {} figures: "
@@ -109,7 +112,8 @@ int run_sweep_command(const Arguments& arguments) {
     };
   }
   try {
-    const sweep::Sweep loaded = sweep::load_sweep(parser.positional().front());
+    const sweep::Sweep loaded =
+        sweep::load_sweep(parser.positional().front(), {parser.has("allow-large"), {}});
     const sweep::SweepResult result = sweep::run_sweep(loaded, options);
     if (terminal)
       std::fputs("\n", stderr);

@@ -1,5 +1,6 @@
 #include "capsim/output/atomic_file.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -213,6 +214,31 @@ bool remove_file_durably(const std::filesystem::path& path) {
   const fs::path directory = path.parent_path();
   sync_directory(directory.empty() ? fs::path(".") : directory);
   return true;
+}
+
+std::vector<std::filesystem::path> publish_file_set(const std::filesystem::path& directory,
+                                                    std::vector<std::unique_ptr<AtomicFile>>& files,
+                                                    std::string_view marker,
+                                                    const std::vector<std::string_view>& names) {
+  const auto writes = [&](std::string_view name) {
+    return std::any_of(files.begin(), files.end(),
+                       [&](const auto& file) { return file->path().filename() == name; });
+  };
+  // The marker goes first and comes back last, so whenever it is present every other file of
+  // the set beside it belongs to the set it completes.
+  remove_file_durably(directory / marker);
+  for (const std::string_view name : names) {
+    if (name != marker && !writes(name))
+      remove_file_durably(directory / name);
+  }
+  std::stable_partition(files.begin(), files.end(),
+                        [&](const auto& file) { return file->path().filename() != marker; });
+  std::vector<fs::path> written;
+  for (const std::unique_ptr<AtomicFile>& file : files) {
+    file->commit();
+    written.push_back(file->path());
+  }
+  return written;
 }
 
 void ensure_directory(const std::filesystem::path& path) {

@@ -388,22 +388,9 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
     prepare("jobs.csv", jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
   if (scenario.outputs.summary)
     prepare("summary.json", summary_json(scenario, run));
-  // summary.json is the manifest: it goes first and comes back last, so whenever it is
-  // present every other run file beside it belongs to the run it names.
-  remove_file_durably(directory / "summary.json");
-  for (const std::string_view name : run_file_names()) {
-    const bool written = std::any_of(files.begin(), files.end(), [&](const auto& file) {
-      return file->path().filename() == name;
-    });
-    if (!written)
-      remove_file_durably(directory / name);
-  }
-  std::vector<std::filesystem::path> written;
-  for (const std::unique_ptr<AtomicFile>& file : files) {
-    file->commit();
-    written.push_back(file->path());
-  }
-  return written;
+  // summary.json is the manifest: whenever it is present, every other run file beside it
+  // belongs to the run it names.
+  return publish_file_set(directory, files, "summary.json", run_file_names());
 }
 
 }  // namespace capsim::output

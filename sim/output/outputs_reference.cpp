@@ -74,6 +74,8 @@ std::string outputs_reference_markdown() {
       "  next run into the folder.\n\n"
       "capsim removes only its own files (`timeseries.csv`, `buildout.csv`, `jobs.csv`,\n"
       "`summary.json` and their temporaries); anything else in `DIR` is left alone.\n\n"
+      "A sweep's folder (`capsim sweep`, `capsim merge`) is published the same way, with\n"
+      "`runs.csv` last: a folder with a `runs.csv` holds a finished sweep (docs/sweeps.md).\n\n"
       "## timeseries.csv\n\n"
       "One row per reporting period: `period_start`, `period_end` (dates), then the columns\n"
       "below in this order. A *stock* is the value at the period's end, a *total* is summed\n"

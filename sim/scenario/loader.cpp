@@ -8,6 +8,7 @@
 
 #include "capsim/scenario/observations_csv.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
+#include "capsim/scenario/work_estimate.hpp"
 #include "cross_checks.hpp"
 
 namespace capsim::scenario {
@@ -297,7 +298,7 @@ void load_observations(Scenario& scenario, const ConfigNode& document, Diagnosti
 
 namespace {
 Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
-                       Diagnostics diagnostics);
+                       const LoadOptions& options, Diagnostics diagnostics);
 }  // namespace
 
 ScenarioSource read_scenario_source(const std::string& path) {
@@ -318,7 +319,8 @@ ScenarioSource read_scenario_source(const std::string& path) {
   return ScenarioSource{path, std::move(document)};
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments) {
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments,
+                       const LoadOptions& options) {
   ScenarioSource source = read_scenario_source(path);
   Diagnostics diagnostics;
   std::vector<Override> overrides;
@@ -328,17 +330,18 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
       overrides.push_back(std::move(override_value));
   }
   // Malformed --set arguments are reported together with the problems of the others.
-  return load_resolved(source, overrides, std::move(diagnostics));
+  return load_resolved(source, overrides, options, std::move(diagnostics));
 }
 
-Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides) {
-  return load_resolved(source, overrides, Diagnostics{});
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides,
+                       const LoadOptions& options) {
+  return load_resolved(source, overrides, options, Diagnostics{});
 }
 
 namespace {
 
 Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
-                       Diagnostics diagnostics) {
+                       const LoadOptions& options, Diagnostics diagnostics) {
   const fs::path scenario_path(source.path);
   ConfigNode document = source.document;
   for (const Override& override_value : overrides)
@@ -361,6 +364,9 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
     load_observations(scenario, document, diagnostics);
   if (diagnostics.empty())
     check_cross_fields(scenario, document, parts, diagnostics);
+  // The work is estimated from values the checks above vouch for.
+  if (diagnostics.empty() && !options.allow_large)
+    check_work_estimate(scenario, document, options.period, diagnostics);
   diagnostics.throw_if_any();
   return scenario;
 }

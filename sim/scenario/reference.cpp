@@ -8,6 +8,7 @@
 #include "capsim/core/text.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
+#include "capsim/scenario/work_estimate.hpp"
 
 namespace capsim::scenario {
 
@@ -251,6 +252,7 @@ std::string scenario_reference_markdown() {
       "several paths (a diamond) is merged once per path, in the order listed, and counts each\n"
       "time.\n\n",
       kMaxExtendsDepth, kMaxExtendsFiles);
+  text += work_ceilings_markdown();
   text += "## Units\n\n| dimension | written as |\n|---|---|\n";
   for (const Dimension dimension : kAllDimensions) {
     text += fmt::format("| `{}` | {} |\n", dimension_name(dimension),

@@ -73,7 +73,8 @@ std::vector<Input> classify_inputs(const std::vector<std::string>& arguments,
 
 void load_input(Input& input, const CompareOptions& options) {
   if (!input.given.folder) {
-    input.scenario = scenario::load_scenario(input.given.argument, options.overrides);
+    input.scenario =
+        scenario::load_scenario(input.given.argument, options.overrides, {options.allow_large, {}});
     input.label = input.scenario.scenario.name;
     return;
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -50,6 +51,12 @@ bool parse_double(std::string_view text, double& value) {
 }
 
 }  // namespace
+
+const std::vector<std::string_view>& sweep_file_names() {
+  static const std::vector<std::string_view> names = {"manifest.yaml", "runs_summary.csv",
+                                                      "runs.csv"};
+  return names;
+}
 
 std::string manifest_yaml(const Manifest& manifest) {
   return fmt::format(
@@ -401,7 +408,11 @@ std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& fir
   merged.shard_index = 1;
   merged.shard_count = 1;
   output::ensure_directory(out);
-  output::AtomicFile runs_file(out / "runs.csv");
+  output::remove_stale_temporaries(out, sweep_file_names());
+  // Every file is complete in its temporary before anything in `out` changes.
+  std::vector<std::unique_ptr<output::AtomicFile>> files;
+  files.push_back(std::make_unique<output::AtomicFile>(out / "runs.csv"));
+  output::AtomicFile& runs_file = *files.back();
   SummaryBuilder summary(merged);
   std::string buffer = header_line;
   std::vector<std::string> fields;
@@ -416,10 +427,12 @@ std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& fir
     }
   }
   runs_file.write(buffer);
-  runs_file.commit();
-  output::write_file_atomically(out / "runs_summary.csv", summary.finish());
-  output::write_file_atomically(out / "manifest.yaml", manifest_yaml(merged));
-  return {out / "runs.csv", out / "runs_summary.csv", out / "manifest.yaml"};
+  files.push_back(std::make_unique<output::AtomicFile>(out / "runs_summary.csv"));
+  files.back()->write(summary.finish());
+  files.push_back(std::make_unique<output::AtomicFile>(out / "manifest.yaml"));
+  files.back()->write(manifest_yaml(merged));
+  return output::publish_file_set(out, files, kSweepDoneMarker,
+                                  {"manifest.yaml", "runs_summary.csv", "runs.csv", "journal.csv"});
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -326,7 +327,7 @@ std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_
   const auto replications = static_cast<std::uint64_t>(sweep.spec.replications);
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id));
+    scenario = scenario::load_scenario(sweep.base, sweep.overrides(run_id), sweep.load_options);
   } catch (const InputError& error) {
     // Each value loaded on its own; together they do not: say which run.
     std::vector<Diagnostic> diagnostics = error.diagnostics();
@@ -626,7 +627,9 @@ std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal
                                      const std::string& header_line, const fs::path& out) {
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.run_id < b.run_id; });
-  output::AtomicFile runs_file(out / "runs.csv");
+  std::vector<std::unique_ptr<output::AtomicFile>> files;
+  files.push_back(std::make_unique<output::AtomicFile>(out / "runs.csv"));
+  output::AtomicFile& runs_file = *files.back();
   std::optional<SummaryBuilder> summary;
   if (shard.count == 1)
     summary.emplace(manifest);
@@ -645,13 +648,12 @@ std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal
     }
   }
   runs_file.write(buffer);
-  runs_file.commit();
-  std::vector<fs::path> written{out / "runs.csv"};
   if (summary) {
-    output::write_file_atomically(out / "runs_summary.csv", summary->finish());
-    written.push_back(out / "runs_summary.csv");
+    files.push_back(std::make_unique<output::AtomicFile>(out / "runs_summary.csv"));
+    files.back()->write(summary->finish());
   }
-  return written;
+  // A shard's folder keeps no runs_summary.csv of an earlier sweep: the set has none.
+  return output::publish_file_set(out, files, kSweepDoneMarker, {"runs_summary.csv", "runs.csv"});
 }
 
 }  // namespace
@@ -667,6 +669,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     probe = probe_run_0(sweep);
   output::ensure_directory(out);
   const FolderLock lock(out);
+  output::remove_stale_temporaries(out, sweep_file_names());
   if (options.restart) {
     for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
       remove_if_present(out / name);
@@ -676,6 +679,8 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   const Manifest& manifest = opened.manifest;
   const std::vector<std::string> header = runs_header(manifest);
   const std::string header_line = output::csv_row({header.begin(), header.end()});
+  // runs.csv means "finished": it goes before the journal changes and comes back at the end.
+  output::remove_file_durably(out / kSweepDoneMarker);
 
   // 2. The journal: rows already finished.
   Journal journal(out / "journal.csv", header_line);

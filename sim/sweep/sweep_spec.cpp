@@ -652,7 +652,7 @@ bool try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candida
   const std::vector<scenario::Override> overrides{
       scenario::Override{parameter.path, override_text(candidate.text), kParameterOrigin}};
   try {
-    scenario::load_scenario(sweep.base, overrides);
+    scenario::load_scenario(sweep.base, overrides, sweep.load_options);
     return true;
   } catch (const InputError& error) {
     for (const Diagnostic& problem : error.diagnostics()) {
@@ -674,7 +674,7 @@ bool try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candida
 
 }  // namespace
 
-Sweep load_sweep(const std::string& path) {
+Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) {
   Diagnostics diagnostics;
   const ConfigNode document = scenario::parse_yaml_file(path, diagnostics);
   diagnostics.throw_if_any();
@@ -689,6 +689,7 @@ Sweep load_sweep(const std::string& path) {
   }
   Sweep sweep;
   sweep.file = path;
+  sweep.load_options = options;
   scenario::LoadContext context(diagnostics);
   sweep_schema().load(document, "", context, sweep.spec);
   if (!diagnostics.empty())
@@ -711,7 +712,7 @@ Sweep load_sweep(const std::string& path) {
   }
   sweep.base = scenario::read_scenario_source(base_path.lexically_normal().string());
   // The base must load on its own before its parameters are tried.
-  const Scenario base = scenario::load_scenario(sweep.base, {});
+  const Scenario base = scenario::load_scenario(sweep.base, {}, sweep.load_options);
 
   const ConfigNode* parameters = document.find("parameters");
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {

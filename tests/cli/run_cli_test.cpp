@@ -218,3 +218,59 @@ TEST_CASE("cli: every scenario under scenarios/ runs and matches its golden outp
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+/// 365,000,000 generated jobs (bad corpus 120) and 20,161,800 service-hours (121).
+const char* const kRunawayGenerator =
+    "tests/scenario/bad/120-generator-million-arrivals-a-day.yaml";
+const char* const kCenturyOfServices = "tests/scenario/bad/121-services-for-a-century.yaml";
+
+TEST_CASE("cli: a scenario past a work ceiling is refused by every command, exit 2") {
+  const fs::path out = scratch("large");
+  const std::string generator = source_path(kRunawayGenerator);
+  const std::string message =
+      ":10:15: training.generator.arrivals: expected at most 500000 training jobs over the run "
+      "(listed jobs and the generator's expected arrivals), found about 365000000 (0 listed + "
+      "365000000 generated); pass --allow-large to run it anyway\n";
+  const CliResult run = run_capsim("run " + generator + " --out " + out.string());
+  CHECK(run.exit_status == 2);
+  CHECK(run.err == generator + message);
+  CHECK(run.out.empty());
+  CHECK_FALSE(fs::exists(out));
+  const CliResult validate = run_capsim("validate " + generator);
+  CHECK(validate.exit_status == 2);
+  CHECK(validate.err == generator + message + "invalid: " + generator + ": 1 problem\n");
+  const CliResult compare = run_capsim("compare " + generator + " " + generator);
+  CHECK(compare.exit_status == 2);
+  CHECK(compare.err.find(message) != std::string::npos);
+  // 100,000 a day for one day is 100,000 jobs: under the ceiling, it loads.
+  const CliResult hour = run_capsim("validate " + generator +
+                                    " --set scenario.end=2025-01-02 --set "
+                                    "'training.generator.arrivals=100000/day'");
+  CHECK(hour.exit_status == 0);
+}
+
+TEST_CASE("cli: --allow-large lets a scenario past a ceiling through") {
+  const std::string services = source_path(kCenturyOfServices);
+  const CliResult refused = run_capsim("capacity " + services + " --service s00 --json");
+  CHECK(refused.exit_status == 2);
+  CHECK(refused.err.find("inference.services: expected at most 20000000 service-hours") !=
+        std::string::npos);
+  // capacity sizes one service: quick, whatever the horizon.
+  const CliResult allowed =
+      run_capsim("capacity " + services + " --service s00 --json --allow-large");
+  CHECK(allowed.exit_status == 0);
+  CHECK(allowed.err.empty());
+  CHECK(allowed.out.rfind("{\"service\":\"s00\",\"cluster\":\"h800\"", 0) == 0);
+  const CliResult validated = run_capsim("validate --allow-large " + services);
+  CHECK(validated.exit_status == 0);
+  CHECK(validated.out.rfind("ok: " + services + ": \"century-of-services\"", 0) == 0);
+  // run --period day counts the rows it asks for; the ceilings do not depend on it.
+  const CliResult period = run_capsim("run " + services + " --period day");
+  CHECK(period.exit_status == 2);
+}
+
+}  // namespace
+}  // namespace capsim::test

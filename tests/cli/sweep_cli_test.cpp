@@ -259,3 +259,27 @@ TEST_CASE("cli: analyze prints the ranking and writes it as CSV") {
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("cli: a sweep value past a work ceiling is refused at its line unless --allow-large") {
+  const std::string large = source_path("tests/sweep/data/large.yaml");
+  const CliResult refused = run_capsim("sweep --check " + large);
+  CHECK(refused.exit_status == 2);
+  // 10^6 a day over the base's two years (730 days).
+  CHECK(refused.err ==
+        large +
+            ":7:26: parameters[0].values[1]: training.generator.arrivals: expected at most "
+            "500000 training jobs over the run (listed jobs and the generator's expected "
+            "arrivals), found about 730000000 (0 listed + 730000000 generated); pass "
+            "--allow-large to run it anyway\n");
+  const CliResult allowed = run_capsim("sweep --check --allow-large " + large);
+  CHECK(allowed.exit_status == 0);
+  CHECK(allowed.out ==
+        "ok: sweep test-large: 2 points x 1 replications = 2 runs; 1 parameters, 1 figures: "
+        "totals.capex_usd\n");
+}
+
+}  // namespace
+}  // namespace capsim::test

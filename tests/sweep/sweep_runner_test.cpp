@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "capsim/sweep/sweep_runner.hpp"
 
@@ -274,6 +276,79 @@ TEST_CASE("sweep runner: three shards merged give the unsharded bytes") {
                              .c_str(),
                          SweepError);
   }
+}
+
+/// Names in `folder`, sorted: what a reader listing it sees.
+std::vector<std::string> names_in(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_CASE("sweep runner: runs.csv marks a finished sweep: gone while it runs again, back last") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  TempDir dir("marker");
+  run_into(sweep, dir.path, 2);
+  CHECK(names_in(dir.path) == std::vector<std::string>{".lock", "journal.csv", "manifest.yaml",
+                                                       "runs.csv", "runs_summary.csv"});
+  // Stopped after it started again (the progress callback throws): runs.csv went first, so a
+  // reader sees an unfinished sweep, not the earlier runs.csv beside a journal that changes.
+  SweepOptions options;
+  options.out = dir.path;
+  options.threads = 2;
+  options.on_progress = [](const SweepProgress&) { throw std::runtime_error("stopped"); };
+  CHECK_THROWS_WITH(run_sweep(sweep, options), "stopped");
+  CHECK_FALSE(fs::exists(dir.path / "runs.csv"));
+  // Resumed: every run from the journal, the same bytes, runs.csv back.
+  const SweepResult resumed = run_into(sweep, dir.path, 2);
+  CHECK(resumed.resumed == 18);
+  CHECK(resumed.written ==
+        std::vector<fs::path>{dir.path / "runs_summary.csv", dir.path / "runs.csv"});
+  CHECK(read_text(dir.path / "runs.csv") == reference().runs);
+  CHECK(read_text(dir.path / "runs_summary.csv") == reference().summary);
+}
+
+TEST_CASE("sweep runner: a sweep cleans dead temporaries and an earlier set's extra file") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  TempDir dir("stale");
+  run_into(sweep, dir.path, 2, Shard{1, 3});
+  // A killed writer's temporaries (a PID no process can have), a live one (this process),
+  // a runs_summary.csv no shard writes, and a file of the user's.
+  const std::string live = ".runs.csv.tmp." + std::to_string(::getpid()) + ".7";
+  for (const std::string name :
+       {".runs.csv.tmp.99999999999.0", ".manifest.yaml.tmp.99999999999.1",
+        ".runs_summary.csv.tmp.99999999999.2", live.c_str(), "runs_summary.csv", "notes.txt"}) {
+    write_text(dir.path / name, "stale\n");
+  }
+  const SweepResult again = run_into(sweep, dir.path, 1, Shard{1, 3});
+  CHECK(again.resumed == 6);
+  CHECK(names_in(dir.path) == std::vector<std::string>{".lock", live, "journal.csv",
+                                                       "manifest.yaml", "notes.txt", "runs.csv"});
+}
+
+TEST_CASE("sweep runner: a merge publishes its set, runs.csv last, and drops a stale journal") {
+  const Sweep sweep = load_sweep(data_path("grid.yaml"));
+  TempDir root("merge_set");
+  std::vector<fs::path> shards;
+  for (std::uint64_t k = 1; k <= 2; ++k) {
+    shards.push_back(root.path / ("shard" + std::to_string(k)));
+    run_into(sweep, shards.back(), 2, Shard{k, 2});
+  }
+  // The merge goes where another sweep once ran: its journal would be resumed as this sweep's.
+  const fs::path out = root.path / "merged";
+  const Sweep other = load_sweep(data_path("lhs.yaml"));
+  run_into(other, out, 2);
+  write_text(out / ".runs_summary.csv.tmp.99999999999.0", "stale\n");
+  const std::vector<fs::path> written = merge_shards(shards, out);
+  CHECK(written ==
+        std::vector<fs::path>{out / "runs_summary.csv", out / "manifest.yaml", out / "runs.csv"});
+  CHECK(names_in(out) ==
+        std::vector<std::string>{".lock", "manifest.yaml", "runs.csv", "runs_summary.csv"});
+  CHECK(read_text(out / "runs.csv") == reference().runs);
+  CHECK(read_text(out / "runs_summary.csv") == reference().summary);
+  CHECK(read_manifest(out / "manifest.yaml").fingerprint == sweep.fingerprint);
 }
 
 TEST_CASE("sweep runner: progress is reported up to the total") {

@@ -8,6 +8,7 @@
 /// same directory because rename() cannot cross file systems. POSIX only.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -105,6 +106,19 @@ std::vector<std::filesystem::path> remove_stale_temporaries(
 /// directory) before returning, so that it cannot be reordered after a later rename. Returns
 /// true if a file was removed. Throws OutputError if it cannot be removed.
 bool remove_file_durably(const std::filesystem::path& path);
+
+/// Publishes files as one set into `directory`, so that a reader can tell a whole set from a
+/// torn one: the set's `marker` (summary.json of a run, runs.csv of a sweep) is present only
+/// when every file of the set beside it belongs with it. `files` are complete in their
+/// temporaries and nothing in the directory has changed yet. Removes the marker first
+/// (durably), then every file named in `names` that `files` do not write (an earlier set's
+/// file this one lacks), then commits `files` in order, the marker last. Files not named in
+/// `names` are never touched. A failure (OutputError) before the marker's commit leaves no
+/// marker. Returns the paths committed, in order. O(files).
+std::vector<std::filesystem::path> publish_file_set(const std::filesystem::path& directory,
+                                                    std::vector<std::unique_ptr<AtomicFile>>& files,
+                                                    std::string_view marker,
+                                                    const std::vector<std::string_view>& names);
 
 /// Creates directory `path` and any missing parents; nothing to do if it already exists.
 /// Throws OutputError if it cannot, naming the component that exists but is not a directory

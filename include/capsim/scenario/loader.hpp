@@ -4,6 +4,7 @@
 /// with all of them, before anything runs or is written.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,19 @@ inline constexpr std::size_t kMaxExtendsDepth = 16;
 /// each time: the ceiling bounds the work, which a fan-out would otherwise make exponential.
 inline constexpr std::size_t kMaxExtendsFiles = 64;
 
+/// How a scenario is loaded beyond its file: the work ceilings (scenario/work_estimate.hpp).
+struct LoadOptions {
+  /// Skip the work ceilings (capsim --allow-large).
+  bool allow_large = false;
+  /// The reporting period the run will use (capsim run --period), for the estimate.
+  std::optional<PeriodUnit> period;
+};
+
 /// Loads, validates and resolves a scenario file. `set_arguments` are "key.path=value"
-/// overrides applied in order after `extends`. Throws InputError listing every problem.
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {});
+/// overrides applied in order after `extends`. Refuses a scenario past a work ceiling unless
+/// `options.allow_large`. Throws InputError listing every problem.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {},
+                       const LoadOptions& options = {});
 
 /// A scenario file read and its `extends` resolved, not yet loaded: what a sweep loads many
 /// times with different overrides without reading and merging the files again.
@@ -44,7 +55,8 @@ ScenarioSource read_scenario_source(const std::string& path);
 /// Loads a copy of `source.document` with `overrides` applied in order, as load_scenario does
 /// after `extends`. Throws InputError listing every problem. Thread-safe: `source` is only
 /// read, so many threads may load from one source at once. O(size of the document).
-Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides);
+Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides,
+                       const LoadOptions& options = {});
 
 /// The resolved scenario as YAML in canonical units (`capsim explain`).
 std::string explain_scenario(const Scenario& scenario);

@@ -31,6 +31,8 @@ struct CompareOptions {
   std::optional<EnvelopeKind> iso;
   /// Only the figures that match one of these (output::select_figures); all when empty.
   std::vector<std::string> figures;
+  /// Run scenarios past the work ceilings (scenario/work_estimate.hpp).
+  bool allow_large = false;
 };
 
 /// One input as given.

@@ -9,6 +9,11 @@
 ///   per parameter (the value text as substituted), seed, one per collected figure.
 /// - `runs_summary.csv`: per point, the mean and 95% Student t interval of each figure across
 ///   replications (unsharded sweeps and merges only: a shard holds only some replications).
+///
+/// runs.csv marks a finished sweep: a sweep removes it before its journal changes and publishes
+/// it last, after runs_summary.csv (output::publish_file_set). Whenever runs.csv is present, the
+/// folder's runs_summary.csv and manifest.yaml belong to the same finished sweep; without it,
+/// the sweep is unfinished (run it again: it resumes from the journal) or its end was torn.
 
 #include <cstdint>
 #include <filesystem>
@@ -41,6 +46,13 @@ struct Manifest {
   std::vector<std::string> parameters;
   std::vector<std::string> figures;
 };
+
+/// The file whose presence means a sweep folder holds a whole result.
+inline constexpr std::string_view kSweepDoneMarker = "runs.csv";
+
+/// The files of a sweep folder written atomically, whose temporaries a killed writer leaves
+/// (cleaned up when a sweep or merge next writes the folder).
+const std::vector<std::string_view>& sweep_file_names();
 
 /// The manifest as YAML text. Deterministic.
 std::string manifest_yaml(const Manifest& manifest);
@@ -88,9 +100,10 @@ class SummaryBuilder {
 
 /// Joins shard folders (each with manifest.yaml and runs.csv) into `out`: runs.csv,
 /// runs_summary.csv and a manifest of shard 1/1, byte-identical to an unsharded run of the
-/// same sweep. Refuses (SweepError naming file:line, nothing written) shards of different
-/// sweeps, a shard without runs.csv, a row that fails row_problem, and any run missing or
-/// given twice. Reads every runs.csv into memory.
+/// same sweep, published as a set (runs.csv last); a journal.csv in `out` is removed, since the
+/// merged rows come from the shards, not from it. Refuses (SweepError naming file:line, nothing
+/// written) shards of different sweeps, a shard without runs.csv, a row that fails row_problem, and
+/// any run missing or given twice. Reads every runs.csv into memory.
 std::vector<std::filesystem::path> merge_shards(const std::vector<std::filesystem::path>& shards,
                                                 const std::filesystem::path& out);
 

@@ -102,6 +102,8 @@ struct Sweep {
   std::string fingerprint;
   /// Where each `collect` entry was written, to point errors at it.
   std::vector<SourceLocation> collect_locations;
+  /// How every run's scenario is loaded: --allow-large lifts the work ceilings.
+  scenario::LoadOptions load_options;
 
   std::uint64_t run_count() const {
     return points.size() * static_cast<std::uint64_t>(spec.replications);
@@ -120,7 +122,8 @@ struct Sweep {
 /// or a range step that is not whole for a key of whole numbers is reported at the sweep
 /// file's line; a distribution over a key of whole numbers or dates, and a unit with digits
 /// (a date), are refused. Throws InputError listing every problem. O(values × load time).
-Sweep load_sweep(const std::string& path);
+/// `options` apply to every load of the base scenario (the work ceilings).
+Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options = {});
 
 /// Expands a sweep's parameters into points: the cartesian product of the value and range
 /// parameters (the last parameter varying fastest), each crossed with `samples` draws of the

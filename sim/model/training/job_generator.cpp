@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,37 @@
 
 namespace capsim {
 
+namespace {
+
+/// Where the generator submits: [from, until] in ticks.
+std::pair<Tick, Tick> generator_window(const Scenario& scenario) {
+  const JobGeneratorSpec& spec = scenario.training.generator;
+  const Calendar calendar(scenario.scenario.start);
+  const Tick from = calendar.tick_of(spec.from.value_or(scenario.scenario.start));
+  const Tick until = spec.until ? calendar.tick_of(*spec.until) : scenario.scenario.end_tick();
+  return {from, until};
+}
+
+/// The mean arrivals in [a, b) of a rate r0 · e^{g (t − from)}: r0 (e^{g b'} − e^{g a'}) / g.
+double expected_arrivals(const JobGeneratorSpec& spec, Tick from, Tick a, Tick b) {
+  const double growth_per_s = std::log(spec.growth_per_year) / kSecondsPerYear;
+  const double sa = seconds_from_ticks(a - from), sb = seconds_from_ticks(b - from);
+  if (std::abs(growth_per_s) < 1e-15)
+    return spec.arrivals_per_s * (sb - sa);
+  return spec.arrivals_per_s * (std::exp(growth_per_s * sb) - std::exp(growth_per_s * sa)) /
+         growth_per_s;
+}
+
+}  // namespace
+
+double expected_generated_jobs(const Scenario& scenario) {
+  const JobGeneratorSpec& spec = scenario.training.generator;
+  if (!(spec.arrivals_per_s > 0.0))
+    return 0.0;
+  const auto [from, until] = generator_window(scenario);
+  return until > from ? expected_arrivals(spec, from, from, until) : 0.0;
+}
+
 std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
                                                  std::uint64_t replication) {
   const JobGeneratorSpec& spec = scenario.training.generator;
@@ -17,8 +49,7 @@ std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
   if (!(spec.arrivals_per_s > 0.0))
     return jobs;
   const Calendar calendar(scenario.scenario.start);
-  const Tick from = calendar.tick_of(spec.from.value_or(scenario.scenario.start));
-  const Tick until = spec.until ? calendar.tick_of(*spec.until) : scenario.scenario.end_tick();
+  const auto [from, until] = generator_window(scenario);
   RandomStream random(static_cast<std::uint64_t>(scenario.scenario.seed), replication,
                       "training.generator");
   std::vector<double> tenant_weights;
@@ -27,21 +58,13 @@ std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
   }
   const bool weighted =
       std::any_of(tenant_weights.begin(), tenant_weights.end(), [](double w) { return w > 0.0; });
-  const double growth_per_s = std::log(spec.growth_per_year) / kSecondsPerYear;
-  // The mean arrivals in [a, b) of a rate r0 · e^{g (t − from)}: r0 (e^{g b'} − e^{g a'}) / g.
-  const auto expected = [&](Tick a, Tick b) {
-    const double sa = seconds_from_ticks(a - from), sb = seconds_from_ticks(b - from);
-    if (std::abs(growth_per_s) < 1e-15)
-      return spec.arrivals_per_s * (sb - sa);
-    return spec.arrivals_per_s * (std::exp(growth_per_s * sb) - std::exp(growth_per_s * sa)) /
-           growth_per_s;
-  };
   Date month = calendar.date_of(from);
   Tick month_start = from;
   while (month_start < until) {
     month = next_period_start(month, PeriodUnit::month, scenario.scenario.start);
     const Tick month_end = std::min(until, calendar.tick_of(month));
-    const std::uint64_t arrivals = random.poisson(expected(month_start, month_end));
+    const std::uint64_t arrivals =
+        random.poisson(expected_arrivals(spec, from, month_start, month_end));
     std::vector<Tick> times;
     for (std::uint64_t k = 0; k < arrivals; ++k) {
       times.push_back(

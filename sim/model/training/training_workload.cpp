@@ -199,6 +199,14 @@ const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t
   return runs_.emplace(key, run).first->second;
 }
 
+/// A job that has ended never asks for a run again: its cached runs go, so that the cache holds
+/// only the jobs still queued or running, not every (job, cluster, size, day) ever probed.
+void TrainingWorkload::forget_runs(std::size_t job_index) {
+  const auto first = runs_.lower_bound(RunKey{job_index, 0, INT64_MIN, -HUGE_VAL});
+  const auto last = runs_.lower_bound(RunKey{job_index + 1, 0, INT64_MIN, -HUGE_VAL});
+  runs_.erase(first, last);
+}
+
 /// After a preemption the job resumes from its last checkpoint: the work not saved, at the
 /// whole run's pace on the new allocation, after a restart.
 Tick TrainingWorkload::job_duration(std::size_t job_index, std::size_t cluster_index,
@@ -250,6 +258,7 @@ void TrainingWorkload::job_started(std::size_t job_index) {
 void TrainingWorkload::job_ended(std::size_t job_index) {
   TrainingJob& job = jobs_[job_index];
   job.done = true;
+  forget_runs(job_index);
   change_busy(job_index, -1);
   set_rates(job.tenant, -job.gpus);
   for (const std::size_t dependent : job.dependents) {

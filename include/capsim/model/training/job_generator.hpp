@@ -24,4 +24,8 @@ struct GeneratedJob {
 std::vector<GeneratedJob> generate_training_jobs(const Scenario& scenario,
                                                  std::uint64_t replication = 0);
 
+/// The mean number of jobs generate_training_jobs returns: the integral of the growing
+/// arrival rate over [from, until]. What the loader's work estimate counts. O(1).
+double expected_generated_jobs(const Scenario& scenario);
+
 }  // namespace capsim

@@ -101,6 +101,7 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
 
   RunKey run_key(std::size_t job, std::size_t cluster, std::int64_t gpus) const;
   const RunOnAllocation& whole_run(std::size_t job, std::size_t cluster, std::int64_t gpus);
+  void forget_runs(std::size_t job);
   double effective_job_mfu(const TrainingJob& job, std::size_t cluster, double peak,
                            std::int64_t gpus);
   void change_busy(std::size_t job_index, std::int64_t sign);
