@@ -16,7 +16,7 @@ namespace capsim::scenario {
 /// What drives a run's time and memory.
 struct WorkEstimate {
   /// Listed jobs plus the generator's expected arrivals: every job is generated up front and
-  /// kept to the end (about 1.6 KB each), and each costs a few events.
+  /// kept to the end (about 1.2 KB each), and each costs a few events.
   double training_jobs = 0.0;
   /// Services × hours of the horizon: serving is sized hour by hour.
   double service_hours = 0.0;
@@ -29,7 +29,8 @@ struct WorkEstimate {
 };
 
 /// Ceilings, chosen so that a run just under each takes about ten seconds and under 1 GB on a
-/// 2-core machine of 2026 (the figures are in docs/scenarios.md).
+/// 2-core machine of 2026 when the fleet keeps up with its work (the figures, and the slower
+/// case of a huge training backlog, are in docs/scenarios.md).
 inline constexpr double kMaxTrainingJobs = 500'000;
 inline constexpr double kMaxServiceHours = 20'000'000;
 inline constexpr double kMaxPoolDays = 100'000'000;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -214,10 +215,27 @@ bool GangScheduler::before(std::size_t a, std::size_t b) const {
 }
 
 void GangScheduler::enqueue(std::size_t job) {
-  const auto at = std::upper_bound(queue_.begin(), queue_.end(), job,
-                                   [this](std::size_t a, std::size_t b) { return before(a, b); });
-  queue_.insert(at, job);
+  if (!fair_share_ranks_.empty()) {
+    // The queue is in fair-share order: the job goes where that order puts it.
+    const auto at =
+        std::upper_bound(queue_.begin(), queue_.end(), job, [this](std::size_t a, std::size_t b) {
+          return fair_share_before(fair_share_ranks_, a, b);
+        });
+    queue_.insert(at, job);
+  } else {
+    const auto at = std::upper_bound(queue_.begin(), queue_.end(), job,
+                                     [this](std::size_t a, std::size_t b) { return before(a, b); });
+    queue_.insert(at, job);
+  }
   request_pass();
+}
+
+bool GangScheduler::fair_share_before(const std::vector<std::size_t>& ranks, std::size_t a,
+                                      std::size_t b) const {
+  const std::size_t ra = ranks[jobs_[a].tenant], rb = ranks[jobs_[b].tenant];
+  if (ra != rb)
+    return ra < rb;
+  return before(a, b);
 }
 
 void GangScheduler::request_pass() {
@@ -367,21 +385,60 @@ double GangScheduler::tenant_usage_gpu_s(std::size_t tenant) const {
 }
 
 /// Fair share: the tenant that has used the fewest GPU-hours for its share goes first; within
-/// a tenant, the usual order. Re-sorted at each pass, since usage grows as jobs run.
+/// a tenant, the usual order. Usage grows as jobs run, so each pass ranks the tenants again;
+/// the queue is sorted again only when their ranking changed (sorting a backlog of thousands
+/// at every pass made an oversubscribed pool's run quadratic in its backlog). The order is a
+/// strict total order, so it is the same whether or not the queue was sorted again.
 void GangScheduler::order_by_fair_share() {
-  std::vector<double> ratio(tenant_in_use_.size());
-  for (std::size_t tenant = 0; tenant < ratio.size(); ++tenant) {
+  const std::size_t tenants = tenant_in_use_.size();
+  std::vector<double> ratio(tenants);
+  for (std::size_t tenant = 0; tenant < tenants; ++tenant) {
     const double share =
         tenant < options_.tenant_shares.size() ? options_.tenant_shares[tenant] : 0.0;
     ratio[tenant] = tenant_usage_gpu_s(tenant) / std::max(share, 1e-9);
   }
-  const auto usage_ratio = [&](std::size_t job) { return ratio[jobs_[job].tenant]; };
-  std::stable_sort(queue_.begin(), queue_.end(), [&](std::size_t a, std::size_t b) {
-    const double ra = usage_ratio(a), rb = usage_ratio(b);
-    if (ra != rb)
-      return ra < rb;
-    return before(a, b);
-  });
+  std::vector<std::size_t> by_ratio(tenants);
+  std::iota(by_ratio.begin(), by_ratio.end(), std::size_t{0});
+  std::sort(by_ratio.begin(), by_ratio.end(),
+            [&](std::size_t a, std::size_t b) { return ratio[a] < ratio[b]; });
+  std::vector<std::size_t> ranks(tenants, 0);
+  for (std::size_t i = 1; i < tenants; ++i) {
+    const bool tied = !(ratio[by_ratio[i - 1]] < ratio[by_ratio[i]]);
+    ranks[by_ratio[i]] = ranks[by_ratio[i - 1]] + (tied ? 0 : 1);
+  }
+  if (ranks == fair_share_ranks_)
+    return;  // every comparison of two tenants comes out as before: the queue is in order
+  if (fair_share_ranks_.empty()) {
+    std::sort(queue_.begin(), queue_.end(),
+              [&](std::size_t a, std::size_t b) { return fair_share_before(ranks, a, b); });
+  } else {
+    place_tenants(by_ratio, ranks);
+  }
+  fair_share_ranks_ = std::move(ranks);
+}
+
+/// The queue, in fair-share order under the previous ranks, put in order under new ones in
+/// O(jobs + tenants): each tenant's jobs are already in the usual order, so they are laid out
+/// tenant by tenant in `by_ratio` order; tenants tied on ratio have their jobs merged.
+void GangScheduler::place_tenants(const std::vector<std::size_t>& by_ratio,
+                                  const std::vector<std::size_t>& ranks) {
+  std::vector<std::vector<std::size_t>> jobs_of(ranks.size());
+  for (const std::size_t job : queue_)
+    jobs_of[jobs_[job].tenant].push_back(job);
+  queue_.clear();
+  for (std::size_t i = 0; i < by_ratio.size();) {
+    const std::size_t group_start = queue_.size();
+    std::size_t tied = i;
+    for (; tied < by_ratio.size() && ranks[by_ratio[tied]] == ranks[by_ratio[i]]; ++tied) {
+      const std::vector<std::size_t>& jobs = jobs_of[by_ratio[tied]];
+      queue_.insert(queue_.end(), jobs.begin(), jobs.end());
+    }
+    if (tied - i > 1) {
+      std::sort(queue_.begin() + static_cast<std::ptrdiff_t>(group_start), queue_.end(),
+                [this](std::size_t a, std::size_t b) { return before(a, b); });
+    }
+    i = tied;
+  }
 }
 
 void GangScheduler::schedule_pass() {

@@ -372,3 +372,35 @@ TEST_CASE("scheduler: a job ending at the moment serving asks is left to end, no
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("scheduler: fair share keeps its order as tenants trade places and jobs arrive") {
+  // One 4-GPU cluster, two tenants of equal share, every job 4 GPUs (one at a time).
+  // At 0 h: j0 and j2 (tenant 0) and j1 (tenant 1); both have used nothing, a tie, so the
+  // usual order puts j0 first. At 0.5 h j3 (tenant 1) arrives while j0 runs: tenant 0 has
+  // used 2 GPU-hours, tenant 1 none, so tenant 1's j1 and j3 go ahead of j2. At 1 h j1 starts
+  // (runs 0.5 h). At 1.5 h tenant 0 has used 4 GPU-hours, tenant 1 only 2: j3 before j2,
+  // although j2 was submitted first; j2 starts at 2.5 h. FIFO would run j2 at 1.5 h.
+  std::vector<GangJob> jobs = {job(0, 4, 1), job(0, 4, 1), job(0, 4, 1), job(0, 4, 1)};
+  jobs[1].tenant = 1;
+  jobs[1].duration = kHour / 2;
+  jobs[3].tenant = 1;
+  jobs[3].submit = kHour / 2;
+  GangSchedulerOptions fair;
+  fair.sharing = SharingPolicy::fair_share;
+  fair.tenant_shares = {0.5, 0.5};
+  const auto starts_min = [](const std::vector<GangJobOutcome>& outcomes) {
+    std::vector<Tick> starts;
+    for (const GangJobOutcome& outcome : outcomes)
+      starts.push_back(*outcome.start / (kHour / 60));
+    return starts;
+  };
+  CHECK(starts_min(schedule_gang_jobs({4}, jobs, fair)) == std::vector<Tick>{0, 60, 150, 90});
+  CHECK(starts_min(schedule_gang_jobs({4}, jobs, GangSchedulerOptions{})) ==
+        std::vector<Tick>{0, 60, 90, 150});
+}
+
+}  // namespace
+}  // namespace capsim

@@ -126,6 +126,8 @@ class GangScheduler final : public EventHandler {
   };
 
   bool before(std::size_t a, std::size_t b) const;
+  /// a before b in fair-share order, with tenants placed by `ranks`.
+  bool fair_share_before(const std::vector<std::size_t>& ranks, std::size_t a, std::size_t b) const;
   void enqueue(std::size_t job);
   void request_pass();
   struct Allocation {
@@ -146,6 +148,8 @@ class GangScheduler final : public EventHandler {
   void schedule_pass();
   double tenant_usage_gpu_s(std::size_t tenant) const;
   void order_by_fair_share();
+  void place_tenants(const std::vector<std::size_t>& by_ratio,
+                     const std::vector<std::size_t>& ranks);
   void backfill();
 
   Engine& engine_;
@@ -159,6 +163,10 @@ class GangScheduler final : public EventHandler {
   std::vector<double> tenant_finished_gpu_s_;       ///< GPU-seconds of ended jobs
   std::vector<double> tenant_running_start_gpu_s_;  ///< Σ GPUs × start (s) of running jobs
   std::vector<std::size_t> queue_;
+  /// Under fair share: each tenant's place among the usage ratios (equal ratios share one) by
+  /// which queue_ is in order; empty when queue_ may be out of order. While the places stay
+  /// the same the order does too, so a pass need not sort a long backlog again.
+  std::vector<std::size_t> fair_share_ranks_;
   HandlerId self_{};
   Tick now_ = 0;
   bool pass_pending_ = false;
