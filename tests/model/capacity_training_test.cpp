@@ -43,6 +43,24 @@ TrainingJobSpec job(const std::string& name, std::int64_t gpus, double hours) {
   return spec;
 }
 
+TEST_CASE("training: a job's tenant, with no tenants listed, counts as default") {
+  // Regression (fuzz finding, issue 13): the loader checks a job's tenant only against a list,
+  // so with none listed any label passes; the model indexed its per-tenant totals past their
+  // end (a heap overflow under ASan). The label stays in jobs.csv; its GPU-hours are default's.
+  Scenario scenario = training_day();
+  scenario.training.jobs = {job("a", 64, 10)};
+  scenario.training.jobs[0].tenant = "research";
+  const CapacityRun run = run_capacity(scenario);
+  REQUIRE(run.jobs.size() == 1);
+  CHECK(run.jobs[0].tenant == "research");
+  CHECK(run.jobs[0].status == "completed");
+  const Recorder& t = run.timeseries;
+  double default_hours = 0.0;
+  for (std::size_t row = 0; row < t.rows(); ++row)
+    default_hours += t.value(row, t.column("gpu_hours_training_default"));
+  CHECK(default_hours == doctest::Approx(64.0 * 10.0));  // 64 GPUs for 10 hours
+}
+
 TEST_CASE("training: jobs run on the fleet, and their busy GPUs set the power drawn") {
   Scenario scenario = training_day();
   scenario.training.jobs = {job("a", 64, 10), job("b", 32, 5), job("c", 16, 2)};

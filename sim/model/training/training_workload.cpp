@@ -22,8 +22,10 @@ void TrainingWorkload::set_up_jobs() {
   }
   tenant_names_.push_back("default");  // jobs of no listed tenant
   tenant_shares_.push_back(0.0);
+  // A job's tenant is a free label when no tenants are listed (the loader checks names only
+  // against a list): an unlisted name counts as "default", the last entry.
   const auto tenant_of = [&](const std::string& name) {
-    const auto found = std::find(tenant_names_.begin(), tenant_names_.end(), name);
+    const auto found = std::find(tenant_names_.begin(), tenant_names_.end() - 1, name);
     return static_cast<std::size_t>(found - tenant_names_.begin());
   };
   for (const TrainingJobSpec& spec : scenario.training.jobs) {
@@ -309,7 +311,7 @@ TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
   const GangJobOutcome& outcome = scheduler_->outcomes()[i];
   TrainingJobRecord record;
   record.name = job.spec.name;
-  record.tenant = tenant_names_[job.tenant];
+  record.tenant = job.spec.tenant;  // the label as written, listed or not
   record.gpus = job.spec.gpus;
   record.gpus_used = job.gpus;
   record.submit = job.submit;
