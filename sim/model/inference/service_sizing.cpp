@@ -13,18 +13,19 @@ namespace capsim {
 
 namespace {
 
-// A trillion replicas: far past any fleet, and times the GPUs of a replica (at most a
-// scale-up domain) still far inside an int64.
-constexpr double kMaxReplicas = 1e12;
+// A trillion replicas in a pool: far past any fleet, and times the GPUs of a replica (at most
+// a scale-up domain) still far inside an int64. (The SLO search keeps its own, tighter bound
+// of 1e11 slots in slo_sizing.cpp.)
+constexpr double kMaxPoolReplicas = 1e12;
 
 // Replicas as ⌈load / capacity⌉, forgiving the rounding of a load that is an exact multiple.
 std::int64_t replicas_at(double load, double tokens_per_s_per_replica, double utilisation) {
   const double replicas = std::ceil(load / (tokens_per_s_per_replica * utilisation) - 1e-9);
-  if (!(replicas <= kMaxReplicas)) {  // NaN and infinity too: the cast would be undefined
+  if (!(replicas <= kMaxPoolReplicas)) {  // NaN and infinity too: the cast would be undefined
     throw SizingRangeError(fmt::format(
         "{:g} tokens/s at {:g} tokens/s per replica needs {:g} replicas, beyond the sizing "
         "range ({:g} replicas)",
-        load, tokens_per_s_per_replica * utilisation, replicas, kMaxReplicas));
+        load, tokens_per_s_per_replica * utilisation, replicas, kMaxPoolReplicas));
   }
   return static_cast<std::int64_t>(replicas);
 }

@@ -43,8 +43,8 @@ struct SloTarget {
 /// non-finite rate or service time, a quantile outside (0, 1), a negative max wait, a target
 /// utilisation outside (0, 1], an offered load above 1e9 erlangs, or more than 1e11 replicas at
 /// the target utilisation.
-/// O(c · log c): a doubling-then-bisection search over c, each probe one Erlang B recursion;
-/// the wait quantile falls monotonically as c grows.
+/// O(c): Erlang B is stepped one server at a time (ErlangLadder) up to the utilisation sizing
+/// and on to the first count meeting the SLO; the wait quantile falls monotonically as c grows.
 std::int64_t replicas_for_slo(const ServingLoad& load, const SloTarget& target);
 
 /// Square-root staffing c = ⌈a + β·√a⌉ (Halfin & Whitt 1981), raised to ⌊a⌋ + 1 if needed so
