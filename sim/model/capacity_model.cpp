@@ -53,7 +53,7 @@ class CapacityModel {
     const CapacitySummary& summary = context_.run.summary;
     training_.finish(summary.gpu_seconds_available);
     inference_.finish(summary.cost_per_gpu_hour_usd);
-    context_.run.events = engine_.events_fired();
+    context_.run.events = engine_.events_fired() - reporting_.samples_taken();
   }
 
  private:

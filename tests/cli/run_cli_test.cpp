@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -213,6 +214,46 @@ TEST_CASE("cli: every scenario under scenarios/ runs and matches its golden outp
       CHECK_MESSAGE(same, why);
     }
     fs::remove_all(out);
+  }
+}
+
+// Every figure a run reports, dates included, is the model's and not the reporting's: the
+// summary (funds' exhaustion date and the event count among them), jobs.csv, buildout.csv and
+// the terminal report are the same bytes at every reporting period. Only the time series'
+// rows differ (their sums are checked against the summary by the random-scenario invariants).
+TEST_CASE("cli: every shipped scenario reports the same figures at every reporting period") {
+  const std::vector<fs::path> scenarios = shipped_scenarios();
+  CHECK(scenarios.size() >= 11);
+  const auto without_paths = [](const std::string& report) {
+    std::string kept;
+    std::istringstream lines(report);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("wrote "))
+        kept += line + "\n";
+    }
+    return kept;
+  };
+  for (const fs::path& scenario : scenarios) {
+    INFO(scenario.string());
+    const std::string path = source_path("scenarios/" + scenario.string());
+    const fs::path daily = scratch("period-day");
+    const CliResult by_day = run_capsim("run " + path + " --period day --out " + daily.string());
+    REQUIRE(by_day.exit_status == 0);
+    for (const char* period : {"week", "month", "quarter", "year"}) {
+      INFO(period);
+      const fs::path out = scratch(std::string("period-") + period);
+      const CliResult result =
+          run_capsim("run " + path + " --period " + period + " --out " + out.string());
+      REQUIRE(result.exit_status == 0);
+      CHECK(without_paths(result.out) == without_paths(by_day.out));
+      for (const char* file : {"summary.json", "jobs.csv", "buildout.csv"}) {
+        INFO(file);
+        CHECK(fs::exists(out / file) == fs::exists(daily / file));
+        CHECK(read_whole_file((out / file).string()) == read_whole_file((daily / file).string()));
+      }
+      fs::remove_all(out);
+    }
+    fs::remove_all(daily);
   }
 }
 

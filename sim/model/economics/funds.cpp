@@ -32,7 +32,6 @@ double funds_left(const ModelParts& parts) {
 
 void note_funds(const std::optional<double>& funds, Tick from, Tick to, double spent_before,
                 double spent_after, CapacitySummary& summary) {
-  summary.spent_usd = spent_after;
   if (!funds || summary.funds_exhausted || spent_after < *funds)
     return;
   const double share =

@@ -11,7 +11,7 @@ namespace capsim {
 
 namespace {
 
-enum Kinds : EventKind { kSample, kYearEnd };
+enum Kinds : EventKind { kSample, kYearEnd, kFundsDay };
 
 /// Fully loaded cost of a GPU-hour: depreciation and running costs over installed GPU-hours.
 double cost_per_gpu_hour(double depreciation_and_opex_usd, double gpu_hours) {
@@ -363,8 +363,23 @@ void Reporting::set_up() {
             next_period_start(calendar.date_of(previous), PeriodUnit::year, start));
       },
       phases::kSample, self_, kYearEnd);
+  // The funds are watched day by day on a clock of their own, so that the date they run out
+  // is the same whatever the reporting period (each day's spending is interpolated within the
+  // day it crossed the funds, never across a period of months).
+  if (context_.scenario.economics.funds_usd) {
+    context_.engine.schedule_periodic(
+        std::min(end, calendar.tick_of(next_period_start(start, PeriodUnit::day, start))),
+        [calendar, start, end](Tick previous) {
+          if (previous >= end)
+            return INT64_MAX;
+          return std::min(end, calendar.tick_of(next_period_start(calendar.date_of(previous),
+                                                                  PeriodUnit::day, start)));
+        },
+        phases::kSample, self_, kFundsDay);
+  }
   at_start_ = cumulative_at(parts_, 0);
   last_cumulative_ = at_start_;
+  funds_checked_spent_usd_ = at_start_.spent();
 }
 
 void Reporting::on_event(Engine&, const Event& event) {
@@ -374,6 +389,9 @@ void Reporting::on_event(Engine&, const Event& event) {
       break;
     case kYearEnd:
       context_.run.summary.year_ends.push_back(snapshot());
+      break;
+    case kFundsDay:
+      check_funds();
       break;
     default:
       throw std::logic_error("reporting: unknown event kind");
@@ -387,8 +405,7 @@ void Reporting::sample() {
   // the previous sample kept.
   const Cumulative before = last_cumulative_;
   const Cumulative after = cumulative_at(parts_, now);
-  note_funds(context_.scenario.economics.funds_usd, from, now, before.spent(), after.spent(),
-             context_.run.summary);
+  ++samples_;
   parts_.fleet.check_invariants();
   Recorder& recorder = context_.run.timeseries;
   recorder.begin_row(format_date(context_.calendar.date_of(from)),
@@ -402,6 +419,17 @@ void Reporting::sample() {
   last_cumulative_ = after;
 }
 
+void Reporting::check_funds() {
+  const Tick now = context_.now();
+  if (now <= funds_checked_at_)
+    return;
+  const double spent_usd = cumulative_at(parts_, now).spent();
+  note_funds(context_.scenario.economics.funds_usd, funds_checked_at_, now,
+             funds_checked_spent_usd_, spent_usd, context_.run.summary);
+  funds_checked_at_ = now;
+  funds_checked_spent_usd_ = spent_usd;
+}
+
 FleetSnapshot Reporting::snapshot() const {
   return {context_.calendar.date_of(context_.now()), fleet_stock(parts_),
           parts_.fleet.counts().in_transit};
@@ -411,6 +439,8 @@ void Reporting::finish() {
   const Tick end = context_.end;
   if (last_sample_ < end)
     sample();
+  if (context_.scenario.economics.funds_usd)
+    check_funds();
   std::vector<FleetSnapshot>& year_ends = context_.run.summary.year_ends;
   if (year_ends.empty() || year_ends.back().date != context_.calendar.date_of(end))
     year_ends.push_back(snapshot());
@@ -423,6 +453,7 @@ void Reporting::finish() {
   s.energy_cost_usd = last.energy_cost;
   s.maintenance_usd = last.maintenance;
   s.staff_usd = last.staff;
+  s.spent_usd = last.spent();
   s.energy_it_j = last.energy_it;
   s.energy_facility_j = last.energy_facility;
   s.gpu_seconds_installed = last.gpu_installed_s;

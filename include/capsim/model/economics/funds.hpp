@@ -15,7 +15,8 @@ double opex_usd_at(const ModelParts& parts, Tick tick);
 double funds_left(const ModelParts& parts);
 
 /// With economics.funds: dates their exhaustion within the period from `from` to `to`, in
-/// which spending went from `spent_before` to `spent_after`, linearly; records the spending.
+/// which spending went from `spent_before` to `spent_after`, linearly. Called for every day,
+/// so the date does not depend on the reporting period.
 void note_funds(const std::optional<double>& funds, Tick from, Tick to, double spent_before,
                 double spent_after, CapacitySummary& summary);
 

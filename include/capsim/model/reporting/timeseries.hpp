@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,9 @@ class Reporting final : public EventHandler {
   void set_up();
   /// The last row, the last snapshot, and the fleet's headline summary.
   void finish();
+  /// Rows sampled so far: the reporting period's own events, which the run's event count
+  /// leaves out so that it is the same at every period.
+  std::uint64_t samples_taken() const { return samples_; }
 
   void on_event(Engine& engine, const Event& event) override;
 
@@ -88,6 +92,8 @@ class Reporting final : public EventHandler {
     std::size_t member;
   };
   void sample();
+  /// The funds' daily check: dates their exhaustion within the day it happened.
+  void check_funds();
   FleetSnapshot snapshot() const;
 
   const ModelContext& context_;
@@ -98,6 +104,9 @@ class Reporting final : public EventHandler {
   Tick last_sample_ = 0;
   Cumulative at_start_;
   Cumulative last_cumulative_;
+  std::uint64_t samples_ = 0;
+  Tick funds_checked_at_ = 0;
+  double funds_checked_spent_usd_ = 0.0;
 };
 
 }  // namespace capsim
