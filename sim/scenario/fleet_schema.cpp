@@ -314,6 +314,38 @@ const RecordSchema<SiteSpec>& site_schema() {
   return schema;
 }
 
+const RecordSchema<NonServerPowerSpec>& non_server_power_schema() {
+  // Defaults and their sources: kDefaultNetworkPowerPerGpuW and kDefaultStoragePowerPerGpuW.
+  static const RecordSchema<NonServerPowerSpec> schema = [] {
+    RecordSchema<NonServerPowerSpec> s(
+        "non_server_power",
+        "IT power beside the GPU servers (whose hosts, NICs and fans are in the catalog's "
+        "server_power_per_gpu), per GPU, drawn whenever the GPUs are installed and claimed "
+        "from the site's power with them.");
+    s.quantity(&NonServerPowerSpec::network_per_gpu_w, Dimension::power,
+               {.key = "network_per_gpu",
+                .doc = "Switches and optics of the compute, storage and management networks. "
+                       "Default: NVIDIA's DGX SuperPOD reference architecture (DGX B200, "
+                       "RA-11334-001, 2025-04): 60 Quantum-2 switches at 1.72 kW with the "
+                       "Ethernet switches and UFM, about 111.5 kW for 1,016 GPUs.",
+                .example = "110 W",
+                .default_text = "110 W",
+                .minimum = 0.0,
+                .maximum = 10e3});
+    s.quantity(&NonServerPowerSpec::storage_per_gpu_w, Dimension::power,
+               {.key = "storage_per_gpu",
+                .doc = "Storage servers and management nodes. Default: SemiAnalysis's storage, "
+                       "switches and optics at ~10% of a 100,000-H100 cluster's IT power "
+                       "(2024-06, secondhand) less the network above.",
+                .example = "32 W",
+                .default_text = "32 W",
+                .minimum = 0.0,
+                .maximum = 10e3});
+    return s;
+  }();
+  return schema;
+}
+
 const RecordSchema<ClusterSpec>& cluster_schema() {
   static const RecordSchema<ClusterSpec> schema = [] {
     RecordSchema<ClusterSpec> s("cluster",
@@ -355,6 +387,10 @@ const RecordSchema<ClusterSpec>& cluster_schema() {
                 .maximum = 1.0});
     s.record(&ClusterSpec::fabric, fabric_schema(),
              {.key = "fabric", .doc = "Scale-out network.", .default_text = "(see fabric)"});
+    s.record(&ClusterSpec::non_server_power, non_server_power_schema(),
+             {.key = "non_server_power",
+              .doc = "Its network and storage power.",
+              .default_text = "(see non_server_power)"});
     return s;
   }();
   return schema;

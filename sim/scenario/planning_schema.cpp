@@ -186,6 +186,10 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                 .default_text = "6 y",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.record(&PlannerSpec::non_server_power, non_server_power_schema(),
+             {.key = "non_server_power",
+              .doc = "Network and storage power of the clusters it builds.",
+              .default_text = "(see non_server_power)"});
     s.records(&PlannerSpec::vendor_caps, vendor_cap_schema(),
               {.key = "vendor_caps", .doc = "Vendor allocation caps.", .default_text = "[]"});
     s.quantity(&PlannerSpec::target_utilisation, Dimension::fraction,

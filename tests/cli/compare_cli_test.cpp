@@ -145,7 +145,7 @@ TEST_CASE("cli: compare --figures takes globs with brackets") {
   const std::string table = table_of(result.out);
   // One figure: the header and one row. B200 serves the same demand on fewer GPU-hours.
   CHECK(std::count(table.begin(), table.end(), '\n') == 2);
-  CHECK(table.find("\ninference[chat].cost_per_million_tokens_usd     0.1427     0.1087  ") !=
+  CHECK(table.find("\ninference[chat].cost_per_million_tokens_usd     0.1436     0.1093  ") !=
         std::string::npos);
 }
 

@@ -75,6 +75,32 @@ TEST_CASE("capacity: one site, one cluster, economics worked by hand") {
   CHECK(run.timeseries.value(11, run.timeseries.column("gpus_installed")) == 1000.0);
 }
 
+TEST_CASE("capacity: a cluster's network and storage draw all the time and claim site power") {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site = test_site("s", 1.05e6);
+  site.pue = 1.25;
+  scenario.sites.push_back(site);
+  ClusterSpec cluster = test_cluster("c", "s", "X", 1000, Date{2025, 1, 1});
+  cluster.utilisation = 0.5;
+  cluster.non_server_power = {80.0, 20.0};
+  scenario.clusters.push_back(cluster);
+  const CapacityRun run = run_capacity(scenario);
+  // Each GPU claims 1,000 W of server and 100 W of network and storage: 1.05 MW holds
+  // floor(1,050,000 / 1,100) = 954 of the 1,000 (servers alone, all 1,000 would fit); the other
+  // 46 wait for power all year.
+  const std::size_t last = run.timeseries.rows() - 1;
+  CHECK(run.timeseries.value(last, run.timeseries.column("gpus_installed")) == 954.0);
+  CHECK(run.timeseries.value(last, run.timeseries.column("gpus_waiting_for_power")) == 46.0);
+  CHECK(run.timeseries.value(last, run.timeseries.column("power_installed_peak_mw")) ==
+        doctest::Approx(954 * 1100.0 / 1e6));
+  // Drawn: 954 × (200 W idle + 50% × 800 W) = 572.4 kW of servers, plus 954 × 100 W = 95.4 kW
+  // of network and storage whatever the GPUs do: 667.8 kW IT, 834.75 kW at the facility;
+  // over 8,760 h, 5,849.928 MWh IT and 7,312.41 MWh at the facility.
+  CHECK(run.summary.energy_it_j / 3.6e9 == doctest::Approx(5849.928).epsilon(1e-12));
+  CHECK(run.summary.energy_facility_j / 3.6e9 == doctest::Approx(7312.41).epsilon(1e-12));
+}
+
 TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
   Scenario scenario = one_year();
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
@@ -157,6 +183,7 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   next.construction.push_back(ConstructionTaskSpec{"build", 100 * 86400.0, {}});
   scenario.sites.push_back(next);
   scenario.planner.policy = PlannerPolicy::budget;
+  scenario.planner.non_server_power = {0.0, 0.0};  // servers only: 1 kW per GPU
   scenario.planner.budget_per_period_usd = 500e6;  // a quarter: 20,000 "cheap" GPUs
   scenario.planner.lead_time_s = 0.0;
   const CapacityRun run = run_capacity(scenario);
@@ -250,7 +277,7 @@ TEST_CASE("capacity: failures follow the annual rate over a large pool") {
   scenario.scenario.end = Date{2030, 1, 1};
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
   scenario.sites.push_back(test_site("s", 200e6));
-  ClusterSpec cluster{"c", "s", "X", 100'000, Date{2025, 1, 1}, 10 * kSecondsPerYear, 1.0, {}};
+  ClusterSpec cluster{"c", "s", "X", 100'000, Date{2025, 1, 1}, 10 * kSecondsPerYear, 1.0, {}, {}};
   scenario.clusters.push_back(cluster);
   scenario.failures.annual_failure_rate = 0.09;
   scenario.failures.repair_time_s = 3 * 86400.0;

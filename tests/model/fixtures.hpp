@@ -58,6 +58,9 @@ inline ClusterSpec test_cluster(const std::string& name, const std::string& site
   cluster.accelerator = accelerator;
   cluster.gpus = gpus;
   cluster.online = online;
+  // Servers only, so that a test's power arithmetic is its part's; a test of the network and
+  // storage power sets them.
+  cluster.non_server_power = {0.0, 0.0};
   return cluster;
 }
 

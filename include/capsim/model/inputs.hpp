@@ -102,6 +102,34 @@ struct FabricSpec {
   double oversubscription = 1.0;
 };
 
+/// A cluster's IT power beside its GPU servers, per GPU, drawn whenever its GPUs are installed
+/// (switches and storage do not idle with the GPUs). The servers' own hosts, NICs and fans are
+/// in the catalog's server_power_per_gpu (a DGX's rated maximum).
+///
+/// Network: switches with their optics, for the compute, storage, in-band and out-of-band
+/// networks. NVIDIA's DGX SuperPOD reference architecture for DGX B200 (RA-11334-001 V08,
+/// 2025-04-24, Table 4.1) lists for 127 DGX (1,016 GPUs) 32 compute leaves, 16 compute spines,
+/// 8 storage leaves and 4 storage spines (Quantum-2 QM9700, 1.72 kW each with optical cables,
+/// NVIDIA QM9700 specifications) plus in-band and out-of-band Ethernet switches and UFM
+/// appliances: about 111.5 kW, 110 W per GPU (arithmetic of the reference architecture's
+/// counts; the SuperPOD's compute fabric is non-blocking, so an oversubscribed one draws less).
+inline constexpr double kDefaultNetworkPowerPerGpuW = 110.0;
+/// Storage servers and management nodes. SemiAnalysis ("100,000 H100 Clusters", 2024-06, as
+/// summarised secondhand) puts storage servers, switches and optics at about 10% of a
+/// cluster's IT power; with 1,275 W of DGX H100 server per GPU (NVIDIA DGX H100 User Guide:
+/// 10.2 kW / 8) that share is 141.7 W per GPU, less the 110 W of network above: 31.7 W, 32 W.
+inline constexpr double kDefaultStoragePowerPerGpuW = 32.0;
+inline constexpr double kDefaultNonServerPowerPerGpuW =
+    kDefaultNetworkPowerPerGpuW + kDefaultStoragePowerPerGpuW;
+
+/// A cluster's network and storage power per GPU (of a scenario cluster, or of the clusters a
+/// planner builds).
+struct NonServerPowerSpec {
+  double network_per_gpu_w = kDefaultNetworkPowerPerGpuW;
+  double storage_per_gpu_w = kDefaultStoragePowerPerGpuW;
+  double per_gpu_w() const { return network_per_gpu_w + storage_per_gpu_w; }
+};
+
 struct ClusterSpec {
   std::string name;
   std::string site;
@@ -111,6 +139,7 @@ struct ClusterSpec {
   double service_life_s = 6.0 * kSecondsPerYear;
   std::optional<double> utilisation;  ///< busy share; absent: economics.utilisation
   FabricSpec fabric;
+  NonServerPowerSpec non_server_power;
 };
 
 enum class SchedulerPolicy { fifo, priority, easy_backfill };
@@ -310,7 +339,8 @@ struct PlannerSpec {
   std::vector<VendorCapSpec> vendor_caps;
   double target_utilisation = 0.8;
   ForecastMethod forecast = ForecastMethod::model;
-  std::int64_t forecast_periods = 4;  ///< planning periods a fit looks back on
+  std::int64_t forecast_periods = 4;    ///< planning periods a fit looks back on
+  NonServerPowerSpec non_server_power;  ///< of the clusters it builds
 };
 
 struct EconomicsSpec {

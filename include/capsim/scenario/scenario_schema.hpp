@@ -24,6 +24,8 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema();
 const RecordSchema<SiteSpec>& site_schema();
 /// One entry of `clusters`.
 const RecordSchema<ClusterSpec>& cluster_schema();
+/// A cluster's (or a planner's clusters') network and storage power.
+const RecordSchema<NonServerPowerSpec>& non_server_power_schema();
 /// `training`: tenants, jobs and the job generator.
 const RecordSchema<TrainingSpec>& training_schema();
 /// `inference`: the services.

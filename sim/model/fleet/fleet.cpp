@@ -45,6 +45,7 @@ void Fleet::set_up_clusters() {
     delivery.service_life_s = cluster.service_life_s;
     delivery.utilisation = cluster.utilisation.value_or(economics.utilisation);
     delivery.paid_before_start = online < 0;
+    delivery.non_server_power_per_gpu_w = cluster.non_server_power.per_gpu_w();
     if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
       context_.record({0, BuildoutKind::retire, cluster.site, cluster.accelerator, cluster.name,
                        cluster.gpus, 0.0, 0.0, 0.0, "retired before the scenario start"});
@@ -67,10 +68,14 @@ void Fleet::set_up_failures() {
   }
 }
 
+double Fleet::peak_power_per_gpu_w(const GpuLot& lot) const {
+  return installed_power_per_gpu_w(context_.part(lot.part), lot.non_server_power_per_gpu_w);
+}
+
 std::size_t Fleet::add_delivery(Delivery delivery) {
   delivery.waiting = delivery.gpus;
   sites_.at(delivery.site).reserved_w +=
-      static_cast<double>(delivery.gpus) * context_.part(delivery.part).server_power_per_gpu_w;
+      static_cast<double>(delivery.gpus) * peak_power_per_gpu_w(delivery);
   deliveries_.push_back(std::move(delivery));
   return deliveries_.size() - 1;
 }
@@ -94,6 +99,7 @@ void Fleet::place_order(const OrderRequest& order) {
       delivery.service_life_s = order.service_life_s;
       delivery.utilisation = context_.scenario.economics.utilisation;
       delivery.cluster = order.cluster;
+      delivery.non_server_power_per_gpu_w = order.non_server_power_per_gpu_w;
       caps_.use(order.part, when, allowed);
       const std::size_t index = add_delivery(std::move(delivery));
       if (when <= context_.end)
@@ -132,8 +138,8 @@ void Fleet::install_waiting(std::size_t s) {
   while (!site.waiting.empty()) {
     Delivery& delivery = deliveries_[site.waiting.front()];
     const std::int64_t gpus = std::min(
-        delivery.waiting, gpus_fitting(site.online_power_w - site.installed_peak_w,
-                                       context_.part(delivery.part).server_power_per_gpu_w));
+        delivery.waiting,
+        gpus_fitting(site.online_power_w - site.installed_peak_w, peak_power_per_gpu_w(delivery)));
     if (gpus == 0)
       break;
     create_pool(delivery, gpus);
@@ -150,7 +156,7 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   SiteState& site = sites_.at(delivery.site);
   const AcceleratorSpec& part = context_.part(delivery.part);
   const Tick now = context_.now();
-  const double peak_w = static_cast<double>(gpus) * part.server_power_per_gpu_w;
+  const double peak_w = static_cast<double>(gpus) * peak_power_per_gpu_w(delivery);
   site.installed_peak_w += peak_w;
   site.reserved_w -= peak_w;
   Pool pool;
@@ -160,6 +166,7 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   pool.part = delivery.part;
   pool.site = delivery.site;
   pool.gpus = gpus;
+  pool.non_server_power_per_gpu_w = delivery.non_server_power_per_gpu_w;
   pool.utilisation = delivery.utilisation;
   pool.failures = RandomStream(static_cast<std::uint64_t>(context_.scenario.scenario.seed),
                                context_.replication, "failures/" + pool.name);
@@ -251,7 +258,7 @@ void Fleet::retire(std::size_t index) {
   const AcceleratorSpec& part = context_.part(pool.part);
   const Tick now = context_.now();
   pool.active = false;
-  const double peak_w = static_cast<double>(pool.gpus) * part.server_power_per_gpu_w;
+  const double peak_w = static_cast<double>(pool.gpus) * peak_power_per_gpu_w(pool);
   site.installed_peak_w -= peak_w;
   counts_.retired += pool.gpus;
   pool.failed = 0;
@@ -297,8 +304,7 @@ double Fleet::retiring_power_w(std::size_t site, Tick tick) const {
   for (const Delivery& delivery : deliveries_) {
     const Tick retires_at = delivery.planned_retirement();
     if (delivery.site == site && retires_at > now && retires_at <= tick) {
-      power_w +=
-          static_cast<double>(delivery.gpus) * context_.part(delivery.part).server_power_per_gpu_w;
+      power_w += static_cast<double>(delivery.gpus) * peak_power_per_gpu_w(delivery);
     }
   }
   return power_w;

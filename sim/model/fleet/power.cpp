@@ -27,9 +27,11 @@ void Power::update_site(std::size_t s) {
       continue;
     const AcceleratorSpec& part = context_.part(pool.part);
     const double available = static_cast<double>(pool.available());
+    // Switches and storage serve the cluster whatever its GPUs do, failed ones included.
     drawn_w += available * (part.idle_server_power_per_gpu_w +
                             busy_share(pool) *
-                                (part.server_power_per_gpu_w - part.idle_server_power_per_gpu_w));
+                                (part.server_power_per_gpu_w - part.idle_server_power_per_gpu_w)) +
+               static_cast<double>(pool.gpus) * pool.non_server_power_per_gpu_w;
   }
   const Tick now = context_.now();
   SiteDraw& draw = draws_[s];

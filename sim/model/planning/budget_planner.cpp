@@ -29,9 +29,10 @@ class BudgetPlanner final : public PeriodicPlanner {
     const std::vector<std::size_t> ranked = parts_by_value(view, now);
     if (!ranked.empty()) {
       const AcceleratorSpec& best = *view.parts()[ranked.front()];
-      const double all_in = best.price_installed_per_gpu_usd +
-                            best.server_power_per_gpu_w * mean_cost_per_power(view);
-      start_sites_ahead(view, actions, budget / all_in * best.server_power_per_gpu_w, next - now);
+      const double power_per_gpu_w = planned_power_per_gpu_w(view, best);
+      const double all_in =
+          best.price_installed_per_gpu_usd + power_per_gpu_w * mean_cost_per_power(view);
+      start_sites_ahead(view, actions, budget / all_in * power_per_gpu_w, next - now);
     }
     const PeriodBudget money = period_budget(view, actions, next);
     const double gpu_budget = std::min(view.funds_left(), money.for_gpus_usd);
@@ -70,7 +71,7 @@ class BudgetPlanner final : public PeriodicPlanner {
     std::iota(site_order.begin(), site_order.end(), std::size_t{0});
     std::int64_t placed = 0;
     for (const SitePlacement& at : fit_on_sites(
-             view, site_order, spec.server_power_per_gpu_w, gpus,
+             view, site_order, planned_power_per_gpu_w(view, spec), gpus,
              [&](std::size_t s) { return view.site(s).uncommitted_power_w(power_needed_by); })) {
       const std::string& site = view.site(at.site).spec->name;
       const std::string name = fmt::format(
@@ -79,10 +80,8 @@ class BudgetPlanner final : public PeriodicPlanner {
                       static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd, 0.0,
                       "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
-      actions.place_order({{name, part, at.site, at.gpus},
-                           arrival,
-                           view.scenario().planner.service_life_s,
-                           cluster});
+      actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,
+                                        view.scenario().planner.service_life_s, cluster));
       placed += at.gpus;
     }
     return placed;

@@ -102,11 +102,12 @@ double DemandForecast::power_w(const PlanningView& view, Tick tick) const {
   for (std::size_t k = 0; k < view.service_count(); ++k) {
     const std::size_t part = view.cluster(view.service(k).cluster).part;
     power_w += static_cast<double>(service_gpus(view, k, tick, tick)) *
-               view.parts()[part]->server_power_per_gpu_w;
+               planned_power_per_gpu_w(view, *view.parts()[part]);
   }
   const std::vector<std::size_t> ranked = parts_by_value(view, view.now());
   if (!ranked.empty())
-    power_w += training(view, tick).gpus * view.parts()[ranked.front()]->server_power_per_gpu_w;
+    power_w +=
+        training(view, tick).gpus * planned_power_per_gpu_w(view, *view.parts()[ranked.front()]);
   return power_w;
 }
 

@@ -131,11 +131,11 @@ class DemandPlanner final : public PeriodicPlanner {
         site_order.push_back(s);
     }
     std::int64_t ordered = 0;
-    for (const SitePlacement& at :
-         fit_on_sites(view, site_order, spec.server_power_per_gpu_w, wanted, [&](std::size_t s) {
-           return view.site(s).uncommitted_power_w(power_needed_by) +
-                  view.retiring_power_w(s, power_needed_by);
-         })) {
+    for (const SitePlacement& at : fit_on_sites(
+             view, site_order, planned_power_per_gpu_w(view, spec), wanted, [&](std::size_t s) {
+               return view.site(s).uncommitted_power_w(power_needed_by) +
+                      view.retiring_power_w(s, power_needed_by);
+             })) {
       const std::size_t target = cluster != kNewCluster
                                      ? cluster
                                      : training_cluster(view, actions, at.site, part, at.gpus);
@@ -147,10 +147,8 @@ class DemandPlanner final : public PeriodicPlanner {
       const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
                       0.0, "demand planner"});
-      actions.place_order({{name, part, at.site, at.gpus},
-                           arrival,
-                           view.scenario().planner.service_life_s,
-                           target});
+      actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,
+                                        view.scenario().planner.service_life_s, target));
       budget_left -= amount;
       ordered += at.gpus;
     }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "capsim/model/planning/planners.hpp"
+#include "capsim/model/planning/planning_basics.hpp"
 
 namespace capsim {
 
@@ -39,10 +40,8 @@ class FixedPlanner final : public Planner {
         static_cast<double>(order.gpus) * view.parts()[part]->price_installed_per_gpu_usd;
     actions.record({now, BuildoutKind::order, order.site, order.accelerator, name, order.gpus, 0.0,
                     amount, 0.0, ""});
-    actions.place_order({{name, part, view.site_index(order.site), order.gpus},
-                         now + lead,
-                         planner.service_life_s,
-                         clusters_[tag]});
+    actions.place_order(planned_order(view, name, part, view.site_index(order.site), order.gpus,
+                                      now + lead, planner.service_life_s, clusters_[tag]));
   }
 
  private:

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "capsim/model/fleet/pool.hpp"
+
 namespace capsim {
 
 Tick next_planning_period(const PlanningView& view) {
@@ -43,6 +45,25 @@ PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick
   return {facility_due, std::max(0.0, budget - facility_due)};
 }
 
+double planned_power_per_gpu_w(const PlanningView& view, const AcceleratorSpec& part) {
+  return installed_power_per_gpu_w(part, view.scenario().planner.non_server_power.per_gpu_w());
+}
+
+OrderRequest planned_order(const PlanningView& view, const std::string& name, std::size_t part,
+                           std::size_t site, std::int64_t gpus, Tick arrival, double service_life_s,
+                           std::size_t cluster) {
+  OrderRequest order;
+  order.name = name;
+  order.part = part;
+  order.site = site;
+  order.gpus = gpus;
+  order.non_server_power_per_gpu_w = view.scenario().planner.non_server_power.per_gpu_w();
+  order.arrival = arrival;
+  order.service_life_s = service_life_s;
+  order.cluster = cluster;
+  return order;
+}
+
 double mean_cost_per_power(const PlanningView& view) {
   double sum = 0.0;
   for (std::size_t s = 0; s < view.site_count(); ++s)
@@ -61,7 +82,7 @@ std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
     if (!peak || view.calendar().tick_of(part.first_ship) > tick)
       continue;
     const double all_in =
-        part.price_installed_per_gpu_usd + part.server_power_per_gpu_w * facility_per_w;
+        part.price_installed_per_gpu_usd + planned_power_per_gpu_w(view, part) * facility_per_w;
     ranked.emplace_back(*peak / all_in, i);
   }
   std::stable_sort(ranked.begin(), ranked.end(),

@@ -70,6 +70,21 @@ TEST_CASE("budget planner: the facility due first, then the best value up to the
   CHECK(actions.totals.budget_unplaced_usd == doctest::Approx(156e6));
 }
 
+TEST_CASE("budget planner: the clusters it builds claim their network and storage power") {
+  Scenario scenario = budgeted();
+  scenario.planner.non_server_power = {110.0, 32.0};
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("existing", 8));
+  RecordingActions actions(view);
+  review(view, actions);
+  // A "cheap" GPU claims 1,000 W of server and 142 W of network and storage: 8 MW hold
+  // floor(8,000,000 / 1,142) = 7,005 of the 13,728 the $500M would buy at $36,420 all-in
+  // ($25K + 1,142 W × $10/W); the rest is unplaced ($175.125M spent on GPUs).
+  CHECK(actions.order_lines() ==
+        "budget-2025-01-01-cheap-existing: 7005 cheap at existing, cluster 0, day 90\n");
+  CHECK(actions.totals.budget_spent_gpus_usd == doctest::Approx(7005 * 25e3));
+}
+
 TEST_CASE("budget planner: a vendor cap on the best value buys the next part") {
   HandBuiltView view(budgeted());
   view.add_site(site_spec("existing", 40));

@@ -35,10 +35,12 @@ inline Tick day(double days) {
 
 /// A year from 2025-01-01 planned by `policy` in quarters with a lead time of 90 days, and two
 /// parts of the same 1,000 TFLOP/s bf16 and 1,000 W per GPU: "dear" at $50K and "cheap" at
-/// $25K, in that catalog order.
+/// $25K, in that catalog order. Its clusters are servers only (no network or storage power), so
+/// that a test's power arithmetic is its parts'.
 inline Scenario planned_year(PlannerPolicy policy) {
   Scenario scenario = one_year();
   scenario.planner.policy = policy;
+  scenario.planner.non_server_power = {0.0, 0.0};
   scenario.planner.budget_period = PeriodUnit::quarter;
   scenario.planner.lead_time_s = 90 * kSecondsPerDay;
   scenario.catalog.accelerators.push_back(test_part("dear", 50e3, 1000.0, 200.0));
@@ -134,17 +136,19 @@ class HandBuiltView final : public PlanningView {
   /// GPUs installed in a cluster at its site, in service until `retires_at`.
   void install(std::size_t cluster, std::int64_t gpus, Tick retires_at = kNever) {
     const SchedulingCluster& c = clusters[cluster];
-    sites[c.site].installed_peak_w += static_cast<double>(gpus) * power_per_gpu_w(c.part);
-    held_.push_back({cluster, c.site, c.part, gpus, retires_at});
+    sites[c.site].installed_peak_w += static_cast<double>(gpus) * power_per_gpu_w(c.part, 0.0);
+    held_.push_back({cluster, c.site, c.part, gpus, retires_at, 0.0});
   }
 
   /// As Fleet::place_order: the GPUs join their cluster from now until they retire, their
-  /// servers' power is reserved at their site, the vendor cap of their arrival's quarter is
-  /// used and their price committed against the funds.
+  /// power (servers, network, storage) is reserved at their site, the vendor cap of their arrival's
+  /// quarter is used and their price committed against the funds.
   void commit_order(const OrderRequest& order) {
     held_.push_back({order.cluster, order.site, order.part, order.gpus,
-                     order.arrival + ticks_from_seconds(order.service_life_s)});
-    sites[order.site].reserved_w += static_cast<double>(order.gpus) * power_per_gpu_w(order.part);
+                     order.arrival + ticks_from_seconds(order.service_life_s),
+                     order.non_server_power_per_gpu_w});
+    sites[order.site].reserved_w += static_cast<double>(order.gpus) *
+                                    power_per_gpu_w(order.part, order.non_server_power_per_gpu_w);
     if (const auto cap = vendor_caps_.find({order.part, quarter_of(order.arrival)});
         cap != vendor_caps_.end())
       cap->second -= order.gpus;
@@ -202,7 +206,7 @@ class HandBuiltView final : public PlanningView {
     double power_w = 0.0;
     for (const Held& held : held_) {
       if (held.site == site && held.retires_at > today && held.retires_at <= tick)
-        power_w += static_cast<double>(held.gpus) * power_per_gpu_w(held.part);
+        power_w += static_cast<double>(held.gpus) * power_per_gpu_w(held.part, held.non_server_w);
     }
     return power_w;
   }
@@ -252,10 +256,11 @@ class HandBuiltView final : public PlanningView {
     std::size_t part = 0;
     std::int64_t gpus = 0;
     Tick retires_at = kNever;
+    double non_server_w = 0.0;  ///< network and storage per GPU (installed here: none)
   };
 
-  double power_per_gpu_w(std::size_t part) const {
-    return inputs.catalog.accelerators[part].server_power_per_gpu_w;
+  double power_per_gpu_w(std::size_t part, double non_server_w) const {
+    return installed_power_per_gpu_w(inputs.catalog.accelerators[part], non_server_w);
   }
   Date quarter_of(Tick tick) const {
     const Date date = calendar_.date_of(tick);

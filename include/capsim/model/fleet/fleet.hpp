@@ -76,6 +76,8 @@ class Fleet final : public EventHandler, public SitesListener {
 
  private:
   std::size_t add_delivery(Delivery delivery);
+  /// A lot's claim on its site's power per GPU: servers at full load, network and storage.
+  double peak_power_per_gpu_w(const GpuLot& lot) const;
   void arrival(std::size_t delivery);
   void install_waiting(std::size_t site);
   void create_pool(Delivery& delivery, std::int64_t gpus);

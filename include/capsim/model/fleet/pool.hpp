@@ -9,6 +9,7 @@
 
 #include "capsim/core/time.hpp"
 #include "capsim/engine/random.hpp"
+#include "capsim/model/inputs.hpp"
 
 namespace capsim {
 
@@ -19,7 +20,17 @@ struct GpuLot {
   std::size_t part = 0;
   std::size_t site = 0;
   std::int64_t gpus = 0;
+  /// Its cluster's network and storage power per GPU (ClusterSpec); planners' clusters take
+  /// the defaults.
+  double non_server_power_per_gpu_w = kDefaultNonServerPowerPerGpuW;
 };
+
+/// The IT power a GPU of `part` claims from its site once installed: its share of the server
+/// at full load plus its cluster's network and storage.
+inline double installed_power_per_gpu_w(const AcceleratorSpec& part,
+                                        double non_server_power_per_gpu_w) {
+  return part.server_power_per_gpu_w + non_server_power_per_gpu_w;
+}
 
 struct Delivery : GpuLot {
   std::int64_t waiting = 0;  ///< arrived (or due) and not yet installed

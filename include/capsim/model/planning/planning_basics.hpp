@@ -48,11 +48,21 @@ struct PeriodBudget {
 /// The period starting now, to `next`; its budget and facility payments go into the summary.
 PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next);
 
+/// Site power a planner's new GPU of `part` claims: its server at full load and the network
+/// and storage of the clusters the planner builds (planner.non_server_power).
+double planned_power_per_gpu_w(const PlanningView& view, const AcceleratorSpec& part);
+
+/// A planner's order of `gpus` of `part` for `site`, wanted on `arrival`, for `cluster`; its
+/// cluster takes the planner's network and storage power.
+OrderRequest planned_order(const PlanningView& view, const std::string& name, std::size_t part,
+                           std::size_t site, std::int64_t gpus, Tick arrival, double service_life_s,
+                           std::size_t cluster);
+
 /// Facility cost per watt, averaged over the sites.
 double mean_cost_per_power(const PlanningView& view);
 
 /// Parts that ship by `tick` and have the planner's precision, best value first: most dense
-/// peak FLOP/s per all-in dollar (GPU price plus the facility its servers' power needs).
+/// peak FLOP/s per all-in dollar (GPU price plus the facility its power needs).
 /// Ties keep catalog order.
 std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick);
 
