@@ -61,7 +61,7 @@ struct FleetStock {
   std::vector<std::int64_t> installed_by_part;
   double h100_equivalent = 0.0;
   double online_w = 0.0;          ///< site IT power built and online
-  double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers
+  double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers, network and storage
   double drawn_w = 0.0;           ///< IT draw at the moment, at the utilisation assumed
   int sites_online = 0;
 };
