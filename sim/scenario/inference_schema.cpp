@@ -37,7 +37,6 @@ const RecordSchema<ModelSpec>& model_schema() {
                        "when the service gives both, else 4,989 tokens, DeepSeek's V3/R1 serving "
                        "day (DeepSeek inference system overview, 2025-02).",
                 .example = "4989 tokens",
-                .default_text = "(see doc)",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
     s.quantity(&ModelSpec::kv_bytes_per_token, Dimension::data,
@@ -70,7 +69,6 @@ const RecordSchema<ModelSpec>& model_schema() {
                     "heads · head dim, the hidden size. DeepSeek-V3's MLA decodes in the "
                     "latent space: 128 heads · (576 + 512)/2 = 69,632.",
              .example = "8192",
-             .default_text = "hidden_size",
              .minimum = 1.0,
              .maximum = 1e8});
     s.integer(&ModelSpec::experts,
@@ -275,13 +273,11 @@ const RecordSchema<ParallelismSpec>& parallelism_schema() {
               {.key = "tensor",
                .doc = "Tensor-parallel degree, inside one scale-up domain.",
                .example = "8",
-               .default_text = "1",
                .minimum = 1.0,
                .maximum = 1024.0});
     s.integer(&ParallelismSpec::pipeline, {.key = "pipeline",
                                            .doc = "Pipeline stages.",
                                            .example = "2",
-                                           .default_text = "1",
                                            .minimum = 1.0,
                                            .maximum = 1024.0});
     s.integer(&ParallelismSpec::expert,
@@ -289,7 +285,6 @@ const RecordSchema<ParallelismSpec>& parallelism_schema() {
                .doc = "Expert-parallel groups of a MoE model: each holds the dense part, the "
                       "experts spread over every GPU (DeepSeek decode: 144).",
                .example = "144",
-               .default_text = "1",
                .minimum = 1.0,
                .maximum = 65536.0});
     return s;
