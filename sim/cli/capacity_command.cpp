@@ -179,8 +179,8 @@ int run_capacity_search(const Arguments& arguments) {
   options.seed = parser.unsigned_integer("seed", options.seed);
 
   // The loader has checked every service's accelerator against the catalog.
-  const ReplicaThroughput throughput = service_throughput(
-      service, *scenario.catalog.find(service.accelerator), service.model.context_tokens);
+  const ReplicaThroughput throughput =
+      service_throughput(service, *scenario.catalog.find(service.accelerator));
   CapacityReport report;
   report.service = service.name;
   report.cluster = service.cluster;

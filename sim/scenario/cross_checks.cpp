@@ -359,7 +359,7 @@ class CrossChecker {
       }
       if (const AcceleratorSpec* part = scenario_.catalog.find(service.accelerator)) {
         try {
-          service_throughput(service, *part, service.model.context_tokens);
+          service_throughput(service, *part);
         } catch (const InferenceError& problem) {
           error(fmt::format("inference.services[{}]", i), problem.what());
         } catch (const std::invalid_argument& problem) {

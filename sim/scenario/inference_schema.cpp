@@ -32,18 +32,58 @@ const RecordSchema<ModelSpec>& model_schema() {
               .default_text = "fp8"});
     s.quantity(&ModelSpec::context_tokens, Dimension::tokens,
                {.key = "context",
-                .doc = "Average KV-cache length per sequence: 4,989 tokens in DeepSeek's "
-                       "V3/R1 serving day (DeepSeek inference system overview, 2025-02).",
+                .doc = "Mean KV-cache length of a sequence over its decode (prompt + half the "
+                       "output). Absent: input_tokens_per_request + output_tokens_per_request/2 "
+                       "when the service gives both, else 4,989 tokens, DeepSeek's V3/R1 serving "
+                       "day (DeepSeek inference system overview, 2025-02).",
                 .example = "4989 tokens",
-                .default_text = "4989 tokens",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
     s.quantity(&ModelSpec::kv_bytes_per_token, Dimension::data,
                {.key = "kv_bytes_per_token",
-                .doc = "KV-cache bytes per token of context.",
+                .doc = "KV-cache bytes per token of context, all layers: 2 · layers · KV heads · "
+                       "head dim · bytes (Llama 2 70B bf16: 327,680 B; DeepSeek-V3 MLA: 61 · 576 "
+                       "· 2 = 70,272 B).",
                 .example = "70 KB",
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.integer(&ModelSpec::layers,
+              {.key = "layers",
+               .doc = "Transformer blocks, for attention FLOPs and tensor-parallel all-reduces "
+                      "(DeepSeek-V3: 61, config_671B.json; Llama 2 70B: 80). The roofline needs "
+                      "it.",
+               .example = "61",
+               .minimum = 1.0,
+               .maximum = 10000.0});
+    s.count(&ModelSpec::hidden_size,
+            {.key = "hidden_size",
+             .doc = "Model width d_model, the activation a tensor-parallel all-reduce carries "
+                    "(DeepSeek-V3: 7168; Llama 2 70B: 8192). The roofline needs it.",
+             .example = "7168",
+             .minimum = 1.0,
+             .maximum = 1e7});
+    s.count(&ModelSpec::attention_width,
+            {.key = "attention_width",
+             .doc = "Query-key width over all heads, d_attn, for attention FLOPs (4 · layers · "
+                    "context · d_attn per token). Multi-head and grouped-query attention: "
+                    "heads · head dim, the hidden size. DeepSeek-V3's MLA decodes in the "
+                    "latent space: 128 heads · (576 + 512)/2 = 69,632.",
+             .example = "8192",
+             .minimum = 1.0,
+             .maximum = 1e8});
+    s.integer(&ModelSpec::experts,
+              {.key = "experts",
+               .doc = "Routed experts of a MoE model (DeepSeek-V3: 256). Needed when "
+                      "total_parameters exceeds active_parameters.",
+               .example = "256",
+               .minimum = 2.0,
+               .maximum = 1e6});
+    s.integer(&ModelSpec::experts_per_token,
+              {.key = "experts_per_token",
+               .doc = "Routed experts a token uses (DeepSeek-V3: 8); below experts.",
+               .example = "8",
+               .minimum = 1.0,
+               .maximum = 1e6});
     return s;
   }();
   return schema;
@@ -180,6 +220,20 @@ const RecordSchema<ThroughputSpec>& throughput_schema() {
                 .example = "14.8K tokens/s",
                 .minimum = kMinNodeTokensPerS,
                 .maximum = kMaxNodeTokensPerS});
+    s.quantity(&ThroughputSpec::output_tokens_per_s_per_node, Dimension::token_rate,
+               {.key = "output_per_node",
+                .doc = "Colocated: output tokens per second per node at input_per_output input "
+                       "tokens per output token, as benchmarks publish (MLPerf Offline: "
+                       "24,525 tokens/s on 8 H100, v4.1, 2024-08).",
+                .example = "24.5K tokens/s",
+                .minimum = kMinNodeTokensPerS,
+                .maximum = kMaxNodeTokensPerS});
+    s.real(&ThroughputSpec::input_per_output,
+           {.key = "input_per_output",
+            .doc = "Colocated: input tokens per output token of the output_per_node measurement.",
+            .example = "1",
+            .minimum = 0.0,
+            .maximum = 1e6});
     s.integer(&ThroughputSpec::gpus_per_node, {.key = "gpus_per_node",
                                                .doc = "GPUs per node.",
                                                .example = "8",
@@ -206,6 +260,104 @@ const RecordSchema<PriceListSpec>& price_list_schema() {
     s.quantity(
         &PriceListSpec::output_usd_per_token, Dimension::token_price,
         {.key = "output", .doc = "Output token.", .example = "1.10 USD/Mtoken", .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<ParallelismSpec>& parallelism_schema() {
+  static const RecordSchema<ParallelismSpec> schema = [] {
+    RecordSchema<ParallelismSpec> s(
+        "parallelism", "A replica's parallel degrees; GPUs per replica is their product.");
+    s.integer(&ParallelismSpec::tensor,
+              {.key = "tensor",
+               .doc = "Tensor-parallel degree, inside one scale-up domain.",
+               .example = "8",
+               .minimum = 1.0,
+               .maximum = 1024.0});
+    s.integer(&ParallelismSpec::pipeline, {.key = "pipeline",
+                                           .doc = "Pipeline stages.",
+                                           .example = "2",
+                                           .minimum = 1.0,
+                                           .maximum = 1024.0});
+    s.integer(&ParallelismSpec::expert,
+              {.key = "expert",
+               .doc = "Expert-parallel groups of a MoE model: each holds the dense part, the "
+                      "experts spread over every GPU (DeepSeek decode: 144).",
+               .example = "144",
+               .minimum = 1.0,
+               .maximum = 65536.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<RooflineSpec>& roofline_schema() {
+  static const RecordSchema<RooflineSpec> schema = [] {
+    RecordSchema<RooflineSpec> s("roofline", "Calibration of the roofline (docs/model.md).");
+    s.quantity(&RooflineSpec::prefill_efficiency, Dimension::fraction,
+               {.key = "prefill_efficiency",
+                .doc = "Share of peak FLOP/s prefill achieves: 1,290 of 1,979 fp8 TFLOP/s, "
+                       "cuBLASLt 8192³ GEMM on H100 (Azure AI-benchmarking-guide, ND H100 v5, "
+                       "2024).",
+                .example = "65%",
+                .default_text = "65%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
+    s.quantity(&RooflineSpec::decode_efficiency, Dimension::fraction,
+               {.key = "decode_efficiency",
+                .doc = "Share of peak FLOP/s a compute-bound decode step achieves: the same GEMM "
+                       "figure (DeepSeek's FlashMLA reaches 59% of bf16 peak, open-infra-index "
+                       "Day 1, 2025-02).",
+                .example = "65%",
+                .default_text = "65%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
+    s.quantity(&RooflineSpec::bandwidth_efficiency, Dimension::fraction,
+               {.key = "bandwidth_efficiency",
+                .doc = "Share of HBM bandwidth decode reads at: STREAM Copy 2.90 of 3.35 TB/s on "
+                       "H100 (Azure AI-benchmarking-guide, ND H100 v5, 2024).",
+                .example = "87%",
+                .default_text = "87%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
+    s.quantity(&RooflineSpec::memory_headroom, Dimension::fraction,
+               {.key = "memory_headroom",
+                .doc = "Share of HBM kept free for activations and fragmentation: vLLM's "
+                       "gpu_memory_utilization and TensorRT-LLM's KV fraction default to 0.90.",
+                .example = "10%",
+                .default_text = "10%",
+                .minimum = 0.0,
+                .maximum = 0.99});
+    s.real(&RooflineSpec::expert_imbalance,
+           {.key = "expert_imbalance",
+            .doc = "Busiest expert's load over the mean, scaling expert FLOPs. No published "
+                   "production ratio found (DeepSeek EPLB, 2025-03, gives none): balanced, 1.",
+            .example = "1.3",
+            .default_text = "1",
+            .minimum = 1.0,
+            .maximum = 100.0});
+    s.quantity(&RooflineSpec::all_reduce_latency_s, Dimension::duration,
+               {.key = "all_reduce_latency",
+                .doc = "Fixed cost of one tensor-parallel all-reduce: a 1 KB NCCL all-reduce on "
+                       "8 H100 takes ~25 µs (Azure AI-benchmarking-guide, ND H100 v5, 2024).",
+                .example = "25 us",
+                .default_text = "25 us",
+                .minimum = 0.0,
+                .maximum = 1.0});
+    s.quantity(&RooflineSpec::scale_up_efficiency, Dimension::fraction,
+               {.key = "scale_up_efficiency",
+                .doc = "Share of the scale-up line rate an all-reduce achieves: 370 of 450 GB/s "
+                       "per direction on NVLink 4 (S. Jeaugey, NVIDIA, nccl-tests issue 212, "
+                       "2024-05-06).",
+                .example = "82%",
+                .default_text = "82%",
+                .minimum = 0.0,
+                .maximum = 1.0,
+                .minimum_exclusive = true});
     return s;
   }();
   return schema;
@@ -238,6 +390,47 @@ const RecordSchema<ServiceSpec>& service_schema() {
     s.record(
         &ServiceSpec::throughput, throughput_schema(),
         {.key = "throughput", .doc = "Throughput per node.", .default_text = "(see throughput)"});
+    s.choice(&ServiceSpec::mode,
+             std::vector<std::pair<std::string, ServingModeSpec>>{
+                 {"auto", ServingModeSpec::automatic},
+                 {"colocated", ServingModeSpec::colocated},
+                 {"disaggregated", ServingModeSpec::disaggregated}},
+             {.key = "mode",
+              .doc = "colocated: each replica prefills and decodes (chunked prefill), the default "
+                     "of vLLM, SGLang and TensorRT-LLM; disaggregated: a prefill pool and a "
+                     "decode pool (DeepSeek's serving); auto: disaggregated when throughput "
+                     "gives prefill_per_node and decode_per_node, else colocated.",
+              .example = "disaggregated",
+              .default_text = "auto"});
+    s.integer_or_word(&ServiceSpec::gpus_per_replica, "auto",
+                      {.key = "gpus_per_replica",
+                       .doc = "GPUs per roofline replica, or auto: the tensor, pipeline and expert "
+                              "degrees with the most tokens per GPU-second that fit HBM and meet "
+                              "the SLOs (docs/model.md).",
+                       .example = "144",
+                       .default_text = "auto",
+                       .minimum = 1.0,
+                       .maximum = 65536.0});
+    s.record(&ServiceSpec::parallelism, parallelism_schema(),
+             {.key = "parallelism",
+              .doc = "Fixed parallel degrees of the roofline replica.",
+              .default_text = "(chosen)"});
+    s.quantity(&ServiceSpec::slo_time_per_output_token_s, Dimension::duration,
+               {.key = "slo_time_per_output_token",
+                .doc = "Roofline: the longest time between two output tokens of a sequence "
+                       "(MLPerf llama2-70b Server: 200 ms; interactive: 40 ms).",
+                .example = "50 ms",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.quantity(&ServiceSpec::slo_time_to_first_token_s, Dimension::duration,
+               {.key = "slo_time_to_first_token",
+                .doc = "Roofline: the longest prefill of one prompt on its replica, queueing "
+                       "apart (MLPerf llama2-70b Server: 2 s).",
+                .example = "2 s",
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    s.record(&ServiceSpec::roofline, roofline_schema(),
+             {.key = "roofline", .doc = "Roofline calibration.", .default_text = "(see roofline)"});
     s.quantity(&ServiceSpec::target_utilisation, Dimension::fraction,
                {.key = "target_utilisation",
                 .doc = "Load per replica the sizing aims at.",

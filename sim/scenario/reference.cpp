@@ -99,7 +99,9 @@ std::string type_description(const FieldInfo& field) {
     case ValueType::text:
       return field.text_kind == TextKind::prose ? "text (may hold newlines, tabs)" : "name";
     case ValueType::integer:
-      return "whole number";
+      return field.choices.empty()
+                 ? "whole number"
+                 : fmt::format("whole number or `{}`", fmt::join(field.choices, "`, `"));
     case ValueType::count:
       return "count (K, M, B, T suffixes)";
     case ValueType::real:
@@ -155,6 +157,18 @@ std::string text_pattern(const FieldInfo& field) {
              : R"(,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$")";
 }
 
+/// An integer, or one of its alternative words (gpus_per_replica: auto).
+std::string integer_property(const FieldInfo& field, const std::string& description) {
+  const std::string integer = "{\"type\":\"integer\"" + json_bounds(field);
+  if (field.choices.empty())
+    return integer + description + "}";
+  std::vector<std::string> words;
+  for (const std::string& word : field.choices)
+    words.push_back(quote_string(word));
+  return fmt::format("{{\"anyOf\":[{}}},{{\"enum\":[{}]}}]{}}}", integer, fmt::join(words, ","),
+                     description);
+}
+
 std::string json_property(const FieldInfo& field) {
   const std::string description = ",\"description\":" + quote_string(field_description(field));
   const std::string examples =
@@ -163,7 +177,7 @@ std::string json_property(const FieldInfo& field) {
     case ValueType::text:
       return "{\"type\":\"string\"" + text_pattern(field) + description + examples + "}";
     case ValueType::integer:
-      return "{\"type\":\"integer\"" + json_bounds(field) + description + "}";
+      return integer_property(field, description);
     case ValueType::count:
       return "{\"anyOf\":[{\"type\":\"number\"},{\"type\":\"string\",\"pattern\":"
              "\"^[0-9][0-9.eE+-]*[KMBGT]?$\"}]" +

@@ -175,7 +175,11 @@ std::optional<std::string> read_text(const ConfigNode& node, const FieldInfo& fi
 
 std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo& field,
                                          const std::string& path, LoadContext& context) {
-  if (!expect_scalar(node, "a whole number", path, context))
+  // An integer with an alternative word (gpus_per_replica: auto) names the word too.
+  const std::string expected =
+      field.choices.empty() ? std::string("a whole number")
+                            : fmt::format("a whole number or {}", fmt::join(field.choices, " or "));
+  if (!expect_scalar(node, expected, path, context))
     return std::nullopt;
   std::int64_t value = 0;
   // YAML writes a positive integer with or without '+'; from_chars takes only '-'.
@@ -191,7 +195,7 @@ std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo
   }
   if (result.ec != std::errc() || result.ptr != end) {
     context.error(node.location, path,
-                  fmt::format("expected a whole number, found {}", node.describe()));
+                  fmt::format("expected {}, found {}", expected, node.describe()));
     return std::nullopt;
   }
   if (!check_range(static_cast<double>(value), field, node, path, context))

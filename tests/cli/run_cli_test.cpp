@@ -82,8 +82,8 @@ TEST_CASE("cli: a demand grown past any fleet is bad input: exit 2, its key, not
   CHECK(result.exit_status == 2);
   CHECK(result.err == scenario +
                           ": inference.services[frontier-api].demand: expected a demand a fleet "
-                          "can serve, found on 2064-06-24: 6.3286e+15 tokens/s at 6254.62 "
-                          "tokens/s per replica needs 1.01183e+12 replicas, beyond the sizing "
+                          "can serve, found on 2065-09-23: 1.01832e+16 tokens/s at 9941.62 "
+                          "tokens/s per replica needs 1.0243e+12 replicas, beyond the sizing "
                           "range (1e+12 replicas)\n");
   CHECK(result.out.empty());
   CHECK_FALSE(fs::exists(out));

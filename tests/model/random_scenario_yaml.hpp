@@ -238,7 +238,8 @@ class RandomScenarioWriter {
       const bool has_fp8 = cluster_parts_[cluster] != "A100-80GB-SXM";
       line(
           fmt::format("      model: {{active_parameters: 37B, total_parameters: 671B, "
-                      "precision: {}, kv_bytes_per_token: \"70 KB\"}}",
+                      "precision: {}, kv_bytes_per_token: \"70 KB\", layers: 61, "
+                      "hidden_size: 7168, experts: 256, experts_per_token: 8}}",
                       has_fp8 ? "fp8" : "bf16"));
       demand();
       if (chance(0.6)) {

@@ -217,7 +217,12 @@ std::vector<std::string> moved_values(const Setting& setting,
       }
       return others;
     }
-    case ValueType::integer:
+    case ValueType::integer: {
+      // An integer's alternative word (gpus_per_replica: auto) is a move too.
+      std::vector<std::string> texts = moved_numbers(setting);
+      texts.insert(texts.end(), field.choices.begin(), field.choices.end());
+      return texts;
+    }
     case ValueType::count:
     case ValueType::real:
     case ValueType::quantity:

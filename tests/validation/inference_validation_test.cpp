@@ -61,7 +61,7 @@ TEST_CASE("inference: scale-up warm-up holds next hour's extra replicas that muc
   const ServiceSpec& spec = cold.inference.services.front();
   const AcceleratorSpec* part = cold.catalog.find(spec.accelerator);
   REQUIRE(part != nullptr);
-  const ReplicaThroughput throughput = service_throughput(spec, *part, spec.model.context_tokens);
+  const ReplicaThroughput throughput = service_throughput(spec, *part);
   const Calendar calendar(cold.scenario.start);
   const DemandCurve demand = demand_curve(spec, calendar);
   REQUIRE(spec.demand.profile == DemandProfileKind::deepseek_day);

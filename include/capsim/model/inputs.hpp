@@ -204,7 +204,13 @@ struct ModelSpec {
   std::optional<double> total_parameters;
   Precision precision = Precision::fp8;
   std::optional<double> kv_bytes_per_token;
-  double context_tokens = 4989.0;
+  /// Mean KV length of a sequence in decode; absent: from the requests' lengths, else 4,989.
+  std::optional<double> context_tokens;
+  std::optional<std::int64_t> layers;
+  std::optional<double> hidden_size;
+  std::optional<double> attention_width;  ///< absent: hidden_size
+  std::optional<std::int64_t> experts;    ///< routed experts of a MoE model
+  std::optional<std::int64_t> experts_per_token;
 };
 
 /// none: flat; exponential and logistic: given, or fitted to observations when there are
@@ -239,7 +245,32 @@ struct DemandSpec {
 struct ThroughputSpec {
   std::optional<double> prefill_tokens_per_s_per_node;
   std::optional<double> decode_tokens_per_s_per_node;
+  /// Colocated: output tokens/s per node at input_per_output input tokens per output token.
+  std::optional<double> output_tokens_per_s_per_node;
+  std::optional<double> input_per_output;
   std::int64_t gpus_per_node = 8;
+};
+
+/// automatic: disaggregated when throughput gives per-pool figures, else colocated.
+enum class ServingModeSpec { automatic, disaggregated, colocated };
+
+/// A replica's fixed degrees; none given: chosen. An absent degree of a given set is 1.
+struct ParallelismSpec {
+  std::optional<std::int64_t> tensor;
+  std::optional<std::int64_t> pipeline;
+  std::optional<std::int64_t> expert;
+  bool given() const { return tensor || pipeline || expert; }
+};
+
+/// The roofline's calibration; defaults and sources in RooflineOptions.
+struct RooflineSpec {
+  double prefill_efficiency = 0.65;
+  double decode_efficiency = 0.65;
+  double bandwidth_efficiency = 0.87;
+  double memory_headroom = 0.10;
+  double expert_imbalance = 1.0;
+  double all_reduce_latency_s = 25e-6;
+  double scale_up_efficiency = 0.82;
 };
 
 struct PriceListSpec {
@@ -260,6 +291,12 @@ struct ServiceSpec {
   ModelSpec model;
   DemandSpec demand;
   ThroughputSpec throughput;
+  ServingModeSpec mode = ServingModeSpec::automatic;
+  std::optional<std::int64_t> gpus_per_replica;  ///< absent (auto): chosen
+  ParallelismSpec parallelism;
+  std::optional<double> slo_time_per_output_token_s;
+  std::optional<double> slo_time_to_first_token_s;
+  RooflineSpec roofline;
   double target_utilisation = 0.8;
   std::optional<double> slo_wait_p95_s;
   std::optional<double> output_tokens_per_request;

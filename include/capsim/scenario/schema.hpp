@@ -51,7 +51,7 @@ struct FieldInfo {
   std::string default_text;  ///< as a user would write it; empty when none
   std::string doc;
   std::string example;
-  std::vector<std::string> choices;
+  std::vector<std::string> choices;    ///< a choice's words; an integer's alternative word
   const RecordInfo* record = nullptr;  ///< for record and record_list
   std::optional<double> minimum;       ///< canonical units
   std::optional<double> maximum;
@@ -217,11 +217,34 @@ class RecordSchema {
     return *this;
   }
 
-  RecordSchema& integer(std::int64_t T::*member, Field field) {
+  /// A whole number; `Value` is std::int64_t or std::optional<std::int64_t>.
+  template <class Value>
+  RecordSchema& integer(Value T::*member, Field field) {
     return bind(member, std::move(field), ValueType::integer, detail::read_integer,
                 [](std::int64_t value, const FieldInfo& info, YamlWriter& writer) {
                   writer.scalar(info.key, std::to_string(value));
                 });
+  }
+
+  /// A whole number, or `word` (such as auto) for the value the model chooses: absent. The
+  /// word is the field's one choice, so the reference and the JSON Schema offer it.
+  RecordSchema& integer_or_word(std::optional<std::int64_t> T::*member, std::string word,
+                                Field field) {
+    bind(
+        member, std::move(field), ValueType::integer,
+        [word](const ConfigNode& node, const FieldInfo& info, const std::string& path,
+               LoadContext& context) -> std::optional<std::optional<std::int64_t>> {
+          if (node.is_scalar() && node.scalar == word)
+            return std::optional<std::int64_t>{};
+          if (const auto value = detail::read_integer(node, info, path, context))
+            return std::optional<std::int64_t>{*value};
+          return std::nullopt;
+        },
+        [](std::int64_t value, const FieldInfo& info, YamlWriter& writer) {
+          writer.scalar(info.key, std::to_string(value));
+        });
+    info_.fields.back().choices = {std::move(word)};
+    return *this;
   }
 
   RecordSchema& count(std::optional<double> T::*member, Field field) {

@@ -262,8 +262,13 @@ class CapacitySearch {
     split.prefill_replicas =
         replicas_at(prefill_load(throughput_, split.demand), throughput_.prefill.tokens_per_s,
                     spec_.target_utilisation);
-    const std::int64_t left =
-        options_.fleet_gpus - split.prefill_replicas * throughput_.prefill.gpus;
+    std::int64_t left = options_.fleet_gpus - split.prefill_replicas * throughput_.prefill.gpus;
+    if (throughput_.mode == ServingMode::colocated) {
+      // One pool: its prefill share must fit the fleet, and decode runs on all of it.
+      left = split.prefill_replicas * throughput_.prefill.gpus <= options_.fleet_gpus
+                 ? options_.fleet_gpus
+                 : -1;
+    }
     split.decode_replicas = std::max<std::int64_t>(0, left / throughput_.decode.gpus);
     split.decode_slots = static_cast<std::int64_t>(static_cast<double>(split.decode_replicas) *
                                                    slots_.slots_per_replica);

@@ -27,8 +27,9 @@ void InferenceFleet::set_up() {
     service.spec = &spec;
     service.cluster = book_.index_of(spec.cluster, 0);
     // The loader has checked that the model fits and its SLO can be met.
-    service.throughput = service_throughput(
-        spec, context_.part(context_.part_index(spec.accelerator)), spec.model.context_tokens);
+    // Chosen once: an efficiency gain scales every candidate replica alike (scaled_throughput).
+    service.throughput =
+        service_throughput(spec, context_.part(context_.part_index(spec.accelerator)));
     service.demand = demand_curve(spec, context_.calendar);
     services_.push_back(std::move(service));
   }

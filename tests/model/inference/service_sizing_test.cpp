@@ -23,8 +23,8 @@ ServiceSpec deepseek_service() {
 
 ReplicaThroughput deepseek_nodes() {
   ReplicaThroughput throughput;
-  throughput.prefill = PoolReplica{8, 73700.0};
-  throughput.decode = PoolReplica{8, 14800.0};
+  throughput.prefill = PoolReplica{8, 73700.0, {}};
+  throughput.decode = PoolReplica{8, 14800.0, {}};
   throughput.prefill_counts_cache_hits = true;
   return throughput;
 }
@@ -44,8 +44,8 @@ ServiceSpec queueing_service(double output_tokens_per_s) {
 
 ReplicaThroughput small_replicas() {
   ReplicaThroughput throughput;
-  throughput.prefill = PoolReplica{1, 1e6};
-  throughput.decode = PoolReplica{1, 100.0};
+  throughput.prefill = PoolReplica{1, 1e6, {}};
+  throughput.decode = PoolReplica{1, 100.0, {}};
   return throughput;
 }
 

@@ -1,41 +1,66 @@
 #pragma once
 /// Throughput of one inference replica, two ways: measured (tokens/s per node, as operators
 /// publish) or a roofline from the model and the part. Disaggregated serving has a prefill pool
-/// and a decode pool, each of its own replicas; colocated serving runs both on one replica.
+/// and a decode pool, each of its own replicas; colocated serving runs both on one replica
+/// (chunked prefill: every decode step also computes r prompt tokens per sequence).
 ///
-/// Roofline (every rate per replica of G GPUs; F the part's dense peak FLOP/s at the serving
-/// precision, C its HBM bytes, B its HBM bytes/s):
-///   W = N_total · β               weight bytes the replica holds (all experts of a MoE model)
-///   U = (1 − h) · G · C           usable HBM, after the headroom h for activations and
-///                                 fragmentation
-///   G: the smallest power of two below the scale-up domain D, else the smallest multiple of
-///      D, with W + K·L <= U (the weights and one sequence's KV cache), up to a limit.
-///   prefill  P = G · F · μ_p / (2 · N_active)   input tokens/s, compute-bound
-///   decode, one step for a batch of b sequences (colocated: plus r·b prefill tokens in the same
-///   step, as chunked prefill does), each sequence gaining one output token:
-///     t_mem(b)  = (W + b · K · L) / (G · B · η)   the weights once plus every sequence's KV
-///     t_comp(b) = 2 · N_active · b · (1/μ_d + r/μ_p) / (G · F)
-///     t(b)      = max(t_mem(b), t_comp(b))        seconds per output token of each sequence
-///   b is the largest integer with W + b·K·L <= U (HBM) and t(b) <= S (the latency SLO);
-///   decode output tokens/s = b / t(b), nondecreasing in b, so the largest b is the best.
-///   Colocated input (computed prefill) tokens/s = r · b / t(b).
-/// Attention FLOPs, communication between the replica's GPUs and the prefill's own reads of
-/// the KV cache are not counted. For MoE models W counts every expert, which a large batch
-/// touches each step; at small batches it overstates the bytes read.
+/// The replica. G = t · p · e GPUs: tensor degree t (inside one scale-up domain D, t <= D),
+/// pipeline degree p (stages of layers/p layers) and expert degree e (a MoE model's dense part,
+/// attention and shared layers, is held by each of e data-parallel groups; its experts are
+/// spread over all G GPUs, as DeepSeek's EP144 units and SGLang's DP attention do). Dense
+/// models have e = 1.
 ///
-/// Two consequences to keep in mind. Nothing here charges a replica for spanning more GPUs, so
-/// a larger replica decodes at least as well per GPU (more room for KV cache): the smallest
-/// replica that fits is a choice, and RooflineOptions::gpus_per_replica sets a larger one.
-/// Colocated prefill FLOPs hide under a memory-bound decode step, so colocation can serve more
-/// per GPU than disaggregation; what disaggregation buys (time to first token kept apart from
-/// the decode SLO, each pool its own parallelism) lies outside this model.
+/// Roofline, every rate per replica (F the part's dense peak FLOP/s at the serving precision,
+/// C its HBM bytes, B its HBM bytes/s, β its scale-up bandwidth per direction, half the catalog's
+/// both-directions figure):
+///   W_d, W_x       dense and expert weight bytes (β_p bytes per parameter; a MoE model of E
+///                  experts, k per token: expert size (N_total − N_active)/(E − k))
+///   held           e · W_d + W_x; U = (1 − h) · G · C usable HBM
+///   memory         held + b · K · L <= U   (b sequences, K KV bytes per token, L their mean
+///                  KV length over decode: prompt + output/2)
+///   FLOPs/token    c_d = 2 · (N_d + ι · N_x) + 4 · layers · L · d_attn       (decode)
+///                  c_p = 2 · (N_d + ι · N_x) + 4 · layers · (L_in / 2) · d_attn (prefill,
+///                  causal: a prompt token attends to half the prompt on average)
+///                  N_d, N_x the active dense and expert parameters, ι the expert imbalance
+///                  (busiest expert's load over the mean: the step waits for it). 4 · layers ·
+///                  context · d_attn counts QKᵀ and AV, 2 FLOPs per multiply-add each (PaLM,
+///                  Chowdhery et al. 2022, appendix B: 6N + 12·L·H·Q·T for training, three
+///                  times the forward pass).
+///   one round (every sequence of the batch gains a token; p micro-batches of b/p):
+///     t_mem  = (p · (e · W_d + f · W_x) + b · K · L) / (G · B · η)
+///              f = 1 − (1 − k/E)^(b/p), the share of experts a micro-batch's tokens touch
+///     t_comp = b · (c_d / μ_d + r · c_p / μ_p) / (G · F)
+///     t_comm = 2 · layers · (α + 2 (t − 1)/t · (1 + r) · b/(p · e) · d_model · 2 B / (β · ε))
+///              two all-reduces per layer (attention and MLP outputs) over the t GPUs of a
+///              group, ring algorithm, bf16 activations; zero for t = 1
+///     t(b)   = max(t_mem, t_comp) + t_comm     seconds per output token of each sequence
+///   b is the largest integer that fits HBM and meets the SLO S (t(b) <= S); b / t(b) never
+///   falls as b grows, so the largest b is the best.
+///   prefill, input tokens/s: 1 / (c_p / (G · F · μ_p) + comm per token), where a token's comm
+///     is 2 · layers · (2 (t−1)/t · d_model · 2 B / (β · ε) + α / L_in) / (p · e); its time to
+///     first token is one prompt alone on one group of t GPUs per stage:
+///     L_in · (c_p / (t · F · μ_p) + 2 · layers · 2 (t−1)/t · d_model · 2 B / (β · ε))
+///     + 2 · layers · α, which must meet the TTFT SLO (a lower bound: no queueing, which the
+///     wait SLO covers). Prefill is compute-bound here: a prompt's weight reads are not counted.
+///
+/// Not counted: communication between pipeline stages and the expert all-to-all (DeepSeek
+/// overlaps both with compute, dual micro-batch in prefill and a five-stage pipeline in
+/// decode: inference system overview, 2025-02), so a replica spanning several domains through
+/// p or e pays for nothing across domains; only t is charged, and t stays inside a domain.
+/// Communication is not overlapped with compute in a step (decode's all-reduces sit between
+/// the layers that need their results).
+///
+/// Replica choice: the (t, p, e) that maximises tokens per GPU-second (prefill: input, decode
+/// and colocated: output), among those that fit HBM and meet the SLOs, with t a power of two up
+/// to D, p and e powers of two (e only for MoE models), G <= max_gpus_per_replica; ties go to
+/// the fewest GPUs. For one part type a GPU-second costs the same whichever replica it serves
+/// in (its price, power and life do not depend on the replica), so the most tokens per
+/// GPU-second is the least cost per token. gpus_per_replica fixes G (any t, p, e whose product
+/// it is); parallelism fixes all three.
 ///
 /// Prefill rates count tokens the replica computes: a cache hit costs nothing here. Measured
 /// figures count what the operator counted (DeepSeek's 73.7k input tokens/s per node includes
 /// cache hits), which ReplicaThroughput::prefill_counts_cache_hits records.
-///
-/// The scenario's structs map onto these inputs through served_model (ModelSpec) and
-/// service_throughput (ThroughputSpec, or the roofline when it is absent).
 
 #include <cstdint>
 #include <optional>
@@ -48,43 +73,72 @@ namespace capsim {
 
 /// The served model in canonical units. Validated by roofline_throughput.
 struct ServedModel {
-  std::string service;               ///< the service it serves, named in every error
-  double active_parameters = 0.0;    ///< N_active, parameters used per token; > 0
-  double total_parameters = 0.0;     ///< N_total, parameters held in memory; >= N_active
-  double bytes_per_parameter = 0.0;  ///< β, weight storage; > 0 (see bytes_per_parameter())
-  double kv_bytes_per_token = 0.0;   ///< K, KV-cache bytes per token of context, all layers; > 0
-  double context_tokens = 0.0;       ///< L, average KV length of a sequence in decode, tokens; > 0
+  std::string service;                 ///< the service it serves, named in every error
+  double active_parameters = 0.0;      ///< N_active, parameters used per token; > 0
+  double total_parameters = 0.0;       ///< N_total, parameters held in memory; >= N_active
+  double bytes_per_parameter = 0.0;    ///< weight storage; > 0 (see bytes_per_parameter())
+  double kv_bytes_per_token = 0.0;     ///< K, KV-cache bytes per token of context, all layers; > 0
+  double context_tokens = 0.0;         ///< L, mean KV length of a sequence in decode, tokens; > 0
+  double prompt_tokens = 0.0;          ///< L_in, mean prompt length, tokens; > 0
+  std::int64_t layers = 0;             ///< transformer blocks; >= 1
+  double hidden_size = 0.0;            ///< d_model, the all-reduced activation width; > 0
+  double attention_width = 0.0;        ///< d_attn, query-key width over all heads; > 0
+  std::int64_t experts = 0;            ///< E, routed experts; 0: a dense model
+  std::int64_t experts_per_token = 0;  ///< k, routed experts per token; 1 <= k < E for MoE
 };
 
-/// Roofline knobs. Defaults are assumptions unless a source is given.
+/// Tensor, pipeline and expert degrees of a replica.
+struct Parallelism {
+  std::int64_t tensor = 1;
+  std::int64_t pipeline = 1;
+  std::int64_t expert = 1;
+  std::int64_t gpus() const { return tensor * pipeline * expert; }
+  bool operator==(const Parallelism&) const = default;
+};
+
+/// Roofline knobs, with their sources (docs/model.md, "Calibrated roofline").
 struct RooflineOptions {
-  /// μ_p, share of peak FLOP/s prefill achieves. Assumption: the 38–43% bf16 MFU of Llama 3
-  /// 405B training (Llama 3 paper §3.3) is the nearest published utilisation of such large
-  /// matrix products; the same 40% as TrainingJobSpec::base_mfu. In (0, 1].
-  double prefill_mfu = 0.40;
-  /// μ_d, share of peak FLOP/s decode achieves when compute-bound. Assumption, as prefill_mfu.
-  /// In (0, 1].
-  double decode_mfu = 0.40;
-  /// η, share of the HBM bandwidth decode achieves. Assumption. In (0, 1].
-  double decode_bandwidth_efficiency = 0.80;
-  /// h, share of HBM kept free for activations, CUDA graphs and fragmentation. vLLM's default
-  /// gpu_memory_utilization of 0.9 (vLLM engine arguments). In [0, 1).
+  /// μ_p, share of peak FLOP/s prefill achieves: 1,290 of 1,979 fp8 TFLOP/s, cuBLASLt 8192³
+  /// GEMM on an H100 (Azure AI-benchmarking-guide, ND H100 v5 results, 2024). In (0, 1].
+  double prefill_efficiency = 0.65;
+  /// μ_d, share of peak FLOP/s decode achieves when compute-bound: the same GEMM figure; DeepSeek's
+  /// FlashMLA decode attention reaches 580 of 989 bf16 TFLOP/s, 59% (open-infra-index, Day 1,
+  /// 2025-02). In (0, 1].
+  double decode_efficiency = 0.65;
+  /// η, share of HBM bandwidth decode achieves: STREAM Copy 2.90 of 3.35 TB/s on an H100 (Azure
+  /// AI-benchmarking-guide, ND H100 v5 results, 2024). In (0, 1].
+  double bandwidth_efficiency = 0.87;
+  /// h, share of HBM kept free for activations, CUDA graphs and fragmentation: vLLM's default
+  /// gpu_memory_utilization 0.90 and TensorRT-LLM's kv_cache_free_gpu_mem_fraction 0.90. [0, 1).
   double memory_headroom = 0.10;
+  /// ι, the busiest expert's load over the mean, >= 1. No published production ratio was found
+  /// (DeepSeek's EPLB, 2025-03, gives none; its profile traces assume balanced routing), so the
+  /// default is balanced routing, 1.
+  double expert_imbalance = 1.0;
+  /// α, fixed cost of one all-reduce: 25 µs, a 1 KB NCCL all-reduce on 8 H100s (Azure
+  /// AI-benchmarking-guide, ND H100 v5, busbw 0.07 GB/s at 1 KB). >= 0.
+  double all_reduce_latency_s = 25e-6;
+  /// ε, share of the scale-up line rate an all-reduce achieves: NCCL reaches 370 of 450 GB/s per
+  /// direction on NVLink 4 (S. Jeaugey, NVIDIA, nccl-tests issue 212, 2024-05-06). In (0, 1].
+  double scale_up_efficiency = 0.82;
   /// S, the latency SLO: seconds between two output tokens of one sequence. Absent: none.
-  /// DeepSeek's 20–22 output tokens/s per user is about 0.05 s. > 0 when given.
   std::optional<double> max_seconds_per_output_token;
-  /// A fixed replica size in GPUs (e.g. DeepSeek's EP144 decode units); absent: the smallest
-  /// size that fits, as above. >= 1 when given; not bound by max_gpus_per_replica.
+  /// The time-to-first-token SLO, seconds. Absent: none.
+  std::optional<double> max_seconds_to_first_token;
+  /// A fixed replica size in GPUs (e.g. DeepSeek's EP144 decode units); absent: chosen.
   std::optional<std::int64_t> gpus_per_replica;
-  /// The largest replica the automatic sizing may choose. Assumption: above DeepSeek's 144-GPU
-  /// decode units. >= 1.
+  /// Fixed degrees; absent: chosen. With gpus_per_replica, their product must equal it.
+  std::optional<Parallelism> parallelism;
+  /// The largest replica the choice may make. Assumption: above DeepSeek's 144-GPU decode
+  /// units. >= 1.
   std::int64_t max_gpus_per_replica = 256;
 };
 
-/// One pool's replica: its size and its rate.
+/// One pool's replica: its size, degrees and rate.
 struct PoolReplica {
   std::int64_t gpus = 0;    ///< GPUs per replica
   double tokens_per_s = 0;  ///< per replica: input tokens (prefill) or output tokens (decode)
+  Parallelism parallelism;  ///< measured: {1, 1, 1} times nothing known
   double tokens_per_s_per_gpu() const { return tokens_per_s / static_cast<double>(gpus); }
 };
 
@@ -103,12 +157,17 @@ enum class DecodeBound {
 /// The roofline's decode batch.
 struct DecodeBatch {
   std::int64_t sequences = 0;             ///< b
-  double seconds_per_output_token = 0.0;  ///< t(b), the step time
+  double seconds_per_output_token = 0.0;  ///< t(b), the round time
+  double communication_s = 0.0;           ///< t_comm(b), inside t(b)
   BatchLimit limit = BatchLimit::hbm_capacity;
   DecodeBound bound = DecodeBound::memory_bandwidth;
 };
 
-/// Disaggregated serving: a prefill replica and a decode replica.
+/// disaggregated: a prefill pool and a decode pool; colocated: one pool of replicas that do
+/// both, prefill and decode describing the same replica's input and output rates.
+enum class ServingMode { disaggregated, colocated };
+
+/// A service's replicas.
 struct ReplicaThroughput {
   PoolReplica prefill;  ///< tokens_per_s: input tokens per second
   PoolReplica decode;   ///< tokens_per_s: output tokens per second
@@ -116,11 +175,14 @@ struct ReplicaThroughput {
   /// DeepSeek's) or only computed ones (the roofline).
   bool prefill_counts_cache_hits = false;
   std::optional<DecodeBatch> batch;  ///< the roofline's decode batch; absent when measured
+  ServingMode mode = ServingMode::disaggregated;
 };
 
 /// The throughput of replicas whose every token needs `gain` times less compute (an
 /// efficiency gain): each pool serves `gain` times the tokens per second, and a decode replica
 /// holds `gain` times the sequences at the same per-sequence speed. Precondition: gain > 0.
+/// The replica choice does not change with the gain (every candidate scales alike), so it is
+/// made once per service.
 ReplicaThroughput scaled_throughput(ReplicaThroughput throughput, double gain);
 
 /// Colocated serving: one replica prefilling r input tokens per output token alongside decode.
@@ -132,12 +194,12 @@ struct ColocatedThroughput {
 
 /// Thrown when a service cannot be served as specified. The message names the service, e.g.
 /// `service "chat": the weights (140 GB) plus one sequence's KV cache (1.311 GB) do not fit in
-/// a replica of 1 H100 SXM GPU (72 GB usable: 90% of 80 GB each)`.
+/// the largest allowed replica, 256 H100 SXM GPUs (…)`.
 class InferenceError : public std::runtime_error {
  public:
   enum class Kind {
-    does_not_fit,           ///< weights plus one sequence exceed the largest allowed replica
-    slo_unmet,              ///< even a batch of one misses the latency SLO
+    does_not_fit,           ///< weights plus one sequence exceed every allowed replica
+    slo_unmet,              ///< no replica that fits meets the latency SLOs
     unsupported_precision,  ///< the part has no peak at the serving precision
     incomplete_model,       ///< a roofline input or half a measured pair is missing
   };
@@ -155,37 +217,47 @@ class InferenceError : public std::runtime_error {
 /// Weight bytes per parameter at a precision: bf16 2, fp8 1, fp4 0.5. O(1).
 double bytes_per_parameter(Precision precision);
 
-/// The roofline inputs of a scenario service: name, ModelSpec's active parameters, total
-/// parameters (absent: the active ones, a dense model), bytes per parameter of its precision,
-/// KV bytes per token, and `context_tokens` (the scenario gives no KV length; DeepSeek reports
-/// 4,989). Throws InferenceError (incomplete_model) naming the service when active_parameters
-/// or kv_bytes_per_token is absent. O(1).
-ServedModel served_model(const ServiceSpec& service, double context_tokens);
+/// The roofline inputs of a scenario service. Lengths: with input_tokens_per_request (requests
+/// demand) and output_tokens_per_request, L_in is the prompt and L = L_in + output/2; else L is
+/// model.context (default DeepSeek's 4,989) and L_in = L · ρ/(ρ + 1/2), ρ the demand's input
+/// tokens per output token (L itself when there is no output). Throws InferenceError
+/// (incomplete_model) naming the service when a roofline input is absent: active_parameters,
+/// kv_bytes_per_token, layers, hidden_size, or experts and experts_per_token for a model with
+/// more parameters than active ones. O(1).
+ServedModel served_model(const ServiceSpec& service);
 
-/// GPUs per replica: options.gpus_per_replica when given, else the smallest candidate size (1,
-/// 2, 4, … below part.scale_up_domain, then its multiples) up to options.max_gpus_per_replica
-/// whose usable HBM holds the weights and one sequence's KV cache.
-/// Throws InferenceError (does_not_fit) naming the service when none does, or the fixed size
-/// does not; std::invalid_argument for invalid inputs (as roofline_throughput). O(1).
+/// The roofline options a service's keys give (SLOs, replica, calibration). O(1).
+RooflineOptions roofline_options(const ServiceSpec& service);
+
+/// The replica the roofline picks for one role (prefill: input tokens/s per GPU; decode and
+/// colocated with r prefill tokens per output token: output tokens/s per GPU), as the header
+/// describes. Throws InferenceError (does_not_fit, slo_unmet, unsupported_precision) naming the
+/// service; std::invalid_argument for invalid inputs (as roofline_throughput).
+/// O(candidates · log batch), candidates <= log2(D) · log2²(max_gpus_per_replica).
+enum class ReplicaRole { prefill, decode, colocated };
+Parallelism choose_replica(const ServedModel& model, const AcceleratorSpec& part,
+                           Precision precision, const RooflineOptions& options, ReplicaRole role,
+                           double prefill_tokens_per_output_token = 0.0);
+
+/// GPUs of the decode replica choose_replica picks. O(as choose_replica).
 std::int64_t replica_gpus(const ServedModel& model, const AcceleratorSpec& part,
-                          const RooflineOptions& options);
+                          Precision precision, const RooflineOptions& options);
 
-/// Disaggregated roofline throughput: prefill and decode replicas of replica_gpus GPUs, the
-/// decode batch the largest that HBM and the SLO allow. `precision` selects the part's peak
-/// (the compute precision); weight bytes come from model.bytes_per_parameter.
-/// Throws InferenceError naming the service: does_not_fit, slo_unmet (a batch of one misses
-/// S), unsupported_precision. Throws std::invalid_argument naming the field for a
-/// non-positive or non-finite parameter count, byte size or context, N_total < N_active,
-/// shares outside their ranges, a non-positive SLO or replica size, a part without positive
-/// HBM capacity, bandwidth or scale-up domain, or a batch beyond 1e15 sequences. O(1).
+/// Disaggregated roofline throughput: a prefill and a decode replica, each chosen for its role.
+/// Throws InferenceError naming the service: does_not_fit, slo_unmet, unsupported_precision.
+/// Throws std::invalid_argument naming the field for a non-positive or non-finite parameter
+/// count, byte size, length or width, N_total < N_active, a MoE without 1 <= k < E, shares
+/// outside their ranges, a non-positive SLO, replica size or degree, a tensor degree past the
+/// scale-up domain, an expert degree above 1 for a dense model, degrees whose product is not
+/// gpus_per_replica, a part without positive HBM capacity, bandwidth, scale-up bandwidth or
+/// domain, or a batch beyond 1e15 sequences.
 ReplicaThroughput roofline_throughput(const ServedModel& model, const AcceleratorSpec& part,
                                       Precision precision, const RooflineOptions& options = {});
 
-/// Colocated roofline throughput: one replica (replica_gpus GPUs) whose every decode step also
+/// Colocated roofline throughput: one replica, chosen for r, whose every decode step also
 /// prefills r = `prefill_tokens_per_output_token` input tokens per sequence (computed tokens,
-/// cache misses only). The SLO applies to the combined step. r = 0 gives the decode pool of
-/// roofline_throughput. Throws as roofline_throughput, and std::invalid_argument for a
-/// negative or non-finite r. O(1).
+/// cache misses only). The SLOs apply to the combined step. Throws as roofline_throughput, and
+/// std::invalid_argument for a negative or non-finite r.
 ColocatedThroughput colocated_throughput(const ServedModel& model, const AcceleratorSpec& part,
                                          Precision precision,
                                          double prefill_tokens_per_output_token,
@@ -203,12 +275,24 @@ ReplicaThroughput measured_throughput(double prefill_tokens_per_s_per_node,
                                       std::int64_t decode_nodes_per_replica = 1,
                                       bool prefill_counts_cache_hits = true);
 
-/// A scenario service's disaggregated throughput: measured, one-node replicas whose prefill
-/// counts cache hits (DeepSeek's convention), when its ThroughputSpec gives both per-node rates;
-/// else the roofline of served_model(service, context_tokens) at the model's precision on `part`.
-/// Throws InferenceError (incomplete_model) naming the service when only one measured rate is
-/// given, else as the functions it calls. O(1).
-ReplicaThroughput service_throughput(const ServiceSpec& service, const AcceleratorSpec& part,
-                                     double context_tokens, const RooflineOptions& options = {});
+/// Measured colocated throughput: one node serving `output_tokens_per_s_per_node` output tokens
+/// with `input_tokens_per_output_token` input tokens each (a benchmark's stated mix; its input
+/// counts every prompt token). Throws std::invalid_argument for non-positive or non-finite
+/// figures. O(1).
+ReplicaThroughput measured_colocated_throughput(double output_tokens_per_s_per_node,
+                                                double input_tokens_per_output_token,
+                                                std::int64_t gpus_per_node);
+
+/// The serving mode of a service: its mode key, else disaggregated when its throughput gives
+/// per-pool figures (prefill_per_node, decode_per_node) and colocated otherwise. O(1).
+ServingMode serving_mode(const ServiceSpec& service);
+
+/// A scenario service's throughput in its serving mode: measured when its ThroughputSpec gives
+/// figures (per-pool figures: one-node replicas whose prefill counts cache hits, DeepSeek's
+/// convention), else the roofline of served_model(service) on `part` with
+/// roofline_options(service); colocated at the demand's computed input tokens per output token.
+/// Throws InferenceError (incomplete_model) naming the service when half a measured pair is
+/// given or the figures do not suit the mode, else as the functions it calls. O(replica choice).
+ReplicaThroughput service_throughput(const ServiceSpec& service, const AcceleratorSpec& part);
 
 }  // namespace capsim

@@ -6,6 +6,8 @@
 ///   prefill replicas = ⌈input load / (prefill tokens/s per replica · target utilisation)⌉
 ///   decode replicas  = max(⌈output / (decode tokens/s per replica · target utilisation)⌉,
 ///                          ⌈c / slots per replica⌉)
+/// Colocated replicas do both at the service's mix, so the service holds the larger of the two
+/// counts (ServiceSizing::gpus); the capacity search gives every GPU to that one pool.
 /// where input load counts cache hits only when the throughput figure does, and c is the
 /// Erlang C slot count for the p95 wait SLO (absent without slo_wait_p95). A decode slot is one
 /// sequence in the batch: requests of output_tokens_per_request tokens hold one slot each at the
@@ -25,6 +27,7 @@
 /// and 50 × the offered load of requests per step would take minutes; such pools wait
 /// essentially never below the utilisation where Erlang C puts the limit (Halfin-Whitt).
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -52,7 +55,11 @@ DemandCurve demand_curve(const ServiceSpec& spec, const Calendar& calendar);
 struct ServiceSizing {
   std::int64_t prefill_replicas = 0;
   std::int64_t decode_replicas = 0;
+  /// Disaggregated: the two pools; colocated: one pool of replicas serving both, as many as the
+  /// more demanding of the two counts.
   std::int64_t gpus(const ReplicaThroughput& throughput) const {
+    if (throughput.mode == ServingMode::colocated)
+      return std::max(prefill_replicas, decode_replicas) * throughput.decode.gpus;
     return prefill_replicas * throughput.prefill.gpus + decode_replicas * throughput.decode.gpus;
   }
 };
