@@ -206,7 +206,7 @@ void check_dates(const Scenario& scenario, const CapacityRun& run) {
   // jobs.csv: every date written lies in [start, end]; an end after the horizon is empty.
   const std::string first = format_date(scenario.scenario.start);
   const std::string last = format_date(calendar.date_of(end));
-  std::istringstream csv(output::jobs_csv(run.jobs, calendar, end));
+  std::istringstream csv(output::jobs_csv(run.jobs, run.training.failure_causes, calendar, end));
   std::string row;
   std::getline(csv, row);  // the header
   while (std::getline(csv, row)) {
@@ -231,7 +231,8 @@ void check_outputs(const Scenario& scenario, const CapacityRun& run) {
   const Calendar calendar(scenario.scenario.start);
   CHECK_NOTHROW(output::timeseries_csv(run.timeseries));
   CHECK_NOTHROW(output::buildout_csv(run.buildout, calendar));
-  CHECK_NOTHROW(output::jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
+  CHECK_NOTHROW(output::jobs_csv(run.jobs, run.training.failure_causes, calendar,
+                                 scenario.scenario.end_tick()));
   CHECK_NOTHROW(output::summary_json(scenario, run));
   const std::string text = output::text_summary(scenario, run);
   CHECK_FALSE(std::regex_search(text, std::regex(R"(\b-?(nan|inf)\b)", std::regex::icase)));

@@ -337,8 +337,8 @@ TrainingRunSpec run_spec_of(const TrainingJobSpec& job, double flops, double pea
   spec.gpus = job.gpus;
   spec.peak_flop_per_s = peak_flop_per_s;
   spec.mfu = job.base_mfu;
-  spec.checkpoint_interval_s = job.checkpoint_interval_s;
-  spec.checkpoint_cost_s = job.checkpoint_cost_s;
+  spec.checkpoint_interval_s = checkpoint_interval_s(job, job.gpus, failure_rate_per_gpu_s);
+  spec.checkpoint_cost_s = checkpoint_stall_s(job);
   spec.restart_overhead_s = job.restart_overhead_s;
   spec.failure_rate_per_gpu_s = failure_rate_per_gpu_s;
   return spec;
@@ -354,6 +354,61 @@ TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_p
     throw std::invalid_argument(fmt::format("training job '{}': {}", job.name, error.what()));
   }
   return spec;
+}
+
+std::int64_t RunPlan::checkpoints() const {
+  if (!std::isfinite(interval_s) || interval_s >= remaining_s)
+    return 0;
+  // One after every full interval, none after the last piece of work.
+  return static_cast<std::int64_t>(std::ceil(remaining_s / interval_s)) - 1;
+}
+
+double RunPlan::elapsed_s() const {
+  return restart_s + remaining_s + static_cast<double>(checkpoints()) * stall_s;
+}
+
+RunProgress RunPlan::at(double elapsed) const {
+  RunProgress progress;
+  const double running_s = elapsed - restart_s;  // since the restart
+  if (running_s <= 0.0)
+    return progress;
+  const std::int64_t planned = checkpoints();
+  const double cycle_s = interval_s + stall_s;
+  // Segments whose stall has begun by now, and checkpoints written by now.
+  const auto started = std::min<std::int64_t>(
+      planned, planned > 0 ? static_cast<std::int64_t>(std::floor(running_s / cycle_s)) : 0);
+  const double stall_now_s =
+      planned > 0
+          ? std::min(stall_s,
+                     std::max(0.0, running_s - static_cast<double>(started) * cycle_s - interval_s))
+          : 0.0;
+  progress.done_s =
+      std::min(remaining_s, running_s - static_cast<double>(started) * stall_s - stall_now_s);
+  const double written_s = running_s - durable_after_s;
+  progress.checkpoints =
+      written_s > 0.0 && planned > 0
+          ? std::min<std::int64_t>(
+                planned, static_cast<std::int64_t>(std::floor(written_s / cycle_s + 1e-12)))
+          : 0;
+  progress.saved_s = static_cast<double>(progress.checkpoints) * interval_s;
+  progress.saved_elapsed_s = progress.checkpoints > 0
+                                 ? restart_s + static_cast<double>(progress.checkpoints) * cycle_s
+                                 : 0.0;
+  return progress;
+}
+
+double checkpoint_stall_s(const TrainingJobSpec& job) {
+  return job.checkpoint_async ? job.checkpoint_snapshot_s : job.checkpoint_write_s;
+}
+
+double checkpoint_interval_s(const TrainingJobSpec& job, std::int64_t gpus,
+                             double interrupting_rate_per_gpu_s) {
+  if (job.checkpoint_interval_s)
+    return *job.checkpoint_interval_s;
+  const double rate = static_cast<double>(gpus) * interrupting_rate_per_gpu_s;
+  if (!(rate > 0.0))
+    return std::numeric_limits<double>::infinity();
+  return std::max(1.0, young_daly_interval_s(checkpoint_stall_s(job), 1.0 / rate));
 }
 
 void check_training_run_spec(const TrainingRunSpec& spec) {
