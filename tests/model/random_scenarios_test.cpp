@@ -2,6 +2,10 @@
 // random_scenario_yaml, loaded through the real loader from a scratch folder and run; every
 // run must conserve GPUs, GPU-hours, energy and money, write only finite numbers, and date
 // everything within the horizon (or say it lies after it). The three planners take turns.
+// Issue 14, point 5: in every run, every cluster's training GPU-seconds in every reporting
+// period are at most its available ones (Fleet::check_invariants, run at each period's
+// sample, throws otherwise and the run fails here), and the timeseries' busy GPU-hours at most
+// the available ones in every row (check_timeseries).
 
 #include <doctest/doctest.h>
 

@@ -356,15 +356,26 @@ TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_p
   return spec;
 }
 
-std::int64_t RunPlan::checkpoints() const {
-  if (!std::isfinite(interval_s) || interval_s >= remaining_s)
-    return 0;
+namespace {
+
+// Checkpoints of a plan as a real number: +inf for a run that never ends.
+double planned_checkpoints(const RunPlan& plan) {
+  if (!std::isfinite(plan.interval_s) || plan.interval_s >= plan.remaining_s)
+    return 0.0;
   // One after every full interval, none after the last piece of work.
-  return static_cast<std::int64_t>(std::ceil(remaining_s / interval_s)) - 1;
+  return std::ceil(plan.remaining_s / plan.interval_s) - 1.0;
+}
+
+}  // namespace
+
+std::int64_t RunPlan::checkpoints() const {
+  const double planned = planned_checkpoints(*this);
+  return planned < 9e18 ? static_cast<std::int64_t>(planned) : INT64_MAX;
 }
 
 double RunPlan::elapsed_s() const {
-  return restart_s + remaining_s + static_cast<double>(checkpoints()) * stall_s;
+  const double planned = planned_checkpoints(*this);
+  return restart_s + remaining_s + (planned > 0.0 ? planned * stall_s : 0.0);
 }
 
 RunProgress RunPlan::at(double elapsed) const {
@@ -372,28 +383,21 @@ RunProgress RunPlan::at(double elapsed) const {
   const double running_s = elapsed - restart_s;  // since the restart
   if (running_s <= 0.0)
     return progress;
-  const std::int64_t planned = checkpoints();
+  const double planned = planned_checkpoints(*this);
   const double cycle_s = interval_s + stall_s;
   // Segments whose stall has begun by now, and checkpoints written by now.
-  const auto started = std::min<std::int64_t>(
-      planned, planned > 0 ? static_cast<std::int64_t>(std::floor(running_s / cycle_s)) : 0);
+  const double started = planned > 0.0 ? std::min(planned, std::floor(running_s / cycle_s)) : 0.0;
   const double stall_now_s =
-      planned > 0
-          ? std::min(stall_s,
-                     std::max(0.0, running_s - static_cast<double>(started) * cycle_s - interval_s))
-          : 0.0;
-  progress.done_s =
-      std::min(remaining_s, running_s - static_cast<double>(started) * stall_s - stall_now_s);
+      planned > 0.0 ? std::min(stall_s, std::max(0.0, running_s - started * cycle_s - interval_s))
+                    : 0.0;
+  progress.done_s = std::min(remaining_s, running_s - started * stall_s - stall_now_s);
   const double written_s = running_s - durable_after_s;
-  progress.checkpoints =
-      written_s > 0.0 && planned > 0
-          ? std::min<std::int64_t>(
-                planned, static_cast<std::int64_t>(std::floor(written_s / cycle_s + 1e-12)))
-          : 0;
-  progress.saved_s = static_cast<double>(progress.checkpoints) * interval_s;
-  progress.saved_elapsed_s = progress.checkpoints > 0
-                                 ? restart_s + static_cast<double>(progress.checkpoints) * cycle_s
-                                 : 0.0;
+  const double written = written_s > 0.0 && planned > 0.0
+                             ? std::min(planned, std::floor(written_s / cycle_s + 1e-12))
+                             : 0.0;
+  progress.checkpoints = static_cast<std::int64_t>(written);
+  progress.saved_s = written > 0.0 ? written * interval_s : 0.0;  // 0 · inf is not 0
+  progress.saved_elapsed_s = written > 0.0 ? restart_s + written * cycle_s : 0.0;
   return progress;
 }
 

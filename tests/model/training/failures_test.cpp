@@ -45,6 +45,9 @@ TEST_CASE("failures: a run between interruptions, its checkpoints and what they 
   plan.interval_s = HUGE_VAL;
   CHECK(plan.checkpoints() == 0);
   CHECK(plan.elapsed_s() == 36'600.0);
+  // Stopped then (preempted, or its GPUs retired), it has saved nothing, not NaN (0 · inf).
+  CHECK(plan.at(10'000.0).saved_s == 0.0);
+  CHECK(plan.at(10'000.0).done_s == 9'400.0);
 }
 
 TEST_CASE("failures: auto checkpoint interval is Young's for the job's GPUs") {
