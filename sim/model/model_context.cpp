@@ -14,7 +14,8 @@ ModelContext::ModelContext(const Scenario& scenario_in, Engine& engine_in, Capac
       engine(engine_in),
       efficiency(scenario_in.efficiency, calendar),
       run(run_in),
-      failure_rate_per_gpu_s(scenario_in.failures.annual_failure_rate / kSecondsPerYear) {
+      failure_causes(scenario_in.failures.effective_causes()),
+      interrupting_rate_per_gpu_s(capsim::interrupting_rate_per_gpu_s(failure_causes)) {
   for (const AcceleratorSpec& part : scenario_in.catalog.accelerators)
     parts.push_back(&part);
 }

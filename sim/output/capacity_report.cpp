@@ -1,6 +1,7 @@
 #include "capsim/output/capacity_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <fmt/format.h>
@@ -58,8 +59,9 @@ const std::vector<RecordColumn>& jobs_columns() {
       {"job", "", "the job's name (generated jobs: generated-N)"},
       {"tenant", "", "its tenant (default: none listed)"},
       {"status", "",
-       "completed, running, queued, preempted (stopped by serving, waiting to resume) or held "
-       "(waiting for its dependencies), at the end"},
+       "completed, running, queued, preempted (stopped by serving, waiting to resume), "
+       "interrupted (stopped by a failure or retirement under it, waiting for healthy GPUs) or "
+       "held (waiting for its dependencies), at the end"},
       {"cluster", "", "where it ran; empty if it never started"},
       {"gpus", "GPUs", "GPUs it asked for"},
       {"gpus_used", "GPUs", "GPUs it ran on (fewer when an elastic job started shrunk)"},
@@ -69,12 +71,19 @@ const std::vector<RecordColumn>& jobs_columns() {
       {"wait_hours", "hours", "from submission to first start (or to the end, if still queued)"},
       {"run_hours", "hours", "from first start to its end (or the horizon's)"},
       {"gpu_hours", "GPU-hours", "GPUs held × time, every run, within the horizon"},
-      {"interruptions", "count", "failures that interrupted its (last) run"},
+      {"interruptions", "count",
+       "runs stopped by failures under it (the interruptions_<cause> columns) or by its GPUs "
+       "retiring"},
       {"goodput", "share", "useful over elapsed GPU-time of its runs"},
       {"mfu", "share", "its base MFU after the fabric's communication cost"},
       {"preemptions", "count", "runs stopped by serving reclaiming GPUs"},
       {"preemption_lost_gpu_hours", "GPU-hours",
        "work not checkpointed when preempted, and the restarts"},
+      {"interruption_lost_gpu_hours", "GPU-hours",
+       "work not checkpointed when interrupted, and the restarts"},
+      {"checkpoint_interval_hours", "hours",
+       "useful compute between checkpoints in its last run (auto: Young/Daly for its GPUs); "
+       "empty when it never checkpoints"},
   };
   return columns;
 }
@@ -90,9 +99,12 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
   return csv.str();
 }
 
-std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
-                     Tick end) {
-  CsvWriter csv(header_of(jobs_columns()));
+std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
+                     const std::vector<std::string>& causes, const Calendar& calendar, Tick end) {
+  std::vector<std::string> header = header_of(jobs_columns());
+  for (const std::string& cause : causes)
+    header.push_back("interruptions_" + cause);
+  CsvWriter csv(std::move(header));
   const auto date_of = [&](std::optional<Tick> tick) {
     return tick ? format_date(calendar.date_of(*tick)) : std::string();
   };
@@ -104,12 +116,30 @@ std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar&
     const Tick ran_until = job.end ? std::min(*job.end, end) : end;
     const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
     const bool ended = job.end && *job.end <= end;
-    csv.add_row({job.name, job.tenant, job.status, job.cluster, job.gpus, job.gpus_used,
-                 format_date(calendar.date_of(job.submit)), date_of(job.start),
-                 ended ? date_of(job.end) : std::string(),
-                 seconds_from_ticks(waited_until - job.submit) / 3600.0, run_h, job.gpu_hours,
-                 job.interruptions, job.goodput, job.mfu, job.preemptions,
-                 job.preemption_lost_gpu_hours});
+    std::vector<CsvCell> row{job.name,
+                             job.tenant,
+                             job.status,
+                             job.cluster,
+                             job.gpus,
+                             job.gpus_used,
+                             format_date(calendar.date_of(job.submit)),
+                             date_of(job.start),
+                             ended ? date_of(job.end) : std::string(),
+                             seconds_from_ticks(waited_until - job.submit) / 3600.0,
+                             run_h,
+                             job.gpu_hours,
+                             job.interruptions,
+                             job.goodput,
+                             job.mfu,
+                             job.preemptions,
+                             job.preemption_lost_gpu_hours,
+                             job.lost_gpu_hours,
+                             std::isfinite(job.checkpoint_interval_s) && job.start
+                                 ? CsvCell(job.checkpoint_interval_s / 3600.0)
+                                 : CsvCell(std::string())};
+    for (std::size_t k = 0; k < causes.size(); ++k)
+      row.emplace_back(k < job.interruptions_by_cause.size() ? job.interruptions_by_cause[k] : 0);
+    csv.add_row(row);
   }
   return csv.str();
 }
@@ -192,7 +222,13 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
         .member("unmet_gpu_hours", t.unmet_gpu_hours)
         .member("preemptions", t.preemptions)
         .member("preemption_lost_gpu_hours", t.preemption_lost_gpu_hours)
+        .member("interruptions", t.interruptions)
+        .member("interruption_lost_gpu_hours", t.interruption_lost_gpu_hours)
         .member("utilisation", t.utilisation);
+    json.key("interruptions_by_cause").begin_object();
+    for (std::size_t k = 0; k < t.failure_causes.size(); ++k)
+      json.member(t.failure_causes[k], t.interruptions_by_cause[k]);
+    json.end_object();
     json.key("tenants").begin_array();
     for (std::size_t k = 0; k < t.tenants.size(); ++k) {
       json.begin_object()
@@ -329,6 +365,18 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
           "training: {} runs preempted by serving, {:.0f} GPU-hours of work lost with them\n",
           t.preemptions, t.preemption_lost_gpu_hours);
     }
+    if (t.interruptions > 0) {
+      std::string causes;
+      for (std::size_t k = 0; k < t.failure_causes.size(); ++k) {
+        if (t.interruptions_by_cause[k] > 0) {
+          causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", t.interruptions_by_cause[k],
+                                t.failure_causes[k]);
+        }
+      }
+      text += fmt::format(
+          "training: {} runs interrupted ({}), {:.0f} GPU-hours of work lost with them\n",
+          t.interruptions, causes.empty() ? "GPUs retired" : causes, t.interruption_lost_gpu_hours);
+    }
   }
   for (const InferenceSummary& service : run.inference) {
     text += fmt::format(
@@ -385,7 +433,8 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   if (scenario.outputs.buildout)
     prepare("buildout.csv", buildout_csv(run.buildout, calendar));
   if (scenario.outputs.jobs && !run.jobs.empty())
-    prepare("jobs.csv", jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
+    prepare("jobs.csv", jobs_csv(run.jobs, run.training.failure_causes, calendar,
+                                 scenario.scenario.end_tick()));
   if (scenario.outputs.summary)
     prepare("summary.json", summary_json(scenario, run));
   // summary.json is the manifest: whenever it is present, every other run file beside it

@@ -37,6 +37,7 @@ class CrossChecker {
     check_sites();
     check_clusters();
     check_training();
+    check_failures();
     check_inference();
     check_efficiency();
     check_planner();
@@ -332,6 +333,32 @@ class CrossChecker {
     }
     if (training.sharing != SharingPolicy::none && training.tenants.empty()) {
       error("training.sharing", "expected tenants with shares to share among, found none");
+    }
+  }
+
+  /// Each cause's rate in one form; the one-cause shorthand or the causes, not both.
+  void check_failures() {
+    const FailuresSpec& failures = scenario_.failures;
+    const bool causes_given = node_at_path(document_, "failures.causes") != nullptr;
+    if (failures.annual_failure_rate && causes_given) {
+      error("failures.annual_failure_rate",
+            "expected either annual_failure_rate (one cause) or causes, found both");
+    }
+    if (failures.repair_time_s && !failures.annual_failure_rate) {
+      error("failures.repair_time",
+            "expected repair_time only with annual_failure_rate, found it alone (each of "
+            "failures.causes has its own repair_time)");
+    }
+    check_unique(failures.causes, "failures.causes", "failure cause");
+    for (std::size_t i = 0; i < failures.causes.size(); ++i) {
+      const FailureRateSpec& rate = failures.causes[i].rate;
+      const std::string path = fmt::format("failures.causes[{}].rate", i);
+      const bool window = rate.count || rate.days || rate.gpus;
+      if (rate.per_gpu_year && window) {
+        error(path, "expected per_gpu_year, or count, days and gpus, found both");
+      } else if (!rate.per_gpu_year && !(rate.count && rate.days && rate.gpus)) {
+        error(path, "expected per_gpu_year, or count, days and gpus, found neither complete");
+      }
     }
   }
 

@@ -396,24 +396,118 @@ const RecordSchema<ClusterSpec>& cluster_schema() {
   return schema;
 }
 
+namespace {
+
+const std::vector<std::pair<std::string, FailureCategory>>& failure_category_choices() {
+  static const std::vector<std::pair<std::string, FailureCategory>> choices = {
+      {"gpu", FailureCategory::gpu},           {"hbm", FailureCategory::hbm},
+      {"host", FailureCategory::host},         {"network", FailureCategory::network},
+      {"software", FailureCategory::software}, {"storage", FailureCategory::storage},
+      {"other", FailureCategory::other}};
+  return choices;
+}
+
+const RecordSchema<FailureRateSpec>& failure_rate_schema() {
+  static const RecordSchema<FailureRateSpec> schema = [] {
+    RecordSchema<FailureRateSpec> s(
+        "failure rate",
+        "How often a cause strikes: `per_gpu_year`, or `count` in `days` on `gpus` as a study "
+        "reports it (`{count: 148, days: 54, gpus: 16384}`).");
+    s.real(&FailureRateSpec::per_gpu_year, {.key = "per_gpu_year",
+                                            .doc = "Failures per GPU per year.",
+                                            .example = "0.05",
+                                            .minimum = 0.0,
+                                            .maximum = 100.0});
+    s.real(&FailureRateSpec::count, {.key = "count",
+                                     .doc = "Failures observed in the window.",
+                                     .example = "148",
+                                     .minimum = 0.0,
+                                     .maximum = 1e9});
+    s.real(&FailureRateSpec::days, {.key = "days",
+                                    .doc = "Days observed.",
+                                    .example = "54",
+                                    .minimum = 0.0,
+                                    .maximum = 36525.0,
+                                    .minimum_exclusive = true});
+    s.count(&FailureRateSpec::gpus, {.key = "gpus",
+                                     .doc = "GPUs observed.",
+                                     .example = "16384",
+                                     .minimum = 1.0,
+                                     .maximum = 1e9});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<FailureCauseSpec>& failure_cause_schema() {
+  static const RecordSchema<FailureCauseSpec> schema = [] {
+    RecordSchema<FailureCauseSpec> s("failure cause", "One cause of GPU failures.");
+    s.text(&FailureCauseSpec::name, {.key = "name",
+                                     .doc = "Its name (a jobs.csv column: interruptions_<name>).",
+                                     .example = "hbm",
+                                     .required = true});
+    s.choice(&FailureCauseSpec::category, failure_category_choices(),
+             {.key = "category",
+              .doc = "What failed: a label for the reader (the model treats every category "
+                     "alike).",
+              .example = "gpu",
+              .default_text = "other",
+              .informative = true});
+    s.record(&FailureCauseSpec::rate, failure_rate_schema(),
+             {.key = "rate", .doc = "How often.", .required = true});
+    s.quantity(&FailureCauseSpec::repair_time_s, Dimension::duration,
+               {.key = "repair_time",
+                .doc = "How long the failed GPU is out of service (0: a restart on the same "
+                       "GPU).",
+                .example = "2.2 h",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 10.0 * kSecondsPerYear});
+    s.boolean(&FailureCauseSpec::interrupts,
+              {.key = "interrupts",
+               .doc = "Whether it stops the job on the failed GPU (which loses its work since "
+                      "its last checkpoint and restarts on healthy GPUs); false: a job rides "
+                      "through it and only idle GPUs are taken out.",
+               .example = "false",
+               .default_text = "true"});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
 const RecordSchema<FailuresSpec>& failures_schema() {
   static const RecordSchema<FailuresSpec> schema = [] {
-    RecordSchema<FailuresSpec> s("failures", "GPU failures and repairs.");
+    RecordSchema<FailuresSpec> s(
+        "failures",
+        "GPU failures by cause. Each pool's GPUs fail as one Poisson process per cause; a "
+        "failure under a training job stops it (docs/model.md).");
+    s.records(&FailuresSpec::causes, failure_cause_schema(),
+              {.key = "causes",
+               .doc = "The causes. Default: the root causes of the Llama 3 405B run's 419 "
+                      "unexpected interruptions in 54 days on 16,384 H100 (The Llama 3 Herd of "
+                      "Models, 2024, Table 5), grouped: gpu 196 (faulty GPU, SRAM, system "
+                      "processor, silent data corruption, thermal), hbm 72, software 56, "
+                      "network 35, host 53 (unplanned maintenance, NIC, SSD, power supply, "
+                      "chassis, IO board, CPU, memory), unknown 7 (NCCL watchdog timeouts). "
+                      "Hardware causes repair in 2.2 h, the per-error recovery time of NCSA "
+                      "Delta's A100/H100 GPUs (Characterizing GPU Resilience and Impact on "
+                      "AI/HPC Systems, arXiv 2503.11901, 2025); software and unknown in 0 s.",
+               .default_text = "(Llama 3's six causes)"});
     s.quantity(&FailuresSpec::annual_failure_rate, Dimension::fraction,
                {.key = "annual_failure_rate",
-                .doc = "Failures per GPU per year. Llama 3's 419 unexpected interruptions in "
-                       "54 days on 16,384 GPUs are 17% per GPU-year of interruptions, about "
-                       "half of them GPU or HBM faults (Llama 3 Herd of Models, 2024).",
-                .example = "9%",
-                .default_text = "9%",
+                .doc = "Shorthand for one interrupting cause, named `failure`, of this many "
+                       "failures per GPU-year; replaces `causes` (give one or the other).",
+                .example = "17%",
                 .minimum = 0.0,
                 .maximum = 10.0});
     s.quantity(&FailuresSpec::repair_time_s, Dimension::duration,
                {.key = "repair_time",
-                .doc = "Time a failed GPU is out of service.",
+                .doc = "With `annual_failure_rate`: its cause's repair time (default 3 d).",
                 .example = "3 d",
-                .default_text = "3 d",
-                .minimum = 0.0});
+                .minimum = 0.0,
+                .maximum = 10.0 * kSecondsPerYear});
     return s;
   }();
   return schema;

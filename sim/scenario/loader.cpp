@@ -368,6 +368,11 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
   if (diagnostics.empty() && !options.allow_large)
     check_work_estimate(scenario, document, options.period, diagnostics);
   diagnostics.throw_if_any();
+  // The one-cause shorthand becomes its cause, so that `explain` prints what the model runs
+  // and reads back the same.
+  scenario.failures.causes = scenario.failures.effective_causes();
+  scenario.failures.annual_failure_rate.reset();
+  scenario.failures.repair_time_s.reset();
   return scenario;
 }
 

@@ -356,9 +356,36 @@ class RandomScenarioWriter {
       line(fmt::format("  rental_price: \"{:.2f} USD/GPU-hour\"", random_.uniform(0.5, 4)));
     if (chance(0.4))
       line(fmt::format("  funds: \"${:.0f}M\"", random_.uniform(0, 5000)));
+    failures();
+  }
+
+  /// The one-cause shorthand, the default causes, or causes of random rates, repair times
+  /// and kinds (some riding through), given per GPU-year or as a count in a window.
+  void failures() {
+    const double form = random_.uniform01();
+    if (form < 0.2)
+      return;  // Llama 3's causes
     line("failures:");
-    line(fmt::format("  annual_failure_rate: \"{:.1f}%\"", random_.uniform(0, 30)));
-    line(fmt::format("  repair_time: \"{:.1f} d\"", random_.uniform(0, 10)));
+    if (form < 0.5) {
+      line(fmt::format("  annual_failure_rate: \"{:.1f}%\"", random_.uniform(0, 30)));
+      line(fmt::format("  repair_time: \"{:.1f} d\"", random_.uniform(0, 10)));
+      return;
+    }
+    line("  causes:");
+    const int causes = 1 + static_cast<int>(random_.uniform(0, 3.99));
+    for (int k = 0; k < causes; ++k) {
+      line(fmt::format("    - name: cause{}", k));
+      if (chance(0.5)) {
+        line(fmt::format("      rate: {{per_gpu_year: {:.3f}}}", random_.uniform(0, 0.3)));
+      } else {
+        line(fmt::format("      rate: {{count: {:.0f}, days: {:.0f}, gpus: {:.0f}}}",
+                         random_.uniform(0, 200), random_.uniform(1, 100),
+                         random_.uniform(100, 20000)));
+      }
+      line(fmt::format("      repair_time: \"{:.1f} h\"", random_.uniform(0, 100)));
+      if (chance(0.3))
+        line("      interrupts: false");
+    }
   }
 
   static const std::vector<std::string>& periods() {

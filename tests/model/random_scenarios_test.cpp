@@ -2,6 +2,10 @@
 // random_scenario_yaml, loaded through the real loader from a scratch folder and run; every
 // run must conserve GPUs, GPU-hours, energy and money, write only finite numbers, and date
 // everything within the horizon (or say it lies after it). The three planners take turns.
+// Issue 14, point 5: in every run, every cluster's training GPU-seconds in every reporting
+// period are at most its available ones (Fleet::check_invariants, run at each period's
+// sample, throws otherwise and the run fails here), and the timeseries' busy GPU-hours at most
+// the available ones in every row (check_timeseries).
 
 #include <doctest/doctest.h>
 
@@ -206,7 +210,7 @@ void check_dates(const Scenario& scenario, const CapacityRun& run) {
   // jobs.csv: every date written lies in [start, end]; an end after the horizon is empty.
   const std::string first = format_date(scenario.scenario.start);
   const std::string last = format_date(calendar.date_of(end));
-  std::istringstream csv(output::jobs_csv(run.jobs, calendar, end));
+  std::istringstream csv(output::jobs_csv(run.jobs, run.training.failure_causes, calendar, end));
   std::string row;
   std::getline(csv, row);  // the header
   while (std::getline(csv, row)) {
@@ -231,7 +235,8 @@ void check_outputs(const Scenario& scenario, const CapacityRun& run) {
   const Calendar calendar(scenario.scenario.start);
   CHECK_NOTHROW(output::timeseries_csv(run.timeseries));
   CHECK_NOTHROW(output::buildout_csv(run.buildout, calendar));
-  CHECK_NOTHROW(output::jobs_csv(run.jobs, calendar, scenario.scenario.end_tick()));
+  CHECK_NOTHROW(output::jobs_csv(run.jobs, run.training.failure_causes, calendar,
+                                 scenario.scenario.end_tick()));
   CHECK_NOTHROW(output::summary_json(scenario, run));
   const std::string text = output::text_summary(scenario, run);
   CHECK_FALSE(std::regex_search(text, std::regex(R"(\b-?(nan|inf)\b)", std::regex::icase)));

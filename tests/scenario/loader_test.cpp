@@ -44,7 +44,12 @@ TEST_CASE("loader: a minimal scenario gets every default, in canonical units") {
   CHECK(scenario.scenario.reporting_period == PeriodUnit::month);
   CHECK(scenario.scenario.seed == 1);
   CHECK(scenario.economics.server_life_s == doctest::Approx(6 * 365.25 * 86400.0));
-  CHECK(scenario.failures.annual_failure_rate == doctest::Approx(0.09));
+  // Llama 3's six causes: 419 failures in 54 days on 16,384 GPUs, 419 / (54 · 16,384) =
+  // 4.736e-4 per GPU-day, 0.173 per GPU-year.
+  REQUIRE(scenario.failures.causes.size() == 6);
+  CHECK_FALSE(scenario.failures.annual_failure_rate.has_value());
+  CHECK(interrupting_rate_per_gpu_s(scenario.failures.causes) * kSecondsPerYear ==
+        doctest::Approx(419.0 / (54.0 * 16'384.0) * 365.25).epsilon(1e-12));
   CHECK(scenario.planner.policy == PlannerPolicy::fixed);
   // The built-in catalog is there, with its sourced figures.
   const AcceleratorSpec* h100 = scenario.catalog.find("H100-SXM");
@@ -105,8 +110,10 @@ TEST_CASE("loader: extends merges mappings key by key and replaces lists") {
   CHECK(scenario.scenario.seed == 7);        // kept from the base
   REQUIRE(scenario.sites.size() == 1);       // the list was replaced whole
   CHECK(scenario.sites[0].name == "c");
-  CHECK(scenario.failures.annual_failure_rate == doctest::Approx(0.05));
-  CHECK(scenario.failures.repair_time_s == doctest::Approx(86400.0));
+  // The one-cause shorthand, kept from the base, loads as its one cause.
+  REQUIRE(scenario.failures.causes.size() == 1);
+  CHECK(scenario.failures.causes[0].rate.per_gpu_year == doctest::Approx(0.05));
+  CHECK(scenario.failures.causes[0].repair_time_s == doctest::Approx(86400.0));
 
   // A list of bases merges in order: later bases win.
   folder.write("other.yaml", "scenario:\n  seed: 9\n");

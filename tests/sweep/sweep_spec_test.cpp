@@ -85,7 +85,8 @@ TEST_CASE("sweep: a grid is the cartesian product, the last parameter fastest") 
   // And the loaded scenario carries them in canonical units.
   const Scenario loaded = scenario::load_scenario(sweep.base, overrides);
   CHECK(loaded.economics.utilisation == doctest::Approx(0.5));
-  CHECK(loaded.failures.annual_failure_rate == doctest::Approx(0.12));
+  REQUIRE(loaded.failures.causes.size() == 1);  // the one-cause shorthand
+  CHECK(loaded.failures.causes[0].rate.per_gpu_year == doctest::Approx(0.12));
   CHECK(loaded.scenario.seed == static_cast<std::int64_t>(sweep.seed_of(1, 1)));
 }
 

@@ -150,6 +150,12 @@ struct TenantSpec {
   std::int64_t priority = 0;
 };
 
+// Checkpoint and restart defaults, with their sources in the schema's documentation
+// (sim/scenario/training_schema.cpp).
+inline constexpr double kDefaultCheckpointWriteS = 67.0;
+inline constexpr double kDefaultCheckpointSnapshotS = 10.0;
+inline constexpr double kDefaultRestartOverheadS = 600.0;
+
 struct TrainingJobSpec {
   std::string name;
   std::string tenant = "default";
@@ -161,9 +167,16 @@ struct TrainingJobSpec {
   std::int64_t gpus = 0;
   std::int64_t min_gpus = 0;  ///< 0: not elastic (runs only on `gpus`)
   double base_mfu = 0.40;
-  double checkpoint_interval_s = 3600.0;
-  double checkpoint_cost_s = 60.0;
-  double restart_overhead_s = 600.0;
+  /// Useful compute between checkpoints; absent: Young/Daly's sqrt(2·C·M) for the job's GPUs
+  /// at the interrupting failure causes' rate, C the checkpoint's stall.
+  std::optional<double> checkpoint_interval_s;
+  /// Time to write a checkpoint to storage. Defaults: research notes, issue 14 section 4.
+  double checkpoint_write_s = kDefaultCheckpointWriteS;
+  /// Asynchronous: training stalls only for the in-memory snapshot, the write overlaps
+  /// compute (the checkpoint counts once written); synchronous: it stalls for the write.
+  bool checkpoint_async = true;
+  double checkpoint_snapshot_s = kDefaultCheckpointSnapshotS;
+  double restart_overhead_s = kDefaultRestartOverheadS;
   std::int64_t priority = 0;
   bool preemptible = true;  ///< serving may stop it to take its GPUs back
   std::vector<std::string> after;
@@ -392,10 +405,44 @@ struct EconomicsSpec {
   std::optional<double> funds_usd;
 };
 
-struct FailuresSpec {
-  double annual_failure_rate = 0.09;
-  double repair_time_s = 3.0 * 86400.0;
+enum class FailureCategory { gpu, hbm, host, network, software, storage, other };
+
+/// How often a cause strikes: per GPU-year, or as a count observed in a window on a fleet
+/// ("148 in 54 days on 16,384 GPUs"). Exactly one form is given (the loader checks).
+struct FailureRateSpec {
+  std::optional<double> per_gpu_year;
+  std::optional<double> count;
+  std::optional<double> days;
+  std::optional<double> gpus;
+  /// Failures per GPU per second (0 when not given).
+  double per_gpu_s() const;
 };
+
+struct FailureCauseSpec {
+  std::string name;
+  FailureCategory category = FailureCategory::other;
+  FailureRateSpec rate;
+  double repair_time_s = 0.0;
+  /// Stops the job on the failed GPU (it loses the work since its last checkpoint and
+  /// restarts); false: a job rides through it, and only an idle GPU is taken out.
+  bool interrupts = true;
+};
+
+/// The sourced default causes (the Llama 3 405B run's root causes), in the order listed.
+std::vector<FailureCauseSpec> default_failure_causes();
+
+struct FailuresSpec {
+  std::vector<FailureCauseSpec> causes = default_failure_causes();
+  /// The one-cause shorthand of earlier versions: failures per GPU-year of one interrupting
+  /// cause, out of service for `repair_time_s`; replaces `causes` when given.
+  std::optional<double> annual_failure_rate;
+  std::optional<double> repair_time_s;
+  /// The causes the model runs: `causes`, or the shorthand's one cause.
+  std::vector<FailureCauseSpec> effective_causes() const;
+};
+
+/// Failures per GPU-second of the causes that interrupt jobs.
+double interrupting_rate_per_gpu_s(const std::vector<FailureCauseSpec>& causes);
 
 struct OutputsSpec {
   bool timeseries = true;

@@ -26,7 +26,10 @@ struct ModelContext {
   EfficiencyTimeline efficiency;
   std::vector<const AcceleratorSpec*> parts;  ///< the catalog, in its order
   CapacityRun& run;
-  double failure_rate_per_gpu_s;
+  /// The failure causes the run draws (FailuresSpec::effective_causes), in their order.
+  std::vector<FailureCauseSpec> failure_causes;
+  /// Per GPU-second, of the causes that interrupt jobs.
+  double interrupting_rate_per_gpu_s;
   std::uint64_t replication = 0;
 
   /// The one clock: the engine's.

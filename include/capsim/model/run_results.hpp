@@ -83,10 +83,15 @@ struct TrainingJobRecord {
   Tick submit = 0;
   std::optional<Tick> start;  ///< of its first run
   std::optional<Tick> end;    ///< may lie after the horizon for a job still running at the end
+  /// Runs stopped by failures under it (every cause), or by its GPUs retiring under it.
   std::int64_t interruptions = 0;
-  double goodput = 0.0;    ///< useful / elapsed GPU-time of its (last) run
-  double mfu = 0.0;        ///< base MFU after the fabric's communication cost
-  double gpu_hours = 0.0;  ///< GPUs held × time, every run, within the horizon
+  /// Per failure cause of the run (TrainingSummary::failure_causes order).
+  std::vector<std::int64_t> interruptions_by_cause;
+  double goodput = 0.0;  ///< useful / elapsed GPU-time over every run it held GPUs for
+  double checkpoint_interval_s = 0.0;  ///< of its last run (auto: Young/Daly for its GPUs)
+  double lost_gpu_hours = 0.0;         ///< work not checkpointed when failures stopped it, restarts
+  double mfu = 0.0;                    ///< base MFU after the fabric's communication cost
+  double gpu_hours = 0.0;              ///< GPUs held × time, every run, within the horizon
   std::int64_t preemptions = 0;
   double preemption_lost_gpu_hours = 0.0;  ///< work not checkpointed when preempted, restarts
   /// completed, running, queued (waiting at the end), preempted (stopped by serving and
@@ -108,6 +113,10 @@ struct TrainingSummary {
   double utilisation = 0.0;      ///< busy / available GPU-hours
   std::int64_t preemptions = 0;  ///< runs stopped by inference services reclaiming GPUs
   double preemption_lost_gpu_hours = 0.0;
+  std::int64_t interruptions = 0;  ///< runs stopped by failures or retirements
+  double interruption_lost_gpu_hours = 0.0;
+  std::vector<std::string> failure_causes;           ///< of the scenario, in its order
+  std::vector<std::int64_t> interruptions_by_cause;  ///< of training runs
   std::vector<std::string> tenants;
   std::vector<double> tenant_share;           ///< entitled
   std::vector<double> tenant_gpu_hours;       ///< received

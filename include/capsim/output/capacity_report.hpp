@@ -28,9 +28,10 @@ const std::vector<RecordColumn>& jobs_columns();
 std::string timeseries_csv(const Recorder& timeseries);
 /// One row per build-out event, in time order.
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar);
-/// One row per training job: submit, start, end, wait, GPUs, cluster, interruptions, goodput.
-std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs, const Calendar& calendar,
-                     Tick end);
+/// One row per training job: submit, start, end, wait, GPUs, cluster, interruptions, goodput,
+/// then interruptions_<cause> for each of `causes` (TrainingSummary::failure_causes).
+std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
+                     const std::vector<std::string>& causes, const Calendar& calendar, Tick end);
 /// The headline figures as JSON.
 std::string summary_json(const Scenario& scenario, const CapacityRun& run);
 /// A few lines for a planner at a terminal: the fleet at each year end and the totals.

@@ -17,8 +17,28 @@ std::size_t ClusterBook::add(const std::string& name, std::size_t site, std::siz
 }
 
 void ClusterBook::set_available(std::size_t cluster, std::int64_t gpus) {
-  clusters_[cluster].available = gpus;
+  SchedulingCluster& c = clusters_[cluster];
+  c.available = gpus;
+  if (engine_)
+    c.available_gpu_s.set_rate(engine_->now(), static_cast<double>(gpus));
   publish(cluster);
+}
+
+void ClusterBook::add_busy(std::size_t cluster, std::int64_t gpus) {
+  SchedulingCluster& c = clusters_[cluster];
+  c.busy += gpus;
+  if (engine_)
+    c.busy_gpu_s.set_rate(engine_->now(), static_cast<double>(c.busy));
+}
+
+void ClusterBook::training_gpus_retired(std::size_t cluster) const {
+  if (listener_)
+    listener_->training_gpus_retired(cluster);
+}
+
+void ClusterBook::training_gpu_failed(std::size_t cluster, std::size_t cause, double share) const {
+  if (listener_)
+    listener_->training_gpu_failed(cluster, cause, share);
 }
 
 std::size_t ClusterBook::index_of(const std::string& name, std::size_t fallback) const {

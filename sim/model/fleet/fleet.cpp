@@ -11,7 +11,7 @@
 namespace capsim {
 
 namespace {
-enum Kinds : EventKind { kArrival, kRepair, kFailureDay, kRetire };
+enum Kinds : EventKind { kArrival, kRepair, kFailure, kRetire };
 }  // namespace
 
 std::int64_t gpus_fitting(double power_w, double per_gpu_w) {
@@ -62,10 +62,13 @@ void Fleet::set_up_clusters() {
 }
 
 void Fleet::set_up_failures() {
-  if (context_.scenario.failures.annual_failure_rate > 0.0) {
-    context_.engine.schedule_every(ticks_from_seconds(kSecondsPerDay), kTicksPerDay,
-                                   phases::kFailure, self_, kFailureDay);
-  }
+  book_.set_clock(context_.engine);
+  counts_.failures_by_cause.assign(context_.failure_causes.size(), 0);
+  failure_rate_per_gpu_s_ = 0.0;
+  for (const FailureCauseSpec& cause : context_.failure_causes)
+    failure_rate_per_gpu_s_ += cause.rate.per_gpu_s();
+  for (std::size_t i = 0; i < pools_.size(); ++i)
+    schedule_failure(i);
 }
 
 double Fleet::peak_power_per_gpu_w(const GpuLot& lot) const {
@@ -190,35 +193,60 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   refresh_cluster(delivery.cluster);
   if (retire_at <= context_.end)
     context_.engine.schedule_at(std::max(retire_at, now), phases::kRetire, self_, kRetire, index);
+  schedule_failure(index);
 }
 
-void Fleet::failure_day() {
-  std::vector<std::pair<std::size_t, std::int64_t>> batch;
-  std::vector<std::size_t> touched;
-  for (std::size_t i = 0; i < pools_.size(); ++i) {
-    Pool& pool = pools_[i];
-    if (!pool.active)
-      continue;
-    const std::int64_t available = pool.available();
-    if (available <= 0)
-      continue;
-    const double mean =
-        context_.failure_rate_per_gpu_s * static_cast<double>(available) * kSecondsPerDay;
-    const auto failed =
-        std::min<std::int64_t>(available, static_cast<std::int64_t>(pool.failures.poisson(mean)));
-    if (failed == 0)
-      continue;
-    pool.failed += failed;
-    counts_.failures += failed;
-    batch.emplace_back(i, failed);
-    touched.push_back(i);
-  }
-  if (batch.empty())
+/// The pool's next failure, at the rate of the GPUs it has available now: the process is
+/// memoryless, so drawing again whenever that count changes is exact.
+void Fleet::schedule_failure(std::size_t index) {
+  Pool& pool = pools_[index];
+  context_.engine.cancel(pool.next_failure);
+  pool.next_failure = EventHandle{};
+  const double rate = failure_rate_per_gpu_s_ * static_cast<double>(pool.available());
+  if (!pool.active || rate <= 0.0)
     return;
-  repairs_.push_back(std::move(batch));
-  context_.engine.schedule_after(ticks_from_seconds(context_.scenario.failures.repair_time_s),
-                                 phases::kRepair, self_, kRepair, repairs_.size() - 1);
-  after_pool_changes(touched);
+  const double delay_s = pool.failures.exponential(rate);
+  if (delay_s >= seconds_from_ticks(context_.end - context_.now()))
+    return;  // past the horizon
+  pool.next_failure = context_.engine.schedule_after(ticks_from_seconds(delay_s), phases::kFailure,
+                                                     self_, kFailure, index);
+}
+
+/// One GPU of the pool fails: the cause by the causes' rates, busy or not by training's share
+/// of its cluster.
+void Fleet::failure(std::size_t index) {
+  Pool& pool = pools_[index];
+  pool.next_failure = EventHandle{};
+  std::size_t cause_index = 0;
+  double pick = pool.failures.uniform01() * failure_rate_per_gpu_s_;
+  while (cause_index + 1 < context_.failure_causes.size() &&
+         pick >= context_.failure_causes[cause_index].rate.per_gpu_s()) {
+    pick -= context_.failure_causes[cause_index].rate.per_gpu_s();
+    ++cause_index;
+  }
+  const FailureCauseSpec& cause = context_.failure_causes[cause_index];
+  ++counts_.failures;
+  ++counts_.failures_by_cause[cause_index];
+  const SchedulingCluster& cluster = book_[pool.cluster];
+  const double busy_share = cluster.available > 0 ? static_cast<double>(cluster.busy) /
+                                                        static_cast<double>(cluster.available)
+                                                  : 0.0;
+  const double draw = pool.failures.uniform01();
+  const bool busy = draw < busy_share;
+  if (busy && !cause.interrupts) {
+    schedule_failure(index);  // the job rides through; the GPU stays in service
+    return;
+  }
+  // The job stops first, then the fleet lowers what training may use: the scheduler's pass
+  // comes later in the instant, so the job restarts only on healthy GPUs. `draw / busy_share`
+  // is uniform in [0, 1): which of training's GPUs failed.
+  if (busy)
+    book_.training_gpu_failed(pool.cluster, cause_index, draw / busy_share);
+  pool.failed += 1;
+  context_.engine.schedule_after(ticks_from_seconds(cause.repair_time_s), phases::kRepair, self_,
+                                 kRepair, index);
+  schedule_failure(index);
+  after_pool_changes({index});
 }
 
 /// GPUs of these pools failed or came back: their clusters' capacity and sites' draw change.
@@ -239,17 +267,13 @@ void Fleet::after_pool_changes(const std::vector<std::size_t>& changed_pools) {
   }
 }
 
-void Fleet::repair(std::size_t batch_index) {
-  std::vector<std::size_t> touched;
-  for (const auto& [pool_index, gpus] : repairs_[batch_index]) {
-    Pool& pool = pools_[pool_index];
-    if (!pool.active)
-      continue;
-    pool.failed -= gpus;
-    touched.push_back(pool_index);
-  }
-  repairs_[batch_index].clear();
-  after_pool_changes(touched);
+void Fleet::repair(std::size_t index) {
+  Pool& pool = pools_[index];
+  if (!pool.active)
+    return;  // retired while in repair
+  pool.failed -= 1;
+  schedule_failure(index);
+  after_pool_changes({index});
 }
 
 void Fleet::retire(std::size_t index) {
@@ -258,6 +282,7 @@ void Fleet::retire(std::size_t index) {
   const AcceleratorSpec& part = context_.part(pool.part);
   const Tick now = context_.now();
   pool.active = false;
+  schedule_failure(index);  // cancels it
   const double peak_w = static_cast<double>(pool.gpus) * peak_power_per_gpu_w(pool);
   site.installed_peak_w -= peak_w;
   counts_.retired += pool.gpus;
@@ -266,6 +291,7 @@ void Fleet::retire(std::size_t index) {
   context_.record({now, BuildoutKind::retire, site.spec->name, part.name, pool.name, pool.gpus,
                    peak_w, 0.0, 0.0, ""});
   refresh_cluster(pool.cluster);
+  book_.training_gpus_retired(pool.cluster);
   power_.update_site(pool.site);
   install_waiting(pool.site);
   costs_.assets_changed();
@@ -342,6 +368,27 @@ void Fleet::check_invariants() const {
       throw std::logic_error("capacity model: power above the cap at " + site.spec->name);
     }
   }
+  check_training_within_available();
+}
+
+/// Training's GPU-seconds in each cluster since the last check are at most its available ones:
+/// a job never holds a GPU that has failed or is not there.
+void Fleet::check_training_within_available() const {
+  const Tick now = context_.now();
+  checked_gpu_s_.resize(book_.size(), {0.0, 0.0});
+  for (std::size_t c = 0; c < book_.size(); ++c) {
+    const double busy_s = book_[c].busy_gpu_s.total_at(now);
+    const double available_s = book_[c].available_gpu_s.total_at(now);
+    const double period_busy_s = busy_s - checked_gpu_s_[c].first;
+    const double period_available_s = available_s - checked_gpu_s_[c].second;
+    if (period_busy_s > period_available_s * (1 + 1e-12) + 1e-6 ||
+        book_[c].busy > book_[c].available) {
+      throw std::logic_error(fmt::format(
+          "capacity model: training held {} GPU-s of cluster {} in a period with {} available",
+          period_busy_s, book_[c].name, period_available_s));
+    }
+    checked_gpu_s_[c] = {busy_s, available_s};
+  }
 }
 
 void Fleet::on_event(Engine&, const Event& event) {
@@ -352,8 +399,8 @@ void Fleet::on_event(Engine&, const Event& event) {
     case kRepair:
       repair(event.payload);
       break;
-    case kFailureDay:
-      failure_day();
+    case kFailure:
+      failure(event.payload);
       break;
     case kRetire:
       retire(event.payload);

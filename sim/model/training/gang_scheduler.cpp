@@ -148,12 +148,12 @@ void GangScheduler::release_gpus(std::size_t job) {
   tenant_finished_gpu_s_[tenant] += gpus * seconds_from_ticks(now_ - *outcome.start);
 }
 
-std::int64_t GangScheduler::preempt(std::size_t cluster, std::int64_t gpus) {
-  now_ = engine_.now();
+std::vector<std::size_t> GangScheduler::stopping_order(std::size_t cluster,
+                                                       bool preemptible_only) const {
   std::vector<std::size_t> candidates;
   for (const std::size_t job : clusters_[cluster].running_jobs) {
     // A job whose end falls now is finishing, not to be stopped and rerun.
-    if (jobs_[job].preemptible && *outcomes_[job].end > now_)
+    if ((jobs_[job].preemptible || !preemptible_only) && *outcomes_[job].end > engine_.now())
       candidates.push_back(job);
   }
   std::sort(candidates.begin(), candidates.end(), [this](std::size_t a, std::size_t b) {
@@ -163,23 +163,54 @@ std::int64_t GangScheduler::preempt(std::size_t cluster, std::int64_t gpus) {
       return *outcomes_[a].start > *outcomes_[b].start;
     return a > b;
   });
+  return candidates;
+}
+
+std::int64_t GangScheduler::preempt(std::size_t cluster, std::int64_t gpus) {
+  now_ = engine_.now();
   const std::int64_t free_before = clusters_[cluster].free();
-  for (const std::size_t job : candidates) {
+  for (const std::size_t job : stopping_order(cluster, true)) {
     if (clusters_[cluster].free() >= gpus)
       break;
-    engine_.cancel(end_events_[job]);
-    release_gpus(job);
     ++outcomes_[job].preemptions;
-    if (listener_)
-      listener_->job_preempted(job);
-    GangJobOutcome& outcome = outcomes_[job];
-    outcome.start.reset();
-    outcome.end.reset();
-    outcome.pieces.clear();
-    outcome.gpus = 0;
-    enqueue(job);
+    stop(job);
   }
   return clusters_[cluster].free() - free_before;
+}
+
+void GangScheduler::interrupt(std::size_t job) {
+  now_ = engine_.now();
+  stop(job);
+}
+
+void GangScheduler::stop(std::size_t job) {
+  engine_.cancel(end_events_[job]);
+  release_gpus(job);
+  if (listener_)
+    listener_->job_stopped(job);
+  GangJobOutcome& outcome = outcomes_[job];
+  outcome.start.reset();
+  outcome.end.reset();
+  outcome.pieces.clear();
+  outcome.gpus = 0;
+  enqueue(job);
+}
+
+std::optional<std::size_t> GangScheduler::job_at(std::size_t cluster, double share) const {
+  const Cluster& c = clusters_[cluster];
+  const double target = share * static_cast<double>(c.in_use);
+  double held = 0.0;
+  std::optional<std::size_t> last;
+  for (const std::size_t job : c.running_jobs) {
+    for (const auto& [piece_cluster, gpus] : outcomes_[job].pieces) {
+      if (piece_cluster == cluster)
+        held += static_cast<double>(gpus);
+    }
+    last = job;
+    if (target < held)
+      return job;
+  }
+  return last;  // rounding at the top end
 }
 
 std::size_t GangScheduler::add_cluster(std::int64_t gpus, std::size_t group) {

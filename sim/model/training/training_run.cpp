@@ -337,8 +337,8 @@ TrainingRunSpec run_spec_of(const TrainingJobSpec& job, double flops, double pea
   spec.gpus = job.gpus;
   spec.peak_flop_per_s = peak_flop_per_s;
   spec.mfu = job.base_mfu;
-  spec.checkpoint_interval_s = job.checkpoint_interval_s;
-  spec.checkpoint_cost_s = job.checkpoint_cost_s;
+  spec.checkpoint_interval_s = checkpoint_interval_s(job, job.gpus, failure_rate_per_gpu_s);
+  spec.checkpoint_cost_s = checkpoint_stall_s(job);
   spec.restart_overhead_s = job.restart_overhead_s;
   spec.failure_rate_per_gpu_s = failure_rate_per_gpu_s;
   return spec;
@@ -354,6 +354,65 @@ TrainingRunSpec training_run_spec(const TrainingJobSpec& job, double peak_flop_p
     throw std::invalid_argument(fmt::format("training job '{}': {}", job.name, error.what()));
   }
   return spec;
+}
+
+namespace {
+
+// Checkpoints of a plan as a real number: +inf for a run that never ends.
+double planned_checkpoints(const RunPlan& plan) {
+  if (!std::isfinite(plan.interval_s) || plan.interval_s >= plan.remaining_s)
+    return 0.0;
+  // One after every full interval, none after the last piece of work.
+  return std::ceil(plan.remaining_s / plan.interval_s) - 1.0;
+}
+
+}  // namespace
+
+std::int64_t RunPlan::checkpoints() const {
+  const double planned = planned_checkpoints(*this);
+  return planned < 9e18 ? static_cast<std::int64_t>(planned) : INT64_MAX;
+}
+
+double RunPlan::elapsed_s() const {
+  const double planned = planned_checkpoints(*this);
+  return restart_s + remaining_s + (planned > 0.0 ? planned * stall_s : 0.0);
+}
+
+RunProgress RunPlan::at(double elapsed) const {
+  RunProgress progress;
+  const double running_s = elapsed - restart_s;  // since the restart
+  if (running_s <= 0.0)
+    return progress;
+  const double planned = planned_checkpoints(*this);
+  const double cycle_s = interval_s + stall_s;
+  // Segments whose stall has begun by now, and checkpoints written by now.
+  const double started = planned > 0.0 ? std::min(planned, std::floor(running_s / cycle_s)) : 0.0;
+  const double stall_now_s =
+      planned > 0.0 ? std::min(stall_s, std::max(0.0, running_s - started * cycle_s - interval_s))
+                    : 0.0;
+  progress.done_s = std::min(remaining_s, running_s - started * stall_s - stall_now_s);
+  const double written_s = running_s - durable_after_s;
+  const double written = written_s > 0.0 && planned > 0.0
+                             ? std::min(planned, std::floor(written_s / cycle_s + 1e-12))
+                             : 0.0;
+  progress.checkpoints = static_cast<std::int64_t>(written);
+  progress.saved_s = written > 0.0 ? written * interval_s : 0.0;  // 0 · inf is not 0
+  progress.saved_elapsed_s = written > 0.0 ? restart_s + written * cycle_s : 0.0;
+  return progress;
+}
+
+double checkpoint_stall_s(const TrainingJobSpec& job) {
+  return job.checkpoint_async ? job.checkpoint_snapshot_s : job.checkpoint_write_s;
+}
+
+double checkpoint_interval_s(const TrainingJobSpec& job, std::int64_t gpus,
+                             double interrupting_rate_per_gpu_s) {
+  if (job.checkpoint_interval_s)
+    return *job.checkpoint_interval_s;
+  const double rate = static_cast<double>(gpus) * interrupting_rate_per_gpu_s;
+  if (!(rate > 0.0))
+    return std::numeric_limits<double>::infinity();
+  return std::max(1.0, young_daly_interval_s(checkpoint_stall_s(job), 1.0 / rate));
 }
 
 void check_training_run_spec(const TrainingRunSpec& spec) {

@@ -33,7 +33,6 @@ void TrainingWorkload::set_up_jobs() {
     job.spec = spec;
     job.submit = std::max<Tick>(0, context_.calendar.tick_of(spec.submit));
     job.tenant = tenant_of(spec.tenant);
-    job.stream = fmt::format("training.interruptions/{}/{}", spec.tenant, spec.name);
     jobs_.push_back(std::move(job));
   }
   for (GeneratedJob& generated : generate_training_jobs(scenario, context_.replication)) {
@@ -41,7 +40,6 @@ void TrainingWorkload::set_up_jobs() {
     job.submit = generated.submit;
     job.tenant = tenant_of(generated.spec.tenant);
     job.generated = true;
-    job.stream = fmt::format("training.interruptions/{}", generated.spec.name);
     job.spec = std::move(generated.spec);
     jobs_.push_back(std::move(job));
   }
@@ -55,6 +53,8 @@ void TrainingWorkload::set_up_jobs() {
       }
     }
   }
+  for (TrainingJob& job : jobs_)
+    job.interruptions_by_cause.assign(context_.failure_causes.size(), 0);
   tenant_gpu_s_.resize(tenant_names_.size());
   tenant_running_.assign(tenant_names_.size(), 0);
 }
@@ -97,6 +97,35 @@ void TrainingWorkload::cluster_added(std::size_t, std::size_t group) {
 
 void TrainingWorkload::training_capacity_changed(std::size_t cluster, std::int64_t gpus) {
   scheduler_->set_capacity(cluster, gpus);
+}
+
+/// A GPU under a job failed: the job stops, unless it ends at this very instant (the failure
+/// came after its last step).
+void TrainingWorkload::training_gpu_failed(std::size_t cluster, std::size_t cause, double share) {
+  const std::optional<std::size_t> job = scheduler_->job_at(cluster, share);
+  if (!job || *scheduler_->outcomes()[*job].end <= context_.now())
+    return;
+  stop_job(*job, StopReason::failure, cause);
+}
+
+/// GPUs retired under running jobs: the least work at stake stops first until training holds
+/// no more than the cluster has.
+void TrainingWorkload::training_gpus_retired(std::size_t cluster) {
+  const SchedulingCluster& c = book_[cluster];
+  if (c.busy <= c.available)
+    return;
+  for (const std::size_t job : scheduler_->stopping_order(cluster, false)) {
+    if (c.busy <= c.available)
+      break;
+    stop_job(job, StopReason::retirement);
+  }
+}
+
+void TrainingWorkload::stop_job(std::size_t job, StopReason reason, std::size_t cause) {
+  stop_reason_ = reason;
+  stop_cause_ = cause;
+  scheduler_->interrupt(job);
+  stop_reason_ = StopReason::preemption;  // what the scheduler's own stops are
 }
 
 void TrainingWorkload::preempt_for_serving(std::size_t cluster, std::int64_t gpus) {
@@ -172,10 +201,10 @@ TrainingWorkload::RunKey TrainingWorkload::run_key(std::size_t job_index, std::s
   return std::make_tuple(job_index, cluster_index, gpus, gain);
 }
 
-/// The job's whole run on `gpus` GPUs of a cluster, failures and checkpoints included.
-const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t job_index,
-                                                                     std::size_t cluster_index,
-                                                                     std::int64_t gpus) {
+/// The job's failure-free time on `gpus` GPUs of a cluster, at its effective MFU there.
+const TrainingWorkload::RunOnAllocation& TrainingWorkload::run_on(std::size_t job_index,
+                                                                  std::size_t cluster_index,
+                                                                  std::int64_t gpus) {
   const RunKey key = run_key(job_index, cluster_index, gpus);
   if (const auto cached = runs_.find(key); cached != runs_.end())
     return cached->second;
@@ -185,20 +214,24 @@ const TrainingWorkload::RunOnAllocation& TrainingWorkload::whole_run(std::size_t
       part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
   RunOnAllocation run;
   run.mfu = effective_job_mfu(job, cluster_index, peak, gpus);
-  TrainingRunSpec spec = run_spec_of(job.spec, training_flops(job.spec) / std::get<3>(key), peak,
-                                     context_.failure_rate_per_gpu_s);
+  TrainingRunSpec spec =
+      run_spec_of(job.spec, training_flops(job.spec) / std::get<3>(key), peak, 0.0);
   spec.gpus = gpus;
   spec.mfu = run.mfu;
-  if (training_run_problem(spec).empty()) {
-    run.result =
-        simulate_training_run(spec, static_cast<std::uint64_t>(context_.scenario.scenario.seed),
-                              context_.replication, job.stream);
-    run.duration = ticks_from_seconds(run.result.elapsed_s);
-  } else {
-    run.duration = INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
-  }
-  run.result.goodput = run.result.completed ? run.result.goodput : 0.0;
+  run.work_s = training_run_problem(spec).empty() ? failure_free_time_s(spec) : HUGE_VAL;
   return runs_.emplace(key, run).first->second;
+}
+
+RunPlan TrainingWorkload::plan_for(const TrainingJob& job, const RunOnAllocation& run,
+                                   std::int64_t gpus) const {
+  RunPlan plan;
+  plan.remaining_s = (1.0 - job.work_saved) * run.work_s;
+  plan.interval_s = checkpoint_interval_s(job.spec, gpus, context_.interrupting_rate_per_gpu_s);
+  plan.stall_s = checkpoint_stall_s(job.spec);
+  plan.durable_after_s =
+      job.spec.checkpoint_async ? std::max(0.0, job.spec.checkpoint_write_s) : 0.0;
+  plan.restart_s = job.preemptions + job.interruptions > 0 ? job.spec.restart_overhead_s : 0.0;
+  return plan;
 }
 
 /// A job that has ended never asks for a run again: its cached runs go, so that the cache holds
@@ -209,38 +242,38 @@ void TrainingWorkload::forget_runs(std::size_t job_index) {
   runs_.erase(first, last);
 }
 
-/// After a preemption the job resumes from its last checkpoint: the work not saved, at the
-/// whole run's pace on the new allocation, after a restart.
+/// The run from the job's last checkpoint (all of it, first time) on this allocation.
 Tick TrainingWorkload::job_duration(std::size_t job_index, std::size_t cluster_index,
                                     std::int64_t gpus) {
-  const Tick whole = whole_run(job_index, cluster_index, gpus).duration;
-  const TrainingJob& job = jobs_[job_index];
-  if (job.preemptions == 0 || whole >= INT64_MAX / 4)
-    return whole;
-  return ticks_from_seconds((1.0 - job.work_saved) * seconds_from_ticks(whole) +
-                            job.spec.restart_overhead_s);
+  const RunOnAllocation& run = run_on(job_index, cluster_index, gpus);
+  const double elapsed_s = plan_for(jobs_[job_index], run, gpus).elapsed_s();
+  if (!(elapsed_s <= kMaxTrainingDurationS))
+    return INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
+  return std::max<Tick>(1, ticks_from_seconds(elapsed_s));
 }
 
-/// Serving took the job's GPUs. Its run had done useful compute at the run's average pace
-/// (useful / elapsed of the whole run, which spreads failures evenly); what the last
-/// checkpoint holds is kept, the rest and the restart are lost.
-void TrainingWorkload::job_preempted(std::size_t job_index) {
+/// Serving took the job's GPUs, or one failed under it, or retired: what its checkpoints hold
+/// is kept, the rest of the run (its unsaved work, its restart) is lost.
+void TrainingWorkload::job_stopped(std::size_t job_index) {
   TrainingJob& job = jobs_[job_index];
   const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
-  const TrainingRunResult& run = *job.result;
   const double ran_s = seconds_from_ticks(context_.now() - *outcome.start);
-  const double computing_s = std::max(0.0, ran_s - job.run_restart_s);
-  const double pace = run.elapsed_s > 0.0 ? run.useful_s / run.elapsed_s : 0.0;
-  const double interval_s = job.spec.checkpoint_interval_s;
-  const double saved_useful_s =
-      interval_s > 0.0 ? std::floor(computing_s * pace / interval_s) * interval_s : 0.0;
-  if (run.useful_s > 0.0)
-    job.work_saved = std::min(job.work_saved + saved_useful_s / run.useful_s, 1.0);
-  const double saved_elapsed_s = pace > 0.0 ? saved_useful_s / pace : 0.0;
-  job.preemption_lost_gpu_s +=
-      static_cast<double>(outcome.gpus) * std::max(0.0, ran_s - saved_elapsed_s);
-  job.preempted_runs_gpu_s += static_cast<double>(outcome.gpus) * ran_s;
-  ++job.preemptions;
+  const RunProgress progress = job.run.at(ran_s);
+  const auto gpus = static_cast<double>(outcome.gpus);
+  if (job.run_work_s > 0.0 && std::isfinite(job.run_work_s))
+    job.work_saved = std::min(job.work_saved + progress.saved_s / job.run_work_s, 1.0);
+  job.useful_gpu_s += gpus * progress.saved_s;
+  const double lost_gpu_s = gpus * std::max(0.0, ran_s - progress.saved_elapsed_s);
+  job.stopped_runs_gpu_s += gpus * ran_s;
+  if (stop_reason_ == StopReason::preemption) {
+    ++job.preemptions;
+    job.preemption_lost_gpu_s += lost_gpu_s;
+  } else {
+    ++job.interruptions;
+    if (stop_reason_ == StopReason::failure)
+      ++job.interruptions_by_cause[stop_cause_];
+    job.interruption_lost_gpu_s += lost_gpu_s;
+  }
   change_busy(job_index, -1);
   set_rates(job.tenant, -outcome.gpus);
 }
@@ -248,9 +281,9 @@ void TrainingWorkload::job_preempted(std::size_t job_index) {
 void TrainingWorkload::job_started(std::size_t job_index) {
   TrainingJob& job = jobs_[job_index];
   const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
-  const RunOnAllocation& run = whole_run(job_index, outcome.cluster, outcome.gpus);
-  job.result = run.result;
-  job.run_restart_s = job.preemptions > 0 ? job.spec.restart_overhead_s : 0.0;
+  const RunOnAllocation& run = run_on(job_index, outcome.cluster, outcome.gpus);
+  job.run = plan_for(job, run, outcome.gpus);
+  job.run_work_s = run.work_s;
   job.mfu = run.mfu;
   job.gpus = outcome.gpus;
   change_busy(job_index, +1);
@@ -260,6 +293,7 @@ void TrainingWorkload::job_started(std::size_t job_index) {
 void TrainingWorkload::job_ended(std::size_t job_index) {
   TrainingJob& job = jobs_[job_index];
   job.done = true;
+  job.useful_gpu_s += static_cast<double>(job.gpus) * job.run.remaining_s;
   forget_runs(job_index);
   change_busy(job_index, -1);
   set_rates(job.tenant, -job.gpus);
@@ -318,29 +352,29 @@ TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
   record.start = outcome.first_start;
   record.preemptions = job.preemptions;
   record.preemption_lost_gpu_hours = job.preemption_lost_gpu_s / 3600.0;
-  record.gpu_hours = job.preempted_runs_gpu_s / 3600.0;
+  record.gpu_hours = job.stopped_runs_gpu_s / 3600.0;
+  record.interruptions = job.interruptions;
+  record.interruptions_by_cause = job.interruptions_by_cause;
+  record.lost_gpu_hours = job.interruption_lost_gpu_s / 3600.0;
+  record.checkpoint_interval_s = job.run.interval_s;
+  double useful_gpu_s = job.useful_gpu_s;
   if (outcome.start) {
     record.cluster = book_[outcome.cluster].name;
     record.end = outcome.end;
     record.mfu = job.mfu;
-    record.gpu_hours += static_cast<double>(job.gpus) *
-                        seconds_from_ticks(std::min(*outcome.end, context_.end) - *outcome.start) /
-                        3600.0;
-    if (job.result) {
-      record.interruptions = job.result->interruptions;
-      record.goodput = job.result->goodput;
-      // A job serving preempted held GPUs for runs whose unsaved work was lost as well.
-      if (job.done && job.preemptions > 0 && record.gpu_hours > 0.0) {
-        record.goodput =
-            job.result->useful_s * static_cast<double>(job.gpus) / (record.gpu_hours * 3600.0);
-      }
-    }
+    const double ran_s = seconds_from_ticks(std::min(*outcome.end, context_.end) - *outcome.start);
+    record.gpu_hours += static_cast<double>(job.gpus) * ran_s / 3600.0;
+    // A job still running has done work nothing has discarded yet.
+    if (!job.done)
+      useful_gpu_s += static_cast<double>(job.gpus) * job.run.at(ran_s).done_s;
   }
+  record.goodput = record.gpu_hours > 0.0 ? useful_gpu_s / (record.gpu_hours * 3600.0) : 0.0;
   const bool started = outcome.start.has_value();
-  record.status = job.done          ? "completed"
-                  : started         ? "running"
-                  : job.preemptions ? "preempted"
-                                    : (job.unfinished_dependencies > 0 ? "held" : "queued");
+  record.status = job.done            ? "completed"
+                  : started           ? "running"
+                  : job.preemptions   ? "preempted"
+                  : job.interruptions ? "interrupted"
+                                      : (job.unfinished_dependencies > 0 ? "held" : "queued");
   return record;
 }
 
@@ -374,6 +408,9 @@ void TrainingWorkload::finish(double gpu_available_s) {
   CapacityRun& out = context_.run;
   TrainingSummary& t = out.training;
   const std::vector<GangJobOutcome>& outcomes = scheduler_->outcomes();
+  for (const FailureCauseSpec& cause : context_.failure_causes)
+    t.failure_causes.push_back(cause.name);
+  t.interruptions_by_cause.assign(context_.failure_causes.size(), 0);
   std::vector<double> waits_h;
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
     const TrainingJob& job = jobs_[i];
@@ -381,6 +418,10 @@ void TrainingWorkload::finish(double gpu_available_s) {
     TrainingJobRecord record = job_record(i);
     t.preemptions += job.preemptions;
     t.preemption_lost_gpu_hours += record.preemption_lost_gpu_hours;
+    t.interruptions += job.interruptions;
+    t.interruption_lost_gpu_hours += record.lost_gpu_hours;
+    for (std::size_t k = 0; k < job.interruptions_by_cause.size(); ++k)
+      t.interruptions_by_cause[k] += job.interruptions_by_cause[k];
     if (outcome.first_start)
       waits_h.push_back(seconds_from_ticks(*outcome.first_start - job.submit) / 3600.0);
     const bool started = outcome.start.has_value();
@@ -398,10 +439,10 @@ void TrainingWorkload::finish(double gpu_available_s) {
   std::vector<double> useful(book_.size(), 0.0), elapsed(book_.size(), 0.0);
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
     const TrainingJob& job = jobs_[i];
-    if (!outcomes[i].start || !job.result || !job.result->completed)
+    if (!outcomes[i].start || !job.done)
       continue;
-    // Every run the job held GPUs for: runs serving preempted count as elapsed too.
-    useful[outcomes[i].cluster] += job.result->useful_s * static_cast<double>(job.gpus);
+    // Every run the job held GPUs for: runs that were stopped count as elapsed too.
+    useful[outcomes[i].cluster] += job.useful_gpu_s;
     elapsed[outcomes[i].cluster] += out.jobs[i].gpu_hours * 3600.0;
   }
   for (std::size_t c = 0; c < book_.size(); ++c) {

@@ -60,8 +60,11 @@ TEST_CASE("training_run: a job spec gives the run spec") {
   CHECK(spec.flops == doctest::Approx(3.7908e25).epsilon(1e-12));
   CHECK(spec.gpus == 16'384);
   CHECK(spec.mfu == 0.40);  // TrainingJobSpec's default base MFU
-  CHECK(spec.checkpoint_interval_s == 3600.0);
-  CHECK(spec.checkpoint_cost_s == 60.0);
+  // The defaults: an asynchronous checkpoint stalls for its 10 s snapshot, and the interval is
+  // auto, Young's sqrt(2 · C · M) with M = 1 / (16,384 · λ) = 1 / 4.6726e-5 = 21,401.4 s:
+  // sqrt(2 · 10 · 21,401.4) = 654.24 s.
+  CHECK(spec.checkpoint_interval_s == doctest::Approx(654.24).epsilon(1e-5));
+  CHECK(spec.checkpoint_cost_s == 10.0);
   CHECK(spec.restart_overhead_s == 600.0);
   CHECK(spec.failure_rate_per_gpu_s == lambda);
   CHECK(job_mtbf_s(spec) == doctest::Approx(1.0 / (16'384 * lambda)).epsilon(1e-12));

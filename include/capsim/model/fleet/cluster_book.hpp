@@ -2,8 +2,9 @@
 /// The cluster book: the one owner of how a cluster's GPUs are shared out. Per cluster: the
 /// GPUs available (installed and not failed, written by the fleet), held by training jobs
 /// (written by training) and granted to inference services this hour (written by serving).
-/// A change of what training may use is passed to one listener (the gang scheduler's owner).
-/// Calls nothing else.
+/// A change of what training may use, and a failure of a GPU training holds, are passed to one
+/// listener (the training workload). Keeps each cluster's busy and available GPU-seconds, so
+/// that training never holding more GPUs than exist can be checked period by period.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "capsim/engine/engine.hpp"
+#include "capsim/metrics/recorder.hpp"
 #include "capsim/model/inputs.hpp"
 #include "capsim/model/training/fabric.hpp"
 
@@ -24,6 +27,12 @@ class ClusterBookListener {
   virtual ~ClusterBookListener() = default;
   virtual void cluster_added(std::size_t cluster, std::size_t group) = 0;
   virtual void training_capacity_changed(std::size_t cluster, std::int64_t gpus) = 0;
+  /// A GPU of the cluster that training holds failed by failure cause `cause` (an index into
+  /// ModelContext::failure_causes); `share` in [0, 1) picks which of training's GPUs, so
+  /// that the job hit is drawn in proportion to the GPUs each holds there.
+  virtual void training_gpu_failed(std::size_t cluster, std::size_t cause, double share) = 0;
+  /// GPUs of the cluster retired: training may now hold more than is available there.
+  virtual void training_gpus_retired(std::size_t cluster) = 0;
 };
 
 /// A cluster as the scheduler sees it: the pools of one cluster spec, order or purchase.
@@ -40,6 +49,8 @@ struct SchedulingCluster {
   std::int64_t serving = 0;              ///< granted to inference services this hour
   std::unique_ptr<Fabric> fabric;        ///< built when a job first asks
   std::unique_ptr<Fabric> non_blocking;  ///< the same shape without oversubscription
+  RateIntegral busy_gpu_s;               ///< training's GPUs over time
+  RateIntegral available_gpu_s;
 
   /// GPUs neither training nor serving holds.
   std::int64_t room() const { return std::max<std::int64_t>(0, available - busy - serving); }
@@ -50,6 +61,8 @@ struct SchedulingCluster {
 class ClusterBook {
  public:
   void set_listener(ClusterBookListener* listener) { listener_ = listener; }
+  /// The clock the GPU-second integrals read; without one they stay at zero.
+  void set_clock(const Engine& engine) { engine_ = &engine; }
 
   /// Adds a cluster of `gpus` planned GPUs of a part at a site; returns its index.
   std::size_t add(const std::string& name, std::size_t site, std::size_t part, std::int64_t gpus,
@@ -62,7 +75,10 @@ class ClusterBook {
   /// Tells the listener what training may now use of the cluster.
   void publish(std::size_t cluster) const;
   /// Training took (positive) or gave back (negative) GPUs.
-  void add_busy(std::size_t cluster, std::int64_t gpus) { clusters_[cluster].busy += gpus; }
+  void add_busy(std::size_t cluster, std::int64_t gpus);
+  /// A GPU training holds on the cluster failed (see ClusterBookListener::training_gpu_failed).
+  void training_gpu_failed(std::size_t cluster, std::size_t cause, double share) const;
+  void training_gpus_retired(std::size_t cluster) const;
   void add_pool(std::size_t cluster, std::size_t pool) { clusters_[cluster].pools.push_back(pool); }
   void grow_planned(std::size_t cluster, std::int64_t gpus) {
     clusters_[cluster].planned_gpus += gpus;
@@ -80,6 +96,7 @@ class ClusterBook {
   std::vector<SchedulingCluster> clusters_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> groups_;  // (site, part)
   ClusterBookListener* listener_ = nullptr;
+  const Engine* engine_ = nullptr;
 };
 
 }  // namespace capsim

@@ -1,6 +1,14 @@
 #pragma once
 /// The GPU fleet: orders and deliveries (with lead times and vendor caps), installs as far as
 /// site power allows, pools that fail, are repaired and retire, and the conservation counts.
+///
+/// Failures: each pool's GPUs fail as one Poisson process of rate Σ λ_cause · (its available
+/// GPUs), the superposition of every cause on every GPU at risk (never one timer per GPU); each
+/// event is one GPU of one cause, drawn by the causes' rates. The GPU is busy with training
+/// with probability (training's GPUs) / (available GPUs) of its cluster. A cause that
+/// interrupts takes the GPU out of service for its repair time and, when training held it,
+/// stops the job on it (the cluster book tells the training workload). A cause that does not
+/// interrupt takes out only an idle GPU: a job rides through it.
 /// Owns the deliveries, pools and their power accounting; writes the cluster book's
 /// available GPUs, the sites' claimed power and the ledger's GPU capex. Calls the running
 /// costs when assets change.
@@ -37,6 +45,7 @@ struct FleetCounts {
   std::int64_t retired = 0;
   std::int64_t installed_total = 0;  ///< ever installed
   std::int64_t failures = 0;
+  std::vector<std::int64_t> failures_by_cause;  ///< per ModelContext::failure_causes
   double waiting_gpu_seconds = 0.0;  ///< GPUs × time they waited for power after arrival
 };
 
@@ -49,7 +58,7 @@ class Fleet final : public EventHandler, public SitesListener {
   /// The scenario's existing clusters: each its own scheduling cluster, arriving at its
   /// online date (or the start).
   void set_up_clusters();
-  /// Daily failures, when the scenario has a failure rate.
+  /// Failures of every pool installed from now on, when some cause has a rate.
   void set_up_failures();
   /// Places an order: deliveries at the wanted arrival, or later where a vendor's quarterly
   /// allocation is used up.
@@ -67,7 +76,9 @@ class Fleet final : public EventHandler, public SitesListener {
   double retiring_power_w(std::size_t site, Tick tick) const;
   /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
   std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const;
-  /// Conservation and power limits; a violation is a bug in the model, not bad input.
+  /// Conservation and power limits, and in every cluster training's busy GPU-seconds since
+  /// the last check at most its available ones; a violation is a bug in the model, not bad
+  /// input. Called once a reporting period.
   void check_invariants() const;
 
   void on_event(Engine& engine, const Event& event) override;
@@ -81,9 +92,11 @@ class Fleet final : public EventHandler, public SitesListener {
   void arrival(std::size_t delivery);
   void install_waiting(std::size_t site);
   void create_pool(Delivery& delivery, std::int64_t gpus);
-  void failure_day();
-  void repair(std::size_t batch);
+  void schedule_failure(std::size_t pool);
+  void failure(std::size_t pool);
+  void repair(std::size_t pool);
   void retire(std::size_t pool);
+  void check_training_within_available() const;
   void after_pool_changes(const std::vector<std::size_t>& pools);
   void refresh_cluster(std::size_t cluster);
 
@@ -94,8 +107,9 @@ class Fleet final : public EventHandler, public SitesListener {
   HandlerId self_{};
   std::vector<Delivery> deliveries_;
   std::vector<Pool> pools_;
-  /// Per failure day: (pool, GPUs) back from repair together.
-  std::vector<std::vector<std::pair<std::size_t, std::int64_t>>> repairs_;
+  double failure_rate_per_gpu_s_ = 0.0;  ///< of all causes; 0 until set_up_failures
+  /// Each cluster's (busy, available) GPU-seconds at the last check.
+  mutable std::vector<std::pair<double, double>> checked_gpu_s_;
   VendorCaps caps_;
   Power power_;
   FleetCounts counts_;

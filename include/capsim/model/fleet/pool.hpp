@@ -8,6 +8,7 @@
 #include <string>
 
 #include "capsim/core/time.hpp"
+#include "capsim/engine/event.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/model/inputs.hpp"
 
@@ -51,7 +52,8 @@ struct Pool : GpuLot {
   double utilisation = 0.0;  ///< assumed when no workload is simulated
   std::size_t asset = 0;     ///< in the ledger
   bool active = true;        ///< false once retired
-  RandomStream failures{0};
+  RandomStream failures{0};  ///< when its next GPU fails, of which cause, and whether busy
+  EventHandle next_failure{};
   std::size_t cluster = 0;
 
   std::int64_t available() const { return gpus - failed; }

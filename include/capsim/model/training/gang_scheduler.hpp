@@ -70,9 +70,10 @@ class GangSchedulerListener {
   /// The job's pieces are in outcomes()[job].pieces.
   virtual void job_started(std::size_t job) = 0;
   virtual void job_ended(std::size_t job) = 0;
-  /// The run was stopped by preempt(): its GPUs are free again and it is back in the queue.
-  /// The pieces and start of the stopped run are still in outcomes()[job] during the call.
-  virtual void job_preempted(std::size_t job) = 0;
+  /// The run was stopped by preempt() or interrupt(): its GPUs are free again and it is back
+  /// in the queue. The pieces and start of the stopped run are still in outcomes()[job]
+  /// during the call.
+  virtual void job_stopped(std::size_t job) = 0;
   /// Ticks the job runs once started on `gpus` GPUs of `cluster`: the whole run, or after a
   /// preemption what is left of it. The same answer every time it is asked between two
   /// preemptions of the job.
@@ -104,6 +105,16 @@ class GangScheduler final : public EventHandler {
   /// cluster's capacity before the next pass, or the jobs start again on the GPUs they left.
   /// O(running jobs on the cluster · log).
   std::int64_t preempt(std::size_t cluster, std::int64_t gpus);
+  /// Stops a running job (a GPU under it failed) and queues it again, in its place by priority
+  /// and submission, to restart when enough healthy GPUs are free. Not a preemption. O(log).
+  void interrupt(std::size_t job);
+  /// The running job holding the GPU at `share` (in [0, 1)) of the cluster's GPUs in use, the
+  /// jobs laid end to end in index order: a job is found in proportion to the GPUs it holds
+  /// there. None when no job runs there. O(running jobs on the cluster).
+  std::optional<std::size_t> job_at(std::size_t cluster, double share) const;
+  /// Jobs on the cluster, most recently started first (least work at stake) after the lowest
+  /// priority, for stopping when GPUs are lost under them.
+  std::vector<std::size_t> stopping_order(std::size_t cluster, bool preemptible_only) const;
   /// A new cluster (GPUs bought during the run) in a group; returns its index.
   std::size_t add_cluster(std::int64_t gpus, std::size_t group);
   std::size_t clusters() const { return clusters_.size(); }
@@ -144,6 +155,8 @@ class GangScheduler final : public EventHandler {
   void start(std::size_t job, const Allocation& allocation);
   /// Takes a running job off its clusters' books, as at its end or when it is preempted.
   void release_gpus(std::size_t job);
+  /// Takes a running job off its clusters and queues it again.
+  void stop(std::size_t job);
   Tick duration(std::size_t job, std::size_t cluster, std::int64_t gpus);
   void schedule_pass();
   double tenant_usage_gpu_s(std::size_t tenant) const;

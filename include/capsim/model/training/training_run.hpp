@@ -2,6 +2,14 @@
 /// One training job on a fixed allocation of GPUs: how long it runs, what failures and
 /// checkpoints cost, and the goodput that is left.
 ///
+/// Two models. RunPlan is what the capacity model runs: a job's run on an allocation between
+/// two interruptions, failure-free, with its checkpoint stalls; the fleet's failures stop it
+/// (the fleet and the job see the same events), and the plan says what the last checkpoint
+/// saved. simulate_training_run is the renewal model that Young's and Daly's formulas assume,
+/// a job with interruptions of its own at G·λ and an immediate restart on spare GPUs: kept as
+/// the exact reference those formulas are checked against (docs/validation.md), not used by
+/// the capacity model.
+///
 /// The job needs `flops` of useful compute; on G GPUs of peak P at utilisation MFU it makes
 /// progress at G·P·MFU FLOP/s, so failure-free it takes W = flops / (G·P·MFU) seconds. It
 /// checkpoints after every `checkpoint_interval_s` of useful compute (not after the last piece
@@ -64,12 +72,13 @@ double training_flops(double active_parameters, double tokens);
 /// not positive. O(1).
 double training_flops(const TrainingJobSpec& job);
 
-/// Per-GPU failure rate λ (per second) from expected failures per GPU-year (as
-/// FailuresSpec::annual_failure_rate), over a Julian year. Precondition: >= 0 and finite. O(1).
+/// Per-GPU failure rate λ (per second) from expected failures per GPU-year, over a Julian
+/// year. Precondition: >= 0 and finite. O(1).
 double failure_rate_from_annual(double failures_per_gpu_year);
 
-/// The run spec of `job` needing `flops` on its own GPUs at its base MFU, not validated
-/// (training_run_problem says whether it can run). O(1).
+/// The run spec of `job` needing `flops` on its own GPUs at its base MFU, its checkpoint
+/// interval (auto: for its GPUs at λ) and stall, not validated (training_run_problem says
+/// whether it can run). O(1).
 TrainingRunSpec run_spec_of(const TrainingJobSpec& job, double flops, double peak_flop_per_s,
                             double failure_rate_per_gpu_s);
 
@@ -120,6 +129,43 @@ double expected_elapsed_s(const TrainingRunSpec& spec);
 /// Why simulate_training_run cannot run `spec` (the message it would throw: an invalid field,
 /// or a run not expected to end in range), or empty when it can. O(1).
 std::string training_run_problem(const TrainingRunSpec& spec);
+
+/// What a run had done `elapsed` seconds after it started (see RunPlan).
+struct RunProgress {
+  double done_s = 0.0;   ///< useful compute done, checkpointed or not
+  double saved_s = 0.0;  ///< of it, held by checkpoints written (durable)
+  /// Run time those checkpoints account for: the restart, their work and their stalls.
+  double saved_elapsed_s = 0.0;
+  std::int64_t checkpoints = 0;  ///< durable
+};
+
+/// A job's run on one allocation, failure-free until the fleet interrupts it: a restart (none
+/// for a first run), then segments of `interval_s` useful compute each followed by a
+/// checkpoint stall of `stall_s`, no checkpoint after the last piece of work. A checkpoint
+/// counts once written: `durable_after_s` after its stall ends (an asynchronous checkpoint's
+/// write, which overlaps compute; 0 for a synchronous one, whose stall is the write).
+struct RunPlan {
+  double remaining_s = 0.0;  ///< useful compute left to do; > 0
+  double interval_s = 0.0;   ///< > 0, may be +inf (no checkpoints)
+  double stall_s = 0.0;
+  double durable_after_s = 0.0;
+  double restart_s = 0.0;
+  /// Checkpoints the run writes if not interrupted.
+  std::int64_t checkpoints() const;
+  /// Start to completion, uninterrupted, seconds. O(1).
+  double elapsed_s() const;
+  /// What the run had done `elapsed_s` (>= 0) after its start. O(1).
+  RunProgress at(double elapsed_s) const;
+};
+
+/// The checkpoint stall of a job: its snapshot when asynchronous, else its whole write.
+double checkpoint_stall_s(const TrainingJobSpec& job);
+
+/// The checkpoint interval of `job` on `gpus` GPUs: its own, or for `auto` (none given)
+/// Young's sqrt(2 · C · M) with C its checkpoint stall and M = 1 / (gpus · λ) at the
+/// interrupting causes' rate λ per GPU-second; +inf when λ = 0; at least 1 s when C = 0.
+double checkpoint_interval_s(const TrainingJobSpec& job, std::int64_t gpus,
+                             double interrupting_rate_per_gpu_s);
 
 /// The interruption stream of a run on its own.
 inline constexpr std::string_view kInterruptionsStream = "training.interruptions";

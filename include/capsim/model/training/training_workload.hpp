@@ -31,19 +31,20 @@ struct TrainingJob {
   std::vector<std::size_t> dependents;
   std::size_t unfinished_dependencies = 0;
   bool done = false;
-  std::optional<TrainingRunResult> result;  ///< of the whole run on its last allocation
+  RunPlan run;              ///< of its current or last run
+  double run_work_s = 0.0;  ///< the whole job's failure-free time on that run's allocation
   double mfu = 0.0;
   std::int64_t gpus = 0;  ///< it ran on (fewer than asked when it shrank)
-  /// Share of the job's work saved in checkpoints by runs that serving preempted.
+  /// Share of the job's work saved in checkpoints by runs that were stopped.
   double work_saved = 0.0;
   std::int64_t preemptions = 0;
   double preemption_lost_gpu_s = 0.0;  ///< GPU-time of preempted runs not saved, restarts too
-  double run_restart_s = 0.0;          ///< restart at the head of the current run
-  bool generated = false;              ///< drawn by the job generator, not listed
-  /// Its interruptions' random stream, keyed by its name (and tenant, for a listed job), so
-  /// that adding a job leaves every other job's draws as they were.
-  std::string stream;
-  double preempted_runs_gpu_s = 0.0;  ///< GPU-time held by runs that were preempted
+  std::int64_t interruptions = 0;      ///< runs stopped by failures or retirements
+  std::vector<std::int64_t> interruptions_by_cause;
+  double interruption_lost_gpu_s = 0.0;
+  double stopped_runs_gpu_s = 0.0;  ///< GPU-time held by runs that were stopped
+  double useful_gpu_s = 0.0;        ///< saved by stopped runs, and the last run's if it ended
+  bool generated = false;           ///< drawn by the job generator, not listed
 };
 
 /// What training holds and asks for at a moment, for a planner's forecast.
@@ -85,22 +86,29 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   Tick job_duration(std::size_t job, std::size_t cluster, std::int64_t gpus) override;
   void job_started(std::size_t job) override;
   void job_ended(std::size_t job) override;
-  void job_preempted(std::size_t job) override;
+  void job_stopped(std::size_t job) override;
   // ClusterBookListener
   void cluster_added(std::size_t cluster, std::size_t group) override;
   void training_capacity_changed(std::size_t cluster, std::int64_t gpus) override;
+  void training_gpu_failed(std::size_t cluster, std::size_t cause, double share) override;
+  void training_gpus_retired(std::size_t cluster) override;
 
  private:
   /// Job, cluster, GPUs, and the efficiency gain its compute divides by when it starts.
   using RunKey = std::tuple<std::size_t, std::size_t, std::int64_t, double>;
   struct RunOnAllocation {
-    Tick duration = 0;
-    TrainingRunResult result;
+    double work_s = 0.0;  ///< the whole job, failure-free; +inf when it cannot run
     double mfu = 0.0;
   };
+  /// Why the scheduler's next job_stopped call stops a run.
+  enum class StopReason { preemption, failure, retirement };
 
   RunKey run_key(std::size_t job, std::size_t cluster, std::int64_t gpus) const;
-  const RunOnAllocation& whole_run(std::size_t job, std::size_t cluster, std::int64_t gpus);
+  const RunOnAllocation& run_on(std::size_t job, std::size_t cluster, std::int64_t gpus);
+  /// The job's next run on an allocation: what it has left, its checkpoints, its restart.
+  RunPlan plan_for(const TrainingJob& job, const RunOnAllocation& run, std::int64_t gpus) const;
+  /// Stops the job's run for `reason` (of failure cause `cause`).
+  void stop_job(std::size_t job, StopReason reason, std::size_t cause = 0);
   void forget_runs(std::size_t job);
   double effective_job_mfu(const TrainingJob& job, std::size_t cluster, double peak,
                            std::int64_t gpus);
@@ -118,6 +126,8 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   std::vector<GangJob> gang_jobs_;
   std::unique_ptr<GangScheduler> scheduler_;
   std::map<RunKey, RunOnAllocation> runs_;
+  StopReason stop_reason_ = StopReason::preemption;
+  std::size_t stop_cause_ = 0;
   std::vector<std::string> tenant_names_;
   std::vector<double> tenant_shares_;
   std::vector<RateIntegral> tenant_gpu_s_;
