@@ -109,8 +109,9 @@ std::string type_description(const FieldInfo& field) {
     case ValueType::boolean:
       return "true / false";
     case ValueType::quantity:
-      return fmt::format("{} (`{}`)", dimension_description(field.dimension),
-                         dimension_name(field.dimension));
+      return fmt::format(
+          "{} (`{}`){}", dimension_description(field.dimension), dimension_name(field.dimension),
+          field.choices.empty() ? "" : fmt::format(" or `{}`", fmt::join(field.choices, "`, `")));
     case ValueType::date:
       return "date";
     case ValueType::choice:

@@ -89,16 +89,17 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
                 .minimum = 0.0,
                 .maximum = 1.0,
                 .minimum_exclusive = true});
-    s.quantity(&TrainingJobSpec::checkpoint_interval_s, Dimension::duration,
-               {.key = "checkpoint_interval",
-                .doc = "Useful compute between checkpoints. Absent: auto, Young's sqrt(2·C·M) "
-                       "(A first order approximation to the optimum checkpoint interval, CACM "
-                       "1974) with C the checkpoint stall and M the MTBF of the job's GPUs at "
-                       "the failure causes that interrupt; none when nothing interrupts.",
-                .example = "1 h",
-                .default_text = "auto",
-                .minimum = 0.0,
-                .minimum_exclusive = true});
+    s.quantity_or_word(
+        &TrainingJobSpec::checkpoint_interval_s, Dimension::duration, "auto",
+        {.key = "checkpoint_interval",
+         .doc = "Useful compute between checkpoints. auto (or absent): Young's sqrt(2·C·M) "
+                "(A first order approximation to the optimum checkpoint interval, CACM "
+                "1974) with C the checkpoint stall and M the MTBF of the job's GPUs at "
+                "the failure causes that interrupt; none when nothing interrupts.",
+         .example = "1 h",
+         .default_text = "auto",
+         .minimum = 0.0,
+         .minimum_exclusive = true});
     s.quantity(&TrainingJobSpec::checkpoint_write_s, Dimension::duration,
                {.key = "checkpoint_write_time",
                 .doc = "Time to write a checkpoint to storage: 67 s for Llama 3 70B on 1,856 "

@@ -128,8 +128,6 @@ const std::set<std::string> kNotValues = {
     "inference.services[0].demand.elasticity",
     // An empty list means flat weights; "flat" is not a list.
     "inference.services[0].demand.weekly",
-    // An optional member: absent, the interval is auto (Young/Daly for the job's GPUs).
-    "training.jobs[0].checkpoint_interval",
     // A list whose default (Llama 3's six causes) the key's documentation spells out.
     "failures.causes",
 };

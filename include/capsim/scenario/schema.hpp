@@ -276,6 +276,40 @@ class RecordSchema {
     return *this;
   }
 
+  /// A quantity, or `word` (such as auto) for the value the model chooses: absent.
+  RecordSchema& quantity_or_word(std::optional<double> T::*member, Dimension dimension,
+                                 std::string word, Field field) {
+    bind(
+        member, std::move(field), ValueType::quantity,
+        [word](const ConfigNode& node, const FieldInfo& info, const std::string& path,
+               LoadContext& context) -> std::optional<std::optional<double>> {
+          if (node.is_scalar() && node.scalar == word)
+            return std::optional<double>{};
+          if (node.is_scalar()) {
+            // Not a quantity: the message offers the word too ("expected auto or a duration").
+            try {
+              (void)parse_quantity(node.scalar, info.dimension);
+            } catch (const UnitError& error) {
+              std::string message = error.what();
+              if (message.starts_with("expected "))
+                message.insert(std::string_view("expected ").size(), word + " or ");
+              context.error(node.location, path, message);
+              return std::nullopt;
+            }
+          }
+          if (const auto value = detail::read_quantity(node, info, path, context))
+            return std::optional<double>{*value};
+          return std::nullopt;
+        },
+        [](double value, const FieldInfo& info, YamlWriter& writer) {
+          writer.quoted(info.key, format_canonical(value, info.dimension));
+        });
+    info_.fields.back().dimension = dimension;
+    info_.fields.back().choices = {std::move(word)};
+    detail::apply_sanity_range(info_.fields.back());
+    return *this;
+  }
+
   /// A date; `Value` is Date or std::optional<Date>.
   template <class Value>
   RecordSchema& date(Value T::*member, Field field) {
