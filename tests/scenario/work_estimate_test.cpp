@@ -15,17 +15,22 @@ Scenario two_years() {
   return scenario;
 }
 
-TEST_CASE("work estimate: jobs, service-hours, pool-days and periods, worked by hand") {
+TEST_CASE("work estimate: jobs, service-hours, GPU failures and periods, worked by hand") {
   Scenario scenario = two_years();
   scenario.training.jobs.resize(3);
   scenario.training.generator.arrivals_per_s = 1000.0 / 86400.0;  // 1,000 a day, flat
   scenario.inference.services.resize(4);
   scenario.clusters.resize(2);
+  scenario.clusters[0].gpus = 1000;
+  scenario.clusters[1].gpus = 3000;
   scenario.planner.orders.resize(1);
+  scenario.planner.orders[0].gpus = 1000;
+  scenario.failures.annual_failure_rate = 0.1;
   const WorkEstimate estimate = estimate_work(scenario);
   CHECK(estimate.training_jobs == doctest::Approx(3.0 + 730'000.0));
   CHECK(estimate.service_hours == doctest::Approx(4.0 * 17'520.0));
-  CHECK(estimate.pool_days == doctest::Approx(3.0 * 730.0));
+  // 5,000 GPUs × 0.1 a GPU-year × 730 / 365.25 years = 999.3155.
+  CHECK(estimate.gpu_failures == doctest::Approx(999.3155).epsilon(1e-7));
   // 730 days over months of 365.25/12 days is 23.98 months: 24 rows.
   CHECK(estimate.reporting_periods == 24.0);
   // capsim run --period counts instead of the scenario's period: 104.3 weeks, 105 rows.
@@ -57,16 +62,18 @@ TEST_CASE("work estimate: each ceiling refuses at the key that drives it, and on
   REQUIRE(diagnostics.empty());
   Scenario scenario = two_years();
   // Just under each ceiling: 500,000 jobs; 1,141 services x 17,520 h = 19,990,320;
-  // 136,986 pools x 730 days = 99,999,780.
+  // 150,102,000 GPUs x 0.1 a GPU-year x 1.998631 years = 29,999,852.
   scenario.training.jobs.resize(500'000);
   scenario.inference.services.resize(1'141);
-  scenario.clusters.resize(136'986);
+  scenario.failures.annual_failure_rate = 0.1;
+  scenario.clusters.resize(1);
+  scenario.clusters[0].gpus = 150'102'000;
   check_work_estimate(scenario, document, {}, diagnostics);
   CHECK(diagnostics.empty());
   // One more of each.
   scenario.training.jobs.resize(500'001);
   scenario.inference.services.resize(1'142);
-  scenario.clusters.resize(136'987);
+  scenario.clusters[0].gpus = 150'103'000;  // 30,000,052 failures
   check_work_estimate(scenario, document, {}, diagnostics);
   REQUIRE(diagnostics.size() == 3);
   CHECK(diagnostics.items()[0].format() ==
@@ -78,8 +85,9 @@ TEST_CASE("work estimate: each ceiling refuses at the key that drives it, and on
         "hours of the horizon), found about 20007840 (1142 services × 17520 h); pass "
         "--allow-large to run it anyway");
   CHECK(diagnostics.items()[2].format() ==
-        "big.yaml:2:11: clusters: expected at most 100000000 pool-days (clusters and fixed "
-        "orders × days of the horizon), found about 100000510 (136987 pools × 730 days); pass "
+        "big.yaml:1:1: failures: expected at most 30000000 GPU failures over the run (the "
+        "clusters' and fixed orders' GPUs × the failure causes' rates × the horizon), found "
+        "about 30000052 (150103000 GPUs × 0.1 failures per GPU-year × 1.999 years); pass "
         "--allow-large to run it anyway");
 }
 

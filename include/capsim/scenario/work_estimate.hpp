@@ -20,10 +20,10 @@ struct WorkEstimate {
   double training_jobs = 0.0;
   /// Services × hours of the horizon: serving is sized hour by hour.
   double service_hours = 0.0;
-  /// GPU pools × days of the horizon: each pool's failures are drawn daily. Pools are the
-  /// scenario's clusters and the fixed planner's orders (a budget or demand planner adds more
-  /// as it runs: not counted).
-  double pool_days = 0.0;
+  /// Expected GPU failures: the GPUs of the scenario's clusters and the fixed planner's orders
+  /// × the failure causes' rates × the horizon. Each failure is an event and a repair (a budget
+  /// or demand planner's GPUs, bought as it runs, are not counted).
+  double gpu_failures = 0.0;
   /// Rows of timeseries.csv (informative: the horizon's range bounds it).
   double reporting_periods = 0.0;
 };
@@ -33,7 +33,7 @@ struct WorkEstimate {
 /// case of a huge training backlog, are in docs/scenarios.md).
 inline constexpr double kMaxTrainingJobs = 500'000;
 inline constexpr double kMaxServiceHours = 20'000'000;
-inline constexpr double kMaxPoolDays = 100'000'000;
+inline constexpr double kMaxGpuFailures = 30'000'000;
 
 /// The estimate for `scenario`, with the reporting period `period` when given (capsim run
 /// --period) instead of the scenario's. Pure; O(1) apart from counting the lists.
