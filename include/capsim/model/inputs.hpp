@@ -275,7 +275,8 @@ struct ParallelismSpec {
   bool given() const { return tensor || pipeline || expert; }
 };
 
-/// The roofline's calibration; defaults and sources in RooflineOptions.
+/// The roofline's calibration; the sources of these defaults are beside RooflineOptions'
+/// members (model/inference/inference_throughput.hpp), which take them from here.
 struct RooflineSpec {
   double prefill_efficiency = 0.65;
   double decode_efficiency = 0.65;

@@ -96,31 +96,33 @@ struct Parallelism {
   bool operator==(const Parallelism&) const = default;
 };
 
-/// Roofline knobs, with their sources (docs/model.md, "Calibrated roofline").
+/// Roofline knobs, with their sources (docs/model.md, "Calibrated roofline"). The calibration's
+/// defaults are the scenario's (RooflineSpec), so that a service without a roofline key and a
+/// direct caller get the same numbers.
 struct RooflineOptions {
   /// μ_p, share of peak FLOP/s prefill achieves: 1,290 of 1,979 fp8 TFLOP/s, cuBLASLt 8192³
   /// GEMM on an H100 (Azure AI-benchmarking-guide, ND H100 v5 results, 2024). In (0, 1].
-  double prefill_efficiency = 0.65;
+  double prefill_efficiency = RooflineSpec{}.prefill_efficiency;
   /// μ_d, share of peak FLOP/s decode achieves when compute-bound: the same GEMM figure; DeepSeek's
   /// FlashMLA decode attention reaches 580 of 989 bf16 TFLOP/s, 59% (open-infra-index, Day 1,
   /// 2025-02). In (0, 1].
-  double decode_efficiency = 0.65;
+  double decode_efficiency = RooflineSpec{}.decode_efficiency;
   /// η, share of HBM bandwidth decode achieves: STREAM Copy 2.90 of 3.35 TB/s on an H100 (Azure
   /// AI-benchmarking-guide, ND H100 v5 results, 2024). In (0, 1].
-  double bandwidth_efficiency = 0.87;
+  double bandwidth_efficiency = RooflineSpec{}.bandwidth_efficiency;
   /// h, share of HBM kept free for activations, CUDA graphs and fragmentation: vLLM's default
   /// gpu_memory_utilization 0.90 and TensorRT-LLM's kv_cache_free_gpu_mem_fraction 0.90. [0, 1).
-  double memory_headroom = 0.10;
+  double memory_headroom = RooflineSpec{}.memory_headroom;
   /// ι, the busiest expert's load over the mean, >= 1. No published production ratio was found
   /// (DeepSeek's EPLB, 2025-03, gives none; its profile traces assume balanced routing), so the
   /// default is balanced routing, 1.
-  double expert_imbalance = 1.0;
+  double expert_imbalance = RooflineSpec{}.expert_imbalance;
   /// α, fixed cost of one all-reduce: 25 µs, a 1 KB NCCL all-reduce on 8 H100s (Azure
   /// AI-benchmarking-guide, ND H100 v5, busbw 0.07 GB/s at 1 KB). >= 0.
-  double all_reduce_latency_s = 25e-6;
+  double all_reduce_latency_s = RooflineSpec{}.all_reduce_latency_s;
   /// ε, share of the scale-up line rate an all-reduce achieves: NCCL reaches 370 of 450 GB/s per
   /// direction on NVLink 4 (S. Jeaugey, NVIDIA, nccl-tests issue 212, 2024-05-06). In (0, 1].
-  double scale_up_efficiency = 0.82;
+  double scale_up_efficiency = RooflineSpec{}.scale_up_efficiency;
   /// S, the latency SLO: seconds between two output tokens of one sequence. Absent: none.
   std::optional<double> max_seconds_per_output_token;
   /// The time-to-first-token SLO, seconds. Absent: none.
