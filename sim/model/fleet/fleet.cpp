@@ -251,20 +251,21 @@ void Fleet::failure(std::size_t index) {
 
 /// GPUs of these pools failed or came back: their clusters' capacity and sites' draw change.
 void Fleet::after_pool_changes(const std::vector<std::size_t>& changed_pools) {
-  std::vector<bool> site_touched(sites_.size(), false);
-  std::vector<bool> cluster_touched(book_.size(), false);
+  // Clusters, then sites, each once and in index order: a failure costs its cluster's pools and
+  // its site's, not the whole fleet's.
+  std::vector<std::size_t> clusters, sites;
   for (const std::size_t index : changed_pools) {
-    site_touched[pools_[index].site] = true;
-    cluster_touched[pools_[index].cluster] = true;
+    clusters.push_back(pools_[index].cluster);
+    sites.push_back(pools_[index].site);
   }
-  for (std::size_t c = 0; c < book_.size(); ++c) {
-    if (cluster_touched[c])
-      refresh_cluster(c);
+  for (std::vector<std::size_t>* touched : {&clusters, &sites}) {
+    std::sort(touched->begin(), touched->end());
+    touched->erase(std::unique(touched->begin(), touched->end()), touched->end());
   }
-  for (std::size_t s = 0; s < sites_.size(); ++s) {
-    if (site_touched[s])
-      power_.update_site(s);
-  }
+  for (const std::size_t c : clusters)
+    refresh_cluster(c);
+  for (const std::size_t s : sites)
+    power_.update_site(s);
 }
 
 void Fleet::repair(std::size_t index) {

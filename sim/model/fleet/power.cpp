@@ -21,12 +21,16 @@ double Power::busy_share(const Pool& pool) const {
 void Power::update_site(std::size_t s) {
   const SiteState& site = sites_[s];
   double drawn_w = 0.0;
+  double installed = 0.0, available_gpus = 0.0, busy = 0.0;
   for (const std::size_t index : site.pools) {
     const Pool& pool = pools_[index];
     if (!pool.active)
       continue;
     const AcceleratorSpec& part = context_.part(pool.part);
     const double available = static_cast<double>(pool.available());
+    installed += static_cast<double>(pool.gpus);
+    available_gpus += available;
+    busy += pool.utilisation * available;
     // Switches and storage serve the cluster whatever its GPUs do, failed ones included.
     drawn_w += available * (part.idle_server_power_per_gpu_w +
                             busy_share(pool) *
@@ -36,6 +40,9 @@ void Power::update_site(std::size_t s) {
   const Tick now = context_.now();
   SiteDraw& draw = draws_[s];
   draw.drawn_w = drawn_w;
+  draw.installed_gpus = installed;
+  draw.available_gpus = available_gpus;
+  draw.assumed_busy_gpus = busy;
   draw.energy_it_j.set_rate(now, drawn_w);
   draw.energy_facility_j.set_rate(now, drawn_w * site.spec->pue);
   draw.energy_cost_usd.set_rate(now, drawn_w * site.spec->pue * site.price_usd_per_j);
@@ -54,12 +61,20 @@ void Power::update_cluster_sites(std::size_t cluster) {
 
 void Power::update_gpu_counts() {
   double installed = 0.0, available = 0.0, busy = 0.0;
-  for (const Pool& pool : pools_) {
-    if (!pool.active)
-      continue;
-    installed += static_cast<double>(pool.gpus);
-    available += static_cast<double>(pool.available());
-    busy += busy_share(pool) * static_cast<double>(pool.available());
+  for (const SiteDraw& draw : draws_) {
+    installed += draw.installed_gpus;
+    available += draw.available_gpus;
+    busy += draw.assumed_busy_gpus;
+  }
+  if (workload_simulated_) {
+    // busy_share × available summed over a cluster's pools is the cluster's busy GPUs, capped
+    // at its available ones.
+    busy = 0.0;
+    for (std::size_t c = 0; c < book_.size(); ++c) {
+      const SchedulingCluster& cluster = book_[c];
+      if (cluster.available > 0)
+        busy += static_cast<double>(std::min(cluster.available, cluster.busy + cluster.serving));
+    }
   }
   const Tick now = context_.now();
   gpu_installed_s_.set_rate(now, installed);

@@ -18,6 +18,12 @@ namespace capsim {
 /// A site's draw and its integrals.
 struct SiteDraw {
   double drawn_w = 0.0;
+  /// The site's active pools' GPUs: installed, available, and busy at their assumed
+  /// utilisation (the fleet's counts are sums over the sites, or over the clusters for busy
+  /// GPUs when workloads are simulated, so a change at one site costs that site's pools only).
+  double installed_gpus = 0.0;
+  double available_gpus = 0.0;
+  double assumed_busy_gpus = 0.0;
   RateIntegral energy_it_j;
   RateIntegral energy_facility_j;
   RateIntegral energy_cost_usd;
