@@ -92,6 +92,13 @@ const RecordSchema<ModelSpec>& model_schema() {
                .example = "58",
                .minimum = 1.0,
                .maximum = 10000.0});
+    s.choice(&ModelSpec::attention_precision, detail::precision_choices(),
+             {.key = "attention_precision",
+              .doc = "Precision the attention's FLOPs (QKᵀ and AV) run at, whose peak they get. "
+                     "DeepSeek-V3's MLA runs in bf16 (FlashMLA, a bf16 kernel: open-infra-index "
+                     "Day 1, 2025-02; DeepSeek-V3 Technical Report, 2024-12, §3.3.1: attention "
+                     "operators kept in BF16). Absent: precision.",
+              .example = "bf16"});
     return s;
   }();
   return schema;

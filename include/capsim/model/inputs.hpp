@@ -224,7 +224,8 @@ struct ModelSpec {
   std::optional<double> attention_width;  ///< absent: hidden_size
   std::optional<std::int64_t> experts;    ///< routed experts of a MoE model
   std::optional<std::int64_t> experts_per_token;
-  std::optional<std::int64_t> moe_layers;  ///< layers with routed experts; absent: all
+  std::optional<std::int64_t> moe_layers;        ///< layers with routed experts; absent: all
+  std::optional<Precision> attention_precision;  ///< absent: precision
 };
 
 /// none: flat; exponential and logistic: given, or fitted to observations when there are

@@ -240,7 +240,7 @@ double all_to_all_s_per_token(const ServedModel& model, const AcceleratorSpec& p
 // One candidate replica's physics: everything the round time and prefill rate need.
 class Replica {
  public:
-  Replica(const ServedModel& model, const AcceleratorSpec& part, double peak,
+  Replica(const ServedModel& model, const AcceleratorSpec& part, double peak, double attention_peak,
           const RooflineOptions& options, const Parallelism& degrees)
       : model_(model), options_(options), degrees_(degrees) {
     const ParameterSplit split = split_parameters(model);
@@ -255,7 +255,9 @@ class Replica {
     flop_per_s_ = gpus_ * peak;
     group_flop_per_s_ = static_cast<double>(degrees.tensor) * peak;
     const double matmul = 2.0 * (split.dense + options.expert_imbalance * split.experts_active);
-    const double attention = 4.0 * static_cast<double>(model.layers) * model.attention_width;
+    // Attention at its own precision's peak, in FLOPs at the serving precision's peak.
+    const double attention =
+        4.0 * static_cast<double>(model.layers) * model.attention_width * peak / attention_peak;
     decode_flop_ = matmul + attention * model.context_tokens;
     prefill_flop_ = matmul + attention * model.prompt_tokens / 2.0;
     const auto t = static_cast<double>(degrees.tensor);
@@ -522,6 +524,8 @@ Choice best_replica(const ServedModel& model, const AcceleratorSpec& part, Preci
                     service_prefix(model.service), r));
   }
   const double peak = peak_flop_per_s(model, part, precision);
+  const double attention_peak =
+      peak_flop_per_s(model, part, model.attention_precision.value_or(precision));
   const std::vector<Parallelism> options_list = candidates(model, part, options);
   if (options_list.empty()) {
     throw std::invalid_argument(fmt::format(
@@ -533,7 +537,7 @@ Choice best_replica(const ServedModel& model, const AcceleratorSpec& part, Preci
   bool any_fit = false;
   std::string last_why;
   for (const Parallelism& degrees : options_list) {
-    const Replica replica(model, part, peak, options, degrees);
+    const Replica replica(model, part, peak, attention_peak, options, degrees);
     Outcome outcome =
         role == ReplicaRole::prefill
             ? prefill_outcome(replica, options)
@@ -623,7 +627,8 @@ ServedModel served_model(const ServiceSpec& service) {
                      .attention_width = spec.attention_width.value_or(*spec.hidden_size),
                      .experts = spec.experts.value_or(0),
                      .experts_per_token = spec.experts_per_token.value_or(0),
-                     .moe_layers = spec.moe_layers};
+                     .moe_layers = spec.moe_layers,
+                     .attention_precision = spec.attention_precision};
 }
 
 RooflineOptions roofline_options(const ServiceSpec& service) {

@@ -312,6 +312,30 @@ TEST_CASE("inference_throughput: the expert all-to-all across scale-up domains, 
                        std::invalid_argument);
 }
 
+// Attention at its own precision, hand-worked on the toy part given an fp8 peak of 2e15 beside
+// its bf16 1e15, one GPU, the toy model with attention 1e6 wide: per prompt token 2 · 30e9 =
+// 6e10 FLOPs in the weights and 4 · 10 · 1e6 · 1,000/2 = 2e10 in attention.
+TEST_CASE("inference_throughput: attention FLOPs run at the attention precision's peak") {
+  AcceleratorSpec toy = toy_part(1e15);
+  toy.peak_dense_flops.fp8_flop_per_s = 2e15;
+  ServedModel model = toy_model();
+  model.attention_width = 1e6;
+  RooflineOptions options = toy_options();
+  options.parallelism = Parallelism{};
+  // All in fp8: 2e15 / (6e10 + 2e10) = 25,000 prompt tokens/s.
+  CHECK(roofline_throughput(model, toy, Precision::fp8, options).prefill.tokens_per_s ==
+        doctest::Approx(25'000.0).epsilon(1e-9));
+  // Attention in bf16 at half the rate: 6e10 / 2e15 + 2e10 / 1e15 = 5e-5 s, 20,000 tokens/s.
+  model.attention_precision = Precision::bf16;
+  CHECK(roofline_throughput(model, toy, Precision::fp8, options).prefill.tokens_per_s ==
+        doctest::Approx(20'000.0).epsilon(1e-9));
+  // A precision the part has no peak for is refused, naming the service.
+  model.attention_precision = Precision::fp4;
+  CHECK_THROWS_WITH_AS(roofline_throughput(model, toy, Precision::fp8, options),
+                       "service \"toy\": accelerator \"toy\" has no fp4 peak FLOP/s",
+                       InferenceError);
+}
+
 TEST_CASE("inference_throughput: measured per-node figures with DeepSeek's inference day") {
   // 73.7k input tokens/s per node in prefill, 14.8k output tokens/s per node in decode, nodes
   // of 8 H800: 9,212.5 and 1,850 per GPU. Units of 4 nodes (EP32) and 18 (EP144):

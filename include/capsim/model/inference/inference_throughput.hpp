@@ -21,6 +21,8 @@
 ///   FLOPs/token    c_d = 2 · (N_d + ι · N_x) + 4 · layers · L · d_attn       (decode)
 ///                  c_p = 2 · (N_d + ι · N_x) + 4 · layers · (L_in / 2) · d_attn (prefill,
 ///                  causal: a prompt token attends to half the prompt on average)
+///                  The attention term runs at the peak of the attention precision: it is
+///                  counted as F / F_attn times its FLOPs at the serving precision's peak F.
 ///                  N_d, N_x the active dense and expert parameters, ι the expert imbalance
 ///                  (busiest expert's load over the mean: the step waits for it). 4 · layers ·
 ///                  context · d_attn counts QKᵀ and AV, 2 FLOPs per multiply-add each (PaLM,
@@ -98,6 +100,9 @@ struct ServedModel {
   /// Layers whose MLP is the routed experts (DeepSeek-V3: 58 of 61, the first 3 dense);
   /// absent: every layer. 1 <= moe_layers <= layers.
   std::optional<std::int64_t> moe_layers{};
+  /// The precision attention FLOPs run at, whose peak they get (DeepSeek's MLA: bf16, with
+  /// fp8 weights); absent: the serving precision.
+  std::optional<Precision> attention_precision{};
 };
 
 /// Tensor, pipeline and expert degrees of a replica.
