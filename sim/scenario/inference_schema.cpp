@@ -84,6 +84,21 @@ const RecordSchema<ModelSpec>& model_schema() {
                .example = "8",
                .minimum = 1.0,
                .maximum = 1e6});
+    s.integer(&ModelSpec::moe_layers,
+              {.key = "moe_layers",
+               .doc = "Layers whose MLP is the routed experts, each paying the expert all-to-all "
+                      "(DeepSeek-V3: 58 of 61, the first 3 dense; DeepSeek-V3 Technical Report, "
+                      "2024-12, §4.2). At most layers. Absent: every layer.",
+               .example = "58",
+               .minimum = 1.0,
+               .maximum = 10000.0});
+    s.choice(&ModelSpec::attention_precision, detail::precision_choices(),
+             {.key = "attention_precision",
+              .doc = "Precision the attention's FLOPs (QKᵀ and AV) run at, whose peak they get. "
+                     "DeepSeek-V3's MLA runs in bf16 (FlashMLA, a bf16 kernel: open-infra-index "
+                     "Day 1, 2025-02; DeepSeek-V3 Technical Report, 2024-12, §3.3.1: attention "
+                     "operators kept in BF16). Absent: precision.",
+              .example = "bf16"});
     return s;
   }();
   return schema;
@@ -357,6 +372,16 @@ const RecordSchema<RooflineSpec>& roofline_schema() {
                 .default_text = "82%",
                 .minimum = 0.0,
                 .maximum = 1.0,
+                .minimum_exclusive = true});
+    s.quantity(&RooflineSpec::scale_out_bandwidth_bytes_per_s, Dimension::bandwidth,
+               {.key = "scale_out_bandwidth",
+                .doc = "Per-GPU scale-out (NIC) bandwidth per direction that carries the MoE "
+                       "expert all-to-all between scale-up domains: 50 GB/s of InfiniBand per "
+                       "H800 (DeepSeek-V3 Technical Report, 2024-12, §3.2.1).",
+                .example = "50 GB/s",
+                .default_text = "50 GB/s",
+                .minimum = 0.0,
+                .maximum = 1e13,
                 .minimum_exclusive = true});
     return s;
   }();

@@ -224,6 +224,8 @@ struct ModelSpec {
   std::optional<double> attention_width;  ///< absent: hidden_size
   std::optional<std::int64_t> experts;    ///< routed experts of a MoE model
   std::optional<std::int64_t> experts_per_token;
+  std::optional<std::int64_t> moe_layers;        ///< layers with routed experts; absent: all
+  std::optional<Precision> attention_precision;  ///< absent: precision
 };
 
 /// none: flat; exponential and logistic: given, or fitted to observations when there are
@@ -285,6 +287,7 @@ struct RooflineSpec {
   double expert_imbalance = 1.0;
   double all_reduce_latency_s = 25e-6;
   double scale_up_efficiency = 0.82;
+  double scale_out_bandwidth_bytes_per_s = 50e9;
 };
 
 struct PriceListSpec {

@@ -341,6 +341,16 @@ class RecordSchema {
     return *this;
   }
 
+  /// A choice that may be absent (its default follows another key).
+  template <class E>
+  RecordSchema& choice(std::optional<E> T::*member, std::vector<std::pair<std::string, E>> choices,
+                       Field field) {
+    std::vector<std::pair<std::string, std::optional<E>>> optional_choices;
+    for (auto& [word, value] : choices)
+      optional_choices.emplace_back(word, value);
+    return choice(member, std::move(optional_choices), std::move(field));
+  }
+
   template <class U>
   RecordSchema& record(U T::*member, const RecordSchema<U>& schema, Field field) {
     add(

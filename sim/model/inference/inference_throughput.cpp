@@ -97,6 +97,10 @@ void check_model(const ServedModel& model) {
         fmt::format("{}a MoE model needs 1 <= experts_per_token < experts, found {} of {}",
                     service_prefix(s), model.experts_per_token, model.experts));
   }
+  if (model.moe_layers && !(*model.moe_layers >= 1 && *model.moe_layers <= model.layers)) {
+    throw std::invalid_argument(fmt::format("{}moe_layers must be in [1, layers = {}], found {}",
+                                            service_prefix(s), model.layers, *model.moe_layers));
+  }
 }
 
 void check_part(const std::string& service, const AcceleratorSpec& part) {
@@ -138,6 +142,7 @@ void check_options(const ServedModel& model, const AcceleratorSpec& part,
   require_share(service, "bandwidth_efficiency", options.bandwidth_efficiency, false, true);
   require_share(service, "memory_headroom", options.memory_headroom, true, false);
   require_share(service, "scale_up_efficiency", options.scale_up_efficiency, false, true);
+  require_positive(service, "scale_out_bandwidth", options.scale_out_bandwidth_bytes_per_s);
   if (!(options.expert_imbalance >= 1.0 && std::isfinite(options.expert_imbalance))) {
     throw std::invalid_argument(fmt::format("{}expert_imbalance must be at least 1, found {}",
                                             service_prefix(service), options.expert_imbalance));
@@ -208,10 +213,34 @@ ParameterSplit split_parameters(const ServedModel& model) {
   return ParameterSplit{.dense = dense, .experts_total = e * expert, .experts_active = k * expert};
 }
 
+// Seconds of the replica's links per token for the MoE expert all-to-all (zero for a dense
+// model or a one-GPU replica). Each MoE layer dispatches a token's activation to its k experts'
+// GPUs (d_model bytes at the weights' precision, at most bf16: DeepSeek dispatches in fp8) and
+// combines their outputs back (d_model bf16 bytes; DeepSeek-V3 Technical Report, 2024-12,
+// §3.3.2). Experts spread evenly over the G GPUs, so of the k copies k · (1 − D'/G) leave the
+// token's scale-up domain of D' = min(D, G) GPUs, riding the senders' NICs (B_o each), and
+// k · (D' − 1)/G stay inside it on other GPUs, riding the scale-up links (β · ε each); the two
+// run side by side. Every copy is charged: DeepEP's low-latency decode kernels send one per
+// expert over RDMA, not one per node (deepseek-ai/DeepEP README, 2025-02).
+double all_to_all_s_per_token(const ServedModel& model, const AcceleratorSpec& part,
+                              const RooflineOptions& options, double scale_up_link, double gpus) {
+  if (!is_moe(model) || gpus <= 1.0)
+    return 0.0;
+  const auto k = static_cast<double>(model.experts_per_token);
+  const double domain = std::min(static_cast<double>(part.scale_up_domain), gpus);
+  const double copy_bytes =
+      model.hidden_size *
+      (std::min(model.bytes_per_parameter, kActivationBytes) + kActivationBytes);
+  const auto layers = static_cast<double>(model.moe_layers.value_or(model.layers));
+  const double leaving = k * (1.0 - domain / gpus) / options.scale_out_bandwidth_bytes_per_s;
+  const double inside = k * (domain - 1.0) / gpus / scale_up_link;
+  return layers * copy_bytes * std::max(leaving, inside) / gpus;
+}
+
 // One candidate replica's physics: everything the round time and prefill rate need.
 class Replica {
  public:
-  Replica(const ServedModel& model, const AcceleratorSpec& part, double peak,
+  Replica(const ServedModel& model, const AcceleratorSpec& part, double peak, double attention_peak,
           const RooflineOptions& options, const Parallelism& degrees)
       : model_(model), options_(options), degrees_(degrees) {
     const ParameterSplit split = split_parameters(model);
@@ -226,7 +255,9 @@ class Replica {
     flop_per_s_ = gpus_ * peak;
     group_flop_per_s_ = static_cast<double>(degrees.tensor) * peak;
     const double matmul = 2.0 * (split.dense + options.expert_imbalance * split.experts_active);
-    const double attention = 4.0 * static_cast<double>(model.layers) * model.attention_width;
+    // Attention at its own precision's peak, in FLOPs at the serving precision's peak.
+    const double attention =
+        4.0 * static_cast<double>(model.layers) * model.attention_width * peak / attention_peak;
     decode_flop_ = matmul + attention * model.context_tokens;
     prefill_flop_ = matmul + attention * model.prompt_tokens / 2.0;
     const auto t = static_cast<double>(degrees.tensor);
@@ -236,6 +267,7 @@ class Replica {
                             ? 2.0 * (t - 1.0) / t * model.hidden_size * kActivationBytes / link
                             : 0.0;
     all_reduces_ = degrees.tensor > 1 ? 2.0 * static_cast<double>(model.layers) : 0.0;
+    all_to_all_s_per_token_ = all_to_all_s_per_token(model, part, options, link, gpus_);
   }
 
   std::int64_t gpus() const { return degrees_.gpus(); }
@@ -272,15 +304,24 @@ class Replica {
         (1.0 + r) * batch / static_cast<double>(degrees_.pipeline * degrees_.expert);
     return all_reduces_ * (options_.all_reduce_latency_s + ring_s_per_token_ * tokens_per_group);
   }
+  /// The expert all-to-all of a round: every token of the round, decode and prefill alike.
+  double all_to_all_s(double batch, double r) const {
+    return (1.0 + r) * batch * all_to_all_s_per_token_;
+  }
+  /// Two micro-batches overlap one's all-to-all with the other's compute (DeepSeek-V3
+  /// Technical Report, 2024-12, §3.4), so the all-to-all costs only what it exceeds the
+  /// compute or memory time by. The all-reduces are not overlapped.
   double round_s(double batch, double r) const {
-    return std::max(memory_s(batch), compute_s(batch, r)) + communication_s(batch, r);
+    return std::max({memory_s(batch), compute_s(batch, r), all_to_all_s(batch, r)}) +
+           communication_s(batch, r);
   }
 
   /// Input tokens/s of the replica in prefill.
   double prefill_tokens_per_s() const {
     const auto groups = static_cast<double>(degrees_.pipeline * degrees_.expert);
+    const double compute = prefill_flop_ / (flop_per_s_ * options_.prefill_efficiency);
     const double per_token =
-        prefill_flop_ / (flop_per_s_ * options_.prefill_efficiency) +
+        std::max(compute, all_to_all_s_per_token_) +
         all_reduces_ * (ring_s_per_token_ + options_.all_reduce_latency_s / model_.prompt_tokens) /
             groups;
     return 1.0 / per_token;
@@ -309,6 +350,7 @@ class Replica {
   double prefill_flop_ = 0.0;
   double ring_s_per_token_ = 0.0;
   double all_reduces_ = 0.0;
+  double all_to_all_s_per_token_ = 0.0;
 };
 
 // What one candidate gives in one role, or why it cannot serve.
@@ -322,6 +364,14 @@ struct Outcome {
 
 bool within(double value, double limit) {
   return value <= limit * (1.0 + kRelativeTolerance);
+}
+
+DecodeBound decode_bound(const Replica& replica, double batch, double r) {
+  const double memory = replica.memory_s(batch);
+  const double compute = replica.compute_s(batch, r);
+  if (replica.all_to_all_s(batch, r) > std::max(memory, compute))
+    return DecodeBound::all_to_all;
+  return memory >= compute ? DecodeBound::memory_bandwidth : DecodeBound::compute;
 }
 
 Outcome decode_outcome(const Replica& replica, const RooflineOptions& options, double r) {
@@ -368,10 +418,9 @@ Outcome decode_outcome(const Replica& replica, const RooflineOptions& options, d
   outcome.batch = DecodeBatch{.sequences = static_cast<std::int64_t>(batch),
                               .seconds_per_output_token = replica.round_s(batch, r),
                               .communication_s = replica.communication_s(batch, r),
+                              .all_to_all_s = replica.all_to_all_s(batch, r),
                               .limit = limit,
-                              .bound = replica.memory_s(batch) >= replica.compute_s(batch, r)
-                                           ? DecodeBound::memory_bandwidth
-                                           : DecodeBound::compute};
+                              .bound = decode_bound(replica, batch, r)};
   outcome.tokens_per_s = batch / outcome.batch.seconds_per_output_token;
   return outcome;
 }
@@ -475,6 +524,8 @@ Choice best_replica(const ServedModel& model, const AcceleratorSpec& part, Preci
                     service_prefix(model.service), r));
   }
   const double peak = peak_flop_per_s(model, part, precision);
+  const double attention_peak =
+      peak_flop_per_s(model, part, model.attention_precision.value_or(precision));
   const std::vector<Parallelism> options_list = candidates(model, part, options);
   if (options_list.empty()) {
     throw std::invalid_argument(fmt::format(
@@ -486,7 +537,7 @@ Choice best_replica(const ServedModel& model, const AcceleratorSpec& part, Preci
   bool any_fit = false;
   std::string last_why;
   for (const Parallelism& degrees : options_list) {
-    const Replica replica(model, part, peak, options, degrees);
+    const Replica replica(model, part, peak, attention_peak, options, degrees);
     Outcome outcome =
         role == ReplicaRole::prefill
             ? prefill_outcome(replica, options)
@@ -575,7 +626,9 @@ ServedModel served_model(const ServiceSpec& service) {
                      .hidden_size = *spec.hidden_size,
                      .attention_width = spec.attention_width.value_or(*spec.hidden_size),
                      .experts = spec.experts.value_or(0),
-                     .experts_per_token = spec.experts_per_token.value_or(0)};
+                     .experts_per_token = spec.experts_per_token.value_or(0),
+                     .moe_layers = spec.moe_layers,
+                     .attention_precision = spec.attention_precision};
 }
 
 RooflineOptions roofline_options(const ServiceSpec& service) {
@@ -588,6 +641,7 @@ RooflineOptions roofline_options(const ServiceSpec& service) {
   options.expert_imbalance = spec.expert_imbalance;
   options.all_reduce_latency_s = spec.all_reduce_latency_s;
   options.scale_up_efficiency = spec.scale_up_efficiency;
+  options.scale_out_bandwidth_bytes_per_s = spec.scale_out_bandwidth_bytes_per_s;
   options.max_seconds_per_output_token = service.slo_time_per_output_token_s;
   options.max_seconds_to_first_token = service.slo_time_to_first_token_s;
   options.gpus_per_replica = service.gpus_per_replica;

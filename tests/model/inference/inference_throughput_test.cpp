@@ -234,6 +234,108 @@ TEST_CASE("inference_throughput: MoE weights held once per expert group, read as
             .replica.tokens_per_s < decode.replica.tokens_per_s);
 }
 
+// The expert all-to-all, hand-worked on the toy part (8-GPU domains, scale-up 1 GB/s each way
+// at ε = 1) with a toy MoE in bf16: E = 16 experts, k = 2 per token, 10 layers of which 8 are
+// MoE, width 1,000. Expert size (17e9 − 3e9)/(16 − 2) = 1e9, dense part 3e9 − 2 · 1e9 = 1e9.
+// One copy of a token is dispatched and combined in bf16: 1,000 · (2 + 2) = 4,000 B.
+// On 16 GPUs (expert 16) a token's k copies: 2 · (1 − 8/16) = 1 leaves its domain, and
+// 2 · 7/16 = 0.875 goes to another GPU inside it. Per token, the replica's links take
+//   8 layers · 4,000 B · max(1 / B_o, 0.875 / 1e9 B/s) / 16 GPUs.
+TEST_CASE("inference_throughput: the expert all-to-all across scale-up domains, hand-worked") {
+  ServedModel model{.service = "moe",
+                    .active_parameters = 3e9,
+                    .total_parameters = 17e9,
+                    .bytes_per_parameter = 2.0,
+                    .kv_bytes_per_token = 1e6,
+                    .context_tokens = 1'000.0,
+                    .prompt_tokens = 1'000.0,
+                    .layers = 10,
+                    .hidden_size = 1'000.0,
+                    .attention_width = 1'000.0,
+                    .experts = 16,
+                    .experts_per_token = 2,
+                    .moe_layers = 8};
+  const AcceleratorSpec toy = toy_part(1e15);
+  RooflineOptions options = toy_options();
+  options.max_gpus_per_replica = 16;
+  options.parallelism = Parallelism{.expert = 16};
+
+  // Prefill. FLOPs per prompt token 2 · (1e9 + 2e9) + 4 · 10 · 1,000 · 500 = 6.02e9, over
+  // 16 · 1e15 FLOP/s: 3.7625e-7 s, below the all-to-all's, which the two micro-batches
+  // overlap it with: the rate is the all-to-all's.
+  // B_o = 0.5 GB/s: max(1/0.5e9, 0.875/1e9) = 2e-9 s/B; 8 · 4,000 · 2e-9 / 16 = 4e-6 s a token,
+  // 250,000 tokens/s; the scale-out links bind.
+  options.scale_out_bandwidth_bytes_per_s = 0.5e9;
+  CHECK(roofline_throughput(model, toy, Precision::bf16, options).prefill.tokens_per_s ==
+        doctest::Approx(250'000.0).epsilon(1e-9));
+  // B_o = 50 GB/s: max(2e-11, 0.875e-9) = 0.875e-9 s/B; 8 · 4,000 · 0.875e-9 / 16 = 1.75e-6 s,
+  // 571,428.6 tokens/s; now the scale-up links bind.
+  options.scale_out_bandwidth_bytes_per_s = 50e9;
+  CHECK(roofline_throughput(model, toy, Precision::bf16, options).prefill.tokens_per_s ==
+        doctest::Approx(1.0 / 1.75e-6).epsilon(1e-9));
+  // All 10 layers MoE: 10/8 of the time, 457,142.9 tokens/s.
+  model.moe_layers.reset();
+  CHECK(roofline_throughput(model, toy, Precision::bf16, options).prefill.tokens_per_s ==
+        doctest::Approx(1.0 / (1.75e-6 * 10.0 / 8.0)).epsilon(1e-9));
+  model.moe_layers = 8;
+
+  // Decode with B_o = 10 MB/s: 8 · 4,000 · max(1/1e7, 0.875/1e9) / 16 = 2e-4 s a token.
+  // HBM: held 16 · 2 GB (dense, once per expert group) + 16 · 2 GB (experts) = 64 GB of
+  // 1,600 GB; 1 GB a sequence: b = 1,536. t_mem = (64 GB + 1,536 GB) / 16 TB/s = 0.1 s (every
+  // expert touched); t_comp = 1,536 · (6e9 + 4 · 10 · 1,000 · 1,000) / 1.6e16 = 0.58 ms;
+  // t_a2a = 1,536 · 2e-4 = 0.3072 s, the longest: the round is 0.3072 s, 5,000 tokens/s.
+  options.scale_out_bandwidth_bytes_per_s = 1e7;
+  const ReplicaThroughput slow = roofline_throughput(model, toy, Precision::bf16, options);
+  REQUIRE(slow.batch.has_value());
+  CHECK(slow.batch->sequences == 1536);
+  CHECK(slow.batch->all_to_all_s == doctest::Approx(0.3072).epsilon(1e-9));
+  CHECK(slow.batch->seconds_per_output_token == doctest::Approx(0.3072).epsilon(1e-9));
+  CHECK(slow.batch->bound == DecodeBound::all_to_all);
+  CHECK(slow.decode.tokens_per_s == doctest::Approx(5'000.0).epsilon(1e-9));
+  // At 50 GB/s the all-to-all (1,536 · 1.75e-6 = 2.7 ms) hides under the 0.1 s memory time.
+  options.scale_out_bandwidth_bytes_per_s = 50e9;
+  const ReplicaThroughput fast = roofline_throughput(model, toy, Precision::bf16, options);
+  CHECK(fast.batch->seconds_per_output_token == doctest::Approx(0.1).epsilon(1e-9));
+  CHECK(fast.batch->bound == DecodeBound::memory_bandwidth);
+
+  // Inside one domain (expert 8): nothing leaves, 2 · 7/8 = 1.75 copies ride the scale-up
+  // links: 8 · 4,000 · 1.75e-9 / 8 = 7e-6 s a token, 142,857 prefill tokens/s.
+  options.parallelism = Parallelism{.expert = 8};
+  options.scale_out_bandwidth_bytes_per_s = 1e7;
+  CHECK(roofline_throughput(model, toy, Precision::bf16, options).prefill.tokens_per_s ==
+        doctest::Approx(1.0 / 7e-6).epsilon(1e-9));
+
+  // More MoE layers than layers is refused, naming the service.
+  model.moe_layers = 11;
+  CHECK_THROWS_WITH_AS(roofline_throughput(model, toy, Precision::bf16, options),
+                       "service \"moe\": moe_layers must be in [1, layers = 10], found 11",
+                       std::invalid_argument);
+}
+
+// Attention at its own precision, hand-worked on the toy part given an fp8 peak of 2e15 beside
+// its bf16 1e15, one GPU, the toy model with attention 1e6 wide: per prompt token 2 · 30e9 =
+// 6e10 FLOPs in the weights and 4 · 10 · 1e6 · 1,000/2 = 2e10 in attention.
+TEST_CASE("inference_throughput: attention FLOPs run at the attention precision's peak") {
+  AcceleratorSpec toy = toy_part(1e15);
+  toy.peak_dense_flops.fp8_flop_per_s = 2e15;
+  ServedModel model = toy_model();
+  model.attention_width = 1e6;
+  RooflineOptions options = toy_options();
+  options.parallelism = Parallelism{};
+  // All in fp8: 2e15 / (6e10 + 2e10) = 25,000 prompt tokens/s.
+  CHECK(roofline_throughput(model, toy, Precision::fp8, options).prefill.tokens_per_s ==
+        doctest::Approx(25'000.0).epsilon(1e-9));
+  // Attention in bf16 at half the rate: 6e10 / 2e15 + 2e10 / 1e15 = 5e-5 s, 20,000 tokens/s.
+  model.attention_precision = Precision::bf16;
+  CHECK(roofline_throughput(model, toy, Precision::fp8, options).prefill.tokens_per_s ==
+        doctest::Approx(20'000.0).epsilon(1e-9));
+  // A precision the part has no peak for is refused, naming the service.
+  model.attention_precision = Precision::fp4;
+  CHECK_THROWS_WITH_AS(roofline_throughput(model, toy, Precision::fp8, options),
+                       "service \"toy\": accelerator \"toy\" has no fp4 peak FLOP/s",
+                       InferenceError);
+}
+
 TEST_CASE("inference_throughput: measured per-node figures with DeepSeek's inference day") {
   // 73.7k input tokens/s per node in prefill, 14.8k output tokens/s per node in decode, nodes
   // of 8 H800: 9,212.5 and 1,850 per GPU. Units of 4 nodes (EP32) and 18 (EP144):

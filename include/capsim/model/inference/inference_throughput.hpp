@@ -21,6 +21,8 @@
 ///   FLOPs/token    c_d = 2 · (N_d + ι · N_x) + 4 · layers · L · d_attn       (decode)
 ///                  c_p = 2 · (N_d + ι · N_x) + 4 · layers · (L_in / 2) · d_attn (prefill,
 ///                  causal: a prompt token attends to half the prompt on average)
+///                  The attention term runs at the peak of the attention precision: it is
+///                  counted as F / F_attn times its FLOPs at the serving precision's peak F.
 ///                  N_d, N_x the active dense and expert parameters, ι the expert imbalance
 ///                  (busiest expert's load over the mean: the step waits for it). 4 · layers ·
 ///                  context · d_attn counts QKᵀ and AV, 2 FLOPs per multiply-add each (PaLM,
@@ -33,22 +35,32 @@
 ///     t_comm = 2 · layers · (α + 2 (t − 1)/t · (1 + r) · b/(p · e) · d_model · 2 B / (β · ε))
 ///              two all-reduces per layer (attention and MLP outputs) over the t GPUs of a
 ///              group, ring algorithm, bf16 activations; zero for t = 1
-///     t(b)   = max(t_mem, t_comp) + t_comm     seconds per output token of each sequence
+///     t_a2a  = (1 + r) · b · a    the MoE expert all-to-all, a per token (below)
+///     t(b)   = max(t_mem, t_comp, t_a2a) + t_comm     seconds per output token of each sequence
+///   The expert all-to-all: per token per MoE layer (M of the layers), dispatch to the k
+///   experts' GPUs (d_model bytes at the weights' precision, at most bf16) and combine back
+///   (d_model bf16 bytes): c = d_model · (min(β_p, 2) + 2) bytes a copy. Experts spread evenly
+///   over G GPUs, so k · (1 − D'/G) copies leave the token's domain of D' = min(D, G) GPUs over
+///   the scale-out NICs (B_o a GPU) and k · (D' − 1)/G stay on the scale-up links (β · ε):
+///     a = M · c · max(k (1 − D'/G) / B_o, k (D' − 1)/G / (β · ε)) / G      (0 when G = 1)
+///   Every copy is charged (DeepEP's low-latency kernels send one per expert, not per node).
+///   Overlapped: two micro-batches run one's dispatch and combine under the other's compute
+///   (DeepSeek-V3 Technical Report, 2024-12, §3.4; inference system overview, 2025-02), so
+///   only the all-to-all's excess over compute or memory costs time.
 ///   b is the largest integer that fits HBM and meets the SLO S (t(b) <= S); b / t(b) never
 ///   falls as b grows, so the largest b is the best.
-///   prefill, input tokens/s: 1 / (c_p / (G · F · μ_p) + comm per token), where a token's comm
+///   prefill, input tokens/s: 1 / (max(c_p / (G · F · μ_p), a) + comm per token), where a token's
+///   comm
 ///     is 2 · layers · (2 (t−1)/t · d_model · 2 B / (β · ε) + α / L_in) / (p · e); its time to
 ///     first token is one prompt alone on one group of t GPUs per stage:
 ///     L_in · (c_p / (t · F · μ_p) + 2 · layers · 2 (t−1)/t · d_model · 2 B / (β · ε))
 ///     + 2 · layers · α, which must meet the TTFT SLO (a lower bound: no queueing, which the
 ///     wait SLO covers). Prefill is compute-bound here: a prompt's weight reads are not counted.
 ///
-/// Not counted: communication between pipeline stages and the expert all-to-all (DeepSeek
-/// overlaps both with compute, dual micro-batch in prefill and a five-stage pipeline in
-/// decode: inference system overview, 2025-02), so a replica spanning several domains through
-/// p or e pays for nothing across domains; only t is charged, and t stays inside a domain.
-/// Communication is not overlapped with compute in a step (decode's all-reduces sit between
-/// the layers that need their results).
+/// Not counted: communication between pipeline stages (DeepSeek overlaps it too: a five-stage
+/// pipeline in decode, inference system overview, 2025-02), and the all-to-all in the time to
+/// first token (a lower bound already). The all-reduces are not overlapped with compute
+/// (decode's sit between the layers that need their results).
 ///
 /// Replica choice: the (t, p, e) that maximises tokens per GPU-second (prefill: input, decode
 /// and colocated: output), among those that fit HBM and meet the SLOs, with t a power of two up
@@ -85,6 +97,12 @@ struct ServedModel {
   double attention_width = 0.0;        ///< d_attn, query-key width over all heads; > 0
   std::int64_t experts = 0;            ///< E, routed experts; 0: a dense model
   std::int64_t experts_per_token = 0;  ///< k, routed experts per token; 1 <= k < E for MoE
+  /// Layers whose MLP is the routed experts (DeepSeek-V3: 58 of 61, the first 3 dense);
+  /// absent: every layer. 1 <= moe_layers <= layers.
+  std::optional<std::int64_t> moe_layers{};
+  /// The precision attention FLOPs run at, whose peak they get (DeepSeek's MLA: bf16, with
+  /// fp8 weights); absent: the serving precision.
+  std::optional<Precision> attention_precision{};
 };
 
 /// Tensor, pipeline and expert degrees of a replica.
@@ -123,6 +141,10 @@ struct RooflineOptions {
   /// ε, share of the scale-up line rate an all-reduce achieves: NCCL reaches 370 of 450 GB/s per
   /// direction on NVLink 4 (S. Jeaugey, NVIDIA, nccl-tests issue 212, 2024-05-06). In (0, 1].
   double scale_up_efficiency = RooflineSpec{}.scale_up_efficiency;
+  /// B_o, scale-out (NIC) bytes/s per GPU per direction that the expert all-to-all achieves
+  /// between scale-up domains: 50 GB/s of InfiniBand per H800 (DeepSeek-V3 Technical Report,
+  /// 2024-12, §3.2.1), the 400 Gb/s NIC per GPU of an HGX node. > 0.
+  double scale_out_bandwidth_bytes_per_s = RooflineSpec{}.scale_out_bandwidth_bytes_per_s;
   /// S, the latency SLO: seconds between two output tokens of one sequence. Absent: none.
   std::optional<double> max_seconds_per_output_token;
   /// The time-to-first-token SLO, seconds. Absent: none.
@@ -152,8 +174,9 @@ enum class BatchLimit {
 
 /// What sets the decode step time at the chosen batch.
 enum class DecodeBound {
-  memory_bandwidth,  ///< t_mem(b) >= t_comp(b)
-  compute,           ///< t_comp(b) > t_mem(b)
+  memory_bandwidth,  ///< t_mem(b) >= t_comp(b) and t_mem(b) >= t_a2a(b)
+  compute,           ///< t_comp(b) > t_mem(b) and t_comp(b) >= t_a2a(b)
+  all_to_all,        ///< t_a2a(b) > max(t_mem(b), t_comp(b)): the expert all-to-all
 };
 
 /// The roofline's decode batch.
@@ -161,6 +184,7 @@ struct DecodeBatch {
   std::int64_t sequences = 0;             ///< b
   double seconds_per_output_token = 0.0;  ///< t(b), the round time
   double communication_s = 0.0;           ///< t_comm(b), inside t(b)
+  double all_to_all_s = 0.0;              ///< t_a2a(b), overlapped: t(b) holds its excess
   BatchLimit limit = BatchLimit::hbm_capacity;
   DecodeBound bound = DecodeBound::memory_bandwidth;
 };
