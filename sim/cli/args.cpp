@@ -177,4 +177,18 @@ double ArgParser::real(const std::string& name, double fallback) const {
   return parsed;
 }
 
+std::vector<std::string> expand_short_jobs(const std::vector<std::string>& arguments) {
+  std::vector<std::string> expanded;
+  for (const std::string& argument : arguments) {
+    if (argument == "-j") {
+      expanded.emplace_back("--jobs");
+    } else if (argument.size() > 2 && argument.rfind("-j", 0) == 0) {
+      expanded.push_back("--jobs=" + argument.substr(2));
+    } else {
+      expanded.push_back(argument);
+    }
+  }
+  return expanded;
+}
+
 }  // namespace capsim::cli

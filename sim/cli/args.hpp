@@ -72,4 +72,10 @@ class ArgParser {
   bool help_requested_ = false;
 };
 
+/// More worker threads than this are a typo, not a machine: each holds a scenario and a model.
+inline constexpr unsigned kMaxJobs = 1024;
+
+/// "-j N" and "-jN" are the usual spelling of --jobs.
+std::vector<std::string> expand_short_jobs(const std::vector<std::string>& arguments);
+
 }  // namespace capsim::cli

@@ -1,7 +1,9 @@
 // capsim run: load a scenario, simulate it, print the summary and write the result files.
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -9,7 +11,12 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/capacity_report.hpp"
+#include "capsim/output/monte_carlo_report.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "capsim/study/monte_carlo.hpp"
+#include "capsim/study/monte_carlo_shard.hpp"
+#include "capsim/study/uncertainty_drivers.hpp"
+#include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
 
 namespace capsim::cli {
@@ -24,6 +31,82 @@ PeriodUnit parse_period(const std::string& text) {
   }
   throw UsageError(fmt::format(
       "capsim run: --period: expected one of day, week, month, quarter, year, found \"{}\"", text));
+}
+
+/// --replications N (or scenario.replications > 1): the nominal run, then N replications
+/// drawing the uncertain inputs, their distributions, risks and drivers.
+int run_monte_carlo(const ArgParser& parser, const std::string& path,
+                    const study::MonteCarloOptions& options) {
+  study::MonteCarloStudy study;
+  std::vector<study::Replication> replications;
+  study::Tornado tornado;
+  const bool shard = options.shard.count > 1;
+  try {
+    study = study::prepare_study(path, parser.all("set"), options);
+    if (shard) {
+      // A shard only runs its replications: the merge computes every statistic.
+      replications = study::run_replications(study, options);
+      for (const auto& written :
+           study::write_shard(parser.text("out", ""), study, options, replications))
+        fmt::print("wrote {}\n", written.string());
+      fmt::print("shard {}/{}: {} of {} replications\n", options.shard.index, options.shard.count,
+                 replications.size(), options.replications);
+      return 0;
+    }
+    const std::vector<std::string> merged = parser.all("merge");
+    if (merged.empty()) {
+      replications = study::run_replications(study, options);
+    } else {
+      replications = study::read_shards({merged.begin(), merged.end()}, study, options);
+    }
+    tornado = study::run_tornado(study, options);
+  } catch (const InputError& error) {
+    print_diagnostics(error);
+    return 2;
+  } catch (const output::OutputError& error) {
+    fmt::print(stderr, "capsim run: {}\n", error.what());
+    return 2;
+  }
+  const Scenario& nominal = study.scenario.nominal;
+  if (study.scenario.inputs.empty()) {
+    fmt::print(stderr,
+               "capsim run: warning: {} replications asked for, but no key of the scenario holds "
+               "a distribution: replications differ only by the random seed\n",
+               options.replications);
+  }
+  const std::vector<output::FigureDistribution> distributions =
+      output::figure_distributions(study.layout, replications);
+  if (std::all_of(distributions.begin(), distributions.end(),
+                  [](const output::FigureDistribution& d) { return d.min == d.max; })) {
+    fmt::print(stderr,
+               "capsim run: warning: nothing in the scenario is random: all {} replications "
+               "gave the same figures\n",
+               replications.size());
+  }
+  const output::RiskFigures risk = output::risk_figures(study, replications);
+  const study::Drivers drivers = study::rank_drivers(study, replications, tornado);
+  std::fputs(output::text_summary(nominal, study.nominal_run).c_str(), stdout);
+  std::fputs(output::monte_carlo_text(study, replications, distributions, risk, drivers).c_str(),
+             stdout);
+  if (parser.has("out")) {
+    output::RunExtras extras;
+    extras.files = {
+        {"timeseries_quantiles.csv", output::timeseries_quantiles_csv(study.layout, replications)},
+        {"replications.csv", output::replications_csv(study, replications)},
+        {"drivers.csv", output::drivers_csv(drivers)}};
+    extras.summary_members = [&](output::JsonWriter& json) {
+      output::monte_carlo_json(json, study, replications, distributions, risk, drivers);
+    };
+    try {
+      for (const auto& written :
+           output::write_run(parser.text("out", ""), nominal, study.nominal_run, extras))
+        fmt::print("wrote {}\n", written.string());
+    } catch (const output::OutputError& error) {
+      fmt::print(stderr, "capsim run: {}\n", error.what());
+      return 2;
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -41,8 +124,17 @@ int run_run(const Arguments& arguments) {
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .option("replications", "N",
+              "Monte Carlo: N runs drawing the uncertain inputs (docs/uncertainty.md)",
+              "scenario.replications")
+      .option("jobs", "N", "worker threads for replications, 1 to 1024 (also -j N)",
+              "the number of cores")
+      .option("shard", "K/N",
+              "run only the replications whose index mod N is K-1, into --out for --merge")
+      .repeatable("merge", "DIR",
+                  "join shard folders of the same run instead of running the replications")
       .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
-  if (parser.parse_or_print_help(arguments))
+  if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1) {
     throw UsageError("capsim run: expected exactly one scenario file");
@@ -50,14 +142,42 @@ int run_run(const Arguments& arguments) {
   std::optional<PeriodUnit> period;
   if (parser.has("period"))
     period = parse_period(parser.text("period", ""));
+  const scenario::LoadOptions load_options{parser.has("allow-large"), period};
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(parser.positional().front(), parser.all("set"),
-                                       {parser.has("allow-large"), period});
+    scenario =
+        scenario::load_scenario(parser.positional().front(), parser.all("set"), load_options);
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
   }
+  study::MonteCarloOptions monte_carlo;
+  monte_carlo.replications = static_cast<std::uint64_t>(
+      parser.integer("replications", scenario.scenario.replications, 1, 100000));
+  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
+  monte_carlo.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
+  monte_carlo.period = period;
+  monte_carlo.load_options = load_options;
+  if (parser.has("shard")) {
+    const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
+    if (!shard) {
+      throw UsageError(
+          fmt::format("capsim run: --shard: expected K/N with 1 <= K <= N, found "
+                      "\"{}\"",
+                      parser.text("shard", "")));
+    }
+    if (!parser.has("out"))
+      throw UsageError("capsim run: --shard needs --out DIR for the shard's replications");
+    monte_carlo.shard = {shard->index, shard->count};
+  }
+  if ((parser.has("shard") || parser.has("merge")) && monte_carlo.replications < 2)
+    throw UsageError(
+        "capsim run: --shard and --merge are for replications: give --replications "
+        "N (N >= 2) or scenario.replications");
+  if (parser.has("shard") && parser.has("merge"))
+    throw UsageError("capsim run: --shard writes a shard and --merge joins them: give one");
+  if (monte_carlo.replications > 1)
+    return run_monte_carlo(parser, parser.positional().front(), monte_carlo);
   const CapacityRun run = run_capacity(scenario, period);
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
   if (parser.has("out")) {

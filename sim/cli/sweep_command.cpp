@@ -21,24 +21,6 @@ namespace capsim::cli {
 
 namespace {
 
-/// More worker threads than this are a typo, not a machine: each holds a scenario and a model.
-constexpr unsigned kMaxJobs = 1024;
-
-/// "-j N" and "-jN" are the usual spelling of --jobs.
-Arguments expand_short_jobs(const Arguments& arguments) {
-  Arguments expanded;
-  for (const std::string& argument : arguments) {
-    if (argument == "-j") {
-      expanded.emplace_back("--jobs");
-    } else if (argument.size() > 2 && argument.rfind("-j", 0) == 0) {
-      expanded.push_back("--jobs=" + argument.substr(2));
-    } else {
-      expanded.push_back(argument);
-    }
-  }
-  return expanded;
-}
-
 std::string clock_text(double seconds) {
   const auto total = static_cast<long long>(std::llround(std::max(0.0, seconds)));
   if (total >= 3600)

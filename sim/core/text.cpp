@@ -1,5 +1,7 @@
 #include "capsim/core/text.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -58,6 +60,30 @@ std::optional<ControlCharacter> find_control_character(std::string_view text,
 
 std::string code_point_name(char32_t code_point) {
   return fmt::format("U+{:04X}", static_cast<std::uint32_t>(code_point));
+}
+
+std::string AffixedNumber::format(double value) const {
+  if (value == 0.0)
+    value = 0.0;  // no "-0"
+  return prefix + fmt::format("{}", value) + suffix;
+}
+
+std::optional<AffixedNumber> parse_affixed_number(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!(c >= '0' && c <= '9') && c != '-' && c != '+')
+      continue;
+    double value = 0.0;
+    const char* first = text.data() + i + (c == '+' ? 1 : 0);
+    const auto result = std::from_chars(first, text.data() + text.size(), value);
+    if (result.ec != std::errc() || !std::isfinite(value))
+      continue;
+    const std::string prefix = text.substr(0, i);
+    if (prefix.find_first_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    return AffixedNumber{prefix, value, std::string(result.ptr, text.data() + text.size())};
+  }
+  return std::nullopt;
 }
 
 }  // namespace capsim

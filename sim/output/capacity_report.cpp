@@ -161,7 +161,8 @@ void snapshot_json(JsonWriter& json, const FleetSnapshot& shot) {
 
 }  // namespace
 
-std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
+std::string summary_json(const Scenario& scenario, const CapacityRun& run,
+                         const std::function<void(JsonWriter&)>& more) {
   const CapacitySummary& s = run.summary;
   JsonWriter json;
   json.begin_object()
@@ -279,6 +280,8 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run) {
   for (const FleetSnapshot& shot : s.year_ends)
     snapshot_json(json, shot);
   json.end_array();
+  if (more)
+    more(json);
   json.end_object();
   return json.str();
 }
@@ -411,13 +414,15 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
 }
 
 const std::vector<std::string_view>& run_file_names() {
-  static const std::vector<std::string_view> names = {"timeseries.csv", "buildout.csv", "jobs.csv",
-                                                      "summary.json"};
+  static const std::vector<std::string_view> names = {
+      "timeseries.csv",   "buildout.csv", "jobs.csv",    "timeseries_quantiles.csv",
+      "replications.csv", "drivers.csv",  "summary.json"};
   return names;
 }
 
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
-                                             const Scenario& scenario, const CapacityRun& run) {
+                                             const Scenario& scenario, const CapacityRun& run,
+                                             const RunExtras& extras) {
   ensure_directory(directory);
   remove_stale_temporaries(directory, run_file_names());
   // Every file is complete in its temporary before anything in the folder changes, so a
@@ -435,8 +440,10 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   if (scenario.outputs.jobs && !run.jobs.empty())
     prepare("jobs.csv", jobs_csv(run.jobs, run.training.failure_causes, calendar,
                                  scenario.scenario.end_tick()));
+  for (const auto& [name, content] : extras.files)
+    prepare(name.c_str(), content);
   if (scenario.outputs.summary)
-    prepare("summary.json", summary_json(scenario, run));
+    prepare("summary.json", summary_json(scenario, run, extras.summary_members));
   // summary.json is the manifest: whenever it is present, every other run file beside it
   // belongs to the run it names.
   return publish_file_set(directory, files, "summary.json", run_file_names());

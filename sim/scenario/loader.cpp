@@ -298,7 +298,19 @@ void load_observations(Scenario& scenario, const ConfigNode& document, Diagnosti
 
 namespace {
 Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
-                       const LoadOptions& options, Diagnostics diagnostics);
+                       const LoadOptions& options, Diagnostics diagnostics,
+                       std::vector<UncertainInput>* inputs = nullptr);
+
+std::vector<Override> parse_set_arguments(const std::vector<std::string>& set_arguments,
+                                          Diagnostics& diagnostics) {
+  std::vector<Override> overrides;
+  for (std::size_t i = 0; i < set_arguments.size(); ++i) {
+    Override override_value;
+    if (parse_override(set_arguments[i], i, override_value, diagnostics))
+      overrides.push_back(std::move(override_value));
+  }
+  return overrides;
+}
 }  // namespace
 
 ScenarioSource read_scenario_source(const std::string& path) {
@@ -323,14 +335,22 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
                        const LoadOptions& options) {
   ScenarioSource source = read_scenario_source(path);
   Diagnostics diagnostics;
-  std::vector<Override> overrides;
-  for (std::size_t i = 0; i < set_arguments.size(); ++i) {
-    Override override_value;
-    if (parse_override(set_arguments[i], i, override_value, diagnostics))
-      overrides.push_back(std::move(override_value));
-  }
+  const std::vector<Override> overrides = parse_set_arguments(set_arguments, diagnostics);
   // Malformed --set arguments are reported together with the problems of the others.
   return load_resolved(source, overrides, options, std::move(diagnostics));
+}
+
+UncertainScenario load_uncertain_scenario(const std::string& path,
+                                          const std::vector<std::string>& set_arguments,
+                                          const LoadOptions& options) {
+  UncertainScenario result{read_scenario_source(path), {}, {}};
+  Diagnostics diagnostics;
+  const std::vector<Override> overrides = parse_set_arguments(set_arguments, diagnostics);
+  result.nominal = load_resolved(result.source, overrides, options, diagnostics, &result.inputs);
+  // Loaded cleanly: the same overrides apply without problems to the source itself.
+  for (const Override& override_value : overrides)
+    apply_override(result.source.document, override_value, diagnostics);
+  return result;
 }
 
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides,
@@ -341,12 +361,14 @@ Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>
 namespace {
 
 Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
-                       const LoadOptions& options, Diagnostics diagnostics) {
+                       const LoadOptions& options, Diagnostics diagnostics,
+                       std::vector<UncertainInput>* inputs) {
   const fs::path scenario_path(source.path);
   ConfigNode document = source.document;
   for (const Override& override_value : overrides)
     apply_override(document, override_value, diagnostics);
   diagnostics.throw_if_any();
+  std::vector<UncertainInput> uncertain = extract_uncertain_inputs(document, diagnostics);
   const std::vector<CatalogPart> parts = resolve_catalog(document, scenario_path, diagnostics);
 
   Scenario scenario;
@@ -364,6 +386,8 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
     load_observations(scenario, document, diagnostics);
   if (diagnostics.empty())
     check_cross_fields(scenario, document, parts, diagnostics);
+  if (diagnostics.empty() && !options.draws_applied)
+    check_correlations(scenario.uncertainty, uncertain, document, diagnostics);
   // The work is estimated from values the checks above vouch for.
   if (diagnostics.empty() && !options.allow_large)
     check_work_estimate(scenario, document, options.period, diagnostics);
@@ -373,6 +397,8 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
   scenario.failures.causes = scenario.failures.effective_causes();
   scenario.failures.annual_failure_rate.reset();
   scenario.failures.repair_time_s.reset();
+  if (inputs)
+    *inputs = std::move(uncertain);
   return scenario;
 }
 

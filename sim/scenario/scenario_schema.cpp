@@ -79,9 +79,17 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
                                     .minimum = 0.0,
                                     // any seed the type holds: it is an input, not a size
                                     .maximum = 9223372036854775807.0});
-    s.retired("replications",
-              "capsim run makes one run per scenario; for replications with derived seeds, "
-              "give `replications` in a sweep file (docs/sweeps.md)");
+    s.integer(&ScenarioMeta::replications,
+              {.key = "replications",
+               .doc = "Monte Carlo replications of `capsim run` (its --replications overrides "
+                      "it): each draws the uncertain inputs and seeds the random streams anew "
+                      "(docs/uncertainty.md).",
+               .example = "1000",
+               .default_text = "1",
+               .minimum = 1.0,
+               // ~ an hour of the flagship on two cores; more is a sweep's work (shards)
+               .maximum = 100000.0,
+               .informative = true});
     return s;
   }();
   return schema;
@@ -100,6 +108,44 @@ const RecordSchema<OutputsSpec>& outputs_schema() {
         {.key = "buildout", .doc = "buildout.csv", .example = "true", .default_text = "true"});
     s.boolean(&OutputsSpec::summary,
               {.key = "summary", .doc = "summary.json", .example = "true", .default_text = "true"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<CorrelationSpec>& correlation_schema() {
+  static const RecordSchema<CorrelationSpec> schema = [] {
+    RecordSchema<CorrelationSpec> s("correlation",
+                                    "A rank correlation between the draws of two uncertain "
+                                    "groups, made by a Gaussian copula.");
+    s.texts(&CorrelationSpec::groups,
+            {.key = "groups",
+             .doc = "Two group names, or the key paths of inputs in no group.",
+             .example = "[prometheus-build, hyperion-build]",
+             .required = true});
+    s.real(&CorrelationSpec::rank, {.key = "rank",
+                                    .doc = "Spearman rank correlation of the two draws.",
+                                    .example = "0.6",
+                                    .required = true,
+                                    .minimum = -1.0,
+                                    .maximum = 1.0});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<UncertaintySpec>& uncertainty_schema() {
+  static const RecordSchema<UncertaintySpec> schema = [] {
+    RecordSchema<UncertaintySpec> s(
+        "uncertainty",
+        "How the draws of uncertain inputs relate. The inputs are written on their own keys, "
+        "e.g. `duration: \"18 months ~ triangular(14, 18, 26) group prometheus\"` "
+        "(docs/uncertainty.md).");
+    s.records(&UncertaintySpec::correlations, correlation_schema(),
+              {.key = "correlations",
+               .doc = "Rank correlations between groups; pairs not listed are independent.",
+               .default_text = "[]",
+               .informative = true});
     return s;
   }();
   return schema;
@@ -134,9 +180,36 @@ const RecordSchema<Scenario>& scenario_schema() {
              {.key = "failures", .doc = "Failures.", .default_text = "(see failures)"});
     s.record(&Scenario::outputs, outputs_schema(),
              {.key = "outputs", .doc = "Output files.", .default_text = "(all)"});
+    s.record(&Scenario::uncertainty, uncertainty_schema(),
+             {.key = "uncertainty",
+              .doc = "Correlations of uncertain inputs.",
+              .default_text = "(independent)"});
     return s;
   }();
   return schema;
+}
+
+const FieldInfo* field_at_path(std::string_view path) {
+  const RecordInfo* record = &scenario_schema().info();
+  const FieldInfo* field = nullptr;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    std::string_view segment =
+        path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (const std::size_t bracket = segment.find('['); bracket != std::string_view::npos)
+      segment = segment.substr(0, bracket);
+    if (!record)
+      return nullptr;
+    field = record->find(segment);
+    if (!field)
+      return nullptr;
+    record = field->record;
+    if (dot == std::string_view::npos)
+      break;
+    start = dot + 1;
+  }
+  return field;
 }
 
 }  // namespace capsim::scenario

@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <Eigen/Dense>
 
 #include "capsim/core/diagnostics.hpp"
 #include "capsim/core/units.hpp"
 #include "capsim/output/csv_writer.hpp"
 #include "capsim/sweep/sweep_output.hpp"
+#include "capsim/uncertainty/statistics.hpp"
 
 namespace capsim::sweep {
 
@@ -55,25 +55,6 @@ std::optional<std::vector<double>> numeric_column(const RunsTable& table, std::s
 }
 
 /// Centres and scales to population standard deviation 1; false when constant.
-bool standardise(std::vector<double>& values) {
-  const double n = static_cast<double>(values.size());
-  double mean = 0.0;
-  for (const double v : values)
-    mean += v;
-  mean /= n;
-  double variance = 0.0;
-  for (const double v : values)
-    variance += (v - mean) * (v - mean);
-  variance /= n;
-  // Relative to the values' magnitude: rounding noise in a constant column is still constant.
-  const double scale = std::max(std::abs(mean), 1e-300);
-  if (!(std::sqrt(variance) > 1e-12 * scale))
-    return false;
-  const double sd = std::sqrt(variance);
-  for (double& v : values)
-    v = (v - mean) / sd;
-  return true;
-}
 
 }  // namespace
 
@@ -150,62 +131,34 @@ Sensitivity analyze_runs(const RunsTable& table) {
     std::optional<std::vector<double>> values = numeric_column(table, c);
     if (!values) {
       result.excluded_inputs.emplace_back(table.header[c], "not numeric");
-    } else if (!standardise(*values)) {
+    } else if (!uncertainty::standardise(*values)) {
       result.excluded_inputs.emplace_back(table.header[c], "constant");
     } else {
       inputs.push_back(table.header[c]);
       input_values.push_back(std::move(*values));
     }
   }
-  const auto n = static_cast<Eigen::Index>(table.rows.size());
-  Eigen::MatrixXd x(n, static_cast<Eigen::Index>(inputs.size()));
-  for (std::size_t j = 0; j < inputs.size(); ++j) {
-    for (Eigen::Index i = 0; i < n; ++i)
-      x(i, static_cast<Eigen::Index>(j)) = input_values[j][static_cast<std::size_t>(i)];
-  }
   for (std::size_t c = seed_at + 1; c < table.header.size(); ++c) {
     OutputSensitivity output;
     output.output = table.header[c];
     output.runs = table.rows.size();
-    std::optional<std::vector<double>> values = numeric_column(table, c);
-    if (!values) {
-      output.note = "not numeric";
-    } else if (!standardise(*values)) {
-      output.note = "constant: nothing to explain";
-    } else if (inputs.empty()) {
-      output.note = "no input varies";
-    } else if (table.rows.size() <= inputs.size() + 1) {
-      // k inputs and n <= k + 1 runs: the fit is exact or nearly so whatever the data.
-      output.note = fmt::format(
-          "not ranked: expected more than {} runs for {} varying inputs (inputs + 1), found {}",
-          inputs.size() + 1, inputs.size(), table.rows.size());
-    } else if (const auto qr = x.colPivHouseholderQr();
-               qr.rank() < static_cast<Eigen::Index>(inputs.size())) {
-      // Collinear inputs: the split of the effect between them is arbitrary.
-      output.note = fmt::format(
-          "not ranked: the {} varying inputs are linearly dependent (rank {}): vary them "
-          "independently",
-          inputs.size(), qr.rank());
-    } else {
-      const Eigen::Map<const Eigen::VectorXd> y(values->data(), n);
-      const Eigen::VectorXd beta = qr.solve(y);
-      const double residual = (y - x * beta).squaredNorm();
-      output.r_squared = std::clamp(1.0 - residual / static_cast<double>(n), 0.0, 1.0);
-      for (std::size_t j = 0; j < inputs.size(); ++j) {
-        // Rounding leaves ~1e-17 where an input has no effect: that is an exact zero.
-        const double coefficient = beta(static_cast<Eigen::Index>(j));
-        output.ranked.push_back({inputs[j], std::abs(coefficient) < 1e-12 ? 0.0 : coefficient});
-      }
-      // Ties (equal to 12 significant digits: rounding must not decide) rank by input name.
-      const auto magnitude = [](const Coefficient& c) {
-        return std::stod(fmt::format("{:.12g}", std::abs(c.standardised)));
-      };
-      std::sort(output.ranked.begin(), output.ranked.end(),
-                [&](const Coefficient& a, const Coefficient& b) {
-                  const double ma = magnitude(a), mb = magnitude(b);
-                  return ma != mb ? ma > mb : a.input < b.input;
-                });
-    }
+    const std::optional<std::vector<double>> values = numeric_column(table, c);
+    const uncertainty::Regression fit =
+        values ? uncertainty::standardised_regression(input_values, *values)
+               : uncertainty::Regression{{}, 0.0, "not numeric"};
+    output.note = fit.note;
+    output.r_squared = fit.r_squared;
+    for (std::size_t j = 0; j < fit.coefficients.size(); ++j)
+      output.ranked.push_back({inputs[j], fit.coefficients[j]});
+    // Ties (equal to 12 significant digits: rounding must not decide) rank by input name.
+    const auto magnitude = [](const Coefficient& coefficient) {
+      return std::stod(fmt::format("{:.12g}", std::abs(coefficient.standardised)));
+    };
+    std::sort(output.ranked.begin(), output.ranked.end(),
+              [&](const Coefficient& a, const Coefficient& b) {
+                const double ma = magnitude(a), mb = magnitude(b);
+                return ma != mb ? ma > mb : a.input < b.input;
+              });
     result.outputs.push_back(std::move(output));
   }
   return result;

@@ -177,25 +177,7 @@ constexpr std::int64_t kMaxRangeValuesTried = 1000;
 /// The declared type of the scenario key at `path` ("clusters[0].gpus"), when the schema
 /// declares it; nothing for a key it does not know (the loader reports those).
 std::optional<scenario::ValueType> key_type(const std::string& path) {
-  const scenario::RecordInfo* record = &scenario::scenario_schema().info();
-  const scenario::FieldInfo* field = nullptr;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
-    std::string segment =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (const std::size_t bracket = segment.find('['); bracket != std::string::npos)
-      segment.resize(bracket);
-    if (!record)
-      return std::nullopt;
-    field = record->find(segment);
-    if (!field)
-      return std::nullopt;
-    record = field->record;
-    if (dot == std::string::npos)
-      break;
-    start = dot + 1;
-  }
+  const scenario::FieldInfo* field = scenario::field_at_path(path);
   return field ? std::optional<scenario::ValueType>(field->type) : std::nullopt;
 }
 
@@ -249,30 +231,6 @@ const RecordSchema<SweepSpec>& sweep_schema() {
     return s;
   }();
   return schema;
-}
-
-std::string AffixedNumber::format(double value) const {
-  if (value == 0.0)
-    value = 0.0;  // no "-0"
-  return prefix + fmt::format("{}", value) + suffix;
-}
-
-std::optional<AffixedNumber> parse_affixed_number(const std::string& text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!(c >= '0' && c <= '9') && c != '-' && c != '+')
-      continue;
-    double value = 0.0;
-    const char* first = text.data() + i + (c == '+' ? 1 : 0);
-    const auto result = std::from_chars(first, text.data() + text.size(), value);
-    if (result.ec != std::errc() || !std::isfinite(value))
-      continue;
-    const std::string prefix = text.substr(0, i);
-    if (prefix.find_first_of("0123456789") != std::string::npos)
-      return std::nullopt;
-    return AffixedNumber{prefix, value, std::string(result.ptr, text.data() + text.size())};
-  }
-  return std::nullopt;
 }
 
 std::vector<double> range_values(double from, double to, std::int64_t count, RangeScale scale) {

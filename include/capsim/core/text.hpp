@@ -27,4 +27,18 @@ std::optional<ControlCharacter> find_control_character(std::string_view text,
 /// "U+001B": how messages name a character.
 std::string code_point_name(char32_t code_point);
 
+/// A number written with an optional prefix and unit, e.g. "$15.625B" = {"$", 15.625, "B"}:
+/// how sweep values and distribution parameters carry the unit the user wrote into the values
+/// drawn from them.
+struct AffixedNumber {
+  std::string prefix;
+  double number = 0.0;
+  std::string suffix;
+  /// prefix + shortest round-trip form of `value` + suffix.
+  std::string format(double value) const;
+};
+
+/// Splits `text` into an AffixedNumber; nothing when it holds no number.
+std::optional<AffixedNumber> parse_affixed_number(const std::string& text);
+
 }  // namespace capsim

@@ -24,6 +24,9 @@ struct ScenarioMeta {
   std::optional<Date> end;          ///< first day not simulated; or give `horizon_s`
   PeriodUnit reporting_period = PeriodUnit::month;
   std::int64_t seed = 1;
+  /// Monte Carlo replications `capsim run` makes when given no --replications: each draws the
+  /// uncertain inputs and seeds its random streams anew (docs/uncertainty.md).
+  std::int64_t replications = 1;
   /// The end of the run in ticks from the start: `end` at midnight, or start + horizon.
   Tick end_tick() const;
   /// Seconds from the start to the end of the run.
@@ -456,6 +459,20 @@ struct OutputsSpec {
 };
 
 /// A whole scenario, after `extends`, the catalog and `--set` were resolved.
+/// A rank (Spearman) correlation between the draws of two uncertain groups; an input outside
+/// any group is named by its key path.
+struct CorrelationSpec {
+  std::vector<std::string> groups;  ///< exactly two
+  double rank = 0.0;                ///< in [-1, 1]
+};
+
+/// How the uncertain inputs' draws relate. The inputs themselves are written on their keys
+/// ("18 months ~ triangular(14, 18, 26)") and carried by scenario::UncertainInput, not here:
+/// a loaded Scenario holds their nominal values.
+struct UncertaintySpec {
+  std::vector<CorrelationSpec> correlations;
+};
+
 struct Scenario {
   ScenarioMeta scenario;
   CatalogSpec catalog;
@@ -469,6 +486,7 @@ struct Scenario {
   EconomicsSpec economics;
   FailuresSpec failures;
   OutputsSpec outputs;
+  UncertaintySpec uncertainty;
   /// The file the scenario was loaded from, for the places of errors the model finds.
   std::string source_path;
 };

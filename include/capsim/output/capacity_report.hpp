@@ -3,11 +3,13 @@
 /// atomically), and the short text summary printed on the terminal.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "capsim/model/capacity_model.hpp"
+#include "capsim/output/json_writer.hpp"
 
 namespace capsim::output {
 
@@ -32,8 +34,9 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 /// then interruptions_<cause> for each of `causes` (TrainingSummary::failure_causes).
 std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
                      const std::vector<std::string>& causes, const Calendar& calendar, Tick end);
-/// The headline figures as JSON.
-std::string summary_json(const Scenario& scenario, const CapacityRun& run);
+/// The headline figures as JSON; `more` adds members at the end (a Monte Carlo study's).
+std::string summary_json(const Scenario& scenario, const CapacityRun& run,
+                         const std::function<void(JsonWriter&)>& more = {});
 /// A few lines for a planner at a terminal: the fleet at each year end and the totals.
 std::string text_summary(const Scenario& scenario, const CapacityRun& run);
 
@@ -51,7 +54,15 @@ const std::vector<std::string_view>& run_file_names();
 /// first. Files whose names are not in run_file_names() are never touched. A failure while
 /// the temporaries are written (a full disk) leaves the earlier run as it was. Throws
 /// OutputError.
+/// What a study writes beside a run's own files: more files (whose names run_file_names lists)
+/// and more members of summary.json.
+struct RunExtras {
+  std::vector<std::pair<std::string, std::string>> files;  ///< name, content
+  std::function<void(JsonWriter&)> summary_members;
+};
+
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
-                                             const Scenario& scenario, const CapacityRun& run);
+                                             const Scenario& scenario, const CapacityRun& run,
+                                             const RunExtras& extras = {});
 
 }  // namespace capsim::output

@@ -11,6 +11,7 @@
 
 #include "capsim/model/inputs.hpp"
 #include "capsim/scenario/config_node.hpp"
+#include "capsim/scenario/uncertain_inputs.hpp"
 
 namespace capsim::scenario {
 
@@ -32,10 +33,15 @@ struct LoadOptions {
   bool allow_large = false;
   /// The reporting period the run will use (capsim run --period), for the estimate.
   std::optional<PeriodUnit> period;
+  /// Overrides replace some uncertain inputs by draws (a replication, a tornado run): the
+  /// correlations were checked when the scenario itself was loaded, and name inputs that the
+  /// drawn scenario no longer holds.
+  bool draws_applied = false;
 };
 
 /// Loads, validates and resolves a scenario file. `set_arguments` are "key.path=value"
-/// overrides applied in order after `extends`. Refuses a scenario past a work ceiling unless
+/// overrides applied in order after `extends`. A distribution on a key loads as its nominal
+/// value. Refuses a scenario past a work ceiling unless
 /// `options.allow_large`. Throws InputError listing every problem.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments = {},
                        const LoadOptions& options = {});
@@ -57,6 +63,20 @@ ScenarioSource read_scenario_source(const std::string& path);
 /// read, so many threads may load from one source at once. O(size of the document).
 Scenario load_scenario(const ScenarioSource& source, const std::vector<Override>& overrides,
                        const LoadOptions& options = {});
+
+/// A scenario whose keys may hold distributions (scenario/uncertain_inputs.hpp).
+struct UncertainScenario {
+  /// After `extends` and --set: each replication loads it with its draws as overrides.
+  ScenarioSource source;
+  Scenario nominal;  ///< every uncertain input at its nominal value
+  std::vector<UncertainInput> inputs;
+};
+
+/// Loads a scenario as load_scenario does, keeping its uncertain inputs and the source its
+/// replications load from. Throws InputError listing every problem.
+UncertainScenario load_uncertain_scenario(const std::string& path,
+                                          const std::vector<std::string>& set_arguments = {},
+                                          const LoadOptions& options = {});
 
 /// The resolved scenario as YAML in canonical units (`capsim explain`).
 std::string explain_scenario(const Scenario& scenario);

@@ -12,6 +12,10 @@ namespace capsim::scenario {
 
 /// The whole scenario file (top-level keys, `extends` excepted: it is resolved before).
 const RecordSchema<Scenario>& scenario_schema();
+/// The declaration of the scenario key at `path` ("clusters[0].gpus", the syntax of --set and of
+/// error messages; list indices are not checked), or nullptr for a key the schema does not know.
+/// O(depth of the path).
+const FieldInfo* field_at_path(std::string_view path);
 
 // Its sections, in the order of the file.
 /// `scenario`: name, start, horizon, reporting period, seed.
@@ -42,6 +46,8 @@ const RecordSchema<EconomicsSpec>& economics_schema();
 const RecordSchema<FailuresSpec>& failures_schema();
 /// `outputs`: which files a run writes.
 const RecordSchema<OutputsSpec>& outputs_schema();
+const RecordSchema<UncertaintySpec>& uncertainty_schema();
+const RecordSchema<CorrelationSpec>& correlation_schema();
 
 namespace detail {
 /// The words of enumerations that several sections offer as choices.

@@ -70,18 +70,8 @@ struct SweepSpec {
 /// The schema of a sweep file (for docs and tests); built once, immutable.
 const scenario::RecordSchema<SweepSpec>& sweep_schema();
 
-/// A number written with an optional prefix and unit, e.g. "$15.625B" = {"$", 15.625, "B"}:
-/// how range and distribution bounds carry units into the values they produce.
-struct AffixedNumber {
-  std::string prefix;
-  double number = 0.0;
-  std::string suffix;
-  /// prefix + shortest round-trip form of `value` + suffix.
-  std::string format(double value) const;
-};
-
-/// Splits `text` into an AffixedNumber; nothing when it holds no number.
-std::optional<AffixedNumber> parse_affixed_number(const std::string& text);
+using ::capsim::AffixedNumber;
+using ::capsim::parse_affixed_number;
 
 /// One point of the sweep: the value text of each parameter, in parameter order.
 struct SweepPoint {
