@@ -68,7 +68,8 @@ int run_explain(const Arguments& arguments) {
   ArgParser parser("explain",
                    "Prints the scenario as the simulator sees it: after extends, the catalog and\n"
                    "--set overrides, with every default filled in and every quantity in\n"
-                   "canonical units (s, W, J, USD, FLOP, bytes, tokens).",
+                   "canonical units (s, W, J, USD, FLOP, bytes, tokens). Uncertain inputs\n"
+                   "print at their nominal values, then listed as comments.",
                    "FILE");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
   if (parser.parse_or_print_help(arguments))
@@ -78,9 +79,17 @@ int run_explain(const Arguments& arguments) {
   }
   try {
     // explain only prints the scenario: its size is no reason to refuse it.
-    const Scenario loaded =
-        scenario::load_scenario(parser.positional().front(), parser.all("set"), {true, {}});
-    std::fputs(scenario::explain_scenario(loaded).c_str(), stdout);
+    const scenario::UncertainScenario loaded = scenario::load_uncertain_scenario(
+        parser.positional().front(), parser.all("set"), {true, {}, false});
+    std::fputs(scenario::explain_scenario(loaded.nominal).c_str(), stdout);
+    // YAML comments: the output still reads back as the nominal scenario.
+    if (!loaded.inputs.empty()) {
+      fmt::print("# Uncertain inputs (docs/uncertainty.md), at their nominal values above:\n");
+      for (const scenario::UncertainInput& input : loaded.inputs) {
+        fmt::print("#   {}: {} (nominal {}{})\n", input.path, input.written, input.nominal_text,
+                   input.group.empty() ? "" : ", group " + input.group);
+      }
+    }
     return 0;
   } catch (const InputError& error) {
     print_diagnostics(error);

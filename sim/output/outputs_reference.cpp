@@ -73,7 +73,8 @@ std::string outputs_reference_markdown() {
       "- temporaries left by a killed capsim (their process no longer runs) are removed by the\n"
       "  next run into the folder.\n\n"
       "capsim removes only its own files (`timeseries.csv`, `buildout.csv`, `jobs.csv`,\n"
-      "`summary.json` and their temporaries); anything else in `DIR` is left alone.\n\n"
+      "`timeseries_quantiles.csv`, `replications.csv`, `drivers.csv`, `summary.json` and their\n"
+      "temporaries); anything else in `DIR` is left alone.\n\n"
       "A sweep's folder (`capsim sweep`, `capsim merge`) is published the same way, with\n"
       "`runs.csv` last: a folder with a `runs.csv` holds a finished sweep (docs/sweeps.md).\n\n"
       "## timeseries.csv\n\n"
@@ -107,6 +108,26 @@ std::string outputs_reference_markdown() {
       "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `funds` (with "
       "`economics.funds`), `training`,\n`inference` (per service) and `fleet_at` (the fleet "
       "at each year's end and at the horizon).\n";
+  text +=
+      "\n## Monte Carlo files\n\n"
+      "`capsim run --replications N` (docs/uncertainty.md) writes the nominal run's files\n"
+      "above and, in the same set:\n\n"
+      "- `timeseries_quantiles.csv`: `period` (the period's start), `column` (a timeseries.csv\n"
+      "  column), `statistic` (`p5`, `p10`, `p50`, `p90`, `p95`, `mean`; quantiles of type 7) and\n"
+      "  `value`, over the N replications.\n"
+      "- `replications.csv`: `replication`, `seed`, each uncertain input's draw as a plain number\n"
+      "  in the unit it was written (the column names it: `planner.lead_time (weeks)`), every\n"
+      "  summary figure (empty when a replication does not report it), `funds_exhausted_day`,\n"
+      "  `power_online_day[SITE]` (days from the start to the site's last phase; empty when not\n"
+      "  in the run) and `shortfall_YYYY` (1 when the year had a shortfall).\n"
+      "- `drivers.csv`: `figure`, `rank`, `input` (a key path, or `group NAME`), `src`, `srrc`,\n"
+      "  `at_p10`, `at_p90`, `swing`, `r_squared_src`, `r_squared_srrc`.\n"
+      "- `summary.json` gains `monte_carlo`: `replications`, `inputs`, `distribution` (per\n"
+      "  figure: `replications`, `mean`, `sd`, `p5` ... `p95`, `min`, `max`), `risk`\n"
+      "  (`capex_p50_usd`, `capex_p90_usd`, `shortfall_probability_by_year`,\n"
+      "  `funds_out_probability_before`, `site_power_online`) and `drivers`.\n\n"
+      "A shard (`--shard K/N --out DIR`) writes `replications_shard.csv` (its replications,\n"
+      "every number exact) and `shard.yaml` last; `--merge` joins shards into the files above.\n";
   return text;
 }
 

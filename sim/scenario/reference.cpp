@@ -9,6 +9,7 @@
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 #include "capsim/scenario/work_estimate.hpp"
+#include "capsim/uncertainty/distribution.hpp"
 
 namespace capsim::scenario {
 
@@ -170,7 +171,53 @@ std::string integer_property(const FieldInfo& field, const std::string& descript
                      description);
 }
 
+std::string certain_json_property(const FieldInfo& field);
+
+/// The name of the definition every numeric key (and key of words) also accepts: a
+/// distribution (docs/uncertainty.md).
+constexpr const char* kUncertainDefinition = "uncertain_value";
+
+/// A distribution in either form: "NOMINAL ~ FORM(PARAMETERS) [group NAME]", or a mapping with
+/// `dist`. The loader checks the parameters against the key; the schema checks the shape.
+std::string uncertain_value_definition() {
+  std::vector<std::string> names;
+  for (const uncertainty::DistributionForm form :
+       {uncertainty::DistributionForm::normal, uncertainty::DistributionForm::uniform,
+        uncertainty::DistributionForm::loguniform, uncertainty::DistributionForm::triangular,
+        uncertainty::DistributionForm::pert, uncertainty::DistributionForm::lognormal,
+        uncertainty::DistributionForm::choice})
+    names.emplace_back(uncertainty::form_name(form));
+  std::vector<std::string> quoted;
+  for (const std::string& name : names)
+    quoted.push_back(quote_string(name));
+  return fmt::format(
+      R"({{
+    "description": "An uncertain value (docs/uncertainty.md): \"18 months ~ triangular(14, 18, 26)\" or a mapping with dist.",
+    "anyOf": [
+      {{"type": "string", "pattern": "^[^~]+~\\s*({})\\s*\\(.*\\)(\\s+group\\s+[A-Za-z0-9_.-]+)?\\s*$"}},
+      {{"type": "object", "required": ["dist"], "additionalProperties": false,
+       "properties": {{"dist": {{"enum": [{}]}}, "value": {{}}, "group": {{"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}}, "mean": {{}}, "sd": {{}}, "low": {{}}, "mode": {{}}, "high": {{}}, "median": {{}}, "p90": {{}}, "values": {{"type": "array"}}, "weights": {{"type": "array", "items": {{"type": "number", "minimum": 0}}}}}}}}
+    ]
+  }})",
+      fmt::join(names, "|"), fmt::join(quoted, ", "));
+}
+
 std::string json_property(const FieldInfo& field) {
+  const std::string property = certain_json_property(field);
+  switch (field.type) {
+    case ValueType::integer:
+    case ValueType::count:
+    case ValueType::real:
+    case ValueType::quantity:
+    case ValueType::choice:
+      return fmt::format(R"({{"anyOf":[{},{{"$ref":"#/$defs/{}"}}]}})", property,
+                         kUncertainDefinition);
+    default:
+      return property;
+  }
+}
+
+std::string certain_json_property(const FieldInfo& field) {
   const std::string description = ",\"description\":" + quote_string(field_description(field));
   const std::string examples =
       field.example.empty() ? "" : ",\"examples\":[" + quote_string(field.example) + "]";
@@ -254,14 +301,20 @@ std::string scenario_reference_markdown() {
       "merge key by key, lists and values replace. `capsim validate --set key.path=value` and\n"
       "`capsim explain --set ...` override any key, with the paths used in error messages\n"
       "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n"
+      "Any key that takes a number (or one of a few words) may hold a distribution instead:\n"
+      "`\"18 months ~ triangular(14, 18, 26)\"` or `{dist: lognormal, median: \"$40k\", p90:\n"
+      "\"$55k\"}`, with the forms normal, uniform, loguniform, triangular, pert, lognormal and\n"
+      "choice. A run reads its nominal value; `capsim run --replications N` draws it\n"
+      "(docs/uncertainty.md). Dates and names cannot be uncertain.\n\n"
       "A name (of the scenario, a site, a cluster, a job, a file...) holds no control\n"
       "character: none of U+0000-U+001F, U+007F (DEL) or U+0080-U+009F, which a `\\0` or\n"
       "`\\e` escape in a double-quoted scalar would put there; a description may hold newlines\n"
       "and tabs, no other control character. The error names the character and its place.\n\n"
       "Every key changes some output of a run, except those marked *Informative only*, which\n"
-      "name or explain the scenario (tests/scenario/every_key_matters_test.cpp moves each\n"
-      "other key and checks that the files a run writes change). A retired key is refused\n"
-      "with what to write instead.\n\n";
+      "name or explain the scenario, or shape only Monte Carlo runs (`scenario.replications`,\n"
+      "`uncertainty`: tests/study/monte_carlo_test.cpp checks those);\n"
+      "tests/scenario/every_key_matters_test.cpp moves each other key and checks that the files\n"
+      "a run writes change. A retired key is refused with what to write instead.\n\n";
   text += fmt::format(
       "A base may extend others, at most {} levels deep and {} files in all. A file reached on\n"
       "several paths (a diamond) is merged once per path, in the order listed, and counts each\n"
@@ -325,6 +378,8 @@ std::string scenario_json_schema() {
         fmt::format("{}\n  {}: {}", definitions.empty() ? "" : ",",
                     quote_string(identifier(record->name)), json_record(*record, record == &root));
   }
+  definitions +=
+      fmt::format(",\n  {}: {}", quote_string(kUncertainDefinition), uncertain_value_definition());
   return fmt::format(
       "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
       "  \"title\": \"capsim scenario\",\n  \"$ref\": \"#/$defs/{}\",\n  \"$defs\": {{{}\n  "

@@ -118,17 +118,21 @@ const RecordSchema<CorrelationSpec>& correlation_schema() {
     RecordSchema<CorrelationSpec> s("correlation",
                                     "A rank correlation between the draws of two uncertain "
                                     "groups, made by a Gaussian copula.");
+    // Informative for a single run, which reads nominal values; they change Monte Carlo
+    // results (tests/study/monte_carlo_test.cpp).
     s.texts(&CorrelationSpec::groups,
             {.key = "groups",
              .doc = "Two group names, or the key paths of inputs in no group.",
              .example = "[prometheus-build, hyperion-build]",
-             .required = true});
+             .required = true,
+             .informative = true});
     s.real(&CorrelationSpec::rank, {.key = "rank",
                                     .doc = "Spearman rank correlation of the two draws.",
                                     .example = "0.6",
                                     .required = true,
                                     .minimum = -1.0,
-                                    .maximum = 1.0});
+                                    .maximum = 1.0,
+                                    .informative = true});
     return s;
   }();
   return schema;
