@@ -11,9 +11,9 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/capacity_report.hpp"
-#include "capsim/output/monte_carlo_report.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/study/monte_carlo.hpp"
+#include "capsim/study/monte_carlo_report.hpp"
 #include "capsim/study/monte_carlo_shard.hpp"
 #include "capsim/study/uncertainty_drivers.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
@@ -74,28 +74,28 @@ int run_monte_carlo(const ArgParser& parser, const std::string& path,
                "a distribution: replications differ only by the random seed\n",
                options.replications);
   }
-  const std::vector<output::FigureDistribution> distributions =
-      output::figure_distributions(study.layout, replications);
+  const std::vector<study::FigureDistribution> distributions =
+      study::figure_distributions(study.layout, replications);
   if (std::all_of(distributions.begin(), distributions.end(),
-                  [](const output::FigureDistribution& d) { return d.min == d.max; })) {
+                  [](const study::FigureDistribution& d) { return d.min == d.max; })) {
     fmt::print(stderr,
                "capsim run: warning: nothing in the scenario is random: all {} replications "
                "gave the same figures\n",
                replications.size());
   }
-  const output::RiskFigures risk = output::risk_figures(study, replications);
+  const study::RiskFigures risk = study::risk_figures(study, replications);
   const study::Drivers drivers = study::rank_drivers(study, replications, tornado);
   std::fputs(output::text_summary(nominal, study.nominal_run).c_str(), stdout);
-  std::fputs(output::monte_carlo_text(study, replications, distributions, risk, drivers).c_str(),
+  std::fputs(study::monte_carlo_text(study, replications, distributions, risk, drivers).c_str(),
              stdout);
   if (parser.has("out")) {
     output::RunExtras extras;
     extras.files = {
-        {"timeseries_quantiles.csv", output::timeseries_quantiles_csv(study.layout, replications)},
-        {"replications.csv", output::replications_csv(study, replications)},
-        {"drivers.csv", output::drivers_csv(drivers)}};
+        {"timeseries_quantiles.csv", study::timeseries_quantiles_csv(study.layout, replications)},
+        {"replications.csv", study::replications_csv(study, replications)},
+        {"drivers.csv", study::drivers_csv(drivers)}};
     extras.summary_members = [&](output::JsonWriter& json) {
-      output::monte_carlo_json(json, study, replications, distributions, risk, drivers);
+      study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
     };
     try {
       for (const auto& written :
@@ -144,9 +144,12 @@ int run_run(const Arguments& arguments) {
     period = parse_period(parser.text("period", ""));
   const scenario::LoadOptions load_options{parser.has("allow-large"), period};
   Scenario scenario;
+  std::size_t uncertain_inputs = 0;
   try {
-    scenario =
-        scenario::load_scenario(parser.positional().front(), parser.all("set"), load_options);
+    scenario::UncertainScenario loaded = scenario::load_uncertain_scenario(
+        parser.positional().front(), parser.all("set"), load_options);
+    scenario = std::move(loaded.nominal);
+    uncertain_inputs = loaded.inputs.size();
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
@@ -180,6 +183,12 @@ int run_run(const Arguments& arguments) {
     return run_monte_carlo(parser, parser.positional().front(), monte_carlo);
   const CapacityRun run = run_capacity(scenario, period);
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
+  if (uncertain_inputs > 0) {
+    fmt::print(
+        "{} uncertain inputs at their nominal values: --replications N draws them "
+        "(docs/uncertainty.md)\n",
+        uncertain_inputs);
+  }
   if (parser.has("out")) {
     try {
       for (const auto& path : output::write_run(parser.text("out", ""), scenario, run)) {

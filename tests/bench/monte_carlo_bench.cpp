@@ -17,8 +17,8 @@
 
 #include <fmt/format.h>
 
-#include "capsim/output/monte_carlo_report.hpp"
 #include "capsim/study/monte_carlo.hpp"
+#include "capsim/study/monte_carlo_report.hpp"
 #include "capsim/study/uncertainty_drivers.hpp"
 
 namespace {
@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
   const capsim::study::Tornado tornado = capsim::study::run_tornado(study, options);
   const double tornado_s = seconds_since(tornado_start);
   const auto statistics_start = Clock::now();
-  const auto distributions = capsim::output::figure_distributions(study.layout, reps);
+  const auto distributions = capsim::study::figure_distributions(study.layout, reps);
   const auto drivers = capsim::study::rank_drivers(study, reps, tornado);
-  const std::string quantiles = capsim::output::timeseries_quantiles_csv(study.layout, reps);
+  const std::string quantiles = capsim::study::timeseries_quantiles_csv(study.layout, reps);
   const double statistics_s = seconds_since(statistics_start);
 
   const double plain_s = median(plain);

@@ -10,8 +10,8 @@
 #include <numeric>
 
 #include "../scratch_folder.hpp"
-#include "capsim/output/monte_carlo_report.hpp"
 #include "capsim/study/monte_carlo.hpp"
+#include "capsim/study/monte_carlo_report.hpp"
 #include "capsim/uncertainty/statistics.hpp"
 
 namespace capsim {
@@ -175,9 +175,9 @@ TEST_CASE("monte carlo: replications are the same at one thread and at two") {
   std::vector<study::Replication> one, two;
   const auto study = study_of(folder, yaml, 64, one, 1);
   study_of(folder, yaml, 64, two, 2);
-  CHECK(output::replications_csv(study, one) == output::replications_csv(study, two));
-  CHECK(output::timeseries_quantiles_csv(study.layout, one) ==
-        output::timeseries_quantiles_csv(study.layout, two));
+  CHECK(study::replications_csv(study, one) == study::replications_csv(study, two));
+  CHECK(study::timeseries_quantiles_csv(study.layout, one) ==
+        study::timeseries_quantiles_csv(study.layout, two));
 }
 
 }  // namespace capsim

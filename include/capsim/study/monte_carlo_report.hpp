@@ -14,7 +14,7 @@
 #include "capsim/study/monte_carlo.hpp"
 #include "capsim/study/uncertainty_drivers.hpp"
 
-namespace capsim::output {
+namespace capsim::study {
 
 /// The statistics every distribution reports, in this order.
 inline constexpr std::array<double, 5> kReportedQuantiles = {0.05, 0.10, 0.50, 0.90, 0.95};
@@ -32,8 +32,8 @@ struct FigureDistribution {
   std::array<double, 5> quantiles{};  ///< at kReportedQuantiles (Hyndman-Fan type 7)
 };
 
-std::vector<FigureDistribution> figure_distributions(const study::StudyLayout& layout,
-                                                     const std::vector<study::Replication>& reps);
+std::vector<FigureDistribution> figure_distributions(const StudyLayout& layout,
+                                                     const std::vector<Replication>& reps);
 
 /// The probabilities a planner asks of a plan, as shares of the replications.
 struct RiskFigures {
@@ -55,33 +55,30 @@ struct RiskFigures {
   double capex_p50_usd = 0.0;
 };
 
-RiskFigures risk_figures(const study::MonteCarloStudy& study,
-                         const std::vector<study::Replication>& reps);
+RiskFigures risk_figures(const MonteCarloStudy& study, const std::vector<Replication>& reps);
 
 /// Long format: period (the period's start), column, statistic (p5 ... p95, mean), value.
-std::string timeseries_quantiles_csv(const study::StudyLayout& layout,
-                                     const std::vector<study::Replication>& reps);
+std::string timeseries_quantiles_csv(const StudyLayout& layout,
+                                     const std::vector<Replication>& reps);
 
 /// One row per replication: replication, seed, each input drawn (in the unit written; the
 /// column names it: "planner.lead_time (weeks)"), each figure, then funds_exhausted_day,
 /// power_online_day[SITE] per site and shortfall_YYYY per year.
-std::string replications_csv(const study::MonteCarloStudy& study,
-                             const std::vector<study::Replication>& reps);
+std::string replications_csv(const MonteCarloStudy& study, const std::vector<Replication>& reps);
 
 /// One row per figure and input: figure, rank, input, src, srrc, at_p10, at_p90, swing,
 /// r_squared_src, r_squared_srrc (empty cells where a measure does not exist).
-std::string drivers_csv(const study::Drivers& drivers);
+std::string drivers_csv(const Drivers& drivers);
 
 /// The `monte_carlo` member of summary.json.
-void monte_carlo_json(JsonWriter& json, const study::MonteCarloStudy& study,
-                      const std::vector<study::Replication>& reps,
+void monte_carlo_json(output::JsonWriter& json, const MonteCarloStudy& study,
+                      const std::vector<Replication>& reps,
                       const std::vector<FigureDistribution>& distributions, const RiskFigures& risk,
-                      const study::Drivers& drivers);
+                      const Drivers& drivers);
 
 /// What the terminal shows after the nominal run's summary.
-std::string monte_carlo_text(const study::MonteCarloStudy& study,
-                             const std::vector<study::Replication>& reps,
+std::string monte_carlo_text(const MonteCarloStudy& study, const std::vector<Replication>& reps,
                              const std::vector<FigureDistribution>& distributions,
-                             const RiskFigures& risk, const study::Drivers& drivers);
+                             const RiskFigures& risk, const Drivers& drivers);
 
-}  // namespace capsim::output
+}  // namespace capsim::study

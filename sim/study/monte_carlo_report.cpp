@@ -1,4 +1,4 @@
-#include "capsim/output/monte_carlo_report.hpp"
+#include "capsim/study/monte_carlo_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,15 +9,15 @@
 #include "capsim/output/csv_writer.hpp"
 #include "capsim/uncertainty/statistics.hpp"
 
-namespace capsim::output {
+namespace capsim::study {
 
 namespace {
 
 /// The values a figure takes over the replications that report it, sorted.
-std::vector<double> sorted_figure(const std::vector<study::Replication>& reps, std::size_t f) {
+std::vector<double> sorted_figure(const std::vector<Replication>& reps, std::size_t f) {
   std::vector<double> values;
   values.reserve(reps.size());
-  for (const study::Replication& rep : reps) {
+  for (const Replication& rep : reps) {
     if (rep.figures[f])
       values.push_back(*rep.figures[f]);
   }
@@ -27,7 +27,7 @@ std::vector<double> sorted_figure(const std::vector<study::Replication>& reps, s
 
 /// The share of replications for which `happened` holds.
 template <class Predicate>
-double share(const std::vector<study::Replication>& reps, Predicate happened) {
+double share(const std::vector<Replication>& reps, Predicate happened) {
   if (reps.empty())
     return 0.0;
   const auto count = std::count_if(reps.begin(), reps.end(), happened);
@@ -58,8 +58,8 @@ const std::array<const char*, 5>& reported_quantile_names() {
   return names;
 }
 
-std::vector<FigureDistribution> figure_distributions(const study::StudyLayout& layout,
-                                                     const std::vector<study::Replication>& reps) {
+std::vector<FigureDistribution> figure_distributions(const StudyLayout& layout,
+                                                     const std::vector<Replication>& reps) {
   std::vector<FigureDistribution> result;
   for (std::size_t f = 0; f < layout.figure_names.size(); ++f) {
     const std::vector<double> values = sorted_figure(reps, f);
@@ -79,14 +79,12 @@ std::vector<FigureDistribution> figure_distributions(const study::StudyLayout& l
   return result;
 }
 
-RiskFigures risk_figures(const study::MonteCarloStudy& study,
-                         const std::vector<study::Replication>& reps) {
-  const study::StudyLayout& layout = study.layout;
+RiskFigures risk_figures(const MonteCarloStudy& study, const std::vector<Replication>& reps) {
+  const StudyLayout& layout = study.layout;
   const Scenario& scenario = study.scenario.nominal;
   RiskFigures risk;
   for (std::size_t y = 0; y < layout.years.size(); ++y) {
-    risk.shortfall_by_year.emplace_back(layout.years[y],
-                                        share(reps, [&](const study::Replication& rep) {
+    risk.shortfall_by_year.emplace_back(layout.years[y], share(reps, [&](const Replication& rep) {
                                           return static_cast<bool>(rep.shortfall_in_year[y]);
                                         }));
   }
@@ -98,7 +96,7 @@ RiskFigures risk_figures(const study::MonteCarloStudy& study,
   if (risk.funds) {
     for (const int year : new_years) {
       const double day = std::min(day_of_new_year(scenario, year), end_day);
-      risk.funds_out_before_year.emplace_back(year, share(reps, [&](const study::Replication& r) {
+      risk.funds_out_before_year.emplace_back(year, share(reps, [&](const Replication& r) {
                                                 return r.funds_exhausted_day &&
                                                        *r.funds_exhausted_day < day;
                                               }));
@@ -111,14 +109,14 @@ RiskFigures risk_figures(const study::MonteCarloStudy& study,
     site.site = layout.site_names[s];
     for (const int year : new_years) {
       const double day = std::min(day_of_new_year(scenario, year), end_day);
-      site.by_year.emplace_back(year, share(reps, [&](const study::Replication& r) {
+      site.by_year.emplace_back(year, share(reps, [&](const Replication& r) {
                                   return r.site_power_online_day[s] &&
                                          *r.site_power_online_day[s] < day;
                                 }));
     }
     // Dates by quantile, a replication never online counting as later than any date.
     std::vector<double> days;
-    for (const study::Replication& rep : reps)
+    for (const Replication& rep : reps)
       days.push_back(rep.site_power_online_day[s].value_or(HUGE_VAL));
     std::sort(days.begin(), days.end());
     const auto date_at = [&](double p) -> std::optional<std::string> {
@@ -149,9 +147,9 @@ RiskFigures risk_figures(const study::MonteCarloStudy& study,
   return risk;
 }
 
-std::string timeseries_quantiles_csv(const study::StudyLayout& layout,
-                                     const std::vector<study::Replication>& reps) {
-  CsvWriter csv({"period", "column", "statistic", "value"});
+std::string timeseries_quantiles_csv(const StudyLayout& layout,
+                                     const std::vector<Replication>& reps) {
+  output::CsvWriter csv({"period", "column", "statistic", "value"});
   const std::size_t columns = layout.timeseries_columns.size();
   std::vector<double> values(reps.size());
   for (std::size_t row = 0; row < layout.period_starts.size(); ++row) {
@@ -171,9 +169,8 @@ std::string timeseries_quantiles_csv(const study::StudyLayout& layout,
   return csv.str();
 }
 
-std::string replications_csv(const study::MonteCarloStudy& study,
-                             const std::vector<study::Replication>& reps) {
-  const study::StudyLayout& layout = study.layout;
+std::string replications_csv(const MonteCarloStudy& study, const std::vector<Replication>& reps) {
+  const StudyLayout& layout = study.layout;
   const std::vector<scenario::UncertainInput>& inputs = study.scenario.inputs;
   std::vector<std::string> header = {"replication", "seed"};
   for (const scenario::UncertainInput& input : inputs) {
@@ -187,13 +184,13 @@ std::string replications_csv(const study::MonteCarloStudy& study,
     header.push_back(fmt::format("power_online_day[{}]", site));
   for (const int year : layout.years)
     header.push_back(fmt::format("shortfall_{}", year));
-  CsvWriter csv(std::move(header));
-  for (const study::Replication& rep : reps) {
-    std::vector<CsvCell> cells = {rep.index, rep.seed};
+  output::CsvWriter csv(std::move(header));
+  for (const Replication& rep : reps) {
+    std::vector<output::CsvCell> cells = {rep.index, rep.seed};
     for (std::size_t i = 0; i < inputs.size(); ++i)
       cells.emplace_back(inputs[i].display(rep.draws[i]));
     const auto optional_cell = [](const std::optional<double>& value) {
-      return value ? CsvCell(*value) : CsvCell("");
+      return value ? output::CsvCell(*value) : output::CsvCell("");
     };
     for (const std::optional<double>& figure : rep.figures)
       cells.push_back(optional_cell(figure));
@@ -207,15 +204,15 @@ std::string replications_csv(const study::MonteCarloStudy& study,
   return csv.str();
 }
 
-std::string drivers_csv(const study::Drivers& drivers) {
-  CsvWriter csv({"figure", "rank", "input", "src", "srrc", "at_p10", "at_p90", "swing",
-                 "r_squared_src", "r_squared_srrc"});
+std::string drivers_csv(const Drivers& drivers) {
+  output::CsvWriter csv({"figure", "rank", "input", "src", "srrc", "at_p10", "at_p90", "swing",
+                         "r_squared_src", "r_squared_srrc"});
   const auto optional_cell = [](const std::optional<double>& value) {
-    return value ? CsvCell(*value) : CsvCell("");
+    return value ? output::CsvCell(*value) : output::CsvCell("");
   };
-  for (const study::FigureDrivers& figure : drivers.figures) {
+  for (const FigureDrivers& figure : drivers.figures) {
     for (std::size_t i = 0; i < figure.inputs.size(); ++i) {
-      const study::InputDriver& input = figure.inputs[i];
+      const InputDriver& input = figure.inputs[i];
       csv.add_row({figure.figure, i + 1, input.input, optional_cell(input.src),
                    optional_cell(input.srrc), optional_cell(input.at_p10),
                    optional_cell(input.at_p90), input.swing, figure.r_squared_src,
@@ -225,10 +222,10 @@ std::string drivers_csv(const study::Drivers& drivers) {
   return csv.str();
 }
 
-void monte_carlo_json(JsonWriter& json, const study::MonteCarloStudy& study,
-                      const std::vector<study::Replication>& reps,
+void monte_carlo_json(output::JsonWriter& json, const MonteCarloStudy& study,
+                      const std::vector<Replication>& reps,
                       const std::vector<FigureDistribution>& distributions, const RiskFigures& risk,
-                      const study::Drivers& drivers) {
+                      const Drivers& drivers) {
   json.key("monte_carlo").begin_object().member("replications", reps.size());
   json.key("inputs").begin_array();
   for (const scenario::UncertainInput& input : study.scenario.inputs) {
@@ -286,7 +283,7 @@ void monte_carlo_json(JsonWriter& json, const study::MonteCarloStudy& study,
   json.end_array();
   json.end_object();
   json.key("drivers").begin_array();
-  for (const study::FigureDrivers& figure : drivers.figures) {
+  for (const FigureDrivers& figure : drivers.figures) {
     json.begin_object()
         .member("figure", figure.figure)
         .member("r_squared_src", figure.r_squared_src)
@@ -294,7 +291,7 @@ void monte_carlo_json(JsonWriter& json, const study::MonteCarloStudy& study,
     if (!figure.note.empty())
       json.member("note", figure.note);
     json.key("inputs").begin_array();
-    for (const study::InputDriver& input : figure.inputs) {
+    for (const InputDriver& input : figure.inputs) {
       json.begin_object().member("input", input.input);
       const auto optional_member = [&](const char* name, const std::optional<double>& value) {
         if (value)
@@ -314,10 +311,9 @@ void monte_carlo_json(JsonWriter& json, const study::MonteCarloStudy& study,
   json.end_object();
 }
 
-std::string monte_carlo_text(const study::MonteCarloStudy& study,
-                             const std::vector<study::Replication>& reps,
+std::string monte_carlo_text(const MonteCarloStudy& study, const std::vector<Replication>& reps,
                              const std::vector<FigureDistribution>& distributions,
-                             const RiskFigures& risk, const study::Drivers& drivers) {
+                             const RiskFigures& risk, const Drivers& drivers) {
   std::string text = fmt::format("\nmonte carlo: {} replications of {} uncertain inputs\n",
                                  reps.size(), study.scenario.inputs.size());
   const auto find = [&](const std::string& name) -> const FigureDistribution* {
@@ -364,12 +360,12 @@ std::string monte_carlo_text(const study::MonteCarloStudy& study,
   }
   text += "drivers (|SRRC|, tornado P10-P90 swing):\n";
   for (const char* name : {"totals.capex_usd", "totals.energy_facility_mwh"}) {
-    for (const study::FigureDrivers& figure : drivers.figures) {
+    for (const FigureDrivers& figure : drivers.figures) {
       if (figure.figure != name)
         continue;
       std::string top;
       for (std::size_t i = 0; i < std::min<std::size_t>(3, figure.inputs.size()); ++i) {
-        const study::InputDriver& input = figure.inputs[i];
+        const InputDriver& input = figure.inputs[i];
         top += fmt::format("{} {} ({:.2f}, {:.4g})", i == 0 ? "" : ";", input.input,
                            input.srrc ? std::abs(*input.srrc) : 0.0, input.swing);
       }
@@ -379,4 +375,4 @@ std::string monte_carlo_text(const study::MonteCarloStudy& study,
   return text;
 }
 
-}  // namespace capsim::output
+}  // namespace capsim::study
