@@ -86,6 +86,8 @@ TEST_CASE(
   // Monte Carlo standard errors at n = 4000: mean 2.5495 / sqrt(4000) = 0.0403 months; median
   // 1 / (2 f(m) sqrt(n)) with f(m) = 2 (c - m) / ((c - a)(c - b)) = 0.13608: 0.0581 months.
   // Tolerances are 4 standard errors.
+  MESSAGE("triangular(6, 9, 18) months: mean ", uncertainty::mean(months), " (11), median ",
+          uncertainty::sorted_quantile(months, 0.5), " (10.65153)");
   CHECK(std::abs(uncertainty::mean(months) - 11.0) < 4 * 0.0403);
   CHECK(std::abs(uncertainty::sorted_quantile(months, 0.5) - (18.0 - std::sqrt(54.0))) <
         4 * 0.0581);
@@ -120,6 +122,8 @@ TEST_CASE("monte carlo: a sum of independent uniform slips has the variance of t
   // with the sum's excess kurtosis kappa = -1.2 / 3 = -0.4: 16 (2 / 3999 - 0.4 / 4000) =
   // 0.0064, se 0.080 months². Tolerance 4 standard errors.
   const double sd = uncertainty::sample_sd(months);
+  MESSAGE("sum of three uniform(4, 8) months: variance ", sd * sd, " (4), mean ",
+          uncertainty::mean(months), " (18)");
   CHECK(std::abs(sd * sd - 4.0) < 4 * 0.080);
   CHECK(std::abs(uncertainty::mean(months) - 18.0) < 4 * std::sqrt(4.0 / 4000.0));
 }
@@ -156,6 +160,8 @@ TEST_CASE("monte carlo: a group moves together, and a rank correlation between g
   const std::vector<double> west = online_days(reps, 1);
   const std::vector<double> north = online_days(reps, 2);
   // One draw for the group: the two sites' dates are monotone functions of one uniform.
+  MESSAGE("rank correlation within a group ", uncertainty::spearman(east, west),
+          " (1); between groups ", uncertainty::spearman(east, north), " (0.6)");
   CHECK(uncertainty::spearman(east, west) == doctest::Approx(1.0).epsilon(1e-12));
   // The copula's rank correlation: the standard error of Spearman's rho at n = 4000 is about
   // (1 - rho²) / sqrt(n) = 0.010; tolerance 4 of them.
