@@ -754,7 +754,7 @@ void check_correlations(const UncertaintySpec& spec, const std::vector<Uncertain
     pairs.push_back({first, index_of(*draw_name_of(pair.groups[1], inputs)), pair.rank});
   }
   try {
-    uncertainty::GaussianCopula(names.size(), pairs);
+    uncertainty::GaussianCopula(names, pairs);
   } catch (const std::invalid_argument& problem) {
     const ConfigNode* node = node_at_path(document, "uncertainty.correlations");
     diagnostics.add(node ? node->location : document.location, "uncertainty.correlations",

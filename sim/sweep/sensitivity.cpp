@@ -54,8 +54,6 @@ std::optional<std::vector<double>> numeric_column(const RunsTable& table, std::s
   return std::nullopt;
 }
 
-/// Centres and scales to population standard deviation 1; false when constant.
-
 }  // namespace
 
 RunsTable parse_runs_csv(const std::string& text, const std::string& origin) {
@@ -131,7 +129,7 @@ Sensitivity analyze_runs(const RunsTable& table) {
     std::optional<std::vector<double>> values = numeric_column(table, c);
     if (!values) {
       result.excluded_inputs.emplace_back(table.header[c], "not numeric");
-    } else if (!uncertainty::standardise(*values)) {
+    } else if (uncertainty::is_constant(*values)) {
       result.excluded_inputs.emplace_back(table.header[c], "constant");
     } else {
       inputs.push_back(table.header[c]);
@@ -143,22 +141,16 @@ Sensitivity analyze_runs(const RunsTable& table) {
     output.output = table.header[c];
     output.runs = table.rows.size();
     const std::optional<std::vector<double>> values = numeric_column(table, c);
+    // The regression is the Monte Carlo drivers' (SRC): one fit, one set of notes.
     const uncertainty::Regression fit =
         values ? uncertainty::standardised_regression(input_values, *values)
                : uncertainty::Regression{{}, 0.0, "not numeric"};
     output.note = fit.note;
     output.r_squared = fit.r_squared;
-    for (std::size_t j = 0; j < fit.coefficients.size(); ++j)
-      output.ranked.push_back({inputs[j], fit.coefficients[j]});
-    // Ties (equal to 12 significant digits: rounding must not decide) rank by input name.
-    const auto magnitude = [](const Coefficient& coefficient) {
-      return std::stod(fmt::format("{:.12g}", std::abs(coefficient.standardised)));
-    };
-    std::sort(output.ranked.begin(), output.ranked.end(),
-              [&](const Coefficient& a, const Coefficient& b) {
-                const double ma = magnitude(a), mb = magnitude(b);
-                return ma != mb ? ma > mb : a.input < b.input;
-              });
+    if (!fit.coefficients.empty()) {
+      for (const std::size_t j : uncertainty::driver_order(fit.coefficients, inputs))
+        output.ranked.push_back({inputs[j], fit.coefficients[j]});
+    }
     result.outputs.push_back(std::move(output));
   }
   return result;

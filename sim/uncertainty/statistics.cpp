@@ -3,59 +3,114 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <Eigen/Dense>
 
 namespace capsim::uncertainty {
 
-bool standardise(std::vector<double>& values) {
+namespace {
+
+/// Mean and population standard deviation, summed in order (the results are part of the
+/// outputs' bytes, so the summation order is fixed).
+struct Moments {
+  double mean = 0.0;
+  double squares = 0.0;  ///< sum of squared deviations from the mean
+  double sd = 0.0;       ///< population: sqrt(squares / n)
+};
+
+Moments population_moments(std::span<const double> values) {
   const double n = static_cast<double>(values.size());
-  const double m = mean(values);
-  double variance = 0.0;
+  double sum = 0.0;
   for (const double v : values)
-    variance += (v - m) * (v - m);
-  variance /= n;
+    sum += v;
+  const double m = sum / n;
+  double squares = 0.0;
+  for (const double v : values)
+    squares += (v - m) * (v - m);
+  return {m, squares, std::sqrt(squares / n)};
+}
+
+bool constant_given(const Moments& moments) {
   // Relative to the values' magnitude: rounding noise in a constant column is still constant.
-  const double scale = std::max(std::abs(m), 1e-300);
-  if (!(std::sqrt(variance) > 1e-12 * scale))
+  const double scale = std::max(std::abs(moments.mean), 1e-300);
+  return !(moments.sd > 1e-12 * scale);
+}
+
+/// The first value that is not a finite number, if any.
+const double* first_non_finite(std::span<const double> values) {
+  const auto found =
+      std::find_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); });
+  return found == values.end() ? nullptr : &*found;
+}
+
+/// Why the data cannot be fitted at all (before looking at which columns vary); empty if it
+/// can.
+std::string unfit_data(const std::vector<std::vector<double>>& x, std::span<const double> y) {
+  if (y.size() < 2)
+    return fmt::format("not ranked: expected at least 2 runs, found {}", y.size());
+  if (const double* bad = first_non_finite(y))
+    return fmt::format("not ranked: expected a finite output in every run, found {}", *bad);
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (const double* bad = first_non_finite(x[j])) {
+      return fmt::format("not ranked: expected finite inputs in every run, found {} (input {})",
+                         *bad, j + 1);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+double mean(std::span<const double> values) {
+  return values.empty() ? 0.0 : population_moments(values).mean;
+}
+
+double sample_sd(std::span<const double> values) {
+  if (values.size() < 2)
+    return 0.0;
+  const double n = static_cast<double>(values.size());
+  return std::sqrt(population_moments(values).squares / (n - 1.0));
+}
+
+bool is_constant(std::span<const double> values) {
+  return values.size() < 2 || constant_given(population_moments(values));
+}
+
+bool standardise(std::vector<double>& values) {
+  if (values.size() < 2)
     return false;
-  const double sd = std::sqrt(variance);
+  const Moments moments = population_moments(values);
+  if (constant_given(moments))
+    return false;
   for (double& v : values)
-    v = (v - m) / sd;
+    v = (v - moments.mean) / moments.sd;
   return true;
 }
 
-double mean(const std::vector<double>& values) {
-  if (values.empty())
-    return 0.0;
-  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+double sorted_quantile(std::span<const double> sorted, double p) {
+  const std::size_t last = sorted.size() - 1;
+  const double h = static_cast<double>(last) * std::clamp(p, 0.0, 1.0);
+  if (h >= static_cast<double>(last))
+    return sorted[last];
+  const double below = std::floor(h);
+  const auto at = static_cast<std::size_t>(below);
+  const double a = sorted[at], b = sorted[at + 1];
+  const double t = h - below;
+  // numpy's _lerp: from whichever neighbour is nearer, so t = 1 gives b exactly.
+  const double difference = b - a;
+  return t >= 0.5 ? b - difference * (1.0 - t) : a + difference * t;
 }
 
-double sample_sd(const std::vector<double>& values) {
-  if (values.size() < 2)
-    return 0.0;
-  const double m = mean(values);
-  double sum_squares = 0.0;
-  for (const double v : values)
-    sum_squares += (v - m) * (v - m);
-  return std::sqrt(sum_squares / static_cast<double>(values.size() - 1));
+double sample_quantile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return sorted_quantile(values, p);
 }
 
-double sorted_quantile(const std::vector<double>& sorted, double p) {
-  // Type 7: h = (n - 1) p, linear between the order statistics around it.
-  const double h = static_cast<double>(sorted.size() - 1) * std::clamp(p, 0.0, 1.0);
-  const auto below = static_cast<std::size_t>(std::floor(h));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = h - static_cast<double>(below);
-  if (fraction == 0.0 || sorted[below] == sorted[above])
-    return sorted[below];
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
-
-std::vector<double> ranks(const std::vector<double>& values) {
+std::vector<double> ranks(std::span<const double> values) {
   std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
   std::vector<double> result(values.size());
@@ -63,8 +118,8 @@ std::vector<double> ranks(const std::vector<double>& values) {
     std::size_t last = first;
     while (last + 1 < order.size() && values[order[last + 1]] == values[order[first]])
       ++last;
-    // Ranks first + 1 ... last + 1 share their average.
-    const double average = (static_cast<double>(first) + static_cast<double>(last)) / 2.0 + 1.0;
+    // Positions first..last (from 0) are ranks first + 1..last + 1: they share the average.
+    const double average = static_cast<double>(first + last) / 2.0 + 1.0;
     for (std::size_t i = first; i <= last; ++i)
       result[order[i]] = average;
     first = last + 1;
@@ -72,21 +127,36 @@ std::vector<double> ranks(const std::vector<double>& values) {
   return result;
 }
 
-double spearman(const std::vector<double>& x, const std::vector<double>& y) {
-  std::vector<double> rx = ranks(x), ry = ranks(y);
-  if (!standardise(rx) || !standardise(ry))
+double pearson(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size())
+    throw std::invalid_argument("pearson: x and y differ in length");
+  const Moments mx = population_moments(x), my = population_moments(y);
+  if (x.size() < 2 || constant_given(mx) || constant_given(my))
     return 0.0;
-  double sum = 0.0;
-  for (std::size_t i = 0; i < rx.size(); ++i)
-    sum += rx[i] * ry[i];
-  return sum / static_cast<double>(rx.size());
+  double cross = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    cross += (x[i] - mx.mean) * (y[i] - my.mean);
+  // S_xy / sqrt(S_xx S_yy): identical (or mirrored) columns give exactly 1 (or -1), since
+  // sqrt(s * s) == s in IEEE arithmetic. Other rounding could carry |r| a hair past 1.
+  return std::clamp(cross / std::sqrt(mx.squares * my.squares), -1.0, 1.0);
+}
+
+double spearman(std::span<const double> x, std::span<const double> y) {
+  return pearson(ranks(x), ranks(y));
 }
 
 Regression standardised_regression(const std::vector<std::vector<double>>& x,
-                                   const std::vector<double>& y) {
+                                   std::span<const double> y) {
+  for (const std::vector<double>& column : x) {
+    if (column.size() != y.size())
+      throw std::invalid_argument("standardised_regression: a column differs from y in length");
+  }
   Regression result;
-  std::vector<double> response = y;
-  if (response.size() < 2 || !standardise(response)) {
+  result.note = unfit_data(x, y);
+  if (!result.note.empty())
+    return result;
+  std::vector<double> response(y.begin(), y.end());
+  if (!standardise(response)) {
     result.note = "constant: nothing to explain";
     return result;
   }
@@ -129,6 +199,7 @@ Regression standardised_regression(const std::vector<std::vector<double>>& x,
   }
   const Eigen::Map<const Eigen::VectorXd> target(response.data(), rows);
   const Eigen::VectorXd beta = qr.solve(target);
+  // The z-scored y has sum of squares n, so R^2 = 1 - residual / n.
   const double residual = (target - matrix * beta).squaredNorm();
   result.r_squared = std::clamp(1.0 - residual / static_cast<double>(n), 0.0, 1.0);
   result.coefficients.assign(x.size(), 0.0);
@@ -141,12 +212,30 @@ Regression standardised_regression(const std::vector<std::vector<double>>& x,
 }
 
 Regression standardised_rank_regression(const std::vector<std::vector<double>>& x,
-                                        const std::vector<double>& y) {
+                                        std::span<const double> y) {
+  // Ranks hide a NaN or an infinity: refuse them before ranking, as the fit on values would.
+  if (const std::string refused = unfit_data(x, y); !refused.empty())
+    return Regression{{}, 0.0, refused};
   std::vector<std::vector<double>> ranked;
   ranked.reserve(x.size());
   for (const std::vector<double>& column : x)
     ranked.push_back(ranks(column));
   return standardised_regression(ranked, ranks(y));
+}
+
+std::vector<std::size_t> driver_order(std::span<const double> coefficients,
+                                      const std::vector<std::string>& names) {
+  if (names.size() != coefficients.size())
+    throw std::invalid_argument("driver_order: one name per coefficient expected");
+  std::vector<double> magnitude(coefficients.size());
+  for (std::size_t j = 0; j < coefficients.size(); ++j)
+    magnitude[j] = std::stod(fmt::format("{:.12g}", std::abs(coefficients[j])));
+  std::vector<std::size_t> order(coefficients.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return magnitude[a] != magnitude[b] ? magnitude[a] > magnitude[b] : names[a] < names[b];
+  });
+  return order;
 }
 
 }  // namespace capsim::uncertainty
