@@ -113,6 +113,27 @@ TEST_CASE("cli: replications give the same bytes at -j1, at -j2, and sharded the
   CHECK_FALSE(fs::exists(folder / "partial" / "summary.json"));
 }
 
+// The fingerprint of a whole Monte Carlo run: every file against tests/golden/monte-carlo/
+// (scripts/update-golden.sh regenerates it after an intended change of results).
+TEST_CASE("cli: the uncertain 10x scenario's replications match their golden outputs") {
+  const fs::path out = scratch("golden") / "out";
+  const CliResult result =
+      run_capsim("run " + source_path("scenarios/efficiency-10x-uncertain.yaml") +
+                 " --replications 12 -j 2 --out " + out.string());
+  REQUIRE(result.exit_status == 0);
+  const fs::path golden = source_path("tests/golden/monte-carlo/efficiency-10x-uncertain");
+  const auto produced = folder_bytes(out);
+  const auto expected = folder_bytes(golden);
+  REQUIRE(produced.size() == expected.size());
+  for (std::size_t i = 0; i < produced.size(); ++i) {
+    INFO(produced[i].first);
+    CHECK(produced[i].first == expected[i].first);
+    CHECK_MESSAGE(produced[i].second == expected[i].second,
+                  "differs from tests/golden/monte-carlo: a change of results is a bug fix with "
+                  "its own test; then run scripts/update-golden.sh");
+  }
+}
+
 TEST_CASE("cli: replications of a scenario with nothing uncertain warn") {
   const fs::path folder = scratch("nothing");
   const fs::path scenario = write(folder, "plain.yaml", small_scenario("14 months", "70%"));
