@@ -328,9 +328,9 @@ class Extractor {
           ok = false;
         }
         result.group = entry.value.scalar;
-      } else if (entry.key == "low") {
-        result.low = entry.value.scalar;
-      } else if (entry.key == "high") {
+      } else if (entry.key == "low" && result.form == DistributionForm::normal) {
+        result.low = entry.value.scalar;  // a normal's truncation; other forms' own bound
+      } else if (entry.key == "high" && result.form == DistributionForm::normal) {
         result.high = entry.value.scalar;
       }
     }

@@ -120,6 +120,25 @@ TEST_CASE("uncertain inputs: draws beyond the key's range are clamped, whole-num
   CHECK(loaded.inputs[0].draw(0.3012).text == "960");
 }
 
+TEST_CASE("uncertain inputs: the mapping form's low and high are a uniform's bounds, and truncate "
+          "only a normal") {
+  const test::ScratchFolder folder("uncertain_mapping_bounds");
+  const UncertainScenario loaded = load_text(
+      folder, "sites:\n  - {name: s, it_power_cap: \"10 MW\", pue: {dist: uniform, low: 1.1, "
+              "high: 1.5}}\n"
+              "economics:\n  utilisation: {dist: normal, mean: \"70%\", sd: \"10%\", low: "
+              "\"60%\", high: \"75%\"}\n");
+  REQUIRE(loaded.inputs.size() == 2);
+  // uniform(1.1, 1.5) at u = 0.25: 1.1 + 0.25 x 0.4 = 1.2.
+  CHECK(loaded.inputs[0].distribution.form() == uncertainty::DistributionForm::uniform);
+  CHECK(loaded.inputs[0].draw(0.25).value == doctest::Approx(1.2).epsilon(1e-15));
+  CHECK(loaded.nominal.sites[0].pue == doctest::Approx(1.3).epsilon(1e-15));  // the median
+  // The normal is truncated to [60%, 75%]: its ends are the bounds.
+  CHECK(loaded.inputs[1].distribution.truncated());
+  CHECK(loaded.inputs[1].draw(0.0).value == doctest::Approx(0.60));
+  CHECK(loaded.inputs[1].draw(1.0).value == doctest::Approx(0.75));
+}
+
 TEST_CASE("uncertain inputs: a key of words takes a choice, and only a choice") {
   const test::ScratchFolder folder("uncertain_words");
   const UncertainScenario loaded =
