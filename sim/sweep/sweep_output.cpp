@@ -63,11 +63,13 @@ std::string manifest_yaml(const Manifest& manifest) {
       "# capsim sweep manifest: the sweep this folder holds (written by capsim sweep; do not "
       "edit)\n"
       "sweep: {}\nfingerprint: {}\nruns: {}\nreplications: {}\n{}shard: \"{}/{}\"\n"
-      "parameters: {}\nfigures: {}\n",
+      "parameters: {}\n{}figures: {}\n",
       quote_string(manifest.sweep), quote_string(manifest.fingerprint), manifest.runs,
       manifest.replications,
       manifest.seed ? fmt::format("seed: {}\n", *manifest.seed) : std::string(),
       manifest.shard_index, manifest.shard_count, quoted_list(manifest.parameters),
+      manifest.inputs.empty() ? std::string()
+                              : fmt::format("inputs: {}\n", quoted_list(manifest.inputs)),
       quoted_list(manifest.figures));
 }
 
@@ -122,6 +124,8 @@ Manifest read_manifest(const fs::path& path) {
     }
   }
   list("parameters", manifest.parameters);
+  if (root.is_mapping() && root.find("inputs"))
+    list("inputs", manifest.inputs);
   list("figures", manifest.figures);
   diagnostics.throw_if_any();
   return manifest;
@@ -130,6 +134,7 @@ Manifest read_manifest(const fs::path& path) {
 std::vector<std::string> runs_header(const Manifest& manifest) {
   std::vector<std::string> header{"run_id", "point", "replication"};
   header.insert(header.end(), manifest.parameters.begin(), manifest.parameters.end());
+  header.insert(header.end(), manifest.inputs.begin(), manifest.inputs.end());
   header.push_back("seed");
   header.insert(header.end(), manifest.figures.begin(), manifest.figures.end());
   return header;
@@ -180,8 +185,8 @@ std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t point, std::uint6
 
 std::optional<std::string> row_problem(const std::vector<std::string>& fields,
                                        const Manifest& manifest, std::uint64_t& run_id) {
-  const std::size_t parameters = manifest.parameters.size();
-  const std::size_t width = 4 + parameters + manifest.figures.size();
+  const std::size_t seed_at = manifest.seed_column();
+  const std::size_t width = seed_at + 1 + manifest.figures.size();
   if (fields.size() != width)
     return fmt::format("a row of {} fields, found {}", width, fields.size());
   if (!parse_u64(fields[0], run_id) || run_id >= manifest.runs)
@@ -195,13 +200,13 @@ std::optional<std::string> row_problem(const std::vector<std::string>& fields,
         "replication \"{}\"",
         point, replication, run_id, fields[1], fields[2]);
   }
-  const std::string& seed = fields[3 + parameters];
+  const std::string& seed = fields[seed_at];
   if (manifest.seed && seed != std::to_string(run_seed(*manifest.seed, point, replication))) {
     return fmt::format("seed {} for run {} (derived from the sweep's seed {}), found \"{}\"",
                        run_seed(*manifest.seed, point, replication), run_id, *manifest.seed, seed);
   }
   for (std::size_t f = 0; f < manifest.figures.size(); ++f) {
-    const std::string& cell = fields[4 + parameters + f];
+    const std::string& cell = fields[seed_at + 1 + f];
     double value = 0.0;
     if (!parse_double(cell, value) || !std::isfinite(value)) {
       return fmt::format("a finite number for figure '{}' of run {}, found \"{}\"",
@@ -235,7 +240,7 @@ void SummaryBuilder::add(const std::vector<std::string>& fields) {
   }
   for (std::size_t f = 0; f < manifest_.figures.size(); ++f) {
     double value = 0.0;
-    parse_double(fields.at(4 + parameters + f), value);
+    parse_double(fields.at(manifest_.seed_column() + 1 + f), value);
     samples_[f].push_back(value);
   }
 }
@@ -298,7 +303,8 @@ void check_same_sweep(const std::vector<fs::path>& shards, const std::vector<Man
     const Manifest& other = manifests[i];
     if (other.fingerprint != first.fingerprint || other.runs != first.runs ||
         other.seed != first.seed || other.replications != first.replications ||
-        other.figures != first.figures || other.parameters != first.parameters) {
+        other.figures != first.figures || other.parameters != first.parameters ||
+        other.inputs != first.inputs) {
       throw SweepError(fmt::format(
           "merge: '{}' holds sweep {} (fingerprint {}), '{}' holds sweep {} (fingerprint {}): "
           "expected shards of one sweep",

@@ -67,6 +67,7 @@ Manifest manifest_of(const Sweep& sweep, const Shard& shard, std::vector<std::st
   manifest.shard_index = shard.index;
   manifest.shard_count = shard.count;
   manifest.parameters = sweep.parameter_names;
+  manifest.inputs = sweep.input_names;
   manifest.figures = std::move(figures);
   return manifest;
 }
@@ -284,6 +285,7 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
   std::vector<std::string> columns;
   std::set<std::string> taken{"run_id", "point", "replication", "seed"};
   taken.insert(sweep.parameter_names.begin(), sweep.parameter_names.end());
+  taken.insert(sweep.input_names.begin(), sweep.input_names.end());
   std::vector<std::string> names;
   for (const output::SummaryFigure& figure : figures)
     names.push_back(figure.name);
@@ -335,6 +337,9 @@ std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_
     std::vector<std::string> values;
     for (std::size_t p = 0; p < sweep.parameter_names.size(); ++p)
       values.push_back(fmt::format("{} = \"{}\"", sweep.parameter_names[p], point.values[p]));
+    const std::vector<std::string> drawn = sweep.input_values(run_id % replications);
+    for (std::size_t i = 0; i < drawn.size(); ++i)
+      values.push_back(fmt::format("{} = \"{}\" (drawn)", sweep.input_names[i], drawn[i]));
     diagnostics.push_back(Diagnostic{
         SourceLocation{std::make_shared<const std::string>(sweep.file)}, "",
         fmt::format("run {} (point {}: {}) does not load: expected values that are valid "
@@ -357,6 +362,8 @@ std::string format_run_row(const Sweep& sweep, std::uint64_t run_id,
   const std::uint64_t replication = run_id % replications;
   std::vector<output::CsvCell> cells{run_id, point, replication};
   for (const std::string& value : sweep.points[point].values)
+    cells.emplace_back(value);
+  for (const std::string& value : sweep.input_values(replication))
     cells.emplace_back(value);
   cells.emplace_back(sweep.seed_of(point, replication));
   // Figures come in the same order in every run: a moving cursor finds each in O(1) usually.

@@ -12,9 +12,11 @@
 #include <fmt/format.h>
 
 #include "capsim/core/text.hpp"
+#include "capsim/core/units.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/metrics/statistics.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
+#include "capsim/study/monte_carlo.hpp"
 #include "capsim/sweep/sweep_output.hpp"
 
 namespace capsim::sweep {
@@ -53,34 +55,6 @@ const RecordSchema<RangeSpec>& range_schema() {
   return schema;
 }
 
-const RecordSchema<DistributionSpec>& distribution_schema() {
-  static const RecordSchema<DistributionSpec> schema = [] {
-    RecordSchema<DistributionSpec> s(
-        "distribution",
-        "Values drawn for sampling: random or latin_hypercube, within [low, high].");
-    s.choice(&DistributionSpec::kind,
-             {{"uniform", DistributionKind::uniform},
-              {"loguniform", DistributionKind::loguniform},
-              {"normal", DistributionKind::normal}},
-             {.key = "kind",
-              .doc = "uniform, loguniform (uniform in the logarithm) or normal (truncated to "
-                     "[low, high]).",
-              .example = "uniform",
-              .required = true});
-    s.text(&DistributionSpec::low,
-           {.key = "low", .doc = "Lowest value.", .example = "\"0.5\"", .required = true});
-    s.text(&DistributionSpec::high,
-           {.key = "high", .doc = "Highest value.", .example = "\"2\"", .required = true});
-    s.text(&DistributionSpec::mean,
-           {.key = "mean", .doc = "Mean of a normal, before truncation.", .example = "\"1.2\""});
-    s.text(&DistributionSpec::stddev, {.key = "stddev",
-                                       .doc = "Standard deviation of a normal, before truncation.",
-                                       .example = "\"0.3\""});
-    return s;
-  }();
-  return schema;
-}
-
 const RecordSchema<ParameterSpec>& parameter_schema() {
   static const RecordSchema<ParameterSpec> schema = [] {
     RecordSchema<ParameterSpec> s(
@@ -94,10 +68,11 @@ const RecordSchema<ParameterSpec>& parameter_schema() {
                                      .example = "[\"$10B\", \"$20B\"]"});
     s.record(&ParameterSpec::range, range_schema(),
              {.key = "range", .doc = "Evenly spaced values.", .example = "{from: 1, to: 10}"});
-    s.record(&ParameterSpec::distribution, distribution_schema(),
-             {.key = "distribution",
-              .doc = "A distribution to sample.",
-              .example = "{kind: uniform, low: 0, high: 1}"});
+    s.text(&ParameterSpec::distribution_slot,
+           {.key = "distribution",
+            .doc = "A distribution to sample, in the scenario's syntax (docs/uncertainty.md): "
+                   "a compact form, with or without its leading value, or a mapping.",
+            .example = "\"uniform(0, 1.5)\""});
     return s;
   }();
   return schema;
@@ -129,33 +104,6 @@ std::string override_text(const std::string& value) {
   return quote_string(value);
 }
 
-double normal_cdf(double z) {
-  return 0.5 * std::erfc(-z / std::sqrt(2.0));
-}
-
-/// Maps u in [0, 1) to a value of the distribution by inverting its CDF.
-double draw(const DistributionSpec& spec, double low, double high, double mean, double stddev,
-            double u) {
-  switch (spec.kind) {
-    case DistributionKind::uniform:
-      return low + u * (high - low);
-    case DistributionKind::loguniform:
-      return std::exp(std::log(low) + u * (std::log(high) - std::log(low)));
-    case DistributionKind::normal: {
-      const double a = normal_cdf((low - mean) / stddev);
-      const double b = normal_cdf((high - mean) / stddev);
-      const double p = std::clamp(a + u * (b - a), 1e-300, 1.0 - 1e-16);
-      return std::clamp(mean + stddev * normal_quantile(p), low, high);
-    }
-  }
-  return low;
-}
-
-double number_of(const std::string& text) {
-  const std::optional<AffixedNumber> parsed = parse_affixed_number(text);
-  return parsed ? parsed->number : 0.0;
-}
-
 /// Where each of the parameter's candidate values was written, for trying them on the base.
 struct Candidate {
   std::string text;
@@ -173,13 +121,6 @@ bool is_date_like(const std::string& text) {
 /// A range's values are all loaded on the base up to this many (evenly spaced, ends included
 /// beyond it): each load is a fraction of a millisecond.
 constexpr std::int64_t kMaxRangeValuesTried = 1000;
-
-/// The declared type of the scenario key at `path` ("clusters[0].gpus"), when the schema
-/// declares it; nothing for a key it does not know (the loader reports those).
-std::optional<scenario::ValueType> key_type(const std::string& path) {
-  const scenario::FieldInfo* field = scenario::field_at_path(path);
-  return field ? std::optional<scenario::ValueType>(field->type) : std::nullopt;
-}
 
 }  // namespace
 
@@ -312,12 +253,8 @@ std::vector<SweepPoint> expand_points(const SweepSpec& spec) {
   std::vector<std::vector<std::string>> drawn(samples);
   for (std::size_t s = 0; s < samples; ++s) {
     for (std::size_t d = 0; d < drawn_index.size(); ++d) {
-      const DistributionSpec& distribution = spec.parameters[drawn_index[d]].distribution;
-      const AffixedNumber low = *parse_affixed_number(distribution.low);
-      const double value =
-          draw(distribution, low.number, number_of(distribution.high), number_of(distribution.mean),
-               number_of(distribution.stddev), design[s * drawn_index.size() + d]);
-      drawn[s].push_back(low.format(std::stod(fmt::format("{:.12g}", value))));
+      const scenario::UncertainInput& input = *spec.parameters[drawn_index[d]].sampled;
+      drawn[s].push_back(sampled_value_text(input, input.draw(design[s * drawn_index.size() + d])));
     }
   }
   std::vector<SweepPoint> points;
@@ -346,6 +283,30 @@ std::uint64_t Sweep::seed_of(std::uint64_t point, std::uint64_t replication) con
   return run_seed(static_cast<std::uint64_t>(spec.seed), point, replication);
 }
 
+std::string sampled_value_text(const scenario::UncertainInput& input, const scenario::Draw& drawn) {
+  if (!input.choice_texts.empty())
+    return drawn.text;
+  // Twelve significant digits: the same text on every machine, whatever its libm's last bits.
+  const auto round = [](double value) { return std::stod(fmt::format("{:.12g}", value)); };
+  const AffixedNumber& unit = input.display_unit;
+  if (unit.prefix.empty() && unit.suffix.empty() && input.type == scenario::ValueType::quantity)
+    return format_canonical(round(drawn.value), input.dimension);
+  return unit.format(round(drawn.value / input.display_scale));
+}
+
+std::vector<std::string> Sweep::input_values(std::uint64_t replication) const {
+  if (drawn_inputs.empty())
+    return {};
+  const std::vector<double> uniforms = study::replication_uniforms(uncertain, replication);
+  std::vector<std::string> values;
+  values.reserve(drawn_inputs.size());
+  for (const std::size_t i : drawn_inputs) {
+    const scenario::UncertainInput& input = uncertain.inputs[i];
+    values.push_back(sampled_value_text(input, input.draw(uniforms[i])));
+  }
+  return values;
+}
+
 std::vector<scenario::Override> Sweep::overrides(std::uint64_t run_id) const {
   const auto replications = static_cast<std::uint64_t>(spec.replications);
   const std::uint64_t point = run_id / replications;
@@ -354,6 +315,11 @@ std::vector<scenario::Override> Sweep::overrides(std::uint64_t run_id) const {
   for (std::size_t p = 0; p < parameter_names.size(); ++p) {
     result.push_back(scenario::Override{parameter_names[p], override_text(points[point].values[p]),
                                         fmt::format("sweep parameter {}", parameter_names[p])});
+  }
+  const std::vector<std::string> drawn = input_values(replication);
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    result.push_back(scenario::Override{input_names[i], override_text(drawn[i]),
+                                        fmt::format("sweep replication {}", replication)});
   }
   result.push_back(scenario::Override{"scenario.seed", std::to_string(seed_of(point, replication)),
                                       "sweep seed"});
@@ -408,7 +374,6 @@ class SweepChecker {
       } else {
         parameter.kind = ParameterSpec::Kind::distribution;
         any_distribution = true;
-        check_distribution(parameter.distribution, path + ".distribution");
         if (spec_.sampling == Sampling::grid) {
           error(path + ".distribution",
                 "expected values or range with sampling: grid (a distribution needs sampling: "
@@ -510,42 +475,6 @@ class SweepChecker {
     }
   }
 
-  void check_distribution(const DistributionSpec& distribution, const std::string& path) {
-    const auto low = bound(distribution.low, path + ".low");
-    const auto high = bound(distribution.high, path + ".high");
-    if (!low || !high ||
-        !same_unit(*low, *high, "low", distribution.low, distribution.high, path + ".high"))
-      return;
-    if (!(low->number < high->number)) {
-      error(path + ".high", fmt::format("expected more than low ({}), found \"{}\"",
-                                        distribution.low, distribution.high));
-    }
-    if (distribution.kind == DistributionKind::loguniform && low->number <= 0.0) {
-      error(path + ".low", fmt::format("expected a positive number with kind: loguniform, "
-                                       "found \"{}\"",
-                                       distribution.low));
-    }
-    const bool normal = distribution.kind == DistributionKind::normal;
-    for (const auto& [key, text] :
-         {std::pair<std::string, const std::string&>{"mean", distribution.mean},
-          {"stddev", distribution.stddev}}) {
-      if (normal && text.empty()) {
-        error(path, fmt::format("missing required key '{}' in distribution (kind: normal)", key));
-      } else if (!normal && !text.empty()) {
-        error(
-            path + "." + key,
-            fmt::format("expected {} only with kind: normal, found kind: {}", key,
-                        distribution.kind == DistributionKind::uniform ? "uniform" : "loguniform"));
-      } else if (normal) {
-        const auto value = bound(text, path + "." + key);
-        if (value && same_unit(*low, *value, "low", distribution.low, text, path + "." + key) &&
-            key == "stddev" && !(value->number > 0.0)) {
-          error(path + ".stddev", fmt::format("expected more than 0, found \"{}\"", text));
-        }
-      }
-    }
-  }
-
   SweepSpec& spec_;
   const ConfigNode& document_;
   Diagnostics& diagnostics_;
@@ -592,11 +521,18 @@ std::vector<Candidate> candidates(const ParameterSpec& parameter, const ConfigNo
       break;
     }
     case ParameterSpec::Kind::distribution: {
-      const DistributionSpec& distribution = parameter.distribution;
-      add(distribution.low, "distribution.low");
-      add(distribution.high, "distribution.high");
-      if (!distribution.mean.empty())
-        add(distribution.mean, "distribution.mean");
+      // Its lowest, median and highest draws (clamped into the key's range, whole for a key of
+      // whole numbers), as sampling writes them: a key may refuse what its reader accepted.
+      const scenario::UncertainInput& input = *parameter.sampled;
+      const char* notes[] = {" (the distribution's lowest value)", " (its median)",
+                             " (its highest value)"};
+      for (const double u : {0.0, 0.5, 1.0}) {
+        const scenario::Draw drawn = input.draw(u);
+        if (!std::isfinite(drawn.value))
+          continue;
+        add(sampled_value_text(input, drawn), "distribution");
+        result.back().note = notes[static_cast<int>(u * 2.0)];
+      }
       break;
     }
   }
@@ -630,6 +566,149 @@ bool try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candida
   }
 }
 
+/// The sweep file with each parameter's `distribution` emptied: the schema reads it as a text
+/// slot, and read_distribution reads the node as written. A distribution still written the old
+/// way ({kind, low, high, ...}) is reported with what to write instead.
+ConfigNode with_distribution_slots(const ConfigNode& document, Diagnostics& diagnostics) {
+  ConfigNode slotted = document;
+  ConfigNode* parameters = slotted.find("parameters");
+  if (!parameters || !parameters->is_sequence())
+    return slotted;
+  for (std::size_t i = 0; i < parameters->items.size(); ++i) {
+    ConfigNode* distribution =
+        parameters->items[i].is_mapping() ? parameters->items[i].find("distribution") : nullptr;
+    if (!distribution)
+      continue;
+    for (const scenario::MappingEntry& entry : distribution->entries) {
+      if (entry.key != "kind")
+        continue;
+      diagnostics.add(entry.key_location, fmt::format("parameters[{}].distribution.kind", i),
+                      "'kind' is no longer a key of a sweep's distribution: write it as a "
+                      "scenario's (docs/uncertainty.md), \"uniform(0, 1.5)\" or {dist: uniform, "
+                      "low: 0, high: 1.5}; {dist: normal, mean, sd, low, high} for a truncated "
+                      "normal");
+    }
+    ConfigNode slot;
+    slot.kind = ConfigNode::Kind::scalar;
+    slot.quoted = true;
+    slot.location = distribution->location;
+    *distribution = std::move(slot);
+  }
+  return slotted;
+}
+
+/// "uniform(0, 1.5)", written without a leading value, as the compact form the scenario's
+/// parser reads: "1.5 ~ uniform(0, 1.5)". The leading value, unused by a sweep, lends its unit
+/// to bare parameters and names the unit of the values drawn: the first parameter written with
+/// a unit and not zero, else the first with a unit, else the first. Other text is returned as
+/// it is.
+std::string with_leading_value(const std::string& text) {
+  const std::size_t open = text.find('(');
+  const std::size_t close = text.rfind(')');
+  if (text.find('~') != std::string::npos || open == std::string::npos ||
+      close == std::string::npos || close < open)
+    return text;
+  std::vector<std::string> parameters;
+  std::string_view inside = std::string_view(text).substr(open + 1, close - open - 1);
+  while (true) {
+    const std::size_t comma = inside.find(',');
+    std::string_view item = inside.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
+    parameters.emplace_back(item);
+    if (comma == std::string_view::npos)
+      break;
+    inside = inside.substr(comma + 1);
+  }
+  std::string leading = parameters.front();
+  int best = 0;  // 2: a unit and not zero; 1: a unit
+  for (const std::string& parameter : parameters) {
+    const std::optional<AffixedNumber> number = parse_affixed_number(parameter);
+    if (!number || (number->prefix.empty() && number->suffix.empty()))
+      continue;
+    const int rank = number->number != 0.0 ? 2 : 1;
+    if (rank > best) {
+      best = rank;
+      leading = parameter;
+    }
+  }
+  return leading + " ~ " + text;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty() || from == to)
+    return;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+/// Reads a parameter's distribution with the scenario's own parser: on a copy of the base
+/// document with the written node at the parameter's key, extract_uncertain_inputs reads it as
+/// a distribution written in the base would be, so its units, the key's range and its errors
+/// are the key's, at the sweep file's places (the node keeps them). Problems are reported as
+/// "parameters[i].distribution...: KEY.PATH: message". Nothing when the key is unknown: the
+/// loader says so when a value is tried.
+std::optional<scenario::UncertainInput> read_distribution(const Sweep& sweep,
+                                                          const ParameterSpec& parameter,
+                                                          const std::string& key,
+                                                          Diagnostics& diagnostics) {
+  const ConfigNode& written = parameter.distribution;
+  const scenario::FieldInfo* field = scenario::field_at_path(parameter.path);
+  if (!field)
+    return std::nullopt;
+  ConfigNode document = sweep.base.document;
+  Diagnostics placing;  // a list index the base lacks, a path through a value
+  scenario::apply_override(document, {parameter.path, "0", kParameterOrigin}, placing);
+  for (const Diagnostic& problem : placing.items()) {
+    diagnostics.add(written.location, key, fmt::format("{}: {}", parameter.path, problem.message));
+  }
+  if (!placing.empty())
+    return std::nullopt;
+  // apply_override made the key: it is there to be replaced.
+  auto& at = const_cast<ConfigNode&>(*scenario::node_at_path(document, parameter.path));
+  at = written;
+  const std::string compact = written.is_scalar() ? with_leading_value(written.scalar) : "";
+  if (written.is_scalar())
+    at.scalar = compact;
+  Diagnostics reading;
+  std::vector<scenario::UncertainInput> inputs =
+      scenario::extract_uncertain_inputs(document, reading);
+  // The base's own distributions loaded cleanly: every problem is this one's.
+  for (Diagnostic problem : reading.items()) {
+    if (written.is_scalar())
+      replace_all(problem.message, compact, written.scalar);
+    const bool within = problem.path.rfind(parameter.path, 0) == 0;
+    diagnostics.add(problem.location,
+                    key + (within ? problem.path.substr(parameter.path.size()) : std::string()),
+                    fmt::format("{}: {}", parameter.path, problem.message));
+  }
+  if (!reading.empty())
+    return std::nullopt;
+  for (scenario::UncertainInput& input : inputs) {
+    if (input.path != parameter.path)
+      continue;
+    if (!input.group.empty()) {
+      diagnostics.add(written.location, key,
+                      fmt::format("{}: expected a distribution without a group (a sweep draws "
+                                  "its parameters by its sampling, each on its own), found group "
+                                  "\"{}\"",
+                                  parameter.path, input.group));
+      return std::nullopt;
+    }
+    return std::move(input);
+  }
+  diagnostics.add(
+      written.location, key,
+      fmt::format("{}: expected a distribution such as \"uniform(0, 1.5)\", \"0.5 ~ uniform(0, "
+                  "1.5)\" or {{dist: uniform, low: 0, high: 1.5}}, found {}{}",
+                  parameter.path, written.describe(),
+                  field->type == scenario::ValueType::text ? " (a key of names takes none)" : ""));
+  return std::nullopt;
+}
+
 }  // namespace
 
 Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) {
@@ -649,9 +728,14 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   sweep.file = path;
   sweep.load_options = options;
   scenario::LoadContext context(diagnostics);
-  sweep_schema().load(document, "", context, sweep.spec);
+  sweep_schema().load(with_distribution_slots(document, diagnostics), "", context, sweep.spec);
   if (!diagnostics.empty())
     diagnostics.throw_if_any();
+  for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
+    if (const ConfigNode* written =
+            scenario::node_at_path(document, fmt::format("parameters[{}].distribution", i)))
+      sweep.spec.parameters[i].distribution = *written;
+  }
   SweepChecker(sweep.spec, document, diagnostics).run();
   diagnostics.throw_if_any();
 
@@ -668,9 +752,23 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
                                                             : "no such file, or no permission"));
     diagnostics.throw_if_any();
   }
-  sweep.base = scenario::read_scenario_source(base_path.lexically_normal().string());
   // The base must load on its own before its parameters are tried.
-  const Scenario base = scenario::load_scenario(sweep.base, {}, sweep.load_options);
+  sweep.uncertain =
+      scenario::load_uncertain_scenario(base_path.lexically_normal().string(), {}, options);
+  sweep.base = sweep.uncertain.source;
+  const Scenario& base = sweep.uncertain.nominal;
+  for (std::size_t i = 0; i < sweep.uncertain.inputs.size(); ++i) {
+    const std::string& input = sweep.uncertain.inputs[i].path;
+    const auto& fixed = sweep.spec.parameters;
+    if (std::none_of(fixed.begin(), fixed.end(),
+                     [&](const ParameterSpec& parameter) { return parameter.path == input; })) {
+      sweep.drawn_inputs.push_back(i);
+      sweep.input_names.push_back(input);
+    }
+  }
+  // A run replaces every distribution of the base, by a parameter's value or a draw; the
+  // correlations, checked as the base loaded, name inputs its document then no longer holds.
+  sweep.load_options.draws_applied = !sweep.uncertain.inputs.empty();
 
   const ConfigNode* parameters = document.find("parameters");
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
@@ -679,17 +777,13 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
     const ConfigNode& node = parameters->items[i];
     const std::string key = fmt::format("parameters[{}]", i);
     if (parameter.kind == ParameterSpec::Kind::distribution) {
-      // Draws are fractions: a key of whole numbers or dates cannot take them. Checked once
-      // here, so that --check need not load every sampled value.
-      const std::optional<scenario::ValueType> type = key_type(parameter.path);
-      if (type == scenario::ValueType::integer || type == scenario::ValueType::date) {
-        const ConfigNode* at = scenario::node_at_path(node, "distribution");
-        diagnostics.add(at ? at->location : node.location, key + ".distribution",
-                        fmt::format("{}: expected a numeric key for a distribution (its draws are "
-                                    "fractional numbers), found {}: list its values instead",
-                                    parameter.path,
-                                    type == scenario::ValueType::integer ? "a key of whole numbers"
-                                                                         : "a date key"));
+      sweep.spec.parameters[i].sampled =
+          read_distribution(sweep, parameter, key + ".distribution", diagnostics);
+      if (!parameter.sampled) {
+        if (!scenario::field_at_path(parameter.path)) {  // the loader names the unknown key
+          const ConfigNode* at = scenario::node_at_path(node, "distribution");
+          try_value(sweep, parameter, Candidate{"0", at, key + ".distribution", ""}, diagnostics);
+        }
         continue;
       }
     }
@@ -708,9 +802,15 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   sweep.points = expand_points(sweep.spec);
   // The resolved base (extends and catalog includes applied, in canonical form), so editing a
   // file the base extends is caught too; and the version, whose model may give other figures.
-  const std::string bytes =
+  std::string bytes =
       read_bytes(path) + '\0' + scenario::explain_scenario(base) + '\0' + CAPSIM_VERSION;
+  // explain prints a distribution's nominal: the distributions themselves count too.
+  for (const scenario::UncertainInput& input : sweep.uncertain.inputs)
+    bytes += '\0' + fmt::format("{}={} group {}", input.path, input.written, input.group);
   sweep.fingerprint = fmt::format("{:016x}", stream_name_hash(bytes));
+  // The inputs are drawn from the sweep's seed, as everything random in a sweep: replication r
+  // draws what `capsim run --replications` draws in its replication r when the seeds agree.
+  sweep.uncertain.nominal.scenario.seed = sweep.spec.seed;
   return sweep;
 }
 

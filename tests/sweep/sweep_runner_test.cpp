@@ -159,6 +159,39 @@ TEST_CASE("sweep runner: runs.csv and runs_summary.csv bytes are the same at -j1
   }
 }
 
+TEST_CASE("sweep runner: drawn inputs are columns of runs.csv, the same at any -j and merged") {
+  const Sweep sweep = load_sweep(data_path("uncertain.yaml"));
+  TempDir one("uncertain1");
+  run_into(sweep, one.path, 1);
+  const std::string runs = read_text(one.path / "runs.csv");
+  // After the parameters, the drawn input; the fixed failure rate is a parameter's column.
+  CHECK(runs.substr(0, runs.find('\n')) ==
+        "run_id,point,replication,sites[0].pue,failures.annual_failure_rate,"
+        "economics.utilisation,seed,totals.opex_energy_usd,gpus.failures");
+  CHECK(count_lines(runs) == 9);
+  // runs_summary.csv has one row per point, of its parameters only.
+  const std::string summary = read_text(one.path / "runs_summary.csv");
+  CHECK(summary.rfind("point,sites[0].pue,failures.annual_failure_rate,replications,", 0) == 0);
+  CHECK(count_lines(summary) == 3);
+  TempDir two("uncertain2");
+  run_into(sweep, two.path, 2);
+  CHECK(read_text(two.path / "runs.csv") == runs);
+  CHECK(read_text(two.path / "runs_summary.csv") == summary);
+  std::vector<fs::path> shards;
+  for (std::uint64_t k = 1; k <= 3; ++k) {
+    shards.push_back(two.path.string() + "-shard" + std::to_string(k));
+    fs::remove_all(shards.back());
+    run_into(sweep, shards.back(), 2, Shard{k, 3});
+  }
+  const fs::path merged = two.path.string() + "-merged";
+  merge_shards(shards, merged);
+  CHECK(read_text(merged / "runs.csv") == runs);
+  CHECK(read_text(merged / "runs_summary.csv") == summary);
+  for (const fs::path& shard : shards)
+    fs::remove_all(shard);
+  fs::remove_all(merged);
+}
+
 TEST_CASE("sweep runner: a sweep resumed from a cut journal gives the same bytes") {
   const Sweep sweep = load_sweep(data_path("grid.yaml"));
   TempDir full("resume_full");

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "../scenario/corpus.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/model/capacity_model.hpp"
@@ -172,6 +174,99 @@ TEST_CASE("sweep: Latin hypercube points stratify each distribution within its b
   CHECK(prices.size() == 8);
   // Expansion is a function of the file: the same points every time.
   CHECK(expand_points(sweep.spec)[5].values == sweep.points[5].values);
+}
+
+/// A sweep file in a fresh folder of the system's temporary directory, over the test base.
+struct SweepFile {
+  fs::path dir;
+  std::string path;
+  SweepFile(const std::string& name, const std::string& body)
+      : dir(fs::temp_directory_path() /
+            ("capsim_sweep_spec_" + std::to_string(::getpid()) + "_" + name)) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    path = (dir / "sweep.yaml").string();
+    std::ofstream output(path, std::ios::trunc);
+    output << "base: " << data_path("base.yaml") << "\n" << body;
+  }
+  ~SweepFile() { fs::remove_all(dir); }
+};
+
+TEST_CASE("sweep: a Latin hypercube of uniform(a, b) draws each stratum once, at its quantiles") {
+  // The compact form without a leading value, read by the scenario's own parser.
+  const SweepFile file("lhs-uniform", R"yaml(seed: 4
+sampling: latin_hypercube
+samples: 10
+parameters:
+  - {path: "sites[0].pue", distribution: "uniform(1.1, 1.6)"}
+collect: [totals.capex_usd]
+)yaml");
+  const Sweep sweep = load_sweep(file.path);
+  REQUIRE(sweep.points.size() == 10);
+  // The design load_sweep maps: one dimension, the sweep's seed.
+  const std::vector<double> design =
+      latin_hypercube(10, 1, derive_stream_seed(4, 0, "sweep.latin_hypercube"));
+  std::vector<int> strata(10, 0);
+  for (std::size_t i = 0; i < 10; ++i) {
+    // uniform(1.1, 1.6) at u is 1.1 + 0.5 u, written to 12 significant digits.
+    const double expected = std::stod(fmt::format("{:.12g}", 1.1 + 0.5 * design[i]));
+    CHECK(sweep.points[i].values[0] == fmt::format("{}", expected));
+    const double value = std::stod(sweep.points[i].values[0]);
+    // Stratum k of 10 is [1.1 + 0.05 k, 1.1 + 0.05 (k + 1)).
+    ++strata[static_cast<std::size_t>((value - 1.1) / 0.05)];
+  }
+  CHECK(std::all_of(strata.begin(), strata.end(), [](int hits) { return hits == 1; }));
+}
+
+TEST_CASE("sweep: a distribution over a key of whole numbers draws whole numbers") {
+  const SweepFile file("whole", R"yaml(sampling: random
+samples: 20
+parameters:
+  - {path: "clusters[0].gpus", distribution: {dist: triangular, low: 10000, mode: 12000, high: 20000}}
+collect: [totals.capex_usd]
+)yaml");
+  const Sweep sweep = load_sweep(file.path);
+  REQUIRE(sweep.points.size() == 20);
+  std::set<std::string> distinct;
+  for (const SweepPoint& point : sweep.points) {
+    const double gpus = std::stod(point.values[0]);
+    CHECK(gpus == std::nearbyint(gpus));
+    CHECK(point.values[0] == fmt::format("{}", static_cast<std::int64_t>(gpus)));
+    CHECK(gpus >= 10000);
+    CHECK(gpus <= 20000);
+    distinct.insert(point.values[0]);
+  }
+  CHECK(distinct.size() > 15);  // 20 draws over 10,000 whole numbers: collisions are rare
+}
+
+TEST_CASE("sweep: a base's uncertain inputs are drawn per replication, the same at every point") {
+  const Sweep sweep = load_sweep(data_path("uncertain.yaml"));
+  // failures.annual_failure_rate is a parameter: fixed. The utilisation is drawn.
+  REQUIRE(sweep.uncertain.inputs.size() == 2);
+  CHECK(sweep.input_names == std::vector<std::string>{"economics.utilisation"});
+  REQUIRE(sweep.run_count() == 8);  // 2 points x 4 replications
+  std::set<std::string> draws;
+  for (std::uint64_t replication = 0; replication < 4; ++replication) {
+    // uniform(50%, 90%) at the uniform of stream "uncertainty economics.utilisation" of
+    // replication r under the sweep's seed (11): 50 + 40 u percent, 12 significant digits.
+    RandomStream stream(11, replication, "uncertainty economics.utilisation");
+    const double u = stream.uniform01() + 0x1.0p-54;
+    const std::string expected = fmt::format("{}%", std::stod(fmt::format("{:.12g}", 50 + 40 * u)));
+    CHECK(sweep.input_values(replication) == std::vector<std::string>{expected});
+    draws.insert(expected);
+    for (std::uint64_t point = 0; point < 2; ++point) {
+      const std::uint64_t run = point * 4 + replication;
+      const Scenario scenario =
+          scenario::load_scenario(sweep.base, sweep.overrides(run), sweep.load_options);
+      // The parameter holds; the draw is what the run reads.
+      CHECK(scenario.failures.causes.at(0).rate.per_gpu_year.value_or(0.0) ==
+            doctest::Approx(0.04).epsilon(1e-12));
+      CHECK(scenario.economics.utilisation ==
+            doctest::Approx(parse_affixed_number(expected)->number / 100).epsilon(1e-12));
+      CHECK(scenario.sites.at(0).pue == (point == 0 ? 1.1 : 1.3));
+    }
+  }
+  CHECK(draws.size() == 4);
 }
 
 TEST_CASE("sweep: run seeds come from (sweep seed, point, replication) only") {

@@ -6,7 +6,8 @@
 /// - `journal.csv`: runs.csv's header, then one row per finished run in the order runs finish,
 ///   each flushed and fsynced: what a resumed sweep reuses.
 /// - `runs.csv`: the journal's rows in run-id order. Columns: run_id, point, replication, one
-///   per parameter (the value text as substituted), seed, one per collected figure.
+///   per parameter (the value text as substituted), one per uncertain input of the base that
+///   each run draws, seed, one per collected figure.
 /// - `runs_summary.csv`: per point, the mean and 95% Student t interval of each figure across
 ///   replications (unsharded sweeps and merges only: a shard holds only some replications).
 ///
@@ -44,7 +45,12 @@ struct Manifest {
   std::uint64_t shard_index = 1;  ///< K of --shard K/N, from 1
   std::uint64_t shard_count = 1;  ///< N
   std::vector<std::string> parameters;
+  /// The base scenario's uncertain inputs each run draws (Sweep::input_names); absent from the
+  /// manifest when there are none.
+  std::vector<std::string> inputs;
   std::vector<std::string> figures;
+  /// runs.csv's column of the seed: after run_id, point, replication, parameters and inputs.
+  std::size_t seed_column() const { return 3 + parameters.size() + inputs.size(); }
 };
 
 /// The file whose presence means a sweep folder holds a whole result.
@@ -59,7 +65,7 @@ std::string manifest_yaml(const Manifest& manifest);
 /// Reads `path`; throws InputError (with file:line:col) when it is not a manifest.
 Manifest read_manifest(const std::filesystem::path& path);
 
-/// runs.csv's columns: run_id, point, replication, parameters..., seed, figures...
+/// runs.csv's columns: run_id, point, replication, parameters..., inputs..., seed, figures...
 std::vector<std::string> runs_header(const Manifest& manifest);
 
 /// The fields of one CSV line as csv_row writes it (quotes undone), without its "\n".

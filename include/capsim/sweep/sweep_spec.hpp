@@ -24,7 +24,6 @@
 namespace capsim::sweep {
 
 enum class RangeScale { linear, log };
-enum class DistributionKind { uniform, loguniform, normal };
 enum class Sampling { grid, random, latin_hypercube };
 
 /// `range: {from, to, count, scale}`: `count` values from `from` to `to`, both included.
@@ -35,22 +34,20 @@ struct RangeSpec {
   RangeScale scale = RangeScale::linear;
 };
 
-/// `distribution: {kind, low, high, mean, stddev}`: values drawn for random or Latin hypercube
-/// sampling. `low` and `high` bound every kind (a normal is truncated to them).
-struct DistributionSpec {
-  DistributionKind kind = DistributionKind::uniform;
-  std::string low;
-  std::string high;
-  std::string mean;    ///< normal only
-  std::string stddev;  ///< normal only
-};
-
 /// One swept key: exactly one of `values`, `range` or `distribution` is given.
 struct ParameterSpec {
   std::string path;  ///< e.g. "efficiency.steps[0].factor"
   std::vector<std::string> values;
   RangeSpec range;
-  DistributionSpec distribution;
+  /// `distribution:` as written, in the scenario's syntax (docs/uncertainty.md): the compact
+  /// form ("0.5 ~ uniform(0, 1.5)", or without the leading value, "uniform(0, 1.5)") or the
+  /// mapping form ({dist: loguniform, low: "2x", high: "20x"}).
+  scenario::ConfigNode distribution;
+  /// That distribution read by the key's own reader, as a distribution on the base scenario's
+  /// key would be (load_sweep): what random and latin_hypercube sampling draw through.
+  std::optional<scenario::UncertainInput> sampled;
+  /// The schema's slot for `distribution` (load_sweep reads the node itself): unused.
+  std::string distribution_slot;
   enum class Kind { values, range, distribution } kind = Kind::values;
 };
 
@@ -73,6 +70,11 @@ const scenario::RecordSchema<SweepSpec>& sweep_schema();
 using ::capsim::AffixedNumber;
 using ::capsim::parse_affixed_number;
 
+/// A drawn value as a sweep substitutes it and runs.csv shows it: in the unit the distribution
+/// was written in ("13.3872316386x", "59.52%"), rounded to 12 significant digits so that the
+/// text is the same on every machine; a choice's value as written.
+std::string sampled_value_text(const scenario::UncertainInput& input, const scenario::Draw& drawn);
+
 /// One point of the sweep: the value text of each parameter, in parameter order.
 struct SweepPoint {
   std::vector<std::string> values;
@@ -86,6 +88,14 @@ struct Sweep {
   scenario::ScenarioSource base;             ///< the base scenario, `extends` resolved
   std::vector<SweepPoint> points;            ///< grid cells × samples, grid-major
   std::vector<std::string> parameter_names;  ///< the parameters' paths
+  /// The base scenario's uncertain inputs (scenario/uncertain_inputs.hpp), with its seed
+  /// replaced by the sweep's: the uniforms of replication r are
+  /// study::replication_uniforms(uncertain, r), the same at every point (common random numbers).
+  scenario::UncertainScenario uncertain;
+  /// The indices in uncertain.inputs of the inputs no parameter fixes: each run draws them.
+  std::vector<std::size_t> drawn_inputs;
+  std::vector<std::string>
+      input_names;  ///< their key paths: runs.csv's columns after the parameters
   /// FNV-1a of the sweep file's bytes, the resolved base scenario (explain_scenario: after
   /// `extends` and catalog includes) and CAPSIM_VERSION, 16 hex digits: a journal, a shard or a
   /// merge input of another sweep is refused by it.
@@ -101,24 +111,30 @@ struct Sweep {
   /// The scenario seed of a run: derive_stream_seed(spec.seed, replication, "sweep.point.P")
   /// halved into [0, 2^63). Depends on (sweep seed, point, replication) only.
   std::uint64_t seed_of(std::uint64_t point, std::uint64_t replication) const;
-  /// The overrides of a run: each parameter's value, then scenario.seed.
+  /// The drawn inputs' values in replication r (sampled_value_text), in input_names order: the
+  /// same at every point. Empty when the base holds no distribution.
+  std::vector<std::string> input_values(std::uint64_t replication) const;
+  /// The overrides of a run: each parameter's value, each drawn input's value, then
+  /// scenario.seed.
   std::vector<scenario::Override> overrides(std::uint64_t run_id) const;
 };
 
 /// Loads and validates a sweep file, reads its base scenario and expands its points. Each
 /// parameter's values (every listed value, every value of a range up to 1,000 evenly spaced
-/// ones, a distribution's bounds and mean) are loaded with the base scenario, so a path the
-/// scenario language does not know, a list index the base lacks, a value with the wrong unit
-/// or a range step that is not whole for a key of whole numbers is reported at the sweep
-/// file's line; a distribution over a key of whole numbers or dates, and a unit with digits
-/// (a date), are refused. Throws InputError listing every problem. O(values × load time).
+/// ones, a distribution's lowest, median and highest draws) are loaded with the base scenario,
+/// so a path the scenario language does not know, a list index the base lacks, a value with
+/// the wrong unit or a range step that is not whole for a key of whole numbers is reported at
+/// the sweep file's line. A distribution is read by the scenario's own parser
+/// (extract_uncertain_inputs) at its key, so its errors are those of the key, at the sweep
+/// file's line. Throws InputError listing every problem. O(values × load time).
 /// `options` apply to every load of the base scenario (the work ceilings).
 Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options = {});
 
 /// Expands a sweep's parameters into points: the cartesian product of the value and range
 /// parameters (the last parameter varying fastest), each crossed with `samples` draws of the
-/// distribution parameters when there are any. Deterministic in `spec.seed`. Precondition:
-/// `spec` passed validation (load_sweep). Exposed for tests.
+/// distribution parameters when there are any, each the `sampled` distribution's draw at the
+/// design's uniform. Deterministic in `spec.seed`. Precondition: `spec` passed validation
+/// (load_sweep, which sets `sampled`). Exposed for tests.
 std::vector<SweepPoint> expand_points(const SweepSpec& spec);
 
 /// Values of a range, `from` and `to` included exactly. Precondition: count >= 2, and both
