@@ -11,7 +11,18 @@ constexpr int kSequenceBits = 48;
 constexpr std::uint64_t kMaxSequence = (std::uint64_t{1} << kSequenceBits) - 1;
 
 inline bool earlier(const detail::QueuedEvent& a, const detail::QueuedEvent& b) {
+#if defined(__SIZEOF_INT128__)
+  // (tick, order) as one 128-bit key: a compare without a data-dependent branch. Flipping
+  // the tick's sign bit makes unsigned order the signed one.
+  __extension__ typedef unsigned __int128 Key;  // not ISO C++: say so to -Wpedantic
+  const auto key = [](const detail::QueuedEvent& e) {
+    const std::uint64_t tick = static_cast<std::uint64_t>(e.tick) ^ (std::uint64_t{1} << 63);
+    return (static_cast<Key>(tick) << 64) | e.order;
+  };
+  return key(a) < key(b);
+#else
   return a.tick < b.tick || (a.tick == b.tick && a.order < b.order);
+#endif
 }
 }  // namespace
 
@@ -34,8 +45,17 @@ EventHandle EventQueue::push(Tick tick, Phase phase, HandlerId handler, EventKin
   const std::uint32_t slot = acquire_slot();
   const std::uint64_t order =
       (static_cast<std::uint64_t>(phase) << kSequenceBits) | next_sequence_++;
-  heap_.push_back(detail::QueuedEvent{tick, order, payload, slot, handler.value, kind});
-  sift_up(heap_.size() - 1);
+  const detail::QueuedEvent record{tick, order, payload, slot, handler.value, kind};
+  if (popped_top_) {
+    // The event just popped still fills the root: the new one takes its place and sinks, one
+    // pass down the heap where removing the root and adding at the bottom would take two.
+    popped_top_ = false;
+    heap_.front() = record;
+    sift_down(0);
+  } else {
+    heap_.push_back(record);
+    sift_up(heap_.size() - 1);
+  }
   ++live_count_;
   return EventHandle{slot, slot_generation_[slot]};
 }
@@ -51,7 +71,15 @@ bool EventQueue::cancel(EventHandle handle) {
   return true;
 }
 
+void EventQueue::settle_popped_top() {
+  if (popped_top_) {
+    popped_top_ = false;
+    remove_top();
+  }
+}
+
 void EventQueue::drop_cancelled_top() {
+  settle_popped_top();
   while (!heap_.empty() && (slot_generation_[heap_.front().slot] & 1U) != 0) {
     const std::uint32_t slot = heap_.front().slot;
     ++slot_generation_[slot];
@@ -73,12 +101,8 @@ bool EventQueue::pop_if_due(Tick end, detail::QueuedEvent& out) {
   slot_generation_[out.slot] += 2;
   free_slots_.push_back(out.slot);
   --live_count_;
-  remove_top();
-#if defined(__GNUC__)
-  // The next pop reads the new top's slot: start that cache miss while the handler runs.
-  if (!heap_.empty())
-    __builtin_prefetch(&slot_generation_[heap_.front().slot]);
-#endif
+  // Removed lazily: a handler that schedules an event (most do) reuses the root's place.
+  popped_top_ = true;
   return true;
 }
 

@@ -43,6 +43,7 @@ class EventQueue {
   bool pop_if_due(Tick end, detail::QueuedEvent& out);
 
  private:
+  void settle_popped_top();
   void drop_cancelled_top();
   void sift_up(std::size_t index);
   void sift_down(std::size_t index);
@@ -55,6 +56,8 @@ class EventQueue {
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_sequence_ = 0;
   std::size_t live_count_ = 0;
+  /// The root holds the event pop_if_due last returned, not yet removed (see push).
+  bool popped_top_ = false;
 };
 
 }  // namespace capsim

@@ -65,8 +65,12 @@ void Fleet::set_up_failures() {
   book_.set_clock(context_.engine);
   counts_.failures_by_cause.assign(context_.failure_causes.size(), 0);
   failure_rate_per_gpu_s_ = 0.0;
-  for (const FailureCauseSpec& cause : context_.failure_causes)
+  repair_ticks_.clear();
+  repairs_.assign(context_.failure_causes.size(), {});
+  for (const FailureCauseSpec& cause : context_.failure_causes) {
     failure_rate_per_gpu_s_ += cause.rate.per_gpu_s();
+    repair_ticks_.push_back(ticks_from_seconds(cause.repair_time_s));
+  }
   for (std::size_t i = 0; i < pools_.size(); ++i)
     schedule_failure(i);
 }
@@ -196,13 +200,13 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   schedule_failure(index);
 }
 
-/// The pool's next failure, at the rate of the GPUs it has available now: the process is
-/// memoryless, so drawing again whenever that count changes is exact.
+/// The pool's next failure candidate (see failure()), at the rate of all its GPUs, failed ones
+/// included: that rate is fixed while the pool is installed, so a failure or a repair leaves the
+/// candidate already drawn in place and costs no cancelling and drawing again.
 void Fleet::schedule_failure(std::size_t index) {
   Pool& pool = pools_[index];
-  context_.engine.cancel(pool.next_failure);
   pool.next_failure = EventHandle{};
-  const double rate = failure_rate_per_gpu_s_ * static_cast<double>(pool.available());
+  const double rate = failure_rate_per_gpu_s_ * static_cast<double>(pool.gpus);
   if (!pool.active || rate <= 0.0)
     return;
   const double delay_s = pool.failures.exponential(rate);
@@ -212,11 +216,20 @@ void Fleet::schedule_failure(std::size_t index) {
                                                      self_, kFailure, index);
 }
 
-/// One GPU of the pool fails: the cause by the causes' rates, busy or not by training's share
-/// of its cluster.
+/// A failure candidate of the pool: a GPU fails with probability (available GPUs) / (all its
+/// GPUs), else nothing happens (thinning, Lewis and Shedler 1979). Candidates come as a Poisson
+/// process of rate Λ = λ · gpus; keeping each with probability available(t) / gpus, independently
+/// of everything before, leaves a process of intensity λ · available(t) at every instant: the
+/// failures of the available GPUs, exact in distribution, however often failures and repairs
+/// change `available` between candidates. Then the cause by the causes' rates, busy or not by
+/// training's share of its cluster.
 void Fleet::failure(std::size_t index) {
   Pool& pool = pools_[index];
-  pool.next_failure = EventHandle{};
+  const bool fails = pool.failures.uniform01() * static_cast<double>(pool.gpus) <
+                     static_cast<double>(pool.available());
+  schedule_failure(index);  // the next candidate, whatever this one does
+  if (!fails)
+    return;
   std::size_t cause_index = 0;
   double pick = pool.failures.uniform01() * failure_rate_per_gpu_s_;
   while (cause_index + 1 < context_.failure_causes.size() &&
@@ -233,39 +246,42 @@ void Fleet::failure(std::size_t index) {
                                                   : 0.0;
   const double draw = pool.failures.uniform01();
   const bool busy = draw < busy_share;
-  if (busy && !cause.interrupts) {
-    schedule_failure(index);  // the job rides through; the GPU stays in service
-    return;
-  }
+  if (busy && !cause.interrupts)
+    return;  // the job rides through; the GPU stays in service
   // The job stops first, then the fleet lowers what training may use: the scheduler's pass
   // comes later in the instant, so the job restarts only on healthy GPUs. `draw / busy_share`
   // is uniform in [0, 1): which of training's GPUs failed.
   if (busy)
     book_.training_gpu_failed(pool.cluster, cause_index, draw / busy_share);
   pool.failed += 1;
-  context_.engine.schedule_after(ticks_from_seconds(cause.repair_time_s), phases::kRepair, self_,
-                                 kRepair, index);
-  schedule_failure(index);
-  after_pool_changes({index});
+  send_to_repair(index, cause_index);
+  after_pool_change(index, -1);
 }
 
-/// GPUs of these pools failed or came back: their clusters' capacity and sites' draw change.
-void Fleet::after_pool_changes(const std::vector<std::size_t>& changed_pools) {
-  // Clusters, then sites, each once and in index order: a failure costs its cluster's pools and
-  // its site's, not the whole fleet's.
-  std::vector<std::size_t> clusters, sites;
-  for (const std::size_t index : changed_pools) {
-    clusters.push_back(pools_[index].cluster);
-    sites.push_back(pools_[index].site);
-  }
-  for (std::vector<std::size_t>* touched : {&clusters, &sites}) {
-    std::sort(touched->begin(), touched->end());
-    touched->erase(std::unique(touched->begin(), touched->end()), touched->end());
-  }
-  for (const std::size_t c : clusters)
-    refresh_cluster(c);
-  for (const std::size_t s : sites)
-    power_.update_site(s);
+/// Repairs of one cause take the same time, so they end in the order they began: a queue per
+/// cause, with only its earliest repair in the engine's queue (a handful of events pending there
+/// instead of every GPU in repair).
+void Fleet::send_to_repair(std::size_t pool, std::size_t cause) {
+  std::deque<PendingRepair>& queue = repairs_[cause];
+  queue.push_back(PendingRepair{context_.now() + repair_ticks_[cause], pool});
+  if (queue.size() == 1)
+    context_.engine.schedule_at(queue.front().done, phases::kRepair, self_, kRepair, cause);
+}
+
+void Fleet::repair_done(std::size_t cause) {
+  std::deque<PendingRepair>& queue = repairs_[cause];
+  const std::size_t pool = queue.front().pool;
+  queue.pop_front();
+  if (!queue.empty())
+    context_.engine.schedule_at(queue.front().done, phases::kRepair, self_, kRepair, cause);
+  repair(pool);
+}
+
+/// A GPU of the pool failed or came back: its cluster's capacity and its site's draw change,
+/// no other cluster's or site's.
+void Fleet::after_pool_change(std::size_t index, int change) {
+  refresh_cluster(pools_[index].cluster);
+  power_.pool_available_changed(index, change);
 }
 
 void Fleet::repair(std::size_t index) {
@@ -273,8 +289,7 @@ void Fleet::repair(std::size_t index) {
   if (!pool.active)
     return;  // retired while in repair
   pool.failed -= 1;
-  schedule_failure(index);
-  after_pool_changes({index});
+  after_pool_change(index, +1);
 }
 
 void Fleet::retire(std::size_t index) {
@@ -283,7 +298,8 @@ void Fleet::retire(std::size_t index) {
   const AcceleratorSpec& part = context_.part(pool.part);
   const Tick now = context_.now();
   pool.active = false;
-  schedule_failure(index);  // cancels it
+  context_.engine.cancel(pool.next_failure);
+  pool.next_failure = EventHandle{};
   const double peak_w = static_cast<double>(pool.gpus) * peak_power_per_gpu_w(pool);
   site.installed_peak_w -= peak_w;
   counts_.retired += pool.gpus;
@@ -369,6 +385,7 @@ void Fleet::check_invariants() const {
       throw std::logic_error("capacity model: power above the cap at " + site.spec->name);
     }
   }
+  power_.check_counts();
   check_training_within_available();
 }
 
@@ -398,7 +415,7 @@ void Fleet::on_event(Engine&, const Event& event) {
       arrival(event.payload);
       break;
     case kRepair:
-      repair(event.payload);
+      repair_done(event.payload);
       break;
     case kFailure:
       failure(event.payload);

@@ -3,8 +3,9 @@
 /// site power allows, pools that fail, are repaired and retire, and the conservation counts.
 ///
 /// Failures: each pool's GPUs fail as one Poisson process of rate Σ λ_cause · (its available
-/// GPUs), the superposition of every cause on every GPU at risk (never one timer per GPU); each
-/// event is one GPU of one cause, drawn by the causes' rates. The GPU is busy with training
+/// GPUs), the superposition of every cause on every GPU at risk (never one timer per GPU),
+/// simulated by thinning a process at the rate of all its GPUs (Fleet::failure); each event is
+/// one GPU of one cause, drawn by the causes' rates. The GPU is busy with training
 /// with probability (training's GPUs) / (available GPUs) of its cluster. A cause that
 /// interrupts takes the GPU out of service for its repair time and, when training held it,
 /// stops the job on it (the cluster book tells the training workload). A cause that does not
@@ -15,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,10 +96,12 @@ class Fleet final : public EventHandler, public SitesListener {
   void create_pool(Delivery& delivery, std::int64_t gpus);
   void schedule_failure(std::size_t pool);
   void failure(std::size_t pool);
+  void send_to_repair(std::size_t pool, std::size_t cause);
+  void repair_done(std::size_t cause);
   void repair(std::size_t pool);
   void retire(std::size_t pool);
   void check_training_within_available() const;
-  void after_pool_changes(const std::vector<std::size_t>& pools);
+  void after_pool_change(std::size_t pool, int change);
   void refresh_cluster(std::size_t cluster);
 
   const ModelContext& context_;
@@ -108,6 +112,12 @@ class Fleet final : public EventHandler, public SitesListener {
   std::vector<Delivery> deliveries_;
   std::vector<Pool> pools_;
   double failure_rate_per_gpu_s_ = 0.0;  ///< of all causes; 0 until set_up_failures
+  std::vector<Tick> repair_ticks_;       ///< per failure cause
+  struct PendingRepair {
+    Tick done;
+    std::size_t pool;
+  };
+  std::vector<std::deque<PendingRepair>> repairs_;  ///< per failure cause, earliest first
   /// Each cluster's (busy, available) GPU-seconds at the last check.
   mutable std::vector<std::pair<double, double>> checked_gpu_s_;
   VendorCaps caps_;

@@ -5,6 +5,7 @@
 /// sites, the pools and the cluster book; writes only its own integrals.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "capsim/metrics/recorder.hpp"
@@ -15,8 +16,26 @@
 
 namespace capsim {
 
+/// A site's active pools that draw alike: one part, assumed utilisation and non-server power,
+/// and one cluster when workloads are simulated (the cluster sets the busy share). A failure
+/// moves one class's count; the site's draw is then summed over its classes (a handful), not
+/// over its pools.
+struct DrawClass {
+  std::size_t cluster = 0;
+  const AcceleratorSpec* part = nullptr;
+  double utilisation = 0.0;
+  double non_server_power_per_gpu_w = 0.0;
+  std::int64_t installed = 0;
+  std::int64_t available = 0;
+  /// Kept while the class's pools are unchanged: what each available GPU draws at the assumed
+  /// utilisation, and what the installed ones' network and storage draw.
+  double assumed_w_per_available = 0.0;
+  double non_server_w = 0.0;
+};
+
 /// A site's draw and its integrals.
 struct SiteDraw {
+  std::vector<DrawClass> classes;
   double drawn_w = 0.0;
   /// The site's active pools' GPUs: installed, available, and busy at their assumed
   /// utilisation (the fleet's counts are sums over the sites, or over the clusters for busy
@@ -37,14 +56,18 @@ class Power {
   /// Once the sites are set up: a draw per site.
   void set_up() { draws_.resize(sites_.size()); }
   /// With training jobs or services, GPUs are busy as the cluster book says; without, at the
-  /// utilisation each pool assumes.
+  /// utilisation each pool assumes. Before the first pool is installed.
   void set_workload_simulated(bool simulated) { workload_simulated_ = simulated; }
-  /// Recomputes a site's draw and the fleet's GPU counts from now on.
+  /// Recomputes a site's draw and the fleet's GPU counts from now on, from its pools: after a
+  /// pool is installed or retires, or the site's price changes.
   void update_site(std::size_t site);
+  /// One GPU of a pool failed (`change` -1) or came back (+1): its site draws anew. O(classes
+  /// at its site).
+  void pool_available_changed(std::size_t pool, int change);
   /// A cluster's busy GPUs changed: the sites of its pools draw anew.
   void update_cluster_sites(std::size_t cluster);
-  /// The share of a pool's available GPUs that is busy.
-  double busy_share(const Pool& pool) const;
+  /// The classes' counts are their pools' (a violation is a bug). Once a reporting period.
+  void check_counts() const;
 
   const SiteDraw& site(std::size_t site) const { return draws_[site]; }
   const RateIntegral& gpu_installed_s() const { return gpu_installed_s_; }
@@ -52,6 +75,14 @@ class Power {
   const RateIntegral& gpu_busy_s() const { return gpu_busy_s_; }
 
  private:
+  /// A site's classes counted from its active pools, in the order of their first pool, and
+  /// each such pool's class.
+  void classes_of_site(std::size_t site, std::vector<DrawClass>& classes,
+                       std::vector<std::size_t>& pool_class) const;
+  /// The site's draw from its classes' counts, and the fleet's GPU counts.
+  void draw_site(std::size_t site);
+  /// The share of a class's available GPUs that is busy.
+  double busy_share(const DrawClass& draw_class) const;
   void update_gpu_counts();
 
   const ModelContext& context_;
@@ -60,6 +91,7 @@ class Power {
   const ClusterBook& book_;
   bool workload_simulated_ = false;
   std::vector<SiteDraw> draws_;
+  std::vector<std::size_t> pool_class_;  ///< per pool, its class at its site (active pools)
   RateIntegral gpu_installed_s_;
   RateIntegral gpu_available_s_;
   RateIntegral gpu_busy_s_;
