@@ -71,12 +71,16 @@ std::string paired_text(const UncertainCompareResult& result) {
       base.label, result.replications);
   for (std::size_t i = 0; i < result.inputs.size(); ++i) {
     const UncertainCompareInput& input = result.inputs[i];
-    text += fmt::format("  {}: scenario {}, seed {}, {} uncertain {} in {} {}", input.label,
-                        input.argument, input.seed, input.uncertain_inputs,
-                        input.uncertain_inputs == 1 ? "input" : "inputs", input.draws,
-                        input.draws == 1 ? "draw" : "draws");
-    if (i > 0)
-      text += fmt::format(", {} shared with the baseline", input.shared_draws);
+    text += fmt::format("  {}: scenario {}, seed {}, ", input.label, input.argument, input.seed);
+    if (input.uncertain_inputs == 0) {
+      text += "no uncertain input";
+    } else {
+      text += fmt::format("{} uncertain {} in {} {}", input.uncertain_inputs,
+                          input.uncertain_inputs == 1 ? "input" : "inputs", input.draws,
+                          input.draws == 1 ? "draw" : "draws");
+      if (i > 0)
+        text += fmt::format(", {} shared with the baseline", input.shared_draws);
+    }
     text += "\n";
   }
   text += fmt::format(
