@@ -2,6 +2,7 @@
 // baseline's (study/compare.hpp, compare_uncertain_inputs).
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "capsim/output/comparison.hpp"
