@@ -172,8 +172,13 @@ std::string comparison_table(const Comparison& comparison) {
     }
     cells.push_back(std::move(line));
   }
-  std::vector<std::size_t> width(header.size(), 0);
+  return padded_table(cells);
+}
+
+std::string padded_table(const std::vector<std::vector<std::string>>& cells) {
+  std::vector<std::size_t> width;
   for (const auto& line : cells) {
+    width.resize(std::max(width.size(), line.size()), 0);
     for (std::size_t c = 0; c < line.size(); ++c)
       width[c] = std::max(width[c], line[c].size());
   }

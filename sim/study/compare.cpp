@@ -42,30 +42,12 @@ std::string folder_label(const std::string& argument) {
   return name.empty() || name == "." ? argument : name;
 }
 
-/// What each input is, refusing a result folder where only a scenario will do; reads nothing.
 std::vector<Input> classify_inputs(const std::vector<std::string>& arguments,
                                    const CompareOptions& options) {
   std::vector<Input> inputs;
-  for (const std::string& path : arguments) {
+  for (CompareInput& given : classify_compare_inputs(arguments, options)) {
     Input input;
-    input.given.argument = path;
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (!fs::exists(status))
-      throw CompareError(fmt::format("'{}': no such scenario file or result folder", path));
-    input.given.folder = fs::is_directory(status);
-    if (input.given.folder && options.iso) {
-      throw CompareError(fmt::format(
-          "--iso {}: '{}' is a result folder, whose fleet has already run and cannot be scaled: "
-          "give its scenario file instead",
-          envelope_kind_name(*options.iso), path));
-    }
-    if (input.given.folder && !options.overrides.empty()) {
-      throw CompareError(fmt::format(
-          "--set: '{}' is a result folder, which has already run: --set applies to scenario "
-          "files only; give its scenario file, or run it again with the override",
-          path));
-    }
+    input.given = std::move(given);
     inputs.push_back(std::move(input));
   }
   return inputs;
@@ -130,12 +112,8 @@ std::vector<output::ComparedRun> compared_runs(std::vector<Input>& inputs,
     compared.figures.insert(compared.figures.end(), selected.begin(), selected.end());
     runs.push_back(std::move(compared));
   }
-  if (!any_selected) {
-    std::vector<std::string> quoted;
-    for (const std::string& pattern : options.figures)
-      quoted.push_back(fmt::format("\"{}\"", pattern));
-    throw CompareError(fmt::format("--figures: no figure matches {}", fmt::join(quoted, " or ")));
-  }
+  if (!any_selected)
+    throw unmatched_figures_error(options.figures);
   return runs;
 }
 
@@ -151,6 +129,46 @@ std::string envelope_figure(EnvelopeKind kind) {
       return "iso.gpus";
   }
   return "iso.envelope";
+}
+
+CompareError unmatched_figures_error(const std::vector<std::string>& patterns) {
+  std::vector<std::string> quoted;
+  for (const std::string& pattern : patterns)
+    quoted.push_back(fmt::format("\"{}\"", pattern));
+  return CompareError(fmt::format("--figures: no figure matches {}", fmt::join(quoted, " or ")));
+}
+
+std::vector<CompareInput> classify_compare_inputs(const std::vector<std::string>& arguments,
+                                                  const CompareOptions& options) {
+  std::vector<CompareInput> inputs;
+  for (const std::string& path : arguments) {
+    CompareInput input{path, false};
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status))
+      throw CompareError(fmt::format("'{}': no such scenario file or result folder", path));
+    input.folder = fs::is_directory(status);
+    if (input.folder && options.replications > 0) {
+      throw CompareError(fmt::format(
+          "--replications: '{}' is a result folder, whose run is done and whose draws cannot be "
+          "paired: give its scenario file instead",
+          path));
+    }
+    if (input.folder && options.iso) {
+      throw CompareError(fmt::format(
+          "--iso {}: '{}' is a result folder, whose fleet has already run and cannot be scaled: "
+          "give its scenario file instead",
+          envelope_kind_name(*options.iso), path));
+    }
+    if (input.folder && !options.overrides.empty()) {
+      throw CompareError(fmt::format(
+          "--set: '{}' is a result folder, which has already run: --set applies to scenario "
+          "files only; give its scenario file, or run it again with the override",
+          path));
+    }
+    inputs.push_back(std::move(input));
+  }
+  return inputs;
 }
 
 CompareResult compare_inputs(const std::vector<std::string>& arguments,

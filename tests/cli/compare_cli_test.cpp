@@ -22,6 +22,11 @@ const std::string kB200 = source_path("tests/data/compare/b200-12mw.yaml");
 // A budget planner of $50M a quarter with a 10 MW site and no GPUs of its own.
 const std::string kNoFleet = source_path("tests/data/compare/budget-no-fleet.yaml");
 
+// The same 10 MW hall with 1,000 and with 1,200 H100s, its facility cost per MW uncertain:
+// uniform over $9.3-15.0M/MW (Cushman & Wakefield, Data Center Development Cost Guide 2025).
+const std::string kUncertain1000 = source_path("tests/data/compare/h100-1000-uncertain.yaml");
+const std::string kUncertain1200 = source_path("tests/data/compare/h100-1200-uncertain.yaml");
+
 /// A fresh, empty scratch directory.
 fs::path scratch(const std::string& name) {
   const fs::path path = fs::temp_directory_path() / ("capsim_compare_cli_test_" + name);
@@ -223,6 +228,86 @@ TEST_CASE("cli: compare --iso capex scales a budget planner's budget to a fixed 
   fs::remove_all(dir);
 }
 
+TEST_CASE("cli: compare --replications pairs the draws: the header, the table, the words") {
+  const std::string arguments = "compare " + kUncertain1000 + " " + kUncertain1200 +
+                                " --replications 40 --figures totals.capex";
+  const CliResult result = run_capsim(arguments + " -j 2");
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out.rfind("baseline: h100-1000; 40 replications of each scenario, replication r "
+                         "of each paired with the baseline's: differences are each input's minus "
+                         "the baseline's in the same draw\n"
+                         "  h100-1000: scenario " +
+                             kUncertain1000 +
+                             ", seed 7, 1 uncertain input in 1 draw\n"
+                             "  h100-1200: scenario " +
+                             kUncertain1200 +
+                             ", seed 7, 1 uncertain input in 1 draw, 1 shared with the baseline\n"
+                             "P(> base): the share of draws in which the input's figure is "
+                             "greater than the baseline's, a tie counting half\n\n"
+                             "figure                         input     base P10",
+                         0) == 0);
+  // The GPUs are deterministic: 1,000 and 1,200 x $43K. The facility, 10 MW x the same draw in
+  // both plans, is equal in every draw; so the capex differs by 200 x $43K = $8.6M in every
+  // draw, although each plan's capex spreads over $57M.
+  CHECK(result.out.find("\ntotals.capex_gpus_usd      h100-1200   43,000,000   43,000,000   "
+                        "43,000,000   51,600,000   51,600,000   51,600,000  +8,600,000  "
+                        "+8,600,000  +8,600,000  +8,600,000       100%\n") != std::string::npos);
+  CHECK(result.out.find("\n\ntotals.capex_usd: h100-1200 > h100-1000 in 100% of draws "
+                        "(h100-1200 - h100-1000: +8,600,000 in every draw)\n"
+                        "totals.capex_gpus_usd: h100-1200 > h100-1000 in 100% of draws "
+                        "(h100-1200 - h100-1000: +8,600,000 in every draw)\n"
+                        "h100-1200 = h100-1000 in every draw: 1 figure\n") != std::string::npos);
+  // The replications run on threads, and the output does not depend on how many.
+  CHECK(run_capsim(arguments + " -j 1").out == result.out);
+}
+
+TEST_CASE("cli: compare --replications writes the long CSV, and warns when seeds differ") {
+  const fs::path dir = scratch("paired_csv");
+  const fs::path csv = dir / "paired.csv";
+  {
+    std::ofstream file(dir / "other-seed.yaml");
+    file << "extends: " << kUncertain1200 << "\nscenario: {name: other-seed, seed: 8}\n";
+  }
+  const CliResult result =
+      run_capsim("compare " + kUncertain1000 + " " + (dir / "other-seed.yaml").string() +
+                 " --replications 20 --figures totals.capex_gpus --csv " + csv.string());
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.err ==
+        "capsim compare: warning: other-seed has seed 8 and the baseline h100-1000 seed 7: their "
+        "draws are not common random numbers, and the differences include their luck\n");
+  CHECK(result.out.find("\nwrote " + csv.string() + "\n") != std::string::npos);
+  CHECK(read_whole_file(csv.string()) ==
+        "figure,input,statistic,value\n"
+        "totals.capex_gpus_usd,h100-1000,count,20\n"
+        "totals.capex_gpus_usd,h100-1000,mean,43000000\n"
+        "totals.capex_gpus_usd,h100-1000,sd,0\n"
+        "totals.capex_gpus_usd,h100-1000,min,43000000\n"
+        "totals.capex_gpus_usd,h100-1000,p10,43000000\n"
+        "totals.capex_gpus_usd,h100-1000,p50,43000000\n"
+        "totals.capex_gpus_usd,h100-1000,p90,43000000\n"
+        "totals.capex_gpus_usd,h100-1000,max,43000000\n"
+        "totals.capex_gpus_usd,other-seed,count,20\n"
+        "totals.capex_gpus_usd,other-seed,mean,51600000\n"
+        "totals.capex_gpus_usd,other-seed,sd,0\n"
+        "totals.capex_gpus_usd,other-seed,min,51600000\n"
+        "totals.capex_gpus_usd,other-seed,p10,51600000\n"
+        "totals.capex_gpus_usd,other-seed,p50,51600000\n"
+        "totals.capex_gpus_usd,other-seed,p90,51600000\n"
+        "totals.capex_gpus_usd,other-seed,max,51600000\n"
+        "totals.capex_gpus_usd,other-seed,pairs,20\n"
+        "totals.capex_gpus_usd,other-seed,difference_mean,8600000\n"
+        "totals.capex_gpus_usd,other-seed,difference_sd,0\n"
+        "totals.capex_gpus_usd,other-seed,difference_min,8600000\n"
+        "totals.capex_gpus_usd,other-seed,difference_p10,8600000\n"
+        "totals.capex_gpus_usd,other-seed,difference_p50,8600000\n"
+        "totals.capex_gpus_usd,other-seed,difference_p90,8600000\n"
+        "totals.capex_gpus_usd,other-seed,difference_max,8600000\n"
+        "totals.capex_gpus_usd,other-seed,probability_greater,1\n"
+        "totals.capex_gpus_usd,other-seed,probability_equal,0\n");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli: compare rejects bad input with one clear message, exit 2, nothing written") {
   const fs::path dir = scratch("errors");
   const fs::path csv = dir / "never.csv";
@@ -246,6 +331,21 @@ TEST_CASE("cli: compare rejects bad input with one clear message, exit 2, nothin
     std::string err;
   };
   const std::vector<Case> cases = {
+      {kUncertain1000 + " " + bad.string() + " --replications 4",
+       "capsim compare: --replications: '" + bad.string() +
+           "' is a result folder, whose run is done and whose draws cannot be paired: give its "
+           "scenario file instead\n"},
+      {kUncertain1000 + " " + kUncertain1200 + " --replications 4 --iso power",
+       "capsim compare: --iso does not combine with --replications: a replication loads its "
+       "scenario from the file with its draws, and --iso scales a scenario once loaded; compare "
+       "the designs at equal envelopes without --replications, or write the scaled design as a "
+       "scenario\n"},
+      {kUncertain1000 + " " + kUncertain1200 + " -j 2",
+       "capsim compare: --jobs runs replications on threads: give --replications N\n"},
+      {kUncertain1000 + " " + kUncertain1200 + " --replications 0",
+       "capsim compare: --replications: expected a whole number from 1 to 100000, found \"0\"\n"},
+      {kUncertain1000 + " " + kUncertain1200 + " --replications 4 --figures nothing",
+       "capsim compare: --figures: no figure matches \"nothing\"\n"},
       {kH100,
        "capsim compare: expected at least two inputs (scenario files or result folders), found "
        "1\n"},

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -134,6 +135,92 @@ TEST_CASE("compare: bad input is a typed error before anything runs") {
   figures.figures = {"nothing", "x*"};
   CHECK_THROWS_WITH_AS(compare_inputs({run, run}, figures),
                        "--figures: no figure matches \"nothing\" or \"x*\"", CompareError);
+}
+
+// Two plans that differ in one deterministic key, the GPUs ordered (1,000 against 1,200), and
+// share one uncertain key of large spread, the facility cost per MW: uniform over $9.3-15.0M/MW
+// (the range of the Cushman & Wakefield Data Center Development Cost Guide 2025), 10 MW.
+const std::string kUncertain1000 =
+    (fs::path(CAPSIM_SOURCE_DIR) / "tests/data/compare/h100-1000-uncertain.yaml");
+const std::string kUncertain1200 =
+    (fs::path(CAPSIM_SOURCE_DIR) / "tests/data/compare/h100-1200-uncertain.yaml");
+
+/// The paired row of `figure`, which must exist.
+const output::PairedRow& paired_row(const UncertainCompareResult& result,
+                                    const std::string& figure) {
+  for (const output::PairedRow& row : result.comparison.rows) {
+    if (row.figure == figure)
+      return row;
+  }
+  FAIL("no row " << figure);
+  throw std::logic_error("unreachable");
+}
+
+TEST_CASE("compare: common random numbers make a difference far narrower than either plan") {
+  // capex = GPUs x $43K + 10 MW x c, c ~ U($9.3M, $15.0M)/MW: each plan's capex is uniform over
+  // $57M, sd 57M / sqrt(12) = $16.45M. Replication r of both plans draws the same c (the same
+  // key under the same seed), so B - A = 200 x $43K = $8.6M in every draw: sd 0, and B > A
+  // in 100% of draws.
+  CompareOptions options;
+  options.replications = 1000;
+  options.threads = 2;
+  options.figures = {"totals.capex_usd"};
+  const UncertainCompareResult paired =
+      compare_uncertain_inputs({kUncertain1000, kUncertain1200}, options);
+  REQUIRE(paired.inputs.size() == 2);
+  CHECK(paired.inputs[1].label == "h100-1200");
+  CHECK(paired.inputs[1].shared_draws == 1);
+  const output::PairedRow& row = paired_row(paired, "totals.capex_usd");
+  const double plan_sd = 57e6 / std::sqrt(12.0);
+  // The sample sd of 1,000 uniforms has a relative standard error of
+  // sqrt((kurtosis - 1) / 4n) = sqrt(0.8 / 4000) = 1.4%: checked within 4 of them.
+  CHECK(row.marginals[0]->sd == doctest::Approx(plan_sd).epsilon(0.06));
+  CHECK(row.marginals[1]->sd == doctest::Approx(plan_sd).epsilon(0.06));
+  REQUIRE(row.differences[1].has_value());
+  const output::PairedDifference& crn = *row.differences[1];
+  CHECK(crn.difference.count == 1000);
+  CHECK(crn.difference.min == doctest::Approx(8.6e6).epsilon(1e-12));
+  CHECK(crn.difference.max == doctest::Approx(8.6e6).epsilon(1e-12));
+  CHECK(crn.difference.sd < 1e-6 * plan_sd);
+  CHECK(crn.probability_greater == 1.0);
+
+  // Without common random numbers (B's seed differs, so its draws are independent of A's),
+  // B - A = $8.6M + 10 MW x (c_B - c_A), the last term triangular on (-$57M, $57M):
+  // sd sqrt(2) x $16.45M, and P(B > A) = 1 - (57 - 8.6)^2 / (2 x 57^2) = 0.6395.
+  const ScratchFolder dir("compare_unpaired");
+  dir.write("b.yaml", "extends: " + kUncertain1200 + "\nscenario: {seed: 8}\n");
+  const UncertainCompareResult unpaired =
+      compare_uncertain_inputs({kUncertain1000, (dir.path() / "b.yaml").string()}, options);
+  CHECK(unpaired.inputs[1].seed == 8);
+  const output::PairedDifference& independent =
+      *paired_row(unpaired, "totals.capex_usd").differences[1];
+  // Standard errors at n = 1,000: sqrt(0.64 x 0.36 / 1000) = 0.015 for P; 1.9% for the sd
+  // (a triangular's kurtosis is 2.4: sqrt(1.4 / 4000)); $0.74M for the mean ($23.3M /
+  // sqrt(1000)); each checked within 4 of them.
+  CHECK(independent.probability_greater == doctest::Approx(0.6395).epsilon(0.06 / 0.6395));
+  CHECK(independent.difference.sd == doctest::Approx(std::sqrt(2.0) * plan_sd).epsilon(0.08));
+  CHECK(independent.difference.mean == doctest::Approx(8.6e6).epsilon(0.4));
+}
+
+TEST_CASE("compare: replications are refused for a result folder and with --iso") {
+  const ScratchFolder dir("compare_uncertain_errors");
+  dir.write("run/summary.json", R"({"totals": {"capex_usd": 100}})");
+  const std::string run = (dir.path() / "run").string();
+  CompareOptions options;
+  options.replications = 4;
+  CHECK_THROWS_WITH_AS(compare_uncertain_inputs({kUncertain1000, run}, options),
+                       ("--replications: '" + run +
+                        "' is a result folder, whose run is done and whose draws cannot be "
+                        "paired: give its scenario file instead")
+                           .c_str(),
+                       CompareError);
+  options.figures = {"nothing"};
+  CHECK_THROWS_WITH_AS(compare_uncertain_inputs({kUncertain1000, kUncertain1200}, options),
+                       "--figures: no figure matches \"nothing\"", CompareError);
+  options.figures = {};
+  options.iso = EnvelopeKind::power;
+  CHECK_THROWS_AS(compare_uncertain_inputs({kUncertain1000, kUncertain1200}, options),
+                  CompareError);
 }
 
 }  // namespace

@@ -75,6 +75,11 @@ std::string format_percent(double relative);
 /// ending in "\n". Deterministic.
 std::string comparison_table(const Comparison& comparison);
 
+/// Rows of cells as text: the first column left-aligned, the others right-aligned, columns
+/// two spaces apart and as wide as their widest cell, trailing spaces trimmed, each row ending
+/// in "\n". Precondition: every row has at least one cell.
+std::string padded_table(const std::vector<std::vector<std::string>>& cells);
+
 /// The comparison as CSV: figure, a column per label, then for each design after the baseline
 /// "<label>_minus_<base>" and "<label>_relative" (a fraction, not a percentage). Numbers at
 /// full precision (csv_writer.hpp); a missing value or a relative difference against 0 is an

@@ -5,12 +5,14 @@
 /// become one comparison (output/comparison.hpp) with each input's difference against the
 /// first, the baseline. Nothing is printed or written.
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "capsim/output/comparison.hpp"
+#include "capsim/output/paired_comparison.hpp"
 #include "capsim/study/envelope.hpp"
 
 namespace capsim {
@@ -33,6 +35,10 @@ struct CompareOptions {
   std::vector<std::string> figures;
   /// Run scenarios past the work ceilings (scenario/work_estimate.hpp).
   bool allow_large = false;
+  /// compare_uncertain_inputs: the replications of each scenario (0: no replications; a
+  /// result folder is then refused), and the threads that run them.
+  std::uint64_t replications = 0;
+  unsigned threads = 1;
 };
 
 /// One input as given.
@@ -55,6 +61,15 @@ struct CompareResult {
 /// "iso.it_power_w", "iso.capex_usd" or "iso.gpus".
 std::string envelope_figure(EnvelopeKind kind);
 
+/// The error when --figures `patterns` match no figure of any input.
+CompareError unmatched_figures_error(const std::vector<std::string>& patterns);
+
+/// What each argument is (a scenario file or a result folder), refusing a path that does not
+/// exist and a folder where only a scenario will do (with `iso`, `overrides` or
+/// `replications`). Reads nothing. Throws CompareError.
+std::vector<CompareInput> classify_compare_inputs(const std::vector<std::string>& arguments,
+                                                  const CompareOptions& options);
+
 /// Compares `inputs` (paths of scenario files or of folders written by `capsim run --out`;
 /// at least one, std::invalid_argument otherwise). Every input is checked and loaded before
 /// any runs, so bad input costs no run time. Throws CompareError (see above), InputError when
@@ -62,5 +77,31 @@ std::string envelope_figure(EnvelopeKind kind);
 /// problems), and, with `iso`, EnvelopeError when the baseline's envelope is 0 or a scenario
 /// cannot be scaled to it. Runs each scenario once: O(sum of the runs).
 CompareResult compare_inputs(const std::vector<std::string>& inputs, const CompareOptions& options);
+
+/// One scenario of an uncertain comparison.
+struct UncertainCompareInput {
+  std::string argument;              ///< its path
+  std::string label;                 ///< its scenario's name, made unique
+  std::int64_t seed = 0;             ///< scenario.seed: the root of its draws
+  std::size_t uncertain_inputs = 0;  ///< keys holding a distribution
+  std::size_t draws = 0;             ///< independent draws: groups and keys in no group
+  std::size_t shared_draws = 0;      ///< of them, drawn by the baseline too (its own for it)
+};
+
+struct UncertainCompareResult {
+  std::vector<UncertainCompareInput> inputs;  ///< in the order given; the first is the baseline
+  std::uint64_t replications = 0;
+  output::PairedComparison comparison;
+};
+
+/// Runs options.replications replications of every scenario in `inputs` (scenario files only:
+/// a result folder is a CompareError) on options.threads threads, and pairs replication r of
+/// each with replication r of the first, the baseline (output/paired_comparison.hpp). Under
+/// one seed the replications of every scenario draw their shared uncertain inputs alike:
+/// common random numbers (docs/uncertainty.md). `iso` is not supported (CompareError). Every
+/// scenario is loaded before any runs. Throws CompareError, and InputError when a scenario
+/// does not load. O(inputs · replications · run).
+UncertainCompareResult compare_uncertain_inputs(const std::vector<std::string>& inputs,
+                                                const CompareOptions& options);
 
 }  // namespace capsim
