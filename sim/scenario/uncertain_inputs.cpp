@@ -181,6 +181,17 @@ class Extractor {
   /// Dates and other keys that are not numbers (or words) take no distribution.
   bool written_on_numeric_key(const ConfigNode& node, const FieldInfo& field,
                               const std::string& path) {
+    // Each replication sets its own seed, and the count is the study's, not a replication's:
+    // a draw there would be a column of replications.csv that changes nothing.
+    if (path == "scenario.seed" || path == "scenario.replications") {
+      error(node, path,
+            fmt::format("expected a whole number, found a distribution: {}",
+                        path == "scenario.seed"
+                            ? "every replication already runs with a seed of its own "
+                              "(docs/uncertainty.md)"
+                            : "the number of replications is the study's, not an input"));
+      return false;
+    }
     if (field.type == ValueType::date) {
       error(node, path,
             "expected a date such as 2025-01-20, found a distribution: a date cannot be "
