@@ -527,10 +527,19 @@ class Extractor {
       error(node, path, problem.what());
       return std::nullopt;
     }
+    // A number-or-word key (gpus_per_replica: auto or N) may choose its word: its values are
+    // then texts, as on a key of words, and only the numbers among them are read.
+    const auto is_word = [&](const std::string& text) {
+      return std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end();
+    };
+    const bool has_word = field.type != ValueType::choice &&
+                          std::any_of(written.choices.begin(), written.choices.end(), is_word);
     bool ok = true;
     for (std::size_t i = 0; i < written.choices.size(); ++i) {
       const std::string text = with_unit(written.choices[i], unit);
       input.choice_texts.push_back(text);
+      if (has_word && is_word(text))
+        continue;
       if (field.type == ValueType::choice) {
         ConfigNode word;
         word.kind = ConfigNode::Kind::scalar;
@@ -547,7 +556,8 @@ class Extractor {
       // A choice's values are values of the key: its range applies as to any value.
       const auto value = read_value(text, node, field, path, fmt::format("choice value {}", i + 1));
       ok = ok && value && check_value_in_range(*value, node, field, path, text);
-      input.choice_values.push_back(value.value_or(0.0));
+      if (!has_word)
+        input.choice_values.push_back(value.value_or(0.0));
     }
     if (!ok)
       return std::nullopt;
