@@ -73,6 +73,35 @@ bool is_group_name(std::string_view name) {
   });
 }
 
+/// Keys that belong to the study rather than to a replication: a draw there would change
+/// nothing (the seed, the count) or the periods every replication reports in (the horizon,
+/// the reporting period), which the nominal run fixes for all of them.
+struct StudyKey {
+  std::string_view path;
+  std::string_view expected;
+  std::string_view why;
+};
+
+constexpr StudyKey kStudyKeys[] = {
+    {"scenario.seed", "a whole number",
+     "every replication already runs with a seed of its own (docs/uncertainty.md)"},
+    {"scenario.replications", "a whole number",
+     "the number of replications is the study's, not an input"},
+    {"scenario.horizon", "a duration",
+     "every replication reports the nominal run's periods; make a duration inside the run "
+     "uncertain instead"},
+    {"scenario.reporting_period", "a reporting period",
+     "every replication reports the nominal run's periods"},
+};
+
+const StudyKey* study_key(std::string_view path) {
+  for (const StudyKey& key : kStudyKeys) {
+    if (key.path == path)
+      return &key;
+  }
+  return nullptr;
+}
+
 /// What a distribution says before its parameters are read: texts as written.
 struct WrittenDistribution {
   DistributionForm form = DistributionForm::uniform;
@@ -181,15 +210,9 @@ class Extractor {
   /// Dates and other keys that are not numbers (or words) take no distribution.
   bool written_on_numeric_key(const ConfigNode& node, const FieldInfo& field,
                               const std::string& path) {
-    // Each replication sets its own seed, and the count is the study's, not a replication's:
-    // a draw there would be a column of replications.csv that changes nothing.
-    if (path == "scenario.seed" || path == "scenario.replications") {
+    if (const StudyKey* key = study_key(path)) {
       error(node, path,
-            fmt::format("expected a whole number, found a distribution: {}",
-                        path == "scenario.seed"
-                            ? "every replication already runs with a seed of its own "
-                              "(docs/uncertainty.md)"
-                            : "the number of replications is the study's, not an input"));
+            fmt::format("expected {}, found a distribution: {}", key->expected, key->why));
       return false;
     }
     if (field.type == ValueType::date) {
