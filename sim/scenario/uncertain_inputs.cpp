@@ -73,6 +73,35 @@ bool is_group_name(std::string_view name) {
   });
 }
 
+/// Keys that belong to the study rather than to a replication: a draw there would change
+/// nothing (the seed, the count) or the periods every replication reports in (the horizon,
+/// the reporting period), which the nominal run fixes for all of them.
+struct StudyKey {
+  std::string_view path;
+  std::string_view expected;
+  std::string_view why;
+};
+
+constexpr StudyKey kStudyKeys[] = {
+    {"scenario.seed", "a whole number",
+     "every replication already runs with a seed of its own (docs/uncertainty.md)"},
+    {"scenario.replications", "a whole number",
+     "the number of replications is the study's, not an input"},
+    {"scenario.horizon", "a duration",
+     "every replication reports the nominal run's periods; make a duration inside the run "
+     "uncertain instead"},
+    {"scenario.reporting_period", "a reporting period",
+     "every replication reports the nominal run's periods"},
+};
+
+const StudyKey* study_key(std::string_view path) {
+  for (const StudyKey& key : kStudyKeys) {
+    if (key.path == path)
+      return &key;
+  }
+  return nullptr;
+}
+
 /// What a distribution says before its parameters are read: texts as written.
 struct WrittenDistribution {
   DistributionForm form = DistributionForm::uniform;
@@ -181,6 +210,11 @@ class Extractor {
   /// Dates and other keys that are not numbers (or words) take no distribution.
   bool written_on_numeric_key(const ConfigNode& node, const FieldInfo& field,
                               const std::string& path) {
+    if (const StudyKey* key = study_key(path)) {
+      error(node, path,
+            fmt::format("expected {}, found a distribution: {}", key->expected, key->why));
+      return false;
+    }
     if (field.type == ValueType::date) {
       error(node, path,
             "expected a date such as 2025-01-20, found a distribution: a date cannot be "
@@ -516,10 +550,19 @@ class Extractor {
       error(node, path, problem.what());
       return std::nullopt;
     }
+    // A number-or-word key (gpus_per_replica: auto or N) may choose its word: its values are
+    // then texts, as on a key of words, and only the numbers among them are read.
+    const auto is_word = [&](const std::string& text) {
+      return std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end();
+    };
+    const bool has_word = field.type != ValueType::choice &&
+                          std::any_of(written.choices.begin(), written.choices.end(), is_word);
     bool ok = true;
     for (std::size_t i = 0; i < written.choices.size(); ++i) {
       const std::string text = with_unit(written.choices[i], unit);
       input.choice_texts.push_back(text);
+      if (has_word && is_word(text))
+        continue;
       if (field.type == ValueType::choice) {
         ConfigNode word;
         word.kind = ConfigNode::Kind::scalar;
@@ -536,7 +579,8 @@ class Extractor {
       // A choice's values are values of the key: its range applies as to any value.
       const auto value = read_value(text, node, field, path, fmt::format("choice value {}", i + 1));
       ok = ok && value && check_value_in_range(*value, node, field, path, text);
-      input.choice_values.push_back(value.value_or(0.0));
+      if (!has_word)
+        input.choice_values.push_back(value.value_or(0.0));
     }
     if (!ok)
       return std::nullopt;

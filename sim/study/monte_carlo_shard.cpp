@@ -76,6 +76,16 @@ double required_cell(const std::string& cell, const fs::path& file, std::size_t 
   return *value;
 }
 
+/// A replication's index or seed: CsvWriter writes them as whole numbers, and a cell that is
+/// not one (hand-edited, cut short) would otherwise join a replication under the wrong index.
+std::uint64_t whole_cell(const std::string& cell, const fs::path& file, std::size_t line) {
+  std::uint64_t value = 0;
+  const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+  if (cell.empty() || result.ec != std::errc() || result.ptr != cell.data() + cell.size())
+    damaged(file, line, fmt::format("expected a whole number, found \"{}\"", cell));
+  return value;
+}
+
 }  // namespace
 
 std::string study_fingerprint(const MonteCarloStudy& study, std::uint64_t replications) {
@@ -142,7 +152,12 @@ std::vector<Replication> read_shards(const std::vector<fs::path>& directories,
                           "{}), found another study's",
                           options.replications, fingerprint));
     const fs::path rows_file = directory / kRowsFile;
-    std::istringstream rows(read_text(rows_file));
+    const std::string rows_text = read_text(rows_file);
+    if (rows_text.empty())
+      damaged(rows_file, 1,
+              "expected the shard's replications (its header at least), found no file or an "
+              "empty one");
+    std::istringstream rows(rows_text);
     std::string line;
     std::vector<std::string> fields;
     std::size_t line_number = 0;
@@ -159,8 +174,8 @@ std::vector<Replication> read_shards(const std::vector<fs::path>& directories,
       Replication rep;
       std::size_t cell = 0;
       const auto next = [&] { return fields[cell++]; };
-      rep.index = static_cast<std::uint64_t>(required_cell(next(), rows_file, line_number));
-      rep.seed = static_cast<std::uint64_t>(std::stoull(next()));
+      rep.index = whole_cell(next(), rows_file, line_number);
+      rep.seed = whole_cell(next(), rows_file, line_number);
       for (std::size_t i = 0; i < layout.input_paths.size(); ++i) {
         scenario::Draw drawn;
         drawn.value = required_cell(next(), rows_file, line_number);

@@ -134,6 +134,47 @@ TEST_CASE("cli: the uncertain 10x scenario's replications match their golden out
   }
 }
 
+TEST_CASE("cli: a merge refuses a damaged shard with the file and line, never a crash") {
+  const fs::path folder = scratch("damaged");
+  const fs::path scenario =
+      write(folder, "uncertain.yaml", small_scenario("14 months ~ pert(10, 14, 24)", "70%"));
+  const std::string run = "run " + scenario.string() + " --replications 4 ";
+  REQUIRE(run_capsim(run + "--shard 1/2 --out " + (folder / "s1").string()).exit_status == 0);
+  REQUIRE(run_capsim(run + "--shard 2/2 --out " + (folder / "s2").string()).exit_status == 0);
+  const fs::path rows = folder / "s2" / "replications_shard.csv";
+  const std::string good = read_whole_file(rows.string());
+  const auto merge = [&] {
+    return run_capsim(run + "--merge " + (folder / "s1").string() + " --merge " +
+                      (folder / "s2").string() + " --out " + (folder / "merged").string());
+  };
+  // Shard 2/2 holds replications 1 and 3; its first row starts "1,SEED,".
+  const std::size_t row = good.find('\n') + 1;
+  const std::size_t seed_end = good.find(',', good.find(',', row) + 1);
+  const auto with_row_start = [&](const std::string& start) {
+    std::ofstream(rows) << good.substr(0, row) + start + good.substr(seed_end);
+  };
+  with_row_start("1,abc");
+  CliResult result = merge();
+  CHECK(result.exit_status == 2);
+  CHECK(result.err.find(rows.string() + ":2:1: expected a whole number, found \"abc\"") !=
+        std::string::npos);
+  // A fractional index used to join as replication 1, a negative one as 2^64 - 1.
+  with_row_start("1.5,7");
+  result = merge();
+  CHECK(result.exit_status == 2);
+  CHECK(result.err.find(rows.string() + ":2:1: expected a whole number, found \"1.5\"") !=
+        std::string::npos);
+  with_row_start("-1,7");
+  CHECK(merge().err.find("expected a whole number, found \"-1\"") != std::string::npos);
+  fs::remove(rows);
+  result = merge();
+  CHECK(result.exit_status == 2);
+  CHECK(result.err.find(rows.string() +
+                        ":1:1: expected the shard's replications (its header at least), found "
+                        "no file or an empty one") != std::string::npos);
+  CHECK_FALSE(fs::exists(folder / "merged" / "summary.json"));
+}
+
 TEST_CASE("cli: replications of a scenario with nothing uncertain warn") {
   const fs::path folder = scratch("nothing");
   const fs::path scenario = write(folder, "plain.yaml", small_scenario("14 months", "70%"));

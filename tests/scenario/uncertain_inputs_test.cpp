@@ -155,6 +155,29 @@ TEST_CASE("uncertain inputs: a key of words takes a choice, and only a choice") 
                        InputError);
 }
 
+TEST_CASE("uncertain inputs: a number-or-word key chooses between its word and numbers") {
+  const test::ScratchFolder folder("uncertain_number_or_word");
+  const std::string job =
+      "training:\n  jobs:\n    - {name: j, submit: 2025-07-01, active_parameters: 8B, tokens: "
+      "\"1T tokens\", gpus: 512, checkpoint_interval: \"";
+  // The word was read as a number and refused: "expected auto or a duration ..., found auto".
+  const UncertainScenario loaded = load_text(folder, kSite + job + "auto ~ choice(auto, 2 h)\"}\n");
+  REQUIRE(loaded.inputs.size() == 5);  // kSite's four, then the job's
+  const UncertainInput& interval = loaded.inputs.back();
+  CHECK(interval.path == "training.jobs[0].checkpoint_interval");
+  CHECK(interval.draw(0.25).text == "auto");
+  CHECK(interval.draw(0.75).text == "2 h");
+  CHECK_FALSE(interval.is_numeric());
+  CHECK_FALSE(loaded.nominal.training.jobs[0].checkpoint_interval_s.has_value());
+  // Its numbers are still read as the key's: a wrong unit is refused.
+  CHECK_THROWS_WITH_AS(load_text(folder, kSite + job + "auto ~ choice(auto, 2 kg)\"}\n"),
+                       doctest::Contains("training.jobs[0].checkpoint_interval: choice value 2: "
+                                         "expected a duration such as \"90 days\", \"18 "
+                                         "months\" or \"4 h\", found \"2 kg\" (unknown unit "
+                                         "\"kg\")"),
+                       InputError);
+}
+
 TEST_CASE("uncertain inputs: rank correlations at the extremes of their range") {
   // rank 1 and -1 are valid (a singular matrix: the copula adds a ridge of 1e-12); both give
   // uniforms that move exactly together or exactly opposite.
