@@ -1,10 +1,14 @@
 #include "args.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
+
+#include "capsim/sweep/sweep_runner.hpp"
 
 namespace capsim::cli {
 
@@ -189,6 +193,23 @@ std::vector<std::string> expand_short_jobs(const std::vector<std::string>& argum
     }
   }
   return expanded;
+}
+
+unsigned jobs_option(const ArgParser& parser) {
+  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
+  return static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> shard_option(const ArgParser& parser,
+                                                                    const std::string& command) {
+  if (!parser.has("shard"))
+    return std::nullopt;
+  const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
+  if (!shard) {
+    throw UsageError(fmt::format("capsim {}: --shard: expected K/N with 1 <= K <= N, found \"{}\"",
+                                 command, parser.text("shard", "")));
+  }
+  return std::pair{shard->index, shard->count};
 }
 
 }  // namespace capsim::cli

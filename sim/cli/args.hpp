@@ -75,6 +75,13 @@ class ArgParser {
 /// More worker threads than this are a typo, not a machine: each holds a scenario and a model.
 inline constexpr unsigned kMaxJobs = 1024;
 
+/// --jobs N: 1 to kMaxJobs worker threads, the number of cores when not given.
+unsigned jobs_option(const ArgParser& parser);
+
+/// --shard K/N as (K, N), 1 <= K <= N; UsageError naming `command` otherwise. Only when given.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> shard_option(const ArgParser& parser,
+                                                                    const std::string& command);
+
 /// "-j N" and "-jN" are the usual spelling of --jobs.
 std::vector<std::string> expand_short_jobs(const std::vector<std::string>& arguments);
 

@@ -205,8 +205,7 @@ int run_compare(const Arguments& arguments) {
   options.allow_large = parser.has("allow-large");
   if (parser.has("replications")) {
     options.replications = static_cast<std::uint64_t>(parser.integer("replications", 0, 1, 100000));
-    const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
-    options.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
+    options.threads = jobs_option(parser);
     return run_paired_compare(parser, options);
   }
   if (parser.has("jobs"))

@@ -157,21 +157,13 @@ int run_run(const Arguments& arguments) {
   study::MonteCarloOptions monte_carlo;
   monte_carlo.replications = static_cast<std::uint64_t>(
       parser.integer("replications", scenario.scenario.replications, 1, 100000));
-  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
-  monte_carlo.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
+  monte_carlo.threads = jobs_option(parser);
   monte_carlo.period = period;
   monte_carlo.load_options = load_options;
-  if (parser.has("shard")) {
-    const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
-    if (!shard) {
-      throw UsageError(
-          fmt::format("capsim run: --shard: expected K/N with 1 <= K <= N, found "
-                      "\"{}\"",
-                      parser.text("shard", "")));
-    }
+  if (const auto shard = shard_option(parser, "run")) {
     if (!parser.has("out"))
       throw UsageError("capsim run: --shard needs --out DIR for the shard's replications");
-    monte_carlo.shard = {shard->index, shard->count};
+    monte_carlo.shard = {shard->first, shard->second};
   }
   if ((parser.has("shard") || parser.has("merge")) && monte_carlo.replications < 2)
     throw UsageError(

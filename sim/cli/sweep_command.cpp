@@ -71,18 +71,9 @@ int run_sweep_command(const Arguments& arguments) {
     throw UsageError("capsim sweep: --out DIR is required");
   sweep::SweepOptions options;
   options.out = parser.text("out", "");
-  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
-  options.threads = static_cast<unsigned>(parser.integer("jobs", cores, 1, kMaxJobs));
-  if (parser.has("shard")) {
-    const std::optional<sweep::Shard> shard = sweep::parse_shard(parser.text("shard", ""));
-    if (!shard) {
-      throw UsageError(
-          fmt::format("capsim sweep: --shard: expected K/N with 1 <= K <= N, found "
-                      "\"{}\"",
-                      parser.text("shard", "")));
-    }
-    options.shard = *shard;
-  }
+  options.threads = jobs_option(parser);
+  if (const auto shard = shard_option(parser, "sweep"))
+    options.shard = {shard->first, shard->second};
   options.restart = parser.has("restart");
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   if (terminal) {

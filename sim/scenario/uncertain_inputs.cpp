@@ -115,6 +115,16 @@ struct WrittenDistribution {
   std::string written;
 };
 
+/// A scalar holding `text` where `at` was written: a value read on the distribution's behalf
+/// reports its problems at the distribution's place.
+ConfigNode scalar_at(const ConfigNode& at, std::string text) {
+  ConfigNode node;
+  node.kind = ConfigNode::Kind::scalar;
+  node.location = at.location;
+  node.scalar = std::move(text);
+  return node;
+}
+
 class Extractor {
  public:
   explicit Extractor(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
@@ -200,11 +210,7 @@ class Extractor {
   }
 
   static void replace_with(ConfigNode& node, const std::string& text) {
-    ConfigNode value;
-    value.kind = ConfigNode::Kind::scalar;
-    value.location = node.location;
-    value.scalar = text;
-    node = std::move(value);
+    node = scalar_at(node, text);
   }
 
   /// Dates and other keys that are not numbers (or words) take no distribution.
@@ -413,10 +419,7 @@ class Extractor {
     FieldInfo unbounded = field;
     unbounded.minimum.reset();
     unbounded.maximum.reset();
-    ConfigNode node;
-    node.kind = ConfigNode::Kind::scalar;
-    node.location = at.location;
-    node.scalar = text;
+    const ConfigNode node = scalar_at(at, text);
     Diagnostics local;
     LoadContext context(local);
     std::optional<double> value;
@@ -564,10 +567,7 @@ class Extractor {
       if (has_word && is_word(text))
         continue;
       if (field.type == ValueType::choice) {
-        ConfigNode word;
-        word.kind = ConfigNode::Kind::scalar;
-        word.location = node.location;
-        word.scalar = text;
+        const ConfigNode word = scalar_at(node, text);
         Diagnostics local;
         LoadContext context(local);
         ok = detail::read_choice(word, field, path, context).has_value() && ok;
@@ -598,10 +598,6 @@ class Extractor {
 
   bool check_value_in_range(double value, const ConfigNode& node, const FieldInfo& field,
                             const std::string& path, const std::string& text) {
-    ConfigNode value_node;
-    value_node.kind = ConfigNode::Kind::scalar;
-    value_node.location = node.location;
-    value_node.scalar = text;
     const bool below = field.minimum && (field.minimum_exclusive ? !(value > *field.minimum)
                                                                  : value < *field.minimum);
     const bool above = field.maximum && value > *field.maximum;

@@ -5,6 +5,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -113,16 +114,14 @@ Replication observe_run(const MonteCarloStudy& study, const Scenario& scenario,
   Replication result;
   result.seed = static_cast<std::uint64_t>(scenario.scenario.seed);
   const std::vector<output::SummaryFigure> figures = output::summary_figures(scenario, run);
+  // By name: a replication may report figures the nominal run lacks, or lack some it has.
+  std::unordered_map<std::string_view, double> by_name;
+  for (const output::SummaryFigure& figure : figures)
+    by_name.emplace(figure.name, figure.value);
   result.figures.resize(layout.figure_names.size());
-  for (std::size_t f = 0, g = 0; f < layout.figure_names.size(); ++f) {
-    // Figures come in the nominal run's order; one a run lacks is skipped over.
-    for (std::size_t probe = g; probe < figures.size(); ++probe) {
-      if (figures[probe].name == layout.figure_names[f]) {
-        result.figures[f] = figures[probe].value;
-        g = probe + 1;
-        break;
-      }
-    }
+  for (std::size_t f = 0; f < layout.figure_names.size(); ++f) {
+    if (const auto found = by_name.find(layout.figure_names[f]); found != by_name.end())
+      result.figures[f] = found->second;
   }
   const Recorder& series = run.timeseries;
   std::vector<std::size_t> columns;

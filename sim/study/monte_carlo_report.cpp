@@ -169,6 +169,19 @@ std::string timeseries_quantiles_csv(const StudyLayout& layout,
   return csv.str();
 }
 
+void append_result_cells(const Replication& rep, std::vector<output::CsvCell>& cells) {
+  const auto optional_cell = [](const std::optional<double>& value) {
+    return value ? output::CsvCell(*value) : output::CsvCell("");
+  };
+  for (const std::optional<double>& figure : rep.figures)
+    cells.push_back(optional_cell(figure));
+  cells.push_back(optional_cell(rep.funds_exhausted_day));
+  for (const std::optional<double>& day : rep.site_power_online_day)
+    cells.push_back(optional_cell(day));
+  for (const bool shortfall : rep.shortfall_in_year)
+    cells.emplace_back(shortfall ? 1 : 0);
+}
+
 std::string replications_csv(const MonteCarloStudy& study, const std::vector<Replication>& reps) {
   const StudyLayout& layout = study.layout;
   const std::vector<scenario::UncertainInput>& inputs = study.scenario.inputs;
@@ -189,16 +202,7 @@ std::string replications_csv(const MonteCarloStudy& study, const std::vector<Rep
     std::vector<output::CsvCell> cells = {rep.index, rep.seed};
     for (std::size_t i = 0; i < inputs.size(); ++i)
       cells.emplace_back(inputs[i].display(rep.draws[i]));
-    const auto optional_cell = [](const std::optional<double>& value) {
-      return value ? output::CsvCell(*value) : output::CsvCell("");
-    };
-    for (const std::optional<double>& figure : rep.figures)
-      cells.push_back(optional_cell(figure));
-    cells.push_back(optional_cell(rep.funds_exhausted_day));
-    for (const std::optional<double>& day : rep.site_power_online_day)
-      cells.push_back(optional_cell(day));
-    for (const bool shortfall : rep.shortfall_in_year)
-      cells.emplace_back(shortfall ? 1 : 0);
+    append_result_cells(rep, cells);
     csv.add_row(cells);
   }
   return csv.str();

@@ -11,6 +11,7 @@
 #include "capsim/engine/random.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
+#include "capsim/study/monte_carlo_report.hpp"
 #include "capsim/sweep/sweep_output.hpp"
 
 namespace capsim::study {
@@ -107,16 +108,7 @@ std::vector<fs::path> write_shard(const fs::path& directory, const MonteCarloStu
       cells.emplace_back(drawn.value);
       cells.emplace_back(drawn.text);
     }
-    const auto optional_cell = [](const std::optional<double>& value) {
-      return value ? output::CsvCell(*value) : output::CsvCell("");
-    };
-    for (const std::optional<double>& figure : rep.figures)
-      cells.push_back(optional_cell(figure));
-    cells.push_back(optional_cell(rep.funds_exhausted_day));
-    for (const std::optional<double>& day : rep.site_power_online_day)
-      cells.push_back(optional_cell(day));
-    for (const bool shortfall : rep.shortfall_in_year)
-      cells.emplace_back(shortfall ? 1 : 0);
+    append_result_cells(rep, cells);
     for (const double value : rep.timeseries)
       cells.emplace_back(value);
     csv.add_row(cells);

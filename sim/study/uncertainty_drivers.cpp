@@ -67,6 +67,8 @@ Drivers rank_drivers(const MonteCarloStudy& study, const std::vector<Replication
       numeric.push_back(d);
   }
   Drivers drivers;
+  if (numeric.empty())
+    return drivers;  // only choices among words: nothing to rank
   for (std::size_t f = 0; f < study.layout.figure_names.size(); ++f) {
     // Only replications that report the figure take part.
     std::vector<double> y;

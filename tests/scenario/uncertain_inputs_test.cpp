@@ -120,14 +120,16 @@ TEST_CASE("uncertain inputs: draws beyond the key's range are clamped, whole-num
   CHECK(loaded.inputs[0].draw(0.3012).text == "960");
 }
 
-TEST_CASE("uncertain inputs: the mapping form's low and high are a uniform's bounds, and truncate "
-          "only a normal") {
+TEST_CASE(
+    "uncertain inputs: the mapping form's low and high are a uniform's bounds, and truncate "
+    "only a normal") {
   const test::ScratchFolder folder("uncertain_mapping_bounds");
-  const UncertainScenario loaded = load_text(
-      folder, "sites:\n  - {name: s, it_power_cap: \"10 MW\", pue: {dist: uniform, low: 1.1, "
-              "high: 1.5}}\n"
-              "economics:\n  utilisation: {dist: normal, mean: \"70%\", sd: \"10%\", low: "
-              "\"60%\", high: \"75%\"}\n");
+  const UncertainScenario loaded =
+      load_text(folder,
+                "sites:\n  - {name: s, it_power_cap: \"10 MW\", pue: {dist: uniform, low: 1.1, "
+                "high: 1.5}}\n"
+                "economics:\n  utilisation: {dist: normal, mean: \"70%\", sd: \"10%\", low: "
+                "\"60%\", high: \"75%\"}\n");
   REQUIRE(loaded.inputs.size() == 2);
   // uniform(1.1, 1.5) at u = 0.25: 1.1 + 0.25 x 0.4 = 1.2.
   CHECK(loaded.inputs[0].distribution.form() == uncertainty::DistributionForm::uniform);

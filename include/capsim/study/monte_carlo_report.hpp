@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/output/csv_writer.hpp"
 #include "capsim/output/json_writer.hpp"
 #include "capsim/study/monte_carlo.hpp"
 #include "capsim/study/uncertainty_drivers.hpp"
@@ -65,6 +66,11 @@ std::string timeseries_quantiles_csv(const StudyLayout& layout,
 /// column names it: "planner.lead_time (weeks)"), each figure, then funds_exhausted_day,
 /// power_online_day[SITE] per site and shortfall_YYYY per year.
 std::string replications_csv(const MonteCarloStudy& study, const std::vector<Replication>& reps);
+
+/// A replication's results as CSV cells, in the layout's order: each figure (empty when not
+/// reported), funds_exhausted_day, each site's power_online_day, each year's shortfall (0 or 1).
+/// What replications.csv and a shard's rows share.
+void append_result_cells(const Replication& rep, std::vector<output::CsvCell>& cells);
 
 /// One row per figure and input: figure, rank, input, src, srrc, at_p10, at_p90, swing,
 /// r_squared_src, r_squared_srrc (empty cells where a measure does not exist).
