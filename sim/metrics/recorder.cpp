@@ -34,14 +34,4 @@ std::size_t Recorder::column(const std::string& name) const {
   throw std::out_of_range("recorder: no column " + name);
 }
 
-void RateIntegral::set_rate(Tick tick, double rate) {
-  total_ = total_at(tick);
-  last_tick_ = tick;
-  rate_ = rate;
-}
-
-double RateIntegral::total_at(Tick tick) const {
-  return total_ + rate_ * seconds_from_ticks(tick - last_tick_);
-}
-
 }  // namespace capsim
