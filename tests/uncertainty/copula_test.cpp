@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "refusal.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -37,15 +39,7 @@ std::vector<Values> correlated_columns(const GaussianCopula& copula, std::size_t
   return columns;
 }
 
-template <typename Make>
-std::string refusal(Make make) {
-  try {
-    make();
-  } catch (const std::invalid_argument& problem) {
-    return problem.what();
-  }
-  return "";
-}
+using uncertainty::test::refusal;
 
 TEST_CASE("copula: the Pearson correlation of a rank correlation") {
   // 2 sin(pi * 0.6 / 6) = 2 sin(18 degrees) = (sqrt 5 - 1) / 2, the golden ratio's inverse.

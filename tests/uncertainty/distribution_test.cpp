@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "refusal.hpp"
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -21,16 +23,7 @@ double phi_cdf(double z) {
   return 0.5 * std::erfc(-z / std::sqrt(2.0));
 }
 
-/// The message of the std::invalid_argument that `make` throws ("" if none).
-template <typename Make>
-std::string refusal(Make make) {
-  try {
-    make();
-  } catch (const std::invalid_argument& problem) {
-    return problem.what();
-  }
-  return "";
-}
+using uncertainty::test::refusal;
 
 Distribution make(Form form, std::vector<double> parameters) {
   return Distribution::continuous(form, std::move(parameters));

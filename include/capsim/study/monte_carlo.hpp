@@ -17,20 +17,14 @@
 
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "capsim/sweep/sweep_runner.hpp"
 
 namespace capsim::study {
-
-/// `--shard K/N` of replications: those whose index mod N is K - 1.
-struct ReplicationShard {
-  std::uint64_t index = 1;  ///< K, from 1
-  std::uint64_t count = 1;  ///< N
-  bool contains(std::uint64_t replication) const { return replication % count == index - 1; }
-};
 
 struct MonteCarloOptions {
   std::uint64_t replications = 1;
   unsigned threads = 1;
-  ReplicationShard shard;
+  sweep::Shard shard;                ///< the replications whose index mod N is K - 1
   std::optional<PeriodUnit> period;  ///< capsim run --period
   scenario::LoadOptions load_options;
 };
