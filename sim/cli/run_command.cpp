@@ -118,7 +118,11 @@ int run_run(const Arguments& arguments) {
                    "buildout.csv (every order, delivery, install, site phase, retirement) and\n"
                    "summary.json, as one set: summary.json is published last, and an\n"
                    "earlier run's files that this run does not write are removed (see\n"
-                   "docs/outputs.md). Bad input writes nothing and exits 2.",
+                   "docs/outputs.md). Bad input writes nothing and exits 2.\n"
+                   "With --replications N (or scenario.replications), also runs N replications\n"
+                   "drawing the scenario's uncertain inputs and writes timeseries_quantiles.csv,\n"
+                   "replications.csv, drivers.csv and a monte_carlo section in summary.json\n"
+                   "(docs/uncertainty.md).",
                    "SCENARIO");
   parser.option("out", "DIR", "write the result files into DIR (created if needed)")
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
