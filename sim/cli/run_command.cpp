@@ -35,14 +35,14 @@ PeriodUnit parse_period(const std::string& text) {
 
 /// --replications N (or scenario.replications > 1): the nominal run, then N replications
 /// drawing the uncertain inputs, their distributions, risks and drivers.
-int run_monte_carlo(const ArgParser& parser, const std::string& path,
+int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
                     const study::MonteCarloOptions& options) {
   study::MonteCarloStudy study;
   std::vector<study::Replication> replications;
   study::Tornado tornado;
   const bool shard = options.shard.count > 1;
   try {
-    study = study::prepare_study(path, parser.all("set"), options);
+    study = study::prepare_study(std::move(loaded), options);
     if (shard) {
       // A shard only runs its replications: the merge computes every statistic.
       replications = study::run_replications(study, options);
@@ -147,20 +147,17 @@ int run_run(const Arguments& arguments) {
   if (parser.has("period"))
     period = parse_period(parser.text("period", ""));
   const scenario::LoadOptions load_options{parser.has("allow-large"), period};
-  Scenario scenario;
-  std::size_t uncertain_inputs = 0;
+  scenario::UncertainScenario loaded;
   try {
-    scenario::UncertainScenario loaded = scenario::load_uncertain_scenario(
-        parser.positional().front(), parser.all("set"), load_options);
-    scenario = std::move(loaded.nominal);
-    uncertain_inputs = loaded.inputs.size();
+    loaded = scenario::load_uncertain_scenario(parser.positional().front(), parser.all("set"),
+                                               load_options);
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
   }
   study::MonteCarloOptions monte_carlo;
   monte_carlo.replications = static_cast<std::uint64_t>(
-      parser.integer("replications", scenario.scenario.replications, 1, 100000));
+      parser.integer("replications", loaded.nominal.scenario.replications, 1, 100000));
   monte_carlo.threads = jobs_option(parser);
   monte_carlo.period = period;
   monte_carlo.load_options = load_options;
@@ -176,14 +173,15 @@ int run_run(const Arguments& arguments) {
   if (parser.has("shard") && parser.has("merge"))
     throw UsageError("capsim run: --shard writes a shard and --merge joins them: give one");
   if (monte_carlo.replications > 1)
-    return run_monte_carlo(parser, parser.positional().front(), monte_carlo);
+    return run_monte_carlo(parser, std::move(loaded), monte_carlo);
+  const Scenario& scenario = loaded.nominal;
   const CapacityRun run = run_capacity(scenario, period);
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
-  if (uncertain_inputs > 0) {
+  if (!loaded.inputs.empty()) {
     fmt::print(
         "{} uncertain inputs at their nominal values: --replications N draws them "
         "(docs/uncertainty.md)\n",
-        uncertain_inputs);
+        loaded.inputs.size());
   }
   if (parser.has("out")) {
     try {

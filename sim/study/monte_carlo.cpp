@@ -179,9 +179,15 @@ Replication observe_run(const MonteCarloStudy& study, const Scenario& scenario,
 MonteCarloStudy prepare_study(const std::string& path,
                               const std::vector<std::string>& set_arguments,
                               const MonteCarloOptions& options) {
+  // The scenario itself: its correlations are checked here, before any draw replaces an input.
+  return prepare_study(scenario::load_uncertain_scenario(path, set_arguments, options.load_options),
+                       options);
+}
+
+MonteCarloStudy prepare_study(scenario::UncertainScenario loaded,
+                              const MonteCarloOptions& options) {
   MonteCarloStudy study;
-  study.scenario =
-      scenario::load_uncertain_scenario(path, set_arguments, drawn_load_options(options));
+  study.scenario = std::move(loaded);
   const Scenario& nominal = study.scenario.nominal;
   study.nominal_run = run_capacity(nominal, options.period);
   StudyLayout& layout = study.layout;

@@ -195,3 +195,27 @@ TEST_CASE("cli: replications of a scenario with nothing uncertain warn") {
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+// compare --replications loads its scenarios through the study, which must check their
+// correlations as run and validate do (it once loaded them as replications, unchecked).
+TEST_CASE("cli: compare --replications refuses a correlation naming no group, exit 2") {
+  const fs::path folder = scratch("compare_correlation");
+  const fs::path scenario =
+      write(folder, "bad.yaml",
+            small_scenario("14 months ~ pert(10, 14, 24)", "70%") +
+                "uncertainty:\n  correlations:\n    - {groups: [nothing-here, "
+                "\"sites[0].construction[0].duration\"], rank: 0.5}\n");
+  const CliResult result =
+      run_capsim("compare " + scenario.string() + " " + scenario.string() + " --replications 3");
+  CHECK(result.exit_status == 2);
+  CHECK(result.err.find(":24:16: uncertainty.correlations[0].groups: expected a group, or the "
+                        "key path of an uncertain input in no group "
+                        "(sites[0].construction[0].duration), found \"nothing-here\"") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace capsim::test

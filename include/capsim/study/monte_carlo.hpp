@@ -65,6 +65,8 @@ struct MonteCarloStudy {
 MonteCarloStudy prepare_study(const std::string& path,
                               const std::vector<std::string>& set_arguments,
                               const MonteCarloOptions& options);
+/// The same from a scenario already loaded with load_uncertain_scenario.
+MonteCarloStudy prepare_study(scenario::UncertainScenario loaded, const MonteCarloOptions& options);
 
 /// How a replication's (or a tornado run's) scenario loads: options.load_options with
 /// draws_applied.
