@@ -284,7 +284,10 @@ def check_numbers(numbers, files, problems):
         except LookupError as why:
             problems.append("%s: %s %s" % (label, shown["source"], why))
             continue
-        if abs(value - expected) > RELATIVE_TOLERANCE * max(1.0, abs(expected)):
+        # A file's nan or inf never agrees: nan would pass any comparison written as a test
+        # of difference.
+        if not math.isfinite(expected) or (
+                abs(value - expected) > RELATIVE_TOLERANCE * max(1.0, abs(expected))):
             problems.append("%s: the page shows %s (%s), the file holds %.17g"
                             % (label, shown["value"], shown["text"], expected))
     return len(checked)

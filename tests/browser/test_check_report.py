@@ -182,7 +182,8 @@ def write(folder, name, text):
 
 def test_numbers_agree_within_the_contracts_tolerance(tmp_path):
     write(tmp_path, "timeseries.csv", "period_start,capex_usd,utilisation\n"
-                                      "2025-01-01,2000000000,0.5\n2025-04-01,,0.25\n")
+                                      "2025-01-01,2000000000,0.5\n2025-04-01,,0.25\n"
+                                      "2025-07-01,nan,0.25\n")
     write(tmp_path, "summary.json", '{"totals": {"capex_usd": 2e9}, "zero": 0}')
     files = check_report.SourceFiles(str(tmp_path))
 
@@ -207,6 +208,8 @@ def test_numbers_agree_within_the_contracts_tolerance(tmp_path):
     assert problems("timeseries.csv", "2025-04-01|capex_usd", "1") == [
         "number timeseries.csv 2025-04-01|capex_usd: timeseries.csv holds '', not a number, "
         "at 2025-04-01|capex_usd"]
+    assert problems("timeseries.csv", "2025-07-01|capex_usd", "1") == [
+        "number timeseries.csv 2025-07-01|capex_usd: the page shows 1 (t), the file holds nan"]
     assert problems("timeseries.csv", "capex_usd", "1") == [
         "number timeseries.csv capex_usd: timeseries.csv key capex_usd is not ROW|COLUMN"]
     assert problems("yearly.csv", "2025|capex_usd", "1") == [
