@@ -17,6 +17,7 @@ one JSON text ending in a NUL byte), so no websocket package is needed.
 import argparse
 import base64
 import csv
+import fcntl
 import json
 import math
 import os
@@ -377,10 +378,11 @@ class Browser:
         self.log = open(os.path.join(profile_dir, "chromium.log"), "w+b")
         commands_read, self.commands = os.pipe()
         self.replies, replies_write = os.pipe()
-        # bash (dash takes one-digit fds only) puts the pipes on fds 3 and 4, where Chromium expects them; dup'd above
-        # 10 first so that moving one cannot overwrite the other.
-        child_read = fcntl_dup(commands_read)
-        child_write = fcntl_dup(replies_write)
+        # bash (dash takes one-digit fds only) puts the pipes on fds 3 and 4, where Chromium
+        # expects them; both are first moved to 10 or above so that placing one cannot
+        # overwrite the other.
+        child_read = fcntl.fcntl(commands_read, fcntl.F_DUPFD, 10)
+        child_write = fcntl.fcntl(replies_write, fcntl.F_DUPFD, 10)
         os.close(commands_read)
         os.close(replies_write)
         flags = ["--headless=new", "--remote-debugging-pipe", "--disable-gpu",
@@ -428,10 +430,14 @@ class Browser:
         except queue.Empty:
             raise CheckError("timed out waiting for %s" % self.waiting_for)
         if message is None:
-            self.log.seek(0)
-            tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise CheckError("Chromium closed the DevTools pipe: " + " | ".join(tail))
+            raise self.closed()
         return message
+
+    def closed(self):
+        """The error of a Chromium gone: the last lines it printed."""
+        self.log.seek(0)
+        tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+        return CheckError("Chromium closed the DevTools pipe: " + " | ".join(tail))
 
     def dispatch(self, message):
         handler = self.handlers.get(message.get("method"))
@@ -445,7 +451,12 @@ class Browser:
         command = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             command["sessionId"] = session
-        os.write(self.commands, json.dumps(command).encode() + b"\0")
+        data = json.dumps(command).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self.commands, data):]
+        except BrokenPipeError:
+            raise self.closed()
         command_id = self.next_id
         while command_id not in self.early_replies:
             message = self._next_message()
@@ -481,12 +492,6 @@ class Browser:
         kill_group(self.process.pid)
         self.process.wait()
         self.log.close()
-
-
-def fcntl_dup(fd):
-    import fcntl
-
-    return fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
 
 
 class Observations:

@@ -141,6 +141,17 @@ def test_missing_chromium_fails_loudly(tmp_path):
     assert status == 2
 
 
+def test_a_chromium_that_fails_to_start_is_named_with_its_last_words(tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'Missing X server or $DISPLAY' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, CAPSIM_CHROMIUM=str(fake))
+    status, problems, summary = run(fixture("good"), str(tmp_path / "shot.png"), env=env)
+    assert summary == ("%s: cannot check: Chromium closed the DevTools pipe: Missing X server "
+                       "or $DISPLAY" % fixture("good"))
+    assert status == 2
+
+
 def test_usage_errors_exit_2(tmp_path):
     done = subprocess.run([sys.executable, HARNESS, fixture("good")], capture_output=True,
                           text=True)
