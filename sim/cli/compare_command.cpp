@@ -42,7 +42,8 @@ std::string envelope_meaning(EnvelopeKind kind, const FleetEnvelope& baseline) {
 }
 
 /// What compare prints: the baseline, each input, the envelope matched, then the table.
-std::string comparison_text(const CompareResult& result, std::optional<EnvelopeKind> iso) {
+std::string comparison_text(const CompareResult& result, std::optional<EnvelopeKind> iso,
+                            output::TableStyle style) {
   const std::vector<std::string>& labels = result.comparison.labels;
   std::string text = fmt::format(
       "baseline: {}; differences are each input's minus the baseline's\n", labels.front());
@@ -58,13 +59,13 @@ std::string comparison_text(const CompareResult& result, std::optional<EnvelopeK
         envelope_kind_name(*iso), envelope_meaning(*iso, *result.baseline_envelope),
         envelope_figure(*iso));
   }
-  text += "\n" + output::comparison_table(result.comparison);
+  text += "\n" + output::comparison_table(result.comparison, style);
   return text;
 }
 
 /// What compare --replications prints: the baseline, each scenario and its draws, how the
 /// draws are paired, then the table and the same in words.
-std::string paired_text(const UncertainCompareResult& result) {
+std::string paired_text(const UncertainCompareResult& result, output::TableStyle style) {
   const UncertainCompareInput& base = result.inputs.front();
   std::string text = fmt::format(
       "baseline: {}; {} replications of each scenario, replication r of each paired with the "
@@ -87,7 +88,7 @@ std::string paired_text(const UncertainCompareResult& result) {
   text += fmt::format(
       "P(> base): the share of draws in which the input's figure is greater than the "
       "baseline's, a tie counting half\n\n{}\n{}",
-      output::paired_table(result.comparison), output::paired_sentences(result.comparison));
+      output::paired_table(result.comparison, style), output::paired_sentences(result.comparison));
   return text;
 }
 
@@ -141,7 +142,8 @@ int run_paired_compare(const ArgParser& parser, const CompareOptions& options) {
     return 2;
   }
   warn_about_draws(result);
-  const std::string text = paired_text(result);
+  const std::string text = paired_text(
+      result, parser.has("wide") ? output::TableStyle::wide : output::TableStyle::narrow);
   if (parser.has("csv") &&
       !write_csv(output::paired_csv(result.comparison), parser.text("csv", "")))
     return 2;
@@ -170,6 +172,7 @@ int run_compare(const Arguments& arguments) {
       "details.",
       "INPUT INPUT [INPUT...]");
   parser.option("csv", "FILE", "also write the comparison as CSV (atomically)")
+      .flag("wide", "one table however wide, every number whole (default: readable, 100 columns)")
       .option("report", "FILE",
               "also write an HTML report: timeseries overlaid, the difference table")
       .repeatable("figures", "PATTERN",
@@ -231,7 +234,8 @@ int run_compare(const Arguments& arguments) {
     throw UsageError(
         fmt::format("capsim compare: --iso {}: {}", envelope_kind_name(*iso), error.what()));
   }
-  const std::string text = comparison_text(result, iso);
+  const std::string text = comparison_text(
+      result, iso, parser.has("wide") ? output::TableStyle::wide : output::TableStyle::narrow);
   if (parser.has("csv") &&
       !write_csv(output::comparison_csv(result.comparison), parser.text("csv", "")))
     return 2;

@@ -9,6 +9,8 @@
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
 #include "capsim/output/json_writer.hpp"
+#include "capsim/output/readable.hpp"
+#include "capsim/output/yearly.hpp"
 
 namespace capsim::output {
 
@@ -161,6 +163,27 @@ void snapshot_json(JsonWriter& json, const FleetSnapshot& shot) {
 
 }  // namespace
 
+namespace {
+
+/// A calendar year's roll-up, named by its year as text (the first text member names a list
+/// element: `years[2025].capex_usd`).
+void year_json(JsonWriter& json, const YearFigures& y) {
+  json.begin_object()
+      .member("year", std::to_string(y.year))
+      .member("from", format_date(y.from))
+      .member("to", format_date(y.to))
+      .member("partial", y.partial);
+  for (const SummaryTotal& t : y.totals)
+    json.member(t.name, t.value);
+  json.member("gpus_delivered", y.gpus_delivered)
+      .member("gpus_added", y.gpus_added)
+      .member("gpus_retired", y.gpus_retired)
+      .member("power_added_mw", y.power_added_w / 1e6)
+      .end_object();
+}
+
+}  // namespace
+
 std::string summary_json(const Scenario& scenario, const CapacityRun& run,
                          const std::function<void(JsonWriter&)>& more) {
   const CapacitySummary& s = run.summary;
@@ -280,6 +303,10 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
   for (const FleetSnapshot& shot : s.year_ends)
     snapshot_json(json, shot);
   json.end_array();
+  json.key("years").begin_array();
+  for (const YearFigures& y : yearly_figures(scenario, run))
+    year_json(json, y);
+  json.end_array();
   if (more)
     more(json);
   json.end_object();
@@ -313,6 +340,95 @@ std::string growth_text(const InferenceSummary& service, const Calendar& calenda
 
 }  // namespace
 
+/// A table of labelled rows under column headings, the labels left-aligned in 26 columns and
+/// each cell right-aligned in 14: the terminal's year-end and calendar-year tables.
+class TerminalTable {
+ public:
+  TerminalTable(const char* heading, std::vector<std::string> columns) {
+    text_ = fmt::format("{:<26}", heading);
+    for (const std::string& column : columns)
+      text_ += fmt::format("{:>14}", column);
+    text_ += '\n';
+  }
+  void row(const char* label, const std::vector<std::string>& cells) {
+    text_ += fmt::format("{:<26}", label);
+    for (const std::string& cell : cells)
+      text_ += fmt::format("{:>14}", cell);
+    text_ += '\n';
+  }
+  const std::string& str() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+/// One cell per element of `items`: `cell(item)`.
+template <typename Item, typename Cell>
+std::vector<std::string> cells_of(const std::vector<Item>& items, Cell cell) {
+  std::vector<std::string> cells;
+  for (const Item& item : items)
+    cells.push_back(cell(item));
+  return cells;
+}
+
+std::string year_end_table(const std::vector<FleetSnapshot>& shots) {
+  TerminalTable table("fleet at",
+                      cells_of(shots, [](const FleetSnapshot& f) { return format_date(f.date); }));
+  table.row("GPUs installed", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_count(static_cast<double>(f.stock.installed));
+            }));
+  table.row("H100-equivalents", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_count(f.stock.h100_equivalent);
+            }));
+  table.row("IT power online", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_power_w(f.stock.online_w);
+            }));
+  table.row("IT peak of installed", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_power_w(f.stock.installed_peak_w);
+            }));
+  table.row("GPUs in transit", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_count(static_cast<double>(f.gpus_in_transit));
+            }));
+  table.row("GPUs waiting for power", cells_of(shots, [](const FleetSnapshot& f) {
+              return readable_count(static_cast<double>(f.stock.waiting_for_power));
+            }));
+  return table.str();
+}
+
+/// The calendar years: money, energy, GPUs and power added; a partial year is marked `*`.
+std::string calendar_year_table(const std::vector<YearFigures>& years) {
+  bool any_partial = false;
+  TerminalTable table("calendar year", cells_of(years, [&](const YearFigures& y) {
+                        any_partial = any_partial || y.partial;
+                        return fmt::format("{}{}", y.year, y.partial ? "*" : "");
+                      }));
+  const auto money = [&](const char* label, const char* column) {
+    table.row(label,
+              cells_of(years, [&](const YearFigures& y) { return readable_usd(y.total(column)); }));
+  };
+  money("capex", "capex_usd");
+  money("  GPUs", "capex_gpus_usd");
+  money("  facility", "capex_facility_usd");
+  money("depreciation", "depreciation_usd");
+  money("opex", "opex_usd");
+  table.row("energy at the facility", cells_of(years, [](const YearFigures& y) {
+              return readable_energy_j(y.total("energy_facility_mwh") * 3.6e9);
+            }));
+  table.row("GPUs added", cells_of(years, [](const YearFigures& y) {
+              return readable_count(static_cast<double>(y.gpus_added));
+            }));
+  table.row("GPUs retired", cells_of(years, [](const YearFigures& y) {
+              return readable_count(static_cast<double>(y.gpus_retired));
+            }));
+  table.row("IT power added", cells_of(years, [](const YearFigures& y) {
+              return readable_power_w(y.power_added_w);
+            }));
+  std::string text = table.str();
+  if (any_partial)
+    text += "* part of the year is outside the run\n";
+  return text;
+}
+
 std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
   const Calendar calendar(scenario.scenario.start);
   const CapacitySummary& s = run.summary;
@@ -320,53 +436,38 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
                                  scenario.scenario.name, format_date(scenario.scenario.start),
                                  scenario.scenario.horizon_seconds() / 86400.0,
                                  scenario.scenario.seed, run.events);
-  text += fmt::format("{:<28}", "fleet at");
-  for (const FleetSnapshot& shot : s.year_ends)
-    text += fmt::format("{:>14}", format_date(shot.date));
-  text += '\n';
-  const auto row = [&](const char* label, auto value_of) {
-    text += fmt::format("{:<28}", label);
-    for (const FleetSnapshot& shot : s.year_ends)
-      text += fmt::format("{:>14}", value_of(shot));
-    text += '\n';
-  };
-  row("GPUs installed",
-      [](const FleetSnapshot& f) { return fmt::format("{}", f.stock.installed); });
-  row("H100-equivalents",
-      [](const FleetSnapshot& f) { return fmt::format("{:.0f}", f.stock.h100_equivalent); });
-  row("IT power online (GW)",
-      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.stock.online_w / 1e9); });
-  row("IT peak of installed (GW)",
-      [](const FleetSnapshot& f) { return fmt::format("{:.3f}", f.stock.installed_peak_w / 1e9); });
-  row("GPUs in transit",
-      [](const FleetSnapshot& f) { return fmt::format("{}", f.gpus_in_transit); });
-  row("GPUs waiting for power",
-      [](const FleetSnapshot& f) { return fmt::format("{}", f.stock.waiting_for_power); });
+  text += year_end_table(s.year_ends);
+  text += '\n' + calendar_year_table(yearly_figures(scenario, run));
   text += fmt::format(
-      "\ncapex ${:.2f}B (GPUs ${:.2f}B, facility ${:.2f}B); depreciation ${:.2f}B; energy "
-      "${:.2f}B; maintenance ${:.2f}B; staff ${:.2f}B\n",
-      (s.capex_gpus_usd + s.capex_facility_usd) / 1e9, s.capex_gpus_usd / 1e9,
-      s.capex_facility_usd / 1e9, s.depreciation_usd / 1e9, s.energy_cost_usd / 1e9,
-      s.maintenance_usd / 1e9, s.staff_usd / 1e9);
+      "\ncapex {} (GPUs {}, facility {}); depreciation {}; energy {}; maintenance {}; staff "
+      "{}\n",
+      readable_usd(s.capex_gpus_usd + s.capex_facility_usd), readable_usd(s.capex_gpus_usd),
+      readable_usd(s.capex_facility_usd), readable_usd(s.depreciation_usd),
+      readable_usd(s.energy_cost_usd), readable_usd(s.maintenance_usd), readable_usd(s.staff_usd));
   text +=
-      fmt::format("energy {:.2f} TWh at the facility; cost per GPU-hour, fully loaded ${:.2f}\n",
-                  s.energy_facility_j / 3.6e15, s.cost_per_gpu_hour_usd);
+      fmt::format("energy {} at the facility; cost per GPU-hour, fully loaded {}\n",
+                  readable_energy_j(s.energy_facility_j), readable_usd(s.cost_per_gpu_hour_usd));
   text += fmt::format(
-      "GPUs: {} ordered, {} delivered, {} retired, {} failures; {:.0f} GPU-days "
-      "waiting for power\n",
-      s.gpus_ordered, s.gpus_delivered, s.gpus_retired, s.gpu_failures,
-      s.gpu_seconds_waiting_for_power / 86400.0);
+      "GPUs: {} ordered, {} delivered, {} retired, {} failures; {} GPU-days waiting for power\n",
+      readable_count(static_cast<double>(s.gpus_ordered)),
+      readable_count(static_cast<double>(s.gpus_delivered)),
+      readable_count(static_cast<double>(s.gpus_retired)),
+      readable_count(static_cast<double>(s.gpu_failures)),
+      readable_count(s.gpu_seconds_waiting_for_power / 86400.0));
   if (run.training.jobs > 0) {
     const TrainingSummary& t = run.training;
     text += fmt::format(
-        "training: {} jobs, {} completed, {} running and {} queued at the end; wait p50 {:.1f} h, "
-        "p95 {:.1f} h; {:.0f} GPU-hours busy ({:.0f}% of available), {:.0f} GPU-hours unmet\n",
-        t.jobs, t.completed, t.running_at_end, t.queued_at_end, t.wait_p50_h, t.wait_p95_h,
-        t.gpu_hours_busy, 100.0 * t.utilisation, t.unmet_gpu_hours);
+        "training: {} jobs, {} completed, {} running and {} queued at the end; wait p50 {}, "
+        "p95 {}; {} GPU-hours busy ({} of available), {} GPU-hours unmet\n",
+        t.jobs, t.completed, t.running_at_end, t.queued_at_end,
+        readable(t.wait_p50_h, NumberKind::hours), readable(t.wait_p95_h, NumberKind::hours),
+        readable_count(t.gpu_hours_busy), readable_share(t.utilisation),
+        readable_count(t.unmet_gpu_hours));
     if (t.preemptions > 0) {
       text += fmt::format(
-          "training: {} runs preempted by serving, {:.0f} GPU-hours of work lost with them\n",
-          t.preemptions, t.preemption_lost_gpu_hours);
+          "training: {} runs preempted by serving, {} GPU-hours of work lost with them\n",
+          readable_count(static_cast<double>(t.preemptions)),
+          readable_count(t.preemption_lost_gpu_hours));
     }
     if (t.interruptions > 0) {
       std::string causes;
@@ -377,46 +478,53 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         }
       }
       text += fmt::format(
-          "training: {} runs interrupted ({}), {:.0f} GPU-hours of work lost with them\n",
-          t.interruptions, causes.empty() ? "GPUs retired" : causes, t.interruption_lost_gpu_hours);
+          "training: {} runs interrupted ({}), {} GPU-hours of work lost with them\n",
+          readable_count(static_cast<double>(t.interruptions)),
+          causes.empty() ? "GPUs retired" : causes, readable_count(t.interruption_lost_gpu_hours));
     }
   }
   for (const InferenceSummary& service : run.inference) {
     text += fmt::format(
-        "service {}: {:.1f} GPUs on average, {} at peak; {:.3g} input and {:.3g} output tokens "
-        "served of {:.3g} and {:.3g}; ${:.0f} at ${:.3f} per million tokens; revenue ${:.0f}; SLO "
-        "met {:.1f}% of hours\n",
-        service.service, service.average_gpus, service.peak_gpus, service.served.input,
-        service.served.output, service.demand.input, service.demand.output, service.cost_usd,
-        service.cost_per_million_tokens_usd, service.revenue_usd, 100.0 * service.slo_attainment);
+        "service {}: {} GPUs on average, {} at peak; {} input and {} output served of {} and "
+        "{}; {} at {} per million tokens; revenue {}; SLO met {} of hours\n",
+        service.service, readable_count(service.average_gpus),
+        readable_count(static_cast<double>(service.peak_gpus)),
+        readable(service.served.input, NumberKind::tokens),
+        readable(service.served.output, NumberKind::tokens),
+        readable(service.demand.input, NumberKind::tokens),
+        readable(service.demand.output, NumberKind::tokens), readable_usd(service.cost_usd),
+        readable_usd(service.cost_per_million_tokens_usd), readable_usd(service.revenue_usd),
+        readable_share(service.slo_attainment));
     if (service.growth_observations > 0)
       text += growth_text(service, calendar);
   }
   if (const std::optional<double>& funds = scenario.economics.funds_usd) {
     text += s.funds_exhausted
-                ? fmt::format("funds ${:.2f}B: run out on {}\n", *funds / 1e9,
+                ? fmt::format("funds {}: run out on {}\n", readable_usd(*funds),
                               format_date(calendar.date_of(*s.funds_exhausted)))
-                : fmt::format("funds ${:.2f}B: ${:.2f}B spent by the end, ${:.2f}B left\n",
-                              *funds / 1e9, s.spent_usd / 1e9, (*funds - s.spent_usd) / 1e9);
+                : fmt::format("funds {}: {} spent by the end, {} left\n", readable_usd(*funds),
+                              readable_usd(s.spent_usd), readable_usd(*funds - s.spent_usd));
   }
   if (s.planner_shortfall_periods > 0) {
     text += fmt::format(
         "demand planner: short in {} planning periods, by up to {} GPUs (see the shortfall rows "
         "of buildout.csv)\n",
-        s.planner_shortfall_periods, s.planner_shortfall_gpus_max);
+        s.planner_shortfall_periods,
+        readable_count(static_cast<double>(s.planner_shortfall_gpus_max)));
   }
   if (s.budget_usd > 0) {
-    text += fmt::format("budget ${:.2f}B: GPUs ${:.2f}B, facility ${:.2f}B, unplaced ${:.2f}B\n",
-                        s.budget_usd / 1e9, s.budget_spent_gpus_usd / 1e9,
-                        s.budget_spent_facility_usd / 1e9, s.budget_unplaced_usd / 1e9);
+    text +=
+        fmt::format("budget {}: GPUs {}, facility {}, unplaced {}\n", readable_usd(s.budget_usd),
+                    readable_usd(s.budget_spent_gpus_usd),
+                    readable_usd(s.budget_spent_facility_usd), readable_usd(s.budget_unplaced_usd));
   }
   return text;
 }
 
 const std::vector<std::string_view>& run_file_names() {
   static const std::vector<std::string_view> names = {
-      "timeseries.csv",   "buildout.csv", "jobs.csv",    "timeseries_quantiles.csv",
-      "replications.csv", "drivers.csv",  "summary.json"};
+      "timeseries.csv",           "yearly.csv",       "buildout.csv", "jobs.csv",
+      "timeseries_quantiles.csv", "replications.csv", "drivers.csv",  "summary.json"};
   return names;
 }
 
@@ -433,8 +541,10 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
     files.back()->write(content);
   };
   const Calendar calendar(scenario.scenario.start);
-  if (scenario.outputs.timeseries)
+  if (scenario.outputs.timeseries) {
     prepare("timeseries.csv", timeseries_csv(run.timeseries));
+    prepare("yearly.csv", yearly_csv(yearly_figures(scenario, run)));
+  }
   if (scenario.outputs.buildout)
     prepare("buildout.csv", buildout_csv(run.buildout, calendar));
   if (scenario.outputs.jobs && !run.jobs.empty())

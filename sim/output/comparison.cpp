@@ -1,5 +1,7 @@
 #include "capsim/output/comparison.hpp"
 
+#include "capsim/output/readable.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -50,10 +52,6 @@ std::string group_thousands(const std::string& digits) {
   }
   out += digits.substr(end);
   return out;
-}
-
-std::string cell_text(const std::optional<double>& value, bool sign) {
-  return value ? format_human(*value, sign) : std::string();
 }
 
 }  // namespace
@@ -144,24 +142,40 @@ std::string format_percent(double relative) {
   return group_thousands(fmt::format("{:+.2f}", percent)) + "%";
 }
 
-std::string comparison_table(const Comparison& comparison) {
-  const std::size_t inputs = comparison.labels.size();
+namespace {
+
+std::string value_text(const std::string& figure, const std::optional<double>& value, bool sign,
+                       TableStyle style) {
+  if (!value)
+    return std::string();
+  return style == TableStyle::wide ? format_human(*value, sign)
+                                   : readable_figure(figure, *value, sign);
+}
+
+/// The table's rows: the header, then per figure its values and, per design in `designs`, its
+/// difference and relative difference against the baseline. A block of one design names it
+/// above the table, so its difference columns are headed "- base" and "vs base" alone.
+std::vector<std::vector<std::string>> table_cells(const Comparison& comparison,
+                                                  const std::vector<std::size_t>& designs,
+                                                  TableStyle style, bool block = false) {
+  std::vector<std::size_t> shown = {0};
+  shown.insert(shown.end(), designs.begin(), designs.end());
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> header = {"figure"};
-  for (const std::string& label : comparison.labels)
-    header.push_back(label);
-  for (std::size_t d = 1; d < inputs; ++d) {
-    header.push_back(comparison.labels[d] + " - base");
-    header.push_back(comparison.labels[d] + " vs base");
+  for (const std::size_t i : shown)
+    header.push_back(comparison.labels[i]);
+  for (const std::size_t d : designs) {
+    header.push_back((block ? "" : comparison.labels[d] + " ") + "- base");
+    header.push_back((block ? "" : comparison.labels[d] + " ") + "vs base");
   }
   cells.push_back(header);
   for (const ComparisonRow& row : comparison.rows) {
     std::vector<std::string> line = {row.figure};
-    for (const std::optional<double>& value : row.values)
-      line.push_back(cell_text(value, false));
+    for (const std::size_t i : shown)
+      line.push_back(value_text(row.figure, row.values[i], false, style));
     const std::optional<double>& base = row.values[0];
-    for (std::size_t d = 1; d < inputs; ++d) {
-      line.push_back(cell_text(difference(row.values[d], base), true));
+    for (const std::size_t d : designs) {
+      line.push_back(value_text(row.figure, difference(row.values[d], base), true, style));
       if (!row.values[d] || !base) {
         line.emplace_back();
       } else if (const std::optional<double> relative = relative_difference(row.values[d], base)) {
@@ -172,7 +186,70 @@ std::string comparison_table(const Comparison& comparison) {
     }
     cells.push_back(std::move(line));
   }
-  return padded_table(cells);
+  return cells;
+}
+
+std::size_t widest_line(const std::string& table) {
+  std::size_t widest = 0, start = 0;
+  while (start < table.size()) {
+    const std::size_t end = table.find('\n', start);
+    widest = std::max(widest, end - start);
+    start = end + 1;
+  }
+  return widest;
+}
+
+}  // namespace
+
+namespace {
+/// `text` in at most `width` characters: its start and end around "...".
+std::string shortened_text(const std::string& text, std::size_t width) {
+  if (text.size() <= width || width < 5)
+    return text;
+  const std::size_t kept = width - 3;
+  return text.substr(0, kept - kept / 2) + "..." + text.substr(text.size() - kept / 2);
+}
+
+}  // namespace
+
+void fit_first_column(std::vector<std::vector<std::string>>& cells, std::size_t width) {
+  std::vector<std::size_t> widths;
+  for (const auto& line : cells) {
+    widths.resize(std::max(widths.size(), line.size()), 0);
+    for (std::size_t c = 0; c < line.size(); ++c)
+      widths[c] = std::max(widths[c], line[c].size());
+  }
+  std::size_t others = 0;
+  for (std::size_t c = 1; c < widths.size(); ++c)
+    others += widths[c] + 2;
+  if (others + 12 > width)
+    return;
+  for (auto& line : cells)
+    line[0] = shortened_text(line[0], width - others);
+}
+
+std::string comparison_table(const Comparison& comparison, TableStyle style) {
+  std::vector<std::size_t> designs;
+  for (std::size_t d = 1; d < comparison.labels.size(); ++d)
+    designs.push_back(d);
+  std::vector<std::vector<std::string>> cells = table_cells(comparison, designs, style);
+  const std::string whole = padded_table(cells);
+  if (style == TableStyle::wide || widest_line(whole) <= kNarrowColumns)
+    return whole;
+  if (designs.size() <= 1) {
+    fit_first_column(cells, kNarrowColumns);
+    return padded_table(cells);
+  }
+  // One block per design against the baseline: each as narrow as two runs side by side.
+  std::string text;
+  for (const std::size_t d : designs) {
+    std::vector<std::vector<std::string>> block = table_cells(comparison, {d}, style, true);
+    fit_first_column(block, kNarrowColumns);
+    text += fmt::format("{}{} against {}:\n", text.empty() ? "" : "\n", comparison.labels[d],
+                        comparison.labels[0]) +
+            padded_table(block);
+  }
+  return text;
 }
 
 std::string padded_table(const std::vector<std::vector<std::string>>& cells) {

@@ -72,7 +72,8 @@ std::string outputs_reference_markdown() {
       "- a failure while the temporaries are written leaves the earlier run as it was;\n"
       "- temporaries left by a killed capsim (their process no longer runs) are removed by the\n"
       "  next run into the folder.\n\n"
-      "capsim removes only its own files (`timeseries.csv`, `buildout.csv`, `jobs.csv`,\n"
+      "capsim removes only its own files (`timeseries.csv`, `yearly.csv`, `buildout.csv`,\n"
+      "`jobs.csv`,\n"
       "`timeseries_quantiles.csv`, `replications.csv`, `drivers.csv`, `summary.json` and their\n"
       "temporaries); anything else in `DIR` is left alone.\n\n"
       "A sweep's folder (`capsim sweep`, `capsim merge`) is published the same way, with\n"
@@ -93,6 +94,18 @@ std::string outputs_reference_markdown() {
                         columns[c].meaning);
   }
   text +=
+      "\n## yearly.csv\n\n"
+      "One row per calendar year the run touches (written with `timeseries.csv`): `year`,\n"
+      "`from` and `to` (the part of the year in the run, `to` exclusive), `partial` (1 when the\n"
+      "run covers only part of the year), then every fleet column of `timeseries.csv` that is a\n"
+      "*total* or a *mean*, over exactly that span (read from the model's running integrals at\n"
+      "1 January, so the same at any reporting period; the years' totals sum to the run's), then\n"
+      "`gpus_delivered`, `gpus_added` (installed during the year), `gpus_retired` and\n"
+      "`power_added_mw` (site IT power brought online), counted from `buildout.csv`'s events; the\n"
+      "fleet and the sites online at the start are where the run starts, not additions.\n"
+      "`summary.json` holds the same as `years`, one object per year named by its year\n"
+      "(`years[2026].capex_usd`).\n";
+  text +=
       "\n## buildout.csv\n\nOne row per event that changed the fleet or the sites, in the "
       "order they happened.\n";
   text += record_table(buildout_columns());
@@ -106,8 +119,8 @@ std::string outputs_reference_markdown() {
   text +=
       "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
       "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `funds` (with "
-      "`economics.funds`), `training`,\n`inference` (per service) and `fleet_at` (the fleet "
-      "at each year's end and at the horizon).\n";
+      "`economics.funds`), `training`,\n`inference` (per service), `fleet_at` (the fleet "
+      "at each year's end and at the horizon) and\n`years` (as `yearly.csv`).\n";
   text +=
       "\n## Monte Carlo files\n\n"
       "`capsim run --replications N` (docs/uncertainty.md) writes the nominal run's files\n"

@@ -1,5 +1,7 @@
 #include "capsim/output/paired_comparison.hpp"
 
+#include "capsim/output/readable.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -118,6 +120,38 @@ PairedComparison pair_runs(const std::vector<SampledRun>& runs) {
   return comparison;
 }
 
+namespace {
+
+/// The narrow table: each side's median, the difference's P10, P50 and P90 and P(> base),
+/// readable, in at most kNarrowColumns.
+std::string narrow_paired_table(const PairedComparison& comparison) {
+  std::vector<std::vector<std::string>> cells = {
+      {"figure", "input", "base P50", "P50", "diff P10", "diff P50", "diff P90", "P(> base)"}};
+  const auto text = [](const std::string& figure, const Spread* spread, double Spread::*statistic,
+                       bool sign) {
+    return spread ? readable_figure(figure, spread->*statistic, sign) : std::string();
+  };
+  for (const PairedRow& row : comparison.rows) {
+    for (std::size_t input = 1; input < comparison.labels.size(); ++input) {
+      const Spread* base = spread_or_null(row.marginals[0]);
+      const Spread* other = spread_or_null(row.marginals[input]);
+      const std::optional<PairedDifference>& paired = row.differences[input];
+      const Spread* difference = paired ? &paired->difference : nullptr;
+      cells.push_back({row.figure, comparison.labels[input],
+                       text(row.figure, base, &Spread::p50, false),
+                       text(row.figure, other, &Spread::p50, false),
+                       text(row.figure, difference, &Spread::p10, true),
+                       text(row.figure, difference, &Spread::p50, true),
+                       text(row.figure, difference, &Spread::p90, true),
+                       paired ? format_share(paired->probability_greater) : std::string()});
+    }
+  }
+  fit_first_column(cells, kNarrowColumns);
+  return padded_table(cells);
+}
+
+}  // namespace
+
 std::string format_share(double probability) {
   if (probability == 0.0)
     return "0%";
@@ -131,7 +165,9 @@ std::string format_share(double probability) {
   return fmt::format("{:.0f}%", percent);
 }
 
-std::string paired_table(const PairedComparison& comparison) {
+std::string paired_table(const PairedComparison& comparison, TableStyle style) {
+  if (style == TableStyle::narrow)
+    return narrow_paired_table(comparison);
   std::vector<std::vector<std::string>> cells = {{"figure", "input", "base P10", "base P50",
                                                   "base P90", "P10", "P50", "P90", "diff mean",
                                                   "diff P10", "diff P50", "diff P90", "P(> base)"}};

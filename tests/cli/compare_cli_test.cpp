@@ -73,8 +73,18 @@ TEST_CASE("cli: compare two scenarios: the table's rows and differences, worked 
                          0) == 0);
   // Capex: $43M + $117M = $160M against 800 × $53K + 12 MW × $11.7M = $42.4M + $140.4M; the
   // B200 design is $22.8M (22.8 / 160 = 14.25%) dearer, all of it in facility (+20%).
+  CHECK(table_of(result.out) ==
+        "figure                     h100-10mw  b200-12mw  b200-12mw - base  b200-12mw vs base\n"
+        "totals.capex_usd             $160.0M    $182.8M           +$22.8M            +14.25%\n"
+        "totals.capex_gpus_usd         $43.0M     $42.4M          -$600.0K             -1.40%\n"
+        "totals.capex_facility_usd    $117.0M    $140.4M           +$23.4M            +20.00%\n"
+        "gpus.ordered                   1,000        800              -200            -20.00%\n");
+  // --wide: every dollar.
+  const CliResult wide = run_capsim("compare " + kH100 + " " + kB200 +
+                                    " --figures totals.capex --figures gpus.ordered --wide");
+  REQUIRE(wide.exit_status == 0);
   CHECK(
-      table_of(result.out) ==
+      table_of(wide.out) ==
       "figure                       h100-10mw    b200-12mw  b200-12mw - base  b200-12mw vs base\n"
       "totals.capex_usd           160,000,000  182,800,000       +22,800,000            +14.25%\n"
       "totals.capex_gpus_usd       43,000,000   42,400,000          -600,000             -1.40%\n"
@@ -82,10 +92,36 @@ TEST_CASE("cli: compare two scenarios: the table's rows and differences, worked 
       "gpus.ordered                     1,000          800              -200            -20.00%\n");
 }
 
+TEST_CASE("cli: compare fits 100 columns: every figure of three designs, in blocks") {
+  const CliResult result = run_capsim("compare " + kH100 + " " + kB200 + " " + kNoFleet);
+  REQUIRE(result.exit_status == 0);
+  const std::string table = table_of(result.out);
+  std::istringstream lines(table);
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line); ++rows) {
+    INFO(line);
+    CHECK(line.size() <= 100);
+  }
+  CHECK(rows > 100);
+  CHECK(table.rfind("b200-12mw against h100-10mw:\n", 0) == 0);
+  CHECK(table.find("\nbudget-no-fleet against h100-10mw:\n") != std::string::npos);
+  // The paired table of replications too: medians and the difference's spread, readable.
+  const CliResult paired =
+      run_capsim("compare " + kUncertain1000 + " " + kUncertain1200 + " --replications 4");
+  REQUIRE(paired.exit_status == 0);
+  std::istringstream paired_lines(paired.out.substr(paired.out.find("\nfigure ") + 1));
+  for (std::string line; std::getline(paired_lines, line) && !line.empty();) {
+    INFO(line);
+    CHECK(line.size() <= 100);
+  }
+  CHECK(paired.out.find("totals.capex_usd      h100-1200") != std::string::npos);
+}
+
 TEST_CASE("cli: compare writes the same comparison as CSV, at full precision") {
   const fs::path dir = scratch("csv");
   const fs::path csv = dir / "comparison.csv";
-  const CliResult result = run_capsim("compare " + kH100 + " " + kB200 + " --csv " + csv.string());
+  const CliResult result =
+      run_capsim("compare " + kH100 + " " + kB200 + " --wide --csv " + csv.string());
   REQUIRE(result.exit_status == 0);
   CHECK(result.out.find("wrote " + csv.string() + "\n") != std::string::npos);
   const std::string text = read_whole_file(csv.string());
@@ -198,8 +234,9 @@ TEST_CASE("cli: compare --report overlays the runs and ties a folder's figures t
 }
 
 TEST_CASE("cli: compare --figures takes globs with brackets") {
-  const CliResult result = run_capsim("compare " + kH100 + " " + kB200 +
-                                      " --figures 'inference[*].cost_per_million_tokens_usd'");
+  const CliResult result =
+      run_capsim("compare " + kH100 + " " + kB200 +
+                 " --wide --figures 'inference[*].cost_per_million_tokens_usd'");
   REQUIRE(result.exit_status == 0);
   const std::string table = table_of(result.out);
   // One figure: the header and one row. B200 serves the same demand on fewer GPU-hours.
@@ -213,7 +250,7 @@ TEST_CASE("cli: compare --iso power scales the B200 design to 10 MW before it ru
   const fs::path csv = dir / "iso.csv";
   const CliResult result = run_capsim("compare " + kH100 + " " + kB200 +
                                       " --iso power --figures totals.capex --figures gpus.ordered "
-                                      "--figures 'fleet_at[*].power_it_online_gw' --csv " +
+                                      "--figures 'fleet_at[*].power_it_online_gw' --wide --csv " +
                                       csv.string());
   REQUIRE(result.exit_status == 0);
   CHECK(result.out.find("iso-power: every scenario after the baseline was scaled to the "
@@ -284,7 +321,7 @@ TEST_CASE("cli: compare --iso capex scales a budget planner's budget to a fixed 
 
 TEST_CASE("cli: compare --replications pairs the draws: the header, the table, the words") {
   const std::string arguments = "compare " + kUncertain1000 + " " + kUncertain1200 +
-                                " --replications 40 --figures totals.capex";
+                                " --replications 40 --wide --figures totals.capex";
   const CliResult result = run_capsim(arguments + " -j 2");
   REQUIRE(result.exit_status == 0);
   CHECK(result.err.empty());

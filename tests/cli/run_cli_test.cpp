@@ -116,8 +116,9 @@ TEST_CASE("cli: run replaces an earlier run's set and publishes summary.json las
   const CliResult first = run_capsim("run " + scenario + " --out " + out.string());
   REQUIRE(first.exit_status == 0);
   CHECK(wrote_lines(first.out) ==
-        std::vector<std::string>{(out / "timeseries.csv").string(), (out / "buildout.csv").string(),
-                                 (out / "jobs.csv").string(), (out / "summary.json").string()});
+        std::vector<std::string>{(out / "timeseries.csv").string(), (out / "yearly.csv").string(),
+                                 (out / "buildout.csv").string(), (out / "jobs.csv").string(),
+                                 (out / "summary.json").string()});
   REQUIRE(fs::exists(out / "jobs.csv"));
   // A file of the user's, and a temporary left by a killed capsim (no process has this ID).
   { std::ofstream(out / "notes.txt") << "mine\n"; }
@@ -126,9 +127,9 @@ TEST_CASE("cli: run replaces an earlier run's set and publishes summary.json las
       run_capsim("run " + scenario + " --out " + out.string() + " --set outputs.jobs=false");
   REQUIRE(second.exit_status == 0);
   CHECK(second.err.empty());
-  CHECK(wrote_lines(second.out) == std::vector<std::string>{(out / "timeseries.csv").string(),
-                                                            (out / "buildout.csv").string(),
-                                                            (out / "summary.json").string()});
+  CHECK(wrote_lines(second.out) ==
+        std::vector<std::string>{(out / "timeseries.csv").string(), (out / "yearly.csv").string(),
+                                 (out / "buildout.csv").string(), (out / "summary.json").string()});
   CHECK_FALSE(fs::exists(out / "jobs.csv"));
   CHECK_FALSE(fs::exists(out / ".timeseries.csv.tmp.2147483647.0"));
   CHECK(read_whole_file((out / "notes.txt").string()) == "mine\n");
@@ -248,7 +249,7 @@ TEST_CASE("cli: every shipped scenario reports the same figures at every reporti
                                           " --out " + out.string());
       REQUIRE(result.exit_status == 0);
       CHECK(without_paths(result.out) == without_paths(by_day.out));
-      for (const char* file : {"summary.json", "jobs.csv", "buildout.csv"}) {
+      for (const char* file : {"summary.json", "yearly.csv", "jobs.csv", "buildout.csv"}) {
         INFO(file);
         CHECK(fs::exists(out / file) == fs::exists(daily / file));
         CHECK(read_whole_file((out / file).string()) == read_whole_file((daily / file).string()));

@@ -40,8 +40,8 @@ TEST_CASE("comparison: differences and relative differences, none against 0 or a
   CHECK_FALSE(relative_difference(1.0, std::nullopt).has_value());
 }
 
-TEST_CASE("comparison: the text table, exactly") {
-  const std::string table = comparison_table(compare_runs(three_runs()));
+TEST_CASE("comparison: the wide text table, exactly") {
+  const std::string table = comparison_table(compare_runs(three_runs()), TableStyle::wide);
   // Widths: each column as wide as its widest cell; the trailing empty cells are trimmed.
   const std::string expected =
       "figure            base            b            c     b - base  b vs base     c - base  "
@@ -55,6 +55,41 @@ TEST_CASE("comparison: the text table, exactly") {
       "margin            -400         -300                      +100    +25.00%\n"
       "new                               7\n";
   CHECK(table == expected);
+}
+
+TEST_CASE("comparison: the narrow table reads its units and fits 100 columns") {
+  const std::string table = comparison_table(compare_runs(three_runs()));
+  // The figures' names carry their units: capex_usd in dollars; the others plain numbers.
+  const std::string expected =
+      "figure        base        b        c  b - base  b vs base  c - base  c vs base\n"
+      "capex_usd  $160.0M  $182.8M  $120.0M   +$22.8M    +14.25%   -$40.0M    -25.00%\n"
+      "energy       2,000             1,000                         -1,000    -50.00%\n"
+      "staff            0        0        5         0        n/a        +5        n/a\n"
+      "margin        -400     -300               +100    +25.00%\n"
+      "new                       7\n";
+  CHECK(table == expected);
+}
+
+TEST_CASE("comparison: a narrow table too wide for 100 columns splits into a block per design") {
+  std::vector<ComparedRun> runs;
+  for (const char* label : {"baseline-with-a-long-name", "design-with-a-long-name-one",
+                            "design-with-a-long-name-two"}) {
+    runs.push_back({label,
+                    {{"inference[frontier-api-with-a-long-name].cost_per_million_tokens_usd", 0.5},
+                     {"totals.capex_usd", 1.5e11}}});
+  }
+  const std::string table = comparison_table(compare_runs(runs));
+  std::size_t widest = 0;
+  for (std::size_t start = 0, end; start < table.size(); start = end + 1) {
+    end = table.find('\n', start);
+    widest = std::max(widest, end - start);
+  }
+  CHECK(widest <= kNarrowColumns);
+  CHECK(table.rfind("design-with-a-long-name-one against baseline-with-a-long-name:\n", 0) == 0);
+  CHECK(table.find("\n\ndesign-with-a-long-name-two against baseline-with-a-long-name:\n") !=
+        std::string::npos);
+  CHECK(table.find("  - base  vs base\n") != std::string::npos);
+  CHECK(table.find("totals.capex_usd") != std::string::npos);
 }
 
 TEST_CASE("comparison: CSV columns and full-precision values") {

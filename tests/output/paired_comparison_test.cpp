@@ -84,7 +84,7 @@ TEST_CASE("paired comparison: the table, the words and the long CSV") {
   // Marginals by hand (type 7): x base 1..4 -> 1.3, 2.5, 3.7; b 2, 2, 4, 5 -> 2, 3, 4.7;
   // gap base 10, 30, 40 -> 14, 30, 38; b 5, 6, 35 -> 5.2, 6, 29.2; differences -5, +5 ->
   // -4, 0, +4.
-  CHECK(paired_table(paired) ==
+  CHECK(paired_table(paired, TableStyle::wide) ==
         "figure  input  base P10  base P50  base P90  P10  P50   P90  diff mean  diff P10  "
         "diff P50  diff P90  P(> base)\n"
         "x           b       1.3       2.5       3.7    2    3   4.7      +0.75         0      "

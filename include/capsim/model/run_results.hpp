@@ -158,6 +158,15 @@ struct SummaryTotal {
   double value = 0.0;
 };
 
+/// A calendar year of the run (the part of it within the horizon): the fleet's timeseries
+/// columns that are totals or means, over exactly that span (read from the running integrals
+/// at its ends, so the same at any reporting period).
+struct YearTotals {
+  Date from;
+  Date to;  ///< exclusive: the next 1 January, or the horizon's end
+  std::vector<SummaryTotal> totals;
+};
+
 /// Headline figures of a run, over [start, end of horizon].
 struct CapacitySummary {
   /// summary.json's totals: the declared columns over the whole run, in declaration order.
@@ -195,6 +204,7 @@ struct CapacitySummary {
   std::int64_t planner_shortfall_periods = 0;
   std::int64_t planner_shortfall_gpus_max = 0;
   std::vector<FleetSnapshot> year_ends;
+  std::vector<YearTotals> years;
 };
 
 struct CapacityRun {

@@ -69,11 +69,26 @@ std::string format_human(double value, bool sign = false);
 /// "+1,234.50%"); one too small to show that way in two significant digits ("+3.1e-05%").
 std::string format_percent(double relative);
 
+/// How compare's table reads at a terminal.
+enum class TableStyle {
+  /// Readable numbers with their units ("$182.8M", "2.00 GW"; readable.hpp) in at most
+  /// kNarrowColumns columns: one table when it fits, else a block per design against the
+  /// baseline, long figure names shortened in the middle ("inference[fro...]_usd").
+  narrow,
+  /// Every number whole (format_human), one table however wide: `capsim compare --wide`.
+  wide,
+};
+inline constexpr std::size_t kNarrowColumns = 100;
+
 /// The comparison as a text table: "figure", a column per input, then for each design after
-/// the baseline "<label> - base" and "<label> vs base" (format_human and format_percent;
-/// "n/a" where the baseline is 0). Columns padded with spaces, numbers right-aligned, rows
-/// ending in "\n". Deterministic.
-std::string comparison_table(const Comparison& comparison);
+/// the baseline "<label> - base" and "<label> vs base" (format_percent; "n/a" where the
+/// baseline is 0). Columns padded with spaces, numbers right-aligned, rows ending in "\n".
+/// Deterministic.
+std::string comparison_table(const Comparison& comparison, TableStyle style = TableStyle::narrow);
+
+/// Shortens the first column's cells in the middle ("inference[fro...]_usd") so that
+/// padded_table(cells) fits `width` columns, when the other columns leave it 12 or more.
+void fit_first_column(std::vector<std::vector<std::string>>& cells, std::size_t width);
 
 /// Rows of cells as text: the first column left-aligned, the others right-aligned, columns
 /// two spaces apart and as wide as their widest cell, trailing spaces trimmed, each row ending

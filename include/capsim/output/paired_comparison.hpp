@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/output/comparison.hpp"
 #include "capsim/output/csv_writer.hpp"
 
 namespace capsim::output {
@@ -77,7 +78,9 @@ std::string format_share(double probability);
 /// The table: one row per figure and input after the baseline: figure, input, the baseline's
 /// P10/P50/P90, the input's, the difference's mean and P10/P50/P90, and P(> base). Numbers as
 /// format_human; columns padded, numbers right-aligned, rows ending in "\n". Deterministic.
-std::string paired_table(const PairedComparison& comparison);
+/// Narrow (the default): each side's P50, the difference's P10, P50 and P90 and P(> base),
+/// readable numbers, in at most kNarrowColumns; wide: every column above, every number whole.
+std::string paired_table(const PairedComparison& comparison, TableStyle style = TableStyle::narrow);
 
 /// The same in words, one line per figure and input whose figures differ in some draw:
 /// "totals.capex_usd: b > a in 83% of draws (b - a: mean +1.2, P10 -0.1, P50 +0.2, P90

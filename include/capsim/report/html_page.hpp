@@ -9,27 +9,21 @@
 #include <string_view>
 #include <vector>
 
+#include "capsim/output/readable.hpp"
+
 namespace capsim::report {
 
 /// `text` with & < > " ' replaced by entities: safe in element text and in quoted attributes.
 std::string escape_html(std::string_view text);
 
-/// How a number reads: the quantity it is, so that the text carries the unit.
-enum class NumberKind {
-  plain,     ///< 3 significant digits: "0.412", "1,234"
-  count,     ///< whole things with thousands separators: "1,234,567"
-  usd,       ///< "$58.3B", "$950K", "$2.31"
-  watts,     ///< watts, shown in kW/MW/GW: "2.00 GW"
-  share,     ///< 0..1 shown as a percentage: "45.2%"
-  hours,     ///< "12.3 h"
-  days,      ///< "151 days"
-  multiple,  ///< "2.50×"
-};
+/// How a number reads: the one set of rules of output/readable.hpp.
+using NumberKind = output::NumberKind;
 
-/// The readable text of `value`. `compact` is for axis ticks: "1.5M" rather than "1,500,000".
-/// The one place number text is made in the report, so that it can follow
-/// capsim::output::readable_* once that exists on main.
-std::string number_text(double value, NumberKind kind, bool compact = false);
+/// The readable text of `value` (output::readable). `compact` is for axis ticks: "1.5M" rather
+/// than "1,500,000".
+inline std::string number_text(double value, NumberKind kind, bool compact = false) {
+  return output::readable(value, kind, compact);
+}
 
 /// `value` with %.17g: what the contract's data-value and data-y attributes hold.
 std::string full_precision(double value);

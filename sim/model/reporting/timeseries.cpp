@@ -380,6 +380,7 @@ void Reporting::set_up() {
   }
   at_start_ = cumulative_at(parts_, 0);
   last_cumulative_ = at_start_;
+  year_start_cumulative_ = at_start_;
   funds_checked_spent_usd_ = at_start_.spent();
 }
 
@@ -390,6 +391,7 @@ void Reporting::on_event(Engine&, const Event& event) {
       break;
     case kYearEnd:
       context_.run.summary.year_ends.push_back(snapshot());
+      close_year(context_.now());
       break;
     case kFundsDay:
       check_funds();
@@ -431,6 +433,25 @@ void Reporting::check_funds() {
   funds_checked_spent_usd_ = spent_usd;
 }
 
+void Reporting::close_year(Tick tick) {
+  const Cumulative after = cumulative_at(parts_, tick);
+  const FleetStock stock = fleet_stock(parts_);
+  const PeriodReading year{year_start_cumulative_,
+                           after,
+                           seconds_from_ticks(tick - year_start_),
+                           at_start_,
+                           stock,
+                           parts_};
+  YearTotals totals{context_.calendar.date_of(year_start_), context_.calendar.date_of(tick), {}};
+  for (const ColumnDeclaration& column : timeseries_columns()) {
+    if (column.family == ColumnFamily::fleet && column.kind != ColumnKind::stock)
+      totals.totals.push_back({std::string(column.name), column.value(year, 0)});
+  }
+  context_.run.summary.years.push_back(std::move(totals));
+  year_start_ = tick;
+  year_start_cumulative_ = after;
+}
+
 FleetSnapshot Reporting::snapshot() const {
   return {context_.calendar.date_of(context_.now()), fleet_stock(parts_),
           parts_.fleet.counts().in_transit};
@@ -445,6 +466,8 @@ void Reporting::finish() {
   std::vector<FleetSnapshot>& year_ends = context_.run.summary.year_ends;
   if (year_ends.empty() || year_ends.back().date != context_.calendar.date_of(end))
     year_ends.push_back(snapshot());
+  if (year_start_ < end)
+    close_year(end);
   const Cumulative& start = at_start_;
   const Cumulative last = cumulative_at(parts_, end);
   CapacitySummary& s = context_.run.summary;

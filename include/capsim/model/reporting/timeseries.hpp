@@ -95,6 +95,8 @@ class Reporting final : public EventHandler {
   /// The funds' daily check: dates their exhaustion within the day it happened.
   void check_funds();
   FleetSnapshot snapshot() const;
+  /// Records the calendar year (or its part in the run) that ends at `tick`.
+  void close_year(Tick tick);
 
   const ModelContext& context_;
   const ModelParts& parts_;
@@ -104,6 +106,8 @@ class Reporting final : public EventHandler {
   Tick last_sample_ = 0;
   Cumulative at_start_;
   Cumulative last_cumulative_;
+  Tick year_start_ = 0;
+  Cumulative year_start_cumulative_;
   std::uint64_t samples_ = 0;
   Tick funds_checked_at_ = 0;
   double funds_checked_spent_usd_ = 0.0;
