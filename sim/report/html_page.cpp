@@ -65,8 +65,10 @@ std::string mantissa(double x) {
   return fmt::format("{:.1f}", x);
 }
 
-/// A tick's mantissa: as few digits as it needs ("1.5", "500").
+/// A tick's mantissa: as few digits as it needs ("1.5", "500"), never an exponent ("2,000").
 std::string tick_mantissa(double x) {
+  if (std::fabs(x) >= 1000)
+    return whole_with_commas(x);
   std::string text = fmt::format("{:.3g}", x);
   return text == "-0" ? "0" : text;
 }
@@ -88,7 +90,8 @@ Scale scale_of(double value, const std::array<Scale, N>& scales) {
 
 constexpr std::array<Scale, 5> kMoneyScales = {
     {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}, {1, ""}}};
-constexpr std::array<Scale, 4> kCountScales = {{{1e9, "B"}, {1e6, "M"}, {1e3, "K"}, {1, ""}}};
+constexpr std::array<Scale, 5> kCountScales = {
+    {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}, {1, ""}}};
 constexpr std::array<Scale, 4> kPowerScales = {
     {{1e9, " GW"}, {1e6, " MW"}, {1e3, " kW"}, {1, " W"}}};
 
@@ -135,6 +138,8 @@ std::string number_text(double value, NumberKind kind, bool compact) {
       if (value == 0)
         return "0 W";
       return scaled(value, scale_of(value, kPowerScales), compact);
+    case NumberKind::megawatts:
+      return number_text(value * 1e6, NumberKind::watts, compact);
     case NumberKind::share:
       return compact ? tick_mantissa(100 * value) + "%" : fmt::format("{:.1f}%", 100 * value);
     case NumberKind::hours:
@@ -215,12 +220,12 @@ p.note{color:#5b6573;margin:6px 0}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}
 .card{flex:1 1 170px;border:1px solid #dde1e7;border-radius:6px;padding:10px 14px;background:#fafbfc}
 .card-label{color:#5b6573;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card-value{font-size:24px;font-weight:600;margin:2px 0}
+.card-value{font-size:22px;font-weight:600;margin:2px 0}
 .card-note{color:#5b6573;font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(820px,1fr));gap:14px}
 figure.chart{margin:10px 0;border:1px solid #eceff3;border-radius:6px;padding:8px 10px}
 figure.chart figcaption{font-weight:600;margin-bottom:2px}
-figure.chart svg{width:100%;height:auto;display:block}
+figure.chart svg{width:100%;max-width:980px;height:auto;display:block}
 ul.legend{list-style:none;margin:2px 0 0;padding:0;font-size:12px;color:#3a4452}
 ul.legend li{display:inline-block;margin-right:12px}
 ul.legend .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}

@@ -14,9 +14,10 @@
 
 namespace capsim::report {
 
-const std::array<std::string_view, 8>& palette() {
-  static const std::array<std::string_view, 8> colours = {
-      "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
+const std::array<std::string_view, 12>& palette() {
+  static const std::array<std::string_view, 12> colours = {
+      "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7",
+      "#F0E442", "#000000", "#882255", "#44AA99", "#999933", "#AA4499"};
   return colours;
 }
 
@@ -246,6 +247,11 @@ std::string continuous_x_axis(Plot& plot, const XAxis& x) {
   return x_axis_svg(plot, ticks, x.quantity.label());
 }
 
+/// A series' colour: its own, or its position's.
+std::string_view colour_of(const std::vector<Series>& series, std::size_t s) {
+  return series_colour(series[s].colour.value_or(s));
+}
+
 std::string legend_html(const std::vector<std::pair<std::string, std::string_view>>& entries) {
   std::string out = "<ul class=\"legend\">";
   for (const auto& [name, colour] : entries)
@@ -258,7 +264,7 @@ std::vector<std::pair<std::string, std::string_view>> series_legend(
     const std::vector<Series>& series) {
   std::vector<std::pair<std::string, std::string_view>> entries;
   for (std::size_t s = 0; s < series.size(); ++s)
-    entries.emplace_back(series[s].name, series_colour(s));
+    entries.emplace_back(series[s].name, colour_of(series, s));
   return entries;
 }
 
@@ -368,7 +374,7 @@ std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vecto
   std::string body = y_axis_svg(plot, ticks, frame.y) + continuous_x_axis(plot, x);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
     body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)",
                         line_path(plot, x, series[s], shape), colour);
@@ -408,7 +414,7 @@ std::string stacked_area_chart(const ChartFrame& frame, const XAxis& x,
   std::string body = y_axis_svg(plot, ticks, frame.y) + continuous_x_axis(plot, x);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     const std::vector<double>& base = s == 0 ? lower : upper[s - 1];
     std::string d;
     for (std::size_t i = 0; i < x.size(); ++i)
@@ -453,31 +459,46 @@ std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector
   }
   const std::vector<double> ticks = y_ticks_for(lo, hi);
   plot.y = {ticks.front(), ticks.back(), plot.bottom, plot.top};
-  const double band =
-      (plot.right - plot.left) / static_cast<double>(std::max<std::size_t>(1, x.size()));
-  std::vector<std::pair<double, std::string>> x_ticks;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    x_ticks.emplace_back(plot.left + band * (static_cast<double>(i) + 0.5), x.keys[i]);
-  std::string body =
-      y_axis_svg(plot, ticks, frame.y) + x_axis_svg(plot, x_ticks, x.quantity.label());
-  const double inner = band * 0.8;
-  const double bar_width =
-      layout == BarLayout::grouped
-          ? inner / static_cast<double>(std::max<std::size_t>(1, series.size()))
-          : inner;
+  // Each x's band (left edge, width): equal shares of the width, or on a date axis the period.
+  std::string body = y_axis_svg(plot, ticks, frame.y);
+  std::vector<std::pair<double, double>> bands;
+  if (x.kind == XAxis::Kind::category) {
+    const double width =
+        (plot.right - plot.left) / static_cast<double>(std::max<std::size_t>(1, x.size()));
+    std::vector<std::pair<double, std::string>> x_ticks;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      bands.emplace_back(plot.left + width * static_cast<double>(i), width);
+      x_ticks.emplace_back(plot.left + width * (static_cast<double>(i) + 0.5), x.keys[i]);
+    }
+    body += x_axis_svg(plot, x_ticks, x.quantity.label());
+  } else {
+    body += continuous_x_axis(plot, x);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double x0 = plot.x(x.from[i]);
+      bands.emplace_back(x0, i < x.to.size() ? plot.x(x.to[i]) - x0 : 4.0);
+    }
+  }
+  // A bar group fills 80% of its band, and no more than 160 units when categories are few.
+  const auto group_width = [&](std::size_t i) { return std::min(bands[i].second * 0.8, 160.0); };
+  const auto bar_width = [&](std::size_t i) {
+    const double inner = group_width(i);
+    return layout == BarLayout::grouped
+               ? inner / static_cast<double>(std::max<std::size_t>(1, series.size()))
+               : inner;
+  };
   std::vector<double> stacked(x.size(), 0.0);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double v = value_at(series[s], i);
       if (!std::isfinite(v))
         continue;
-      double x0 = plot.left + band * static_cast<double>(i) + band * 0.1;
+      double x0 = bands[i].first + (bands[i].second - group_width(i)) / 2;
       double base = 0, end = v;
       if (layout == BarLayout::grouped) {
-        x0 += bar_width * static_cast<double>(s);
+        x0 += bar_width(i) * static_cast<double>(s);
       } else {
         base = stacked[i];
         end = base + std::max(v, 0.0);
@@ -487,7 +508,7 @@ std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector
       const std::string hover = hover_text(series[s].name, x.keys[i], number_text(v, frame.y.kind));
       body +=
           fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" {}></rect>)",
-                      coordinate(x0), coordinate(y0), coordinate(bar_width), coordinate(y1 - y0),
+                      coordinate(x0), coordinate(y0), coordinate(bar_width(i)), coordinate(y1 - y0),
                       colour, point_data(series[s].name, x.keys[i], v, hover));
       ++points;
     }
@@ -536,7 +557,7 @@ std::string fan_chart(const ChartFrame& frame, const XAxis& x, const FanSeries& 
       body += fmt::format(
           R"(<rect x="{}" y="{}" width="3" height="{}" fill="{}" fill-opacity="{}" class="pt" data-series="{}" data-x="{}" data-y="{}" data-y0="{}"><title>{}</title></rect>)",
           coordinate(px - 1.5), coordinate(top), coordinate(std::max(bottom - top, 0.5)), colour,
-          band.opacity + 0.2, escape_html(band.name), escape_html(x.keys[i]),
+          band.opacity, escape_html(band.name), escape_html(x.keys[i]),
           full_precision(band.high[i]), full_precision(band.low[i]), escape_html(hover));
       ++points;
     }
@@ -569,7 +590,7 @@ std::string gantt_chart(const ChartFrame& frame, const std::vector<GanttRow>& ro
                          milestone_colour = series_colour(7);
   Plot plot;
   plot.left = kLabelWidth;
-  plot.top = 8;
+  plot.top = 20;  // the markers' labels above the rows
   plot.bottom = plot.top + kRowHeight * static_cast<double>(std::max<std::size_t>(rows.size(), 1));
   const double height = plot.bottom + kPlotBottom;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -600,8 +621,8 @@ std::string gantt_chart(const ChartFrame& frame, const std::vector<GanttRow>& ro
     const double px = plot.x(marker.day);
     body += fmt::format(
         R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#5b6573" stroke-dasharray="4 3"/><text x="{3}" y="{4}" text-anchor="start">{5}</text>)",
-        coordinate(px), coordinate(plot.top), coordinate(plot.bottom), coordinate(px + 3),
-        coordinate(plot.top + 9), escape_html(marker.label));
+        coordinate(px), coordinate(plot.top - 4), coordinate(plot.bottom), coordinate(px + 3),
+        coordinate(plot.top - 8), escape_html(marker.label));
   }
   Table table;
   table.header = {"Site", "Task", "Start", "End", "Days", "Critical", "Note"};

@@ -16,14 +16,15 @@ std::string escape_html(std::string_view text);
 
 /// How a number reads: the quantity it is, so that the text carries the unit.
 enum class NumberKind {
-  plain,     ///< 3 significant digits: "0.412", "1,234"
-  count,     ///< whole things with thousands separators: "1,234,567"
-  usd,       ///< "$58.3B", "$950K", "$2.31"
-  watts,     ///< watts, shown in kW/MW/GW: "2.00 GW"
-  share,     ///< 0..1 shown as a percentage: "45.2%"
-  hours,     ///< "12.3 h"
-  days,      ///< "151 days"
-  multiple,  ///< "2.50×"
+  plain,      ///< 3 significant digits: "0.412", "1,234"
+  count,      ///< whole things with thousands separators: "1,234,567"
+  usd,        ///< "$58.3B", "$950K", "$2.31"
+  watts,      ///< watts, shown in kW/MW/GW: "2.00 GW"
+  megawatts,  ///< megawatts (the timeseries' unit), shown as watts are
+  share,      ///< 0..1 shown as a percentage: "45.2%"
+  hours,      ///< "12.3 h"
+  days,       ///< "151 days"
+  multiple,   ///< "2.50×"
 };
 
 /// The readable text of `value`. `compact` is for axis ticks: "1.5M" rather than "1,500,000".

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,10 @@
 namespace capsim::report {
 
 /// The series colours, in order: Okabe and Ito's colour-blind-safe palette ("Color Universal
-/// Design", 2008), black moved last. A chart with more series cycles through them.
-const std::array<std::string_view, 8>& palette();
+/// Design", 2008), black moved last, then four of Paul Tol's "muted" scheme (wine, teal, olive,
+/// purple; "Colour Schemes", SRON/EPS/TN/09-002, 2021) for charts with more series than eight,
+/// which are no longer safe for every reader. A chart with more series cycles through them.
+const std::array<std::string_view, 12>& palette();
 std::string_view series_colour(std::size_t index);
 
 /// Axis ticks on a 1-2-5 step: the smallest step of 1, 2 or 5 × 10^k whose ticks, from the
@@ -72,6 +75,9 @@ XAxis category_axis(std::vector<std::string> categories, Quantity quantity);
 struct Series {
   std::string name;
   std::vector<double> values;
+  /// Its colour's index in the palette, so that one thing (a part) has one colour in every
+  /// chart; absent: the series' position.
+  std::optional<std::size_t> colour = std::nullopt;
 };
 
 /// What every chart has: an id ([a-z0-9-]+, unique in the page), a title, the y quantity,
@@ -92,7 +98,8 @@ std::string stacked_area_chart(const ChartFrame& frame, const XAxis& x,
                                const std::vector<Series>& series);
 
 enum class BarLayout { grouped, stacked };
-/// Bars per category of `x` (a category axis); a point is a bar, its data-y the bar's value.
+/// Bars per category of `x` (a category axis: equal bands) or per period of a date axis (each
+/// period's bars span the period); a point is a bar, its data-y the bar's value.
 std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector<Series>& series,
                       BarLayout layout);
 
@@ -144,7 +151,7 @@ std::string scatter_chart(const ChartFrame& frame, const Quantity& x,
 /// page's width): x from kPlotLeft to kChartWidth - kPlotRight, y from kPlotTop to
 /// kChartHeight - kPlotBottom.
 inline constexpr double kChartWidth = 760, kChartHeight = 300;
-inline constexpr double kPlotLeft = 78, kPlotRight = 18, kPlotTop = 14, kPlotBottom = 46;
+inline constexpr double kPlotLeft = 78, kPlotRight = 30, kPlotTop = 14, kPlotBottom = 46;
 
 /// A linear map of a domain onto a range of SVG user units.
 struct LinearScale {
