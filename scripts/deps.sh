@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages capsim builds with, only those missing. Needs root (or sudo)
-# only when something is missing.
+# Installs the Debian packages capsim builds and tests with, only those missing. Needs root
+# (or sudo) only when something is missing. chromium and python3-pytest run the browser tests
+# of the HTML reports (tests/browser/, docs/testing.md).
 set -euo pipefail
 packages=(g++ cmake ninja-build git libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
-          doctest-dev clang-format python3 python3-matplotlib)
+          doctest-dev clang-format python3 python3-matplotlib python3-pytest chromium)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
