@@ -428,6 +428,27 @@ std::vector<Series> waits_by_period(const ReportContext& ctx) {
   return {p50, p95};
 }
 
+/// Each tenant's share of the training GPU-hours of each period (NaN where training held none).
+std::string tenant_shares_over_time(const ReportContext& ctx) {
+  const TrainingSummary& training = ctx.run.training;
+  const Series all = ctx.series("gpu_hours_training", "");
+  std::vector<Series> shares;
+  std::string entitled;
+  for (std::size_t t = 0; t < training.tenants.size(); ++t) {
+    Series share = ctx.series("gpu_hours_training_" + training.tenants[t], training.tenants[t]);
+    for (std::size_t i = 0; i < share.values.size() && i < all.values.size(); ++i)
+      share.values[i] = all.values[i] > 0 ? share.values[i] / all.values[i] : kNaN;
+    shares.push_back(std::move(share));
+    entitled += fmt::format("{}{} {}", t == 0 ? "" : ", ", training.tenants[t],
+                            number_text(training.tenant_share[t], NumberKind::share));
+  }
+  return line_chart({"training-tenant-shares-over-time",
+                     "Each tenant's share of training GPU-hours per period",
+                     {"Share", "share of GPU-hours", NumberKind::share},
+                     "Entitled: " + entitled + "."},
+                    ctx.periods, shares, LineShape::step);
+}
+
 std::string training_section(const ReportContext& ctx) {
   const TrainingSummary& training = ctx.run.training;
   if (training.jobs == 0)
@@ -447,6 +468,9 @@ std::string training_section(const ReportContext& ctx) {
                   "From submission to first start; no point where no job started."},
                  ctx.periods, waits_by_period(ctx), LineShape::linear),
   };
+  // Over time for a few tenants; more would tangle, and the bars below hold them all.
+  if (training.tenants.size() > 1 && training.tenants.size() <= 6)
+    figures.push_back(tenant_shares_over_time(ctx));
   Table tenants;
   tenants.header = {"Tenant", "Entitled share", "Received share", "GPU-hours"};
   tenants.numeric_columns = {false, true, true, true};

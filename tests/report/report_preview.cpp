@@ -1,7 +1,9 @@
-// A developer's tool, not a test: writes the run report of every shipped scenario into a
-// folder (build/report-preview/<scenario>.html) to open in a browser or screenshot with
-// headless Chromium. Scenarios with uncertain inputs also run 50 replications, so their
+// A developer's tool, not a test: writes every shipped scenario's run files and its run report
+// into a folder (build/report-preview/<scenario>/report.html beside the CSVs, so that
+// tests/browser/check_report.py can check the numbers shown) to open in a browser or screenshot
+// with headless Chromium. Scenarios with uncertain inputs also run 50 replications, so their
 // reports show fan charts. Usage: report_preview SOURCE_DIR OUT_DIR
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,20 +34,27 @@ int main(int argc, char** argv) {
     options.threads = 2;
     const capsim::study::MonteCarloStudy study =
         capsim::study::prepare_study(path.string(), {}, options);
+    const fs::path folder = out_dir / path.stem();
     capsim::report::RunReportExtras extras;
-    for (const std::string_view name : capsim::output::run_file_names())
-      extras.files.emplace_back(name);
+    capsim::output::RunExtras run_extras;
     if (!study.scenario.inputs.empty()) {
       const std::vector<capsim::study::Replication> reps =
           capsim::study::run_replications(study, options);
       extras.quantiles = capsim::study::timeseries_quantiles(study.layout, reps);
       extras.replications = reps.size();
+      run_extras.files.emplace_back("timeseries_quantiles.csv",
+                                    capsim::study::timeseries_quantiles_csv(study.layout, reps));
     }
+    for (const fs::path& written :
+         capsim::output::write_run(folder, study.scenario.nominal, study.nominal_run, run_extras))
+      extras.files.push_back(written.filename().string());
+    const auto began = std::chrono::steady_clock::now();
     const std::string html =
         capsim::report::run_report_html(study.scenario.nominal, study.nominal_run, extras);
-    const fs::path file = out_dir / (path.stem().string() + ".html");
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - began;
+    const fs::path file = folder / "report.html";
     std::ofstream(file, std::ios::binary) << html;
-    std::cout << file.string() << " " << html.size() << " bytes\n";
+    std::cout << file.string() << " " << html.size() << " bytes in " << took.count() << " ms\n";
   }
   return 0;
 }

@@ -36,7 +36,8 @@ struct DateTick {
 };
 /// Ticks on the first day of months, every 1, 2, 3, 6, 12, 24, 60 or 120 months (the fewest
 /// months whose ticks in [first_day, last_day] number at most `max_ticks`); labelled "2025"
-/// on a step of a year or more, else "Jan 2025".
+/// on a step of a year or more, else "Jan 2025". A span under 62 days ticks every 1, 2, 7, 14
+/// or 28 days from its first whole day, labelled "2025-02-27".
 std::vector<DateTick> date_ticks(double first_day, double last_day, int max_ticks = 8);
 
 /// Days since 1970-01-01 of an ISO date "2025-01-31" (the recorder's period labels).
@@ -92,8 +93,9 @@ struct ChartFrame {
 enum class LineShape { step, linear };
 std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vector<Series>& series,
                        LineShape shape);
-/// Series stacked bottom-up in order; a point sits on its series' upper edge and its data-y is
-/// the series' own value. Values below 0 are drawn as 0.
+/// Series stacked bottom-up in order, level across each period of a period axis; a point sits
+/// on its series' upper edge and its data-y is the series' own value. Values below 0 are drawn
+/// as 0.
 std::string stacked_area_chart(const ChartFrame& frame, const XAxis& x,
                                const std::vector<Series>& series);
 
