@@ -241,6 +241,7 @@ std::string power_section(const ReportContext& ctx) {
     }
     caps.values.push_back(cap_w / 1e6);
   }
+  caps.dashed = true;
   const Quantity mw{"IT power", "MW", NumberKind::megawatts};
   std::vector<std::string> figures = {line_chart(
       {"power", "Site IT power: caps, online, installed peak and drawn", mw,
@@ -526,6 +527,7 @@ std::vector<Series> tokens(const ReportContext& ctx) {
       for (std::size_t i = 0; i < s.values.size() && i < output.values.size(); ++i)
         s.values[i] += output.values[i];
       s.name = service.service + (what[0] == 'd' ? " demanded" : " served");
+      s.dashed = what[0] == 'd';
       series.push_back(std::move(s));
     }
   }
@@ -540,7 +542,7 @@ std::string serving_section(const ReportContext& ctx) {
                           "GPUs serving, by service",
                           {"GPUs", "GPUs", NumberKind::count},
                           "Mean GPUs each service held in the period (warming replicas "
-                          "included); demand is in the chart beside it."},
+                          "included); the tokens demanded are in the chart below."},
                          ctx.periods, per_service(ctx, "gpus_serving_")),
       line_chart({"serving-tokens",
                   "Tokens demanded and served",

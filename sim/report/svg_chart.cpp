@@ -423,8 +423,9 @@ std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vecto
   for (std::size_t s = 0; s < series.size(); ++s) {
     const std::string_view colour = colour_of(series, s);
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
-    body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)",
-                        line_path(plot, x, series[s], shape), colour);
+    body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>)",
+                        line_path(plot, x, series[s], shape), colour,
+                        series[s].dashed ? R"( stroke-dasharray="6 4")" : "");
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double v = value_at(series[s], i);
       if (!std::isfinite(v))

@@ -79,6 +79,8 @@ struct Series {
   /// Its colour's index in the palette, so that one thing (a part) has one colour in every
   /// chart; absent: the series' position.
   std::optional<std::size_t> colour = std::nullopt;
+  /// Drawn dashed (a line chart's limit or demand, which another series may run on top of).
+  bool dashed = false;
 };
 
 /// What every chart has: an id ([a-z0-9-]+, unique in the page), a title, the y quantity,
