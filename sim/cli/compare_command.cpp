@@ -15,6 +15,7 @@
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/comparison.hpp"
 #include "capsim/output/paired_comparison.hpp"
+#include "capsim/report/compare_report.hpp"
 #include "capsim/study/compare.hpp"
 #include "commands.hpp"
 
@@ -169,6 +170,8 @@ int run_compare(const Arguments& arguments) {
       "details.",
       "INPUT INPUT [INPUT...]");
   parser.option("csv", "FILE", "also write the comparison as CSV (atomically)")
+      .option("report", "FILE",
+              "also write an HTML report: timeseries overlaid, the difference table")
       .repeatable("figures", "PATTERN",
                   "only these figures: a prefix ('totals.') or a glob with * and ? "
                   "('inference[*].cost_per_million_tokens_usd')")
@@ -204,6 +207,12 @@ int run_compare(const Arguments& arguments) {
   options.figures = parser.all("figures");
   options.allow_large = parser.has("allow-large");
   if (parser.has("replications")) {
+    if (parser.has("report")) {
+      throw UsageError(
+          "capsim compare: --report draws runs over time, which --replications does not keep: "
+          "compare the result folders of `capsim run --replications N --out DIR` (each has its "
+          "own report), or leave out --report");
+    }
     options.replications = static_cast<std::uint64_t>(parser.integer("replications", 0, 1, 100000));
     options.threads = jobs_option(parser);
     return run_paired_compare(parser, options);
@@ -226,9 +235,20 @@ int run_compare(const Arguments& arguments) {
   if (parser.has("csv") &&
       !write_csv(output::comparison_csv(result.comparison), parser.text("csv", "")))
     return 2;
+  if (parser.has("report")) {
+    const std::string path = parser.text("report", "");
+    try {
+      output::write_file_atomically(path, report::compare_report_html(result, path));
+    } catch (const output::OutputError& error) {
+      fmt::print(stderr, "capsim compare: {}\n", error.what());
+      return 2;
+    }
+  }
   std::fputs(text.c_str(), stdout);
   if (parser.has("csv"))
     fmt::print("wrote {}\n", parser.text("csv", ""));
+  if (parser.has("report"))
+    fmt::print("wrote {}\n", parser.text("report", ""));
   return 0;
 }
 

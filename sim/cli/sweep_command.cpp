@@ -13,6 +13,7 @@
 
 #include "args.hpp"
 #include "capsim/output/atomic_file.hpp"
+#include "capsim/report/sweep_report.hpp"
 #include "capsim/sweep/sensitivity.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
@@ -35,7 +36,8 @@ int run_sweep_command(const Arguments& arguments) {
       "sweep",
       "Runs every point of a sweep file (docs/sweeps.md) with its replications on N threads.\n"
       "Writes DIR/runs.csv (one row per run, in run-id order whatever N is) and\n"
-      "DIR/runs_summary.csv (mean and 95% t interval per point), as a set: runs.csv last,\n"
+      "DIR/runs_summary.csv (mean and 95% t interval per point) and DIR/report.html (what\n"
+      "moves each output, outputs against parameters), as a set: runs.csv last,\n"
       "present only when the sweep has finished (docs/sweeps.md). Finished runs\n"
       "are journaled in DIR/journal.csv: run the same command again after a crash or kill\n"
       "and it reuses them. --shard K/N runs the runs whose id mod N is K-1; join the shards\n"
@@ -45,6 +47,7 @@ int run_sweep_command(const Arguments& arguments) {
       .option("jobs", "N", "worker threads, 1 to 1024 (also -j N)", "the number of cores")
       .option("shard", "K/N", "run only the K-th of N slices (run_id mod N == K-1)")
       .flag("restart", "discard DIR's journal and results (even of another sweep) first")
+      .flag("no-report", "do not write report.html")
       .flag("check", "only validate the file (and run 0, to resolve collect); write nothing")
       .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
@@ -75,6 +78,8 @@ int run_sweep_command(const Arguments& arguments) {
   if (const auto shard = shard_option(parser, "sweep"))
     options.shard = {shard->first, shard->second};
   options.restart = parser.has("restart");
+  if (!parser.has("no-report"))
+    options.report = report::sweep_report_html;
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   if (terminal) {
     options.on_progress = [](const sweep::SweepProgress& progress) {
@@ -115,11 +120,13 @@ int run_sweep_command(const Arguments& arguments) {
 int run_merge(const Arguments& arguments) {
   ArgParser parser("merge",
                    "Joins the --out folders of the shards of one sweep (capsim sweep --shard K/N)\n"
-                   "into DIR: runs.csv and runs_summary.csv, byte-identical to an unsharded run.\n"
+                   "into DIR: runs.csv, runs_summary.csv and report.html, byte-identical to an\n"
+                   "unsharded run.\n"
                    "Refuses shards of different sweeps, unfinished shards, and missing or\n"
                    "duplicate runs (exit 2, nothing written).",
                    "SHARD_DIR...");
-  parser.option("out", "DIR", "write the merged runs.csv and runs_summary.csv into DIR");
+  parser.option("out", "DIR", "write the merged runs.csv, runs_summary.csv and report into DIR")
+      .flag("no-report", "do not write report.html");
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (!parser.has("out"))
@@ -128,7 +135,9 @@ int run_merge(const Arguments& arguments) {
     throw UsageError("capsim merge: expected the shard folders to merge");
   std::vector<std::filesystem::path> shards(parser.positional().begin(), parser.positional().end());
   try {
-    for (const auto& path : sweep::merge_shards(shards, parser.text("out", "")))
+    for (const auto& path : sweep::merge_shards(
+             shards, parser.text("out", ""),
+             parser.has("no-report") ? sweep::SweepReportWriter{} : report::sweep_report_html))
       fmt::print("wrote {}\n", path.string());
   } catch (const InputError& error) {
     print_diagnostics(error);

@@ -1,5 +1,6 @@
 #include "capsim/study/compare.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/summary_figures.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "capsim/sweep/sweep_output.hpp"
 
 namespace capsim {
 
@@ -24,6 +26,8 @@ struct Input {
   std::string label;
   /// A folder's from its summary.json; a scenario's once it has run.
   std::vector<output::SummaryFigure> figures;
+  /// A folder's timeseries.csv when it has one; a scenario's once it has run.
+  std::optional<Recorder> timeseries;
 };
 
 std::string read_text(const fs::path& path) {
@@ -31,6 +35,58 @@ std::string read_text(const fs::path& path) {
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
+}
+
+double timeseries_cell(const std::string& cell, const std::string& origin, std::size_t line,
+                       const std::string& column) {
+  double value = 0.0;
+  const auto parsed = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+  if (cell.empty() || parsed.ec != std::errc() || parsed.ptr != cell.data() + cell.size()) {
+    throw CompareError(fmt::format("'{}': line {}: column {}: expected a number, found \"{}\"",
+                                   origin, line, column, cell));
+  }
+  return value;
+}
+
+/// A folder's timeseries.csv as capsim run wrote it: period_start, period_end, then numbers.
+Recorder parse_timeseries_csv(const std::string& text, const std::string& origin) {
+  Recorder recorder;
+  std::vector<std::string> fields;
+  std::vector<std::string> header;
+  std::size_t line = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    ++line;
+    const std::string_view row(text.data() + start, end - start);
+    start = end + 1;
+    if (!sweep::split_csv_line(row, fields)) {
+      throw CompareError(fmt::format("'{}': line {}: expected a CSV row, found an unbalanced quote",
+                                     origin, line));
+    }
+    if (line == 1) {
+      if (fields.size() < 2 || fields[0] != "period_start" || fields[1] != "period_end") {
+        throw CompareError(fmt::format(
+            "'{}': line 1: expected the header of a capsim timeseries.csv (period_start, "
+            "period_end, ...), found \"{}\"",
+            origin, row));
+      }
+      header = fields;
+      for (std::size_t c = 2; c < fields.size(); ++c)
+        recorder.add_column(fields[c]);
+      continue;
+    }
+    if (fields.size() != header.size()) {
+      throw CompareError(fmt::format("'{}': line {}: expected {} fields, found {}", origin, line,
+                                     header.size(), fields.size()));
+    }
+    recorder.begin_row(fields[0], fields[1]);
+    for (std::size_t c = 2; c < fields.size(); ++c)
+      recorder.set(c - 2, timeseries_cell(fields[c], origin, line, header[c]));
+  }
+  return recorder;
 }
 
 /// A folder's label is its own name, also when given with a trailing slash.
@@ -69,6 +125,9 @@ void load_input(Input& input, const CompareOptions& options) {
   }
   input.label = folder_label(input.given.argument);
   input.figures = output::flatten_summary_json(read_text(summary_path), summary_path.string());
+  const fs::path timeseries_path = fs::path(input.given.argument) / "timeseries.csv";
+  if (fs::is_regular_file(timeseries_path))
+    input.timeseries = parse_timeseries_csv(read_text(timeseries_path), timeseries_path.string());
 }
 
 /// Scales every scenario after the baseline to the baseline's envelope of `kind`; returns the
@@ -98,8 +157,11 @@ std::vector<output::ComparedRun> compared_runs(std::vector<Input>& inputs,
   bool any_selected = false;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     Input& input = inputs[i];
-    if (!input.given.folder)
-      input.figures = output::summary_figures(input.scenario, run_capacity(input.scenario));
+    if (!input.given.folder) {
+      CapacityRun run = run_capacity(input.scenario);
+      input.figures = output::summary_figures(input.scenario, run);
+      input.timeseries = std::move(run.timeseries);
+    }
     output::ComparedRun compared{input.label, {}};
     if (options.iso) {
       compared.figures.push_back({"iso.scale_factor", scale_factors[i]});
@@ -192,8 +254,10 @@ CompareResult compare_inputs(const std::vector<std::string>& arguments,
   for (std::size_t i = 0; i < runs.size(); ++i)
     runs[i].label = labels[i];
   result.comparison = output::compare_runs(runs);
-  for (Input& input : inputs)
+  for (Input& input : inputs) {
     result.inputs.push_back(std::move(input.given));
+    result.timeseries.push_back(std::move(input.timeseries));
+  }
   return result;
 }
 

@@ -29,9 +29,11 @@ std::optional<double> plain_number(const std::string& text) {
   return value;
 }
 
-/// The column's values as numbers, or nothing when it has text that is no quantity.
-std::optional<std::vector<double>> numeric_column(const RunsTable& table, std::size_t column) {
-  std::vector<double> values;
+}  // namespace
+
+std::optional<NumericColumn> numeric_column(const RunsTable& table, std::size_t column) {
+  NumericColumn numeric;
+  std::vector<double>& values = numeric.values;
   values.reserve(table.rows.size());
   for (const auto& row : table.rows) {
     const std::optional<double> value = plain_number(row[column]);
@@ -40,21 +42,20 @@ std::optional<std::vector<double>> numeric_column(const RunsTable& table, std::s
     values.push_back(*value);
   }
   if (values.size() == table.rows.size())
-    return values;
+    return numeric;
   for (const Dimension dimension : kAllDimensions) {
     values.clear();
     try {
       for (const auto& row : table.rows)
         values.push_back(parse_quantity(row[column], dimension));
-      return values;
+      numeric.dimension = dimension;
+      return numeric;
     } catch (const UnitError&) {
       continue;
     }
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 RunsTable parse_runs_csv(const std::string& text, const std::string& origin) {
   auto file = std::make_shared<const std::string>(origin);
@@ -126,24 +127,24 @@ Sensitivity analyze_runs(const RunsTable& table) {
   std::vector<std::string> inputs;
   std::vector<std::vector<double>> input_values;
   for (std::size_t c = 3; c < seed_at; ++c) {
-    std::optional<std::vector<double>> values = numeric_column(table, c);
-    if (!values) {
+    std::optional<NumericColumn> column = numeric_column(table, c);
+    if (!column) {
       result.excluded_inputs.emplace_back(table.header[c], "not numeric");
-    } else if (uncertainty::is_constant(*values)) {
+    } else if (uncertainty::is_constant(column->values)) {
       result.excluded_inputs.emplace_back(table.header[c], "constant");
     } else {
       inputs.push_back(table.header[c]);
-      input_values.push_back(std::move(*values));
+      input_values.push_back(std::move(column->values));
     }
   }
   for (std::size_t c = seed_at + 1; c < table.header.size(); ++c) {
     OutputSensitivity output;
     output.output = table.header[c];
     output.runs = table.rows.size();
-    const std::optional<std::vector<double>> values = numeric_column(table, c);
+    const std::optional<NumericColumn> column = numeric_column(table, c);
     // The regression is the Monte Carlo drivers' (SRC): one fit, one set of notes.
     const uncertainty::Regression fit =
-        values ? uncertainty::standardised_regression(input_values, *values)
+        column ? uncertainty::standardised_regression(input_values, column->values)
                : uncertainty::Regression{{}, 0.0, "not numeric"};
     output.note = fit.note;
     output.r_squared = fit.r_squared;

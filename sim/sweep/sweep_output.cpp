@@ -54,7 +54,7 @@ bool parse_double(std::string_view text, double& value) {
 
 const std::vector<std::string_view>& sweep_file_names() {
   static const std::vector<std::string_view> names = {"manifest.yaml", "runs_summary.csv",
-                                                      "runs.csv"};
+                                                      "report.html", "runs.csv"};
   return names;
 }
 
@@ -407,9 +407,11 @@ GatheredRows gather_rows(const std::vector<fs::path>& shards,
   return rows;
 }
 
-/// runs.csv in run-id order, runs_summary.csv and the manifest of shard 1/1, into `out`.
+/// runs.csv in run-id order, runs_summary.csv, the report and the manifest of shard 1/1, into
+/// `out`.
 std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& first,
-                                   const std::string& header_line, const fs::path& out) {
+                                   const std::string& header_line, const fs::path& out,
+                                   const SweepReportWriter& report) {
   Manifest merged = first;
   merged.shard_index = 1;
   merged.shard_count = 1;
@@ -420,6 +422,7 @@ std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& fir
   files.push_back(std::make_unique<output::AtomicFile>(out / "runs.csv"));
   output::AtomicFile& runs_file = *files.back();
   SummaryBuilder summary(merged);
+  RunsTable runs{runs_header(merged), {}};
   std::string buffer = header_line;
   std::vector<std::string> fields;
   for (const GatheredRows::Where& at : rows.where) {
@@ -427,23 +430,32 @@ std::vector<fs::path> write_merged(const GatheredRows& rows, const Manifest& fir
     buffer += line;
     split_csv_line(line.substr(0, line.size() - 1), fields);
     summary.add(fields);
+    if (report)
+      runs.rows.push_back(fields);
     if (buffer.size() > (1u << 20)) {
       runs_file.write(buffer);
       buffer.clear();
     }
   }
   runs_file.write(buffer);
+  const std::string summary_text = summary.finish();
   files.push_back(std::make_unique<output::AtomicFile>(out / "runs_summary.csv"));
-  files.back()->write(summary.finish());
+  files.back()->write(summary_text);
+  if (report) {
+    files.push_back(std::make_unique<output::AtomicFile>(out / "report.html"));
+    files.back()->write(report(merged, runs, summary_text));
+  }
   files.push_back(std::make_unique<output::AtomicFile>(out / "manifest.yaml"));
   files.back()->write(manifest_yaml(merged));
-  return output::publish_file_set(out, files, kSweepDoneMarker,
-                                  {"manifest.yaml", "runs_summary.csv", "runs.csv", "journal.csv"});
+  return output::publish_file_set(
+      out, files, kSweepDoneMarker,
+      {"manifest.yaml", "runs_summary.csv", "report.html", "runs.csv", "journal.csv"});
 }
 
 }  // namespace
 
-std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs::path& out) {
+std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs::path& out,
+                                   const SweepReportWriter& report) {
   if (shards.empty())
     throw SweepError("merge: expected at least one shard folder, found none");
   const std::vector<Manifest> manifests = read_manifests(shards);
@@ -451,7 +463,7 @@ std::vector<fs::path> merge_shards(const std::vector<fs::path>& shards, const fs
   const std::vector<std::string> header = runs_header(manifests.front());
   const std::string header_line = output::csv_row({header.begin(), header.end()});
   const GatheredRows rows = gather_rows(shards, manifests, header_line);
-  return write_merged(rows, manifests.front(), header_line, out);
+  return write_merged(rows, manifests.front(), header_line, out, report);
 }
 
 }  // namespace capsim::sweep

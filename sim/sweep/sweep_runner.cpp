@@ -627,19 +627,23 @@ void run_on_threads(const Sweep& sweep, const std::vector<std::uint64_t>& pendin
   progress(kept);
 }
 
-/// runs.csv from the journal's rows in run-id order; runs_summary.csv too when the sweep is
-/// unsharded (a shard holds only some replications). Returns the files written.
+/// runs.csv from the journal's rows in run-id order; runs_summary.csv and the report too when
+/// the sweep is unsharded (a shard holds only some replications). Returns the files written.
 std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal::Entry> entries,
-                                     const Manifest& manifest, const Shard& shard,
-                                     const std::string& header_line, const fs::path& out) {
+                                     const Manifest& manifest, const SweepOptions& options,
+                                     const std::string& header_line) {
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.run_id < b.run_id; });
+  const fs::path& out = options.out;
   std::vector<std::unique_ptr<output::AtomicFile>> files;
   files.push_back(std::make_unique<output::AtomicFile>(out / "runs.csv"));
   output::AtomicFile& runs_file = *files.back();
+  const bool whole = options.shard.count == 1;
   std::optional<SummaryBuilder> summary;
-  if (shard.count == 1)
+  if (whole)
     summary.emplace(manifest);
+  const bool report = whole && options.report;
+  RunsTable runs{runs_header(manifest), {}};
   std::string buffer = header_line;
   std::vector<std::string> fields;
   for (const Journal::Entry& entry : entries) {
@@ -648,6 +652,8 @@ std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal
     if (summary) {
       split_csv_line(std::string_view(row).substr(0, row.size() - 1), fields);
       summary->add(fields);
+      if (report)
+        runs.rows.push_back(fields);
     }
     if (buffer.size() > (1u << 20)) {
       runs_file.write(buffer);
@@ -656,11 +662,17 @@ std::vector<fs::path> write_runs_csv(const Journal& journal, std::vector<Journal
   }
   runs_file.write(buffer);
   if (summary) {
+    const std::string summary_text = summary->finish();
     files.push_back(std::make_unique<output::AtomicFile>(out / "runs_summary.csv"));
-    files.back()->write(summary->finish());
+    files.back()->write(summary_text);
+    if (report) {
+      files.push_back(std::make_unique<output::AtomicFile>(out / "report.html"));
+      files.back()->write(options.report(manifest, runs, summary_text));
+    }
   }
-  // A shard's folder keeps no runs_summary.csv of an earlier sweep: the set has none.
-  return output::publish_file_set(out, files, kSweepDoneMarker, {"runs_summary.csv", "runs.csv"});
+  // A shard's folder keeps no runs_summary.csv or report of an earlier sweep: the set has none.
+  return output::publish_file_set(out, files, kSweepDoneMarker,
+                                  {"runs_summary.csv", "report.html", "runs.csv"});
 }
 
 }  // namespace
@@ -678,7 +690,8 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   const FolderLock lock(out);
   output::remove_stale_temporaries(out, sweep_file_names());
   if (options.restart) {
-    for (const char* name : {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv"})
+    for (const char* name :
+         {"manifest.yaml", "journal.csv", "runs.csv", "runs_summary.csv", "report.html"})
       remove_if_present(out / name);
   }
   const OpenedManifest opened =
@@ -715,8 +728,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
       });
 
   // 4. runs.csv in run-id order from the journal; runs_summary.csv when the sweep is whole.
-  result.written =
-      write_runs_csv(journal, std::move(entries), manifest, options.shard, header_line, out);
+  result.written = write_runs_csv(journal, std::move(entries), manifest, options, header_line);
   return result;
 }
 

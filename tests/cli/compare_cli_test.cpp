@@ -143,6 +143,60 @@ TEST_CASE("cli: compare: a result folder gives the same figures as its scenario 
   fs::remove_all(dir);
 }
 
+/// The text of the figure whose data-chart is `id` in a report page; empty if there is none.
+std::string chart_of(const std::string& page, const std::string& id) {
+  const std::size_t start = page.find("data-chart=\"" + id + "\"");
+  if (start == std::string::npos)
+    return "";
+  return page.substr(start, page.find("</figure>", start) - start);
+}
+
+TEST_CASE("cli: compare --report overlays the runs and ties a folder's figures to its files") {
+  const fs::path dir = scratch("report");
+  REQUIRE(run_capsim("run " + kH100 + " --out " + (dir / "h100").string()).exit_status == 0);
+  REQUIRE(run_capsim("run " + kH100 + " --period month --out " + (dir / "h100-monthly").string())
+              .exit_status == 0);
+  const fs::path report = dir / "report.html";
+  const CliResult result = run_capsim("compare " + (dir / "h100").string() + " " + kB200 +
+                                      " --report " + report.string());
+  REQUIRE(result.exit_status == 0);
+  CHECK(result.out.find("wrote " + report.string() + "\n") != std::string::npos);
+  const std::string page = read_whole_file(report.string());
+  CHECK(page.find(R"(<body data-report="compare">)") != std::string::npos);
+  // Both runs report by quarter: 2 x 4 points; the H100s are installed from the second quarter.
+  const std::string gpus = chart_of(page, "overlay-gpus-installed");
+  CHECK(gpus.find(R"(data-points="8")") != std::string::npos);
+  CHECK(gpus.find(R"(data-series="h100" data-x="2025-04-01" data-y="1000")") != std::string::npos);
+  CHECK_FALSE(chart_of(page, "overlay-capex-usd").empty());
+  // The folder's capex, $43M of GPUs + $117M of facility, read from h100/summary.json; the
+  // B200 design ran here and has no file to point to.
+  CHECK(page.find(R"(data-source="h100/summary.json" data-key="totals.capex_usd" )"
+                  R"(data-value="160000000">$160.0M</span>)") != std::string::npos);
+  CHECK(page.find(R"(data-source="b200)") == std::string::npos);
+
+  // By month against by quarter: stocks overlaid on every month (the quarter's value held
+  // over its months), amounts per period left out.
+  REQUIRE(run_capsim("compare " + (dir / "h100").string() + " " + (dir / "h100-monthly").string() +
+                     " --report " + report.string())
+              .exit_status == 0);
+  const std::string mixed = read_whole_file(report.string());
+  const std::string mixed_gpus = chart_of(mixed, "overlay-gpus-installed");
+  CHECK(mixed_gpus.find(R"(data-points="24")") != std::string::npos);
+  CHECK(mixed_gpus.find(R"(data-series="h100" data-x="2025-05-01" data-y="1000")") !=
+        std::string::npos);
+  CHECK(chart_of(mixed, "overlay-capex-usd").empty());
+  CHECK(mixed.find("amounts per period (capex, opex, energy) are not") != std::string::npos);
+
+  const CliResult paired = run_capsim("compare " + kUncertain1000 + " " + kUncertain1200 +
+                                      " --replications 4 --report " + report.string());
+  CHECK(paired.exit_status == 2);
+  CHECK(paired.err ==
+        "capsim compare: --report draws runs over time, which --replications does not keep: "
+        "compare the result folders of `capsim run --replications N --out DIR` (each has its "
+        "own report), or leave out --report\n");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli: compare --figures takes globs with brackets") {
   const CliResult result = run_capsim("compare " + kH100 + " " + kB200 +
                                       " --figures 'inference[*].cost_per_million_tokens_usd'");

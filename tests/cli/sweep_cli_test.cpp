@@ -87,6 +87,18 @@ TEST_CASE("cli: the demo sweep's counts, and what analyze ranks first") {
   CHECK(csv.find("gpus.failures,1,failures.annual_failure_rate,0.9") != std::string::npos);
   CHECK(csv.find("totals.energy_facility_mwh,1,economics.utilisation,0.9") != std::string::npos);
   CHECK(csv.find("totals.capex_usd,1,planner.budget_per_period,0.88") != std::string::npos);
+  // The report draws analyze's ranking: failures' first bar is the failure rate.
+  const std::string report = read_whole_file((out.path / "report.html").string());
+  const std::size_t drivers = report.find(R"(data-chart="drivers-gpus-failures")");
+  REQUIRE(drivers != std::string::npos);
+  CHECK(report.find(R"(data-x="failures.annual_failure_rate" data-y="0.9)", drivers) <
+        report.find("</figure>", drivers));
+  TempDir bare("demo_bare");
+  REQUIRE(run_capsim("sweep " + source_path("scenarios/sweeps/meta-budget.yaml") + " --out " +
+                     bare.path.string() + " -j2 --no-report")
+              .exit_status == 0);
+  CHECK(fs::exists(bare.path / "runs_summary.csv"));
+  CHECK_FALSE(fs::exists(bare.path / "report.html"));
 }
 
 TEST_CASE("cli: a bad sweep file exits 2 with its place and writes nothing") {
@@ -154,6 +166,8 @@ TEST_CASE("cli: a sweep killed with kill -9 midway resumes to the uninterrupted 
         read_whole_file((whole.path / "runs.csv").string()));
   CHECK(read_whole_file((killed.path / "runs_summary.csv").string()) ==
         read_whole_file((whole.path / "runs_summary.csv").string()));
+  CHECK(read_whole_file((killed.path / "report.html").string()) ==
+        read_whole_file((whole.path / "report.html").string()));
 }
 
 TEST_CASE("cli: three shard processes merged give the one-machine bytes") {
@@ -178,6 +192,16 @@ TEST_CASE("cli: three shard processes merged give the one-machine bytes") {
         read_whole_file((root.path / "whole/runs.csv").string()));
   CHECK(read_whole_file((root.path / "merged/runs_summary.csv").string()) ==
         read_whole_file((root.path / "whole/runs_summary.csv").string()));
+  // The report is the whole sweep's: merged, it is the one-machine page; a shard has none.
+  CHECK(read_whole_file((root.path / "merged/report.html").string()) ==
+        read_whole_file((root.path / "whole/report.html").string()));
+  CHECK_FALSE(fs::exists(root.path / "shard1/report.html"));
+  REQUIRE(run_capsim("merge --no-report --out " + (root.path / "bare").string() + " " +
+                     (root.path / "shard1").string() + " " + (root.path / "shard2").string() + " " +
+                     (root.path / "shard3").string())
+              .exit_status == 0);
+  CHECK(fs::exists(root.path / "bare/runs.csv"));
+  CHECK_FALSE(fs::exists(root.path / "bare/report.html"));
   const CliResult missing =
       run_capsim("merge --out " + (root.path / "partial").string() + " " +
                  (root.path / "shard1").string() + " " + (root.path / "shard2").string());

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/metrics/recorder.hpp"
 #include "capsim/output/comparison.hpp"
 #include "capsim/output/paired_comparison.hpp"
 #include "capsim/study/envelope.hpp"
@@ -53,6 +54,9 @@ struct CompareResult {
   /// unique (output::unique_labels). With `iso`, each column starts with "iso.scale_factor"
   /// (the factor applied, 1 for the baseline) and envelope_figure(iso) (its envelope as run).
   output::Comparison comparison;
+  /// Per input: a scenario's timeseries as run here, a folder's timeseries.csv when it has
+  /// one (what a compare report overlays).
+  std::vector<std::optional<Recorder>> timeseries;
   /// With `iso`: the baseline's envelopes, one of which the others were scaled to.
   std::optional<FleetEnvelope> baseline_envelope;
 };

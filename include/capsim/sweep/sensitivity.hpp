@@ -9,8 +9,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "capsim/core/dimension.hpp"
 
 namespace capsim::sweep {
 
@@ -52,6 +55,16 @@ struct Sensitivity {
   /// Inputs left out of every regression, with why: "constant", "not numeric".
   std::vector<std::pair<std::string, std::string>> excluded_inputs;
 };
+
+/// A column of a runs table read as numbers: plain numbers, or quantities of one dimension
+/// (then in their canonical unit, and `dimension` says which).
+struct NumericColumn {
+  std::vector<double> values;
+  std::optional<Dimension> dimension;
+};
+/// The column as numbers, or nothing when a cell is text that is no number nor a quantity of the
+/// dimension the others share.
+std::optional<NumericColumn> numeric_column(const RunsTable& table, std::size_t column);
 
 /// Input cells may carry units ("70 MW", "$10B", "50%"): a column is numeric when every cell
 /// is a plain number, or every cell parses as a quantity of one dimension (then its canonical

@@ -18,11 +18,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "capsim/sweep/sensitivity.hpp"
 
 namespace capsim::sweep {
 
@@ -104,6 +107,12 @@ class SummaryBuilder {
   std::vector<std::vector<double>> samples_;  ///< per figure, this point's values
 };
 
+/// Writes a whole sweep's report.html from its runs.csv (as cells) and runs_summary.csv text
+/// (the CLI passes report::sweep_report_html; the sweep library knows no report). Empty: no
+/// report.
+using SweepReportWriter =
+    std::function<std::string(const Manifest&, const RunsTable&, std::string_view)>;
+
 /// Joins shard folders (each with manifest.yaml and runs.csv) into `out`: runs.csv,
 /// runs_summary.csv and a manifest of shard 1/1, byte-identical to an unsharded run of the
 /// same sweep, published as a set (runs.csv last); a journal.csv in `out` is removed, since the
@@ -111,6 +120,7 @@ class SummaryBuilder {
 /// written) shards of different sweeps, a shard without runs.csv, a row that fails row_problem, and
 /// any run missing or given twice. Reads every runs.csv into memory.
 std::vector<std::filesystem::path> merge_shards(const std::vector<std::filesystem::path>& shards,
-                                                const std::filesystem::path& out);
+                                                const std::filesystem::path& out,
+                                                const SweepReportWriter& report = {});
 
 }  // namespace capsim::sweep

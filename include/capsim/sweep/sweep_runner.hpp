@@ -49,6 +49,8 @@ struct SweepOptions {
   bool restart = false;
   /// Called on the calling thread about five times a second and once at the end.
   std::function<void(const SweepProgress&)> on_progress;
+  /// Writes report.html beside runs.csv when the sweep is whole (not a shard); empty: none.
+  SweepReportWriter report;
 };
 
 struct SweepResult {
