@@ -102,12 +102,12 @@ p.note{color:#5b6573;margin:6px 0}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}
 .card{flex:1 1 170px;border:1px solid #dde1e7;border-radius:6px;padding:10px 14px;background:#fafbfc}
 .card-label{color:#5b6573;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card-value{font-size:24px;font-weight:600;margin:2px 0}
+.card-value{font-size:22px;font-weight:600;margin:2px 0}
 .card-note{color:#5b6573;font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(820px,1fr));gap:14px}
 figure.chart{margin:10px 0;border:1px solid #eceff3;border-radius:6px;padding:8px 10px}
 figure.chart figcaption{font-weight:600;margin-bottom:2px}
-figure.chart svg{width:100%;height:auto;display:block}
+figure.chart svg{width:100%;max-width:980px;height:auto;display:block}
 ul.legend{list-style:none;margin:2px 0 0;padding:0;font-size:12px;color:#3a4452}
 ul.legend li{display:inline-block;margin-right:12px}
 ul.legend .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}

@@ -14,9 +14,10 @@
 
 namespace capsim::report {
 
-const std::array<std::string_view, 8>& palette() {
-  static const std::array<std::string_view, 8> colours = {
-      "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
+const std::array<std::string_view, 12>& palette() {
+  static const std::array<std::string_view, 12> colours = {
+      "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7",
+      "#F0E442", "#000000", "#882255", "#44AA99", "#999933", "#AA4499"};
   return colours;
 }
 
@@ -73,9 +74,25 @@ namespace {
 constexpr std::array<const char*, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/// A span shorter than two months: every 1, 2, 7 or 14 days from its first whole day, ISO labels.
+std::vector<DateTick> day_ticks(double first_day, double last_day, int max_ticks) {
+  std::vector<DateTick> ticks;
+  for (const int step : {1, 2, 7, 14, 28}) {
+    ticks.clear();
+    for (double day = std::ceil(first_day); day <= last_day; day += step)
+      ticks.push_back(
+          {day, format_date(date_from_days_since_epoch(static_cast<std::int64_t>(day)))});
+    if (static_cast<int>(ticks.size()) <= max_ticks)
+      break;
+  }
+  return ticks;
+}
+
 }  // namespace
 
 std::vector<DateTick> date_ticks(double first_day, double last_day, int max_ticks) {
+  if (last_day - first_day < 62)
+    return day_ticks(first_day, last_day, max_ticks);
   const Date first = date_from_days_since_epoch(static_cast<std::int64_t>(std::ceil(first_day)));
   // The first month start at or after first_day, as a month count from year 0.
   int month_index = first.year * 12 + (first.month - 1) + (first.day > 1 ? 1 : 0);
@@ -195,20 +212,31 @@ std::string y_axis_svg(const Plot& plot, const std::vector<double>& ticks, const
 }
 
 /// The x axis line, ticks with labels and the x axis label.
+/// `label_room` > 0: the tick labels are slanted (many categories) and take that much more
+/// height below the axis.
 std::string x_axis_svg(const Plot& plot, const std::vector<std::pair<double, std::string>>& ticks,
-                       const std::string& label) {
+                       const std::string& label, double label_room = 0) {
   std::string out =
       fmt::format(R"(<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>)", coordinate(plot.left),
                   coordinate(plot.bottom), coordinate(plot.right), coordinate(plot.bottom));
   for (const auto& [px, text] : ticks) {
     out += fmt::format(R"(<line class="axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>)",
                        coordinate(px), coordinate(plot.bottom), coordinate(plot.bottom + 4));
-    out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)", coordinate(px),
-                       coordinate(plot.bottom + 16), escape_html(text));
+    if (label_room > 0) {
+      out += fmt::format(
+          R"svg(<text x="{0}" y="{1}" text-anchor="end" transform="rotate(-40 {0} {1})">{2}</text>)svg",
+          coordinate(px + 3), coordinate(plot.bottom + 12), escape_html(text));
+      continue;
+    }
+    // A label at the right end would run off the chart: it ends at its tick instead.
+    const bool at_right_end = px > kChartWidth - kPlotRight - 1 && text.size() > 4;
+    out += fmt::format(R"(<text x="{}" y="{}" text-anchor="{}">{}</text>)", coordinate(px),
+                       coordinate(plot.bottom + 16), at_right_end ? "end" : "middle",
+                       escape_html(text));
   }
   out += fmt::format(R"(<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>)",
-                     coordinate((plot.left + plot.right) / 2), coordinate(plot.bottom + 36),
-                     escape_html(label));
+                     coordinate((plot.left + plot.right) / 2),
+                     coordinate(plot.bottom + 36 + label_room), escape_html(label));
   return out;
 }
 
@@ -246,6 +274,11 @@ std::string continuous_x_axis(Plot& plot, const XAxis& x) {
   return x_axis_svg(plot, ticks, x.quantity.label());
 }
 
+/// A series' colour: its own, or its position's.
+std::string_view colour_of(const std::vector<Series>& series, std::size_t s) {
+  return series_colour(series[s].colour.value_or(s));
+}
+
 std::string legend_html(const std::vector<std::pair<std::string, std::string_view>>& entries) {
   std::string out = "<ul class=\"legend\">";
   for (const auto& [name, colour] : entries)
@@ -258,7 +291,7 @@ std::vector<std::pair<std::string, std::string_view>> series_legend(
     const std::vector<Series>& series) {
   std::vector<std::pair<std::string, std::string_view>> entries;
   for (std::size_t s = 0; s < series.size(); ++s)
-    entries.emplace_back(series[s].name, series_colour(s));
+    entries.emplace_back(series[s].name, colour_of(series, s));
   return entries;
 }
 
@@ -357,6 +390,26 @@ std::string line_path(const Plot& plot, const XAxis& x, const Series& s, LineSha
   return d;
 }
 
+/// The corners of an area's edge: over periods, level across each period (as a step line);
+/// otherwise straight between the points. `backwards` walks it from the last x.
+std::vector<std::pair<double, double>> area_edge(const Plot& plot, const XAxis& x,
+                                                 const std::vector<double>& values,
+                                                 bool backwards) {
+  std::vector<std::pair<double, double>> corners;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const std::size_t i = backwards ? x.size() - 1 - k : k;
+    const double py = plot.y(values[i]);
+    if (i < x.to.size()) {
+      const double a = plot.x(x.from[i]), b = plot.x(x.to[i]);
+      corners.emplace_back(backwards ? b : a, py);
+      corners.emplace_back(backwards ? a : b, py);
+    } else {
+      corners.emplace_back(plot.x(x_position(x, i)), py);
+    }
+  }
+  return corners;
+}
+
 }  // namespace
 
 std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vector<Series>& series,
@@ -368,10 +421,11 @@ std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vecto
   std::string body = y_axis_svg(plot, ticks, frame.y) + continuous_x_axis(plot, x);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
-    body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"/>)",
-                        line_path(plot, x, series[s], shape), colour);
+    body += fmt::format(R"(<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>)",
+                        line_path(plot, x, series[s], shape), colour,
+                        series[s].dashed ? R"( stroke-dasharray="6 4")" : "");
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double v = value_at(series[s], i);
       if (!std::isfinite(v))
@@ -408,14 +462,13 @@ std::string stacked_area_chart(const ChartFrame& frame, const XAxis& x,
   std::string body = y_axis_svg(plot, ticks, frame.y) + continuous_x_axis(plot, x);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     const std::vector<double>& base = s == 0 ? lower : upper[s - 1];
     std::string d;
-    for (std::size_t i = 0; i < x.size(); ++i)
-      d += fmt::format("{}{} {}", i == 0 ? "M" : "L", coordinate(plot.x(x_position(x, i))),
-                       coordinate(plot.y(upper[s][i])));
-    for (std::size_t i = x.size(); i-- > 0;)
-      d += fmt::format("L{} {}", coordinate(plot.x(x_position(x, i))), coordinate(plot.y(base[i])));
+    for (const auto& [px, py] : area_edge(plot, x, upper[s], false))
+      d += fmt::format("{}{} {}", d.empty() ? "M" : "L", coordinate(px), coordinate(py));
+    for (const auto& [px, py] : area_edge(plot, x, base, true))
+      d += fmt::format("L{} {}", coordinate(px), coordinate(py));
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
     if (!d.empty())
       body += fmt::format(R"(<path d="{}Z" fill="{}" fill-opacity="0.75" stroke="{}"/>)", d, colour,
@@ -453,31 +506,53 @@ std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector
   }
   const std::vector<double> ticks = y_ticks_for(lo, hi);
   plot.y = {ticks.front(), ticks.back(), plot.bottom, plot.top};
-  const double band =
-      (plot.right - plot.left) / static_cast<double>(std::max<std::size_t>(1, x.size()));
-  std::vector<std::pair<double, std::string>> x_ticks;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    x_ticks.emplace_back(plot.left + band * (static_cast<double>(i) + 0.5), x.keys[i]);
-  std::string body =
-      y_axis_svg(plot, ticks, frame.y) + x_axis_svg(plot, x_ticks, x.quantity.label());
-  const double inner = band * 0.8;
-  const double bar_width =
-      layout == BarLayout::grouped
-          ? inner / static_cast<double>(std::max<std::size_t>(1, series.size()))
-          : inner;
+  // Each x's band (left edge, width): equal shares of the width, or on a date axis the period.
+  std::string body = y_axis_svg(plot, ticks, frame.y);
+  double label_room = 0;
+  std::vector<std::pair<double, double>> bands;
+  if (x.kind == XAxis::Kind::category) {
+    const double width =
+        (plot.right - plot.left) / static_cast<double>(std::max<std::size_t>(1, x.size()));
+    std::vector<std::pair<double, std::string>> x_ticks;
+    std::size_t longest = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      bands.emplace_back(plot.left + width * static_cast<double>(i), width);
+      x_ticks.emplace_back(plot.left + width * (static_cast<double>(i) + 0.5), x.keys[i]);
+      longest = std::max(longest, x.keys[i].size());
+    }
+    // About 6.5 units a character at 11 px: labels wider than their band are slanted, and the
+    // chart grows by their height.
+    if (static_cast<double>(longest) * 6.5 > width)
+      label_room = static_cast<double>(longest) * 6.5 * 0.643;  // sin 40°
+    body += x_axis_svg(plot, x_ticks, x.quantity.label(), label_room);
+  } else {
+    body += continuous_x_axis(plot, x);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double x0 = plot.x(x.from[i]);
+      bands.emplace_back(x0, i < x.to.size() ? plot.x(x.to[i]) - x0 : 4.0);
+    }
+  }
+  // A bar group fills 80% of its band, and no more than 160 units when categories are few.
+  const auto group_width = [&](std::size_t i) { return std::min(bands[i].second * 0.8, 160.0); };
+  const auto bar_width = [&](std::size_t i) {
+    const double inner = group_width(i);
+    return layout == BarLayout::grouped
+               ? inner / static_cast<double>(std::max<std::size_t>(1, series.size()))
+               : inner;
+  };
   std::vector<double> stacked(x.size(), 0.0);
   std::size_t points = 0;
   for (std::size_t s = 0; s < series.size(); ++s) {
-    const std::string_view colour = series_colour(s);
+    const std::string_view colour = colour_of(series, s);
     body += fmt::format("\n<g class=\"series\" data-series=\"{}\">", escape_html(series[s].name));
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double v = value_at(series[s], i);
       if (!std::isfinite(v))
         continue;
-      double x0 = plot.left + band * static_cast<double>(i) + band * 0.1;
+      double x0 = bands[i].first + (bands[i].second - group_width(i)) / 2;
       double base = 0, end = v;
       if (layout == BarLayout::grouped) {
-        x0 += bar_width * static_cast<double>(s);
+        x0 += bar_width(i) * static_cast<double>(s);
       } else {
         base = stacked[i];
         end = base + std::max(v, 0.0);
@@ -487,14 +562,14 @@ std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector
       const std::string hover = hover_text(series[s].name, x.keys[i], number_text(v, frame.y.kind));
       body +=
           fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" {}></rect>)",
-                      coordinate(x0), coordinate(y0), coordinate(bar_width), coordinate(y1 - y0),
+                      coordinate(x0), coordinate(y0), coordinate(bar_width(i)), coordinate(y1 - y0),
                       colour, point_data(series[s].name, x.keys[i], v, hover));
       ++points;
     }
     body += "</g>";
   }
   return figure_html(frame, points, legend_html(series_legend(series)), body,
-                     series_table(x, series, frame.y.kind), kChartHeight);
+                     series_table(x, series, frame.y.kind), kChartHeight + label_room);
 }
 
 std::string fan_chart(const ChartFrame& frame, const XAxis& x, const FanSeries& fan) {
@@ -536,7 +611,7 @@ std::string fan_chart(const ChartFrame& frame, const XAxis& x, const FanSeries& 
       body += fmt::format(
           R"(<rect x="{}" y="{}" width="3" height="{}" fill="{}" fill-opacity="{}" class="pt" data-series="{}" data-x="{}" data-y="{}" data-y0="{}"><title>{}</title></rect>)",
           coordinate(px - 1.5), coordinate(top), coordinate(std::max(bottom - top, 0.5)), colour,
-          band.opacity + 0.2, escape_html(band.name), escape_html(x.keys[i]),
+          band.opacity, escape_html(band.name), escape_html(x.keys[i]),
           full_precision(band.high[i]), full_precision(band.low[i]), escape_html(hover));
       ++points;
     }
@@ -569,7 +644,7 @@ std::string gantt_chart(const ChartFrame& frame, const std::vector<GanttRow>& ro
                          milestone_colour = series_colour(7);
   Plot plot;
   plot.left = kLabelWidth;
-  plot.top = 8;
+  plot.top = 20;  // the markers' labels above the rows
   plot.bottom = plot.top + kRowHeight * static_cast<double>(std::max<std::size_t>(rows.size(), 1));
   const double height = plot.bottom + kPlotBottom;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -600,8 +675,8 @@ std::string gantt_chart(const ChartFrame& frame, const std::vector<GanttRow>& ro
     const double px = plot.x(marker.day);
     body += fmt::format(
         R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#5b6573" stroke-dasharray="4 3"/><text x="{3}" y="{4}" text-anchor="start">{5}</text>)",
-        coordinate(px), coordinate(plot.top), coordinate(plot.bottom), coordinate(px + 3),
-        coordinate(plot.top + 9), escape_html(marker.label));
+        coordinate(px), coordinate(plot.top - 4), coordinate(plot.bottom), coordinate(px + 3),
+        coordinate(plot.top - 8), escape_html(marker.label));
   }
   Table table;
   table.header = {"Site", "Task", "Start", "End", "Days", "Critical", "Note"};

@@ -147,23 +147,40 @@ RiskFigures risk_figures(const MonteCarloStudy& study, const std::vector<Replica
   return risk;
 }
 
-std::string timeseries_quantiles_csv(const StudyLayout& layout,
-                                     const std::vector<Replication>& reps) {
-  output::CsvWriter csv({"period", "column", "statistic", "value"});
+TimeseriesQuantiles timeseries_quantiles(const StudyLayout& layout,
+                                         const std::vector<Replication>& reps) {
+  TimeseriesQuantiles result{
+      layout.timeseries_columns, layout.period_starts, layout.period_ends, {}};
   const std::size_t columns = layout.timeseries_columns.size();
+  result.values.reserve(layout.period_starts.size() * columns);
   std::vector<double> values(reps.size());
   for (std::size_t row = 0; row < layout.period_starts.size(); ++row) {
     for (std::size_t c = 0; c < columns; ++c) {
       for (std::size_t r = 0; r < reps.size(); ++r)
         values[r] = reps[r].timeseries[row * columns + c];
       std::sort(values.begin(), values.end());
-      const std::string& period = layout.period_starts[row];
-      const std::string& column = layout.timeseries_columns[c];
+      std::array<double, 6> statistics{};
+      for (std::size_t q = 0; q < kReportedQuantiles.size(); ++q)
+        statistics[q] = uncertainty::sorted_quantile(values, kReportedQuantiles[q]);
+      statistics[5] = uncertainty::mean(values);
+      result.values.push_back(statistics);
+    }
+  }
+  return result;
+}
+
+std::string timeseries_quantiles_csv(const StudyLayout& layout,
+                                     const std::vector<Replication>& reps) {
+  output::CsvWriter csv({"period", "column", "statistic", "value"});
+  const TimeseriesQuantiles quantiles = timeseries_quantiles(layout, reps);
+  for (std::size_t row = 0; row < quantiles.period_starts.size(); ++row) {
+    for (std::size_t c = 0; c < quantiles.columns.size(); ++c) {
+      const std::array<double, 6>& statistics = quantiles.at(row, c);
       for (std::size_t q = 0; q < kReportedQuantiles.size(); ++q) {
-        csv.add_row({period, column, reported_quantile_names()[q],
-                     uncertainty::sorted_quantile(values, kReportedQuantiles[q])});
+        csv.add_row({quantiles.period_starts[row], quantiles.columns[c],
+                     reported_quantile_names()[q], statistics[q]});
       }
-      csv.add_row({period, column, kMean, uncertainty::mean(values)});
+      csv.add_row({quantiles.period_starts[row], quantiles.columns[c], kMean, statistics[5]});
     }
   }
   return csv.str();

@@ -60,23 +60,31 @@ TEST_CASE("date_ticks: month starts, the fewest months that fit") {
   REQUIRE(ten_years.size() == 5);
   CHECK(ten_years.front().label == "2026");
   CHECK(ten_years.back().label == "2034");
+  // One day: day ticks, both ends.
+  const std::vector<DateTick> one_day =
+      date_ticks(day_of_iso_date("2025-02-27"), day_of_iso_date("2025-02-28"), 8);
+  REQUIRE(one_day.size() == 2);
+  CHECK(one_day.front().label == "2025-02-27");
+  CHECK(one_day.back().label == "2025-02-28");
+  // 40 days: daily gives 41 ticks, every 2 days 21, weekly 6.
+  CHECK(date_ticks(day_of_iso_date("2025-01-01"), day_of_iso_date("2025-02-10"), 8).size() == 6);
 }
 
 TEST_CASE("line_chart: a period's point sits at the period's middle, exactly") {
   // Two months, 0 then 100: y ticks 0..100 map onto [254, 14] (300 - 46 bottom margin, 14 top).
-  // The x domain is 2025-01-01 (day 20089) to 2025-03-01 (day 20148), 59 days onto [78, 742]:
-  // January's middle is 15.5 days in: 78 + 15.5 / 59 × 664 = 252.44; February's, from day
-  // 20120 to 20148, is 45 days in: 78 + 45 / 59 × 664 = 584.44.
+  // The x domain is 2025-01-01 (day 20089) to 2025-03-01 (day 20148), 59 days onto [78, 730]:
+  // January's middle is 15.5 days in: 78 + 15.5 / 59 × 652 = 249.29; February's, from day
+  // 20120 to 20148, is 45 days in: 78 + 45 / 59 × 652 = 575.29.
   const XAxis x = period_axis({"2025-01-01", "2025-02-01"}, {"2025-02-01", "2025-03-01"});
   const std::string svg = line_chart({"gpus", "GPUs", {"GPUs", "GPUs", NumberKind::count}, ""}, x,
                                      {{"installed", {0, 100}}}, LineShape::step);
-  CHECK(svg.find(R"(<circle cx="252.44" cy="254.00" r="2.5" fill="#0072B2" class="pt" )"
+  CHECK(svg.find(R"(<circle cx="249.29" cy="254.00" r="2.5" fill="#0072B2" class="pt" )"
                  R"(data-series="installed" data-x="2025-01-01" data-y="0">)"
                  R"(<title>installed, 2025-01-01: 0</title></circle>)") != std::string::npos);
-  CHECK(svg.find(R"(cx="584.44" cy="14.00")") != std::string::npos);
+  CHECK(svg.find(R"(cx="575.29" cy="14.00")") != std::string::npos);
   // The step line holds over each period and steps between them: January ends 31 days in,
-  // at 78 + 31 / 59 × 664 = 426.88.
-  CHECK(svg.find(R"(d="M78.00 254.00H426.88V14.00H742.00")") != std::string::npos);
+  // at 78 + 31 / 59 × 652 = 420.58.
+  CHECK(svg.find(R"(d="M78.00 254.00H420.58V14.00H730.00")") != std::string::npos);
 }
 
 TEST_CASE("charts: every point counted, escaped, and the same bytes twice") {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,10 @@
 namespace capsim::report {
 
 /// The series colours, in order: Okabe and Ito's colour-blind-safe palette ("Color Universal
-/// Design", 2008), black moved last. A chart with more series cycles through them.
-const std::array<std::string_view, 8>& palette();
+/// Design", 2008), black moved last, then four of Paul Tol's "muted" scheme (wine, teal, olive,
+/// purple; "Colour Schemes", SRON/EPS/TN/09-002, 2021) for charts with more series than eight,
+/// which are no longer safe for every reader. A chart with more series cycles through them.
+const std::array<std::string_view, 12>& palette();
 std::string_view series_colour(std::size_t index);
 
 /// Axis ticks on a 1-2-5 step: the smallest step of 1, 2 or 5 × 10^k whose ticks, from the
@@ -33,7 +36,8 @@ struct DateTick {
 };
 /// Ticks on the first day of months, every 1, 2, 3, 6, 12, 24, 60 or 120 months (the fewest
 /// months whose ticks in [first_day, last_day] number at most `max_ticks`); labelled "2025"
-/// on a step of a year or more, else "Jan 2025".
+/// on a step of a year or more, else "Jan 2025". A span under 62 days ticks every 1, 2, 7, 14
+/// or 28 days from its first whole day, labelled "2025-02-27".
 std::vector<DateTick> date_ticks(double first_day, double last_day, int max_ticks = 8);
 
 /// Days since 1970-01-01 of an ISO date "2025-01-31" (the recorder's period labels).
@@ -72,6 +76,11 @@ XAxis category_axis(std::vector<std::string> categories, Quantity quantity);
 struct Series {
   std::string name;
   std::vector<double> values;
+  /// Its colour's index in the palette, so that one thing (a part) has one colour in every
+  /// chart; absent: the series' position.
+  std::optional<std::size_t> colour = std::nullopt;
+  /// Drawn dashed (a line chart's limit or demand, which another series may run on top of).
+  bool dashed = false;
 };
 
 /// What every chart has: an id ([a-z0-9-]+, unique in the page), a title, the y quantity,
@@ -86,13 +95,15 @@ struct ChartFrame {
 enum class LineShape { step, linear };
 std::string line_chart(const ChartFrame& frame, const XAxis& x, const std::vector<Series>& series,
                        LineShape shape);
-/// Series stacked bottom-up in order; a point sits on its series' upper edge and its data-y is
-/// the series' own value. Values below 0 are drawn as 0.
+/// Series stacked bottom-up in order, level across each period of a period axis; a point sits
+/// on its series' upper edge and its data-y is the series' own value. Values below 0 are drawn
+/// as 0.
 std::string stacked_area_chart(const ChartFrame& frame, const XAxis& x,
                                const std::vector<Series>& series);
 
 enum class BarLayout { grouped, stacked };
-/// Bars per category of `x` (a category axis); a point is a bar, its data-y the bar's value.
+/// Bars per category of `x` (a category axis: equal bands) or per period of a date axis (each
+/// period's bars span the period); a point is a bar, its data-y the bar's value.
 std::string bar_chart(const ChartFrame& frame, const XAxis& x, const std::vector<Series>& series,
                       BarLayout layout);
 
@@ -144,7 +155,7 @@ std::string scatter_chart(const ChartFrame& frame, const Quantity& x,
 /// page's width): x from kPlotLeft to kChartWidth - kPlotRight, y from kPlotTop to
 /// kChartHeight - kPlotBottom.
 inline constexpr double kChartWidth = 760, kChartHeight = 300;
-inline constexpr double kPlotLeft = 78, kPlotRight = 18, kPlotTop = 14, kPlotBottom = 46;
+inline constexpr double kPlotLeft = 78, kPlotRight = 30, kPlotTop = 14, kPlotBottom = 46;
 
 /// A linear map of a domain onto a range of SVG user units.
 struct LinearScale {

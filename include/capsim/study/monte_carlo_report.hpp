@@ -58,6 +58,22 @@ struct RiskFigures {
 
 RiskFigures risk_figures(const MonteCarloStudy& study, const std::vector<Replication>& reps);
 
+/// Every timeseries column's distribution per period over the replications: what
+/// timeseries_quantiles.csv writes and the report's fan charts draw.
+struct TimeseriesQuantiles {
+  std::vector<std::string> columns;
+  std::vector<std::string> period_starts;
+  std::vector<std::string> period_ends;
+  /// Per period and column (row-major): the kReportedQuantiles, then the mean.
+  std::vector<std::array<double, 6>> values;
+  const std::array<double, 6>& at(std::size_t period, std::size_t column) const {
+    return values[period * columns.size() + column];
+  }
+};
+
+TimeseriesQuantiles timeseries_quantiles(const StudyLayout& layout,
+                                         const std::vector<Replication>& reps);
+
 /// Long format: period (the period's start), column, statistic (p5 ... p95, mean), value.
 std::string timeseries_quantiles_csv(const StudyLayout& layout,
                                      const std::vector<Replication>& reps);
