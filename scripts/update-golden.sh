@@ -12,11 +12,11 @@ find scenarios -name '*.yaml' -not -path 'scenarios/catalog/*' -not -path 'scena
   name=${name%.yaml}
   rm -rf "tests/golden/$name"
   # The nominal run; an uncertain scenario's replications are tested apart.
-  build/release/capsim run "$scenario" --replications 1 --out "tests/golden/$name" >/dev/null
+  build/release/capsim run "$scenario" --replications 1 --no-report --out "tests/golden/$name" >/dev/null
 done
 git status --short tests/golden
 # A Monte Carlo fingerprint: a few replications of the uncertain 10x scenario, every file.
 rm -rf tests/golden/monte-carlo/efficiency-10x-uncertain
-build/release/capsim run scenarios/efficiency-10x-uncertain.yaml --replications 12 -j 2 \
+build/release/capsim run scenarios/efficiency-10x-uncertain.yaml --replications 12 -j 2 --no-report \
   --out tests/golden/monte-carlo/efficiency-10x-uncertain >/dev/null
 git status --short tests/golden/monte-carlo

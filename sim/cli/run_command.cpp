@@ -11,6 +11,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/capacity_report.hpp"
+#include "capsim/report/run_report.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/study/monte_carlo.hpp"
 #include "capsim/study/monte_carlo_report.hpp"
@@ -97,6 +98,15 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
     extras.summary_members = [&](output::JsonWriter& json) {
       study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
     };
+    if (!parser.has("no-report")) {
+      extras.report = [&](const std::vector<std::string>& files) {
+        report::RunReportExtras report_extras;
+        report_extras.files = files;
+        report_extras.quantiles = study::timeseries_quantiles(study.layout, replications);
+        report_extras.replications = replications.size();
+        return report::run_report_html(nominal, study.nominal_run, report_extras);
+      };
+    }
     try {
       for (const auto& written :
            output::write_run(parser.text("out", ""), nominal, study.nominal_run, extras))
@@ -115,8 +125,10 @@ int run_run(const Arguments& arguments) {
   ArgParser parser("run",
                    "Simulates a scenario and prints the fleet at each year end and the totals.\n"
                    "With --out, writes timeseries.csv (one row per reporting period),\n"
-                   "buildout.csv (every order, delivery, install, site phase, retirement) and\n"
-                   "summary.json, as one set: summary.json is published last, and an\n"
+                   "yearly.csv (each calendar year), buildout.csv (every order, delivery,\n"
+                   "install, site phase, retirement), report.html (the run to look at: one\n"
+                   "self-contained page of charts; not with --no-report) and summary.json, as\n"
+                   "one set: summary.json is published last, and an\n"
                    "earlier run's files that this run does not write are removed (see\n"
                    "docs/outputs.md). Bad input writes nothing and exits 2.\n"
                    "With --replications N (or scenario.replications), also runs N replications\n"
@@ -137,6 +149,7 @@ int run_run(const Arguments& arguments) {
               "run only the replications whose index mod N is K-1, into --out for --merge")
       .repeatable("merge", "DIR",
                   "join shard folders of the same run instead of running the replications")
+      .flag("no-report", "do not write report.html")
       .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
@@ -184,8 +197,16 @@ int run_run(const Arguments& arguments) {
         loaded.inputs.size());
   }
   if (parser.has("out")) {
+    output::RunExtras extras;
+    if (!parser.has("no-report")) {
+      extras.report = [&](const std::vector<std::string>& files) {
+        report::RunReportExtras report_extras;
+        report_extras.files = files;
+        return report::run_report_html(scenario, run, report_extras);
+      };
+    }
     try {
-      for (const auto& path : output::write_run(parser.text("out", ""), scenario, run)) {
+      for (const auto& path : output::write_run(parser.text("out", ""), scenario, run, extras)) {
         fmt::print("wrote {}\n", path.string());
       }
     } catch (const output::OutputError& error) {

@@ -552,6 +552,14 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
                                  scenario.scenario.end_tick()));
   for (const auto& [name, content] : extras.files)
     prepare(name.c_str(), content);
+  if (extras.report) {
+    std::vector<std::string> beside;
+    for (const auto& file : files)
+      beside.push_back(file->path().filename().string());
+    if (scenario.outputs.summary)
+      beside.emplace_back("summary.json");
+    prepare("report.html", extras.report(beside));
+  }
   if (scenario.outputs.summary)
     prepare("summary.json", summary_json(scenario, run, extras.summary_members));
   // summary.json is the manifest: whenever it is present, every other run file beside it

@@ -13,6 +13,7 @@
 #include "capsim/core/time.hpp"
 #include "capsim/model/fleet/construction.hpp"
 #include "capsim/output/summary_figures.hpp"
+#include "capsim/output/yearly.hpp"
 #include "capsim/report/html_page.hpp"
 #include "capsim/report/svg_chart.hpp"
 #include "capsim/uncertainty/statistics.hpp"
@@ -267,9 +268,58 @@ std::string power_section(const ReportContext& ctx) {
 
 // ---- money ---------------------------------------------------------------------------------
 
+/// A figure of yearly.csv as the contract's span when yearly.csv is written beside the report.
+std::string yearly_number(const ReportContext& ctx, int year, const char* column, double value,
+                          NumberKind kind) {
+  const std::string text = number_text(value, kind);
+  const auto& files = ctx.extras.files;
+  return std::find(files.begin(), files.end(), "yearly.csv") != files.end()
+             ? num_span("yearly.csv", fmt::format("{}|{}", year, column), value, text)
+             : escape_html(text);
+}
+
+/// Capex, depreciation and opex per calendar year (bars), and the year table under them.
+std::string money_by_year(const ReportContext& ctx, std::vector<std::string>& figures) {
+  const std::vector<output::YearFigures> years = output::yearly_figures(ctx.scenario, ctx.run);
+  std::vector<std::string> labels;
+  Series capex{"capex", {}}, depreciation{"depreciation", {}}, opex{"opex", {}};
+  Table table;
+  table.header = {"Year", "Capex", "Depreciation", "Opex", "GPUs added", "IT power added"};
+  table.numeric_columns = {false, true, true, true, true, true};
+  for (const output::YearFigures& year : years) {
+    // A year the run covers only in part is marked, so that its smaller bars are not misread.
+    labels.push_back(fmt::format("{}{}", year.year, year.partial ? " (part)" : ""));
+    capex.values.push_back(year.total("capex_usd"));
+    depreciation.values.push_back(year.total("depreciation_usd"));
+    opex.values.push_back(year.total("opex_usd"));
+    table.rows.push_back(
+        {escape_html(labels.back()),
+         yearly_number(ctx, year.year, "capex_usd", year.total("capex_usd"), NumberKind::usd),
+         yearly_number(ctx, year.year, "depreciation_usd", year.total("depreciation_usd"),
+                       NumberKind::usd),
+         yearly_number(ctx, year.year, "opex_usd", year.total("opex_usd"), NumberKind::usd),
+         yearly_number(ctx, year.year, "gpus_added", static_cast<double>(year.gpus_added),
+                       NumberKind::count),
+         yearly_number(ctx, year.year, "power_added_mw", year.power_added_w / 1e6,
+                       NumberKind::megawatts)});
+  }
+  figures.push_back(bar_chart(
+      {"money-by-year",
+       "Capex, depreciation and opex per calendar year",
+       {"Money", "USD", NumberKind::usd},
+       "Opex: energy, maintenance and staff. Each year read from the running totals at "
+       "1 January (yearly.csv)."},
+      category_axis(labels, {"Year", "", NumberKind::plain}), {capex, depreciation, opex},
+      BarLayout::grouped));
+  return "<h3>Each calendar year</h3>\n" + table_html(table);
+}
+
 std::string money_section(const ReportContext& ctx) {
   const Quantity usd{"Money", "USD", NumberKind::usd};
+  std::vector<std::string> by_year;
+  const std::string year_table = money_by_year(ctx, by_year);
   std::vector<std::string> figures = {
+      by_year.front(),
       line_chart({"money-per-period", "Capex, depreciation and opex per period", usd,
                   "Capex paid (GPUs and facilities), depreciation, and opex (energy, "
                   "maintenance, staff) in each reporting period."},
@@ -308,7 +358,7 @@ std::string money_section(const ReportContext& ctx) {
                   ctx.summary_number("totals.opex_energy_usd", NumberKind::usd),
                   ctx.summary_number("totals.opex_maintenance_usd", NumberKind::usd),
                   ctx.summary_number("totals.opex_staff_usd", NumberKind::usd)));
-  return charts(figures) + out;
+  return charts(figures) + year_table + out;
 }
 
 // ---- construction --------------------------------------------------------------------------

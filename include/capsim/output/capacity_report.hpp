@@ -59,6 +59,9 @@ const std::vector<std::string_view>& run_file_names();
 struct RunExtras {
   std::vector<std::pair<std::string, std::string>> files;  ///< name, content
   std::function<void(JsonWriter&)> summary_members;
+  /// When set, report.html is written in the set: the page this returns, given the names of
+  /// the other files written beside it (the CLI passes report::run_report_html).
+  std::function<std::string(const std::vector<std::string>& files)> report;
 };
 
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
