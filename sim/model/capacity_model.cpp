@@ -20,7 +20,8 @@ namespace {
 /// events depend on, runs the horizon and lets each part close its books.
 class CapacityModel {
  public:
-  CapacityModel(const Scenario& scenario, PeriodUnit reporting_period, CapacityRun& run)
+  CapacityModel(const Scenario& scenario, PeriodUnit reporting_period, CapacityRun& run,
+                FailureEvents failure_events)
       : context_(scenario, engine_, run),
         sites_(context_),
         costs_(context_),
@@ -29,7 +30,9 @@ class CapacityModel {
         inference_(context_, book_, fleet_.power(), training_),
         parts_{context_, sites_, book_, fleet_, costs_, training_, inference_},
         planning_(context_, parts_, sites_, fleet_, book_, make_planner(scenario.planner.policy)),
-        reporting_(context_, parts_, reporting_period) {}
+        reporting_(context_, parts_, reporting_period) {
+    fleet_.set_every_failure_an_event(failure_events == FailureEvents::always);
+  }
 
   void run() {
     // Cluster indices follow the order clusters are named in: the scenario's existing
@@ -53,7 +56,10 @@ class CapacityModel {
     const CapacitySummary& summary = context_.run.summary;
     training_.finish(summary.gpu_seconds_available);
     inference_.finish(summary.cost_per_gpu_hour_usd);
-    context_.run.events = engine_.events_fired() - reporting_.samples_taken();
+    // Failures drawn as paths count as the candidate and repair events they stand for: the
+    // figure is the same whichever way they ran.
+    context_.run.events =
+        engine_.events_fired() - reporting_.samples_taken() + fleet_.path_events();
   }
 
  private:
@@ -72,9 +78,11 @@ class CapacityModel {
 
 }  // namespace
 
-CapacityRun run_capacity(const Scenario& scenario, std::optional<PeriodUnit> reporting_period) {
+CapacityRun run_capacity(const Scenario& scenario, std::optional<PeriodUnit> reporting_period,
+                         FailureEvents failure_events) {
   CapacityRun run;
-  CapacityModel model(scenario, reporting_period.value_or(scenario.scenario.reporting_period), run);
+  CapacityModel model(scenario, reporting_period.value_or(scenario.scenario.reporting_period), run,
+                      failure_events);
   model.run();
   return run;
 }

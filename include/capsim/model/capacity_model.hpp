@@ -10,9 +10,15 @@
 
 namespace capsim {
 
+/// How GPU failures run. `when_observed`: one engine event per failure and repair only when a
+/// workload (training or serving) reacts to them, else drawn whole per pool (FailurePath);
+/// `always`: every failure and repair an event, for the tests that check the two agree.
+enum class FailureEvents { when_observed, always };
+
 /// Runs the capacity model of a validated scenario. `reporting_period` overrides the
 /// scenario's (the model's trajectory does not depend on it; only the rows do).
 CapacityRun run_capacity(const Scenario& scenario,
-                         std::optional<PeriodUnit> reporting_period = std::nullopt);
+                         std::optional<PeriodUnit> reporting_period = std::nullopt,
+                         FailureEvents failure_events = FailureEvents::when_observed);
 
 }  // namespace capsim

@@ -190,6 +190,7 @@ struct CapacitySummary {
   std::int64_t gpus_in_transit = 0;
   std::int64_t gpus_waiting_for_power = 0;
   std::int64_t gpu_failures = 0;
+  std::vector<std::int64_t> gpu_failures_by_cause;  ///< per the scenario's failure causes
   double gpu_seconds_waiting_for_power = 0.0;
   double budget_usd = 0.0;
   double budget_spent_gpus_usd = 0.0;

@@ -8,7 +8,7 @@ namespace capsim {
 double opex_usd_at(const ModelParts& parts, Tick tick) {
   double energy_cost = 0.0;
   for (std::size_t s = 0; s < parts.sites.size(); ++s)
-    energy_cost += parts.fleet.power().site(s).energy_cost_usd.total_at(tick);
+    energy_cost += parts.fleet.power().energy_at(s, tick).cost_usd;
   return energy_cost + parts.costs.maintenance_usd().total_at(tick) +
          parts.costs.staff_usd().total_at(tick);
 }

@@ -70,9 +70,21 @@ void Fleet::set_up_failures() {
   for (const FailureCauseSpec& cause : context_.failure_causes) {
     failure_rate_per_gpu_s_ += cause.rate.per_gpu_s();
     repair_ticks_.push_back(ticks_from_seconds(cause.repair_time_s));
+    cause_rates_.rate_per_gpu_s.push_back(cause.rate.per_gpu_s());
   }
+  cause_rates_.total_per_gpu_s = failure_rate_per_gpu_s_;
+  cause_rates_.repair_ticks = repair_ticks_;
+  // Only training and serving react to a single failure (a job stops, a grant shrinks);
+  // without them the failures change counts and integrals alone, which the paths give.
+  failure_paths_ = !power_.workload_simulated() && !every_failure_an_event_;
+  if (failure_paths_)
+    power_.set_failure_paths(paths_);
   for (std::size_t i = 0; i < pools_.size(); ++i)
-    schedule_failure(i);
+    start_failures(i);
+  if (failure_paths_) {
+    for (std::size_t s = 0; s < sites_.size(); ++s)
+      power_.update_site(s);
+  }
 }
 
 double Fleet::peak_power_per_gpu_w(const GpuLot& lot) const {
@@ -190,6 +202,7 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   context_.record({now, BuildoutKind::install, site.spec->name, part.name, pool.name, gpus, peak_w,
                    0.0, wait_s, delivery.paid_before_start ? "existing fleet" : ""});
   pool.cluster = delivery.cluster;
+  pool.retire_at = retire_at;
   pools_.push_back(std::move(pool));
   const std::size_t index = pools_.size() - 1;
   site.pools.push_back(index);
@@ -197,7 +210,23 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   refresh_cluster(delivery.cluster);
   if (retire_at <= context_.end)
     context_.engine.schedule_at(std::max(retire_at, now), phases::kRetire, self_, kRetire, index);
-  schedule_failure(index);
+  start_failures(index);
+}
+
+void Fleet::start_failures(std::size_t index) {
+  if (!failure_paths_) {
+    schedule_failure(index);
+    return;
+  }
+  Pool& pool = pools_[index];
+  const Tick now = context_.now();
+  // The retirement event (scheduled above when due by the end) ends its candidates.
+  const PathWindow window{
+      now, pool.retire_at <= context_.end ? std::max(pool.retire_at, now) : INT64_MAX,
+      context_.end};
+  paths_.resize(pools_.size());
+  paths_[index] = FailurePath(pool.failures, cause_rates_, pool.gpus, window);
+  path_events_ += paths_[index].events();
 }
 
 /// The pool's next failure candidate (see failure()), at the rate of all its GPUs, failed ones
@@ -332,6 +361,25 @@ void Fleet::site_price_changed(std::size_t site) {
   power_.update_site(site);
 }
 
+FleetCounts Fleet::counts() const {
+  FleetCounts counts = counts_;
+  if (!failure_paths_)
+    return counts;
+  const Tick now = context_.now();
+  for (const FailurePath& path : paths_) {
+    for (std::size_t c = 0; c < counts.failures_by_cause.size(); ++c) {
+      const std::int64_t failures = path.failures_before(c, now);
+      counts.failures_by_cause[c] += failures;
+      counts.failures += failures;
+    }
+  }
+  return counts;
+}
+
+std::int64_t Fleet::failed_gpus(std::size_t pool) const {
+  return failure_paths_ ? paths_[pool].failed_before(context_.now()) : pools_[pool].failed;
+}
+
 std::int64_t Fleet::gpus_waiting_for_power() const {
   std::int64_t waiting = 0;
   for (const Delivery& delivery : deliveries_) {
@@ -364,10 +412,12 @@ std::int64_t Fleet::cluster_gpus_at(std::size_t cluster, Tick tick) const {
 
 void Fleet::check_invariants() const {
   std::int64_t installed = 0;
-  for (const Pool& pool : pools_) {
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    const Pool& pool = pools_[p];
     if (pool.active)
       installed += pool.gpus;
-    if (pool.failed < 0 || pool.failed > pool.gpus) {
+    const std::int64_t failed = failed_gpus(p);
+    if (failed < 0 || failed > pool.gpus) {
       throw std::logic_error("capacity model: failed GPUs out of range in " + pool.name);
     }
   }

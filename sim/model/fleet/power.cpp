@@ -60,8 +60,87 @@ void Power::classes_of_site(std::size_t s, std::vector<DrawClass>& classes,
 }
 
 void Power::update_site(std::size_t s) {
+  if (paths_)
+    settle_failed(s);
   classes_of_site(s, draws_[s].classes, pool_class_);
   draw_site(s);
+}
+
+void Power::settle_failed(std::size_t s) {
+  SiteDraw& draw = draws_[s];
+  const Tick now = context_.now();
+  const FailedShare since = unsettled_failed(s, now);
+  FailedShare& settled = draw.failed_settled;
+  settled.gpu_s += since.gpu_s;
+  settled.busy_gpu_s += since.busy_gpu_s;
+  settled.it_j += since.it_j;
+  settled.facility_j += since.facility_j;
+  settled.cost_usd += since.cost_usd;
+  draw.failed_pools.clear();
+  for (const std::size_t index : sites_[s].pools) {
+    const Pool& pool = pools_[index];
+    if (!pool.active || index >= paths_->size())
+      continue;
+    draw.failed_pools.push_back(
+        FailedPoolDraw{index, gpu_draw_w(context_.part(pool.part), pool.utilisation),
+                       pool.utilisation, (*paths_)[index].failed_gpu_s(now)});
+  }
+  draw.price_usd_per_j = sites_[s].price_usd_per_j;
+}
+
+FailedShare Power::unsettled_failed(std::size_t s, Tick tick) const {
+  const SiteDraw& draw = draws_[s];
+  FailedShare share;
+  for (const FailedPoolDraw& failed : draw.failed_pools) {
+    const double gpu_s = (*paths_)[failed.pool].failed_gpu_s(tick) - failed.gpu_s_settled;
+    share.gpu_s += gpu_s;
+    share.busy_gpu_s += failed.busy_share * gpu_s;
+    share.it_j += failed.w_per_gpu * gpu_s;
+  }
+  const double pue = sites_[s].spec->pue;
+  share.facility_j = share.it_j * pue;
+  share.cost_usd = share.it_j * pue * draw.price_usd_per_j;
+  return share;
+}
+
+SiteEnergy Power::energy_at(std::size_t s, Tick tick) const {
+  const SiteDraw& draw = draws_[s];
+  SiteEnergy energy{draw.energy_it_j.total_at(tick), draw.energy_facility_j.total_at(tick),
+                    draw.energy_cost_usd.total_at(tick)};
+  if (!paths_)
+    return energy;
+  const FailedShare since = unsettled_failed(s, tick);
+  energy.it_j -= draw.failed_settled.it_j + since.it_j;
+  energy.facility_j -= draw.failed_settled.facility_j + since.facility_j;
+  energy.cost_usd -= draw.failed_settled.cost_usd + since.cost_usd;
+  return energy;
+}
+
+double Power::drawn_w(std::size_t s, Tick tick) const {
+  const SiteDraw& draw = draws_[s];
+  double drawn_w = draw.drawn_w;
+  for (const FailedPoolDraw& failed : draw.failed_pools) {
+    drawn_w -= failed.w_per_gpu * static_cast<double>((*paths_)[failed.pool].failed_before(tick));
+  }
+  return drawn_w;
+}
+
+double Power::gpu_available_s(Tick tick) const {
+  double gpu_s = gpu_available_s_.total_at(tick);
+  if (paths_) {
+    for (std::size_t s = 0; s < draws_.size(); ++s)
+      gpu_s -= draws_[s].failed_settled.gpu_s + unsettled_failed(s, tick).gpu_s;
+  }
+  return gpu_s;
+}
+
+double Power::gpu_busy_s(Tick tick) const {
+  double gpu_s = gpu_busy_s_.total_at(tick);
+  if (paths_) {
+    for (std::size_t s = 0; s < draws_.size(); ++s)
+      gpu_s -= draws_[s].failed_settled.busy_gpu_s + unsettled_failed(s, tick).busy_gpu_s;
+  }
+  return gpu_s;
 }
 
 void Power::pool_available_changed(std::size_t pool, int change) {

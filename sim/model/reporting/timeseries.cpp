@@ -22,7 +22,7 @@ double h100_equivalent(const AcceleratorSpec& part) {
   return part.peak_dense_flops.bf16_flop_per_s / kH100DenseBf16FlopPerS;
 }
 
-const FleetCounts& counts(const PeriodReading& r) {
+FleetCounts counts(const PeriodReading& r) {
   return r.parts.fleet.counts();
 }
 
@@ -248,16 +248,16 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   c.depreciation =
       ledger.depreciation(CapexKind::gpus, tick) + ledger.depreciation(CapexKind::facility, tick);
   for (std::size_t s = 0; s < parts.sites.size(); ++s) {
-    const SiteDraw& draw = power.site(s);
-    c.energy_cost += draw.energy_cost_usd.total_at(tick);
-    c.energy_it += draw.energy_it_j.total_at(tick);
-    c.energy_facility += draw.energy_facility_j.total_at(tick);
+    const SiteEnergy energy = power.energy_at(s, tick);
+    c.energy_cost += energy.cost_usd;
+    c.energy_it += energy.it_j;
+    c.energy_facility += energy.facility_j;
   }
   c.maintenance = parts.costs.maintenance_usd().total_at(tick);
   c.staff = parts.costs.staff_usd().total_at(tick);
   c.gpu_installed_s = power.gpu_installed_s().total_at(tick);
-  c.gpu_available_s = power.gpu_available_s().total_at(tick);
-  c.gpu_busy_s = power.gpu_busy_s().total_at(tick);
+  c.gpu_available_s = power.gpu_available_s(tick);
+  c.gpu_busy_s = power.gpu_busy_s(tick);
   c.training_busy_s = parts.training.busy_gpu_s().total_at(tick);
   for (std::size_t k = 0; k < parts.training.tenant_names().size(); ++k)
     c.tenant_gpu_s.push_back(parts.training.tenant_gpu_s(k).total_at(tick));
@@ -276,11 +276,13 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
 FleetStock fleet_stock(const ModelParts& parts) {
   FleetStock stock;
   stock.installed_by_part.assign(parts.context.parts.size(), 0);
-  for (const Pool& pool : parts.fleet.pools()) {
+  const std::vector<Pool>& pools = parts.fleet.pools();
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    const Pool& pool = pools[p];
     if (!pool.active)
       continue;
     stock.installed += pool.gpus;
-    stock.failed += pool.failed;
+    stock.failed += parts.fleet.failed_gpus(p);
     stock.installed_by_part[pool.part] += pool.gpus;
     stock.h100_equivalent +=
         static_cast<double>(pool.gpus) * h100_equivalent(parts.context.part(pool.part));
@@ -290,7 +292,7 @@ FleetStock fleet_stock(const ModelParts& parts) {
     const SiteState& site = parts.sites[s];
     stock.online_w += site.online_power_w;
     stock.installed_peak_w += site.installed_peak_w;
-    stock.drawn_w += parts.fleet.power().site(s).drawn_w;
+    stock.drawn_w += parts.fleet.power().drawn_w(s, parts.context.now());
     if (site.online_power_w > 0.0)
       ++stock.sites_online;
   }
@@ -491,7 +493,7 @@ void Reporting::finish() {
       s.totals.push_back({std::string(column.name), column.value(run, 0)});
   }
   s.cost_per_gpu_hour_usd = fleet_cost_per_gpu_hour(run);
-  const FleetCounts& counts = parts_.fleet.counts();
+  const FleetCounts counts = parts_.fleet.counts();
   s.gpus_ordered = counts.ordered;
   s.gpus_delivered = counts.delivered;
   s.gpus_installed_total = counts.installed_total;
@@ -499,6 +501,7 @@ void Reporting::finish() {
   s.gpus_in_transit = counts.in_transit;
   s.gpus_waiting_for_power = parts_.fleet.gpus_waiting_for_power();
   s.gpu_failures = counts.failures;
+  s.gpu_failures_by_cause = counts.failures_by_cause;
   s.gpu_seconds_waiting_for_power = counts.waiting_gpu_seconds;
 }
 

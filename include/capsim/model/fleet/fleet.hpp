@@ -10,6 +10,10 @@
 /// interrupts takes the GPU out of service for its repair time and, when training held it,
 /// stops the job on it (the cluster book tells the training workload). A cause that does not
 /// interrupt takes out only an idle GPU: a job rides through it.
+/// Without training jobs or inference services nothing reacts to a single failure: each pool's
+/// failures are then drawn whole at its install (FailurePath, the same draws in the same
+/// order), and the failed stock, the failure counts and Power's failed draw are read from the
+/// paths, with no engine event per failure or repair.
 /// Owns the deliveries, pools and their power accounting; writes the cluster book's
 /// available GPUs, the sites' claimed power and the ledger's GPU capex. Calls the running
 /// costs when assets change.
@@ -24,6 +28,7 @@
 #include "capsim/engine/engine.hpp"
 #include "capsim/model/economics/running_costs.hpp"
 #include "capsim/model/fleet/cluster_book.hpp"
+#include "capsim/model/fleet/failure_path.hpp"
 #include "capsim/model/fleet/pool.hpp"
 #include "capsim/model/fleet/power.hpp"
 #include "capsim/model/fleet/sites.hpp"
@@ -60,8 +65,12 @@ class Fleet final : public EventHandler, public SitesListener {
   /// The scenario's existing clusters: each its own scheduling cluster, arriving at its
   /// online date (or the start).
   void set_up_clusters();
-  /// Failures of every pool installed from now on, when some cause has a rate.
+  /// Failures of every pool installed from now on, when some cause has a rate: drawn whole
+  /// per pool when no workload is simulated (see FailurePath), else one event at a time.
   void set_up_failures();
+  /// Every failure and repair an engine event even without workloads: for the tests that
+  /// compare the two ways. Before set_up_failures.
+  void set_every_failure_an_event(bool every) { every_failure_an_event_ = every; }
   /// Places an order: deliveries at the wanted arrival, or later where a vendor's quarterly
   /// allocation is used up.
   void place_order(const OrderRequest& order);
@@ -71,7 +80,13 @@ class Fleet final : public EventHandler, public SitesListener {
   const VendorCaps& vendor_caps() const { return caps_; }
   const std::vector<Pool>& pools() const { return pools_; }
   const std::vector<Delivery>& deliveries() const { return deliveries_; }
-  const FleetCounts& counts() const { return counts_; }
+  /// The running counts; the failures are those before now (read from the paths when failures
+  /// are drawn whole).
+  FleetCounts counts() const;
+  /// A pool's GPUs failed and not yet repaired, now.
+  std::int64_t failed_gpus(std::size_t pool) const;
+  /// The engine events the failure paths stand for (0 when failures are events).
+  std::uint64_t path_events() const { return path_events_; }
   /// GPUs delivered and waiting for site power.
   std::int64_t gpus_waiting_for_power() const;
   /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
@@ -94,6 +109,8 @@ class Fleet final : public EventHandler, public SitesListener {
   void arrival(std::size_t delivery);
   void install_waiting(std::size_t site);
   void create_pool(Delivery& delivery, std::int64_t gpus);
+  /// A new pool's failures: its path, or its first candidate event.
+  void start_failures(std::size_t pool);
   void schedule_failure(std::size_t pool);
   void failure(std::size_t pool);
   void send_to_repair(std::size_t pool, std::size_t cause);
@@ -113,6 +130,11 @@ class Fleet final : public EventHandler, public SitesListener {
   std::vector<Pool> pools_;
   double failure_rate_per_gpu_s_ = 0.0;  ///< of all causes; 0 until set_up_failures
   std::vector<Tick> repair_ticks_;       ///< per failure cause
+  FailureCauseRates cause_rates_;
+  bool every_failure_an_event_ = false;
+  bool failure_paths_ = false;      ///< failures drawn whole per pool (no workload simulated)
+  std::vector<FailurePath> paths_;  ///< per pool when failure_paths_
+  std::uint64_t path_events_ = 0;
   struct PendingRepair {
     Tick done;
     std::size_t pool;

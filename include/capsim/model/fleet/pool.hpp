@@ -55,6 +55,7 @@ struct Pool : GpuLot {
   RandomStream failures{0};  ///< when its next GPU fails, of which cause, and whether busy
   EventHandle next_failure{};
   std::size_t cluster = 0;
+  Tick retire_at = INT64_MAX;  ///< its planned retirement (its service life from in service)
 
   std::int64_t available() const { return gpus - failed; }
 };

@@ -2,7 +2,10 @@
 /// Power and energy: each site's IT draw (idle plus busy share of the dynamic power of its
 /// available GPUs), its facility draw (× PUE) and their cost, and the fleet's installed,
 /// available and busy GPU counts, all as running integrals moved at every change. Reads the
-/// sites, the pools and the cluster book; writes only its own integrals.
+/// sites, the pools and the cluster book; writes only its own integrals. When the fleet draws
+/// failures as paths (FailurePath), the integrals count every installed GPU as available and
+/// the failed GPUs' share is read from the paths and subtracted: read the figures through
+/// energy_at, drawn_w, gpu_available_s and gpu_busy_s.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +13,7 @@
 
 #include "capsim/metrics/recorder.hpp"
 #include "capsim/model/fleet/cluster_book.hpp"
+#include "capsim/model/fleet/failure_path.hpp"
 #include "capsim/model/fleet/pool.hpp"
 #include "capsim/model/fleet/sites.hpp"
 #include "capsim/model/model_context.hpp"
@@ -33,6 +37,31 @@ struct DrawClass {
   double non_server_w = 0.0;
 };
 
+/// A pool whose failures are a path, as its site draws: what each of its available GPUs draws
+/// and its busy share, and its failed GPU-seconds at the site's last settling.
+struct FailedPoolDraw {
+  std::size_t pool = 0;
+  double w_per_gpu = 0.0;
+  double busy_share = 0.0;
+  double gpu_s_settled = 0.0;
+};
+
+/// The failed GPUs' share of a site's figures, settled up to a tick.
+struct FailedShare {
+  double gpu_s = 0.0;
+  double busy_gpu_s = 0.0;
+  double it_j = 0.0;
+  double facility_j = 0.0;
+  double cost_usd = 0.0;
+};
+
+/// A site's energy from the start to a tick.
+struct SiteEnergy {
+  double it_j = 0.0;
+  double facility_j = 0.0;
+  double cost_usd = 0.0;
+};
+
 /// A site's draw and its integrals.
 struct SiteDraw {
   std::vector<DrawClass> classes;
@@ -46,6 +75,11 @@ struct SiteDraw {
   RateIntegral energy_it_j;
   RateIntegral energy_facility_j;
   RateIntegral energy_cost_usd;
+  /// With failure paths: the site's active pools, the failed share settled at the last change
+  /// of the site's rates (an install, a retirement, a price change) and the price since then.
+  std::vector<FailedPoolDraw> failed_pools;
+  FailedShare failed_settled;
+  double price_usd_per_j = 0.0;
 };
 
 class Power {
@@ -58,6 +92,10 @@ class Power {
   /// With training jobs or services, GPUs are busy as the cluster book says; without, at the
   /// utilisation each pool assumes. Before the first pool is installed.
   void set_workload_simulated(bool simulated) { workload_simulated_ = simulated; }
+  bool workload_simulated() const { return workload_simulated_; }
+  /// The fleet draws failures as paths, one per pool (indexed as the pools): the integrals
+  /// then count failed GPUs as available and the readers below subtract them.
+  void set_failure_paths(const std::vector<FailurePath>& paths) { paths_ = &paths; }
   /// Recomputes a site's draw and the fleet's GPU counts from now on, from its pools: after a
   /// pool is installed or retires, or the site's price changes.
   void update_site(std::size_t site);
@@ -70,9 +108,14 @@ class Power {
   void check_counts() const;
 
   const SiteDraw& site(std::size_t site) const { return draws_[site]; }
+  /// A site's energy and its cost from the start to `tick` (>= the site's last change).
+  SiteEnergy energy_at(std::size_t site, Tick tick) const;
+  /// A site's IT draw as the instant `tick` begins (>= the site's last change).
+  double drawn_w(std::size_t site, Tick tick) const;
   const RateIntegral& gpu_installed_s() const { return gpu_installed_s_; }
-  const RateIntegral& gpu_available_s() const { return gpu_available_s_; }
-  const RateIntegral& gpu_busy_s() const { return gpu_busy_s_; }
+  /// Available and busy GPU-seconds from the start to `tick`.
+  double gpu_available_s(Tick tick) const;
+  double gpu_busy_s(Tick tick) const;
 
  private:
   /// A site's classes counted from its active pools, in the order of their first pool, and
@@ -84,12 +127,18 @@ class Power {
   /// The share of a class's available GPUs that is busy.
   double busy_share(const DrawClass& draw_class) const;
   void update_gpu_counts();
+  /// With failure paths: folds the failed share since the last settling into the settled one
+  /// (at the price then in effect) and takes the site's active pools and price from now on.
+  void settle_failed(std::size_t site);
+  /// The failed share of a site since its last settling, up to `tick`.
+  FailedShare unsettled_failed(std::size_t site, Tick tick) const;
 
   const ModelContext& context_;
   const Sites& sites_;
   const std::vector<Pool>& pools_;
   const ClusterBook& book_;
   bool workload_simulated_ = false;
+  const std::vector<FailurePath>* paths_ = nullptr;
   std::vector<SiteDraw> draws_;
   std::vector<std::size_t> pool_class_;  ///< per pool, its class at its site (active pools)
   RateIntegral gpu_installed_s_;
