@@ -303,14 +303,14 @@ std::string money_by_year(const ReportContext& ctx, std::vector<std::string>& fi
          yearly_number(ctx, year.year, "power_added_mw", year.power_added_w / 1e6,
                        NumberKind::megawatts)});
   }
-  figures.push_back(bar_chart(
-      {"money-by-year",
-       "Capex, depreciation and opex per calendar year",
-       {"Money", "USD", NumberKind::usd},
-       "Opex: energy, maintenance and staff. Each year read from the running totals at "
-       "1 January (yearly.csv)."},
-      category_axis(labels, {"Year", "", NumberKind::plain}), {capex, depreciation, opex},
-      BarLayout::grouped));
+  figures.push_back(
+      bar_chart({"money-by-year",
+                 "Capex, depreciation and opex per calendar year",
+                 {"Money", "USD", NumberKind::usd},
+                 "Opex: energy, maintenance and staff. Each year read from the running totals at "
+                 "1 January (yearly.csv)."},
+                category_axis(labels, {"Year", "", NumberKind::plain}), {capex, depreciation, opex},
+                BarLayout::grouped));
   return "<h3>Each calendar year</h3>\n" + table_html(table);
 }
 

@@ -121,9 +121,8 @@ TEST_CASE("run report: the flagship's page holds every section, chart and number
   const std::vector<std::string> ids = check_charts(html);
   CHECK(ids == std::vector<std::string>{"fleet-installed-by-part", "fleet-pipeline", "power",
                                         "money-by-year", "money-per-period",
-                                        "money-capex-cumulative",
-                                        "money-budget", "construction-gantt",
-                                        "construction-deliveries"});
+                                        "money-capex-cumulative", "money-budget",
+                                        "construction-gantt", "construction-deliveries"});
   // A point of the installed-GPUs chart is the timeseries' value: 36 months of the parts the
   // fleet ever held.
   const std::size_t last = run.timeseries.rows() - 1;
