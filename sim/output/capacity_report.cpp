@@ -523,8 +523,8 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
 
 const std::vector<std::string_view>& run_file_names() {
   static const std::vector<std::string_view> names = {
-      "timeseries.csv",           "yearly.csv",       "buildout.csv", "jobs.csv",
-      "timeseries_quantiles.csv", "replications.csv", "drivers.csv",  "summary.json"};
+      "timeseries.csv",   "yearly.csv",  "buildout.csv", "jobs.csv",    "timeseries_quantiles.csv",
+      "replications.csv", "drivers.csv", "report.html",  "summary.json"};
   return names;
 }
 

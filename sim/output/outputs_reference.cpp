@@ -73,9 +73,8 @@ std::string outputs_reference_markdown() {
       "- temporaries left by a killed capsim (their process no longer runs) are removed by the\n"
       "  next run into the folder.\n\n"
       "capsim removes only its own files (`timeseries.csv`, `yearly.csv`, `buildout.csv`,\n"
-      "`jobs.csv`,\n"
-      "`timeseries_quantiles.csv`, `replications.csv`, `drivers.csv`, `summary.json` and their\n"
-      "temporaries); anything else in `DIR` is left alone.\n\n"
+      "`jobs.csv`, `timeseries_quantiles.csv`, `replications.csv`, `drivers.csv`, `report.html`,\n"
+      "`summary.json` and their temporaries); anything else in `DIR` is left alone.\n\n"
       "A sweep's folder (`capsim sweep`, `capsim merge`) is published the same way, with\n"
       "`runs.csv` last: a folder with a `runs.csv` holds a finished sweep (docs/sweeps.md).\n\n"
       "## timeseries.csv\n\n"
@@ -105,6 +104,15 @@ std::string outputs_reference_markdown() {
       "fleet and the sites online at the start are where the run starts, not additions.\n"
       "`summary.json` holds the same as `years`, one object per year named by its year\n"
       "(`years[2026].capex_usd`).\n";
+  text +=
+      "\n## report.html\n\n"
+      "The run to look at (not with `--no-report`): one self-contained HTML page, everything\n"
+      "inlined, no network request, charts as SVG that capsim writes (docs/architecture.md,\n"
+      "\"Report charts\"): headline cards; the fleet by part; site power; money per period and\n"
+      "per calendar year; the construction plans as a Gantt chart with the critical path;\n"
+      "training and serving; fan charts of the replications; the inputs, with links to the files\n"
+      "beside it. Every chart has its data in a table under it and its values on hover; numbers\n"
+      "shown that come from a file carry the file and key they come from (docs/testing.md).\n";
   text +=
       "\n## buildout.csv\n\nOne row per event that changed the fleet or the sites, in the "
       "order they happened.\n";

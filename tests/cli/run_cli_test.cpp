@@ -118,19 +118,21 @@ TEST_CASE("cli: run replaces an earlier run's set and publishes summary.json las
   CHECK(wrote_lines(first.out) ==
         std::vector<std::string>{(out / "timeseries.csv").string(), (out / "yearly.csv").string(),
                                  (out / "buildout.csv").string(), (out / "jobs.csv").string(),
-                                 (out / "summary.json").string()});
+                                 (out / "report.html").string(), (out / "summary.json").string()});
   REQUIRE(fs::exists(out / "jobs.csv"));
   // A file of the user's, and a temporary left by a killed capsim (no process has this ID).
   { std::ofstream(out / "notes.txt") << "mine\n"; }
   { std::ofstream(out / ".timeseries.csv.tmp.2147483647.0") << "half a fi"; }
-  const CliResult second =
-      run_capsim("run " + scenario + " --out " + out.string() + " --set outputs.jobs=false");
+  // Without jobs.csv and without the report: both of the earlier run go.
+  const CliResult second = run_capsim("run " + scenario + " --out " + out.string() +
+                                      " --set outputs.jobs=false --no-report");
   REQUIRE(second.exit_status == 0);
   CHECK(second.err.empty());
   CHECK(wrote_lines(second.out) ==
         std::vector<std::string>{(out / "timeseries.csv").string(), (out / "yearly.csv").string(),
                                  (out / "buildout.csv").string(), (out / "summary.json").string()});
   CHECK_FALSE(fs::exists(out / "jobs.csv"));
+  CHECK_FALSE(fs::exists(out / "report.html"));
   CHECK_FALSE(fs::exists(out / ".timeseries.csv.tmp.2147483647.0"));
   CHECK(read_whole_file((out / "notes.txt").string()) == "mine\n");
   // The manifest comes last: nothing of the set is newer than summary.json.
