@@ -608,6 +608,25 @@ def screenshot(browser, session, out_path):
     return height
 
 
+CHART_RECTS = """Array.from(document.querySelectorAll('figure.chart')).map(f => {
+  const r = f.getBoundingClientRect();
+  return {id: f.dataset.chart, x: r.left + window.scrollX, y: r.top + window.scrollY,
+          width: r.width, height: r.height};
+})"""
+
+
+def chart_screenshots(browser, session, directory):
+    """One PNG per chart, DIRECTORY/ID.png, clipped to its figure: the cookbook's images."""
+    os.makedirs(directory, exist_ok=True)
+    for rect in evaluate(browser, session, CHART_RECTS):
+        shot = browser.send("Page.captureScreenshot",
+                            {"format": "png", "captureBeyondViewport": True,
+                             "clip": {"x": rect["x"], "y": rect["y"], "width": rect["width"],
+                                      "height": rect["height"], "scale": 1}}, session)
+        with open(os.path.join(directory, rect["id"] + ".png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+
 # --- The command ------------------------------------------------------------------------------
 
 
@@ -624,6 +643,8 @@ def parse_arguments(argv):
                         help="chart ids (data-chart) that must be present")
     parser.add_argument("--expect-sections", type=id_list, default=[], metavar="ID,ID...",
                         help="section ids that must be present")
+    parser.add_argument("--chart-screenshots", metavar="DIR",
+                        help="also write each chart as DIR/ID.png (scripts/cookbook-images.sh)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds before giving up (default 60)")
     return parser.parse_args(argv)  # exits with status 2 on a usage error
@@ -645,6 +666,8 @@ def check(arguments):
             session, observations = open_report(browser, report_url)
             page = evaluate(browser, session, COLLECT_PAGE)
             height = screenshot(browser, session, arguments.screenshot)
+            if arguments.chart_screenshots:
+                chart_screenshots(browser, session, arguments.chart_screenshots)
         finally:
             watchdog.cancel()
             browser.close()

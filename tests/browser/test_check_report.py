@@ -79,6 +79,20 @@ BAD = {
 }
 
 
+
+
+def test_each_chart_is_photographed_on_its_own(tmp_path):
+    charts = os.path.join(str(tmp_path), "charts")
+    status, problems, _ = run(fixture("good"), os.path.join(str(tmp_path), "good.png"),
+                              "--chart-screenshots", charts)
+    assert (status, problems) == (0, [])
+    assert sorted(os.listdir(charts)) == ["fleet-installed.png", "money-capex.png"]
+    for name in os.listdir(charts):
+        width, height = png_size(os.path.join(charts, name))
+        # A figure inside the page's column: narrower than the full-page shot, a chart's height.
+        assert 300 < width < 1400 and 150 < height < 900
+
+
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_each_bad_report_fails_with_its_problem(name, screenshot_dir):
     status, problems, summary = run(fixture(name), os.path.join(screenshot_dir, name + ".png"))
