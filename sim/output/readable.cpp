@@ -203,7 +203,17 @@ FigureUnit figure_unit(std::string_view figure) {
 }
 
 std::string readable_figure(std::string_view figure, double value, bool sign) {
-  const std::string text = readable(value, figure_unit(figure).kind);
+  // Energy and power figures are in MWh, GW or MW: shown in the unit their size calls for.
+  const std::string_view name = last_name(figure);
+  std::string text;
+  if (ends_with(name, "_mwh"))
+    text = readable(value * 3.6e9, NumberKind::joules);
+  else if (ends_with(name, "_gw"))
+    text = readable(value * 1e9, NumberKind::watts);
+  else if (ends_with(name, "_mw"))
+    text = readable(value, NumberKind::megawatts);
+  else
+    text = readable(value, figure_unit(figure).kind);
   return sign && value > 0 ? "+" + text : text;
 }
 

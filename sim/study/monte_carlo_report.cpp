@@ -1,5 +1,7 @@
 #include "capsim/study/monte_carlo_report.hpp"
 
+#include "capsim/output/readable.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -344,22 +346,24 @@ std::string monte_carlo_text(const MonteCarloStudy& study, const std::vector<Rep
     }
     return nullptr;
   };
-  text += fmt::format("  {:<46} {:>10} {:>10} {:>10}\n", "figure", "P10", "P50", "P90");
-  const auto row = [&](const std::string& name, double scale, const char* unit) {
+  text += fmt::format("  {:<46} {:>12} {:>12} {:>12}\n", "figure", "P10", "P50", "P90");
+  // Readable, with the unit the figure's name carries (output/readable.hpp).
+  const auto row = [&](const std::string& name) {
     if (const FigureDistribution* d = find(name)) {
-      text += fmt::format("  {:<46} {:>10} {:>10} {:>10}\n", name + " " + unit,
-                          fmt::format("{:.4g}", d->quantiles[1] / scale),
-                          fmt::format("{:.4g}", d->quantiles[2] / scale),
-                          fmt::format("{:.4g}", d->quantiles[3] / scale));
+      text += fmt::format("  {:<46} {:>12} {:>12} {:>12}\n", name,
+                          output::readable_figure(name, d->quantiles[1]),
+                          output::readable_figure(name, d->quantiles[2]),
+                          output::readable_figure(name, d->quantiles[3]));
     }
   };
-  row("totals.capex_usd", 1e9, "($B)");
-  row("totals.energy_facility_mwh", 1e6, "(TWh)");
-  row("gpus.installed_during_run", 1e3, "(K)");
+  row("totals.capex_usd");
+  row("totals.energy_facility_mwh");
+  row("gpus.installed_during_run");
   for (const std::string& figure : study.layout.figure_names) {
-    if (figure.rfind("fleet_at[", 0) == 0 &&
-        (figure.ends_with(".gpus_installed") || figure.ends_with(".power_it_online_gw")))
-      row(figure, figure.ends_with("gw") ? 1.0 : 1e3, figure.ends_with("gw") ? "(GW)" : "(K)");
+    if ((figure.rfind("fleet_at[", 0) == 0 &&
+         (figure.ends_with(".gpus_installed") || figure.ends_with(".power_it_online_gw"))) ||
+        (figure.rfind("years[", 0) == 0 && figure.ends_with("].capex_usd")))
+      row(figure);
   }
   text += "risk:\n";
   std::string shortfalls;
@@ -387,8 +391,9 @@ std::string monte_carlo_text(const MonteCarloStudy& study, const std::vector<Rep
       std::string top;
       for (std::size_t i = 0; i < std::min<std::size_t>(3, figure.inputs.size()); ++i) {
         const InputDriver& input = figure.inputs[i];
-        top += fmt::format("{} {} ({:.2f}, {:.4g})", i == 0 ? "" : ";", input.input,
-                           input.srrc ? std::abs(*input.srrc) : 0.0, input.swing);
+        top += fmt::format("{} {} ({:.2f}, {})", i == 0 ? "" : ";", input.input,
+                           input.srrc ? std::abs(*input.srrc) : 0.0,
+                           output::readable_figure(name, input.swing));
       }
       text += fmt::format("  {}:{}\n", name, top);
     }
