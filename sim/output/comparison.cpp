@@ -237,6 +237,9 @@ std::string comparison_table(const Comparison& comparison, TableStyle style) {
   if (style == TableStyle::wide || widest_line(whole) <= kNarrowColumns)
     return whole;
   if (designs.size() <= 1) {
+    // One design: its difference columns headed "- base" and "vs base" alone, the figure names
+    // shortened only if that is not enough.
+    cells = table_cells(comparison, designs, style, true);
     fit_first_column(cells, kNarrowColumns);
     return padded_table(cells);
   }

@@ -59,13 +59,14 @@ const Spread* spread_or_null(const std::optional<Spread>& spread) {
   return spread ? &*spread : nullptr;
 }
 
-/// "mean +1.2, P10 -0.1, P50 +0.2, P90 +0.4", or "+8,600,000 in every draw".
-std::string difference_words(const Spread& d) {
+/// "mean +$1.20M, P10 -$400.0K, P50 +$1.10M, P90 +$2.90M", or "+$8.60M in every draw": readable,
+/// in the unit the figure's name carries.
+std::string difference_words(const std::string& figure, const Spread& d) {
+  const auto text = [&](double value) { return readable_figure(figure, value, true); };
   if (d.min == d.max)
-    return fmt::format("{} in every draw", format_human(d.min, true));
-  return fmt::format("mean {}, P10 {}, P50 {}, P90 {}", format_human(d.mean, true),
-                     format_human(d.p10, true), format_human(d.p50, true),
-                     format_human(d.p90, true));
+    return fmt::format("{} in every draw", text(d.min));
+  return fmt::format("mean {}, P10 {}, P50 {}, P90 {}", text(d.mean), text(d.p10), text(d.p50),
+                     text(d.p90));
 }
 
 }  // namespace
@@ -209,7 +210,7 @@ std::string paired_sentences(const PairedComparison& comparison) {
                                    : std::string();
       text += fmt::format("{}: {} > {} in {} of draws{} ({} - {}: {})\n", row.figure, label, base,
                           format_share(paired->probability_greater), ties, label, base,
-                          difference_words(paired->difference));
+                          difference_words(row.figure, paired->difference));
     }
   }
   for (std::size_t input = 1; input < comparison.labels.size(); ++input) {

@@ -171,6 +171,8 @@ FigureUnit figure_unit(std::string_view figure) {
     return {"MWh", NumberKind::plain};
   if (ends_with(name, "_gw"))
     return {"GW", NumberKind::plain};
+  if (ends_with(name, "_w"))
+    return {"", NumberKind::watts};
   if (contains(name, "gpu_hours"))
     return {"GPU-hours", NumberKind::count};
   if (contains(name, "gpu_days"))

@@ -345,9 +345,9 @@ TEST_CASE("cli: compare --replications pairs the draws: the header, the table, t
                         "43,000,000   51,600,000   51,600,000   51,600,000  +8,600,000  "
                         "+8,600,000  +8,600,000  +8,600,000       100%\n") != std::string::npos);
   CHECK(result.out.find("\n\ntotals.capex_usd: h100-1200 > h100-1000 in 100% of draws "
-                        "(h100-1200 - h100-1000: +8,600,000 in every draw)\n"
+                        "(h100-1200 - h100-1000: +$8.60M in every draw)\n"
                         "totals.capex_gpus_usd: h100-1200 > h100-1000 in 100% of draws "
-                        "(h100-1200 - h100-1000: +8,600,000 in every draw)\n"
+                        "(h100-1200 - h100-1000: +$8.60M in every draw)\n"
                         "h100-1200 = h100-1000 in every draw: 1 figure\n") != std::string::npos);
   // The replications run on threads, and the output does not depend on how many.
   CHECK(run_capsim(arguments + " -j 1").out == result.out);
