@@ -90,11 +90,13 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
   std::fputs(study::monte_carlo_text(study, replications, distributions, risk, drivers).c_str(),
              stdout);
   if (parser.has("out")) {
+    // One computation for timeseries_quantiles.csv and the report's fan charts.
+    const study::TimeseriesQuantiles quantiles =
+        study::timeseries_quantiles(study.layout, replications);
     output::RunExtras extras;
-    extras.files = {
-        {"timeseries_quantiles.csv", study::timeseries_quantiles_csv(study.layout, replications)},
-        {"replications.csv", study::replications_csv(study, replications)},
-        {"drivers.csv", study::drivers_csv(drivers)}};
+    extras.files = {{"timeseries_quantiles.csv", study::timeseries_quantiles_csv(quantiles)},
+                    {"replications.csv", study::replications_csv(study, replications)},
+                    {"drivers.csv", study::drivers_csv(drivers)}};
     extras.summary_members = [&](output::JsonWriter& json) {
       study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
     };
@@ -102,7 +104,7 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
       extras.report = [&](const std::vector<std::string>& files) {
         report::RunReportExtras report_extras;
         report_extras.files = files;
-        report_extras.quantiles = study::timeseries_quantiles(study.layout, replications);
+        report_extras.quantiles = quantiles;
         report_extras.replications = replications.size();
         return report::run_report_html(nominal, study.nominal_run, report_extras);
       };

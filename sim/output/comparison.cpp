@@ -36,24 +36,6 @@ bool glob_match(std::string_view name, std::string_view pattern) {
   return p == pattern.size();
 }
 
-/// "1234567" -> "1,234,567"; a leading sign is kept in front.
-std::string group_thousands(const std::string& digits) {
-  std::size_t first = 0;
-  while (first < digits.size() && (digits[first] == '-' || digits[first] == '+'))
-    ++first;
-  std::size_t end = digits.find('.');
-  if (end == std::string::npos)
-    end = digits.size();
-  std::string out = digits.substr(0, first);
-  for (std::size_t i = first; i < end; ++i) {
-    if (i > first && (end - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  out += digits.substr(end);
-  return out;
-}
-
 }  // namespace
 
 Comparison compare_runs(const std::vector<ComparedRun>& runs) {

@@ -123,30 +123,53 @@ PairedComparison pair_runs(const std::vector<SampledRun>& runs) {
 
 namespace {
 
+/// One table row: a figure of an input after the baseline, both sides' spreads and the
+/// paired difference (each null where the figure is missing).
+struct PairedCells {
+  const std::string& figure;
+  const std::string& input;
+  const Spread* base;
+  const Spread* other;
+  const Spread* difference;
+  std::string share;  ///< P(> base), or empty
+};
+
+/// Every (figure, input after the baseline), in the table's order.
+template <typename Row>
+std::vector<std::vector<std::string>> paired_rows(const PairedComparison& comparison,
+                                                  std::vector<std::string> header, Row row_cells) {
+  std::vector<std::vector<std::string>> cells = {std::move(header)};
+  for (const PairedRow& row : comparison.rows) {
+    for (std::size_t input = 1; input < comparison.labels.size(); ++input) {
+      const std::optional<PairedDifference>& paired = row.differences[input];
+      cells.push_back(row_cells(
+          PairedCells{row.figure, comparison.labels[input], spread_or_null(row.marginals[0]),
+                      spread_or_null(row.marginals[input]), paired ? &paired->difference : nullptr,
+                      paired ? format_share(paired->probability_greater) : std::string()}));
+    }
+  }
+  return cells;
+}
+
 /// The narrow table: each side's median, the difference's P10, P50 and P90 and P(> base),
 /// readable, in at most kNarrowColumns.
 std::string narrow_paired_table(const PairedComparison& comparison) {
-  std::vector<std::vector<std::string>> cells = {
-      {"figure", "input", "base P50", "P50", "diff P10", "diff P50", "diff P90", "P(> base)"}};
-  const auto text = [](const std::string& figure, const Spread* spread, double Spread::*statistic,
-                       bool sign) {
-    return spread ? readable_figure(figure, spread->*statistic, sign) : std::string();
-  };
-  for (const PairedRow& row : comparison.rows) {
-    for (std::size_t input = 1; input < comparison.labels.size(); ++input) {
-      const Spread* base = spread_or_null(row.marginals[0]);
-      const Spread* other = spread_or_null(row.marginals[input]);
-      const std::optional<PairedDifference>& paired = row.differences[input];
-      const Spread* difference = paired ? &paired->difference : nullptr;
-      cells.push_back({row.figure, comparison.labels[input],
-                       text(row.figure, base, &Spread::p50, false),
-                       text(row.figure, other, &Spread::p50, false),
-                       text(row.figure, difference, &Spread::p10, true),
-                       text(row.figure, difference, &Spread::p50, true),
-                       text(row.figure, difference, &Spread::p90, true),
-                       paired ? format_share(paired->probability_greater) : std::string()});
-    }
-  }
+  std::vector<std::vector<std::string>> cells = paired_rows(
+      comparison,
+      {"figure", "input", "base P50", "P50", "diff P10", "diff P50", "diff P90", "P(> base)"},
+      [](const PairedCells& c) {
+        const auto text = [&](const Spread* spread, double Spread::*statistic, bool sign) {
+          return spread ? readable_figure(c.figure, spread->*statistic, sign) : std::string();
+        };
+        return std::vector<std::string>{c.figure,
+                                        c.input,
+                                        text(c.base, &Spread::p50, false),
+                                        text(c.other, &Spread::p50, false),
+                                        text(c.difference, &Spread::p10, true),
+                                        text(c.difference, &Spread::p50, true),
+                                        text(c.difference, &Spread::p90, true),
+                                        c.share};
+      });
   fit_first_column(cells, kNarrowColumns);
   return padded_table(cells);
 }
@@ -169,24 +192,25 @@ std::string format_share(double probability) {
 std::string paired_table(const PairedComparison& comparison, TableStyle style) {
   if (style == TableStyle::narrow)
     return narrow_paired_table(comparison);
-  std::vector<std::vector<std::string>> cells = {{"figure", "input", "base P10", "base P50",
-                                                  "base P90", "P10", "P50", "P90", "diff mean",
-                                                  "diff P10", "diff P50", "diff P90", "P(> base)"}};
-  for (const PairedRow& row : comparison.rows) {
-    for (std::size_t input = 1; input < comparison.labels.size(); ++input) {
-      const Spread* base = spread_or_null(row.marginals[0]);
-      const Spread* other = spread_or_null(row.marginals[input]);
-      const std::optional<PairedDifference>& paired = row.differences[input];
-      const Spread* difference = paired ? &paired->difference : nullptr;
-      cells.push_back({row.figure, comparison.labels[input], cell(base, &Spread::p10, false),
-                       cell(base, &Spread::p50, false), cell(base, &Spread::p90, false),
-                       cell(other, &Spread::p10, false), cell(other, &Spread::p50, false),
-                       cell(other, &Spread::p90, false), cell(difference, &Spread::mean, true),
-                       cell(difference, &Spread::p10, true), cell(difference, &Spread::p50, true),
-                       cell(difference, &Spread::p90, true),
-                       paired ? format_share(paired->probability_greater) : std::string()});
-    }
-  }
+  const std::vector<std::vector<std::string>> cells =
+      paired_rows(comparison,
+                  {"figure", "input", "base P10", "base P50", "base P90", "P10", "P50", "P90",
+                   "diff mean", "diff P10", "diff P50", "diff P90", "P(> base)"},
+                  [](const PairedCells& c) {
+                    return std::vector<std::string>{c.figure,
+                                                    c.input,
+                                                    cell(c.base, &Spread::p10, false),
+                                                    cell(c.base, &Spread::p50, false),
+                                                    cell(c.base, &Spread::p90, false),
+                                                    cell(c.other, &Spread::p10, false),
+                                                    cell(c.other, &Spread::p50, false),
+                                                    cell(c.other, &Spread::p90, false),
+                                                    cell(c.difference, &Spread::mean, true),
+                                                    cell(c.difference, &Spread::p10, true),
+                                                    cell(c.difference, &Spread::p50, true),
+                                                    cell(c.difference, &Spread::p90, true),
+                                                    c.share};
+                  });
   return padded_table(cells);
 }
 

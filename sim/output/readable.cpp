@@ -10,18 +10,6 @@ namespace capsim::output {
 
 namespace {
 
-/// "1234567" -> "1,234,567" (digits only; the sign is added by the caller).
-std::string group_thousands(const std::string& digits) {
-  std::string out;
-  const std::size_t n = digits.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0 && (n - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 /// A whole number with thousands separators: "-1,234".
 std::string whole_with_commas(double value) {
   const double rounded = std::round(value);
@@ -103,6 +91,23 @@ std::string plain_text(double value, bool compact) {
 }
 
 }  // namespace
+
+std::string group_thousands(const std::string& number) {
+  std::size_t first = 0;
+  while (first < number.size() && (number[first] == '-' || number[first] == '+'))
+    ++first;
+  std::size_t end = number.find('.');
+  if (end == std::string::npos)
+    end = number.size();
+  std::string out = number.substr(0, first);
+  for (std::size_t i = first; i < end; ++i) {
+    if (i > first && (end - i) % 3 == 0)
+      out += ',';
+    out += number[i];
+  }
+  out += number.substr(end);
+  return out;
+}
 
 std::string readable(double value, NumberKind kind, bool compact) {
   if (!std::isfinite(value))

@@ -171,10 +171,8 @@ TimeseriesQuantiles timeseries_quantiles(const StudyLayout& layout,
   return result;
 }
 
-std::string timeseries_quantiles_csv(const StudyLayout& layout,
-                                     const std::vector<Replication>& reps) {
+std::string timeseries_quantiles_csv(const TimeseriesQuantiles& quantiles) {
   output::CsvWriter csv({"period", "column", "statistic", "value"});
-  const TimeseriesQuantiles quantiles = timeseries_quantiles(layout, reps);
   for (std::size_t row = 0; row < quantiles.period_starts.size(); ++row) {
     for (std::size_t c = 0; c < quantiles.columns.size(); ++c) {
       const std::array<double, 6>& statistics = quantiles.at(row, c);

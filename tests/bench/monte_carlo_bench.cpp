@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   const auto statistics_start = Clock::now();
   const auto distributions = capsim::study::figure_distributions(study.layout, reps);
   const auto drivers = capsim::study::rank_drivers(study, reps, tornado);
-  const std::string quantiles = capsim::study::timeseries_quantiles_csv(study.layout, reps);
+  const std::string quantiles = capsim::study::timeseries_quantiles_csv(
+      capsim::study::timeseries_quantiles(study.layout, reps));
   const double statistics_s = seconds_since(statistics_start);
 
   const double plain_s = median(plain);

@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
       extras.quantiles = capsim::study::timeseries_quantiles(study.layout, reps);
       extras.replications = reps.size();
       run_extras.files.emplace_back("timeseries_quantiles.csv",
-                                    capsim::study::timeseries_quantiles_csv(study.layout, reps));
+                                    capsim::study::timeseries_quantiles_csv(
+                                        capsim::study::timeseries_quantiles(study.layout, reps)));
     }
     for (const fs::path& written :
          capsim::output::write_run(folder, study.scenario.nominal, study.nominal_run, run_extras))

@@ -182,8 +182,8 @@ TEST_CASE("monte carlo: replications are the same at one thread and at two") {
   const auto study = study_of(folder, yaml, 64, one, 1);
   study_of(folder, yaml, 64, two, 2);
   CHECK(study::replications_csv(study, one) == study::replications_csv(study, two));
-  CHECK(study::timeseries_quantiles_csv(study.layout, one) ==
-        study::timeseries_quantiles_csv(study.layout, two));
+  CHECK(study::timeseries_quantiles_csv(study::timeseries_quantiles(study.layout, one)) ==
+        study::timeseries_quantiles_csv(study::timeseries_quantiles(study.layout, two)));
 }
 
 }  // namespace capsim

@@ -24,6 +24,10 @@ enum class NumberKind {
   multiple,   ///< "2.50×"
 };
 
+/// A number's text with thousands separators in its whole part, a leading sign kept in front:
+/// "1234567" -> "1,234,567", "+12345.67" -> "+12,345.67".
+std::string group_thousands(const std::string& number);
+
 /// The readable text of `value`: a mantissa of 3 to 4 significant digits (2.31, 58.3, 152.3)
 /// with the largest scale at or below it (K, M, B, T; kW, MW, GW). `compact` is for axis
 /// ticks: as few digits as the value needs ("1.5M", "$500M"). NaN and infinities are "n/a".

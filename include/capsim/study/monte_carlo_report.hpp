@@ -75,8 +75,7 @@ TimeseriesQuantiles timeseries_quantiles(const StudyLayout& layout,
                                          const std::vector<Replication>& reps);
 
 /// Long format: period (the period's start), column, statistic (p5 ... p95, mean), value.
-std::string timeseries_quantiles_csv(const StudyLayout& layout,
-                                     const std::vector<Replication>& reps);
+std::string timeseries_quantiles_csv(const TimeseriesQuantiles& quantiles);
 
 /// One row per replication: replication, seed, each input drawn (in the unit written; the
 /// column names it: "planner.lead_time (weeks)"), each figure, then funds_exhausted_day,
