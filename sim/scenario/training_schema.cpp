@@ -278,6 +278,17 @@ const RecordSchema<TrainingSpec>& training_schema() {
                       "first cluster's fabric).",
                .example = "true",
                .default_text = "false"});
+    s.integer(&TrainingSpec::backfill_depth,
+              {.key = "backfill_depth",
+               .doc = "Queued jobs behind the head that a scheduling pass examines for starting "
+                      "out of order (EASY backfill, and jobs passing a head held by its quota), as "
+                      "Slurm's bf_max_job_test, whose default is 100 (slurm.conf man page, "
+                      "Slurm 23.02-24.05). It bounds a pass's work on a deep backlog; a depth "
+                      "above the backlog examines every job.",
+               .example = "500",
+               .default_text = "100",
+               .minimum = 1.0,
+               .maximum = 1e9});
     s.records(&TrainingSpec::tenants, tenant_schema(),
               {.key = "tenants", .doc = "Tenants with shares.", .default_text = "[]"});
     s.records(&TrainingSpec::jobs, job_schema(),

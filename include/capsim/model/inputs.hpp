@@ -210,6 +210,8 @@ struct TrainingSpec {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
   SharingPolicy sharing = SharingPolicy::none;
   bool cross_cluster = false;
+  /// Jobs behind the head a pass examines (Slurm's bf_max_job_test; gang_scheduler.hpp).
+  std::int64_t backfill_depth = 100;
   std::vector<TenantSpec> tenants;
   std::vector<TrainingJobSpec> jobs;
   JobGeneratorSpec generator;

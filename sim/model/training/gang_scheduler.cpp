@@ -65,6 +65,15 @@ void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
   }
 }
 
+namespace {
+std::size_t tenant_count(const GangSchedulerOptions& options, const std::vector<GangJob>& jobs) {
+  std::size_t tenants = options.tenant_shares.size();
+  for (const GangJob& job : jobs)
+    tenants = std::max(tenants, job.tenant + 1);
+  return tenants;
+}
+}  // namespace
+
 GangScheduler::GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
                              const std::vector<GangJob>& jobs, GangSchedulerOptions options,
                              GangSchedulerListener* listener, std::vector<std::size_t> groups)
@@ -73,13 +82,14 @@ GangScheduler::GangScheduler(Engine& engine, std::vector<std::int64_t> capacity,
       options_(std::move(options)),
       listener_(listener),
       outcomes_(jobs.size()),
-      end_events_(jobs.size()) {
+      end_events_(jobs.size()),
+      queue_(jobs, options_.policy != SchedulerPolicy::fifo, tenant_count(options_, jobs)) {
   for (std::size_t c = 0; c < capacity.size(); ++c) {
     clusters_.push_back(Cluster{capacity[c], 0, c < groups.size() ? groups[c] : c, {}, {}});
+    total_capacity_ += capacity[c];
   }
-  std::size_t tenants = options_.tenant_shares.size();
-  for (const GangJob& job : jobs)
-    tenants = std::max(tenants, job.tenant + 1);
+  note_capacity_changed();
+  const std::size_t tenants = tenant_count(options_, jobs);
   tenant_in_use_.assign(tenants, 0);
   tenant_finished_gpu_s_.assign(tenants, 0.0);
   tenant_running_start_gpu_s_.assign(tenants, 0.0);
@@ -121,9 +131,13 @@ void GangScheduler::on_event(Engine& engine, const Event& event) {
 void GangScheduler::set_capacity(std::size_t cluster, std::int64_t gpus) {
   now_ = engine_.now();
   const bool grew = gpus > clusters_[cluster].capacity;
+  total_capacity_ += gpus - clusters_[cluster].capacity;
   clusters_[cluster].capacity = gpus;
-  if (grew)
+  note_capacity_changed();
+  if (grew) {
+    capacity_grew_ = true;
     request_pass();
+  }
 }
 
 std::int64_t GangScheduler::Allocation::gpus() const {
@@ -215,8 +229,12 @@ std::optional<std::size_t> GangScheduler::job_at(std::size_t cluster, double sha
 
 std::size_t GangScheduler::add_cluster(std::int64_t gpus, std::size_t group) {
   clusters_.push_back(Cluster{gpus, 0, group, {}, {}});
-  if (gpus > 0)
+  total_capacity_ += gpus;
+  note_capacity_changed();
+  if (gpus > 0) {
+    capacity_grew_ = true;
     request_pass();
+  }
   return clusters_.size() - 1;
 }
 
@@ -228,45 +246,72 @@ Tick GangScheduler::duration(std::size_t job, std::size_t cluster, std::int64_t 
   return static_cast<Tick>(static_cast<double>(jobs_[job].duration) * scale);
 }
 
-std::int64_t GangScheduler::queued_gpus() const {
-  std::int64_t gpus = 0;
-  for (const std::size_t job : queue_)
-    gpus += jobs_[job].gpus;
-  return gpus;
-}
-
-/// Queue order: priority first under the priority and backfill policies, then submission.
-bool GangScheduler::before(std::size_t a, std::size_t b) const {
-  if (options_.policy != SchedulerPolicy::fifo && jobs_[a].priority != jobs_[b].priority) {
-    return jobs_[a].priority > jobs_[b].priority;
-  }
-  if (jobs_[a].submit != jobs_[b].submit)
-    return jobs_[a].submit < jobs_[b].submit;
-  return a < b;
-}
-
 void GangScheduler::enqueue(std::size_t job) {
-  if (!fair_share_ranks_.empty()) {
-    // The queue is in fair-share order: the job goes where that order puts it.
-    const auto at =
-        std::upper_bound(queue_.begin(), queue_.end(), job, [this](std::size_t a, std::size_t b) {
-          return fair_share_before(fair_share_ranks_, a, b);
-        });
-    queue_.insert(at, job);
+  if (could_ever_fit(job)) {
+    queue_.push(job);
   } else {
-    const auto at = std::upper_bound(queue_.begin(), queue_.end(), job,
-                                     [this](std::size_t a, std::size_t b) { return before(a, b); });
-    queue_.insert(at, job);
+    park(job);
   }
   request_pass();
 }
 
-bool GangScheduler::fair_share_before(const std::vector<std::size_t>& ranks, std::size_t a,
-                                      std::size_t b) const {
-  const std::size_t ra = ranks[jobs_[a].tenant], rb = ranks[jobs_[b].tenant];
-  if (ra != rb)
-    return ra < rb;
-  return before(a, b);
+std::int64_t GangScheduler::smallest_start(std::size_t job) const {
+  const GangJob& spec = jobs_[job];
+  return spec.min_gpus > 0 ? std::min(spec.min_gpus, spec.gpus) : spec.gpus;
+}
+
+bool GangScheduler::could_ever_fit(std::size_t job) const {
+  const std::int64_t smallest = smallest_start(job);
+  if (!jobs_[job].cluster && smallest <= largest_capacity_)
+    return true;
+  for (std::size_t c = 0; c < clusters_.size(); ++c) {
+    if (may_use(job, c) && clusters_[c].capacity >= smallest)
+      return true;
+  }
+  if (!options_.cross_cluster || jobs_[job].cluster)
+    return false;
+  std::map<std::size_t, std::int64_t> group_gpus;
+  for (const Cluster& cluster : clusters_) {
+    if ((group_gpus[cluster.group] += cluster.capacity) >= jobs_[job].gpus)
+      return true;
+  }
+  return false;
+}
+
+void GangScheduler::note_capacity_changed() {
+  largest_capacity_ = 0;
+  for (const Cluster& cluster : clusters_)
+    largest_capacity_ = std::max(largest_capacity_, cluster.capacity);
+}
+
+void GangScheduler::park(std::size_t job) {
+  parked_.emplace(smallest_start(job), job);
+  parked_gpus_ += jobs_[job].gpus;
+}
+
+/// Capacity grew: set-aside jobs that the largest cluster (or group) could now hold are
+/// checked one by one; those asking for more stay aside unexamined.
+void GangScheduler::unpark_fitting() {
+  capacity_grew_ = false;
+  if (parked_.empty())
+    return;
+  std::int64_t largest = 0;
+  std::map<std::size_t, std::int64_t> group_gpus;
+  for (const Cluster& cluster : clusters_) {
+    largest = std::max(largest, cluster.capacity);
+    if (options_.cross_cluster)
+      largest = std::max(largest, group_gpus[cluster.group] += cluster.capacity);
+  }
+  for (auto it = parked_.begin(); it != parked_.end() && it->first <= largest;) {
+    const std::size_t job = it->second;
+    if (could_ever_fit(job)) {
+      parked_gpus_ -= jobs_[job].gpus;
+      queue_.push(job);
+      it = parked_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void GangScheduler::request_pass() {
@@ -290,11 +335,9 @@ bool GangScheduler::within_quota(std::size_t job, std::int64_t gpus) const {
   const std::size_t tenant = jobs_[job].tenant;
   if (tenant >= options_.tenant_shares.size())
     return true;
-  std::int64_t total = 0;
-  for (const Cluster& cluster : clusters_)
-    total += cluster.capacity;
-  const auto quota = std::max<std::int64_t>(
-      gpus, static_cast<std::int64_t>(options_.tenant_shares[tenant] * static_cast<double>(total)));
+  const auto quota =
+      std::max<std::int64_t>(gpus, static_cast<std::int64_t>(options_.tenant_shares[tenant] *
+                                                             static_cast<double>(total_capacity_)));
   return tenant_in_use_[tenant] + gpus <= quota;
 }
 
@@ -417,9 +460,7 @@ double GangScheduler::tenant_usage_gpu_s(std::size_t tenant) const {
 
 /// Fair share: the tenant that has used the fewest GPU-hours for its share goes first; within
 /// a tenant, the usual order. Usage grows as jobs run, so each pass ranks the tenants again;
-/// the queue is sorted again only when their ranking changed (sorting a backlog of thousands
-/// at every pass made an oversubscribed pool's run quadratic in its backlog). The order is a
-/// strict total order, so it is the same whether or not the queue was sorted again.
+/// the queue keeps each tenant's jobs apart, so a new ranking costs nothing per queued job.
 void GangScheduler::order_by_fair_share() {
   const std::size_t tenants = tenant_in_use_.size();
   std::vector<double> ratio(tenants);
@@ -437,52 +478,26 @@ void GangScheduler::order_by_fair_share() {
     const bool tied = !(ratio[by_ratio[i - 1]] < ratio[by_ratio[i]]);
     ranks[by_ratio[i]] = ranks[by_ratio[i - 1]] + (tied ? 0 : 1);
   }
-  if (ranks == fair_share_ranks_)
-    return;  // every comparison of two tenants comes out as before: the queue is in order
-  if (fair_share_ranks_.empty()) {
-    std::sort(queue_.begin(), queue_.end(),
-              [&](std::size_t a, std::size_t b) { return fair_share_before(ranks, a, b); });
-  } else {
-    place_tenants(by_ratio, ranks);
-  }
-  fair_share_ranks_ = std::move(ranks);
-}
-
-/// The queue, in fair-share order under the previous ranks, put in order under new ones in
-/// O(jobs + tenants): each tenant's jobs are already in the usual order, so they are laid out
-/// tenant by tenant in `by_ratio` order; tenants tied on ratio have their jobs merged.
-void GangScheduler::place_tenants(const std::vector<std::size_t>& by_ratio,
-                                  const std::vector<std::size_t>& ranks) {
-  std::vector<std::vector<std::size_t>> jobs_of(ranks.size());
-  for (const std::size_t job : queue_)
-    jobs_of[jobs_[job].tenant].push_back(job);
-  queue_.clear();
-  for (std::size_t i = 0; i < by_ratio.size();) {
-    const std::size_t group_start = queue_.size();
-    std::size_t tied = i;
-    for (; tied < by_ratio.size() && ranks[by_ratio[tied]] == ranks[by_ratio[i]]; ++tied) {
-      const std::vector<std::size_t>& jobs = jobs_of[by_ratio[tied]];
-      queue_.insert(queue_.end(), jobs.begin(), jobs.end());
-    }
-    if (tied - i > 1) {
-      std::sort(queue_.begin() + static_cast<std::ptrdiff_t>(group_start), queue_.end(),
-                [this](std::size_t a, std::size_t b) { return before(a, b); });
-    }
-    i = tied;
-  }
+  queue_.set_tenant_ranks(ranks);
 }
 
 void GangScheduler::schedule_pass() {
+  if (capacity_grew_)
+    unpark_fitting();
   if (options_.sharing == SharingPolicy::fair_share)
     order_by_fair_share();
   // Start jobs from the head while they fit (all policies).
-  while (!queue_.empty()) {
-    const std::size_t head = queue_.front();
-    const std::optional<Allocation> allocation = fits_now(head);
+  while (const std::optional<std::size_t> head = queue_.front()) {
+    if (!could_ever_fit(*head)) {
+      queue_.erase(*head);
+      park(*head);
+      continue;
+    }
+    const std::optional<Allocation> allocation = fits_now(*head);
     if (!allocation)
       break;
-    start(head, *allocation);
-    queue_.erase(queue_.begin());
+    queue_.erase(*head);
+    start(*head, *allocation);
     if (options_.sharing == SharingPolicy::fair_share)
       order_by_fair_share();
   }
@@ -490,19 +505,38 @@ void GangScheduler::schedule_pass() {
     return;
   if (options_.policy == SchedulerPolicy::easy_backfill) {
     backfill();
-  } else if (options_.sharing == SharingPolicy::quota &&
-             !within_quota(queue_.front(), jobs_[queue_.front()].gpus)) {
-    // A head held back only by its tenant's quota must not idle GPUs others could use.
-    for (auto it = queue_.begin() + 1; it != queue_.end();) {
-      const std::optional<Allocation> allocation = fits_now(*it);
-      if (allocation) {
-        start(*it, *allocation);
-        it = queue_.erase(it);
-      } else {
-        ++it;
-      }
+  } else if (options_.sharing == SharingPolicy::quota) {
+    pass_quota_held_head();
+  }
+}
+
+/// A head held back only by its tenant's quota must not idle GPUs others could use: the jobs
+/// behind it start in order where they fit.
+void GangScheduler::pass_quota_held_head() {
+  const std::size_t head = *queue_.front();
+  if (within_quota(head, jobs_[head].gpus))
+    return;
+  PendingQueue::Walk walk = queue_.walk();
+  walk.next();  // the head
+  for (std::size_t considered = 0; considered < options_.backfill_depth; ++considered) {
+    const std::optional<std::size_t> job = walk.next();
+    if (!job)
+      break;
+    if (!could_ever_fit(*job)) {
+      queue_.erase(*job);
+      park(*job);
+    } else if (const std::optional<Allocation> allocation = fits_now(*job)) {
+      queue_.erase(*job);
+      start(*job, *allocation);
     }
   }
+}
+
+std::int64_t GangScheduler::most_free() const {
+  std::int64_t most = 0;
+  for (const Cluster& cluster : clusters_)
+    most = std::max(most, cluster.free());
+  return most;
 }
 
 /// The GPUs a job would take on a cluster now: all it asks for if free, else (elastic) as many
@@ -523,7 +557,7 @@ std::int64_t GangScheduler::size_now(std::size_t job, std::size_t cluster) const
 /// any later job that fits now and either ends by then or uses only GPUs the reservation
 /// leaves spare (on that cluster), or runs on another cluster.
 void GangScheduler::backfill() {
-  const std::size_t head = queue_.front();
+  const std::size_t head = *queue_.front();
   Tick shadow_time = INT64_MAX;
   std::int64_t extra = 0;
   std::size_t reserved_cluster = 0;
@@ -554,10 +588,23 @@ void GangScheduler::backfill() {
   if (!outcomes_[head].first_reservation && within_quota(head, jobs_[head].gpus)) {
     outcomes_[head].first_reservation = shadow_time;
   }
-  std::size_t considered = 0;
-  for (auto it = queue_.begin() + 1; it != queue_.end() && considered < options_.backfill_window;) {
-    ++considered;
-    const std::size_t job = *it;
+  std::int64_t most_free = this->most_free();
+  PendingQueue::Walk walk = queue_.walk();
+  walk.next();  // the head
+  // Once no GPU is free no later job can start: the walk stops there.
+  for (std::size_t considered = 0; considered < options_.backfill_depth && most_free > 0;
+       ++considered) {
+    const std::optional<std::size_t> next = walk.next();
+    if (!next)
+      break;
+    const std::size_t job = *next;
+    if (!could_ever_fit(job)) {
+      queue_.erase(job);
+      park(job);
+      continue;
+    }
+    if (smallest_start(job) > most_free)
+      continue;  // no cluster has room for it now
     std::optional<Allocation> chosen;
     for (std::size_t c = 0; c < clusters_.size() && !chosen; ++c) {
       const std::int64_t gpus = size_now(job, c);
@@ -575,10 +622,9 @@ void GangScheduler::backfill() {
       }
     }
     if (chosen) {
+      queue_.erase(job);
       start(job, *chosen);
-      it = queue_.erase(it);
-    } else {
-      ++it;
+      most_free = this->most_free();
     }
   }
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -43,18 +45,28 @@ void TrainingWorkload::set_up_jobs() {
     job.spec = std::move(generated.spec);
     jobs_.push_back(std::move(job));
   }
+  std::unordered_multimap<std::string_view, std::size_t> by_name;
+  for (std::size_t j = 0; j < jobs_.size(); ++j) {
+    if (!jobs_[j].spec.name.empty())
+      by_name.emplace(jobs_[j].spec.name, j);
+  }
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
     for (const std::string& dependency : jobs_[i].spec.after) {
-      for (std::size_t j = 0; j < jobs_.size(); ++j) {
-        if (jobs_[j].spec.name == dependency) {
-          jobs_[j].dependents.push_back(i);
-          ++jobs_[i].unfinished_dependencies;
-        }
+      // Every job of that name, in index order (the order dependents were always listed in).
+      std::vector<std::size_t> named;
+      const auto [first, last] = by_name.equal_range(dependency);
+      for (auto it = first; it != last; ++it)
+        named.push_back(it->second);
+      std::sort(named.begin(), named.end());
+      for (const std::size_t j : named) {
+        jobs_[j].dependents.push_back(i);
+        ++jobs_[i].unfinished_dependencies;
       }
     }
   }
   for (TrainingJob& job : jobs_)
     job.interruptions_by_cause.assign(context_.failure_causes.size(), 0);
+  runs_.resize(jobs_.size());
   tenant_gpu_s_.resize(tenant_names_.size());
   tenant_running_.assign(tenant_names_.size(), 0);
 }
@@ -78,6 +90,7 @@ void TrainingWorkload::set_up_scheduler() {
   GangSchedulerOptions options;
   options.policy = context_.scenario.training.policy;
   options.sharing = context_.scenario.training.sharing;
+  options.backfill_depth = static_cast<std::size_t>(context_.scenario.training.backfill_depth);
   options.tenant_shares = tenant_shares_;
   options.cross_cluster = context_.scenario.training.cross_cluster;
   std::vector<std::int64_t> capacity;
@@ -146,12 +159,7 @@ std::int64_t TrainingWorkload::queued_gpus() const {
 }
 
 std::int64_t TrainingWorkload::running_jobs() const {
-  std::int64_t running = 0;
-  for (std::size_t i = 0; i < jobs_.size(); ++i) {
-    if (scheduler_->outcomes()[i].start && !jobs_[i].done)
-      ++running;
-  }
-  return running;
+  return running_;
 }
 
 /// The job's effective MFU on a cluster: its base MFU less the exposed share of its gradient
@@ -190,36 +198,43 @@ double TrainingWorkload::effective_job_mfu(const TrainingJob& job, std::size_t c
 
 /// The efficiency gain of a run starting now: capability-equivalent jobs need
 /// compute / (algorithmic × software gain), fixed-compute jobs run faster by software alone.
-TrainingWorkload::RunKey TrainingWorkload::run_key(std::size_t job_index, std::size_t cluster_index,
-                                                   std::int64_t gpus) const {
+double TrainingWorkload::run_gain(std::size_t job_index) const {
   // Trends are read at the start of the day, so that a backfill pass over a long queue does
   // not simulate every job's run anew each time a trend has moved a little.
   const double t_s = seconds_from_ticks(context_.now() / kTicksPerDay * kTicksPerDay);
-  const double gain = jobs_[job_index].spec.capability_equivalent
-                          ? context_.efficiency.training(t_s)
-                          : context_.efficiency.software(t_s);
-  return std::make_tuple(job_index, cluster_index, gpus, gain);
+  return jobs_[job_index].spec.capability_equivalent ? context_.efficiency.training(t_s)
+                                                     : context_.efficiency.software(t_s);
 }
 
-/// The job's failure-free time on `gpus` GPUs of a cluster, at its effective MFU there.
-const TrainingWorkload::RunOnAllocation& TrainingWorkload::run_on(std::size_t job_index,
-                                                                  std::size_t cluster_index,
-                                                                  std::int64_t gpus) {
-  const RunKey key = run_key(job_index, cluster_index, gpus);
-  if (const auto cached = runs_.find(key); cached != runs_.end())
-    return cached->second;
+/// The job's failure-free time on `gpus` GPUs of a cluster, at its effective MFU there. A run
+/// worked out on an earlier day, at another gain, is replaced: the job's cache holds one run
+/// per (cluster, size), whatever how long it waits.
+TrainingWorkload::RunOnAllocation TrainingWorkload::run_on(std::size_t job_index,
+                                                           std::size_t cluster_index,
+                                                           std::int64_t gpus) {
+  const double gain = run_gain(job_index);
+  std::vector<CachedRun>& cached = runs_[job_index];
+  const auto same_allocation = std::find_if(cached.begin(), cached.end(), [&](const CachedRun& c) {
+    return c.cluster == cluster_index && c.gpus == gpus;
+  });
+  if (same_allocation != cached.end() && same_allocation->gain == gain)
+    return same_allocation->run;
   const TrainingJob& job = jobs_[job_index];
   const AcceleratorSpec& part = context_.part(book_[cluster_index].part);
   const double peak =
       part.peak_flop_per_s(job.spec.precision).value_or(part.peak_dense_flops.bf16_flop_per_s);
   RunOnAllocation run;
   run.mfu = effective_job_mfu(job, cluster_index, peak, gpus);
-  TrainingRunSpec spec =
-      run_spec_of(job.spec, training_flops(job.spec) / std::get<3>(key), peak, 0.0);
+  TrainingRunSpec spec = run_spec_of(job.spec, training_flops(job.spec) / gain, peak, 0.0);
   spec.gpus = gpus;
   spec.mfu = run.mfu;
   run.work_s = training_run_problem(spec).empty() ? failure_free_time_s(spec) : HUGE_VAL;
-  return runs_.emplace(key, run).first->second;
+  if (same_allocation != cached.end()) {
+    *same_allocation = CachedRun{cluster_index, gpus, gain, run};
+  } else {
+    cached.push_back(CachedRun{cluster_index, gpus, gain, run});
+  }
+  return run;
 }
 
 RunPlan TrainingWorkload::plan_for(const TrainingJob& job, const RunOnAllocation& run,
@@ -235,17 +250,15 @@ RunPlan TrainingWorkload::plan_for(const TrainingJob& job, const RunOnAllocation
 }
 
 /// A job that has ended never asks for a run again: its cached runs go, so that the cache holds
-/// only the jobs still queued or running, not every (job, cluster, size, day) ever probed.
+/// only the jobs still queued or running.
 void TrainingWorkload::forget_runs(std::size_t job_index) {
-  const auto first = runs_.lower_bound(RunKey{job_index, 0, INT64_MIN, -HUGE_VAL});
-  const auto last = runs_.lower_bound(RunKey{job_index + 1, 0, INT64_MIN, -HUGE_VAL});
-  runs_.erase(first, last);
+  std::vector<CachedRun>().swap(runs_[job_index]);
 }
 
 /// The run from the job's last checkpoint (all of it, first time) on this allocation.
 Tick TrainingWorkload::job_duration(std::size_t job_index, std::size_t cluster_index,
                                     std::int64_t gpus) {
-  const RunOnAllocation& run = run_on(job_index, cluster_index, gpus);
+  const RunOnAllocation run = run_on(job_index, cluster_index, gpus);
   const double elapsed_s = plan_for(jobs_[job_index], run, gpus).elapsed_s();
   if (!(elapsed_s <= kMaxTrainingDurationS))
     return INT64_MAX / 4;  // cannot finish in any horizon: it holds its GPUs to the end
@@ -281,7 +294,7 @@ void TrainingWorkload::job_stopped(std::size_t job_index) {
 void TrainingWorkload::job_started(std::size_t job_index) {
   TrainingJob& job = jobs_[job_index];
   const GangJobOutcome& outcome = scheduler_->outcomes()[job_index];
-  const RunOnAllocation& run = run_on(job_index, outcome.cluster, outcome.gpus);
+  const RunOnAllocation run = run_on(job_index, outcome.cluster, outcome.gpus);
   job.run = plan_for(job, run, outcome.gpus);
   job.run_work_s = run.work_s;
   job.mfu = run.mfu;
@@ -306,6 +319,7 @@ void TrainingWorkload::job_ended(std::size_t job_index) {
 /// The job's pieces take (+1) or give back (−1) their clusters' GPUs, which changes the power
 /// their sites draw.
 void TrainingWorkload::change_busy(std::size_t job_index, std::int64_t sign) {
+  running_ += sign;
   for (const auto& [cluster_index, gpus] : scheduler_->outcomes()[job_index].pieces) {
     book_.add_busy(cluster_index, sign * gpus);
     power_.update_cluster_sites(cluster_index);

@@ -10,12 +10,14 @@
 /// the end times of what runs on it.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
 
 #include "capsim/engine/engine.hpp"
 #include "capsim/model/inputs.hpp"
+#include "capsim/model/training/pending_queue.hpp"
 
 namespace capsim {
 
@@ -49,11 +51,18 @@ struct GangJobOutcome {
   std::optional<Tick> first_reservation;
 };
 
+/// Slurm's default for bf_max_job_test, the jobs each backfill cycle examines: 100 (slurm.conf
+/// man page, SchedulerParameters, Slurm 23.02 and 24.05; Slurm Scheduling Configuration Guide,
+/// slurm.schedmd.com/sched_config.html, 2024).
+inline constexpr std::size_t kDefaultBackfillDepth = 100;
+inline constexpr std::size_t kUnlimitedBackfillDepth = SIZE_MAX;
+
 struct GangSchedulerOptions {
   SchedulerPolicy policy = SchedulerPolicy::fifo;
-  /// How many queued jobs behind the head a backfill pass considers (as Slurm's
-  /// bf_max_job_test): bounds the cost of a pass on a long queue.
-  std::size_t backfill_window = 1000;
+  /// How many queued jobs behind the head a pass considers for starting out of order (EASY
+  /// backfill, and jobs passing a head held by its quota), as Slurm's bf_max_job_test: bounds
+  /// the cost of a pass whatever the backlog. kUnlimitedBackfillDepth examines every job.
+  std::size_t backfill_depth = kDefaultBackfillDepth;
   SharingPolicy sharing = SharingPolicy::none;
   /// Entitled share of all GPUs per tenant index (for quota and fair share).
   std::vector<double> tenant_shares;
@@ -120,9 +129,10 @@ class GangScheduler final : public EventHandler {
   std::size_t clusters() const { return clusters_.size(); }
   std::int64_t capacity(std::size_t cluster) const { return clusters_[cluster].capacity; }
   std::int64_t busy_gpus(std::size_t cluster) const { return clusters_[cluster].in_use; }
-  std::size_t queue_length() const { return queue_.size(); }
-  /// GPUs the queued jobs ask for.
-  std::int64_t queued_gpus() const;
+  /// Jobs waiting, those no cluster can hold now included.
+  std::size_t queue_length() const { return queue_.size() + parked_.size(); }
+  /// GPUs the waiting jobs ask for. O(1).
+  std::int64_t queued_gpus() const { return queue_.gpus() + parked_gpus_; }
   const std::vector<GangJobOutcome>& outcomes() const { return outcomes_; }
 
  private:
@@ -136,10 +146,19 @@ class GangScheduler final : public EventHandler {
     std::pair<Tick, std::int64_t> shadow(Tick now, std::int64_t gpus) const;
   };
 
-  bool before(std::size_t a, std::size_t b) const;
-  /// a before b in fair-share order, with tenants placed by `ranks`.
-  bool fair_share_before(const std::vector<std::size_t>& ranks, std::size_t a, std::size_t b) const;
   void enqueue(std::size_t job);
+  /// The fewest GPUs the job can start on (its minimum, for an elastic job).
+  std::int64_t smallest_start(std::size_t job) const;
+  /// Whether some cluster (or, spanning, some group) it may use could hold the job were all
+  /// its GPUs free.
+  bool could_ever_fit(std::size_t job) const;
+  /// Sets aside a queued job that no cluster can hold now, until capacity grows: such a job is
+  /// not examined by later passes.
+  void park(std::size_t job);
+  /// Keeps the largest cluster's capacity current.
+  void note_capacity_changed();
+  /// Queues again the set-aside jobs that capacity now holds.
+  void unpark_fitting();
   void request_pass();
   struct Allocation {
     std::vector<std::pair<std::size_t, std::int64_t>> pieces;  ///< (cluster, GPUs)
@@ -161,9 +180,10 @@ class GangScheduler final : public EventHandler {
   void schedule_pass();
   double tenant_usage_gpu_s(std::size_t tenant) const;
   void order_by_fair_share();
-  void place_tenants(const std::vector<std::size_t>& by_ratio,
-                     const std::vector<std::size_t>& ranks);
+  /// The most GPUs free now on any one cluster.
+  std::int64_t most_free() const;
   void backfill();
+  void pass_quota_held_head();
 
   Engine& engine_;
   const std::vector<GangJob>& jobs_;
@@ -175,11 +195,13 @@ class GangScheduler final : public EventHandler {
   std::vector<std::int64_t> tenant_in_use_;
   std::vector<double> tenant_finished_gpu_s_;       ///< GPU-seconds of ended jobs
   std::vector<double> tenant_running_start_gpu_s_;  ///< Σ GPUs × start (s) of running jobs
-  std::vector<std::size_t> queue_;
-  /// Under fair share: each tenant's place among the usage ratios (equal ratios share one) by
-  /// which queue_ is in order; empty when queue_ may be out of order. While the places stay
-  /// the same the order does too, so a pass need not sort a long backlog again.
-  std::vector<std::size_t> fair_share_ranks_;
+  std::int64_t total_capacity_ = 0;                 ///< of all clusters, for quotas
+  std::int64_t largest_capacity_ = 0;               ///< of one cluster
+  PendingQueue queue_;
+  /// Queued jobs no cluster can hold now, by the fewest GPUs they can start on.
+  std::multimap<std::int64_t, std::size_t> parked_;
+  std::int64_t parked_gpus_ = 0;
+  bool capacity_grew_ = false;  ///< since the last pass: set-aside jobs may fit again
   HandlerId self_{};
   Tick now_ = 0;
   bool pass_pending_ = false;
@@ -188,7 +210,7 @@ class GangScheduler final : public EventHandler {
 /// Runs a fixed set of jobs on clusters of fixed capacity to completion on its own engine.
 /// Deterministic: ties go to the earlier submit, then the lower job index. Throws
 /// std::invalid_argument for a job that can never run (more GPUs than any cluster it may use,
-/// or a pin to no cluster). O(events × (log n + window)).
+/// or a pin to no cluster). O(events × (log n + backfill depth)).
 /// `groups[c]` as for GangScheduler.
 std::vector<GangJobOutcome> schedule_gang_jobs(const std::vector<std::int64_t>& cluster_gpus,
                                                const std::vector<GangJob>& jobs,

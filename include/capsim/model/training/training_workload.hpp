@@ -94,17 +94,24 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   void training_gpus_retired(std::size_t cluster) override;
 
  private:
-  /// Job, cluster, GPUs, and the efficiency gain its compute divides by when it starts.
-  using RunKey = std::tuple<std::size_t, std::size_t, std::int64_t, double>;
   struct RunOnAllocation {
     double work_s = 0.0;  ///< the whole job, failure-free; +inf when it cannot run
     double mfu = 0.0;
   };
+  /// A job's run on `gpus` GPUs of a cluster, its compute divided by the efficiency gain of the
+  /// day it was worked out.
+  struct CachedRun {
+    std::size_t cluster = 0;
+    std::int64_t gpus = 0;
+    double gain = 1.0;
+    RunOnAllocation run;
+  };
   /// Why the scheduler's next job_stopped call stops a run.
   enum class StopReason { preemption, failure, retirement };
 
-  RunKey run_key(std::size_t job, std::size_t cluster, std::int64_t gpus) const;
-  const RunOnAllocation& run_on(std::size_t job, std::size_t cluster, std::int64_t gpus);
+  /// The efficiency gain a run of the job starting today divides its compute by.
+  double run_gain(std::size_t job) const;
+  RunOnAllocation run_on(std::size_t job, std::size_t cluster, std::int64_t gpus);
   /// The job's next run on an allocation: what it has left, its checkpoints, its restart.
   RunPlan plan_for(const TrainingJob& job, const RunOnAllocation& run, std::int64_t gpus) const;
   /// Stops the job's run for `reason` (of failure cause `cause`).
@@ -125,7 +132,9 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   std::vector<TrainingJob> jobs_;
   std::vector<GangJob> gang_jobs_;
   std::unique_ptr<GangScheduler> scheduler_;
-  std::map<RunKey, RunOnAllocation> runs_;
+  /// Per job, its runs worked out while it waits (one per cluster and size it was offered): a
+  /// backfill pass asks for the same runs again and again. Emptied when the job ends.
+  std::vector<std::vector<CachedRun>> runs_;
   StopReason stop_reason_ = StopReason::preemption;
   std::size_t stop_cause_ = 0;
   std::vector<std::string> tenant_names_;
@@ -133,6 +142,7 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   std::vector<RateIntegral> tenant_gpu_s_;
   std::vector<std::int64_t> tenant_running_;
   std::int64_t busy_ = 0;
+  std::int64_t running_ = 0;  ///< jobs running now
   RateIntegral busy_gpu_s_;
 };
 
