@@ -1,7 +1,13 @@
 // capsim run: load a scenario, simulate it, print the summary and write the result files.
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -11,6 +17,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/capacity_report.hpp"
+#include "capsim/output/progress_line.hpp"
 #include "capsim/report/run_report.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/study/monte_carlo.hpp"
@@ -152,7 +159,8 @@ int run_run(const Arguments& arguments) {
       .repeatable("merge", "DIR",
                   "join shard folders of the same run instead of running the replications")
       .flag("no-report", "do not write report.html")
-      .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
+      .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)")
+      .flag("quiet", "no progress line on the terminal (shown only there, past 2 s)");
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1) {
@@ -190,7 +198,53 @@ int run_run(const Arguments& arguments) {
   if (monte_carlo.replications > 1)
     return run_monte_carlo(parser, std::move(loaded), monte_carlo);
   const Scenario& scenario = loaded.nominal;
-  const CapacityRun run = run_capacity(scenario, period);
+  // jobs.csv is written as jobs finish, into its temporary in the output folder: memory does
+  // not grow with finished jobs. The folder is made now and removed again if the run fails
+  // before anything is published in it.
+  std::unique_ptr<output::JobsCsvStream> jobs_stream;
+  std::optional<std::filesystem::path> made_folder;
+  RunObservers observers;
+  try {
+    if (parser.has("out") && scenario.outputs.jobs) {
+      const std::filesystem::path out = parser.text("out", "");
+      if (!std::filesystem::exists(out))
+        made_folder = out;
+      output::ensure_directory(out);
+      jobs_stream = std::make_unique<output::JobsCsvStream>(
+          out / "jobs.csv", Calendar(scenario.scenario.start), scenario.scenario.end_tick());
+      observers.jobs = jobs_stream.get();
+    }
+  } catch (const output::OutputError& error) {
+    fmt::print(stderr, "capsim run: {}\n", error.what());
+    return 2;
+  }
+  const auto forget_folder = [&] {
+    jobs_stream.reset();
+    std::error_code ignored;
+    if (made_folder && std::filesystem::is_empty(*made_folder, ignored))
+      std::filesystem::remove(*made_folder, ignored);
+  };
+  std::optional<output::RunProgressLine> progress;
+  const auto began = std::chrono::steady_clock::now();
+  if (::isatty(STDERR_FILENO) == 1 && !parser.has("quiet")) {
+    progress.emplace(stderr, Calendar(scenario.scenario.start), 0, scenario.scenario.end_tick());
+    observers.progress = [&](Tick now, std::uint64_t events) {
+      progress->update(
+          now, events,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+    };
+  }
+  CapacityRun run;
+  try {
+    run = run_capacity(scenario, period, FailureEvents::when_observed, observers);
+  } catch (...) {
+    if (progress)
+      progress->finish();
+    forget_folder();
+    throw;
+  }
+  if (progress)
+    progress->finish();
   std::fputs(output::text_summary(scenario, run).c_str(), stdout);
   if (!loaded.inputs.empty()) {
     fmt::print(
@@ -200,6 +254,7 @@ int run_run(const Arguments& arguments) {
   }
   if (parser.has("out")) {
     output::RunExtras extras;
+    extras.jobs_stream = jobs_stream.get();
     if (!parser.has("no-report")) {
       extras.report = [&](const std::vector<std::string>& files) {
         report::RunReportExtras report_extras;
@@ -213,6 +268,7 @@ int run_run(const Arguments& arguments) {
       }
     } catch (const output::OutputError& error) {
       fmt::print(stderr, "capsim run: {}\n", error.what());
+      forget_folder();
       return 2;
     }
   }

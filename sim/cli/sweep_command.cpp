@@ -13,23 +13,13 @@
 
 #include "args.hpp"
 #include "capsim/output/atomic_file.hpp"
+#include "capsim/output/progress_line.hpp"
 #include "capsim/report/sweep_report.hpp"
 #include "capsim/sweep/sensitivity.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
 
 namespace capsim::cli {
-
-namespace {
-
-std::string clock_text(double seconds) {
-  const auto total = static_cast<long long>(std::llround(std::max(0.0, seconds)));
-  if (total >= 3600)
-    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
-  return fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
-}  // namespace
 
 int run_sweep_command(const Arguments& arguments) {
   ArgParser parser(
@@ -49,7 +39,8 @@ int run_sweep_command(const Arguments& arguments) {
       .flag("restart", "discard DIR's journal and results (even of another sweep) first")
       .flag("no-report", "do not write report.html")
       .flag("check", "only validate the file (and run 0, to resolve collect); write nothing")
-      .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)");
+      .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)")
+      .flag("quiet", "no progress line on the terminal");
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1)
@@ -80,12 +71,12 @@ int run_sweep_command(const Arguments& arguments) {
   options.restart = parser.has("restart");
   if (!parser.has("no-report"))
     options.report = report::sweep_report_html;
-  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  const bool terminal = ::isatty(STDERR_FILENO) == 1 && !parser.has("quiet");
   if (terminal) {
     options.on_progress = [](const sweep::SweepProgress& progress) {
       fmt::print(stderr, "\r{}/{} runs, {:.1f} runs/s, {} left   ", progress.done, progress.total,
                  progress.runs_per_s,
-                 progress.runs_per_s > 0.0 ? clock_text(progress.seconds_left) : "?");
+                 progress.runs_per_s > 0.0 ? output::clock_text(progress.seconds_left) : "?");
       std::fflush(stderr);
     };
   }

@@ -109,11 +109,19 @@ void Engine::fire(const detail::QueuedEvent& record) {
     fold_into_hash(record);
   if (record.handler == kPeriodicHandler) {
     fire_periodic(record.payload, record.tick);
+    note_progress();
     return;
   }
   const Event event{record.tick, Phase{static_cast<std::uint16_t>(record.order >> 48)}, record.kind,
                     record.payload};
   handlers_[record.handler]->on_event(*this, event);
+  note_progress();
+}
+
+void Engine::set_progress_hook(std::uint64_t every_events, std::function<void()> hook) {
+  progress_hook_ = std::move(hook);
+  progress_every_ = progress_hook_ ? every_events : 0;
+  progress_countdown_ = progress_every_;
 }
 
 bool Engine::step() {

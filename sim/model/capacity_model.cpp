@@ -21,17 +21,23 @@ namespace {
 class CapacityModel {
  public:
   CapacityModel(const Scenario& scenario, PeriodUnit reporting_period, CapacityRun& run,
-                FailureEvents failure_events)
+                FailureEvents failure_events, const RunObservers& observers)
       : context_(scenario, engine_, run),
         sites_(context_),
         costs_(context_),
         fleet_(context_, sites_, book_, costs_),
-        training_(context_, book_, fleet_.power()),
+        training_(context_, book_, fleet_.power(), observers.jobs),
         inference_(context_, book_, fleet_.power(), training_),
         parts_{context_, sites_, book_, fleet_, costs_, training_, inference_},
         planning_(context_, parts_, sites_, fleet_, book_, make_planner(scenario.planner.policy)),
         reporting_(context_, parts_, reporting_period) {
     fleet_.set_every_failure_an_event(failure_events == FailureEvents::always);
+    if (observers.progress) {
+      engine_.set_progress_hook(observers.progress_every_events,
+                                [this, progress = observers.progress] {
+                                  progress(engine_.now(), engine_.events_fired());
+                                });
+    }
   }
 
   void run() {
@@ -79,10 +85,10 @@ class CapacityModel {
 }  // namespace
 
 CapacityRun run_capacity(const Scenario& scenario, std::optional<PeriodUnit> reporting_period,
-                         FailureEvents failure_events) {
+                         FailureEvents failure_events, const RunObservers& observers) {
   CapacityRun run;
   CapacityModel model(scenario, reporting_period.value_or(scenario.scenario.reporting_period), run,
-                      failure_events);
+                      failure_events, observers);
   model.run();
   return run;
 }

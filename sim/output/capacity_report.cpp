@@ -101,49 +101,86 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
   return csv.str();
 }
 
-std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
-                     const std::vector<std::string>& causes, const Calendar& calendar, Tick end) {
+std::vector<std::string> jobs_csv_header(const std::vector<std::string>& causes) {
   std::vector<std::string> header = header_of(jobs_columns());
   for (const std::string& cause : causes)
     header.push_back("interruptions_" + cause);
-  CsvWriter csv(std::move(header));
+  return header;
+}
+
+std::vector<CsvCell> jobs_csv_cells(const TrainingJobRecord& job, std::size_t causes,
+                                    const Calendar& calendar, Tick end) {
   const auto date_of = [&](std::optional<Tick> tick) {
     return tick ? format_date(calendar.date_of(*tick)) : std::string();
   };
-  for (const TrainingJobRecord& job : jobs) {
-    // A job still queued at the end has waited from its submission to the end so far.
-    const Tick waited_until = job.start ? *job.start : std::max(job.submit, end);
-    // Hours from the first start, within the run: a job still running at the end has run until
-    // the end, and a preempted one counts its time waiting to resume.
-    const Tick ran_until = job.end ? std::min(*job.end, end) : end;
-    const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
-    const bool ended = job.end && *job.end <= end;
-    std::vector<CsvCell> row{job.name,
-                             job.tenant,
-                             job.status,
-                             job.cluster,
-                             job.gpus,
-                             job.gpus_used,
-                             format_date(calendar.date_of(job.submit)),
-                             date_of(job.start),
-                             ended ? date_of(job.end) : std::string(),
-                             seconds_from_ticks(waited_until - job.submit) / 3600.0,
-                             run_h,
-                             job.gpu_hours,
-                             job.interruptions,
-                             job.goodput,
-                             job.mfu,
-                             job.preemptions,
-                             job.preemption_lost_gpu_hours,
-                             job.lost_gpu_hours,
-                             std::isfinite(job.checkpoint_interval_s) && job.start
-                                 ? CsvCell(job.checkpoint_interval_s / 3600.0)
-                                 : CsvCell(std::string())};
-    for (std::size_t k = 0; k < causes.size(); ++k)
-      row.emplace_back(k < job.interruptions_by_cause.size() ? job.interruptions_by_cause[k] : 0);
-    csv.add_row(row);
-  }
+  // A job still queued at the end has waited from its submission to the end so far.
+  const Tick waited_until = job.start ? *job.start : std::max(job.submit, end);
+  // Hours from the first start, within the run: a job still running at the end has run until
+  // the end, and a preempted one counts its time waiting to resume.
+  const Tick ran_until = job.end ? std::min(*job.end, end) : end;
+  const double run_h = job.start ? seconds_from_ticks(ran_until - *job.start) / 3600.0 : 0.0;
+  const bool ended = job.end && *job.end <= end;
+  std::vector<CsvCell> row{job.name,
+                           job.tenant,
+                           job.status,
+                           job.cluster,
+                           job.gpus,
+                           job.gpus_used,
+                           format_date(calendar.date_of(job.submit)),
+                           date_of(job.start),
+                           ended ? date_of(job.end) : std::string(),
+                           seconds_from_ticks(waited_until - job.submit) / 3600.0,
+                           run_h,
+                           job.gpu_hours,
+                           job.interruptions,
+                           job.goodput,
+                           job.mfu,
+                           job.preemptions,
+                           job.preemption_lost_gpu_hours,
+                           job.lost_gpu_hours,
+                           std::isfinite(job.checkpoint_interval_s) && job.start
+                               ? CsvCell(job.checkpoint_interval_s / 3600.0)
+                               : CsvCell(std::string())};
+  for (std::size_t k = 0; k < causes; ++k)
+    row.emplace_back(k < job.interruptions_by_cause.size() ? job.interruptions_by_cause[k] : 0);
+  return row;
+}
+
+std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
+                     const std::vector<std::string>& causes, const Calendar& calendar, Tick end) {
+  CsvWriter csv(jobs_csv_header(causes));
+  for (const TrainingJobRecord& job : jobs)
+    csv.add_row(jobs_csv_cells(job, causes.size(), calendar, end));
   return csv.str();
+}
+
+JobsCsvStream::JobsCsvStream(std::filesystem::path path, const Calendar& calendar, Tick end)
+    : path_(std::move(path)), calendar_(calendar), end_(end) {}
+
+JobsCsvStream::~JobsCsvStream() = default;
+
+void JobsCsvStream::begin(const std::vector<std::string>& causes) {
+  causes_ = causes.size();
+  file_ = std::make_unique<AtomicFile>(path_);
+  buffer_ = CsvWriter(jobs_csv_header(causes)).str();
+}
+
+void JobsCsvStream::add(const TrainingJobRecord& record) {
+  buffer_ += csv_row(jobs_csv_cells(record, causes_, calendar_, end_));
+  // Written in chunks of about 1 MB: few system calls, and the buffer stays small.
+  if (buffer_.size() >= (1u << 20))
+    flush();
+}
+
+void JobsCsvStream::flush() {
+  file_->write(buffer_);
+  buffer_.clear();
+}
+
+std::unique_ptr<AtomicFile> JobsCsvStream::take_file() {
+  if (file_)
+    flush();
+  return std::move(file_);
 }
 
 namespace {
@@ -547,9 +584,13 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   }
   if (scenario.outputs.buildout)
     prepare("buildout.csv", buildout_csv(run.buildout, calendar));
-  if (scenario.outputs.jobs && !run.jobs.empty())
+  if (extras.jobs_stream) {
+    if (std::unique_ptr<AtomicFile> streamed = extras.jobs_stream->take_file())
+      files.push_back(std::move(streamed));
+  } else if (scenario.outputs.jobs && !run.jobs.empty()) {
     prepare("jobs.csv", jobs_csv(run.jobs, run.training.failure_causes, calendar,
                                  scenario.scenario.end_tick()));
+  }
   for (const auto& [name, content] : extras.files)
     prepare(name.c_str(), content);
   if (extras.report) {

@@ -464,11 +464,9 @@ std::string construction_section(const ReportContext& ctx) {
 /// started).
 std::vector<Series> waits_by_period(const ReportContext& ctx) {
   std::vector<std::vector<double>> waits(ctx.periods.size());
-  for (const TrainingJobRecord& job : ctx.run.jobs) {
-    if (!job.start)
-      continue;
-    if (const std::optional<std::size_t> period = ctx.period_of(ctx.day_of(*job.start)))
-      waits[*period].push_back(seconds_from_ticks(*job.start - job.submit) / 3600.0);
+  for (const JobStart& job : ctx.run.job_starts) {
+    if (const std::optional<std::size_t> period = ctx.period_of(ctx.day_of(job.start)))
+      waits[*period].push_back(seconds_from_ticks(job.start - job.submit) / 3600.0);
   }
   Series p50{"p50", {}}, p95{"p95", {}};
   for (std::vector<double>& w : waits) {

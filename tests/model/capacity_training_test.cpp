@@ -7,6 +7,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/model/training/job_generator.hpp"
 #include "model/fixtures.hpp"
+#include "model/job_order.hpp"
 
 namespace capsim {
 namespace {
@@ -51,7 +52,7 @@ TEST_CASE("training: a job's tenant, with no tenants listed, counts as default")
   Scenario scenario = training_day();
   scenario.training.jobs = {job("a", 64, 10)};
   scenario.training.jobs[0].tenant = "research";
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 1);
   CHECK(run.jobs[0].tenant == "research");
   CHECK(run.jobs[0].status == "completed");
@@ -66,7 +67,7 @@ TEST_CASE("training: jobs run on the fleet, and their busy GPUs set the power dr
   Scenario scenario = training_day();
   scenario.training.jobs = {job("a", 64, 10), job("b", 32, 5), job("c", 16, 2)};
   scenario.training.jobs[2].after = {"a"};
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 3);
   // FIFO: a holds all 64 GPUs for 10 h; then b (32 GPUs) and c (released when a ends) share
   // the cluster: b 10-15 h, c 10-12 h.
@@ -95,7 +96,7 @@ TEST_CASE("training: a job too large for every cluster waits and is reported unm
   Scenario scenario = training_day();
   scenario.training.jobs = {job("huge", 128, 1), job("small", 8, 1)};
   scenario.training.policy = SchedulerPolicy::easy_backfill;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(run.jobs[0].status == "queued");
   CHECK(run.jobs[1].status == "completed");  // backfilled past the head that cannot run
   // Unmet: 128 GPUs × 1 h of work.
@@ -110,13 +111,13 @@ TEST_CASE("training: a job larger than any cluster spans two when the scenario a
   scenario.clusters.push_back(second);  // two 64-GPU clusters of one part at one site
   scenario.training.jobs = {job("wide", 96, 4)};
   scenario.training.cross_cluster = true;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(run.jobs[0].status == "completed");
   CHECK(run.jobs[0].cluster == "c");
   CHECK(run.training.gpu_hours_busy == doctest::Approx(96.0 * 4));
   // Without it the job can never start.
   scenario.training.cross_cluster = false;
-  CHECK(run_capacity(scenario).jobs[0].status == "queued");
+  CHECK(test::run_in_job_order(scenario).jobs[0].status == "queued");
 }
 
 TEST_CASE("training: the generator draws Poisson arrivals, lognormal sizes, tenants by share") {
@@ -183,10 +184,10 @@ TEST_CASE("training: a job's interruptions are its pool's failures, the same for
   generator.arrivals_per_s = 30.0 / (kSecondsPerYear / 12.0);  // 30 a month
   generator.gpus_median = 8;
   generator.gpus_max = 16;
-  const CapacityRun first = run_capacity(scenario);
-  const CapacityRun again = run_capacity(scenario);
+  const CapacityRun first = test::run_in_job_order(scenario);
+  const CapacityRun again = test::run_in_job_order(scenario);
   scenario.scenario.seed = 2;
-  const CapacityRun other_seed = run_capacity(scenario);
+  const CapacityRun other_seed = test::run_in_job_order(scenario);
   REQUIRE(first.jobs.size() > 30);
   REQUIRE(again.jobs.size() == first.jobs.size());
   std::int64_t interruptions = 0;
@@ -222,7 +223,7 @@ TEST_CASE("inference: hourly sizing by utilisation, and by Erlang C with a queue
   scenario.inference.services = {small_service()};
   // By utilisation: ⌈1,000 / (1M × 0.8)⌉ = 1 prefill node and ⌈168 / (210 × 0.8)⌉ = 1 decode
   // node: 16 GPUs all day.
-  CapacityRun run = run_capacity(scenario);
+  CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.inference.size() == 1);
   CHECK(run.inference[0].average_gpus == doctest::Approx(16.0));
   CHECK(run.inference[0].slo_attainment == 1.0);
@@ -231,12 +232,12 @@ TEST_CASE("inference: hourly sizing by utilisation, and by Erlang C with a queue
   // let 3.9%: 14 slots, so 2 decode nodes: 24 GPUs.
   scenario.inference.services[0].slo_wait_p95_s = 0.0;
   scenario.inference.services[0].output_tokens_per_request = 210.0;
-  run = run_capacity(scenario);
+  run = test::run_in_job_order(scenario);
   CHECK(run.inference[0].average_gpus == doctest::Approx(24.0));
   // Serving and training share the cluster, serving first: it sizes itself before training
   // is scheduled, so a 40-GPU job runs beside its 24 GPUs, and a 64-GPU job waits all day.
   scenario.training.jobs = {job("fits", 40, 10), job("too-big", 64, 1)};
-  run = run_capacity(scenario);
+  run = test::run_in_job_order(scenario);
   CHECK(run.inference[0].slo_attainment == 1.0);
   CHECK(run.jobs[0].status == "completed");
   CHECK(run.jobs[1].status == "queued");
@@ -271,7 +272,7 @@ TEST_CASE("inference: serving reclaims the GPUs it lent to training by preemptio
   // work (10 of 19.5 h) kept. It waits while serving holds 48 (16 left), restarts at 24 h
   // when the night frees 40, and runs the 9.5 h left plus the 10 min restart: it ends at
   // 33 h 40 min, having held 40 GPUs for 12 h + 9 h 40 min.
-  const CapacityRun run = run_capacity(reclaim_days());
+  const CapacityRun run = test::run_in_job_order(reclaim_days());
   REQUIRE(run.jobs.size() == 1);
   const TrainingJobRecord& job_record = run.jobs[0];
   CHECK(run.inference[0].slo_attainment == 1.0);
@@ -294,14 +295,14 @@ TEST_CASE("inference: serving that waits for training to end drops the demand me
   // in hours 12 to 19: 8 of the 48 hours miss, and the job is never stopped.
   Scenario scenario = reclaim_days();
   scenario.inference.services[0].reclaim = ReclaimPolicy::wait;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(run.inference[0].slo_attainment == doctest::Approx(40.0 / 48.0));
   CHECK(run.jobs[0].preemptions == 0);
   CHECK(*run.jobs[0].end == ticks_from_seconds(19.5 * 3600.0));
   // A job that may not be stopped holds its GPUs the same way under reclaim: preempt.
   scenario.inference.services[0].reclaim = ReclaimPolicy::preempt;
   scenario.training.jobs[0].preemptible = false;
-  const CapacityRun kept = run_capacity(scenario);
+  const CapacityRun kept = test::run_in_job_order(scenario);
   CHECK(kept.inference[0].slo_attainment == doctest::Approx(40.0 / 48.0));
   CHECK(kept.jobs[0].preemptions == 0);
 }
@@ -324,7 +325,7 @@ TEST_CASE("inference: dropped tokens are counted in the month they are dropped, 
   service.demand.weekly_weights = {1.1, 1.1, 1.1, 1.1, 1.0, 0.8, 0.8};
   scenario.scenario.end = Date{2027, 1, 1};
   scenario.scenario.reporting_period = PeriodUnit::month;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   const Recorder& t = run.timeseries;
   REQUIRE(t.rows() == 24);
   const std::size_t dropped = t.column("dropped_output_tokens_svc");
@@ -365,7 +366,7 @@ TEST_CASE("efficiency: a 10x inference gain cuts a fixed demand's replicas to a 
   // ⌈800K / 8,000⌉ = 100 decode nodes, 808 GPUs: 808 / 8,016 = 0.1008 of before.
   Scenario scenario = inference_days(20);
   scenario.efficiency.steps.push_back({EfficiencyKind::inference, 10.0, Date{2025, 1, 11}});
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(serving_gpus_on_day(run, 9) == doctest::Approx(8016.0));
   CHECK(serving_gpus_on_day(run, 10) == doctest::Approx(808.0));
   CHECK(serving_gpus_on_day(run, 10) / serving_gpus_on_day(run, 9) ==
@@ -373,7 +374,7 @@ TEST_CASE("efficiency: a 10x inference gain cuts a fixed demand's replicas to a 
   // Fixed demand: elasticity 0 with feedback on changes nothing.
   scenario.demand_feedback.enabled = true;
   scenario.demand_feedback.adjustment_time_s = 0.0;
-  const CapacityRun fixed = run_capacity(scenario);
+  const CapacityRun fixed = test::run_in_job_order(scenario);
   CHECK(serving_gpus_on_day(fixed, 19) == doctest::Approx(808.0));
 }
 
@@ -390,13 +391,13 @@ TEST_CASE("efficiency: elasticity 1 keeps the compute, elasticity 1.5 raises it 
   scenario.demand_feedback.adjustment_time_s = 0.0;
   scenario.demand_feedback.elasticity = 1.0;
   scenario.demand_feedback.margin = 0.3;
-  const CapacityRun unit = run_capacity(scenario);
+  const CapacityRun unit = test::run_in_job_order(scenario);
   CHECK(serving_gpus_on_day(unit, 9) == doctest::Approx(8016.0));
   // With no list prices, the price is cost plus the margin.
   CHECK(unit.inference[0].revenue_usd == doctest::Approx(1.3 * unit.inference[0].cost_usd));
   CHECK(serving_gpus_on_day(unit, 15) == doctest::Approx(8016.0).epsilon(0.05));
   scenario.inference.services[0].demand.elasticity = 1.5;  // the service's own overrides
-  const CapacityRun jevons = run_capacity(scenario);
+  const CapacityRun jevons = test::run_in_job_order(scenario);
   CHECK(serving_gpus_on_day(jevons, 15) == doctest::Approx(25360.0));
   CHECK(serving_gpus_on_day(jevons, 15) / serving_gpus_on_day(jevons, 9) ==
         doctest::Approx(3.162).epsilon(0.01));
@@ -404,7 +405,7 @@ TEST_CASE("efficiency: elasticity 1 keeps the compute, elasticity 1.5 raises it 
   // (144 hourly steps) after the gain, demand has moved 1 − e^(−6/30) = 18.1% of the way
   // from 1 to 31.62.
   scenario.demand_feedback.adjustment_time_s = 30 * 86400.0;
-  const CapacityRun gradual = run_capacity(scenario);
+  const CapacityRun gradual = test::run_in_job_order(scenario);
   const double multiple =
       gradual.timeseries.value(15, gradual.timeseries.column("demand_multiple_svc"));
   CHECK(multiple == doctest::Approx(1.0 + (31.623 - 1.0) * (1.0 - std::exp(-6.0 / 30.0))));
@@ -423,20 +424,20 @@ TEST_CASE("efficiency: a 10x training gain cuts a capability-equivalent job to a
   TrainingJobSpec fixed = job("fixed", 16, 10);
   capability.submit = fixed.submit = Date{2025, 1, 2};
   scenario.training.jobs = {capability, fixed};
-  const CapacityRun before = run_capacity(scenario);
+  const CapacityRun before = test::run_in_job_order(scenario);
   CHECK(before.jobs[0].gpu_hours == doctest::Approx(160.0));
   scenario.efficiency.steps.push_back({EfficiencyKind::training, 10.0, Date{2025, 1, 2}});
-  const CapacityRun after = run_capacity(scenario);
+  const CapacityRun after = test::run_in_job_order(scenario);
   CHECK(after.jobs[0].gpu_hours == doctest::Approx(16.0));
   CHECK(after.jobs[1].gpu_hours == doctest::Approx(160.0));
   // A software gain (MFU) speeds both.
   scenario.efficiency.steps.push_back({EfficiencyKind::software, 2.0, Date{2025, 1, 2}});
-  const CapacityRun software = run_capacity(scenario);
+  const CapacityRun software = test::run_in_job_order(scenario);
   CHECK(software.jobs[0].gpu_hours == doctest::Approx(8.0));
   CHECK(software.jobs[1].gpu_hours == doctest::Approx(80.0));
   // Gains dated before the start are in the job's FLOPs already.
   scenario.efficiency.steps = {{EfficiencyKind::training, 10.0, Date{2024, 12, 1}}};
-  CHECK(run_capacity(scenario).jobs[0].gpu_hours == doctest::Approx(160.0));
+  CHECK(test::run_in_job_order(scenario).jobs[0].gpu_hours == doctest::Approx(160.0));
 }
 
 /// Two years of the service above doubling its demand every year on a demand-planned fleet:
@@ -464,7 +465,7 @@ Scenario planned_growth() {
 }
 
 TEST_CASE("demand planner: utilisation near its target and the SLO met on growing demand") {
-  const CapacityRun run = run_capacity(planned_growth());
+  const CapacityRun run = test::run_in_job_order(planned_growth());
   const Recorder& series = run.timeseries;
   REQUIRE(series.rows() == 8);
   for (std::size_t quarter = 0; quarter < series.rows(); ++quarter) {
@@ -487,7 +488,7 @@ TEST_CASE("demand planner: a budget cap leaves a reported shortfall, never an ov
   // review on (about 13,800 GPUs for the second quarter against 12,000 in hand).
   Scenario scenario = planned_growth();
   scenario.planner.budget_per_period_usd = 100e6;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(run.summary.budget_usd == doctest::Approx(8 * 100e6));
   CHECK(run.summary.budget_spent_gpus_usd <= run.summary.budget_usd);
   CHECK(run.summary.gpus_ordered - 12000 <= 8 * 2500);
@@ -498,7 +499,7 @@ TEST_CASE("demand planner: a budget cap leaves a reported shortfall, never an ov
   REQUIRE(shortfall != run.buildout.end());
   CHECK(shortfall->note == "demand planner: not ordered for lack of budget");
   // Without the cap the same plan orders what the demand needs and is never short.
-  CHECK(run_capacity(planned_growth()).summary.gpus_ordered > run.summary.gpus_ordered);
+  CHECK(test::run_in_job_order(planned_growth()).summary.gpus_ordered > run.summary.gpus_ordered);
 }
 
 TEST_CASE("demand planner: with elasticity 1.5 a 10x gain makes it order 10^0.5 times more") {
@@ -533,7 +534,7 @@ TEST_CASE("funds: the date spending exhausts them, and planners that stay within
   scenario.economics.maintenance_share_per_year = 0.0;
   scenario.economics.staff_cost_per_year_usd = 365.25e6;
   scenario.economics.funds_usd = 10.5e6;
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.summary.funds_exhausted.has_value());
   CHECK(seconds_from_ticks(*run.summary.funds_exhausted) / 86400.0 == doctest::Approx(10.5));
   CHECK(run.summary.spent_usd == doctest::Approx(20e6));
@@ -560,8 +561,8 @@ TEST_CASE("demand planner: a fit of recent demand forecasts steady growth as the
   // growth outruns.
   Scenario scenario = planned_growth();
   scenario.planner.forecast = ForecastMethod::fit;
-  const CapacityRun fitted = run_capacity(scenario);
-  const CapacityRun modelled = run_capacity(planned_growth());
+  const CapacityRun fitted = test::run_in_job_order(scenario);
+  const CapacityRun modelled = test::run_in_job_order(planned_growth());
   const Recorder& series = fitted.timeseries;
   CHECK(series.value(2, series.column("slo_attainment_svc")) < 1.0);
   for (std::size_t quarter = 3; quarter < series.rows(); ++quarter) {
@@ -584,9 +585,9 @@ TEST_CASE("demand planner: a fit of recent demand misses the jump a 10x gain set
   scenario.demand_feedback.enabled = true;
   scenario.demand_feedback.adjustment_time_s = 10 * 86400.0;
   scenario.demand_feedback.elasticity = 1.5;
-  const CapacityRun modelled = run_capacity(scenario);
+  const CapacityRun modelled = test::run_in_job_order(scenario);
   scenario.planner.forecast = ForecastMethod::fit;
-  const CapacityRun fitted = run_capacity(scenario);
+  const CapacityRun fitted = test::run_in_job_order(scenario);
   CHECK(modelled.inference[0].slo_attainment == 1.0);
   // The fit orders nothing before the jump and, once the jump is in its data, reads it as
   // growth and orders far more than needed: short in between, over-built after.

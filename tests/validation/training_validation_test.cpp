@@ -26,6 +26,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/model/training/training_run.hpp"
 #include "model/fixtures.hpp"
+#include "model/job_order.hpp"
 
 namespace capsim {
 namespace {
@@ -82,7 +83,7 @@ TEST_CASE("validation: Llama 3 405B pretraining time on the defaults") {
   // effective training time above 90% ([Llama 3]); the gap is the restart, which Meta does not
   // publish and which its tooling made faster than the default's 10-minute collective timeout.
   const Scenario scenario = training_run_scenario(kLlamaClusterGpus, llama3_405b_job(), 120);
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 1);
   const TrainingJobRecord& job = run.jobs[0];
   REQUIRE(job.status == "completed");
@@ -105,7 +106,7 @@ TEST_CASE("validation: Llama 3 405B interruptions in 54 days, by cause") {
   // by cause), not a prediction. Each count lies within its 99.9% Poisson interval, mean ±
   // 3.29 · sqrt(mean), over the job's 16,384 GPUs for the 54 days it ran.
   const Scenario scenario = training_run_scenario(kLlamaClusterGpus, llama3_405b_job(), 54);
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 1);
   const TrainingJobRecord& job = run.jobs[0];
   CHECK(job.status == "running");
@@ -141,7 +142,7 @@ TEST_CASE("validation: DeepSeek-V3 GPU-hours on the defaults") {
   deepseek.precision = Precision::fp8;
   deepseek.base_mfu = 0.20;
   const Scenario scenario = training_run_scenario(2'048, deepseek, 120, kH800FP8);
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 1);
   const TrainingJobRecord& job = run.jobs[0];
   REQUIRE(job.status == "completed");

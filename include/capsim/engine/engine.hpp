@@ -78,6 +78,10 @@ class Engine {
   bool step();
   /// Ends the current run_until()/run() after the event being handled.
   void stop() { stop_requested_ = true; }
+  /// Calls `hook` after every `every_events` events fired, for a progress line on a long run.
+  /// The hook only observes: it must not schedule, cancel or stop. An empty hook (or 0) removes
+  /// it. Costs one decrement per event.
+  void set_progress_hook(std::uint64_t every_events, std::function<void()> hook);
 
   /// Live pending events (periodic processes count one each).
   std::size_t pending() const { return queue_.size(); }
@@ -102,6 +106,12 @@ class Engine {
   };
 
   void fire(const detail::QueuedEvent& record);
+  void note_progress() {
+    if (progress_countdown_ != 0 && --progress_countdown_ == 0) {
+      progress_countdown_ = progress_every_;
+      progress_hook_();
+    }
+  }
   void fire_periodic(std::uint64_t index, Tick tick);
   void fold_into_hash(const detail::QueuedEvent& record);
   void check_handler(HandlerId handler) const;
@@ -114,6 +124,9 @@ class Engine {
   std::uint64_t trajectory_hash_ = 0xcbf29ce484222325ULL;
   bool hashing_ = false;
   bool stop_requested_ = false;
+  std::function<void()> progress_hook_;
+  std::uint64_t progress_every_ = 0;
+  std::uint64_t progress_countdown_ = 0;  ///< events until the hook; 0: no hook
 };
 
 }  // namespace capsim

@@ -99,6 +99,24 @@ struct TrainingJobRecord {
   std::string status;
 };
 
+/// Receives jobs.csv's rows as the run produces them: a job's row when it completes, then at
+/// the horizon the rows of the jobs still running, waiting or held, in job order. A caller that
+/// writes them out as they come (capsim run streams jobs.csv) keeps no finished job's row.
+class JobRecordSink {
+ public:
+  virtual ~JobRecordSink() = default;
+  /// Before any row: the failure causes whose counts each row carries, in order.
+  virtual void begin(const std::vector<std::string>& failure_causes) = 0;
+  virtual void add(const TrainingJobRecord& record) = 0;
+};
+
+/// A training job's submission and first start, for the report's waits by period: kept for
+/// every job that started, in the order they started, even when rows are streamed.
+struct JobStart {
+  Tick submit = 0;
+  Tick start = 0;
+};
+
 /// Training over the run (empty when the scenario has no training jobs).
 struct TrainingSummary {
   std::int64_t jobs = 0;
@@ -212,7 +230,9 @@ struct CapacityRun {
   Recorder timeseries;
   std::vector<BuildoutEvent> buildout;
   CapacitySummary summary;
+  /// jobs.csv's rows in the order JobRecordSink describes; empty when a sink took them.
   std::vector<TrainingJobRecord> jobs;
+  std::vector<JobStart> job_starts;
   TrainingSummary training;
   std::vector<InferenceSummary> inference;
   Ledger ledger;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "capsim/output/json_writer.hpp"
 
 namespace capsim::output {
+
+class AtomicFile;  // atomic_file.hpp
 
 /// A column of a file whose rows are records (buildout.csv, jobs.csv): its name, unit and
 /// meaning, declared once for the header and docs/outputs.md.
@@ -34,6 +37,31 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 /// then interruptions_<cause> for each of `causes` (TrainingSummary::failure_causes).
 std::string jobs_csv(const std::vector<TrainingJobRecord>& jobs,
                      const std::vector<std::string>& causes, const Calendar& calendar, Tick end);
+/// jobs.csv written as the run goes: each row goes to the file's temporary as the model hands
+/// it over (in chunks of about 1 MB), so no finished job's row stays in memory. write_run
+/// publishes the file with the run's other files; until then the target is untouched, and a
+/// run that fails leaves nothing (the temporary goes with this object).
+class JobsCsvStream final : public JobRecordSink {
+ public:
+  JobsCsvStream(std::filesystem::path path, const Calendar& calendar, Tick end);
+  ~JobsCsvStream() override;
+  void begin(const std::vector<std::string>& failure_causes) override;
+  void add(const TrainingJobRecord& record) override;
+  /// The whole file, ready to publish; none when the run had no training jobs (begin() never
+  /// came).
+  std::unique_ptr<AtomicFile> take_file();
+
+ private:
+  void flush();
+
+  std::filesystem::path path_;
+  Calendar calendar_;
+  Tick end_;
+  std::size_t causes_ = 0;
+  std::unique_ptr<AtomicFile> file_;
+  std::string buffer_;
+};
+
 /// The headline figures as JSON; `more` adds members at the end (a Monte Carlo study's).
 std::string summary_json(const Scenario& scenario, const CapacityRun& run,
                          const std::function<void(JsonWriter&)>& more = {});
@@ -62,6 +90,8 @@ struct RunExtras {
   /// When set, report.html is written in the set: the page this returns, given the names of
   /// the other files written beside it (the CLI passes report::run_report_html).
   std::function<std::string(const std::vector<std::string>& files)> report;
+  /// jobs.csv as the run streamed it (capsim run), instead of the run's collected rows.
+  JobsCsvStream* jobs_stream = nullptr;
 };
 
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,

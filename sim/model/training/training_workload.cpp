@@ -13,8 +13,13 @@
 
 namespace capsim {
 
-TrainingWorkload::TrainingWorkload(const ModelContext& context, ClusterBook& book, Power& power)
-    : context_(context), book_(book), power_(power) {}
+TrainingWorkload::TrainingWorkload(const ModelContext& context, ClusterBook& book, Power& power,
+                                   JobRecordSink* rows)
+    : context_(context),
+      book_(book),
+      power_(power),
+      collected_rows_(context.run.jobs),
+      rows_(rows ? rows : &collected_rows_) {}
 
 void TrainingWorkload::set_up_jobs() {
   const Scenario& scenario = context_.scenario;
@@ -99,6 +104,10 @@ void TrainingWorkload::set_up_scheduler() {
     capacity.push_back(book_[c].available);
     groups.push_back(book_[c].group);
   }
+  std::vector<std::string> causes;
+  for (const FailureCauseSpec& cause : context_.failure_causes)
+    causes.push_back(cause.name);
+  rows_->begin(causes);
   scheduler_ =
       std::make_unique<GangScheduler>(context_.engine, capacity, gang_jobs_, options, this, groups);
   book_.set_listener(this);
@@ -299,6 +308,8 @@ void TrainingWorkload::job_started(std::size_t job_index) {
   job.run_work_s = run.work_s;
   job.mfu = run.mfu;
   job.gpus = outcome.gpus;
+  if (*outcome.first_start == *outcome.start && job.preemptions + job.interruptions == 0)
+    context_.run.job_starts.push_back(JobStart{job.submit, *outcome.start});
   change_busy(job_index, +1);
   set_rates(job.tenant, outcome.gpus);
 }
@@ -314,6 +325,7 @@ void TrainingWorkload::job_ended(std::size_t job_index) {
     if (--jobs_[dependent].unfinished_dependencies == 0)
       scheduler_->release(dependent);
   }
+  rows_->add(job_record(job_index));
 }
 
 /// The job's pieces take (+1) or give back (−1) their clusters' GPUs, which changes the power
@@ -366,7 +378,7 @@ TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
   record.start = outcome.first_start;
   record.preemptions = job.preemptions;
   record.preemption_lost_gpu_hours = job.preemption_lost_gpu_s / 3600.0;
-  record.gpu_hours = job.stopped_runs_gpu_s / 3600.0;
+  record.gpu_hours = job_gpu_hours(i);
   record.interruptions = job.interruptions;
   record.interruptions_by_cause = job.interruptions_by_cause;
   record.lost_gpu_hours = job.interruption_lost_gpu_s / 3600.0;
@@ -377,7 +389,6 @@ TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
     record.end = outcome.end;
     record.mfu = job.mfu;
     const double ran_s = seconds_from_ticks(std::min(*outcome.end, context_.end) - *outcome.start);
-    record.gpu_hours += static_cast<double>(job.gpus) * ran_s / 3600.0;
     // A job still running has done work nothing has discarded yet.
     if (!job.done)
       useful_gpu_s += static_cast<double>(job.gpus) * job.run.at(ran_s).done_s;
@@ -390,6 +401,17 @@ TrainingJobRecord TrainingWorkload::job_record(std::size_t i) const {
                   : job.interruptions ? "interrupted"
                                       : (job.unfinished_dependencies > 0 ? "held" : "queued");
   return record;
+}
+
+double TrainingWorkload::job_gpu_hours(std::size_t i) const {
+  const TrainingJob& job = jobs_[i];
+  const GangJobOutcome& outcome = scheduler_->outcomes()[i];
+  double gpu_hours = job.stopped_runs_gpu_s / 3600.0;
+  if (outcome.start) {
+    const double ran_s = seconds_from_ticks(std::min(*outcome.end, context_.end) - *outcome.start);
+    gpu_hours += static_cast<double>(job.gpus) * ran_s / 3600.0;
+  }
+  return gpu_hours;
 }
 
 double TrainingWorkload::unmet_gpu_hours(const TrainingJob& job) const {
@@ -429,11 +451,10 @@ void TrainingWorkload::finish(double gpu_available_s) {
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
     const TrainingJob& job = jobs_[i];
     const GangJobOutcome& outcome = outcomes[i];
-    TrainingJobRecord record = job_record(i);
     t.preemptions += job.preemptions;
-    t.preemption_lost_gpu_hours += record.preemption_lost_gpu_hours;
+    t.preemption_lost_gpu_hours += job.preemption_lost_gpu_s / 3600.0;
     t.interruptions += job.interruptions;
-    t.interruption_lost_gpu_hours += record.lost_gpu_hours;
+    t.interruption_lost_gpu_hours += job.interruption_lost_gpu_s / 3600.0;
     for (std::size_t k = 0; k < job.interruptions_by_cause.size(); ++k)
       t.interruptions_by_cause[k] += job.interruptions_by_cause[k];
     if (outcome.first_start)
@@ -447,7 +468,8 @@ void TrainingWorkload::finish(double gpu_available_s) {
       ++t.queued_at_end;
       t.unmet_gpu_hours += unmet_gpu_hours(job);
     }
-    out.jobs.push_back(std::move(record));
+    if (!job.done)  // a completed job's row went when it ended
+      rows_->add(job_record(i));
   }
   t.jobs = static_cast<std::int64_t>(jobs_.size());
   std::vector<double> useful(book_.size(), 0.0), elapsed(book_.size(), 0.0);
@@ -457,7 +479,7 @@ void TrainingWorkload::finish(double gpu_available_s) {
       continue;
     // Every run the job held GPUs for: runs that were stopped count as elapsed too.
     useful[outcomes[i].cluster] += job.useful_gpu_s;
-    elapsed[outcomes[i].cluster] += out.jobs[i].gpu_hours * 3600.0;
+    elapsed[outcomes[i].cluster] += job_gpu_hours(i) * 3600.0;
   }
   for (std::size_t c = 0; c < book_.size(); ++c) {
     if (elapsed[c] <= 0.0)

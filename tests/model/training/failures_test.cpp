@@ -10,6 +10,7 @@
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/model/training/training_run.hpp"
 #include "model/fixtures.hpp"
+#include "model/job_order.hpp"
 
 namespace capsim {
 namespace {
@@ -100,7 +101,7 @@ TEST_CASE("failures: interruptions by cause match each cause's rate on a long ru
   // 419 give 3,542. Each count must lie in its 99.9% two-sided interval, mean ± 3.29 · sqrt
   // (mean) (the normal approximation; the smallest mean, unknown's 59.2, has ±25.3).
   const Scenario scenario = always_busy(5);
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   REQUIRE(run.jobs.size() == 1);
   const TrainingJobRecord& job = run.jobs[0];
   CHECK(job.status == "running");
@@ -130,7 +131,7 @@ TEST_CASE("failures: a cause that does not interrupt takes only idle GPUs") {
     cause.interrupts = false;
     cause.repair_time_s = 86'400.0;
   }
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = test::run_in_job_order(scenario);
   CHECK(run.jobs[0].interruptions == 0);
   CHECK(run.summary.gpu_failures > 500);  // about 708 (0.173 · 4,096 · 1 year), all ridden
   const Recorder& t = run.timeseries;

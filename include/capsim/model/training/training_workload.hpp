@@ -56,7 +56,9 @@ struct TrainingNeed {
 
 class TrainingWorkload final : public GangSchedulerListener, public ClusterBookListener {
  public:
-  TrainingWorkload(const ModelContext& context, ClusterBook& book, Power& power);
+  /// `rows` takes jobs.csv's rows as jobs finish; none: they collect in the run's jobs.
+  TrainingWorkload(const ModelContext& context, ClusterBook& book, Power& power,
+                   JobRecordSink* rows = nullptr);
   TrainingWorkload(const TrainingWorkload&) = delete;
   TrainingWorkload& operator=(const TrainingWorkload&) = delete;
 
@@ -122,13 +124,28 @@ class TrainingWorkload final : public GangSchedulerListener, public ClusterBookL
   void change_busy(std::size_t job_index, std::int64_t sign);
   void set_rates(std::size_t tenant, std::int64_t change);
   TrainingJobRecord job_record(std::size_t job) const;
+  /// GPUs held × time over every run of the job, within the horizon.
+  double job_gpu_hours(std::size_t job) const;
   /// GPU-hours a job that never started asked for, at its base MFU on the first cluster's part
   /// and the efficiency of the end (an estimate).
   double unmet_gpu_hours(const TrainingJob& job) const;
 
+  /// Rows kept in the run when no one else takes them.
+  class CollectedRows final : public JobRecordSink {
+   public:
+    explicit CollectedRows(std::vector<TrainingJobRecord>& rows) : rows_(rows) {}
+    void begin(const std::vector<std::string>&) override {}
+    void add(const TrainingJobRecord& record) override { rows_.push_back(record); }
+
+   private:
+    std::vector<TrainingJobRecord>& rows_;
+  };
+
   const ModelContext& context_;
   ClusterBook& book_;
   Power& power_;
+  CollectedRows collected_rows_;
+  JobRecordSink* rows_;
   std::vector<TrainingJob> jobs_;
   std::vector<GangJob> gang_jobs_;
   std::unique_ptr<GangScheduler> scheduler_;
