@@ -19,18 +19,6 @@ constexpr Phase kSchedulePhase = phases::kTrainingPass;
 enum Kinds : EventKind { kSubmit, kEnd, kPass };
 }  // namespace
 
-std::pair<Tick, std::int64_t> GangScheduler::Cluster::shadow(Tick now, std::int64_t gpus) const {
-  std::int64_t available = free();
-  if (available >= gpus)
-    return {now, available - gpus};
-  for (const auto& [end, released] : running) {
-    available += released;
-    if (available >= gpus)
-      return {end, available - gpus};
-  }
-  return {INT64_MAX, 0};
-}
-
 void check_jobs_runnable(const std::vector<std::int64_t>& cluster_gpus,
                          const std::vector<GangJob>& jobs, bool cross_cluster,
                          const std::vector<std::size_t>& groups) {
@@ -152,8 +140,10 @@ void GangScheduler::release_gpus(std::size_t job) {
   for (const auto& [cluster_index, piece] : outcome.pieces) {
     Cluster& cluster = clusters_[cluster_index];
     cluster.in_use -= piece;
-    cluster.running.erase(cluster.running.find({*outcome.end, piece}));
+    cluster.releases.remove(*outcome.end, piece, job);
     cluster.running_jobs.erase(job);
+    if (options_.cross_cluster)
+      group_releases_[cluster.group].remove(*outcome.end, piece, job);
   }
   const std::size_t tenant = jobs_[job].tenant;
   const auto gpus = static_cast<double>(outcome.gpus);
@@ -408,22 +398,15 @@ std::optional<GangScheduler::Allocation> GangScheduler::span_now(std::size_t job
 std::pair<Tick, std::int64_t> GangScheduler::group_shadow(std::size_t group,
                                                           std::int64_t gpus) const {
   std::int64_t available = 0;
-  std::vector<std::pair<Tick, std::int64_t>> releases;
   for (const Cluster& cluster : clusters_) {
-    if (cluster.group != group)
-      continue;
-    available += cluster.free();
-    releases.insert(releases.end(), cluster.running.begin(), cluster.running.end());
+    if (cluster.group == group)
+      available += cluster.free();
   }
-  if (available >= gpus)
-    return {now_, available - gpus};
-  std::sort(releases.begin(), releases.end());
-  for (const auto& [end, released] : releases) {
-    available += released;
-    if (available >= gpus)
-      return {end, available - gpus};
-  }
-  return {INT64_MAX, 0};
+  const auto releases = group_releases_.find(group);
+  if (releases == group_releases_.end())
+    return available >= gpus ? std::pair<Tick, std::int64_t>{now_, available - gpus}
+                             : std::pair<Tick, std::int64_t>{INT64_MAX, 0};
+  return releases->second.earliest(now_, available, gpus);
 }
 
 void GangScheduler::start(std::size_t job, const Allocation& allocation) {
@@ -433,8 +416,10 @@ void GangScheduler::start(std::size_t job, const Allocation& allocation) {
   for (const auto& [cluster_index, piece] : allocation.pieces) {
     Cluster& cluster = clusters_[cluster_index];
     cluster.in_use += piece;
-    cluster.running.emplace(end, piece);
+    cluster.releases.add(end, piece, job);
     cluster.running_jobs.insert(job);
+    if (options_.cross_cluster)
+      group_releases_[cluster.group].add(end, piece, job);
   }
   tenant_in_use_[jobs_[job].tenant] += gpus;
   tenant_running_start_gpu_s_[jobs_[job].tenant] +=
@@ -565,7 +550,8 @@ void GangScheduler::backfill() {
   for (std::size_t c = 0; c < clusters_.size(); ++c) {
     if (!may_use(head, c) || clusters_[c].capacity < jobs_[head].gpus)
       continue;
-    const auto [time, spare] = clusters_[c].shadow(now_, jobs_[head].gpus);
+    const auto [time, spare] =
+        clusters_[c].releases.earliest(now_, clusters_[c].free(), jobs_[head].gpus);
     if (time < shadow_time) {
       shadow_time = time;
       extra = spare;

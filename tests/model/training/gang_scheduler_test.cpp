@@ -102,37 +102,82 @@ std::vector<GangJob> random_workload(std::uint64_t seed, std::size_t count, std:
 }
 
 TEST_CASE("scheduler: EASY never delays the head job's reservation, on random job sets") {
+  // At every backfill depth, Slurm's default among them: a shallower pass examines fewer jobs,
+  // and must still never delay the head nor overfill a cluster.
+  for (const std::size_t depth :
+       {std::size_t{1}, std::size_t{4}, kDefaultBackfillDepth, kUnlimitedBackfillDepth}) {
+    INFO("depth " << depth);
+    GangSchedulerOptions easy;
+    easy.policy = SchedulerPolicy::easy_backfill;
+    easy.backfill_depth = depth;
+    std::size_t reservations = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+      INFO("seed " << seed);
+      const std::vector<std::int64_t> clusters =
+          seed % 2 == 0 ? std::vector<std::int64_t>{64} : std::vector<std::int64_t>{32, 64};
+      const std::vector<GangJob> jobs = random_workload(seed, 300, 64);
+      const std::vector<GangJobOutcome> outcomes = schedule_gang_jobs(clusters, jobs, easy);
+      std::map<std::size_t, std::vector<std::pair<Tick, std::int64_t>>> usage;
+      for (std::size_t i = 0; i < jobs.size(); ++i) {
+        REQUIRE(outcomes[i].start.has_value());
+        CHECK(*outcomes[i].start >= jobs[i].submit);
+        if (outcomes[i].first_reservation) {
+          ++reservations;
+          CHECK(*outcomes[i].start <= *outcomes[i].first_reservation);
+        }
+        usage[outcomes[i].cluster].emplace_back(*outcomes[i].start, jobs[i].gpus);
+        usage[outcomes[i].cluster].emplace_back(*outcomes[i].end, -jobs[i].gpus);
+      }
+      // Capacity is never exceeded: sweep each cluster's starts and ends (ends first at a tie).
+      for (auto& [cluster, changes] : usage) {
+        std::sort(changes.begin(), changes.end());
+        std::int64_t in_use = 0;
+        for (const auto& change : changes) {
+          in_use += change.second;
+          CHECK(in_use <= clusters[cluster]);
+        }
+      }
+    }
+    CHECK(reservations > 500);  // the property was exercised, not vacuous
+  }
+}
+
+TEST_CASE("scheduler: the backfill depth bounds the jobs a pass examines behind the head") {
+  // One 64-GPU cluster, all submitted at 0 in this order: R (48 GPUs, 10 h) starts; H (64, 1 h)
+  // is the head, reserved at 10 h, with 16 GPUs free until then; W (32, 1 h) cannot use them;
+  // F (16, 2 h) can (it ends at 2 h, before the reservation). At depth 1 a pass examines only
+  // W, so F waits behind H: it starts at 10 h beside nothing (H takes all 64) and so at 11 h,
+  // with W. At depth 2 the pass reaches F and starts it at 0.
+  const std::vector<GangJob> jobs = {job(0, 48, 10), job(0, 64, 1), job(0, 32, 1), job(0, 16, 2)};
   GangSchedulerOptions easy;
   easy.policy = SchedulerPolicy::easy_backfill;
-  std::size_t reservations = 0;
-  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
-    INFO("seed " << seed);
-    const std::vector<std::int64_t> clusters =
-        seed % 2 == 0 ? std::vector<std::int64_t>{64} : std::vector<std::int64_t>{32, 64};
-    const std::vector<GangJob> jobs = random_workload(seed, 300, 64);
-    const std::vector<GangJobOutcome> outcomes = schedule_gang_jobs(clusters, jobs, easy);
-    std::map<std::size_t, std::vector<std::pair<Tick, std::int64_t>>> usage;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-      REQUIRE(outcomes[i].start.has_value());
-      CHECK(*outcomes[i].start >= jobs[i].submit);
-      if (outcomes[i].first_reservation) {
-        ++reservations;
-        CHECK(*outcomes[i].start <= *outcomes[i].first_reservation);
-      }
-      usage[outcomes[i].cluster].emplace_back(*outcomes[i].start, jobs[i].gpus);
-      usage[outcomes[i].cluster].emplace_back(*outcomes[i].end, -jobs[i].gpus);
-    }
-    // Capacity is never exceeded: sweep each cluster's starts and ends (ends first at a tie).
-    for (auto& [cluster, changes] : usage) {
-      std::sort(changes.begin(), changes.end());
-      std::int64_t in_use = 0;
-      for (const auto& change : changes) {
-        in_use += change.second;
-        CHECK(in_use <= clusters[cluster]);
-      }
-    }
-  }
-  CHECK(reservations > 1000);  // the property was exercised, not vacuous
+  easy.backfill_depth = 1;
+  CHECK(starts_h(schedule_gang_jobs({64}, jobs, easy)) == std::vector<Tick>{0, 10, 11, 11});
+  easy.backfill_depth = 2;
+  CHECK(starts_h(schedule_gang_jobs({64}, jobs, easy)) == std::vector<Tick>{0, 10, 11, 0});
+}
+
+TEST_CASE("scheduler: a job no cluster can hold now waits aside and returns when capacity grows") {
+  // Cluster 0 has 8 GPUs; cluster 1 none yet. A (16 GPUs, pinned to cluster 1) cannot run until
+  // cluster 1 grows to 16 at 5 h; it must not hold up B (8 GPUs) under FIFO, and it counts as
+  // queued (its 16 GPUs too) while aside.
+  Engine engine;
+  std::vector<GangJob> jobs = {job(0, 16, 1), job(0, 8, 2)};
+  jobs[0].cluster = 1;
+  GangScheduler scheduler(engine, {8, 0}, jobs, GangSchedulerOptions{});
+  engine.run_until(kHour);
+  CHECK(scheduler.queue_length() == 1);
+  CHECK(scheduler.queued_gpus() == 16);
+  REQUIRE(scheduler.outcomes()[1].start.has_value());
+  CHECK(*scheduler.outcomes()[1].start == 0);
+  CHECK_FALSE(scheduler.outcomes()[0].start.has_value());
+  engine.run_until(5 * kHour);
+  scheduler.set_capacity(1, 16);
+  engine.run();
+  REQUIRE(scheduler.outcomes()[0].start.has_value());
+  CHECK(*scheduler.outcomes()[0].start == 5 * kHour);
+  CHECK(scheduler.queue_length() == 0);
+  CHECK(scheduler.queued_gpus() == 0);
 }
 
 TEST_CASE("scheduler: EASY backfill lowers the mean wait of a stochastic workload") {

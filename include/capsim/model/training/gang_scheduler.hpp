@@ -18,6 +18,7 @@
 #include "capsim/engine/engine.hpp"
 #include "capsim/model/inputs.hpp"
 #include "capsim/model/training/pending_queue.hpp"
+#include "capsim/model/training/release_profile.hpp"
 
 namespace capsim {
 
@@ -140,10 +141,9 @@ class GangScheduler final : public EventHandler {
     std::int64_t capacity = 0;
     std::int64_t in_use = 0;
     std::size_t group = 0;
-    std::multiset<std::pair<Tick, std::int64_t>> running;  ///< (end, GPUs)
-    std::set<std::size_t> running_jobs;                    ///< jobs with a piece here
+    ReleaseProfile releases;             ///< when the pieces running here end
+    std::set<std::size_t> running_jobs;  ///< jobs with a piece here
     std::int64_t free() const { return capacity - in_use; }
-    std::pair<Tick, std::int64_t> shadow(Tick now, std::int64_t gpus) const;
   };
 
   void enqueue(std::size_t job);
@@ -192,6 +192,8 @@ class GangScheduler final : public EventHandler {
   std::vector<GangJobOutcome> outcomes_;
   std::vector<EventHandle> end_events_;  ///< of running jobs, for preemption
   std::vector<Cluster> clusters_;
+  /// With cross-cluster jobs: each group's releases, for a spanning head's reservation.
+  std::map<std::size_t, ReleaseProfile> group_releases_;
   std::vector<std::int64_t> tenant_in_use_;
   std::vector<double> tenant_finished_gpu_s_;       ///< GPU-seconds of ended jobs
   std::vector<double> tenant_running_start_gpu_s_;  ///< Σ GPUs × start (s) of running jobs
