@@ -121,8 +121,11 @@ std::string outputs_reference_markdown() {
   for (const BuildoutKindDeclaration& kind : buildout_kinds())
     text += fmt::format("| `{}` | {} |\n", kind.name, kind.meaning);
   text +=
-      "\n## jobs.csv\n\nOne row per training job (written when the scenario has any), "
-      "listed jobs first.\n";
+      "\n## jobs.csv\n\nOne row per training job (written when the scenario has any). "
+      "`capsim run` writes the rows as\njobs complete, so a run's memory does not grow with "
+      "finished jobs: the completed jobs come\nfirst, in the order they completed, then the "
+      "jobs running, waiting or held at the end, in\njob order (listed jobs, then generated "
+      "ones). Sort by `submit` or `name` for another order.\n";
   text += record_table(jobs_columns());
   text +=
       "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
