@@ -18,10 +18,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
+Scenario shipped(const char* name) {
+  return scenario::load_scenario((fs::path(CAPSIM_SOURCE_DIR) / "scenarios" / name).string());
+}
+
+/// A run whose jobs.csv rows go to `folder`/jobs.csv as capsim run streams them.
+struct StreamedRun {
+  StreamedRun(const Scenario& scenario, const fs::path& folder)
+      : stream(folder / "jobs.csv", Calendar(scenario.scenario.start),
+               scenario.scenario.end_tick()),
+        run(run_capacity(scenario, {}, FailureEvents::when_observed, observers_of(stream))) {}
+  static RunObservers observers_of(JobsCsvStream& stream) {
+    RunObservers observers;
+    observers.jobs = &stream;
+    return observers;
+  }
+  /// Publishes the run's files with the streamed jobs.csv.
+  void write(const Scenario& scenario, const fs::path& folder) {
+    RunExtras extras;
+    extras.jobs_stream = &stream;
+    write_run(folder, scenario, run, extras);
+  }
+  JobsCsvStream stream;
+  CapacityRun run;
+};
+
 TEST_CASE("jobs.csv: the streamed file is the collected rows' file, published only with the set") {
   // The pool over a year: 8,365 jobs, most completing, the rest queued at the end.
-  const Scenario scenario = scenario::load_scenario(
-      (fs::path(CAPSIM_SOURCE_DIR) / "scenarios/gpu-pool-oversubscribed.yaml").string());
+  const Scenario scenario = shipped("gpu-pool-oversubscribed.yaml");
   const CapacityRun collected = run_capacity(scenario);
   REQUIRE(collected.jobs.size() == 8365);
   const std::string expected =
@@ -29,18 +53,13 @@ TEST_CASE("jobs.csv: the streamed file is the collected rows' file, published on
                scenario.scenario.end_tick());
 
   test::ScratchFolder folder("jobs_stream");
-  JobsCsvStream stream(folder.path() / "jobs.csv", Calendar(scenario.scenario.start),
-                       scenario.scenario.end_tick());
-  RunObservers observers;
-  observers.jobs = &stream;
-  const CapacityRun streamed = run_capacity(scenario, {}, FailureEvents::when_observed, observers);
+  StreamedRun streaming(scenario, folder.path());
+  const CapacityRun& streamed = streaming.run;
   CHECK(streamed.jobs.empty());  // the rows went to the file, none kept
   CHECK(streamed.job_starts.size() == collected.job_starts.size());
   CHECK(streamed.summary.cost_per_gpu_hour_usd == collected.summary.cost_per_gpu_hour_usd);
   CHECK_FALSE(fs::exists(folder.path() / "jobs.csv"));  // only its temporary so far
-  RunExtras extras;
-  extras.jobs_stream = &stream;
-  write_run(folder.path(), scenario, streamed, extras);
+  streaming.write(scenario, folder.path());
   CHECK(test::read_file(folder.path() / "jobs.csv") == expected);
   // Completed jobs come first, in the order they completed; the first row is the first to end.
   CHECK(collected.jobs.front().status == "completed");
@@ -48,17 +67,9 @@ TEST_CASE("jobs.csv: the streamed file is the collected rows' file, published on
 }
 
 TEST_CASE("jobs.csv: a run without training jobs writes none, and the stream leaves nothing") {
-  const Scenario scenario = scenario::load_scenario(
-      (fs::path(CAPSIM_SOURCE_DIR) / "scenarios/meta-2025-60b.yaml").string());
+  const Scenario scenario = shipped("meta-2025-60b.yaml");
   test::ScratchFolder folder("jobs_stream_none");
-  JobsCsvStream stream(folder.path() / "jobs.csv", Calendar(scenario.scenario.start),
-                       scenario.scenario.end_tick());
-  RunObservers observers;
-  observers.jobs = &stream;
-  const CapacityRun run = run_capacity(scenario, {}, FailureEvents::when_observed, observers);
-  RunExtras extras;
-  extras.jobs_stream = &stream;
-  write_run(folder.path(), scenario, run, extras);
+  StreamedRun(scenario, folder.path()).write(scenario, folder.path());
   CHECK_FALSE(fs::exists(folder.path() / "jobs.csv"));
   CHECK(fs::exists(folder.path() / "summary.json"));
   std::size_t files = 0;
