@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages capsim builds and tests with, only those missing. Needs root
 # (or sudo) only when something is missing. chromium and python3-pytest run the browser tests
-# of the HTML reports (tests/browser/, docs/testing.md).
+# of the HTML reports (tests/browser/, docs/testing.md); slurm-wlm and munge a throwaway Slurm
+# for scripts/slurm-sweep.sh (tests/scripts/real_slurm_test.sh); python3-yaml reads the
+# Kubernetes manifest scripts/k8s-sweep.yaml in its test.
 set -euo pipefail
 packages=(g++ cmake ninja-build git libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
-          doctest-dev clang-format python3 python3-matplotlib python3-pytest chromium)
+          doctest-dev clang-format python3 python3-matplotlib python3-pytest chromium
+          slurm-wlm munge python3-yaml)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
