@@ -82,6 +82,12 @@ TEST_CASE("pending queue: the job just walked past may be erased, and counts fol
   CHECK_FALSE(queue.walk().next().has_value());
 }
 
+TEST_CASE("scheduler: the scenario's default backfill depth is the scheduler's, Slurm's 100") {
+  CHECK(TrainingSpec{}.backfill_depth == 100);
+  CHECK(static_cast<std::size_t>(TrainingSpec{}.backfill_depth) == kDefaultBackfillDepth);
+  CHECK(GangSchedulerOptions{}.backfill_depth == kDefaultBackfillDepth);
+}
+
 TEST_CASE("release profile: the earliest time enough GPUs are free, as a walk in end order") {
   // Pieces ending at (tick, GPUs): (3, 8), (5, 2), (5, 4), (9, 1), in that order; 1 GPU free now.
   ReleaseProfile profile;
