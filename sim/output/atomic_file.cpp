@@ -31,6 +31,16 @@ std::string quoted(const fs::path& path) {
   return fmt::format("'{}'", path.string());
 }
 
+/// A symbolic link at the target is refused: someone who can write in the output folder could
+/// plant one to make capsim replace, or write through to, a file elsewhere (docs/security.md).
+bool planted_link(const fs::path& path) {
+  struct stat status {};
+  return ::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode);
+}
+
+constexpr const char* kSymlinkRefused =
+    "it is a symbolic link, and capsim writes only regular files (remove the link)";
+
 std::string failure_message(const fs::path& path, const std::string& what, int error) {
   std::string message = fmt::format("cannot write {}: {}", quoted(path), what);
   if (error != 0)
@@ -61,6 +71,10 @@ AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
     state_ = State::discarded;
     throw OutputError(path_, failure_message(path_, "not a file name", 0));
   }
+  if (planted_link(path_)) {
+    state_ = State::discarded;
+    throw OutputError(path_, failure_message(path_, kSymlinkRefused, 0));
+  }
   const fs::path directory = path_.parent_path();
   // The decorations add up to ~40 bytes; a target name near NAME_MAX (255) must not make the
   // temporary's name too long, and the temporary's name need not be the whole target name.
@@ -71,7 +85,8 @@ AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
     const std::string temporary_name =
         fmt::format(".{}.tmp.{}.{}", stem, ::getpid(), temporary_counter.fetch_add(1));
     temporary_path_ = directory / temporary_name;
-    fd_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    fd_ =
+        ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd_ >= 0)
       return;
     const int error = errno;
@@ -138,6 +153,9 @@ void AtomicFile::commit() {
     const int error = errno;
     fail(fmt::format("cannot close temporary {}", quoted(temporary_path_)), error);
   }
+  // Again at the last moment: a link planted while the run was writing is refused too.
+  if (planted_link(path_))
+    fail(kSymlinkRefused, 0);
   if (::rename(temporary_path_.c_str(), path_.c_str()) != 0) {
     const int error = errno;
     fail(fmt::format("cannot rename temporary {} over it", quoted(temporary_path_)), error);

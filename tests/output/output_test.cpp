@@ -526,6 +526,32 @@ TEST_CASE("output: atomic write over a directory fails and leaves no temporary")
   CHECK(fs::is_empty(target));
 }
 
+TEST_CASE("output: a symbolic link planted at the target is refused, not replaced or followed") {
+  // Someone who can write in --out plants timeseries.csv -> a file of the user's elsewhere.
+  ScratchFolder dir("planted_link");
+  const fs::path victim = dir.path() / "victim.txt";
+  write_file_atomically(victim, "the user's file\n");
+  fs::create_directory(dir.path() / "out");
+  const fs::path target = dir.path() / "out" / "timeseries.csv";
+  fs::create_symlink(victim, target);
+  const std::string refused = "cannot write '" + target.string() +
+                              "': it is a symbolic link, and capsim writes only regular files "
+                              "(remove the link)";
+  CHECK_THROWS_WITH_AS(write_file_atomically(target, "period_start\n"), refused.c_str(),
+                       OutputError);
+  CHECK(fs::is_symlink(target));
+  CHECK(read_file(victim) == "the user's file\n");
+  CHECK(entries(dir.path() / "out") == std::vector<std::string>{"timeseries.csv"});
+  // A link planted while the file was being written is refused at the rename.
+  fs::remove(target);
+  AtomicFile file(target);
+  file.write("period_start\n");
+  fs::create_symlink(victim, target);
+  CHECK_THROWS_WITH_AS(file.commit(), refused.c_str(), OutputError);
+  CHECK(read_file(victim) == "the user's file\n");
+  CHECK(entries(dir.path() / "out") == std::vector<std::string>{"timeseries.csv"});
+}
+
 TEST_CASE("output: atomic write to a file name of the maximum length") {
   ScratchFolder dir("long_name");
   const std::string name(255, 'n');
