@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "capsim/report/csp_hash.hpp"
+
 namespace capsim::report {
 
 std::string escape_html(std::string_view text) {
@@ -110,7 +112,7 @@ figure.chart figcaption{font-weight:600;margin-bottom:2px}
 figure.chart svg{width:100%;max-width:980px;height:auto;display:block}
 ul.legend{list-style:none;margin:2px 0 0;padding:0;font-size:12px;color:#3a4452}
 ul.legend li{display:inline-block;margin-right:12px}
-ul.legend .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+ul.legend .sw{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
 svg text{font-size:11px;fill:#3a4452}
 svg .axis-label{font-size:12px;fill:#1d2430}
 svg .grid{stroke:#e6e9ee;stroke-width:1}
@@ -128,13 +130,23 @@ span.num{font-variant-numeric:tabular-nums}
 
 }  // namespace
 
+std::string content_security_policy() {
+  // Nothing but the page's own <style> block: no script, no inline style attribute, no fetch,
+  // no form, no base URL. Names and descriptions from a scenario file are escaped text; this is
+  // the second fence, for anything that ever slips through.
+  return "default-src 'none'; style-src " + csp_hash_source(kStyle) +
+         "; img-src data:; base-uri 'none'; form-action 'none'";
+}
+
 std::string HtmlPage::str() const {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>{}</title>\n<style>{}</style>\n</head>\n<body data-report=\"{}\">\n"
       "<header class=\"page\"><h1>{}</h1><p>{}</p></header>\n<nav class=\"sections\">",
-      escape_html(title_), kStyle, escape_html(kind_), escape_html(title_), escape_html(subtitle_));
+      content_security_policy(), escape_html(title_), kStyle, escape_html(kind_),
+      escape_html(title_), escape_html(subtitle_));
   for (const Section& section : sections_)
     out += fmt::format("<a href=\"#{}\">{}</a>", escape_html(section.id),
                        escape_html(section.heading));

@@ -51,6 +51,10 @@ struct Table {
 };
 std::string table_html(const Table& table);
 
+/// The page's Content-Security-Policy (a meta tag in every page): only its own inline <style>
+/// block, by hash; no script, no inline style attribute, nothing fetched.
+std::string content_security_policy();
+
 /// A whole page: `<body data-report="KIND">`, a header with the title and subtitle, a nav of
 /// the sections and the sections in the order added.
 class HtmlPage {
