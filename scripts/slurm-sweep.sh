@@ -1,36 +1,54 @@
 #!/usr/bin/env bash
-# Submits a capsim sweep, or a scenario's Monte Carlo replications, to Slurm as a job array,
-# one shard per array task, and a merge job that runs once every task has succeeded
-# (docs/sweeps.md, "Many machines").
+# Submits a capsim sweep, or a Monte Carlo run's replications, to Slurm as a job array, one
+# shard per array task, and a merge job that runs once every task has succeeded
+# (docs/sweeps.md, "Slurm").
 #
 #   scripts/slurm-sweep.sh SWEEP.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- extra sbatch options]
 #   scripts/slurm-sweep.sh --replications N SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- ...]
 #
-# Task k (SLURM_ARRAY_TASK_ID = 1..SHARDS) runs `capsim sweep SWEEP --shard k/SHARDS` (or
-# `capsim run SCENARIO --replications N --shard k/SHARDS`) into OUT_DIR/shard-k; a sweep task
-# that is preempted or requeued resumes from its journal, a replications task runs its share
-# again. The merge job writes into OUT_DIR the same bytes as one machine's run: runs.csv and
-# runs_summary.csv of a sweep, or the Monte Carlo run's files.
-# A task that fails leaves the merge job pending for ever (DependencyNeverSatisfied): fix the
-# cause, `scancel` the merge job and run the same command again; finished sweep shards resume
-# from their journals at once. OUT_DIR must be on a file system every node sees. CAPSIM (default: build/release/capsim
-# under this repository) names the binary; it must run on the compute nodes.
-# Prints the two job ids. Set DRY_RUN=1 to print the sbatch commands instead of submitting.
+# Sweep: task k (SLURM_ARRAY_TASK_ID = 1..SHARDS) runs `capsim sweep SWEEP --shard k/SHARDS`
+# into OUT_DIR/shard-k; a task that is preempted or requeued resumes from its journal. The
+# merge job writes OUT_DIR/runs.csv and OUT_DIR/runs_summary.csv, the same bytes as one
+# machine's run.
+# Replications: task k runs `capsim run SCENARIO --replications N --shard k/SHARDS` into
+# OUT_DIR/shard-k (a requeued task runs its shard again); the merge job writes into OUT_DIR
+# what `capsim run SCENARIO --replications N --out OUT_DIR` writes on one machine.
+#
+# OUT_DIR must be on a file system every node sees. CAPSIM (default: build/release/capsim under
+# this repository) names the binary; it must run on the compute nodes. Prints the two job ids.
+# Set DRY_RUN=1 to print the sbatch commands instead of submitting.
+#
+# A task that fails cancels the merge job (--kill-on-invalid-dep=yes), so nothing half-merged
+# is written. To recover: read OUT_DIR/logs/shard-K.log, fix the cause, wait until squeue
+# shows none of the array's tasks, and run the same command again. A sweep's finished shards
+# reread their journals and end at once, the failed one resumes; a replications shard runs
+# again whole.
 set -euo pipefail
 
 usage() {
   echo "usage: $0 [--replications N] SWEEP_OR_SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- sbatch options...]" >&2
   exit 2
 }
+# A whole number >= 1, or a usage error naming the argument.
+require_count() {
+  [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$0: $1: expected a positive whole number, found \"$2\"" >&2; exit 2; }
+}
+# One word for /bin/sh, whatever it holds: sbatch --wrap hands the command to sh, so a path
+# with a space, a quote or a $ must reach capsim unchanged.
+sh_quote() {
+  printf "'%s'" "${1//\'/\'\\\'\'}"
+}
+
 replications=""
 if [ "${1:-}" = "--replications" ]; then
   [ $# -ge 2 ] || usage
   replications=$2
+  require_count "--replications" "$replications"
   shift 2
-  [[ "$replications" =~ ^[1-9][0-9]*$ ]] || { echo "$0: --replications: expected a positive whole number, found \"$replications\"" >&2; exit 2; }
 fi
 [ $# -ge 3 ] || usage
-sweep=$(realpath "$1")
+input_arg=$1
+input=$(realpath -m "$1")
 out=$(realpath -m "$2")
 shards=$3
 threads=""
@@ -39,38 +57,47 @@ shift 3
 [ $# -gt 0 ] && [ "$1" = "--" ] && shift
 extra=("$@")
 threads=${threads:-2}
-[[ "$shards" =~ ^[1-9][0-9]*$ ]] || { echo "$0: SHARDS: expected a positive whole number, found \"$shards\"" >&2; exit 2; }
-[[ "$threads" =~ ^[1-9][0-9]*$ ]] || { echo "$0: THREADS_PER_TASK: expected a positive whole number, found \"$threads\"" >&2; exit 2; }
-[ -f "$sweep" ] || { echo "$0: no ${replications:+scenario}${replications:-sweep} file \"$1\"" >&2; exit 2; }
+require_count SHARDS "$shards"
+require_count THREADS_PER_TASK "$threads"
+kind=sweep
+[ -n "$replications" ] && kind=scenario
+[ -f "$input" ] || { echo "$0: no $kind file \"$input_arg\"" >&2; exit 2; }
 capsim=$(realpath -m "${CAPSIM:-$(dirname "$0")/../build/release/capsim}")
 [ -x "$capsim" ] || { echo "$0: no capsim binary at $capsim (build it, or set CAPSIM)" >&2; exit 2; }
 
 # Check the file before anything is queued: a typo should not wait in the queue.
 if [ -n "$replications" ]; then
-  "$capsim" validate "$sweep" >&2 || exit 2
-  task_command="'$capsim' run '$sweep' --replications $replications --no-report"
-  merge_command="'$capsim' run '$sweep' --replications $replications"
-  merge_flag="--merge "
+  "$capsim" validate "$input" >&2 || exit 2
 else
-  "$capsim" sweep "$sweep" --check >&2 || exit 2
-  task_command="'$capsim' sweep '$sweep'"
-  merge_command="'$capsim' merge"
-  merge_flag=""
+  "$capsim" sweep "$input" --check >&2 || exit 2
 fi
-mkdir -p "$out/logs"
+[ "${DRY_RUN:-0}" = 1 ] || mkdir -p "$out/logs"
+
+# The task's and the merge's command lines, for sh on the compute node.
+task_folder="$(sh_quote "$out")/shard-\$SLURM_ARRAY_TASK_ID"
+shard_folders=()
+for k in $(seq 1 "$shards"); do shard_folders+=("$(sh_quote "$out/shard-$k")"); done
+if [ -n "$replications" ]; then
+  run="$(sh_quote "$capsim") run $(sh_quote "$input") --replications $replications"
+  task="$run --out $task_folder -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards"
+  merge="$run --out $(sh_quote "$out")$(printf ' --merge %s' "${shard_folders[@]}")"
+else
+  task="$(sh_quote "$capsim") sweep $(sh_quote "$input") --out $task_folder -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards"
+  merge="$(sh_quote "$capsim") merge --out $(sh_quote "$out") ${shard_folders[*]}"
+fi
 
 sbatch=(sbatch)
 [ "${DRY_RUN:-0}" = 1 ] && sbatch=(echo sbatch)
+# --open-mode=append: a requeued task's log keeps its earlier attempts.
 array_job=$("${sbatch[@]}" --parsable "${extra[@]}" \
   --job-name=capsim-sweep --array="1-$shards" --cpus-per-task="$threads" \
-  --output="$out/logs/shard-%a.log" --requeue \
-  --wrap="$task_command --out \"$out/shard-\$SLURM_ARRAY_TASK_ID\" -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards")
+  --output="$out/logs/shard-%a.log" --open-mode=append --requeue \
+  --wrap="$task")
 [ "${DRY_RUN:-0}" = 1 ] && { echo "$array_job"; array_job=ARRAY_JOB_ID; }
-shard_dirs=""
-for k in $(seq 1 "$shards"); do shard_dirs+=" $merge_flag'$out/shard-$k'"; done
 merge_job=$("${sbatch[@]}" --parsable "${extra[@]}" \
-  --job-name=capsim-merge --dependency="afterok:$array_job" --cpus-per-task=1 \
-  --output="$out/logs/merge.log" \
-  --wrap="$merge_command --out '$out'$shard_dirs")
+  --job-name=capsim-merge --dependency="afterok:$array_job" --kill-on-invalid-dep=yes \
+  --cpus-per-task=1 --output="$out/logs/merge.log" --open-mode=append \
+  --wrap="$merge")
+[ "${DRY_RUN:-0}" = 1 ] && { echo "$merge_job"; merge_job=MERGE_JOB_ID; }
 echo "array job: $array_job"
 echo "merge job: $merge_job"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/slurm-sweep.sh against a stand-in sbatch that runs each job at once, in order (array
 # tasks one by one with SLURM_ARRAY_TASK_ID set, then the dependent merge): the merged
-# runs.csv must be the bytes of a one-machine run, and a bad sweep must queue nothing.
+# runs.csv must be the bytes of a one-machine run, the submitted commands are those documented
+# (sweeps and --replications), and a bad sweep must queue nothing. The real scheduler, with
+# requeues, failures and the replications' bytes: slurm_real_test.sh.
 # usage: slurm_sweep_test.sh CAPSIM_BINARY SOURCE_DIR
 set -euo pipefail
 capsim=$1
@@ -58,6 +60,23 @@ DRY_RUN=1 "$source_dir/scripts/slurm-sweep.sh" "$sweep" "$work/dry" 2 3 -- --par
 [ "$(grep -c -- "--partition=x" "$work/dry.txt")" = 2 ]
 grep -q -- "-j 3 --shard" "$work/dry.txt"
 
+# Monte Carlo replications: each task runs its shard of `capsim run --replications`, the
+# merge joins them with --merge; every path reaches sh quoted as one word.
+mc_scenario="$source_dir/scenarios/efficiency-10x-uncertain.yaml"
+DRY_RUN=1 "$source_dir/scripts/slurm-sweep.sh" --replications 12 "$mc_scenario" "$work/mc" 3 1 \
+  > "$work/dry.txt"
+capsim_path=$(realpath "$capsim")
+grep -qF -- "--array=1-3 --cpus-per-task=1 " "$work/dry.txt"
+grep -qF -- "--wrap='$capsim_path' run '$mc_scenario' --replications 12 --out '$work/mc'/shard-\$SLURM_ARRAY_TASK_ID -j 1 --shard \$SLURM_ARRAY_TASK_ID/3" \
+  "$work/dry.txt"
+grep -qF -- "--wrap='$capsim_path' run '$mc_scenario' --replications 12 --out '$work/mc' --merge '$work/mc/shard-1' --merge '$work/mc/shard-2' --merge '$work/mc/shard-3'" \
+  "$work/dry.txt"
+status=0
+"$source_dir/scripts/slurm-sweep.sh" --replications 0 "$mc_scenario" "$work/mc" 3 \
+  2> "$work/usage.txt" || status=$?
+[ "$status" = 2 ]
+grep -qF -- '--replications: expected a positive whole number, found "0"' "$work/usage.txt"
+
 # A bad sweep file is refused before anything is queued.
 : > "$SBATCH_LOG"
 if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wrong-unit.yaml" \
@@ -66,4 +85,4 @@ if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wr
   exit 1
 fi
 [ ! -s "$SBATCH_LOG" ]
-echo "slurm-sweep.sh: 3 array tasks + merge = one machine's runs.csv; bad sweep queued nothing"
+echo "slurm-sweep.sh: 3 array tasks + merge = one machine's runs.csv; --replications submits run --shard and --merge; bad sweep queued nothing"
