@@ -3,7 +3,7 @@
 # tasks one by one with SLURM_ARRAY_TASK_ID set, then the dependent merge): the merged
 # runs.csv must be the bytes of a one-machine run, the submitted commands are those documented
 # (sweeps and --replications), and a bad sweep must queue nothing. The real scheduler, with
-# requeues, failures and the replications' bytes: slurm_real_test.sh.
+# requeues, failures and the replications' bytes: real_slurm_test.sh.
 # usage: slurm_sweep_test.sh CAPSIM_BINARY SOURCE_DIR
 set -euo pipefail
 capsim=$1
