@@ -41,7 +41,7 @@ const RecordSchema<ConstructionTaskSpec>& task_schema() {
         "construction task",
         "One task of a site's construction plan (land, permits, grid interconnect, shell, "
         "power and cooling, fit-out). Tasks form a DAG through `after`.");
-    s.text(&ConstructionTaskSpec::name,
+    s.name(&ConstructionTaskSpec::name,
            {.key = "name",
             .doc = "Unique within the site; what `after` and `ready_after` name (no output "
                    "shows it).",
@@ -54,7 +54,7 @@ const RecordSchema<ConstructionTaskSpec>& task_schema() {
                 .example = "128 weeks",
                 .required = true,
                 .minimum = 0.0});
-    s.texts(&ConstructionTaskSpec::after, {.key = "after",
+    s.names(&ConstructionTaskSpec::after, {.key = "after",
                                            .doc = "Tasks that must finish first.",
                                            .example = "[permits]",
                                            .default_text = "[]"});
@@ -75,7 +75,7 @@ const RecordSchema<PowerPhaseSpec>& phase_schema() {
                 .required = true,
                 .minimum = 0.0,
                 .minimum_exclusive = true});
-    s.text(&PowerPhaseSpec::ready_after,
+    s.name(&PowerPhaseSpec::ready_after,
            {.key = "ready_after",
             .doc = "Construction task whose end brings this phase online; empty means "
                    "online at the construction start.",
@@ -151,11 +151,11 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
         "accelerator",
         "A purchasable accelerator configuration. The built-in catalog "
         "(scenarios/catalog/accelerators.yaml) gives a source for every number.");
-    s.text(&AcceleratorSpec::name, {.key = "name",
+    s.name(&AcceleratorSpec::name, {.key = "name",
                                     .doc = "Unique id that clusters and orders use.",
                                     .example = "H100-SXM",
                                     .required = true});
-    s.text(&AcceleratorSpec::vendor, {.key = "vendor",
+    s.name(&AcceleratorSpec::vendor, {.key = "vendor",
                                       .doc = "Maker.",
                                       .example = "NVIDIA",
                                       .default_text = "\"\"",
@@ -260,7 +260,7 @@ const RecordSchema<CatalogSpec>& catalog_schema() {
 const RecordSchema<SiteSpec>& site_schema() {
   static const RecordSchema<SiteSpec> schema = [] {
     RecordSchema<SiteSpec> s("site", "A datacenter site: power, cost and construction plan.");
-    s.text(&SiteSpec::name,
+    s.name(&SiteSpec::name,
            {.key = "name", .doc = "Unique site name.", .example = "abilene", .required = true});
     s.quantity(&SiteSpec::it_power_cap_w, Dimension::power,
                {.key = "it_power_cap",
@@ -350,13 +350,13 @@ const RecordSchema<ClusterSpec>& cluster_schema() {
   static const RecordSchema<ClusterSpec> schema = [] {
     RecordSchema<ClusterSpec> s("cluster",
                                 "A pool of identical GPUs at a site: existing fleet or planned.");
-    s.text(&ClusterSpec::name,
+    s.name(&ClusterSpec::name,
            {.key = "name", .doc = "Unique cluster name.", .example = "rsc-h100", .required = true});
-    s.text(&ClusterSpec::site, {.key = "site",
+    s.name(&ClusterSpec::site, {.key = "site",
                                 .doc = "The site that hosts and powers it.",
                                 .example = "abilene",
                                 .required = true});
-    s.text(&ClusterSpec::accelerator, {.key = "accelerator",
+    s.name(&ClusterSpec::accelerator, {.key = "accelerator",
                                        .doc = "A catalog part name.",
                                        .example = "H100-SXM",
                                        .required = true});
@@ -442,7 +442,7 @@ const RecordSchema<FailureRateSpec>& failure_rate_schema() {
 const RecordSchema<FailureCauseSpec>& failure_cause_schema() {
   static const RecordSchema<FailureCauseSpec> schema = [] {
     RecordSchema<FailureCauseSpec> s("failure cause", "One cause of GPU failures.");
-    s.text(&FailureCauseSpec::name, {.key = "name",
+    s.name(&FailureCauseSpec::name, {.key = "name",
                                      .doc = "Its name (a jobs.csv column: interruptions_<name>).",
                                      .example = "hbm",
                                      .required = true});

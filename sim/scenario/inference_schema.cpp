@@ -391,18 +391,18 @@ const RecordSchema<RooflineSpec>& roofline_schema() {
 const RecordSchema<ServiceSpec>& service_schema() {
   static const RecordSchema<ServiceSpec> schema = [] {
     RecordSchema<ServiceSpec> s("service", "An inference service.");
-    s.text(&ServiceSpec::name,
+    s.name(&ServiceSpec::name,
            {.key = "name", .doc = "Unique service name.", .example = "chat", .required = true});
     // Informative: the cluster decides the part. Retiring the key (every service of every
     // scenario writes it) is left for a change of the language of its own.
-    s.text(&ServiceSpec::accelerator,
+    s.name(&ServiceSpec::accelerator,
            {.key = "accelerator",
             .doc = "Catalog part it runs on: its cluster's, which decides (checked, so the file "
                    "says what it serves from).",
             .example = "H800-SXM",
             .required = true,
             .informative = true});
-    s.text(&ServiceSpec::cluster,
+    s.name(&ServiceSpec::cluster,
            {.key = "cluster",
             .doc = "The cluster (or ordered cluster) whose GPUs serve it; training gets what "
                    "serving leaves.",

@@ -63,14 +63,14 @@ const RecordSchema<EfficiencyTrendSpec>& trend_schema() {
 const RecordSchema<OrderSpec>& order_schema() {
   static const RecordSchema<OrderSpec> schema = [] {
     RecordSchema<OrderSpec> s("order", "A GPU order of the fixed build-out schedule.");
-    s.text(&OrderSpec::accelerator,
+    s.name(&OrderSpec::accelerator,
            {.key = "accelerator", .doc = "Catalog part.", .example = "GB200", .required = true});
     s.integer(&OrderSpec::gpus, {.key = "gpus",
                                  .doc = "GPUs ordered.",
                                  .example = "100000",
                                  .required = true,
                                  .minimum = 1.0});
-    s.text(&OrderSpec::site, {.key = "site",
+    s.name(&OrderSpec::site, {.key = "site",
                               .doc = "Where they are installed.",
                               .example = "hyperion",
                               .required = true});
@@ -83,7 +83,7 @@ const RecordSchema<OrderSpec>& order_schema() {
                 .doc = "Supply lead time; absent: the planner's.",
                 .example = "12 weeks",
                 .minimum = 0.0});
-    s.text(&OrderSpec::cluster, {.key = "cluster",
+    s.name(&OrderSpec::cluster, {.key = "cluster",
                                  .doc = "Cluster the GPUs form.",
                                  .example = "hyperion-gb200",
                                  .default_text = "\"\" (order-N)"});
@@ -95,7 +95,7 @@ const RecordSchema<OrderSpec>& order_schema() {
 const RecordSchema<VendorCapSpec>& vendor_cap_schema() {
   static const RecordSchema<VendorCapSpec> schema = [] {
     RecordSchema<VendorCapSpec> s("vendor cap", "Most GPUs of a part a vendor allocates.");
-    s.text(&VendorCapSpec::accelerator,
+    s.name(&VendorCapSpec::accelerator,
            {.key = "accelerator", .doc = "Catalog part.", .example = "GB200", .required = true});
     s.integer(&VendorCapSpec::gpus_per_quarter, {.key = "gpus_per_quarter",
                                                  .doc = "Allocation per calendar quarter.",

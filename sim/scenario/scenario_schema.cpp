@@ -40,7 +40,7 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
   static const RecordSchema<ScenarioMeta> schema = [] {
     RecordSchema<ScenarioMeta> s("scenario",
                                  "What the scenario is, when it starts and how long it runs.");
-    s.text(&ScenarioMeta::name, {.key = "name",
+    s.name(&ScenarioMeta::name, {.key = "name",
                                  .doc = "Short name, used in reports.",
                                  .example = "meta-2025-60b",
                                  .required = true,

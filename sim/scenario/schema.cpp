@@ -166,9 +166,18 @@ std::optional<std::string> read_text(const ConfigNode& node, const FieldInfo& fi
     context.error(node.location, path,
                   fmt::format("expected {} without control characters{}, found {} at "
                               "character {}",
-                              prose ? "text" : "a name", prose ? " but newline and tab" : "",
+                              prose                               ? "text"
+                              : field.text_kind == TextKind::name ? "a name"
+                                                                  : "a value",
+                              prose ? " but newline and tab" : "",
                               code_point_name(control->code_point), control->position));
     return std::nullopt;
+  }
+  if (field.text_kind == TextKind::name) {
+    if (auto problem = name_problem(node.scalar)) {
+      context.error(node.location, path, std::move(*problem));
+      return std::nullopt;
+    }
   }
   return node.scalar;
 }
@@ -395,7 +404,9 @@ bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::str
         index = i;
     }
     if (index == info.fields.size()) {
-      const std::string entry_path = path.empty() ? entry.key : path + "." + entry.key;
+      // An unknown key may be any text (a line of a file that is not a scenario): quoted short.
+      const std::string key = excerpt(entry.key);
+      const std::string entry_path = path.empty() ? key : path + "." + key;
       if (const RetiredKey* retired = info.find_retired(entry.key)) {
         context.error(entry.key_location, entry_path,
                       fmt::format("'{}' is no longer a key of {}: {}", entry.key, info.name,
@@ -404,10 +415,10 @@ bool walk_mapping(const ConfigNode& node, const RecordInfo& info, const std::str
       }
       const std::string suggestion = closest_match(entry.key, info.keys());
       std::string message = suggestion.empty()
-                                ? fmt::format("unknown key '{}' in {}; expected one of: {}",
-                                              entry.key, info.name, fmt::join(info.keys(), ", "))
-                                : fmt::format("unknown key '{}' in {} (did you mean '{}'?)",
-                                              entry.key, info.name, suggestion);
+                                ? fmt::format("unknown key '{}' in {}; expected one of: {}", key,
+                                              info.name, fmt::join(info.keys(), ", "))
+                                : fmt::format("unknown key '{}' in {} (did you mean '{}'?)", key,
+                                              info.name, suggestion);
       context.error(entry.key_location, entry_path, std::move(message));
       continue;
     }

@@ -9,7 +9,7 @@ namespace {
 const RecordSchema<TenantSpec>& tenant_schema() {
   static const RecordSchema<TenantSpec> schema = [] {
     RecordSchema<TenantSpec> s("tenant", "A user group of a shared pool.");
-    s.text(&TenantSpec::name,
+    s.name(&TenantSpec::name,
            {.key = "name", .doc = "Tenant name.", .example = "startup-a", .required = true});
     s.quantity(&TenantSpec::share, Dimension::fraction,
                {.key = "share",
@@ -38,9 +38,9 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
     s.retired("checkpoint_cost",
               "checkpoint_cost was replaced by checkpoint_write_time, checkpoint_async and "
               "checkpoint_snapshot_time (the stall of an asynchronous checkpoint)");
-    s.text(&TrainingJobSpec::name,
+    s.name(&TrainingJobSpec::name,
            {.key = "name", .doc = "Unique job name.", .example = "llama3-405b", .required = true});
-    s.text(
+    s.name(
         &TrainingJobSpec::tenant,
         {.key = "tenant", .doc = "Who runs it.", .example = "research", .default_text = "default"});
     s.date(&TrainingJobSpec::submit, {.key = "submit",
@@ -144,7 +144,7 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
                       "job (it resumes from its last checkpoint after a restart).",
                .example = "false",
                .default_text = "true"});
-    s.texts(&TrainingJobSpec::after, {.key = "after",
+    s.names(&TrainingJobSpec::after, {.key = "after",
                                       .doc = "Jobs that must finish first.",
                                       .example = "[pretrain]",
                                       .default_text = "[]"});
@@ -170,7 +170,7 @@ const RecordSchema<TrainingJobSpec>& job_schema() {
                 .default_text = "50%",
                 .minimum = 0.0,
                 .maximum = 1.0});
-    s.text(&TrainingJobSpec::cluster, {.key = "cluster",
+    s.name(&TrainingJobSpec::cluster, {.key = "cluster",
                                        .doc = "Pin to a cluster.",
                                        .example = "rsc-h100",
                                        .default_text = "\"\" (any)"});

@@ -37,10 +37,13 @@ enum class ValueType {
 
 struct RecordInfo;
 
-/// What a text value may hold. Neither kind holds control characters (C0, DEL, C1): a name
-/// (of a scenario, site, cluster, job, file...) none at all; prose (a description) newlines
-/// and tabs.
-enum class TextKind { name, prose };
+/// What a text value may hold. None holds control characters (C0, DEL, C1) but prose, which
+/// may hold newlines and tabs.
+/// - name: what names a thing of the scenario (a scenario, site, cluster, part, service,
+///   tenant, job...) or refers to one; the safe set of core/text.hpp's name_problem.
+/// - plain: any other value on one line (a file path, a key path, a sweep value).
+/// - prose: free text (a description, notes).
+enum class TextKind { name, plain, prose };
 
 /// Everything the reference, the JSON Schema and the error messages say about one key.
 struct FieldInfo {
@@ -148,7 +151,8 @@ void apply_sanity_range(FieldInfo& field);
 
 // Scalar readers: each returns nothing and reports through `context` when the node is not a
 // valid value of its field.
-/// Text of the field's kind: a control character is refused with its code point and place.
+/// Text of the field's kind: a control character is refused with its code point and place, and
+/// so is a name outside the safe set (name_problem).
 std::optional<std::string> read_text(const ConfigNode& node, const FieldInfo& field,
                                      const std::string& path, LoadContext& context);
 std::optional<std::int64_t> read_integer(const ConfigNode& node, const FieldInfo& field,
@@ -202,17 +206,24 @@ class RecordSchema {
     return *this;
   }
 
-  /// A name: text without control characters.
-  RecordSchema& text(std::string T::*member, Field field) {
+  /// A name, or a reference to one: TextKind::name.
+  RecordSchema& name(std::string T::*member, Field field) {
     return bind(member, std::move(field), ValueType::text, detail::read_text,
                 [](const std::string& value, const FieldInfo& info, YamlWriter& writer) {
                   writer.quoted(info.key, value);
                 });
   }
 
+  /// A value on one line that is not a name (a file path, a key path): TextKind::plain.
+  RecordSchema& text(std::string T::*member, Field field) {
+    name(member, std::move(field));
+    info_.fields.back().text_kind = TextKind::plain;
+    return *this;
+  }
+
   /// Free text (a description): may hold newlines and tabs, no other control characters.
   RecordSchema& prose(std::string T::*member, Field field) {
-    text(member, std::move(field));
+    name(member, std::move(field));
     info_.fields.back().text_kind = TextKind::prose;
     return *this;
   }
@@ -407,16 +418,25 @@ class RecordSchema {
     return *this;
   }
 
+  /// A list of names (or references to them): TextKind::name.
+  RecordSchema& names(std::vector<std::string> T::*member, Field field) {
+    texts(member, std::move(field));
+    info_.fields.back().text_kind = TextKind::name;
+    return *this;
+  }
+
+  /// A list of values on one line that are not names: TextKind::plain.
   RecordSchema& texts(std::vector<std::string> T::*member, Field field) {
-    return bind(
-        member, std::move(field), ValueType::text_list, detail::read_texts,
-        [](const std::vector<std::string>& items, const FieldInfo& info, YamlWriter& writer) {
-          std::string flow;
-          for (const std::string& item : items) {
-            flow += (flow.empty() ? "" : ", ") + quote_string(item);
-          }
-          writer.scalar(info.key, "[" + flow + "]");
-        });
+    bind(member, std::move(field), ValueType::text_list, detail::read_texts,
+         [](const std::vector<std::string>& items, const FieldInfo& info, YamlWriter& writer) {
+           std::string flow;
+           for (const std::string& item : items) {
+             flow += (flow.empty() ? "" : ", ") + quote_string(item);
+           }
+           writer.scalar(info.key, "[" + flow + "]");
+         });
+    info_.fields.back().text_kind = TextKind::plain;
+    return *this;
   }
 
   /// A list of plain numbers (weights, shares), written as a flow list.
