@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -179,6 +180,24 @@ double ArgParser::real(const std::string& name, double fallback) const {
     fail_value(name, "a number", *value);
   }
   return parsed;
+}
+
+ArgParser& allow_path_option(ArgParser& parser) {
+  return parser.repeatable("allow-path", "DIR",
+                           "let scenario and sweep files name files inside DIR too, besides their "
+                           "own folder and capsim's scenarios/ (docs/security.md)");
+}
+
+scenario::PathPolicy path_policy(const ArgParser& parser) {
+  scenario::PathPolicy policy;
+  for (const std::string& folder : parser.all("allow-path")) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(folder, error))
+      throw UsageError(fmt::format("capsim {}: --allow-path: expected a folder, found \"{}\"",
+                                   parser.command(), folder));
+    policy.allowed.push_back(folder);
+  }
+  return policy;
 }
 
 std::vector<std::string> expand_short_jobs(const std::vector<std::string>& arguments) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "capsim/scenario/input_paths.hpp"
+
 namespace capsim::cli {
 
 /// A usage error: printed as one line, exit status 2.
@@ -81,6 +83,13 @@ unsigned jobs_option(const ArgParser& parser);
 /// --shard K/N as (K, N), 1 <= K <= N; UsageError naming `command` otherwise. Only when given.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> shard_option(const ArgParser& parser,
                                                                     const std::string& command);
+
+/// Declares --allow-path DIR (repeatable) on a command that reads scenario or sweep files.
+ArgParser& allow_path_option(ArgParser& parser);
+
+/// The folders --allow-path gave: what scenario and sweep files may name besides their own
+/// folder and capsim's scenarios/ (docs/security.md). A UsageError for one that is not a folder.
+scenario::PathPolicy path_policy(const ArgParser& parser);
 
 /// "-j N" and "-jN" are the usual spelling of --jobs.
 std::vector<std::string> expand_short_jobs(const std::vector<std::string>& arguments);

@@ -157,6 +157,7 @@ int run_capacity_search(const Arguments& arguments) {
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
       .flag("json", "print one JSON object instead of the table")
       .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().size() != 1)
@@ -166,7 +167,8 @@ int run_capacity_search(const Arguments& arguments) {
   const std::string& path = parser.positional().front();
   Scenario scenario;
   try {
-    scenario = scenario::load_scenario(path, parser.all("set"), {parser.has("allow-large"), {}});
+    scenario = scenario::load_scenario(path, parser.all("set"),
+                                       {parser.has("allow-large"), {}, false, path_policy(parser)});
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;

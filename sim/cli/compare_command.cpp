@@ -186,6 +186,7 @@ int run_compare(const Arguments& arguments) {
       .option("jobs", "N", "worker threads for replications, 1 to 1024 (also -j N)",
               "the number of cores")
       .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   const std::vector<std::string>& paths = parser.positional();
@@ -209,6 +210,7 @@ int run_compare(const Arguments& arguments) {
   options.iso = iso;
   options.figures = parser.all("figures");
   options.allow_large = parser.has("allow-large");
+  options.paths = path_policy(parser);
   if (parser.has("replications")) {
     if (parser.has("report")) {
       throw UsageError(

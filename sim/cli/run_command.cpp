@@ -161,6 +161,7 @@ int run_run(const Arguments& arguments) {
       .flag("no-report", "do not write report.html")
       .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)")
       .flag("quiet", "no progress line on the terminal (shown only there, past 2 s)");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1) {
@@ -169,7 +170,8 @@ int run_run(const Arguments& arguments) {
   std::optional<PeriodUnit> period;
   if (parser.has("period"))
     period = parse_period(parser.text("period", ""));
-  const scenario::LoadOptions load_options{parser.has("allow-large"), period};
+  const scenario::LoadOptions load_options{parser.has("allow-large"), period, false,
+                                           path_policy(parser)};
   scenario::UncertainScenario loaded;
   try {
     loaded = scenario::load_uncertain_scenario(parser.positional().front(), parser.all("set"),

@@ -44,6 +44,7 @@ int run_validate(const Arguments& arguments) {
                    "FILE...");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
       .flag("allow-large", "accept a scenario past the work ceilings");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().empty())
@@ -51,8 +52,8 @@ int run_validate(const Arguments& arguments) {
   int status = 0;
   for (const std::string& file : parser.positional()) {
     try {
-      const Scenario loaded =
-          scenario::load_scenario(file, parser.all("set"), {parser.has("allow-large"), {}});
+      const Scenario loaded = scenario::load_scenario(
+          file, parser.all("set"), {parser.has("allow-large"), {}, false, path_policy(parser)});
       fmt::print("ok: {}: {}\n", file, scenario_summary(loaded));
     } catch (const InputError& error) {
       print_diagnostics(error);
@@ -72,6 +73,7 @@ int run_explain(const Arguments& arguments) {
                    "print at their nominal values, then listed as comments.",
                    "FILE");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().size() != 1) {
@@ -80,7 +82,7 @@ int run_explain(const Arguments& arguments) {
   try {
     // explain only prints the scenario: its size is no reason to refuse it.
     const scenario::UncertainScenario loaded = scenario::load_uncertain_scenario(
-        parser.positional().front(), parser.all("set"), {true, {}, false});
+        parser.positional().front(), parser.all("set"), {true, {}, false, path_policy(parser)});
     std::fputs(scenario::explain_scenario(loaded.nominal).c_str(), stdout);
     // YAML comments: the output still reads back as the nominal scenario.
     if (!loaded.inputs.empty()) {

@@ -41,14 +41,15 @@ int run_sweep_command(const Arguments& arguments) {
       .flag("check", "only validate the file (and run 0, to resolve collect); write nothing")
       .flag("allow-large", "run scenarios past the work ceilings (docs/scenarios.md)")
       .flag("quiet", "no progress line on the terminal");
+  allow_path_option(parser);
   if (parser.parse_or_print_help(expand_short_jobs(arguments)))
     return 0;
   if (parser.positional().size() != 1)
     throw UsageError("capsim sweep: expected exactly one sweep file");
   if (parser.has("check")) {
     try {
-      const sweep::Sweep loaded =
-          sweep::load_sweep(parser.positional().front(), {parser.has("allow-large"), {}});
+      const sweep::Sweep loaded = sweep::load_sweep(
+          parser.positional().front(), {parser.has("allow-large"), {}, false, path_policy(parser)});
       const std::vector<std::string> columns = sweep::resolve_columns(loaded);
       fmt::print(
           "ok: sweep {}: {} points x {} replications = {} runs; {} parameters, {} figures: "
@@ -81,8 +82,8 @@ int run_sweep_command(const Arguments& arguments) {
     };
   }
   try {
-    const sweep::Sweep loaded =
-        sweep::load_sweep(parser.positional().front(), {parser.has("allow-large"), {}});
+    const sweep::Sweep loaded = sweep::load_sweep(
+        parser.positional().front(), {parser.has("allow-large"), {}, false, path_policy(parser)});
     const sweep::SweepResult result = sweep::run_sweep(loaded, options);
     if (terminal)
       std::fputs("\n", stderr);

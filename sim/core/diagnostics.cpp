@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/text.hpp"
+
 namespace capsim {
 
 std::string SourceLocation::format() const {
-  const std::string name = file ? *file : std::string("<input>");
+  const std::string name = file ? without_control_characters(*file) : std::string("<input>");
   if (line <= 0)
     return name;
   if (column <= 0)
@@ -52,7 +54,15 @@ InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 void Diagnostics::add(SourceLocation location, std::string path, std::string message) {
-  items_.push_back(Diagnostic{std::move(location), std::move(path), std::move(message)});
+  add(Diagnostic{std::move(location), std::move(path), std::move(message)});
+}
+
+void Diagnostics::add(Diagnostic diagnostic) {
+  // Whatever a message quotes, no control character reaches a terminal, a log or a line of
+  // its own through it: the places that quote input keep their quotes short (excerpt).
+  diagnostic.path = without_control_characters(diagnostic.path);
+  diagnostic.message = without_control_characters(diagnostic.message);
+  items_.push_back(std::move(diagnostic));
 }
 
 void Diagnostics::throw_if_any() const {

@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
+
 #include <yaml-cpp/yaml.h>
+#include "capsim/core/text.hpp"
 
 namespace capsim::scenario {
 
@@ -47,15 +49,8 @@ std::string ConfigNode::describe() const {
       return "a mapping";
     case Kind::sequence:
       return "a list";
-    case Kind::scalar: {
-      if (scalar.size() <= 60)
-        return fmt::format("\"{}\"", scalar);
-      // Cut between characters, never inside a UTF-8 sequence.
-      std::size_t cut = 57;
-      while (cut > 0 && (static_cast<unsigned char>(scalar[cut]) & 0xC0) == 0x80)
-        --cut;
-      return fmt::format("\"{}...\"", scalar.substr(0, cut));
-    }
+    case Kind::scalar:
+      return fmt::format("\"{}\"", excerpt(scalar));
   }
   return "?";
 }
@@ -141,8 +136,8 @@ class Converter {
           const auto [first, inserted] = seen.try_emplace(key, out.entries.size());
           if (!inserted) {
             fail(key_location,
-                 fmt::format("expected each key once, found '{}' again (first at line {})", key,
-                             out.entries[first->second].key_location.line));
+                 fmt::format("expected each key once, found '{}' again (first at line {})",
+                             excerpt(key), out.entries[first->second].key_location.line));
             return false;
           }
           out.entries.push_back(MappingEntry{std::move(key), key_location, ConfigNode{}});
@@ -377,8 +372,11 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file_name, Diagn
     const SourceLocation at =
         error.mark.is_null() ? SourceLocation{file, 0, 0}
                              : SourceLocation{file, error.mark.line + 1, error.mark.column + 1};
+    // yaml-cpp's messages are fixed texts; a few go on after ": " with text of the file (a
+    // directive's version, an escape), which is not quoted: the file may be anything.
     diagnostics.add(at, "",
-                    fmt::format("expected valid YAML, found a syntax error: {}", error.msg));
+                    fmt::format("expected valid YAML, found a syntax error: {}",
+                                error.msg.substr(0, error.msg.find(": "))));
     return ConfigNode{};
   }
   if (counter.documents > 1) {
@@ -497,7 +495,7 @@ bool parse_override(const std::string& argument, std::size_t index, Override& ou
   const std::size_t equals = argument.find('=');
   if (equals == std::string::npos || equals == 0) {
     diagnostics.add(SourceLocation{std::make_shared<const std::string>(origin), 1, 1}, "",
-                    fmt::format("expected key.path=value, found \"{}\"", argument));
+                    fmt::format("expected key.path=value, found \"{}\"", excerpt(argument)));
     return false;
   }
   out = Override{argument.substr(0, equals), argument.substr(equals + 1), origin};

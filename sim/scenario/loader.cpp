@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/text.hpp"
+#include "capsim/scenario/input_paths.hpp"
 #include "capsim/scenario/observations_csv.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 #include "capsim/scenario/work_estimate.hpp"
@@ -21,18 +23,47 @@ std::string display_path(const fs::path& path) {
   return path.lexically_normal().string();
 }
 
-/// Reads a file another file names (an `extends` base, a catalog include). A file that cannot
-/// be read is reported where it is named, since that is what the user has to fix.
-std::optional<ConfigNode> read_named_file(const fs::path& path, const ConfigNode& named_by,
-                                          const std::string& named_path, Diagnostics& diagnostics) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) {
-    diagnostics.add(named_by.location, named_path,
-                    fmt::format("expected a readable file, found \"{}\" ({})", named_by.scalar,
-                                fs::is_directory(path, error) ? "a directory"
-                                                              : "no such file, or no permission"));
+/// The file that wrote `node`, or "" when an override (--set, a sweep's value) did: an
+/// override's location names its origin, not a file the source was read from.
+std::string naming_file(const ConfigNode& node, const std::vector<std::string>& files) {
+  if (node.location.file &&
+      std::find(files.begin(), files.end(), *node.location.file) != files.end())
+    return *node.location.file;
+  return "";
+}
+
+/// Where the file that `named_by` names lies, or nothing (with a diagnostic at `named_by`)
+/// when the policy refuses it (input_paths.hpp).
+std::optional<fs::path> named_file_path(const ConfigNode& named_by, const std::string& named_path,
+                                        const std::vector<std::string>& files,
+                                        const PathPolicy& policy, Diagnostics& diagnostics) {
+  NamedPath named = resolve_named_path(named_by.scalar, naming_file(named_by, files), policy);
+  if (!named.problem.empty()) {
+    diagnostics.add(named_by.location, named_path, std::move(named.problem));
     return std::nullopt;
   }
+  return std::move(named.path);
+}
+
+/// Reports a `path` that is not a readable file where `named_by` names it, since that is what
+/// the user has to fix; true when it is one.
+bool check_readable(const fs::path& path, const ConfigNode& named_by, const std::string& named_path,
+                    const std::string& what, Diagnostics& diagnostics) {
+  std::error_code error;
+  if (fs::is_regular_file(path, error))
+    return true;
+  diagnostics.add(named_by.location, named_path,
+                  fmt::format("expected {}, found \"{}\" ({})", what, excerpt(named_by.scalar),
+                              fs::is_directory(path, error) ? "a directory"
+                                                            : "no such file, or no permission"));
+  return false;
+}
+
+/// Reads a file another file names (an `extends` base, a catalog include).
+std::optional<ConfigNode> read_named_file(const fs::path& path, const ConfigNode& named_by,
+                                          const std::string& named_path, Diagnostics& diagnostics) {
+  if (!check_readable(path, named_by, named_path, "a readable file", diagnostics))
+    return std::nullopt;
   const std::size_t before = diagnostics.size();
   ConfigNode document = parse_yaml_file(display_path(path), diagnostics);
   if (diagnostics.size() != before)
@@ -67,25 +98,55 @@ std::vector<std::pair<const ConfigNode*, std::string>> extends_entries(const Con
   return bases;
 }
 
-/// The files being loaded (to name a cycle) and how many bases were loaded in all.
+/// The files being loaded (to name a cycle), how many bases were loaded in all, every file
+/// read (as locations name them) and the policy on the files they name.
 struct ExtendsState {
   std::vector<fs::path> chain;
   std::size_t files_loaded = 0;
+  std::vector<std::string> files;
+  const PathPolicy& policy;
 };
+
+/// The top-level keys of a scenario file.
+const std::vector<std::string>& scenario_sections() {
+  static const std::vector<std::string> sections = [] {
+    std::vector<std::string> keys = scenario_schema().info().keys();
+    keys.emplace_back("extends");
+    return keys;
+  }();
+  return sections;
+}
+
+/// One line when `document` is not a scenario at all (an empty file, a list, a value, a
+/// mapping of none of a scenario's sections): such a file may be anything (a password file
+/// named by `extends`), so nothing of it is quoted. True when it may be one.
+bool check_is_scenario(const ConfigNode& document, Diagnostics& diagnostics) {
+  const std::string expected =
+      "expected a mapping of scenario sections (scenario, sites, clusters, ...) at the top level";
+  if (document.is_mapping()) {
+    const std::vector<std::string>& sections = scenario_sections();
+    if (std::any_of(document.entries.begin(), document.entries.end(), [&](const MappingEntry& e) {
+          return std::find(sections.begin(), sections.end(), e.key) != sections.end();
+        }))
+      return true;
+    diagnostics.add(document.location, "",
+                    expected + ", found a mapping with none of them (is it a scenario file?)");
+    return false;
+  }
+  diagnostics.add(document.location, "",
+                  fmt::format("{}, found {}", expected,
+                              document.is_null()       ? "an empty file"
+                              : document.is_sequence() ? "a list"
+                                                       : "a single value"));
+  return false;
+}
 
 /// Loads `document` (read from `path`) merged over everything it extends: bases first, in the
 /// order listed, then the file itself.
-ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsState& state,
-                           Diagnostics& diagnostics) {
+ConfigNode resolve_extends(ConfigNode document, ExtendsState& state, Diagnostics& diagnostics) {
   std::vector<fs::path>& chain = state.chain;
-  if (!document.is_mapping()) {
-    diagnostics.add(
-        document.location, "",
-        fmt::format("expected a mapping of scenario sections (scenario, sites, "
-                    "clusters, ...) at the top level, found {}",
-                    document.is_null() ? std::string("an empty file") : document.describe()));
+  if (!check_is_scenario(document, diagnostics))
     return ConfigNode{};
-  }
   const ConfigNode* extends = document.find("extends");
   if (!extends)
     return document;
@@ -96,7 +157,11 @@ ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsSta
   merged.kind = ConfigNode::Kind::mapping;
   merged.location = document.location;
   for (const auto& [base, base_key] : bases) {
-    const fs::path base_path = path.parent_path() / base->scalar;
+    const std::optional<fs::path> named =
+        named_file_path(*base, base_key, state.files, state.policy, diagnostics);
+    if (!named)
+      return ConfigNode{};
+    const fs::path& base_path = *named;
     std::error_code path_error;  // a name too long for the file system, say
     const fs::path canonical = fs::weakly_canonical(base_path, path_error);
     if (path_error) {
@@ -134,8 +199,9 @@ ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsSta
         read_named_file(base_path, *base, base_key, diagnostics);
     if (!base_document)
       return ConfigNode{};
+    state.files.push_back(display_path(base_path));
     chain.push_back(canonical);
-    ConfigNode resolved = resolve_extends(std::move(*base_document), base_path, state, diagnostics);
+    ConfigNode resolved = resolve_extends(std::move(*base_document), state, diagnostics);
     chain.pop_back();
     if (resolved.is_null())
       return ConfigNode{};
@@ -150,18 +216,23 @@ ConfigNode resolve_extends(ConfigNode document, const fs::path& path, ExtendsSta
 std::vector<ConfigNode> catalog_entries(ConfigNode catalog_file, Diagnostics& diagnostics) {
   if (catalog_file.is_null())
     return {};
-  if (!catalog_file.is_mapping()) {
+  // A file that is no catalog at all gets one line, quoting nothing of it (as a scenario).
+  const ConfigNode* accelerators =
+      catalog_file.is_mapping() ? catalog_file.find("accelerators") : nullptr;
+  if (!accelerators) {
     diagnostics.add(catalog_file.location, "",
                     fmt::format("expected a catalog (a mapping with an accelerators list), "
                                 "found {}",
-                                catalog_file.describe()));
+                                catalog_file.is_mapping()    ? "a mapping without one"
+                                : catalog_file.is_sequence() ? "a list"
+                                                             : "a single value"));
     return {};
   }
   for (const MappingEntry& entry : catalog_file.entries) {
     if (entry.key != "accelerators") {
-      diagnostics.add(
-          entry.key_location, entry.key,
-          fmt::format("unknown key '{}' in catalog file; expected accelerators", entry.key));
+      diagnostics.add(entry.key_location, excerpt(entry.key),
+                      fmt::format("unknown key '{}' in catalog file; expected accelerators",
+                                  excerpt(entry.key)));
     }
   }
   ConfigNode* list = catalog_file.find("accelerators");
@@ -186,8 +257,8 @@ namespace {
 /// Collects the parts: built-in, included files, then the scenario's own entries (an entry
 /// naming an existing part overrides the fields it gives). Removes `catalog.accelerators`
 /// from the document: the parts are loaded one by one with their own key paths.
-std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const fs::path& scenario_path,
-                                         Diagnostics& diagnostics) {
+std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const ScenarioSource& source,
+                                         const PathPolicy& policy, Diagnostics& diagnostics) {
   ConfigNode* catalog = document.find("catalog");
   if (catalog && !catalog->is_mapping() && !catalog->is_null())
     return {};  // typed load says why
@@ -220,8 +291,10 @@ std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const fs::path& s
         parse_yaml(builtin_catalog_yaml(), kBuiltinCatalogName, diagnostics), diagnostics));
   }
   for (const auto& [include, include_key] : includes) {
-    std::optional<ConfigNode> file = read_named_file(scenario_path.parent_path() / include->scalar,
-                                                     *include, include_key, diagnostics);
+    const std::optional<fs::path> path =
+        named_file_path(*include, include_key, source.files, policy, diagnostics);
+    std::optional<ConfigNode> file =
+        path ? read_named_file(*path, *include, include_key, diagnostics) : std::nullopt;
     if (file)
       add_file_parts(catalog_entries(std::move(*file), diagnostics));
   }
@@ -262,9 +335,11 @@ std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const fs::path& s
 }
 
 /// Reads each service's demand observations. The path is relative to the file that names it
-/// (a base scenario's own directory under `extends`; the working directory for --set); once
+/// (a base scenario's own directory under `extends`; for an override, the policy's
+/// overrides_folder or the working directory) and must lie where the policy allows; once
 /// read, it is kept absolute so `capsim explain` output reloads from anywhere.
-void load_observations(Scenario& scenario, const ConfigNode& document, Diagnostics& diagnostics) {
+void load_observations(Scenario& scenario, const ConfigNode& document, const ScenarioSource& source,
+                       const PathPolicy& policy, Diagnostics& diagnostics) {
   auto& services = scenario.inference.services;
   for (std::size_t i = 0; i < services.size(); ++i) {
     DemandSpec& demand = services[i].demand;
@@ -272,18 +347,13 @@ void load_observations(Scenario& scenario, const ConfigNode& document, Diagnosti
       continue;
     const std::string key_path = fmt::format("inference.services[{}].demand.observations", i);
     const ConfigNode* named_by = node_at_path(document, key_path);
-    fs::path file = demand.observations_file;
-    if (named_by && named_by->location.file && file.is_relative())
-      file = fs::path(*named_by->location.file).parent_path() / file;
-    std::error_code error;
-    if (!fs::is_regular_file(file, error)) {
-      diagnostics.add(
-          named_by ? named_by->location : document.location, key_path,
-          fmt::format(
-              "expected a readable CSV file, found \"{}\" ({})", demand.observations_file,
-              fs::is_directory(file, error) ? "a directory" : "no such file, or no permission"));
+    if (!named_by)
+      continue;  // the typed load read it from this node: never the case
+    const std::optional<fs::path> named =
+        named_file_path(*named_by, key_path, source.files, policy, diagnostics);
+    if (!named || !check_readable(*named, *named_by, key_path, "a readable CSV file", diagnostics))
       continue;
-    }
+    const fs::path& file = *named;
     try {
       demand.observations = read_observations_csv(display_path(file));
       demand.observations_file = display_path(fs::absolute(file));
@@ -313,27 +383,27 @@ std::vector<Override> parse_set_arguments(const std::vector<std::string>& set_ar
 }
 }  // namespace
 
-ScenarioSource read_scenario_source(const std::string& path) {
+ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& policy) {
   Diagnostics diagnostics;
   const fs::path scenario_path(path);
   ConfigNode document = parse_yaml_file(path, diagnostics);
   diagnostics.throw_if_any();
   std::error_code path_error;
-  ExtendsState state{{fs::weakly_canonical(scenario_path, path_error)}, 0};
+  ExtendsState state{{fs::weakly_canonical(scenario_path, path_error)}, 0, {path}, policy};
   if (document.is_null()) {
     diagnostics.add(SourceLocation{std::make_shared<const std::string>(path), 1, 1}, "",
                     "expected a scenario (a mapping with at least a 'scenario' section), found "
                     "an empty file");
   } else {
-    document = resolve_extends(std::move(document), scenario_path, state, diagnostics);
+    document = resolve_extends(std::move(document), state, diagnostics);
   }
   diagnostics.throw_if_any();
-  return ScenarioSource{path, std::move(document)};
+  return ScenarioSource{path, std::move(document), std::move(state.files)};
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments,
                        const LoadOptions& options) {
-  ScenarioSource source = read_scenario_source(path);
+  ScenarioSource source = read_scenario_source(path, options.paths);
   Diagnostics diagnostics;
   const std::vector<Override> overrides = parse_set_arguments(set_arguments, diagnostics);
   // Malformed --set arguments are reported together with the problems of the others.
@@ -343,7 +413,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 UncertainScenario load_uncertain_scenario(const std::string& path,
                                           const std::vector<std::string>& set_arguments,
                                           const LoadOptions& options) {
-  UncertainScenario result{read_scenario_source(path), {}, {}};
+  UncertainScenario result{read_scenario_source(path, options.paths), {}, {}};
   Diagnostics diagnostics;
   const std::vector<Override> overrides = parse_set_arguments(set_arguments, diagnostics);
   result.nominal = load_resolved(result.source, overrides, options, diagnostics, &result.inputs);
@@ -363,13 +433,13 @@ namespace {
 Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>& overrides,
                        const LoadOptions& options, Diagnostics diagnostics,
                        std::vector<UncertainInput>* inputs) {
-  const fs::path scenario_path(source.path);
   ConfigNode document = source.document;
   for (const Override& override_value : overrides)
     apply_override(document, override_value, diagnostics);
   diagnostics.throw_if_any();
   std::vector<UncertainInput> uncertain = extract_uncertain_inputs(document, diagnostics);
-  const std::vector<CatalogPart> parts = resolve_catalog(document, scenario_path, diagnostics);
+  const std::vector<CatalogPart> parts =
+      resolve_catalog(document, source, options.paths, diagnostics);
 
   Scenario scenario;
   scenario.source_path = source.path;
@@ -383,7 +453,7 @@ Scenario load_resolved(const ScenarioSource& source, const std::vector<Override>
   // Cross-field checks read values the typed load produced, so they run on a clean load only:
   // otherwise one typo would cascade into misleading reference errors.
   if (diagnostics.empty())
-    load_observations(scenario, document, diagnostics);
+    load_observations(scenario, document, source, options.paths, diagnostics);
   if (diagnostics.empty())
     check_cross_fields(scenario, document, parts, diagnostics);
   if (diagnostics.empty() && !options.draws_applied)

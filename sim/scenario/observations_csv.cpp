@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/diagnostics.hpp"
+#include "capsim/core/text.hpp"
 
 namespace capsim::scenario {
 
@@ -92,9 +93,10 @@ std::vector<std::pair<Date, double>> parse_observations_csv(std::string_view tex
     if (!header_seen) {
       header_seen = true;
       if (fields.size() != 2 || fields[0] != "date" || fields[1] != "value") {
-        diagnostics.add(
-            at, "",
-            fmt::format("expected the header \"date,value\", found \"{}\"", detail::trim(line)));
+        // Not quoted: a file that is no CSV of observations may be anything.
+        diagnostics.add(at, "",
+                        "expected a CSV file of observations whose first line is the header "
+                        "\"date,value\", found another first line");
         // Without the header the columns are unknown: stop rather than guess.
         diagnostics.throw_if_any();
       }
@@ -107,13 +109,14 @@ std::vector<std::pair<Date, double>> parse_observations_csv(std::string_view tex
     }
     const std::optional<Date> date = detail::parse_iso_date(fields[0]);
     if (!date) {
-      diagnostics.add(at, "", fmt::format("expected a date (YYYY-MM-DD), found \"{}\"", fields[0]));
+      diagnostics.add(
+          at, "", fmt::format("expected a date (YYYY-MM-DD), found \"{}\"", excerpt(fields[0])));
     }
     const std::optional<double> value = detail::parse_plain_number(fields[1]);
     if (!value) {
-      diagnostics.add(at, "", fmt::format("expected a number, found \"{}\"", fields[1]));
+      diagnostics.add(at, "", fmt::format("expected a number, found \"{}\"", excerpt(fields[1])));
     } else if (*value < 0.0) {
-      diagnostics.add(at, "", fmt::format("expected a number >= 0, found {}", fields[1]));
+      diagnostics.add(at, "", fmt::format("expected a number >= 0, found {}", excerpt(fields[1])));
     }
     if (!date || !value || *value < 0.0)
       continue;

@@ -111,8 +111,8 @@ std::vector<Input> classify_inputs(const std::vector<std::string>& arguments,
 
 void load_input(Input& input, const CompareOptions& options) {
   if (!input.given.folder) {
-    input.scenario =
-        scenario::load_scenario(input.given.argument, options.overrides, {options.allow_large, {}});
+    input.scenario = scenario::load_scenario(input.given.argument, options.overrides,
+                                             {options.allow_large, {}, false, options.paths});
     input.label = input.scenario.scenario.name;
     return;
   }

@@ -64,7 +64,7 @@ UncertainCompareResult compare_uncertain_inputs(const std::vector<std::string>& 
   study::MonteCarloOptions monte_carlo;
   monte_carlo.replications = options.replications;
   monte_carlo.threads = options.threads;
-  monte_carlo.load_options = {options.allow_large, {}};
+  monte_carlo.load_options = {options.allow_large, {}, false, options.paths};
   // Every scenario is checked before any runs: bad input costs no run time.
   for (const std::string& path : arguments) {
     scenario::load_uncertain_scenario(path, options.overrides,

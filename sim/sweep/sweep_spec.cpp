@@ -715,13 +715,23 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   Diagnostics diagnostics;
   const ConfigNode document = scenario::parse_yaml_file(path, diagnostics);
   diagnostics.throw_if_any();
-  if (!document.is_mapping()) {
+  // A file that is no sweep at all gets one line that quotes nothing of it: it may be any file.
+  const std::vector<std::string> keys = sweep_schema().info().keys();
+  const bool any_key =
+      document.is_mapping() &&
+      std::any_of(document.entries.begin(), document.entries.end(), [&](const auto& entry) {
+        return std::find(keys.begin(), keys.end(), entry.key) != keys.end();
+      });
+  if (!any_key) {
     diagnostics.add(
         document.is_null() ? SourceLocation{std::make_shared<const std::string>(path), 1, 1}
                            : document.location,
         "",
         fmt::format("expected a sweep (a mapping with base, parameters and collect), found {}",
-                    document.is_null() ? std::string("an empty file") : document.describe()));
+                    document.is_null()       ? "an empty file"
+                    : document.is_mapping()  ? "a mapping with none of them"
+                    : document.is_sequence() ? "a list"
+                                             : "a single value"));
     diagnostics.throw_if_any();
   }
   Sweep sweep;
@@ -742,12 +752,19 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   if (sweep.spec.name.empty())
     sweep.spec.name = fs::path(path).stem().string();
   const ConfigNode* base_node = document.find("base");
-  const fs::path base_path = fs::path(path).parent_path() / sweep.spec.base;
+  const scenario::NamedPath named =
+      scenario::resolve_named_path(sweep.spec.base, path, options.paths);
+  const fs::path& base_path = named.path;
+  if (!named.problem.empty()) {
+    diagnostics.add(base_node->location, "base", named.problem);
+    diagnostics.throw_if_any();
+  }
   std::error_code error_code;
   if (!fs::is_regular_file(base_path, error_code)) {
     diagnostics.add(
         base_node->location, "base",
-        fmt::format("expected a readable scenario file, found \"{}\" ({})", sweep.spec.base,
+        fmt::format("expected a readable scenario file, found \"{}\" ({})",
+                    excerpt(sweep.spec.base),
                     fs::is_directory(base_path, error_code) ? "a directory"
                                                             : "no such file, or no permission"));
     diagnostics.throw_if_any();
@@ -769,6 +786,10 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   // A run replaces every distribution of the base, by a parameter's value or a draw; the
   // correlations, checked as the base loaded, name inputs its document then no longer holds.
   sweep.load_options.draws_applied = !sweep.uncertain.inputs.empty();
+  // A value naming a file (demand.observations) is the sweep file's: it resolves against the
+  // sweep's folder and stays where the sweep file may name files.
+  const fs::path sweep_folder = fs::path(path).parent_path();
+  sweep.load_options.paths.overrides_folder = sweep_folder.empty() ? "." : sweep_folder.string();
 
   const ConfigNode* parameters = document.find("parameters");
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {

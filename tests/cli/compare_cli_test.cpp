@@ -362,7 +362,8 @@ TEST_CASE("cli: compare --replications writes the long CSV, and warns when seeds
   }
   const CliResult result =
       run_capsim("compare " + kUncertain1000 + " " + (dir / "other-seed.yaml").string() +
-                 " --replications 20 --figures totals.capex_gpus --csv " + csv.string());
+                 " --replications 20 --figures totals.capex_gpus --csv " + csv.string() +
+                 " --allow-path " + source_path("tests/data"));  // what other-seed.yaml extends
   REQUIRE(result.exit_status == 0);
   CHECK(result.err ==
         "capsim compare: warning: other-seed has seed 8 and the baseline h100-1000 seed 7: their "

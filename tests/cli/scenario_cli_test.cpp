@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "../scenario/corpus.hpp"
 #include "cli_runner.hpp"
@@ -21,7 +22,9 @@ TEST_CASE("cli: validate accepts the example and reports what it loaded") {
 
 TEST_CASE("cli: every corpus file exits 2 with its errors on stderr and nothing on stdout") {
   for (const CorpusCase& corpus_case : bad_corpus()) {
-    std::string arguments = "validate '" + corpus_case.path + "'";
+    // As the corpus test loads them: its cases name files beside them in the test tree.
+    std::string arguments =
+        "validate --allow-path " + source_path("tests") + " '" + corpus_case.path + "'";
     for (const std::string& set : corpus_case.overrides)
       arguments += " --set '" + set + "'";
     const CliResult result = run_capsim(arguments);
@@ -29,10 +32,59 @@ TEST_CASE("cli: every corpus file exits 2 with its errors on stderr and nothing 
     INFO(result.err);
     CHECK(result.exit_status == 2);
     CHECK(result.out.empty());
+    CHECK(result.err.find("hunter2") == std::string::npos);  // support/not-a-scenario.txt
     for (const std::string& expected : corpus_case.expected) {
       CHECK(result.err.find(expected + "\n") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("cli: a scenario naming a file of the machine prints none of it (issue 22)") {
+  // The attack of issue 22: `extends: /etc/shadow` printed the file line by line inside
+  // "unknown key" errors, password hashes included.
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / "capsim_cli_file_disclosure";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder / "plans");
+  std::filesystem::create_directories(folder / "elsewhere");
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream((folder / name).string(), std::ios::binary) << text;
+    return (folder / name).string();
+  };
+  const std::string shadow = write("plans/shadow.yaml", "extends: /etc/shadow\n");
+  const CliResult absolute = run_capsim("validate " + shadow);
+  CHECK(absolute.exit_status == 2);
+  CHECK(absolute.err == shadow +
+                            ":1:10: extends: expected a file inside the folder of the file "
+                            "naming it or inside a folder given with --allow-path, found "
+                            "\"/etc/shadow\" (an absolute path)\ninvalid: " +
+                            shadow + ": 1 problem\n");
+  const std::string climb =
+      write("plans/climb.yaml", "extends: ../../../../../../../../../../etc/passwd\n");
+  CHECK(run_capsim("validate " + climb).err.find("(a path that climbs out with ..)\n") !=
+        std::string::npos);
+  // Even allowed, a file that is no scenario is one line that quotes nothing of it.
+  const CliResult allowed = run_capsim("validate --allow-path /etc " + shadow);
+  CHECK(allowed.exit_status == 2);
+  CHECK(allowed.err ==
+        "/etc/shadow:1:1: expected a mapping of scenario sections (scenario, "
+        "sites, clusters, ...) at the top level, found a mapping with none of "
+        "them (is it a scenario file?)\ninvalid: " +
+            shadow + ": 1 problem\n");
+
+  // --allow-path lets a scenario name a base in another folder of the user's.
+  write("elsewhere/base.yaml", read_whole_file(source_path("scenarios/examples/example.yaml")));
+  const std::string plan = write("plans/plan.yaml", "extends: ../elsewhere/base.yaml\n");
+  CHECK(run_capsim("validate " + plan).exit_status == 2);
+  const CliResult with_folder =
+      run_capsim("validate --allow-path " + (folder / "elsewhere").string() + " " + plan);
+  CHECK(with_folder.exit_status == 0);
+  CHECK(with_folder.err.empty());
+  const CliResult not_a_folder = run_capsim("run --allow-path " + plan + " " + plan);
+  CHECK(not_a_folder.exit_status == 2);
+  CHECK(not_a_folder.err ==
+        "capsim run: --allow-path: expected a folder, found \"" + plan + "\"\n");
+  std::filesystem::remove_all(folder);
 }
 
 TEST_CASE("cli: validate checks every file given and fails if any fails") {

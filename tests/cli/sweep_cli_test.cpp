@@ -103,16 +103,18 @@ TEST_CASE("cli: the demo sweep's counts, and what analyze ranks first") {
 
 TEST_CASE("cli: a bad sweep file exits 2 with its place and writes nothing") {
   TempDir out("bad");
+  // The corpus's cases share tests/sweep/data: the test tree is allowed, as its test does.
+  const std::string allow = " --allow-path " + source_path("tests");
   const CliResult result =
-      run_capsim("sweep " + source_path("tests/sweep/bad/11-value-wrong-unit.yaml") + " --out " +
-                 out.path.string());
+      run_capsim("sweep " + source_path("tests/sweep/bad/11-value-wrong-unit.yaml") + allow +
+                 " --out " + out.path.string());
   CHECK(result.exit_status == 2);
   CHECK(result.err == source_path("tests/sweep/bad/11-value-wrong-unit.yaml") +
                           ":6:23: parameters[0].values[1]: sites[0].it_power_cap: expected a "
                           "power such as \"700 W\" or \"1.2 GW\", found \"80 MWh\" (an energy)\n");
   CHECK_FALSE(fs::exists(out.path));
   const CliResult collect =
-      run_capsim("sweep " + source_path("tests/sweep/bad/23-collect-unknown-figure.yaml") +
+      run_capsim("sweep " + source_path("tests/sweep/bad/23-collect-unknown-figure.yaml") + allow +
                  " --out " + out.path.string());
   CHECK(collect.exit_status == 2);
   CHECK(collect.err.find("did you mean 'totals.capex_usd'?") != std::string::npos);

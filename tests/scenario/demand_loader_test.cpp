@@ -13,6 +13,7 @@
 #include "capsim/output/capacity_report.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "scratch_folder.hpp"
+#include "test_paths.hpp"
 
 namespace capsim::scenario {
 namespace {
@@ -102,7 +103,8 @@ TEST_CASE("demand loader: exponential growth fitted to observations of tokens pe
                                               "        output_tokens: \"20B tokens/day\"\n"
                                               "        growth: exponential\n"
                                               "        observations: \"" +
-                                                  observations_path() + "\"\n")));
+                                                  observations_path() + "\"\n")),
+      {}, test::test_load_options());
   REQUIRE(scenario.inference.services.front().demand.observations.size() == 5);
   const GrowthCurve growth = loaded_curve(scenario).growth;
   CHECK(growth.kind == GrowthCurveKind::exponential);
@@ -137,27 +139,31 @@ TEST_CASE("demand loader: observed growth follows the observations, relative to 
 
 TEST_CASE("demand loader: explain prints requests, observations and weights that load back") {
   ScratchFolder folder("explain");
-  const Scenario original = load_scenario(folder.write(
-      "s.yaml", service_scenario("2025-01-01",
-                                 "        requests: \"2000/s\"\n"
-                                 "        input_tokens_per_request: \"1500 tokens\"\n"
-                                 "        growth: exponential\n"
-                                 "        observations: \"" +
-                                     observations_path() +
-                                     "\"\n"
-                                     "        profile: custom\n"
-                                     "        hourly: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.25,\n"
-                                     "                 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0]\n"
-                                     "        weekly: [1, 1, 1, 1, 1, 0.5, 0.5]\n"
-                                     "        utc_offset_hours: -5\n",
-                                 "      output_tokens_per_request: \"600 tokens\"\n")));
+  const Scenario original = load_scenario(
+      folder.write("s.yaml",
+                   service_scenario("2025-01-01",
+                                    "        requests: \"2000/s\"\n"
+                                    "        input_tokens_per_request: \"1500 tokens\"\n"
+                                    "        growth: exponential\n"
+                                    "        observations: \"" +
+                                        observations_path() +
+                                        "\"\n"
+                                        "        profile: custom\n"
+                                        "        hourly: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.25,\n"
+                                        "                 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0]\n"
+                                        "        weekly: [1, 1, 1, 1, 1, 0.5, 0.5]\n"
+                                        "        utc_offset_hours: -5\n",
+                                    "      output_tokens_per_request: \"600 tokens\"\n")),
+      {}, test::test_load_options());
   const std::string explained = explain_scenario(original);
   CHECK(explained.find("hourly: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.25, 3, 3") !=
         std::string::npos);
   CHECK(explained.find("utc_offset_hours: -5") != std::string::npos);
   // Written elsewhere, the explained scenario still finds its observations.
   ScratchFolder elsewhere("explain_elsewhere");
-  const Scenario reloaded = load_scenario(elsewhere.write("explained.yaml", explained));
+  // It names them by absolute path: outside its folder, where --allow-path lets it look.
+  const Scenario reloaded =
+      load_scenario(elsewhere.write("explained.yaml", explained), {}, test::test_load_options());
   CHECK(explain_scenario(reloaded) == explained);
   CHECK(reloaded.inference.services.front().demand.observations ==
         original.inference.services.front().demand.observations);

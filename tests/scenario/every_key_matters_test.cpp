@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "../scratch_folder.hpp"
+#include "../test_paths.hpp"
 #include "capsim/core/diagnostics.hpp"
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/capacity_report.hpp"
@@ -281,8 +282,8 @@ std::vector<Base> load_bases(const fs::path& folder, const fs::path& scratch) {
   for (const fs::path& file : files) {
     Base base;
     base.file = file.filename().string();
-    base.source = read_scenario_source(file.string());
-    const Scenario scenario = load_scenario(base.source, {});
+    base.source = read_scenario_source(file.string(), test::test_tree_allowed());
+    const Scenario scenario = load_scenario(base.source, {}, test::test_load_options());
     base.output = run_output(scenario, scratch);
     // The parts of the resolved catalog (built-in ones too) are names a reference may take.
     for (const AcceleratorSpec& part : scenario.catalog.accelerators)
@@ -339,7 +340,7 @@ bool changes_output(const Base& base, const Setting& setting, const fs::path& sc
   for (const std::vector<Override>& overrides : moves_of(base, setting)) {
     Scenario moved;
     try {
-      moved = load_scenario(base.source, overrides);
+      moved = load_scenario(base.source, overrides, test::test_load_options());
     } catch (const InputError&) {
       continue;  // a move the schema or a cross-check refuses: try the next
     }

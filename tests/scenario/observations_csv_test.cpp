@@ -55,8 +55,13 @@ TEST_CASE("observations CSV: trims fields, accepts CRLF, skips blank lines") {
 TEST_CASE("observations CSV: names file and line of every problem") {
   CHECK(csv_error_of("") ==
         "demand_observations.csv:1: expected the header \"date,value\", found an empty file");
+  // A first line that is not the header is not quoted: the file may be any file (issue 22).
   CHECK(csv_error_of("2025-01-01,5\n") ==
-        "demand_observations.csv:1: expected the header \"date,value\", found \"2025-01-01,5\"");
+        "demand_observations.csv:1: expected a CSV file of observations whose first line is the "
+        "header \"date,value\", found another first line");
+  CHECK(csv_error_of("root:$6$salt$hash:19000:0:99999:7:::\nsecond:line\n") ==
+        "demand_observations.csv:1: expected a CSV file of observations whose first line is the "
+        "header \"date,value\", found another first line");
   CHECK(csv_error_of("date,value\n\n") ==
         "demand_observations.csv:2: expected at least one observation after the header, found "
         "none");

@@ -11,6 +11,7 @@
 
 #include "capsim/core/diagnostics.hpp"
 #include "scratch_folder.hpp"
+#include "test_paths.hpp"
 
 namespace capsim {
 namespace {
@@ -189,6 +190,7 @@ TEST_CASE("compare: common random numbers make a difference far narrower than ei
   // sd sqrt(2) x $16.45M, and P(B > A) = 1 - (57 - 8.6)^2 / (2 x 57^2) = 0.6395.
   const ScratchFolder dir("compare_unpaired");
   dir.write("b.yaml", "extends: " + kUncertain1200 + "\nscenario: {seed: 8}\n");
+  options.paths = test::test_tree_allowed();  // b.yaml extends a file of the test tree
   const UncertainCompareResult unpaired =
       compare_uncertain_inputs({kUncertain1000, (dir.path() / "b.yaml").string()}, options);
   CHECK(unpaired.inputs[1].seed == 8);

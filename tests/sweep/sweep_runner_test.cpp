@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "capsim/sweep/sweep_runner.hpp"
+#include "test_paths.hpp"
 
 namespace capsim::sweep {
 namespace {
@@ -433,7 +434,7 @@ TEST_CASE("sweep runner: a sweep without parameters runs its replications") {
   write_text(dir.path / "sweep.yaml", "base: " + data_path("base.yaml") +
                                           "\nreplications: 4\nparameters: []\n"
                                           "collect: [\"gpus.*\", \"*seed*\"]\n");
-  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string());
+  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string(), test::test_load_options());
   REQUIRE(sweep.points.size() == 1);
   run_into(sweep, dir.path / "out", 2);
   const std::string runs = read_text(dir.path / "out/runs.csv");
@@ -450,7 +451,7 @@ TEST_CASE("sweep runner: a run without a figure run 0 has stops the sweep with i
              "base: " + data_path("base.yaml") +
                  "\nparameters:\n  - path: scenario.end\n    values: [2028-01-01, 2027-01-01]\n"
                  "collect: [\"fleet_at[*].gpus_installed\"]\n");
-  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string());
+  const Sweep sweep = load_sweep((dir.path / "sweep.yaml").string(), test::test_load_options());
   CHECK_THROWS_WITH_AS(run_into(sweep, dir.path / "out", 1),
                        "run 1 (point 1, replication 0) has no summary figure "
                        "'fleet_at[2028-01-01].gpus_installed', which run 0 has: does a parameter "
@@ -485,7 +486,8 @@ TEST_CASE("sweep runner: --restart with a collect that matches nothing deletes n
   const Sweep grid = load_sweep(data_path("grid.yaml"));
   const Sweep bad = load_sweep(
       (fs::path(CAPSIM_SOURCE_DIR) / "tests/sweep/bad/24-collect-glob-matches-nothing.yaml")
-          .string());
+          .string(),
+      test::test_load_options());
   TempDir dir("restart-bad-collect");
   run_into(grid, dir.path, 2);
   CHECK_THROWS_AS(run_into(bad, dir.path, 1, {}, true), InputError);

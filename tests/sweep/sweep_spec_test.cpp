@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "../scenario/corpus.hpp"
+#include "../test_paths.hpp"
 #include "capsim/engine/random.hpp"
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
@@ -30,7 +31,7 @@ std::string data_path(const std::string& name) {
 std::vector<std::string> problems_of(const std::string& path) {
   std::vector<std::string> reported;
   try {
-    resolve_columns(load_sweep(path));
+    resolve_columns(load_sweep(path, test::test_load_options()));
   } catch (const InputError& error) {
     for (const Diagnostic& diagnostic : error.diagnostics())
       reported.push_back(diagnostic.format());
@@ -201,7 +202,7 @@ parameters:
   - {path: "sites[0].pue", distribution: "uniform(1.1, 1.6)"}
 collect: [totals.capex_usd]
 )yaml");
-  const Sweep sweep = load_sweep(file.path);
+  const Sweep sweep = load_sweep(file.path, test::test_load_options());
   REQUIRE(sweep.points.size() == 10);
   // The design load_sweep maps: one dimension, the sweep's seed.
   const std::vector<double> design =
@@ -225,7 +226,7 @@ parameters:
   - {path: "clusters[0].gpus", distribution: {dist: triangular, low: 10000, mode: 12000, high: 20000}}
 collect: [totals.capex_usd]
 )yaml");
-  const Sweep sweep = load_sweep(file.path);
+  const Sweep sweep = load_sweep(file.path, test::test_load_options());
   REQUIRE(sweep.points.size() == 20);
   std::set<std::string> distinct;
   for (const SweepPoint& point : sweep.points) {

@@ -40,8 +40,9 @@ class InputError : public std::runtime_error {
 /// Collects diagnostics so that a loader reports all problems, not only the first.
 class Diagnostics {
  public:
+  /// Adds a problem; any control character in its path or message becomes '?'.
   void add(SourceLocation location, std::string path, std::string message);
-  void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+  void add(Diagnostic diagnostic);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }

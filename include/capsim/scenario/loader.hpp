@@ -11,6 +11,7 @@
 
 #include "capsim/model/inputs.hpp"
 #include "capsim/scenario/config_node.hpp"
+#include "capsim/scenario/input_paths.hpp"
 #include "capsim/scenario/uncertain_inputs.hpp"
 
 namespace capsim::scenario {
@@ -37,6 +38,8 @@ struct LoadOptions {
   /// correlations were checked when the scenario itself was loaded, and name inputs that the
   /// drawn scenario no longer holds.
   bool draws_applied = false;
+  /// Which files the scenario may name (`extends`, `catalog.include`, `demand.observations`).
+  PathPolicy paths{};
 };
 
 /// Loads, validates and resolves a scenario file. `set_arguments` are "key.path=value"
@@ -49,14 +52,20 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 /// A scenario file read and its `extends` resolved, not yet loaded: what a sweep loads many
 /// times with different overrides without reading and merging the files again.
 struct ScenarioSource {
-  std::string path;     ///< as given; catalog includes are relative to it
+  std::string path;     ///< as given
   ConfigNode document;  ///< after `extends`
+  /// The files read, as the document's locations name them: a path written in one of them
+  /// resolves against its folder; a node located elsewhere was written by an override.
+  std::vector<std::string> files;
 };
 
-/// Reads `path` and resolves its `extends`. Throws InputError (unreadable file, not YAML, an
-/// `extends` cycle or a missing base, more than kMaxExtendsDepth levels or kMaxExtendsFiles
-/// files). Reads files; no other shared state.
-ScenarioSource read_scenario_source(const std::string& path);
+/// Reads `path` and resolves its `extends`, each base named as `policy` allows. Throws
+/// InputError (unreadable file, not YAML, not a scenario, a base outside the allowed folders,
+/// an `extends` cycle or a missing base, more than kMaxExtendsDepth levels or
+/// kMaxExtendsFiles files). A file that is no scenario at all (a list, a value, a mapping of
+/// none of a scenario's sections) is one problem that quotes nothing of it. Reads files; no
+/// other shared state.
+ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& policy = {});
 
 /// Loads a copy of `source.document` with `overrides` applied in order, as load_scenario does
 /// after `extends`. Throws InputError listing every problem. Thread-safe: `source` is only

@@ -14,6 +14,7 @@
 #include "capsim/metrics/recorder.hpp"
 #include "capsim/output/comparison.hpp"
 #include "capsim/output/paired_comparison.hpp"
+#include "capsim/scenario/input_paths.hpp"
 #include "capsim/study/envelope.hpp"
 
 namespace capsim {
@@ -36,6 +37,8 @@ struct CompareOptions {
   std::vector<std::string> figures;
   /// Run scenarios past the work ceilings (scenario/work_estimate.hpp).
   bool allow_large = false;
+  /// Which files the scenarios may name (scenario/input_paths.hpp).
+  scenario::PathPolicy paths{};
   /// compare_uncertain_inputs: the replications of each scenario (0: no replications; a
   /// result folder is then refused), and the threads that run them.
   std::uint64_t replications = 0;
