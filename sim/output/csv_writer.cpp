@@ -1,5 +1,6 @@
 #include "capsim/output/csv_writer.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <set>
@@ -16,7 +17,21 @@ bool needs_quotes(std::string_view field) {
   return field.find_first_of(",\"\r\n") != std::string_view::npos;
 }
 
+bool is_plain_number(std::string_view field) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+  return error == std::errc() && end == field.data() + field.size();
+}
+
 void append_text(std::string& out, std::string_view field, bool only_column) {
+  // A spreadsheet runs a cell that starts with = + - @ (or tab or CR, which it skips first)
+  // as a formula: OWASP's CSV injection. The leading ' makes it text; "-0.5" stays a number.
+  if (!field.empty() &&
+      std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos &&
+      !is_plain_number(field)) {
+    append_text(out, "'" + std::string(field), only_column);
+    return;
+  }
   if (!needs_quotes(field) && !(only_column && field.empty())) {
     out += field;
     return;

@@ -152,11 +152,18 @@ std::string json_bounds(const FieldInfo& field) {
   return bounds;
 }
 
-/// The JSON Schema pattern of a text kind: no C0, DEL or C1 control (prose: but \n and \t).
+/// The JSON Schema pattern of a text kind: a name's safe set (core/text.hpp's name_problem),
+/// or no C0, DEL or C1 control (prose: but \n and \t).
 std::string text_pattern(const FieldInfo& field) {
-  return field.text_kind == TextKind::prose
-             ? R"(,"pattern":"^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")"
-             : R"(,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$")";
+  switch (field.text_kind) {
+    case TextKind::name:
+      return R"(,"pattern":"^([A-Za-z0-9\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0370-\\u037D\\u037F-\\u04FF\\u3041-\\u30FF\\u4E00-\\u9FFF\\uAC00-\\uD7A3][A-Za-z0-9\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0370-\\u037D\\u037F-\\u04FF\\u3041-\\u30FF\\u4E00-\\u9FFF\\uAC00-\\uD7A3 _.:/()+-]{0,127})?$")";
+    case TextKind::plain:
+      return R"(,"pattern":"^[^\\u0000-\\u001F\\u007F-\\u009F]*$")";
+    case TextKind::prose:
+      return R"(,"pattern":"^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")";
+  }
+  return "";
 }
 
 /// An integer, or one of its alternative words (gpus_per_replica: auto).
@@ -298,7 +305,11 @@ std::string scenario_reference_markdown() {
       "Every quantity is a quoted string with its unit (`\"1.2 GW\"`, `\"$60B\"`,\n"
       "`\"18 months\"`); a bare number where a unit is required is an error, and so is any\n"
       "unknown key. `extends: base.yaml` (or a list) merges the file over its bases: mappings\n"
-      "merge key by key, lists and values replace. `capsim validate --set key.path=value` and\n"
+      "merge key by key, lists and values replace. A file a scenario names (`extends`,\n"
+      "`catalog.include`, `demand.observations`) is relative to the file that names it and must\n"
+      "lie inside that file's folder, inside a folder given with `--allow-path DIR` or inside\n"
+      "capsim's own `scenarios/`, symbolic links resolved (docs/security.md).\n"
+      "`capsim validate --set key.path=value` and\n"
       "`capsim explain --set ...` override any key, with the paths used in error messages\n"
       "(`sites[0].pue`, `efficiency.steps[0].factor`).\n\n"
       "Any key that takes a number (or one of a few words) may hold a distribution instead:\n"
@@ -306,7 +317,13 @@ std::string scenario_reference_markdown() {
       "\"$55k\"}`, with the forms normal, uniform, loguniform, triangular, pert, lognormal and\n"
       "choice. A run reads its nominal value; `capsim run --replications N` draws it\n"
       "(docs/uncertainty.md). Dates and names cannot be uncertain.\n\n"
-      "A name (of the scenario, a site, a cluster, a job, a file...) holds no control\n"
+      "A name (of the scenario, a site, a cluster, a catalog part, a service, a tenant, a job,\n"
+      "a construction task, a failure cause), and a key that refers to one, holds letters,\n"
+      "digits, spaces and `-_.:/()+`, starts with a letter or a digit and has at most 128\n"
+      "characters; letters are ASCII's and those of the Latin-1, Latin Extended, Greek,\n"
+      "Cyrillic, CJK, kana and Hangul blocks. An empty name is no name (`cluster: \"\"` is any\n"
+      "cluster). Names reach CSV cells, the HTML report and terminals, where none of these\n"
+      "characters means anything (docs/security.md). Other text (a file path) holds no control\n"
       "character: none of U+0000-U+001F, U+007F (DEL) or U+0080-U+009F, which a `\\0` or\n"
       "`\\e` escape in a double-quoted scalar would put there; a description may hold newlines\n"
       "and tabs, no other control character. The error names the character and its place.\n\n"

@@ -101,6 +101,27 @@ TEST_CASE("cli: the demo sweep's counts, and what analyze ranks first") {
   CHECK_FALSE(fs::exists(bare.path / "report.html"));
 }
 
+TEST_CASE("cli: free text a sweep writes into runs.csv cannot be a spreadsheet formula") {
+  // A description is free text, and a sweep over it writes its values into runs.csv: cells
+  // that Excel or LibreOffice would run as formulas get a leading ' (issue 22).
+  TempDir dir("formula");
+  fs::create_directories(dir.path);
+  std::ofstream(dir.path / "sweep.yaml")
+      << "base: " << source_path("scenarios/examples/example.yaml")
+      << "\nparameters:\n  - path: scenario.description\n"
+         "    values: [\"=cmd|' /C calc'!A0\", \"@SUM(1+1)\", \"a plan\"]\n"
+         "collect: [totals.capex_usd]\n";
+  const CliResult result = run_capsim("sweep " + (dir.path / "sweep.yaml").string() +
+                                      " --no-report -j 1 --out " + (dir.path / "out").string());
+  REQUIRE(result.exit_status == 0);
+  const std::string runs = read_whole_file((dir.path / "out/runs.csv").string());
+  CHECK(runs.find("\n0,0,0,'=cmd|' /C calc'!A0,") != std::string::npos);
+  CHECK(runs.find("\n1,1,0,'@SUM(1+1),") != std::string::npos);
+  CHECK(runs.find("\n2,2,0,a plan,") != std::string::npos);
+  const std::string summary = read_whole_file((dir.path / "out/runs_summary.csv").string());
+  CHECK(summary.find("\n0,'=cmd|' /C calc'!A0,1,") != std::string::npos);
+}
+
 TEST_CASE("cli: a bad sweep file exits 2 with its place and writes nothing") {
   TempDir out("bad");
   // The corpus's cases share tests/sweep/data: the test tree is allowed, as its test does.

@@ -10,6 +10,10 @@
 ///   blank by pandas, silently dropping the row.
 /// - Text is written byte for byte: UTF-8 in, UTF-8 out, no byte-order mark (a BOM would end up
 ///   in the first column's name in pandas and in most scripts).
+/// - A text field that starts with `=`, `+`, `-`, `@`, tab or CR, and is not a plain number, is
+///   written with a leading `'`, as OWASP recommends against CSV injection: a spreadsheet would
+///   run it as a formula (`=cmd|' /C calc'!A0`). Names cannot start so (core/text.hpp); free
+///   text (a sweep's values of a description, say) can. Nothing capsim writes itself does.
 /// - Integers in decimal. Reals in the shortest form that reads back as the same double
 ///   ("0.1", "1e-07", "1e+21", "2.5"), independent of the locale; -0.0 is written "0".
 ///   NaN and infinities are refused: they mean a model bug, and would reach a spreadsheet as
