@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "capsim/sweep/sweep_runner.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -52,7 +53,7 @@ const OptionSpec* ArgParser::find(const std::string& name) const {
 bool ArgParser::parse_or_print_help(const std::vector<std::string>& arguments) {
   parse(arguments);
   if (help_requested_)
-    std::fputs(help_text().c_str(), stdout);
+    print_out(help_text());
   return help_requested_;
 }
 

@@ -14,6 +14,7 @@
 #include "capsim/model/inference/service_sizing.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -72,40 +73,43 @@ struct CapacityReport {
 
 void print_text(const CapacityReport& r) {
   const ServiceCapacity& c = r.capacity;
-  fmt::print("service \"{}\" on {} GPUs ({}) of cluster \"{}\"\n", r.service, r.fleet_gpus,
-             r.accelerator, r.cluster);
-  fmt::print("highest load within the SLO: {:.3f}x the scenario's average demand", c.load_multiple);
+  print_out(fmt::format("service \"{}\" on {} GPUs ({}) of cluster \"{}\"\n", r.service,
+                        r.fleet_gpus, r.accelerator, r.cluster));
+  print_out(fmt::format("highest load within the SLO: {:.3f}x the scenario's average demand",
+                        c.load_multiple));
   if (r.profile_peak > 1.0) {
-    fmt::print(" ({:.3f}x at the profile's peak hour, {:.3f}x the mean)",
-               c.load_multiple / r.profile_peak, r.profile_peak);
+    print_out(fmt::format(" ({:.3f}x at the profile's peak hour, {:.3f}x the mean)",
+                          c.load_multiple / r.profile_peak, r.profile_peak));
   }
-  fmt::print("\n  input tokens/s   {:>16.1f}   ({:.1f}% cache hits)\n", c.demand.input_tokens_per_s,
-             c.demand.cache_hit_share * 100.0);
-  fmt::print("  output tokens/s  {:>16.1f}\n", c.demand.output_tokens_per_s);
-  fmt::print("  limited by       {}\n", capacity_limit_name(c.limit));
-  fmt::print("  prefill          {} replicas of {} GPUs at {:.1f}% (target {:.0f}%)\n",
-             c.prefill_replicas, r.throughput->prefill.gpus, c.prefill_utilisation * 100.0,
-             r.target_utilisation * 100.0);
-  fmt::print("  decode           {} replicas of {} GPUs at {:.1f}%\n", c.decode_replicas,
-             r.throughput->decode.gpus, c.decode_utilisation * 100.0);
+  print_out(fmt::format("\n  input tokens/s   {:>16.1f}   ({:.1f}% cache hits)\n",
+                        c.demand.input_tokens_per_s, c.demand.cache_hit_share * 100.0));
+  print_out(fmt::format("  output tokens/s  {:>16.1f}\n", c.demand.output_tokens_per_s));
+  print_out(fmt::format("  limited by       {}\n", capacity_limit_name(c.limit)));
+  print_out(fmt::format("  prefill          {} replicas of {} GPUs at {:.1f}% (target {:.0f}%)\n",
+                        c.prefill_replicas, r.throughput->prefill.gpus,
+                        c.prefill_utilisation * 100.0, r.target_utilisation * 100.0));
+  print_out(fmt::format("  decode           {} replicas of {} GPUs at {:.1f}%\n", c.decode_replicas,
+                        r.throughput->decode.gpus, c.decode_utilisation * 100.0));
   if (c.simulated_wait && c.erlang_c_wait_p95_s && c.erlang_c_load_multiple) {
-    fmt::print(
+    print_out(fmt::format(
         "  p95 wait         {:.4f} s simulated [{:.4f}, {:.4f}] (99% interval), {:.4f} s by "
         "Erlang C; SLO {:g} s\n",
         c.simulated_wait->quantile_s, c.simulated_wait->quantile_low_s,
-        c.simulated_wait->quantile_high_s, *c.erlang_c_wait_p95_s, *r.slo_wait_p95_s);
-    fmt::print("  Erlang C alone   {:.3f}x average demand\n", *c.erlang_c_load_multiple);
+        c.simulated_wait->quantile_high_s, *c.erlang_c_wait_p95_s, *r.slo_wait_p95_s));
+    print_out(
+        fmt::format("  Erlang C alone   {:.3f}x average demand\n", *c.erlang_c_load_multiple));
   } else if (c.erlang_c_wait_p95_s) {
-    fmt::print("  p95 wait         {:.4f} s by Erlang C; SLO {:g} s\n", *c.erlang_c_wait_p95_s,
-               *r.slo_wait_p95_s);
-    fmt::print(
+    print_out(fmt::format("  p95 wait         {:.4f} s by Erlang C; SLO {:g} s\n",
+                          *c.erlang_c_wait_p95_s, *r.slo_wait_p95_s));
+    print_out(fmt::format(
         "  (a decode pool over {:g} erlangs is not simulated request by request: Erlang C's "
         "answer)\n",
-        kMaxSimulatedErlangs);
+        kMaxSimulatedErlangs));
   }
-  fmt::print("cost at that load: {} GPUs at ${:.4f}/GPU-hour ({}) = ${:.2f}/hour\n", r.fleet_gpus,
-             r.price_per_gpu_hour, r.price_basis, r.cost_per_hour());
-  fmt::print("  ${:.4f} per million tokens (input and output)\n", r.cost_per_million_tokens());
+  print_out(fmt::format("cost at that load: {} GPUs at ${:.4f}/GPU-hour ({}) = ${:.2f}/hour\n",
+                        r.fleet_gpus, r.price_per_gpu_hour, r.price_basis, r.cost_per_hour()));
+  print_out(fmt::format("  ${:.4f} per million tokens (input and output)\n",
+                        r.cost_per_million_tokens()));
 }
 
 void print_json(const CapacityReport& r) {
@@ -123,7 +127,7 @@ void print_json(const CapacityReport& r) {
         c.simulated_wait->quantile_s, c.simulated_wait->quantile_low_s,
         c.simulated_wait->quantile_high_s);
   }
-  fmt::print(
+  print_out(fmt::format(
       "{{\"service\":\"{}\",\"cluster\":\"{}\",\"accelerator\":\"{}\",\"fleet_gpus\":{},"
       "\"load_multiple\":{},\"profile_peak_multiple\":{},\"input_tokens_per_s\":{},"
       "\"output_tokens_per_s\":{},\"cache_hit_share\":{},\"limit\":\"{}\","
@@ -134,7 +138,7 @@ void print_json(const CapacityReport& r) {
       c.demand.input_tokens_per_s, c.demand.output_tokens_per_s, c.demand.cache_hit_share,
       capacity_limit_name(c.limit), c.prefill_replicas, c.decode_replicas, c.prefill_utilisation,
       c.decode_utilisation, wait, r.price_per_gpu_hour, r.price_basis, r.cost_per_hour(),
-      r.cost_per_million_tokens());
+      r.cost_per_million_tokens()));
 }
 
 }  // namespace

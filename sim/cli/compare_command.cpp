@@ -18,6 +18,7 @@
 #include "capsim/report/compare_report.hpp"
 #include "capsim/study/compare.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -99,23 +100,23 @@ void warn_about_draws(const UncertainCompareResult& result) {
   for (std::size_t i = 1; i < result.inputs.size(); ++i) {
     const UncertainCompareInput& input = result.inputs[i];
     if (input.seed != base.seed) {
-      fmt::print(stderr,
-                 "capsim compare: warning: {} has seed {} and the baseline {} seed {}: their "
-                 "draws are not common random numbers, and the differences include their luck\n",
-                 input.label, input.seed, base.label, base.seed);
+      print_err(fmt::format(
+          "capsim compare: warning: {} has seed {} and the baseline {} seed {}: their "
+          "draws are not common random numbers, and the differences include their luck\n",
+          input.label, input.seed, base.label, base.seed));
     } else if (input.draws > 0 && base.draws > 0 && input.shared_draws == 0) {
-      fmt::print(stderr,
-                 "capsim compare: warning: {} shares no uncertain input with the baseline {}: "
-                 "their draws are independent\n",
-                 input.label, base.label);
+      print_err(
+          fmt::format("capsim compare: warning: {} shares no uncertain input with the baseline {}: "
+                      "their draws are independent\n",
+                      input.label, base.label));
     }
   }
   if (std::all_of(result.inputs.begin(), result.inputs.end(),
                   [](const UncertainCompareInput& input) { return input.uncertain_inputs == 0; })) {
-    fmt::print(stderr,
-               "capsim compare: warning: {} replications asked for, but no key of any scenario "
-               "holds a distribution: replications differ only by the random seed\n",
-               result.replications);
+    print_err(fmt::format(
+        "capsim compare: warning: {} replications asked for, but no key of any scenario "
+        "holds a distribution: replications differ only by the random seed\n",
+        result.replications));
   }
 }
 
@@ -124,7 +125,7 @@ bool write_csv(const output::CsvWriter& csv, const std::string& path) {
   try {
     csv.write_to(path);
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim compare: {}\n", error.what());
+    print_err(fmt::format("capsim compare: {}\n", error.what()));
     return false;
   }
   return true;
@@ -147,9 +148,9 @@ int run_paired_compare(const ArgParser& parser, const CompareOptions& options) {
   if (parser.has("csv") &&
       !write_csv(output::paired_csv(result.comparison), parser.text("csv", "")))
     return 2;
-  std::fputs(text.c_str(), stdout);
+  print_out(text);
   if (parser.has("csv"))
-    fmt::print("wrote {}\n", parser.text("csv", ""));
+    print_out(fmt::format("wrote {}\n", parser.text("csv", "")));
   return 0;
 }
 
@@ -246,15 +247,15 @@ int run_compare(const Arguments& arguments) {
     try {
       output::write_file_atomically(path, report::compare_report_html(result, path));
     } catch (const output::OutputError& error) {
-      fmt::print(stderr, "capsim compare: {}\n", error.what());
+      print_err(fmt::format("capsim compare: {}\n", error.what()));
       return 2;
     }
   }
-  std::fputs(text.c_str(), stdout);
+  print_out(text);
   if (parser.has("csv"))
-    fmt::print("wrote {}\n", parser.text("csv", ""));
+    print_out(fmt::format("wrote {}\n", parser.text("csv", "")));
   if (parser.has("report"))
-    fmt::print("wrote {}\n", parser.text("report", ""));
+    print_out(fmt::format("wrote {}\n", parser.text("report", "")));
   return 0;
 }
 

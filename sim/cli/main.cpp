@@ -12,10 +12,13 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace {
 
 using capsim::cli::Arguments;
+using capsim::cli::print_err;
+using capsim::cli::print_out;
 
 struct Command {
   const char* name;
@@ -63,21 +66,21 @@ const Command* find_command(const std::string& name) {
 
 int dispatch(const std::vector<std::string>& words) {
   if (words.empty()) {
-    std::fputs(overview().c_str(), stderr);
+    print_err(overview());
     return 2;
   }
   const std::string& name = words.front();
   if (name == "--help" || name == "-h") {
-    std::fputs(overview().c_str(), stdout);
+    print_out(overview());
     return 0;
   }
   if (name == "--version" || name == "version") {
-    fmt::print("capsim {}\n", CAPSIM_VERSION);
+    print_out(fmt::format("capsim {}\n", CAPSIM_VERSION));
     return 0;
   }
   if (name == "help") {
     if (words.size() == 1) {
-      std::fputs(overview().c_str(), stdout);
+      print_out(overview());
       return 0;
     }
     const Command* command = find_command(words[1]);
@@ -102,8 +105,8 @@ int check_stdout(int status) {
   const int error = errno;
   if (flushed && !std::ferror(stdout))
     return status;
-  fmt::print(stderr, "capsim: cannot write to standard output{}\n",
-             error != 0 ? ": " + std::system_category().message(error) : std::string());
+  print_err(fmt::format("capsim: cannot write to standard output{}\n",
+                        error != 0 ? ": " + std::system_category().message(error) : std::string()));
   return status == 0 ? 1 : status;
 }
 
@@ -111,7 +114,7 @@ int run_main(int argc, char** argv) {
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const capsim::cli::UsageError& error) {
-    fmt::print(stderr, "{}\n", error.what());
+    print_err(fmt::format("{}\n", error.what()));
     return 2;
   } catch (const capsim::InputError& error) {
     // Input the loader accepted but the model found out of range (refuse_input): bad input,
@@ -119,7 +122,7 @@ int run_main(int argc, char** argv) {
     capsim::cli::print_diagnostics(error);
     return 2;
   } catch (const std::exception& error) {
-    fmt::print(stderr, "capsim: internal error: {}\n", error.what());
+    print_err(fmt::format("capsim: internal error: {}\n", error.what()));
     return 1;
   }
 }

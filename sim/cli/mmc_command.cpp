@@ -10,6 +10,7 @@
 #include "capsim/model/queueing/erlang.hpp"
 #include "capsim/model/queueing/mmc_queue.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -31,18 +32,21 @@ void print_table(const MmcParameters& parameters, const MmcRunOptions& options,
   const auto warmup =
       static_cast<std::int64_t>(static_cast<double>(options.customers) * options.warmup_share);
   const int percent = static_cast<int>(options.confidence * 100.0 + 0.5);
-  fmt::print("M/M/{} queue: arrival rate {}/s, service rate {}/s, utilisation {:.4f}\n",
-             parameters.servers, parameters.arrival_rate, parameters.service_rate,
-             parameters.utilisation());
-  fmt::print("{} customers ({} warm-up, {} measured in {} batches), seed {}, {} events\n\n",
-             options.customers, warmup, estimates.customers_measured, options.batches, options.seed,
-             estimates.events);
-  fmt::print("{:<26} {:>12} {:>27} {:>12}  {}\n", "figure", "simulated",
-             fmt::format("{}% confidence interval", percent), "Erlang C", "theory in CI");
+  print_out(fmt::format("M/M/{} queue: arrival rate {}/s, service rate {}/s, utilisation {:.4f}\n",
+                        parameters.servers, parameters.arrival_rate, parameters.service_rate,
+                        parameters.utilisation()));
+  print_out(
+      fmt::format("{} customers ({} warm-up, {} measured in {} batches), seed {}, {} events\n\n",
+                  options.customers, warmup, estimates.customers_measured, options.batches,
+                  options.seed, estimates.events));
+  print_out(fmt::format("{:<26} {:>12} {:>27} {:>12}  {}\n", "figure", "simulated",
+                        fmt::format("{}% confidence interval", percent), "Erlang C",
+                        "theory in CI"));
   for (const FigureRow& row : rows) {
-    fmt::print("{:<26} {:>12.6f} {:>27} {:>12.6f}  {}\n", row.label, row.simulated.mean,
-               fmt::format("[{:.6f}, {:.6f}]", row.simulated.low(), row.simulated.high()),
-               row.theory, row.simulated.covers(row.theory) ? "yes" : "no");
+    print_out(
+        fmt::format("{:<26} {:>12.6f} {:>27} {:>12.6f}  {}\n", row.label, row.simulated.mean,
+                    fmt::format("[{:.6f}, {:.6f}]", row.simulated.low(), row.simulated.high()),
+                    row.theory, row.simulated.covers(row.theory) ? "yes" : "no"));
   }
 }
 
@@ -58,14 +62,14 @@ void print_json(const MmcParameters& parameters, const MmcRunOptions& options,
         json_number(row.simulated.high()), json_number(row.theory),
         row.simulated.covers(row.theory) ? "true" : "false");
   }
-  fmt::print(
+  print_out(fmt::format(
       "{{\"model\":\"M/M/c\",\"servers\":{},\"arrival_rate_per_s\":{},\"service_rate_per_s\":{},"
       "\"customers\":{},\"customers_measured\":{},\"batches\":{},\"seed\":{},\"confidence\":{},"
       "\"events\":{},\"simulated_time_s\":{},\"figures\":{{{}}}}}\n",
       parameters.servers, json_number(parameters.arrival_rate),
       json_number(parameters.service_rate), options.customers, estimates.customers_measured,
       options.batches, options.seed, json_number(options.confidence), estimates.events,
-      json_number(estimates.simulated_time_s), figures);
+      json_number(estimates.simulated_time_s), figures));
 }
 
 }  // namespace
@@ -131,8 +135,9 @@ int run_mmc(const Arguments& arguments) {
     print_table(parameters, options, estimates, rows);
   }
   if (parser.has("timing")) {
-    fmt::print(stderr, "{} events in {:.3f} s: {:.3g} events/s\n", estimates.events,
-               elapsed.count(), static_cast<double>(estimates.events) / elapsed.count());
+    print_err(fmt::format("{} events in {:.3f} s: {:.3g} events/s\n", estimates.events,
+                          elapsed.count(),
+                          static_cast<double>(estimates.events) / elapsed.count()));
   }
   return 0;
 }

@@ -26,6 +26,7 @@
 #include "capsim/study/uncertainty_drivers.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -56,9 +57,9 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
       replications = study::run_replications(study, options);
       for (const auto& written :
            study::write_shard(parser.text("out", ""), study, options, replications))
-        fmt::print("wrote {}\n", written.string());
-      fmt::print("shard {}/{}: {} of {} replications\n", options.shard.index, options.shard.count,
-                 replications.size(), options.replications);
+        print_out(fmt::format("wrote {}\n", written.string()));
+      print_out(fmt::format("shard {}/{}: {} of {} replications\n", options.shard.index,
+                            options.shard.count, replications.size(), options.replications));
       return 0;
     }
     const std::vector<std::string> merged = parser.all("merge");
@@ -72,30 +73,29 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
     print_diagnostics(error);
     return 2;
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim run: {}\n", error.what());
+    print_err(fmt::format("capsim run: {}\n", error.what()));
     return 2;
   }
   const Scenario& nominal = study.scenario.nominal;
   if (study.scenario.inputs.empty()) {
-    fmt::print(stderr,
-               "capsim run: warning: {} replications asked for, but no key of the scenario holds "
-               "a distribution: replications differ only by the random seed\n",
-               options.replications);
+    print_err(fmt::format(
+        "capsim run: warning: {} replications asked for, but no key of the scenario holds "
+        "a distribution: replications differ only by the random seed\n",
+        options.replications));
   }
   const std::vector<study::FigureDistribution> distributions =
       study::figure_distributions(study.layout, replications);
   if (std::all_of(distributions.begin(), distributions.end(),
                   [](const study::FigureDistribution& d) { return d.min == d.max; })) {
-    fmt::print(stderr,
-               "capsim run: warning: nothing in the scenario is random: all {} replications "
-               "gave the same figures\n",
-               replications.size());
+    print_err(
+        fmt::format("capsim run: warning: nothing in the scenario is random: all {} replications "
+                    "gave the same figures\n",
+                    replications.size()));
   }
   const study::RiskFigures risk = study::risk_figures(study, replications);
   const study::Drivers drivers = study::rank_drivers(study, replications, tornado);
-  std::fputs(output::text_summary(nominal, study.nominal_run).c_str(), stdout);
-  std::fputs(study::monte_carlo_text(study, replications, distributions, risk, drivers).c_str(),
-             stdout);
+  print_out(output::text_summary(nominal, study.nominal_run));
+  print_out(study::monte_carlo_text(study, replications, distributions, risk, drivers));
   if (parser.has("out")) {
     // One computation for timeseries_quantiles.csv and the report's fan charts.
     const study::TimeseriesQuantiles quantiles =
@@ -119,9 +119,9 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
     try {
       for (const auto& written :
            output::write_run(parser.text("out", ""), nominal, study.nominal_run, extras))
-        fmt::print("wrote {}\n", written.string());
+        print_out(fmt::format("wrote {}\n", written.string()));
     } catch (const output::OutputError& error) {
-      fmt::print(stderr, "capsim run: {}\n", error.what());
+      print_err(fmt::format("capsim run: {}\n", error.what()));
       return 2;
     }
   }
@@ -217,7 +217,7 @@ int run_run(const Arguments& arguments) {
       observers.jobs = jobs_stream.get();
     }
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim run: {}\n", error.what());
+    print_err(fmt::format("capsim run: {}\n", error.what()));
     return 2;
   }
   const auto forget_folder = [&] {
@@ -247,12 +247,12 @@ int run_run(const Arguments& arguments) {
   }
   if (progress)
     progress->finish();
-  std::fputs(output::text_summary(scenario, run).c_str(), stdout);
+  print_out(output::text_summary(scenario, run));
   if (!loaded.inputs.empty()) {
-    fmt::print(
-        "{} uncertain inputs at their nominal values: --replications N draws them "
-        "(docs/uncertainty.md)\n",
-        loaded.inputs.size());
+    print_out(
+        fmt::format("{} uncertain inputs at their nominal values: --replications N draws them "
+                    "(docs/uncertainty.md)\n",
+                    loaded.inputs.size()));
   }
   if (parser.has("out")) {
     output::RunExtras extras;
@@ -266,10 +266,10 @@ int run_run(const Arguments& arguments) {
     }
     try {
       for (const auto& path : output::write_run(parser.text("out", ""), scenario, run, extras)) {
-        fmt::print("wrote {}\n", path.string());
+        print_out(fmt::format("wrote {}\n", path.string()));
       }
     } catch (const output::OutputError& error) {
-      fmt::print(stderr, "capsim run: {}\n", error.what());
+      print_err(fmt::format("capsim run: {}\n", error.what()));
       forget_folder();
       return 2;
     }

@@ -9,12 +9,13 @@
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/reference.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
 void print_diagnostics(const InputError& error) {
   for (const Diagnostic& diagnostic : error.diagnostics()) {
-    fmt::print(stderr, "{}\n", diagnostic.format());
+    print_err(fmt::format("{}\n", diagnostic.format()));
   }
 }
 
@@ -54,11 +55,11 @@ int run_validate(const Arguments& arguments) {
     try {
       const Scenario loaded = scenario::load_scenario(
           file, parser.all("set"), {parser.has("allow-large"), {}, false, path_policy(parser)});
-      fmt::print("ok: {}: {}\n", file, scenario_summary(loaded));
+      print_out(fmt::format("ok: {}: {}\n", file, scenario_summary(loaded)));
     } catch (const InputError& error) {
       print_diagnostics(error);
-      fmt::print(stderr, "invalid: {}: {} problem{}\n", file, error.diagnostics().size(),
-                 error.diagnostics().size() == 1 ? "" : "s");
+      print_err(fmt::format("invalid: {}: {} problem{}\n", file, error.diagnostics().size(),
+                            error.diagnostics().size() == 1 ? "" : "s"));
       status = 2;
     }
   }
@@ -83,13 +84,14 @@ int run_explain(const Arguments& arguments) {
     // explain only prints the scenario: its size is no reason to refuse it.
     const scenario::UncertainScenario loaded = scenario::load_uncertain_scenario(
         parser.positional().front(), parser.all("set"), {true, {}, false, path_policy(parser)});
-    std::fputs(scenario::explain_scenario(loaded.nominal).c_str(), stdout);
+    print_out(scenario::explain_scenario(loaded.nominal));
     // YAML comments: the output still reads back as the nominal scenario.
     if (!loaded.inputs.empty()) {
-      fmt::print("# Uncertain inputs (docs/uncertainty.md), at their nominal values above:\n");
+      print_out("# Uncertain inputs (docs/uncertainty.md), at their nominal values above:\n");
       for (const scenario::UncertainInput& input : loaded.inputs) {
-        fmt::print("#   {}: {} (nominal {}{})\n", input.path, input.written, input.nominal_text,
-                   input.group.empty() ? "" : ", group " + input.group);
+        print_out(fmt::format("#   {}: {} (nominal {}{})\n", input.path, input.written,
+                              input.nominal_text,
+                              input.group.empty() ? "" : ", group " + input.group));
       }
     }
     return 0;
@@ -117,7 +119,7 @@ int run_schema(const Arguments& arguments) {
   const std::string text = parser.has("json")       ? scenario::scenario_json_schema()
                            : parser.has("markdown") ? scenario::scenario_reference_markdown()
                                                     : output::outputs_reference_markdown();
-  std::fputs(text.c_str(), stdout);
+  print_out(text);
   return 0;
 }
 

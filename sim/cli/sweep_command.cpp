@@ -18,6 +18,7 @@
 #include "capsim/sweep/sensitivity.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace capsim::cli {
 
@@ -51,11 +52,11 @@ int run_sweep_command(const Arguments& arguments) {
       const sweep::Sweep loaded = sweep::load_sweep(
           parser.positional().front(), {parser.has("allow-large"), {}, false, path_policy(parser)});
       const std::vector<std::string> columns = sweep::resolve_columns(loaded);
-      fmt::print(
+      print_out(fmt::format(
           "ok: sweep {}: {} points x {} replications = {} runs; {} parameters, {} figures: "
           "{}\n",
           loaded.spec.name, loaded.points.size(), loaded.spec.replications, loaded.run_count(),
-          loaded.parameter_names.size(), columns.size(), fmt::join(columns, ", "));
+          loaded.parameter_names.size(), columns.size(), fmt::join(columns, ", ")));
     } catch (const InputError& error) {
       print_diagnostics(error);
       return 2;
@@ -87,11 +88,12 @@ int run_sweep_command(const Arguments& arguments) {
     const sweep::SweepResult result = sweep::run_sweep(loaded, options);
     if (terminal)
       std::fputs("\n", stderr);
-    fmt::print("sweep {}: {} points x {} replications; shard {}/{}: {} runs ({} resumed)\n",
-               loaded.spec.name, loaded.points.size(), loaded.spec.replications,
-               options.shard.index, options.shard.count, result.runs, result.resumed);
+    print_out(
+        fmt::format("sweep {}: {} points x {} replications; shard {}/{}: {} runs ({} resumed)\n",
+                    loaded.spec.name, loaded.points.size(), loaded.spec.replications,
+                    options.shard.index, options.shard.count, result.runs, result.resumed));
     for (const auto& path : result.written)
-      fmt::print("wrote {}\n", path.string());
+      print_out(fmt::format("wrote {}\n", path.string()));
   } catch (const InputError& error) {
     if (terminal)
       std::fputs("\n", stderr);
@@ -100,10 +102,10 @@ int run_sweep_command(const Arguments& arguments) {
   } catch (const sweep::SweepError& error) {
     if (terminal)
       std::fputs("\n", stderr);
-    fmt::print(stderr, "capsim sweep: {}\n", error.what());
+    print_err(fmt::format("capsim sweep: {}\n", error.what()));
     return 2;
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim sweep: {}\n", error.what());
+    print_err(fmt::format("capsim sweep: {}\n", error.what()));
     return 2;
   }
   return 0;
@@ -130,15 +132,15 @@ int run_merge(const Arguments& arguments) {
     for (const auto& path : sweep::merge_shards(
              shards, parser.text("out", ""),
              parser.has("no-report") ? sweep::SweepReportWriter{} : report::sweep_report_html))
-      fmt::print("wrote {}\n", path.string());
+      print_out(fmt::format("wrote {}\n", path.string()));
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
   } catch (const sweep::SweepError& error) {
-    fmt::print(stderr, "capsim {}\n", error.what());
+    print_err(fmt::format("capsim {}\n", error.what()));
     return 2;
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim merge: {}\n", error.what());
+    print_err(fmt::format("capsim merge: {}\n", error.what()));
     return 2;
   }
   return 0;
@@ -160,26 +162,27 @@ int run_analyze(const Arguments& arguments) {
         sweep::analyze_runs(sweep::read_runs_csv(parser.positional().front()));
     for (const sweep::OutputSensitivity& output : result.outputs) {
       if (output.ranked.empty()) {
-        fmt::print("{}: {}\n", output.output, output.note);
+        print_out(fmt::format("{}: {}\n", output.output, output.note));
         continue;
       }
-      fmt::print("{}  (R² = {:.4f}, {} runs)\n", output.output, output.r_squared, output.runs);
+      print_out(fmt::format("{}  (R² = {:.4f}, {} runs)\n", output.output, output.r_squared,
+                            output.runs));
       for (std::size_t r = 0; r < output.ranked.size(); ++r) {
-        fmt::print("  {:>3}  {:<44} {:+.4f}\n", r + 1, output.ranked[r].input,
-                   output.ranked[r].standardised);
+        print_out(fmt::format("  {:>3}  {:<44} {:+.4f}\n", r + 1, output.ranked[r].input,
+                              output.ranked[r].standardised));
       }
     }
     for (const auto& [input, why] : result.excluded_inputs)
-      fmt::print("left out: {} ({})\n", input, why);
+      print_out(fmt::format("left out: {} ({})\n", input, why));
     if (parser.has("out")) {
       output::write_file_atomically(parser.text("out", ""), sweep::sensitivity_csv(result));
-      fmt::print("wrote {}\n", parser.text("out", ""));
+      print_out(fmt::format("wrote {}\n", parser.text("out", "")));
     }
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
   } catch (const output::OutputError& error) {
-    fmt::print(stderr, "capsim analyze: {}\n", error.what());
+    print_err(fmt::format("capsim analyze: {}\n", error.what()));
     return 2;
   }
   return 0;

@@ -87,6 +87,42 @@ TEST_CASE("cli: a scenario naming a file of the machine prints none of it (issue
   std::filesystem::remove_all(folder);
 }
 
+TEST_CASE("cli: nothing from an input reaches the terminal raw (issue 22)") {
+  // The issue's scenario name cleared the screen and recoloured the output when printed.
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / "capsim_cli_terminal";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const std::string red = (folder / "red.yaml").string();
+  std::ofstream(red, std::ios::binary) << "scenario: {name: \"a\\e[2J\\e[31mRED\", start: "
+                                          "2025-01-01, horizon: \"1 y\"}\n";
+  const CliResult named = run_capsim("validate " + red);
+  CHECK(named.exit_status == 2);
+  CHECK(named.err == red +
+                         ":1:18: scenario.name: expected a name without control characters, "
+                         "found U+001B at character 2\ninvalid: " +
+                         red + ": 1 problem\n");
+  // A file's own name may hold anything: it is escaped wherever it is printed.
+  const std::string escape_name = (folder / "plan\x1b[31m.yaml").string();
+  const std::string shown_name = (folder / "plan\\x1b[31m.yaml").string();
+  std::filesystem::copy_file(source_path("scenarios/examples/example.yaml"), escape_name);
+  const CliResult valid = run_capsim("validate '" + escape_name + "'");
+  CHECK(valid.exit_status == 0);
+  CHECK(valid.out.rfind("ok: " + shown_name + ": \"example-campus\"", 0) == 0);
+  const CliResult missing = run_capsim("validate '" + escape_name + ".missing'");
+  CHECK(missing.err == (folder / "plan?[31m.yaml.missing").string() +
+                           ": expected a readable file, found none (no such file, or no "
+                           "permission)\ninvalid: " +
+                           shown_name + ".missing: 1 problem\n");
+  // ESC [2J and U+202E (right-to-left override) as a command's name; sh has no $'...'.
+  const CliResult command = run_capsim("\"$(printf '\\033[2J\\342\\200\\256')\"");
+  CHECK(command.exit_status == 2);
+  CHECK(command.err == "capsim: unknown command '\\x1b[2J\\u202e' (see capsim --help)\n");
+  for (const CliResult* result : {&named, &valid, &missing, &command})
+    CHECK((result->out + result->err).find('\x1b') == std::string::npos);
+  std::filesystem::remove_all(folder);
+}
+
 TEST_CASE("cli: validate checks every file given and fails if any fails") {
   const std::string example = source_path("scenarios/examples/example.yaml");
   const CliResult result = run_capsim("validate " + example + " /nonexistent/x.yaml");
