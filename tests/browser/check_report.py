@@ -4,7 +4,8 @@ contract (issue 16): no network request, no console error, every chart with its 
 the numbers shown equal to the files beside the report. Takes a full-page screenshot.
 
 Usage: check_report.py REPORT.html --screenshot OUT.png [--expect-charts ID,ID...]
-                       [--expect-sections ID,ID...] [--timeout SECONDS]
+                       [--expect-sections ID,ID...] [--expect-csp] [--expect-text TEXT]...
+                       [--timeout SECONDS]
 
 Prints one line per problem, then one summary line. Exit status: 0 no problem, 1 problems,
 2 the check could not run (bad arguments, no report, no Chromium, Chromium failed).
@@ -185,6 +186,47 @@ def check_page(page, problems):
             problems.append("external reference: <style> %s" % css[match.start() : match.start() + 80])
 
 
+def check_scripts_ran(page, problems):
+    """The dialogs a script of the page opened (the harness hooks alert, confirm, prompt and
+    print before the page loads): a report runs none, so one is text that ran as code."""
+    for call in page["scriptsRan"]:
+        problems.append("script ran: %s" % call)
+
+
+def check_csp(page, problems):
+    """The report's Content-Security-Policy (docs/security.md): present, and allowing nothing
+    by default, no inline code but what it names by hash, and no eval."""
+    policy = page["csp"]
+    if policy is None:
+        problems.append('page: no <meta http-equiv="Content-Security-Policy">')
+        return
+    directives = {}
+    for directive in policy.split(";"):
+        words = directive.split()
+        if words:
+            directives[words[0].lower()] = words[1:]
+    if directives.get("default-src") != ["'none'"]:
+        problems.append("page: Content-Security-Policy without default-src 'none': %s" % policy)
+    for name, sources in directives.items():
+        for source in sources:
+            if source.lower() in ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*",
+                                  "data:", "http:", "https:"):
+                problems.append("page: Content-Security-Policy allows %s in %s" % (source, name))
+
+
+def squeezed(text):
+    return " ".join(text.split())
+
+
+def check_texts(page, expected, problems):
+    """Each expected text shows on the page as text (white space squeezed): markup in a name
+    that was escaped reads literally."""
+    shown = squeezed(page["text"])
+    for text in expected:
+        if squeezed(text) not in shown:
+            problems.append("text missing: %s" % text)
+
+
 def check_sections(page, expected, problems):
     seen = set()
     for section in page["sections"]:
@@ -337,7 +379,11 @@ COLLECT_PAGE = r"""
     }
   }
   const meta = document.querySelector("meta[charset]");
+  const csp = document.querySelector('meta[http-equiv="Content-Security-Policy" i]');
   return {
+    scriptsRan: window.__capsimScriptsRan || [],
+    csp: csp ? csp.getAttribute("content") : null,
+    text: (document.title || "") + "\n" + (document.body ? document.body.innerText : ""),
     doctype: document.doctype ? document.doctype.name : "",
     charset: meta ? meta.getAttribute("charset") : "",
     report: document.body ? document.body.getAttribute("data-report") || "" : "",
@@ -350,6 +396,17 @@ COLLECT_PAGE = r"""
     numbers,
   };
 })()
+"""
+
+
+# Installed before the page's own scripts: the dialogs a script may open are recorded, not
+# shown (check_scripts_ran). Scripts the harness adds this way are not the page's: the page's
+# Content-Security-Policy does not apply to them.
+HOOK_DIALOGS = r"""
+window.__capsimScriptsRan = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__capsimScriptsRan.push(name + "(" + args.join(", ") + ")"); };
+}
 """
 
 
@@ -572,6 +629,7 @@ def open_report(browser, report_url):
     for method in ("Runtime.enable", "Log.enable", "Page.enable"):
         browser.send(method, {}, session)
     browser.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
+    browser.send("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK_DIALOGS}, session)
     browser.send("Emulation.setDeviceMetricsOverride",
                  {"width": SCREENSHOT_WIDTH, "height": 900, "deviceScaleFactor": 1,
                   "mobile": False}, session)
@@ -643,6 +701,10 @@ def parse_arguments(argv):
                         help="chart ids (data-chart) that must be present")
     parser.add_argument("--expect-sections", type=id_list, default=[], metavar="ID,ID...",
                         help="section ids that must be present")
+    parser.add_argument("--expect-csp", action="store_true",
+                        help="the page must carry a strict Content-Security-Policy")
+    parser.add_argument("--expect-text", action="append", default=[], metavar="TEXT",
+                        help="text that must show on the page as written (repeatable)")
     parser.add_argument("--chart-screenshots", metavar="DIR",
                         help="also write each chart as DIR/ID.png (scripts/cookbook-images.sh)")
     parser.add_argument("--timeout", type=float, default=60.0,
@@ -674,6 +736,10 @@ def check(arguments):
     # Requests first, sorted: the order they leave a page in is not fixed.
     problems = sorted(observations.requests) + observations.problems
     check_page(page, problems)
+    check_scripts_ran(page, problems)
+    if arguments.expect_csp:
+        check_csp(page, problems)
+    check_texts(page, arguments.expect_text, problems)
     check_sections(page, arguments.expect_sections, problems)
     points = check_charts(page["charts"], arguments.expect_charts, problems)
     numbers = check_numbers(page["numbers"], SourceFiles(os.path.dirname(report)), problems)

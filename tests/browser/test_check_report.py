@@ -125,6 +125,39 @@ def test_point_faults_are_named_by_chart_point_and_fault(tmp_path):
     assert status == 1
 
 
+def test_markup_that_ran_as_code_is_reported(tmp_path):
+    # A name written into the page unescaped: its handler runs, and opens a dialog the harness
+    # records instead (issue 22).
+    def edit(html):
+        return html.replace("<body data-report=\"run\">",
+                            "<body data-report=\"run\"><p>site <svg onload=alert(1)></svg></p>")
+    status, problems, _ = run(copy_good(tmp_path, edit), str(tmp_path / "shot.png"))
+    assert problems == ["script ran: alert(1)"]
+    assert status == 1
+
+
+def test_the_content_security_policy_is_checked_when_expected(tmp_path):
+    status, problems, _ = run(fixture("good"), str(tmp_path / "shot.png"), "--expect-csp")
+    assert problems == ['page: no <meta http-equiv="Content-Security-Policy">']
+    assert status == 1
+
+    def edit(html):
+        return html.replace("<head>", "<head>\n<meta http-equiv=\"Content-Security-Policy\" "
+                            "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                            "script-src 'unsafe-inline'\">")
+    status, problems, _ = run(copy_good(tmp_path, edit), str(tmp_path / "shot.png"),
+                              "--expect-csp")
+    assert problems == ["page: Content-Security-Policy allows 'unsafe-inline' in style-src",
+                        "page: Content-Security-Policy allows 'unsafe-inline' in script-src"]
+
+
+def test_expected_text_must_show_as_written(tmp_path):
+    status, problems, _ = run(fixture("good"), str(tmp_path / "shot.png"),
+                              "--expect-text", "Installed GPUs", "--expect-text", "<b>absent</b>")
+    assert problems == ["text missing: <b>absent</b>"]
+    assert status == 1
+
+
 def test_expected_charts_and_sections_must_be_present(tmp_path):
     status, problems, _ = run(fixture("good"), str(tmp_path / "shot.png"),
                               "--expect-charts", "fleet-installed,power-online",
