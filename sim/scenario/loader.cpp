@@ -326,7 +326,7 @@ std::vector<CatalogPart> resolve_catalog(ConfigNode& document, const ScenarioSou
       diagnostics.add(name->location, path + ".name",
                       fmt::format("expected the name of a catalog part to override (did you mean "
                                   "'{}'?) or every field of a new part, found \"{}\"",
-                                  suggestion, name->scalar));
+                                  suggestion, excerpt(name->scalar)));
       continue;
     }
     parts.push_back(CatalogPart{std::move(own[j]), path});

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/text.hpp"
 #include "capsim/core/units.hpp"
 #include "capsim/scenario/scenario_schema.hpp"
 #include "capsim/uncertainty/copula.hpp"
@@ -243,7 +244,7 @@ class Extractor {
     const auto bad = [&](const std::string& why) {
       error(node, path,
             fmt::format("expected a distribution such as {}, found \"{}\" ({})", kCompactExample,
-                        text, why));
+                        excerpt(text), why));
       return std::nullopt;
     };
     WrittenDistribution result;

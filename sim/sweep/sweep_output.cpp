@@ -190,7 +190,7 @@ std::optional<std::string> row_problem(const std::vector<std::string>& fields,
   if (fields.size() != width)
     return fmt::format("a row of {} fields, found {}", width, fields.size());
   if (!parse_u64(fields[0], run_id) || run_id >= manifest.runs)
-    return fmt::format("a run id below {}, found \"{}\"", manifest.runs, fields[0]);
+    return fmt::format("a run id below {}, found \"{}\"", manifest.runs, excerpt(fields[0]));
   const std::uint64_t replications = std::max<std::uint64_t>(1, manifest.replications);
   const std::uint64_t point = run_id / replications;
   const std::uint64_t replication = run_id % replications;
@@ -198,19 +198,20 @@ std::optional<std::string> row_problem(const std::vector<std::string>& fields,
     return fmt::format(
         "point {} and replication {} for run {}, found point \"{}\" and "
         "replication \"{}\"",
-        point, replication, run_id, fields[1], fields[2]);
+        point, replication, run_id, excerpt(fields[1]), excerpt(fields[2]));
   }
   const std::string& seed = fields[seed_at];
   if (manifest.seed && seed != std::to_string(run_seed(*manifest.seed, point, replication))) {
     return fmt::format("seed {} for run {} (derived from the sweep's seed {}), found \"{}\"",
-                       run_seed(*manifest.seed, point, replication), run_id, *manifest.seed, seed);
+                       run_seed(*manifest.seed, point, replication), run_id, *manifest.seed,
+                       excerpt(seed));
   }
   for (std::size_t f = 0; f < manifest.figures.size(); ++f) {
     const std::string& cell = fields[seed_at + 1 + f];
     double value = 0.0;
     if (!parse_double(cell, value) || !std::isfinite(value)) {
       return fmt::format("a finite number for figure '{}' of run {}, found \"{}\"",
-                         manifest.figures[f], run_id, cell);
+                         manifest.figures[f], run_id, excerpt(cell));
     }
   }
   return std::nullopt;

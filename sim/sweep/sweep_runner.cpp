@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/text.hpp"
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
@@ -306,7 +307,7 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
         diagnostics.add(at, fmt::format("collect[{}]", i),
                         fmt::format("expected a figure whose name is not already a column of "
                                     "runs.csv, found \"{}\"",
-                                    name));
+                                    excerpt(name)));
         continue;
       }
       columns.push_back(name);
@@ -317,7 +318,7 @@ std::vector<std::string> collect_columns(const Sweep& sweep,
           at, fmt::format("collect[{}]", i),
           fmt::format("expected the name of a summary figure of the base scenario's runs "
                       "(a path into summary.json), found \"{}\"{}",
-                      pattern,
+                      excerpt(pattern),
                       suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)));
     }
   }
@@ -336,10 +337,11 @@ std::vector<output::SummaryFigure> simulate_run(const Sweep& sweep, std::uint64_
     const SweepPoint& point = sweep.points[run_id / replications];
     std::vector<std::string> values;
     for (std::size_t p = 0; p < sweep.parameter_names.size(); ++p)
-      values.push_back(fmt::format("{} = \"{}\"", sweep.parameter_names[p], point.values[p]));
+      values.push_back(
+          fmt::format("{} = \"{}\"", sweep.parameter_names[p], excerpt(point.values[p])));
     const std::vector<std::string> drawn = sweep.input_values(run_id % replications);
     for (std::size_t i = 0; i < drawn.size(); ++i)
-      values.push_back(fmt::format("{} = \"{}\" (drawn)", sweep.input_names[i], drawn[i]));
+      values.push_back(fmt::format("{} = \"{}\" (drawn)", sweep.input_names[i], excerpt(drawn[i])));
     diagnostics.push_back(Diagnostic{
         SourceLocation{std::make_shared<const std::string>(sweep.file)}, "",
         fmt::format("run {} (point {}: {}) does not load: expected values that are valid "

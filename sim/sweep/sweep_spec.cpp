@@ -358,7 +358,7 @@ class SweepChecker {
       if (const auto [it, inserted] = first.emplace(parameter.path, i); !inserted) {
         error(path + ".path", fmt::format("expected each key path once, found \"{}\" again "
                                           "(first at parameters[{}])",
-                                          parameter.path, it->second));
+                                          excerpt(parameter.path), it->second));
       }
       if (parameter.path == "scenario.seed") {
         error(path + ".path",
@@ -438,16 +438,16 @@ class SweepChecker {
     std::optional<AffixedNumber> number = parse_affixed_number(text);
     if (number && number->suffix.find_first_of("0123456789") != std::string::npos) {
       // "2025-06-01" would read as 2025 with the unit "-06-01": its steps are not dates.
-      error(path,
-            fmt::format("expected a number, optionally with a unit without digits (\"50 "
-                        "MW\", \"$10B\", \"70%\"), found \"{}\"{}",
-                        text, is_date_like(text) ? " (a date: list the dates under values)" : ""));
+      error(path, fmt::format("expected a number, optionally with a unit without digits (\"50 "
+                              "MW\", \"$10B\", \"70%\"), found \"{}\"{}",
+                              excerpt(text),
+                              is_date_like(text) ? " (a date: list the dates under values)" : ""));
       return std::nullopt;
     }
     if (!number) {
       error(path, fmt::format("expected a number, optionally with a unit (\"50 MW\", \"$10B\", "
                               "\"70%\"), found \"{}\"",
-                              text));
+                              excerpt(text)));
     }
     return number;
   }
@@ -459,7 +459,7 @@ class SweepChecker {
       return true;
     error(path, fmt::format("expected a number written with the same unit as {} (\"{}\"), found "
                             "\"{}\"",
-                            reference_key, reference_text, other_text));
+                            reference_key, excerpt(reference_text), excerpt(other_text)));
     return false;
   }
 
@@ -471,7 +471,7 @@ class SweepChecker {
     if (range.scale == RangeScale::log && (from->number <= 0.0 || to->number <= 0.0)) {
       error(path + (from->number <= 0.0 ? ".from" : ".to"),
             fmt::format("expected a positive number with scale: log, found \"{}\"",
-                        from->number <= 0.0 ? range.from : range.to));
+                        excerpt(from->number <= 0.0 ? range.from : range.to)));
     }
   }
 
@@ -559,7 +559,7 @@ bool try_value(const Sweep& sweep, const ParameterSpec& parameter, const Candida
         diagnostics.add(
             problem.location, problem.path,
             fmt::format("{} (with {} = \"{}\" from {})", problem.message, parameter.path,
-                        candidate.text, candidate.node->location.format()));
+                        excerpt(candidate.text), candidate.node->location.format()));
       }
     }
     return false;
