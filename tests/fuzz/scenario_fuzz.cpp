@@ -109,13 +109,17 @@ std::vector<Seed> load_seeds(const Options& options) {
     const fs::path from = options.source / folder;
     const fs::path to = options.out / "tree" / folder;
     fs::create_directories(to);
-    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    // Links are copied as links: the corpus plants one to /etc/passwd (case 188), which is
+    // no seed, and whose target differs from machine to machine.
+    fs::copy(from, to,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing |
+                 fs::copy_options::copy_symlinks);
     if (std::string_view(folder) == "tests/data")
       continue;  // data the scenarios read, not scenarios
     for (const auto& entry : fs::recursive_directory_iterator(from)) {
       const fs::path relative = fs::relative(entry.path(), options.source);
       const std::string name = relative.generic_string();
-      if (!entry.is_regular_file() || entry.path().extension() != ".yaml" ||
+      if (entry.is_symlink() || !entry.is_regular_file() || entry.path().extension() != ".yaml" ||
           name.find("/catalog/") != std::string::npos || name.find("/sweeps/") != std::string::npos)
         continue;
       seeds.push_back(
