@@ -280,8 +280,9 @@ journal_rows() {
 sweep_with_requeue() {
   local folder="$work/Bob's sweeps" task journal rows
   mkdir -p "$folder"
-  sed -e "s|^base: base.yaml|base: $source_dir/tests/sweep/data/base.yaml|" \
-    -e 's/^replications: 3$/replications: 200/' \
+  # The base beside the sweep: a sweep names files in its own folder (docs/security.md).
+  cp "$source_dir/tests/sweep/data/base.yaml" "$folder/base.yaml"
+  sed -e 's/^replications: 3$/replications: 200/' \
     "$source_dir/tests/sweep/data/grid.yaml" > "$folder/grid 200.yaml"
   "$capsim" sweep "$folder/grid 200.yaml" --out "$work/local-sweep" -j 2 > /dev/null
   submit "$folder/grid 200.yaml" "$folder/out" 3 1
