@@ -32,7 +32,8 @@ blocks have run:
 
 "TEXT" FOLDER_OR_FILE NAME [ARITHMETIC] reads a figure of a run folder's summary.json (named as
 capsim names them, `capsim compare`'s rows), of a .json file, or ROW|COLUMN of a CSV file;
-"TEXT" = EXPRESSION is any Python expression over fig(), summary(), rows() and stdout(). The
+"TEXT" = EXPRESSION is a Python expression over fig(), summary(), rows(), stdout() and month()
+(docs/testing.md lists them). The
 value is formatted the way TEXT is written (its decimals, thousands separators, sign, prefix
 and suffix) and must equal it; text values (dates) must equal it as they are. "TEXT"@N names
 the N-th occurrence of TEXT in the text above (default: the next one). Figures belong to the
@@ -43,10 +44,12 @@ tree's folders, build/release/capsim (the binary given), and bin/ first on PATH 
 python3 (this interpreter): commands write into out/ there, never into the source tree.
 
 usage: check_docs.py --list --source-dir DIR DOC...
-       check_docs.py --capsim BINARY --source-dir DIR --work-dir DIR [--slow] [--update] DOC...
+       check_docs.py --capsim BINARY --source-dir DIR --work-dir DIR [--slow] [--update] [--times]
+                     DOC...
 
 --list prints every shell block with its marker and fails on a block without one. --update
 writes the outputs and figures of today's runs into the documents (scripts/update-docs.sh).
+--times prints each block's wall and CPU time.
 Exit status: 0 all checked, 1 problems (printed, one per line or diff), 2 could not check.
 """
 
