@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates what README.md and docs/*.md show of capsim's runs after an intended change of
+# results: runs every shell block marked `<!-- docs: run -->` or `<!-- docs: slow: ... -->`
+# (tests/docs/check_docs.py, docs/testing.md "Executable docs"), writes each output block as
+# the command prints it today and each figure listed under a paragraph as the run gives it.
+# Read the diff (git diff README.md docs) before committing it. A block that fails, or an
+# elided output whose shown lines can no longer be placed, is reported and left for a person.
+#
+#   scripts/update-docs.sh           # write the documents
+#   scripts/update-docs.sh --check   # run and compare everything, slow blocks too; write nothing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=(--update)
+case "${1:-}" in
+  "") ;;
+  --check) mode=() ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+scripts/build.sh release >/dev/null
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+"$python" tests/docs/check_docs.py "${mode[@]}" --slow --times --capsim build/release/capsim \
+  --source-dir . --work-dir build/release/docs-update README.md docs/*.md
+[ ${#mode[@]} -eq 0 ] || git status --short README.md docs
