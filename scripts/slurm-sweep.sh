@@ -3,8 +3,12 @@
 # shard per array task, and a merge job that runs once every task has succeeded
 # (docs/sweeps.md, "Slurm").
 #
-#   scripts/slurm-sweep.sh SWEEP.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- extra sbatch options]
-#   scripts/slurm-sweep.sh --replications N SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- ...]
+#   scripts/slurm-sweep.sh [--allow-path DIR]... SWEEP.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- extra sbatch options]
+#   scripts/slurm-sweep.sh [--allow-path DIR]... --replications N SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- ...]
+#
+# --allow-path DIR (repeatable) reaches every capsim command of the check, the tasks and the
+# merge: a folder besides the input's own and capsim's scenarios/ whose files the input may
+# name (docs/security.md).
 #
 # Sweep: task k (SLURM_ARRAY_TASK_ID = 1..SHARDS) runs `capsim sweep SWEEP --shard k/SHARDS`
 # into OUT_DIR/shard-k; a task that is preempted or requeued resumes from its journal. The
@@ -26,7 +30,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [--replications N] SWEEP_OR_SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- sbatch options...]" >&2
+  echo "usage: $0 [--allow-path DIR]... [--replications N] SWEEP_OR_SCENARIO.yaml OUT_DIR SHARDS [THREADS_PER_TASK] [-- sbatch options...]" >&2
   exit 2
 }
 # A whole number >= 1, or a usage error naming the argument.
@@ -40,12 +44,18 @@ sh_quote() {
 }
 
 replications=""
-if [ "${1:-}" = "--replications" ]; then
+allowed=()
+while [ "${1:-}" = "--replications" ] || [ "${1:-}" = "--allow-path" ]; do
   [ $# -ge 2 ] || usage
-  replications=$2
-  require_count "--replications" "$replications"
+  if [ "$1" = "--replications" ]; then
+    replications=$2
+    require_count "--replications" "$replications"
+  else
+    # Absolute, as the jobs may start in another folder.
+    allowed+=(--allow-path "$(realpath -m "$2")")
+  fi
   shift 2
-fi
+done
 [ $# -ge 3 ] || usage
 input_arg=$1
 input=$(realpath -m "$1")
@@ -67,22 +77,24 @@ capsim=$(realpath -m "${CAPSIM:-$(dirname "$0")/../build/release/capsim}")
 
 # Check the file before anything is queued: a typo should not wait in the queue.
 if [ -n "$replications" ]; then
-  "$capsim" validate "$input" >&2 || exit 2
+  "$capsim" validate "$input" "${allowed[@]}" >&2 || exit 2
 else
-  "$capsim" sweep "$input" --check >&2 || exit 2
+  "$capsim" sweep "$input" --check "${allowed[@]}" >&2 || exit 2
 fi
 [ "${DRY_RUN:-0}" = 1 ] || mkdir -p "$out/logs"
 
 # The task's and the merge's command lines, for sh on the compute node.
 task_folder="$(sh_quote "$out")/shard-\$SLURM_ARRAY_TASK_ID"
+allow_words=""
+for ((i = 1; i < ${#allowed[@]}; i += 2)); do allow_words+=" --allow-path $(sh_quote "${allowed[i]}")"; done
 shard_folders=()
 for k in $(seq 1 "$shards"); do shard_folders+=("$(sh_quote "$out/shard-$k")"); done
 if [ -n "$replications" ]; then
-  run="$(sh_quote "$capsim") run $(sh_quote "$input") --replications $replications"
+  run="$(sh_quote "$capsim") run $(sh_quote "$input") --replications $replications$allow_words"
   task="$run --out $task_folder -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards"
   merge="$run --out $(sh_quote "$out")$(printf ' --merge %s' "${shard_folders[@]}")"
 else
-  task="$(sh_quote "$capsim") sweep $(sh_quote "$input") --out $task_folder -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards"
+  task="$(sh_quote "$capsim") sweep $(sh_quote "$input")$allow_words --out $task_folder -j $threads --shard \$SLURM_ARRAY_TASK_ID/$shards"
   merge="$(sh_quote "$capsim") merge --out $(sh_quote "$out") ${shard_folders[*]}"
 fi
 

@@ -128,9 +128,10 @@ const RecordSchema<SweepSpec>& sweep_schema() {
   static const RecordSchema<SweepSpec> schema = [] {
     RecordSchema<SweepSpec> s("sweep",
                               "A base scenario, the keys to vary and the figures to collect.");
-    s.text(
-        &SweepSpec::name,
-        {.key = "name", .doc = "Short name; defaults to the file name.", .example = "meta-budget"});
+    s.name(&SweepSpec::name,
+           {.key = "name",
+            .doc = "Short name; defaults to the file name, which must then be a name too.",
+            .example = "meta-budget"});
     s.prose(&SweepSpec::description,
             {.key = "description", .doc = "What the sweep asks.", .default_text = "\"\""});
     s.text(&SweepSpec::base, {.key = "base",
@@ -749,8 +750,18 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   SweepChecker(sweep.spec, document, diagnostics).run();
   diagnostics.throw_if_any();
 
-  if (sweep.spec.name.empty())
+  if (sweep.spec.name.empty()) {
+    // The name reaches runs.csv, report.html and terminals, whether written or taken from the
+    // file's name.
     sweep.spec.name = fs::path(path).stem().string();
+    if (auto problem = name_problem(sweep.spec.name)) {
+      diagnostics.add(document.location, "name",
+                      fmt::format("the file's name stands in for the sweep's name: {}; give the "
+                                  "sweep a name",
+                                  *problem));
+      diagnostics.throw_if_any();
+    }
+  }
   const ConfigNode* base_node = document.find("base");
   const scenario::NamedPath named =
       scenario::resolve_named_path(sweep.spec.base, path, options.paths);

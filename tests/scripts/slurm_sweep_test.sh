@@ -77,6 +77,23 @@ status=0
 [ "$status" = 2 ]
 grep -qF -- '--replications: expected a positive whole number, found "0"' "$work/usage.txt"
 
+# A sweep whose base lies outside its folder: refused before anything is queued, then run
+# with --allow-path, which reaches the check, every task and the merge.
+mkdir -p "$work/elsewhere"
+sed "s|^base: base.yaml|base: $source_dir/tests/sweep/data/base.yaml|" "$sweep" \
+  > "$work/elsewhere/grid.yaml"
+: > "$SBATCH_LOG"
+status=0
+"$source_dir/scripts/slurm-sweep.sh" "$work/elsewhere/grid.yaml" "$work/outside" 2 1 \
+  2> "$work/outside.txt" || status=$?
+[ "$status" = 2 ]
+grep -qF -- "--allow-path" "$work/outside.txt"
+[ ! -s "$SBATCH_LOG" ]
+"$source_dir/scripts/slurm-sweep.sh" --allow-path "$source_dir/tests/sweep/data" \
+  "$work/elsewhere/grid.yaml" "$work/outside" 2 1 > /dev/null
+[ "$(grep -c -- "--allow-path '$(realpath "$source_dir/tests/sweep/data")'" "$SBATCH_LOG")" = 1 ]
+cmp "$work/outside/runs.csv" "$work/whole/runs.csv"
+
 # A bad sweep file is refused before anything is queued.
 : > "$SBATCH_LOG"
 if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wrong-unit.yaml" \
@@ -85,4 +102,4 @@ if "$source_dir/scripts/slurm-sweep.sh" "$source_dir/tests/sweep/bad/11-value-wr
   exit 1
 fi
 [ ! -s "$SBATCH_LOG" ]
-echo "slurm-sweep.sh: 3 array tasks + merge = one machine's runs.csv; --replications submits run --shard and --merge; bad sweep queued nothing"
+echo "slurm-sweep.sh: 3 array tasks + merge = one machine's runs.csv; --replications submits run --shard and --merge; a base outside the sweep's folder needs --allow-path; bad sweep queued nothing"
