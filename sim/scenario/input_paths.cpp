@@ -33,13 +33,23 @@ bool is_inside(const fs::path& path, const fs::path& folder) {
   return mismatch_folder == folder.end();
 }
 
+/// `path` made absolute and normal as written, links left as they are; no trailing empty
+/// element ("dir/." is "dir").
+fs::path lexically_absolute(const fs::path& path) {
+  std::error_code error;
+  fs::path result = fs::absolute(path, error).lexically_normal();
+  if (result.has_parent_path() && result.filename().empty())
+    result = result.parent_path();
+  return result;
+}
+
 /// Why a refused path is outside, for the message.
 std::string why_outside(const std::string& written, const fs::path& folder) {
   const fs::path path(written);
   if (path.is_absolute())
     return "an absolute path";
-  const fs::path normal = (folder / path).lexically_normal();
-  if (!is_inside(normal, folder.lexically_normal()))
+  // Absolute, so that a naming file in the working directory (folder ".") compares as any other.
+  if (!is_inside(lexically_absolute(folder / path), lexically_absolute(folder)))
     return "a path that climbs out with ..";
   return "a symbolic link that leads out";
 }

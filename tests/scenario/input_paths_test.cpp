@@ -74,6 +74,22 @@ TEST_CASE("input paths: symbolic links are resolved before the check") {
       resolve_named_path("link.yaml", (root / "plans-link/a.yaml").string(), {}).problem.empty());
 }
 
+TEST_CASE("input paths: a naming file in the working directory gives the same reasons") {
+  ScratchFolder folder("input_paths_here");
+  folder.write("plans/a.yaml", "");
+  folder.write("secret.txt", "");
+  fs::create_symlink(folder.path() / "secret.txt", folder.path() / "plans/link.yaml");
+  const fs::path before = fs::current_path();
+  fs::current_path(folder.path() / "plans");
+  const std::string through_link = resolve_named_path("link.yaml", "a.yaml", {}).problem;
+  const std::string climbing = resolve_named_path("../secret.txt", "a.yaml", {}).problem;
+  const bool beside = resolve_named_path("a.yaml", "a.yaml", {}).problem.empty();
+  fs::current_path(before);
+  CHECK(through_link == kOutside + "\"link.yaml\" (a symbolic link that leads out)");
+  CHECK(climbing == kOutside + "\"../secret.txt\" (a path that climbs out with ..)");
+  CHECK(beside);
+}
+
 TEST_CASE("input paths: an override is the user's own, unless it comes from a sweep file") {
   ScratchFolder folder("input_paths_overrides");
   folder.write("sweep/data.csv", "");
