@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -252,6 +254,9 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
       .member("spent_gpus_usd", s.budget_spent_gpus_usd)
       .member("spent_facility_usd", s.budget_spent_facility_usd)
       .member("unplaced_usd", s.budget_unplaced_usd)
+      .member("unfunded_usd", s.budget_unfunded_usd)
+      .member("periods_power_short", s.budget_periods_power_short)
+      .member("periods_vendor_capped", s.budget_periods_vendor_capped)
       .end_object();
   json.key("planner")
       .begin_object()
@@ -373,6 +378,29 @@ std::string growth_text(const InferenceSummary& service, const Calendar& calenda
       break;
   }
   return fmt::format("service {}: demand follows {} observations\n", service.service, n);
+}
+
+/// Where the budget went and, for the budget planner, why any of it was not placed.
+std::string budget_text(const PlannerSpec& planner, const CapacitySummary& s) {
+  std::string text =
+      fmt::format("budget {}: GPUs {}, facility {}, unplaced {}", readable_usd(s.budget_usd),
+                  readable_usd(s.budget_spent_gpus_usd), readable_usd(s.budget_spent_facility_usd),
+                  readable_usd(s.budget_unplaced_usd));
+  if (planner.policy == PlannerPolicy::budget) {
+    text += planner.unplaced_budget == UnplacedBudget::carry ? " (carried to the end)"
+                                                             : " (dropped each period)";
+    std::vector<std::string> why;
+    if (s.budget_periods_power_short > 0)
+      why.push_back(
+          fmt::format("too little site power in {} periods", s.budget_periods_power_short));
+    if (s.budget_periods_vendor_capped > 0)
+      why.push_back(fmt::format("vendor caps in {}", s.budget_periods_vendor_capped));
+    if (s.budget_unfunded_usd > 0)
+      why.push_back(fmt::format("{} beyond the funds", readable_usd(s.budget_unfunded_usd)));
+    if (!why.empty())
+      text += fmt::format("; {}", fmt::join(why, ", "));
+  }
+  return text + "\n";
 }
 
 }  // namespace
@@ -549,12 +577,8 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
         s.planner_shortfall_periods,
         readable_count(static_cast<double>(s.planner_shortfall_gpus_max)));
   }
-  if (s.budget_usd > 0) {
-    text +=
-        fmt::format("budget {}: GPUs {}, facility {}, unplaced {}\n", readable_usd(s.budget_usd),
-                    readable_usd(s.budget_spent_gpus_usd),
-                    readable_usd(s.budget_spent_facility_usd), readable_usd(s.budget_unplaced_usd));
-  }
+  if (s.budget_usd > 0)
+    text += budget_text(scenario.planner, s);
   return text;
 }
 

@@ -570,6 +570,14 @@ class CrossChecker {
     if (planner.policy == PlannerPolicy::budget && !planner.budget_per_period_usd) {
       error("planner.policy", "expected budget_per_period with the budget policy, found none");
     }
+    // Only the budget planner places a budget part by part: carrying would change nothing
+    // elsewhere (`drop`, the default, is what `explain` writes for every policy).
+    if (planner.policy != PlannerPolicy::budget &&
+        planner.unplaced_budget == UnplacedBudget::carry) {
+      error("planner.unplaced_budget",
+            fmt::format("expected planner.policy: budget beside unplaced_budget, found {}",
+                        written("planner.policy", "fixed")));
+    }
     // Changes need a budget to change from: without one the planner would have none before
     // the first change, and the demand planner would take the changes for no budget at all.
     if (!planner.budget_changes.empty() && !planner.budget_per_period_usd) {

@@ -173,6 +173,15 @@ const RecordSchema<PlannerSpec>& planner_schema() {
               .default_text = "quarter"});
     s.records(&PlannerSpec::budget_changes, budget_change_schema(),
               {.key = "budget_changes", .doc = "Later budgets, by date.", .default_text = "[]"});
+    s.choice(&PlannerSpec::unplaced_budget,
+             {{"drop", UnplacedBudget::drop}, {"carry", UnplacedBudget::carry}},
+             {.key = "unplaced_budget",
+              .doc = "Budget planner: the part of a period's budget it could not place (no "
+                     "site power by the time the GPUs arrive, vendor caps) is dropped, or "
+                     "carried into the next period. Either way the summary reports what was "
+                     "never placed, and buildout.csv each period's amount and why.",
+              .example = "carry",
+              .default_text = "drop"});
     s.choice(&PlannerSpec::value_precision, detail::precision_choices(),
              {.key = "value_precision",
               .doc = "Precision whose dense peak FLOP/s the budget planner buys the most of "

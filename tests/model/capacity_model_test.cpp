@@ -228,6 +228,50 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }
 
+TEST_CASE(
+    "capacity: dearer GPUs raise the budget planner's capex only where power binds, and "
+    "it says so") {
+  // One part, 1 kW per GPU, $500M a quarter, GPUs arriving at once: at $25K a quarter buys
+  // 20,000 (20 MW); at $30K (20% dearer) 16,666 ($499.98M).
+  const auto run_at = [](double price_usd, double site_mw) {
+    Scenario scenario = one_year();
+    scenario.catalog.accelerators.push_back(test_part("p", price_usd, 1000.0, 200.0));
+    scenario.sites.push_back(test_site("existing", site_mw * 1e6));
+    scenario.planner.policy = PlannerPolicy::budget;
+    scenario.planner.non_server_power = {0.0, 0.0};
+    scenario.planner.budget_per_period_usd = 500e6;
+    scenario.planner.lead_time_s = 0.0;
+    return run_capacity(scenario).summary;
+  };
+  SUBCASE("money binds (100 MW): capex stays within the budget, fewer GPUs are bought") {
+    // 4 quarters × 20,000 = 80,000 GPUs ($2B); dearer: 4 × 16,666 = 66,664 ($1.99992B).
+    const CapacitySummary cheap = run_at(25e3, 100);
+    const CapacitySummary dear = run_at(30e3, 100);
+    CHECK(cheap.capex_gpus_usd == doctest::Approx(2e9));
+    CHECK(dear.capex_gpus_usd == doctest::Approx(66664 * 30e3));
+    CHECK(dear.capex_gpus_usd <= cheap.capex_gpus_usd);
+    CHECK(cheap.gpus_ordered == 80000);
+    CHECK(dear.gpus_ordered == 66664);
+    CHECK(cheap.budget_periods_power_short == 0);
+    CHECK(dear.budget_periods_power_short == 0);
+  }
+  SUBCASE("power binds (30 MW): the same 30,000 GPUs cost 20% more, and the run says why") {
+    // $25K: Q1 buys 20,000, Q2 the 10,000 that fit; $250M of Q2 and all of Q3 and Q4 find no
+    // power. $30K: Q1 16,666, Q2 13,334 ($400.02M). Capex rises by the price, no more.
+    const CapacitySummary cheap = run_at(25e3, 30);
+    const CapacitySummary dear = run_at(30e3, 30);
+    CHECK(cheap.gpus_ordered == 30000);
+    CHECK(dear.gpus_ordered == 30000);
+    CHECK(cheap.capex_gpus_usd == doctest::Approx(750e6));
+    CHECK(dear.capex_gpus_usd == doctest::Approx(900e6));
+    CHECK(cheap.budget_unplaced_usd == doctest::Approx(1.25e9));
+    CHECK(dear.budget_unplaced_usd == doctest::Approx(1.1e9));
+    // The stated reason: Q2, Q3 and Q4 were short of site power.
+    CHECK(cheap.budget_periods_power_short == 3);
+    CHECK(dear.budget_periods_power_short == 3);
+  }
+}
+
 TEST_CASE("capacity: what falls due at the horizon's end is not in the run") {
   // The horizon is [2025-01-01, 2026-01-01). A cluster bought on 2024-01-01 retires after
   // 731 days, on 2026-01-01; an order placed on 2025-10-03 with a 90-day lead time arrives on

@@ -386,6 +386,10 @@ struct BudgetChangeSpec {
   double budget_per_period_usd = 0.0;
 };
 
+/// What the budget planner does with the part of a period's budget it could not place (no site
+/// power in time, vendor caps, nothing on sale): drop it, or add it to the next period's.
+enum class UnplacedBudget { drop, carry };
+
 struct PlannerSpec {
   PlannerPolicy policy = PlannerPolicy::fixed;
   double lead_time_s = 26.0 * 7.0 * 86400.0;
@@ -393,6 +397,7 @@ struct PlannerSpec {
   std::optional<double> budget_per_period_usd;
   PeriodUnit budget_period = PeriodUnit::quarter;
   std::vector<BudgetChangeSpec> budget_changes;
+  UnplacedBudget unplaced_budget = UnplacedBudget::drop;
   Precision value_precision = Precision::bf16;
   double service_life_s = 6.0 * kSecondsPerYear;
   std::vector<VendorCapSpec> vendor_caps;

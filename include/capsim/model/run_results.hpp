@@ -213,7 +213,15 @@ struct CapacitySummary {
   double budget_usd = 0.0;
   double budget_spent_gpus_usd = 0.0;
   double budget_spent_facility_usd = 0.0;
-  double budget_unplaced_usd = 0.0;  ///< budget that found no site power to buy GPUs for
+  /// Budget never placed on GPUs (no site power in time, vendor caps): dropped at each
+  /// period's end, or, with planner.unplaced_budget: carry, still carried when the run ends.
+  double budget_unplaced_usd = 0.0;
+  /// Budget planner: budget the owner's funds (economics.funds) could not pay for.
+  double budget_unfunded_usd = 0.0;
+  /// Budget planner: periods in which too little site power left budget unplaced, and those
+  /// in which, with power to spare, vendor caps did.
+  std::int64_t budget_periods_power_short = 0;
+  std::int64_t budget_periods_vendor_capped = 0;
   /// With economics.funds: when capex paid plus opex reached them (linear within the
   /// reporting period it happened in); absent if they last the run.
   std::optional<Tick> funds_exhausted;

@@ -31,10 +31,24 @@ double SiteState::first_phase_ready_s() const {
 }
 
 double SiteState::facility_cost_usd() const {
-  double cost = 0.0;
+  return planned_power_w() * spec->cost_per_power_usd_per_w;
+}
+
+double SiteState::planned_power_w() const {
+  double power = 0.0;
   for (const PhaseState& phase : phases)
-    cost += phase.power_w * spec->cost_per_power_usd_per_w;
-  return cost;
+    power += phase.power_w;
+  return power;
+}
+
+double SiteState::facility_due_within_s(double elapsed_s) const {
+  double due = 0.0;
+  for (const PhaseState& phase : phases) {
+    const double ready_s = plan.phase_ready_s(phase.ready_after);
+    const double share = ready_s <= elapsed_s ? 1.0 : elapsed_s / ready_s;
+    due += share * phase.power_w * spec->cost_per_power_usd_per_w;
+  }
+  return due;
 }
 
 double SiteState::uncommitted_power_w(Tick tick) const {

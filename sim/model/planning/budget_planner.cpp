@@ -1,11 +1,15 @@
 // The budget planner (planner.policy: budget): spends a budget every planning period on the
 // best performance per dollar available, starting sites ahead so that power is ready for what
-// it buys.
+// it buys. What it cannot place is dropped or carried to the next period
+// (planner.unplaced_budget), and each period's budget line in buildout.csv says why.
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,51 +20,123 @@ namespace capsim {
 
 namespace {
 
+constexpr std::string_view kPowerShort = "too little site power";
+constexpr std::string_view kVendorCaps = "vendor caps";
+
+/// What one period's GPU money bought, and what cut it short.
+struct Purchase {
+  double spent_usd = 0.0;
+  std::vector<std::string> bought;  ///< "9800 cheap", in the order bought
+  bool power_short = false;         ///< a part found too little site power for its GPUs
+  bool vendor_capped = false;       ///< a part's vendor cap held it below what money allowed
+};
+
 class BudgetPlanner final : public PeriodicPlanner {
  public:
-  /// Spends one period's budget. Sites are started first, ahead of need, so that the facility
-  /// payments they bring are paid from this budget too; the rest buys the best-value part up
-  /// to its vendor cap and the site power available by the time the GPUs arrive (a period of
-  /// waiting allowed), then the next part.
+  /// Spends one period's budget, plus what earlier periods carried. Sites are started first,
+  /// ahead of need, so that the facility payments they bring are paid from this budget too;
+  /// the rest buys the best-value part up to its vendor cap and the site power available by
+  /// the time the GPUs arrive (a period of waiting allowed), then the next part.
   void review_period(const PlanningView& view, FleetActions& actions,
                      const PlanningPeriod& period) override {
     const auto [now, next, arrival] = period;
-    const double budget = budget_at(view, now);
+    const double carried_in = std::exchange(carried_usd_, 0.0);
+    const double money = budget_at(view, now) + carried_in;
     const std::vector<std::size_t> ranked = parts_by_value(view, now);
     if (!ranked.empty()) {
       const AcceleratorSpec& best = *view.parts()[ranked.front()];
       const double power_per_gpu_w = planned_power_per_gpu_w(view, best);
       const double all_in =
           best.price_installed_per_gpu_usd + power_per_gpu_w * mean_cost_per_power(view);
-      start_sites_ahead(view, actions, budget / all_in * power_per_gpu_w, next - now);
+      start_sites_ahead(view, actions, money / all_in * power_per_gpu_w, money, next);
     }
-    const PeriodBudget money = period_budget(view, actions, next);
-    const double gpu_budget = std::min(view.funds_left(), money.for_gpus_usd);
-    double remaining = gpu_budget;
-    std::vector<std::string> bought;
-    for (const std::size_t part : ranked) {
-      const double price = view.parts()[part]->price_installed_per_gpu_usd;
-      const auto affordable = static_cast<std::int64_t>(remaining / price);
-      const std::int64_t wanted = std::min(affordable, view.vendor_cap_remaining(part, arrival));
-      if (wanted <= 0)
-        continue;
-      const std::int64_t placed = buy(view, actions, part, wanted, arrival, arrival + (next - now));
-      remaining -= static_cast<double>(placed) * price;
-      if (placed > 0)
-        bought.push_back(fmt::format("{} {}", placed, view.parts()[part]->name));
-    }
+    const PeriodBudget budget = period_budget(view, actions, next, carried_in);
+    const double gpu_budget = std::min(view.funds_left(), budget.for_gpus_usd);
+    const Tick power_needed_by = arrival + (next - now);
+    const Purchase purchase =
+        buy_best_value(view, actions, ranked, gpu_budget, arrival, power_needed_by);
+    const double unplaced = gpu_budget - purchase.spent_usd;
+    const double unfunded = budget.for_gpus_usd - gpu_budget;
+
+    const bool carry = view.scenario().planner.unplaced_budget == UnplacedBudget::carry;
+    carried_usd_ = carry ? unplaced : 0.0;
+    const std::string why = why_unplaced(view, ranked, purchase, unplaced, power_needed_by);
+
     CapacitySummary& summary = actions.summary();
-    summary.budget_spent_gpus_usd += gpu_budget - remaining;
-    summary.budget_unplaced_usd += remaining;
-    actions.record(
-        {now, BuildoutKind::budget, "", "", "", 0, 0.0, budget, 0.0,
-         fmt::format(
-             "bought {}; facility due {}; unspent {}",
-             bought.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(bought, ", ")),
-             format_billions(money.facility_due_usd), format_billions(remaining))});
+    summary.budget_spent_gpus_usd += purchase.spent_usd;
+    summary.budget_unfunded_usd += unfunded;
+    // Carried money is in the next period's unplaced figure if it is not spent there.
+    summary.budget_unplaced_usd = (carry ? 0.0 : summary.budget_unplaced_usd) + unplaced;
+    summary.budget_periods_power_short += why.starts_with(kPowerShort) ? 1 : 0;
+    summary.budget_periods_vendor_capped += why == kVendorCaps ? 1 : 0;
+
+    std::string note;
+    if (carried_in > 0.0)
+      note += fmt::format("carried in {}; ", format_billions(carried_in));
+    note +=
+        fmt::format("bought {}; facility due {}; unplaced {}",
+                    purchase.bought.empty() ? std::string("nothing")
+                                            : fmt::format("{}", fmt::join(purchase.bought, ", ")),
+                    format_billions(budget.facility_due_usd), format_billions(unplaced));
+    if (!why.empty())
+      note += fmt::format(" ({}), {}", why, carry ? "carried forward" : "dropped");
+    if (unfunded > 0.0)
+      note += fmt::format("; {} beyond the funds", format_billions(unfunded));
+    actions.record({now, BuildoutKind::budget, "", "", "", 0, 0.0, budget_at(view, now), 0.0,
+                    std::move(note)});
   }
 
  private:
+  /// Budget carried into the next review (planner.unplaced_budget: carry).
+  double carried_usd_ = 0.0;
+
+  static double cheapest_price(const PlanningView& view, const std::vector<std::size_t>& parts) {
+    double cheapest = INFINITY;
+    for (const std::size_t part : parts)
+      cheapest = std::min(cheapest, view.parts()[part]->price_installed_per_gpu_usd);
+    return cheapest;
+  }
+
+  /// What left `unplaced` money: site power if it cut any purchase (without the caps the money
+  /// would have met the same shortage), else vendor caps, or no part to buy at all. Empty
+  /// when nothing did: leftover change below the cheapest part's price is no shortage.
+  static std::string why_unplaced(const PlanningView& view, const std::vector<std::size_t>& ranked,
+                                  const Purchase& purchase, double unplaced, Tick power_needed_by) {
+    if (unplaced <= 0.0)
+      return "";
+    if (ranked.empty())
+      return "no part to buy";
+    if (unplaced < cheapest_price(view, ranked))
+      return "";
+    if (purchase.power_short)
+      return fmt::format("{} by {}", kPowerShort,
+                         format_date(view.calendar().date_of(power_needed_by)));
+    return purchase.vendor_capped ? std::string(kVendorCaps) : "";
+  }
+
+  /// Spends `money_usd` on the parts in their order of value, each up to its vendor cap at
+  /// `arrival` and the site power free by `power_needed_by`.
+  static Purchase buy_best_value(const PlanningView& view, FleetActions& actions,
+                                 const std::vector<std::size_t>& ranked, double money_usd,
+                                 Tick arrival, Tick power_needed_by) {
+    Purchase purchase;
+    for (const std::size_t part : ranked) {
+      const double price = view.parts()[part]->price_installed_per_gpu_usd;
+      const auto affordable = static_cast<std::int64_t>((money_usd - purchase.spent_usd) / price);
+      const std::int64_t cap = view.vendor_cap_remaining(part, arrival);
+      purchase.vendor_capped |= cap < affordable;
+      const std::int64_t wanted = std::min(affordable, cap);
+      if (wanted <= 0)
+        continue;
+      const std::int64_t placed = buy(view, actions, part, wanted, arrival, power_needed_by);
+      purchase.power_short |= placed < wanted;
+      purchase.spent_usd += static_cast<double>(placed) * price;
+      if (placed > 0)
+        purchase.bought.push_back(fmt::format("{} {}", placed, view.parts()[part]->name));
+    }
+    return purchase;
+  }
+
   /// Assigns a purchase to sites whose power is online by `power_needed_by` and not yet
   /// claimed, in the order the scenario lists them, each site's share a cluster of its own.
   /// Returns the GPUs placed; the rest finds no power in time and is not bought.
@@ -87,11 +163,15 @@ class BudgetPlanner final : public PeriodicPlanner {
     return placed;
   }
 
-  /// Starts the next site early enough that its power is ready when the GPUs bought in the
-  /// periods it takes to build arrive: when the power not yet committed would run out before
-  /// the next site's first phase could be ready, at the expected buying rate.
+  /// Starts sites, in the scenario's order, early enough that their power is ready when the
+  /// GPUs bought in the periods they take to build arrive: while the power not yet committed
+  /// would run out, at the expected buying rate, before the next site's first phase could be
+  /// ready. Several may start in one review when money allows: the owner's funds must pay for
+  /// each whole site, and the period's money (`money_usd`) for the facility payments due by
+  /// `next`. The first site that is not needed yet, or not affordable, stops the review.
   static void start_sites_ahead(const PlanningView& view, FleetActions& actions,
-                                double power_per_period, Tick period) {
+                                double power_per_period, double money_usd, Tick next) {
+    const Tick period = next - view.now();
     if (power_per_period <= 0.0 || period <= 0)
       return;
     double uncommitted = 0.0;
@@ -106,12 +186,14 @@ class BudgetPlanner final : public PeriodicPlanner {
       const double lead_s = view.scenario().planner.lead_time_s;
       const double periods_until_ready = std::ceil(
           std::max(0.0, site.first_phase_ready_s() - lead_s) / seconds_from_ticks(period));
-      // A site the owner's funds cannot pay for is not started.
-      if (uncommitted < power_per_period * (periods_until_ready + 1.0) &&
-          site.facility_cost_usd() <= view.funds_left()) {
-        actions.start_site(s, "budget planner: started ahead of GPU arrivals");
-      }
-      return;  // one site at a time, in the scenario's order
+      if (uncommitted >= power_per_period * (periods_until_ready + 1.0))
+        return;
+      const double due_by_next = facility_due_in_period(view, next) +
+                                 site.facility_due_within_s(seconds_from_ticks(period));
+      if (site.facility_cost_usd() > view.funds_left() || due_by_next > money_usd)
+        return;
+      actions.start_site(s, "budget planner: started ahead of GPU arrivals");
+      uncommitted += site.planned_power_w();
     }
   }
 };

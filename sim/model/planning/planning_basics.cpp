@@ -35,14 +35,19 @@ double budget_at(const PlanningView& view, Tick tick) {
   return budget;
 }
 
-PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next) {
+PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next,
+                           double carried_in_usd) {
   const double budget = budget_at(view, view.now());
-  const double facility_due =
-      view.facility_capex_due_by(next) - view.facility_capex_due_by(view.now());
+  const double money = budget + carried_in_usd;
+  const double facility_due = facility_due_in_period(view, next);
   CapacitySummary& summary = actions.summary();
   summary.budget_usd += budget;
-  summary.budget_spent_facility_usd += std::min(budget, facility_due);
-  return {facility_due, std::max(0.0, budget - facility_due)};
+  summary.budget_spent_facility_usd += std::min(money, facility_due);
+  return {facility_due, std::max(0.0, money - facility_due)};
+}
+
+double facility_due_in_period(const PlanningView& view, Tick next) {
+  return view.facility_capex_due_by(next) - view.facility_capex_due_by(view.now());
 }
 
 double planned_power_per_gpu_w(const PlanningView& view, const AcceleratorSpec& part) {

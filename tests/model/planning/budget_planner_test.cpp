@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "model/planning/planning_fixture.hpp"
 
 namespace capsim::test {
@@ -44,7 +46,8 @@ TEST_CASE("budget planner: the facility due first, then the best value up to the
   // which leaves $401M for GPUs, 16,040 "cheap" at $25K. They arrive on day 90 and may wait a
   // quarter for power, to day 180: 8 MW at "existing" and the 1.8 MW of "building" that come
   // online on that very day hold 9,800 of them ($245M); "later" is not ready. The $156M left
-  // buys "dear" (3,120) for which no power is left: it is reported unspent.
+  // buys "dear" (3,120) for which no power is left: it is reported unplaced, and why: too little
+  // site power by day 180, 2025-06-30.
   CHECK(actions.sites_started.empty());
   CHECK(actions.order_lines() ==
         "budget-2025-01-01-cheap-existing: 8000 cheap at existing, cluster 1, day 90\n"
@@ -63,11 +66,15 @@ TEST_CASE("budget planner: the facility due first, then the best value up to the
   const std::vector<BuildoutEvent> budget = actions.events(BuildoutKind::budget);
   REQUIRE(budget.size() == 1);
   CHECK(budget[0].amount_usd == 500e6);
-  CHECK(budget[0].note == "bought 9800 cheap; facility due $0.099B; unspent $0.156B");
+  CHECK(budget[0].note ==
+        "bought 9800 cheap; facility due $0.099B; unplaced $0.156B (too little site power by "
+        "2025-06-30), dropped");
   CHECK(actions.totals.budget_usd == 500e6);
   CHECK(actions.totals.budget_spent_facility_usd == doctest::Approx(99e6));
   CHECK(actions.totals.budget_spent_gpus_usd == doctest::Approx(245e6));
   CHECK(actions.totals.budget_unplaced_usd == doctest::Approx(156e6));
+  CHECK(actions.totals.budget_periods_power_short == 1);
+  CHECK(actions.totals.budget_periods_vendor_capped == 0);
 }
 
 TEST_CASE("budget planner: the clusters it builds claim their network and storage power") {
@@ -101,7 +108,7 @@ TEST_CASE("budget planner: a vendor cap on the best value buys the next part") {
         "budget-2025-01-01-dear-existing: 8500 dear at existing, cluster 1, day 90\n");
   const std::vector<BuildoutEvent> budget = actions.events(BuildoutKind::budget);
   REQUIRE(budget.size() == 1);
-  CHECK(budget[0].note == "bought 3000 cheap, 8500 dear; facility due $0.000B; unspent $0.000B");
+  CHECK(budget[0].note == "bought 3000 cheap, 8500 dear; facility due $0.000B; unplaced $0.000B");
   CHECK(actions.totals.budget_spent_gpus_usd == 500e6);
   CHECK(actions.totals.budget_unplaced_usd == 0.0);
 }
@@ -120,7 +127,7 @@ TEST_CASE("budget planner: a site started ahead when the power left would run ou
     view.add_site(site_spec("after", 30, 100));
     RecordingActions actions(view);
     review(view, actions);
-    // One site at a time: "after" waits for a later review.
+    // "after" is not needed yet: 42 + 30 MW last the 3 quarters.
     REQUIRE(actions.sites_started.size() == 1);
     CHECK(actions.sites_started[0].site == "next");
     CHECK(actions.sites_started[0].why == started_why);
@@ -148,11 +155,15 @@ TEST_CASE("budget planner: a site started ahead when the power left would run ou
     RecordingActions actions(view);
     review(view, actions);
     CHECK(actions.sites_started.empty());
-    // The $200M buy 8,000 "cheap"; the other $300M of the budget is unspent.
+    // The $200M buy 8,000 "cheap"; the other $300M of the budget is beyond the funds, reported
+    // as such, not as unplaced.
     CHECK(actions.order_lines() ==
           "budget-2025-01-01-cheap-existing: 8000 cheap at existing, cluster 0, day 0\n");
     CHECK(actions.totals.budget_spent_gpus_usd == 200e6);
     CHECK(actions.totals.budget_unplaced_usd == 0.0);
+    CHECK(actions.totals.budget_unfunded_usd == 300e6);
+    CHECK(actions.events(BuildoutKind::budget).at(0).note ==
+          "bought 8000 cheap; facility due $0.000B; unplaced $0.000B; $0.300B beyond the funds");
   }
   SUBCASE("with a lead time of 90 days the build takes only a quarter more: 28.57 MW") {
     // ⌈(100 − 90) / 90⌉ = 1 quarter of building: the power left must last 2 quarters.
@@ -165,6 +176,91 @@ TEST_CASE("budget planner: a site started ahead when the power left would run ou
       review(lead_view, actions);
       CHECK(actions.sites_started.size() == (starts ? 1 : 0));
     }
+  }
+}
+
+TEST_CASE("budget planner: several sites start in one review when the money allows") {
+  // As above: 42.86 MW must last until a 100-day site is ready. "existing" has 10 MW.
+  // "next" (20 MW): 10 < 42.86, its first quarter's payments are 90/100 of $200M = $180M:
+  // started, 30 MW. "after" (20 MW): 30 < 42.86 and $180M + $180M <= $500M: started, 50 MW.
+  // "later": 50 MW last, not needed yet.
+  HandBuiltView view(budgeted(0));
+  view.add_site(site_spec("existing", 10));
+  view.add_site(site_spec("next", 20, 100));
+  SiteSpec after = site_spec("after", 20, 100);
+  SUBCASE("both paid from the quarter's $500M") {
+    view.add_site(after);
+    view.add_site(site_spec("later", 20, 100));
+    RecordingActions actions(view);
+    review(view, actions);
+    REQUIRE(actions.sites_started.size() == 2);
+    CHECK(actions.sites_started[0].site == "next");
+    CHECK(actions.sites_started[1].site == "after");
+    // $360M of facility due leaves $140M: 5,600 "cheap" at "existing".
+    CHECK(actions.totals.budget_spent_facility_usd == doctest::Approx(360e6));
+    CHECK(actions.order_lines() ==
+          "budget-2025-01-01-cheap-existing: 5600 cheap at existing, cluster 0, day 0\n");
+  }
+  SUBCASE("the second's first payments do not fit: it and those after it wait") {
+    // At $20/W "after" costs $400M, $360M of it this quarter: $540M with "next"'s > $500M.
+    after.cost_per_power_usd_per_w = 20.0;
+    view.add_site(after);
+    view.add_site(site_spec("later", 20, 100));
+    RecordingActions actions(view);
+    review(view, actions);
+    REQUIRE(actions.sites_started.size() == 1);
+    CHECK(actions.sites_started[0].site == "next");
+    // $320M buys 12,800 "cheap"; the 10 MW at "existing" hold 10,000 ($250M).
+    CHECK(actions.order_lines() ==
+          "budget-2025-01-01-cheap-existing: 10000 cheap at existing, cluster 0, day 0\n");
+    CHECK(actions.totals.budget_unplaced_usd == doctest::Approx(70e6));
+  }
+}
+
+TEST_CASE("budget planner: unplaced budget is dropped or carried into the next period") {
+  // "existing" holds 8 MW; "later" (30 MW, $300M over 120 days, started on day 0) comes
+  // online on day 120. Quarter 1 owes $225M of "later", so $275M buys 11,000 "cheap" of which
+  // 8,000 fit: $75M finds no power before day 90 (2025-04-01). Quarter 2 (day 90, to day 181)
+  // owes $75M; "later"'s 30 MW are ready in time.
+  for (const UnplacedBudget policy : {UnplacedBudget::drop, UnplacedBudget::carry}) {
+    const bool carry = policy == UnplacedBudget::carry;
+    INFO((carry ? "carry" : "drop"));
+    Scenario scenario = budgeted(0);
+    scenario.planner.unplaced_budget = policy;
+    HandBuiltView view(scenario);
+    view.add_site(site_spec("existing", 8));
+    view.add_site(site_spec("later", 30, 120));
+    view.start_site(1, 0);
+    const std::unique_ptr<Planner> planner = make_planner(PlannerPolicy::budget);
+    RecordingActions actions(view);
+    planner->review(view, actions, 0);
+    view.today = day(90);
+    planner->review(view, actions, 1);
+    const std::vector<BuildoutEvent> budget = actions.events(BuildoutKind::budget);
+    REQUIRE(budget.size() == 2);
+    CHECK(budget[0].note ==
+          fmt::format("bought 8000 cheap; facility due $0.225B; unplaced $0.075B (too little "
+                      "site power by 2025-04-01), {}",
+                      carry ? "carried forward" : "dropped"));
+    if (carry) {
+      // $500M + $75M carried − $75M due: 20,000 "cheap", all placed at "later".
+      CHECK(budget[1].note ==
+            "carried in $0.075B; bought 20000 cheap; facility due $0.075B; unplaced $0.000B");
+      CHECK(actions.totals.budget_spent_gpus_usd == doctest::Approx(700e6));
+      CHECK(actions.totals.budget_unplaced_usd == 0.0);
+    } else {
+      // $500M − $75M due: 17,000 "cheap"; the $75M of quarter 1 stays unplaced.
+      CHECK(budget[1].note == "bought 17000 cheap; facility due $0.075B; unplaced $0.000B");
+      CHECK(actions.totals.budget_spent_gpus_usd == doctest::Approx(625e6));
+      CHECK(actions.totals.budget_unplaced_usd == doctest::Approx(75e6));
+    }
+    // Given, spent and unplaced add up either way; the budget is counted once.
+    CHECK(actions.totals.budget_usd == 1e9);
+    CHECK(actions.totals.budget_spent_facility_usd == doctest::Approx(300e6));
+    CHECK(actions.totals.budget_spent_facility_usd + actions.totals.budget_spent_gpus_usd +
+              actions.totals.budget_unplaced_usd ==
+          doctest::Approx(1e9));
+    CHECK(actions.totals.budget_periods_power_short == 1);
   }
 }
 

@@ -42,6 +42,11 @@ struct SiteState {
   double first_phase_ready_s() const;
   /// What building the whole site costs.
   double facility_cost_usd() const;
+  /// IT power of all its phases: what it brings once built.
+  double planned_power_w() const;
+  /// Facility capex due in the first `elapsed_s` after a construction start: each phase is
+  /// paid evenly from the start until its power is ready (as Sites::start schedules it).
+  double facility_due_within_s(double elapsed_s) const;
   /// Power online by `tick` that no installed or ordered GPU has claimed yet.
   double uncommitted_power_w(Tick tick) const;
 };

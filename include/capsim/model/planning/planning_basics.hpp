@@ -46,7 +46,13 @@ struct PeriodBudget {
 };
 
 /// The period starting now, to `next`; its budget and facility payments go into the summary.
-PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next);
+/// `carried_in_usd` is budget carried from earlier periods (planner.unplaced_budget: carry):
+/// it is spent like this period's but counted in the summary's budget only once, when it was
+/// first given.
+PeriodBudget period_budget(const PlanningView& view, FleetActions& actions, Tick next,
+                           double carried_in_usd = 0.0);
+/// Facility capex due from now to `next` on the sites started so far.
+double facility_due_in_period(const PlanningView& view, Tick next);
 
 /// Site power a planner's new GPU of `part` claims: its server at full load and the network
 /// and storage of the clusters the planner builds (planner.non_server_power).
