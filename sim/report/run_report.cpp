@@ -336,7 +336,9 @@ std::string money_section(const ReportContext& ctx) {
     const XAxis uses =
         category_axis({"GPUs", "facilities", "unplaced"}, {"Budget use", "", NumberKind::plain});
     figures.push_back(bar_chart({"money-budget", "Budget spent against unplaced", usd,
-                                 "Unplaced: budget that found no site power to buy GPUs for."},
+                                 "Unplaced: budget that found no site power, or no vendor "
+                                 "allocation, for its GPUs; the budget lines of buildout.csv "
+                                 "say which, period by period."},
                                 uses,
                                 {{"budget",
                                   {summary.budget_spent_gpus_usd, summary.budget_spent_facility_usd,
@@ -347,6 +349,12 @@ std::string money_section(const ReportContext& ctx) {
                                  ctx.summary_number("budget.spent_gpus_usd", NumberKind::usd),
                                  ctx.summary_number("budget.spent_facility_usd", NumberKind::usd),
                                  ctx.summary_number("budget.unplaced_usd", NumberKind::usd)));
+    if (summary.budget_periods_power_short + summary.budget_periods_vendor_capped > 0) {
+      out += paragraph(fmt::format(
+          "Budget was left unplaced for lack of site power in {} periods and for vendor caps, "
+          "with power to spare, in {}.",
+          summary.budget_periods_power_short, summary.budget_periods_vendor_capped));
+    }
   }
   out += paragraph(
       fmt::format("Over the run: capex {} (GPUs {}, facilities {}), depreciation {}, energy {}, "
