@@ -155,6 +155,15 @@ TEST_CASE("capacity: revenue reaches the funds only with the switch, and the NPV
   CHECK(open.summary.npv_usd == doctest::Approx(-open.summary.opening_value_usd - spent + revenue +
                                                 open.summary.terminal_value_usd)
                                     .epsilon(1e-12));
+  // Carbon per million tokens: the service's GPU-hours at the fleet's carbon per GPU-hour,
+  // over its tokens served (a consistency check of the summary's arithmetic).
+  for (const InferenceSummary& service : open.inference) {
+    const double tokens = service.served.input + service.served.output;
+    CHECK(service.carbon_per_million_tokens_g ==
+          doctest::Approx(service.gpu_hours * open.summary.carbon_per_gpu_hour_g / tokens * 1e6)
+              .epsilon(1e-12));
+    CHECK(service.carbon_per_million_tokens_g > 0.0);
+  }
   // Funds half the revenue short of the spending: spent alone they run out; with the revenue
   // added (the fixed planner orders the same either way) half the revenue is left.
   scenario.economics.funds_usd = spent - revenue / 2.0;
