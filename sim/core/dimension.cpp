@@ -42,6 +42,10 @@ constexpr DimensionInfo kDimensions[] = {
     {Dimension::fraction, "fraction", "a percentage", "\"40%\"", "%"},
     {Dimension::multiplier, "multiplier", "a multiplier", "\"10x\" or \"0.5x\"", "x"},
     {Dimension::frequency, "frequency", "a frequency", "\"3/year\" or \"419 per 54 days\"", "/s"},
+    {Dimension::carbon_mass, "carbon_mass", "a carbon mass", "\"1.2 tCO2e\" or \"318 kgCO2e\"",
+     " gCO2e"},
+    {Dimension::carbon_intensity, "carbon_intensity", "a carbon intensity",
+     "\"390 gCO2e/kWh\" or \"0.39 tCO2e/MWh\"", " gCO2e/J"},
 };
 
 static_assert(std::size(kDimensions) == kAllDimensions.size());

@@ -100,6 +100,8 @@ constexpr std::initializer_list<Step> kTokenRateSteps = {{1, " tokens/s"},
                                                          {1e6, "M tokens/s"},
                                                          {1e9, "B tokens/s"},
                                                          {1e12, "T tokens/s"}};
+constexpr std::initializer_list<Step> kCarbonSteps = {
+    {1, " gCO2e"}, {1e3, " kgCO2e"}, {1e6, " tCO2e"}, {1e9, " ktCO2e"}, {1e12, " MtCO2e"}};
 
 /// "$60B", "-$5M", "$0.5": the sign goes before the "$".
 std::string dollars(double amount, bool with_magnitude) {
@@ -206,6 +208,11 @@ std::string format_quantity(double value, Dimension dimension) {
       }
       break;
     }
+    case Dimension::carbon_mass:
+      return with_step(value, detail::kCarbonSteps);
+    case Dimension::carbon_intensity:
+      // Grids are quoted per kWh (eGRID, Ember, the IEA).
+      return detail::significant(value * 3.6e6) + " gCO2e/kWh";
   }
   return detail::significant(value);
 }

@@ -130,6 +130,12 @@ const std::vector<UnitSpelling>& unit_table() {
     count_word("tokens", Kind::tokens, {});
     count_word("tok", Kind::tokens, {});
 
+    // Greenhouse gases as CO2-equivalent mass, in grams: g, kg, t (tonne), kt, Mt.
+    for (const Prefix prefix :
+         {Prefix{"g", 0}, Prefix{"kg", 3}, Prefix{"t", 6}, Prefix{"kt", 9}, Prefix{"Mt", 12}}) {
+      symbol(std::string(prefix.text) + "CO2e", Kind::carbon, {prefix.pow10});
+    }
+
     symbol("%", Kind::percent, {-2});
     word("percent", Kind::percent, {-2});
     word("x", Kind::times, {});

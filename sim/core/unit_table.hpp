@@ -59,6 +59,7 @@ enum class Kind {
   gpu_time,
   compute_rate,
   bandwidth,
+  carbon,
 };
 
 /// A conversion factor kept as a power of ten apart from the rest, so that decimal prefixes

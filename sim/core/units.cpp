@@ -134,6 +134,8 @@ std::optional<Dimension> combine(Kind numerator, Kind denominator) {
           return D::fraction;
         case Kind::times:
           return D::multiplier;
+        case Kind::carbon:
+          return D::carbon_mass;
         default:
           return std::nullopt;
       }
@@ -153,6 +155,8 @@ std::optional<Dimension> combine(Kind numerator, Kind denominator) {
     case Kind::gpu_time:
       return numerator == Kind::money ? std::optional(D::money_per_gpu_time) : std::nullopt;
     case Kind::energy:
+      if (numerator == Kind::carbon)
+        return D::carbon_intensity;
       return numerator == Kind::money ? std::optional(D::energy_price) : std::nullopt;
     case Kind::power:
       return numerator == Kind::money ? std::optional(D::money_per_power) : std::nullopt;

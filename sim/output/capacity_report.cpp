@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "capsim/output/atomic_file.hpp"
 #include "capsim/output/csv_writer.hpp"
@@ -263,9 +264,22 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
       .member("shortfall_periods", s.planner_shortfall_periods)
       .member("shortfall_gpus_max", s.planner_shortfall_gpus_max)
       .end_object();
+  json.key("finance")
+      .begin_object()
+      .member("cost_of_capital", scenario.economics.cost_of_capital_per_year)
+      .member("npv_usd", s.npv_usd)
+      .member("opening_value_usd", s.opening_value_usd)
+      .member("terminal_value_usd", s.terminal_value_usd)
+      .end_object();
+  json.key("carbon").begin_object();
+  json.key("parts_without_embodied_carbon").begin_array();
+  for (const std::string& part : s.parts_without_embodied_carbon)
+    json.value(part);
+  json.end_array().end_object();
   if (scenario.economics.funds_usd) {
     json.key("funds").begin_object().member("funds_usd", *scenario.economics.funds_usd);
     json.member("spent_usd", s.spent_usd);
+    json.member("revenue_added_usd", scenario.economics.revenue_to_funds ? s.revenue_usd : 0.0);
     if (s.funds_exhausted) {
       json.member("exhausted_on",
                   format_date(Calendar(scenario.scenario.start).date_of(*s.funds_exhausted)))
@@ -329,6 +343,7 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
           .member("served_output_tokens", service.served.output)
           .member("cost_usd", service.cost_usd)
           .member("cost_per_million_tokens_usd", service.cost_per_million_tokens_usd)
+          .member("carbon_per_million_tokens_kgco2e", service.carbon_per_million_tokens_g / 1e3)
           .member("revenue_usd", service.revenue_usd)
           .member("margin_usd", service.margin_usd)
           .member("slo_attainment", service.slo_attainment)
@@ -512,6 +527,19 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
   text +=
       fmt::format("energy {} at the facility; cost per GPU-hour, fully loaded {}\n",
                   readable_energy_j(s.energy_facility_j), readable_usd(s.cost_per_gpu_hour_usd));
+  const double cost_of_capital = scenario.economics.cost_of_capital_per_year;
+  text += fmt::format("NPV at {} a year: {} (terminal value {}); capital charge {}\n",
+                      readable_share(cost_of_capital), readable_usd(s.npv_usd),
+                      readable_usd(s.terminal_value_usd), readable_usd(s.capital_charge_usd));
+  text += fmt::format("carbon {} tCO2e (operational {}, embodied {}): {} kgCO2e per GPU-hour{}\n",
+                      readable_count((s.carbon_operational_g + s.carbon_embodied_g) / 1e6),
+                      readable_count(s.carbon_operational_g / 1e6),
+                      readable_count(s.carbon_embodied_g / 1e6),
+                      readable(s.carbon_per_gpu_hour_g / 1e3, NumberKind::plain),
+                      s.parts_without_embodied_carbon.empty()
+                          ? ""
+                          : fmt::format("; no embodied figure for {}",
+                                        fmt::join(s.parts_without_embodied_carbon, ", ")));
   text += fmt::format(
       "GPUs: {} ordered, {} delivered, {} retired, {} failures; {} GPU-days waiting for power\n",
       readable_count(static_cast<double>(s.gpus_ordered)),
@@ -567,8 +595,14 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
     text += s.funds_exhausted
                 ? fmt::format("funds {}: run out on {}\n", readable_usd(*funds),
                               format_date(calendar.date_of(*s.funds_exhausted)))
-                : fmt::format("funds {}: {} spent by the end, {} left\n", readable_usd(*funds),
-                              readable_usd(s.spent_usd), readable_usd(*funds - s.spent_usd));
+                : fmt::format(
+                      "funds {}: {} spent by the end{}, {} left\n", readable_usd(*funds),
+                      readable_usd(s.spent_usd),
+                      scenario.economics.revenue_to_funds
+                          ? fmt::format(", {} of revenue added", readable_usd(s.revenue_usd))
+                          : "",
+                      readable_usd(*funds - s.spent_usd +
+                                   (scenario.economics.revenue_to_funds ? s.revenue_usd : 0.0)));
   }
   if (s.planner_shortfall_periods > 0) {
     text += fmt::format(

@@ -137,9 +137,14 @@ std::string outputs_reference_markdown() {
   text += record_table(jobs_columns());
   text +=
       "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
-      "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `funds` (with "
-      "`economics.funds`), `training`,\n`inference` (per service), `fleet_at` (the fleet "
-      "at each year's end and at the horizon) and\n`years` (as `yearly.csv`).\n";
+      "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `finance` "
+      "(`cost_of_capital`, `npv_usd`,\n`opening_value_usd`, `terminal_value_usd`: the NPV "
+      "and its book values, docs/model.md), `carbon`\n(`parts_without_embodied_carbon`: "
+      "installed parts the catalog gives no embodied figure,\ncounted as zero), `funds` (with "
+      "`economics.funds`; `revenue_added_usd` with\n`economics.revenue_to_funds`), "
+      "`training`, `inference` (per service, with\n`carbon_per_million_tokens_kgco2e`), "
+      "`fleet_at` (the fleet at each year's end and at the\nhorizon) and `years` (as "
+      "`yearly.csv`).\n";
   text +=
       "\n## Monte Carlo files\n\n"
       "`capsim run --replications N` (docs/uncertainty.md) writes the nominal run's files\n"

@@ -159,7 +159,11 @@ std::string headline_section(const ReportContext& ctx) {
       {"Capex", ctx.summary_number("totals.capex_usd", NumberKind::usd), "paid over the run"},
       {"Fully loaded cost",
        ctx.summary_number("totals.cost_per_gpu_hour_usd", NumberKind::usd, 1.0, " / GPU-hour"),
-       "depreciation and opex per installed GPU-hour"},
+       "depreciation, capital charge and opex per installed GPU-hour"},
+      {"NPV", ctx.summary_number("finance.npv_usd", NumberKind::usd),
+       "at the cost of capital, book value as terminal value"},
+      {"Carbon", ctx.summary_number("totals.carbon_tco2e", NumberKind::plain, 1.0, " tCO2e"),
+       "operational and embodied over the run"},
   };
   for (std::size_t i = 0; i < ctx.run.inference.size() && i < 3; ++i) {
     const std::string& service = ctx.run.inference[i].service;

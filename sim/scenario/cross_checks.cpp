@@ -239,6 +239,7 @@ class CrossChecker {
       }
       check_increasing_from(site.electricity_price_changes,
                             site_path + ".electricity_price_changes");
+      check_increasing_from(site.grid_carbon_changes, site_path + ".grid_carbon_changes");
     }
   }
 

@@ -104,6 +104,25 @@ const RecordSchema<PriceChangeSpec>& price_change_schema() {
   return schema;
 }
 
+const RecordSchema<CarbonIntensityChangeSpec>& carbon_change_schema() {
+  static const RecordSchema<CarbonIntensityChangeSpec> schema = [] {
+    RecordSchema<CarbonIntensityChangeSpec> s("carbon intensity change",
+                                              "A new grid carbon intensity from a date on.");
+    s.date(&CarbonIntensityChangeSpec::from, {.key = "from",
+                                              .doc = "First day of the new intensity.",
+                                              .example = "2027-01-01",
+                                              .required = true});
+    s.quantity(&CarbonIntensityChangeSpec::g_per_j, Dimension::carbon_intensity,
+               {.key = "intensity",
+                .doc = "Grid carbon intensity.",
+                .example = "350 gCO2e/kWh",
+                .required = true,
+                .minimum = 0.0});
+    return s;
+  }();
+  return schema;
+}
+
 const RecordSchema<FabricSpec>& fabric_schema() {
   static const RecordSchema<FabricSpec> schema = [] {
     RecordSchema<FabricSpec> s("fabric", "The cluster's scale-out network.");
@@ -228,6 +247,15 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                 .required = true,
                 .minimum = 0.0,
                 .minimum_exclusive = true});
+    s.quantity(&AcceleratorSpec::embodied_carbon_per_gpu_g, Dimension::carbon_mass,
+               {.key = "embodied_carbon_per_gpu",
+                .doc = "Embodied (cradle-to-gate) emissions of the GPU server per GPU, amortised "
+                       "over economics.server_life like its value. Absent: no published figure, "
+                       "counted as zero and named in the summary's parts_without_embodied_carbon. "
+                       "A100: 318 kgCO2e (Chien et al., HotCarbon '23, 2023-07).",
+                .example = "318 kgCO2e",
+                .minimum = 0.0,
+                .maximum = 100e6});
     return s;
   }();
   return schema;
@@ -289,6 +317,28 @@ const RecordSchema<SiteSpec>& site_schema() {
               {.key = "electricity_price_changes",
                .doc = "Later prices, by date.",
                .default_text = "[]"});
+    s.quantity(&SiteSpec::grid_carbon_g_per_j, Dimension::carbon_intensity,
+               {.key = "grid_carbon_intensity",
+                .doc = "Emissions of the grid's electricity at the start. Default: the US "
+                       "average, 1.65 billion t of CO2 from 4.23 trillion kWh in 2022 (EIA, "
+                       "\"How much carbon dioxide is produced per kilowatthour of U.S. "
+                       "electricity generation?\", FAQ, 2023, 2022 data; CO2 only).",
+                .example = "390 gCO2e/kWh",
+                .default_text = "390 gCO2e/kWh",
+                .minimum = 0.0});
+    s.records(&SiteSpec::grid_carbon_changes, carbon_change_schema(),
+              {.key = "grid_carbon_changes",
+               .doc = "Later grid intensities, by date (a yearly path: one entry a year).",
+               .default_text = "[]"});
+    s.quantity(&SiteSpec::clean_power_share, Dimension::fraction,
+               {.key = "clean_power_share",
+                .doc = "Share of the site's energy bought under clean power purchase agreements, "
+                       "counted at zero emissions (market-based accounting); the rest at the "
+                       "grid's intensity.",
+                .example = "60%",
+                .default_text = "0%",
+                .minimum = 0.0,
+                .maximum = 1.0});
     s.quantity(&SiteSpec::cost_per_power_usd_per_w, Dimension::money_per_power,
                {.key = "cost_per_power",
                 .doc = "Facility development cost per MW of IT power: $9.3-15.0M, average "

@@ -285,6 +285,23 @@ const RecordSchema<EconomicsSpec>& economics_schema() {
                        "them.",
                 .example = "$1B",
                 .minimum = 0.0});
+    s.boolean(&EconomicsSpec::revenue_to_funds,
+              {.key = "revenue_to_funds",
+               .doc = "Add the services' revenue at their list prices to the funds as it is "
+                      "earned, so that a plan can pay for itself; revenue priced at cost plus "
+                      "the demand-feedback margin is reckoned at the end and never reaches them.",
+               .example = "true",
+               .default_text = "false"});
+    s.quantity(&EconomicsSpec::cost_of_capital_per_year, Dimension::fraction,
+               {.key = "cost_of_capital",
+                .doc = "Weighted average cost of capital (WACC) per year. It charges the capital "
+                       "employed (net book value and construction in progress) in the fully "
+                       "loaded cost per GPU-hour, and discounts the plan's NPV. It is the "
+                       "owner's own figure, so none is assumed: 0% leaves capital out.",
+                .example = "9%",
+                .default_text = "0%",
+                .minimum = 0.0,
+                .maximum = 1.0});
     return s;
   }();
   return schema;

@@ -93,6 +93,9 @@ const std::vector<SanityRange>& sanity_ranges() {
       {ValueType::quantity, fraction, 1e4, "a million percent"},
       {ValueType::quantity, multiplier, 1e4, "10,000x, a thousand times the DeepSeek-style 10x"},
       {ValueType::quantity, frequency, 1e6, "a million events a second"},
+      {ValueType::quantity, carbon_mass, 1e15, "1 GtCO2e, a million times any server's footprint"},
+      {ValueType::quantity, carbon_intensity, 2000.0 / 3.6e6,
+       "2,000 gCO2e/kWh, about twice US coal power's 1,043 (EIA, 2022)"},
   };
   return ranges;
 }

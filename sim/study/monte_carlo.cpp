@@ -17,8 +17,11 @@ namespace capsim::study {
 
 namespace {
 
-/// The years a run touches, from its start to the day before its end.
+/// The years a run touches, from its start to the day before its end: none when the horizon
+/// rounds to no tick at all (a horizon under a microsecond), whatever the start's month.
 std::vector<int> run_years(const Scenario& scenario) {
+  if (scenario.scenario.end_tick() <= 0)
+    return {};
   const Calendar calendar(scenario.scenario.start);
   const int first = scenario.scenario.start.year;
   const int last = calendar.date_of(scenario.scenario.end_tick() - 1).year;

@@ -90,9 +90,13 @@ RiskFigures risk_figures(const MonteCarloStudy& study, const std::vector<Replica
                                           return static_cast<bool>(rep.shortfall_in_year[y]);
                                         }));
   }
-  // Year ends the run passes: 1 January of each year after the first.
-  std::vector<int> new_years(layout.years.begin() + 1, layout.years.end());
-  new_years.push_back(layout.years.back() + 1);
+  // Year ends the run passes: 1 January of each year after the first (none for a run that
+  // touches no year).
+  std::vector<int> new_years;
+  if (!layout.years.empty()) {
+    new_years.assign(layout.years.begin() + 1, layout.years.end());
+    new_years.push_back(layout.years.back() + 1);
+  }
   const double end_day = scenario.scenario.horizon_seconds() / 86400.0;
   risk.funds = scenario.economics.funds_usd.has_value();
   if (risk.funds) {

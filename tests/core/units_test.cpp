@@ -400,7 +400,7 @@ TEST_CASE("units: dimension names") {
       CHECK(names[i] != names[j]);
     }
   }
-  CHECK(names.size() == 17);
+  CHECK(names.size() == 19);
 }
 
 TEST_CASE("units: human formatting picks a sensible unit") {

@@ -14,33 +14,10 @@ using test::test_cluster;
 using test::test_part;
 using test::test_site;
 
-/// The sum of a timeseries column over every period.
-double column_sum(const CapacityRun& run, const std::string& name) {
-  const std::size_t column = run.timeseries.column(name);
-  double sum = 0.0;
-  for (std::size_t row = 0; row < run.timeseries.rows(); ++row) {
-    sum += run.timeseries.value(row, column);
-  }
-  return sum;
-}
+using test::column_sum;
 
 TEST_CASE("capacity: one site, one cluster, economics worked by hand") {
-  Scenario scenario = one_year();
-  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
-  SiteSpec site = test_site("s", 10e6);
-  site.pue = 1.25;
-  site.electricity_price_usd_per_j = 100.0 / 3.6e9;  // 100 USD/MWh
-  site.cost_per_power_usd_per_w = 10.0;              // $10M per MW
-  scenario.sites.push_back(site);
-  ClusterSpec cluster = test_cluster("c", "s", "X", 1000, Date{2025, 1, 1});
-  cluster.utilisation = 0.5;
-  scenario.clusters.push_back(cluster);
-  scenario.economics.server_life_s = 4 * kSecondsPerYear;
-  scenario.economics.facility_life_s = 20 * kSecondsPerYear;
-  scenario.economics.maintenance_share_per_year = 0.02;
-  scenario.economics.staff_cost_per_year_usd = 1e6;
-
-  const CapacityRun run = run_capacity(scenario);
+  const CapacityRun run = run_capacity(test::worked_economics_year());
   const CapacitySummary& s = run.summary;
   // Capex: 1,000 GPUs × $40K, paid on arrival at the start. The site existed before the run:
   // no facility payment, its $100M (10 MW × $10M/MW) is carried as an asset from the start.

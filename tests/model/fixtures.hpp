@@ -9,6 +9,7 @@
 #include <string>
 
 #include "capsim/model/inputs.hpp"
+#include "capsim/model/run_results.hpp"
 
 namespace capsim::test {
 
@@ -62,6 +63,37 @@ inline ClusterSpec test_cluster(const std::string& name, const std::string& site
   // storage power sets them.
   cluster.non_server_power = {0.0, 0.0};
   return cluster;
+}
+
+/// The economics worked by hand (capacity_model_test.cpp, capital_and_carbon_test.cpp): a year
+/// of 1,000 GPUs of $40K, 1,000 W busy and 200 W idle, at 50% utilisation, on a 10 MW site
+/// built before the run ($10M per MW, PUE 1.25, $100/MWh); servers over 4 years, the facility
+/// over 20, maintenance 2% a year, staff $1M a year.
+inline Scenario worked_economics_year() {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site = test_site("s", 10e6);
+  site.pue = 1.25;
+  site.electricity_price_usd_per_j = 100.0 / 3.6e9;  // 100 USD/MWh
+  site.cost_per_power_usd_per_w = 10.0;              // $10M per MW
+  scenario.sites.push_back(site);
+  ClusterSpec cluster = test_cluster("c", "s", "X", 1000, Date{2025, 1, 1});
+  cluster.utilisation = 0.5;
+  scenario.clusters.push_back(cluster);
+  scenario.economics.server_life_s = 4 * kSecondsPerYear;
+  scenario.economics.facility_life_s = 20 * kSecondsPerYear;
+  scenario.economics.maintenance_share_per_year = 0.02;
+  scenario.economics.staff_cost_per_year_usd = 1e6;
+  return scenario;
+}
+
+/// The sum of a timeseries column over every period.
+inline double column_sum(const CapacityRun& run, const std::string& name) {
+  const std::size_t column = run.timeseries.column(name);
+  double sum = 0.0;
+  for (std::size_t row = 0; row < run.timeseries.rows(); ++row)
+    sum += run.timeseries.value(row, column);
+  return sum;
 }
 
 /// The message of the std::invalid_argument `call` throws; "no error", and a failed check, if

@@ -131,9 +131,12 @@ TEST_CASE("run report: the flagship's page holds every section, chart and number
       run.timeseries.value(last, run.timeseries.column("gpus_installed_H100-SXM")));
   CHECK(html.find(installed_h100) != std::string::npos);
 
-  // Every number shown from a file equals the file's: 4 cards, 3 year ends × 4 fleet figures,
-  // 3 of power's last period, 4 of the budget and 7 totals of money = 30. A few by name.
-  CHECK(check_numbers(html, scenario, run) == 30);
+  // Every number shown from a file equals the file's: 6 cards (NPV and carbon among them), 3
+  // year ends × 4 fleet figures, 3 of power's last period, 4 of the budget and 7 totals of
+  // money = 32. A few by name.
+  CHECK(check_numbers(html, scenario, run) == 32);
+  CHECK(html.find(R"(data-key="finance.npv_usd")") != std::string::npos);
+  CHECK(html.find(R"(data-key="totals.carbon_tco2e")") != std::string::npos);
   const FleetSnapshot& end = run.summary.year_ends.back();
   CHECK(html.find(fmt::format(R"(data-key="fleet_at[2028-01-01].gpus_installed" data-value="{}")",
                               end.stock.installed)) != std::string::npos);

@@ -186,4 +186,43 @@ TEST_CASE("monte carlo: replications are the same at one thread and at two") {
         study::timeseries_quantiles_csv(study::timeseries_quantiles(study.layout, two)));
 }
 
+TEST_CASE("monte carlo: a horizon of no tick touches no year, and its risk figures are empty") {
+  // Found by the fuzzer: "0.1 us" rounds to no tick, so the run touches no calendar year and
+  // the risk figures read the year list's first element past its end. A start on 1 January
+  // and one mid-year give the same (empty) list.
+  const test::ScratchFolder folder("mc_no_tick");
+  for (const std::string start : {"2025-01-01", "2025-07-15"}) {
+    CAPTURE(start);
+    const std::string yaml =
+        "scenario:\n"
+        "  name: instant\n"
+        "  start: " +
+        start +
+        "\n"
+        "  horizon: \"0.1 us\"\n"
+        "  seed: 3\n"
+        "economics:\n"
+        "  funds: \"$1B\"\n"
+        "sites:\n"
+        "  - name: s\n"
+        "    it_power_cap: \"10 MW\"\n"
+        "    construction_start: 2025-01-01\n"
+        "    construction:\n"
+        "      - {name: build, duration: \"9 months ~ pert(6, 9, 18)\"}\n"
+        "    phases:\n"
+        "      - {it_power: \"10 MW\", ready_after: build}\n";
+    std::vector<study::Replication> reps;
+    const auto study = study_of(folder, yaml, 3, reps);
+    CHECK(study.layout.years.empty());
+    REQUIRE(reps.size() == 3);
+    const study::RiskFigures risk = study::risk_figures(study, reps);
+    CHECK(risk.shortfall_by_year.empty());
+    CHECK(risk.funds);
+    CHECK(risk.funds_out_before_year.empty());
+    REQUIRE(risk.sites.size() == 1);
+    CHECK(risk.sites[0].by_year.empty());
+    CHECK_FALSE(risk.sites[0].p50.has_value());
+  }
+}
+
 }  // namespace capsim

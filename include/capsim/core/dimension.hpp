@@ -25,16 +25,31 @@ enum class Dimension {
   fraction,            ///< [1]: "40%" is 0.4
   multiplier,          ///< [1]: "10x" is 10.0
   frequency,           ///< [1/s]: events per second
+  carbon_mass,         ///< [gCO2e]: greenhouse gases as CO2-equivalent mass
+  carbon_intensity,    ///< [gCO2e per joule]: emissions of a unit of electricity
 };
 
 /// Every dimension, in declaration order.
 inline constexpr std::array kAllDimensions = {
-    Dimension::money,           Dimension::money_per_gpu_time, Dimension::energy_price,
-    Dimension::money_per_power, Dimension::token_price,        Dimension::power,
-    Dimension::energy,          Dimension::duration,           Dimension::data,
-    Dimension::bandwidth,       Dimension::compute_rate,       Dimension::compute,
-    Dimension::tokens,          Dimension::token_rate,         Dimension::fraction,
-    Dimension::multiplier,      Dimension::frequency,
+    Dimension::money,
+    Dimension::money_per_gpu_time,
+    Dimension::energy_price,
+    Dimension::money_per_power,
+    Dimension::token_price,
+    Dimension::power,
+    Dimension::energy,
+    Dimension::duration,
+    Dimension::data,
+    Dimension::bandwidth,
+    Dimension::compute_rate,
+    Dimension::compute,
+    Dimension::tokens,
+    Dimension::token_rate,
+    Dimension::fraction,
+    Dimension::multiplier,
+    Dimension::frequency,
+    Dimension::carbon_mass,
+    Dimension::carbon_intensity,
 };
 
 /// The enumerator's name: "money", "money_per_gpu_time", "power", ...

@@ -2,8 +2,8 @@
 /// Quantities with units, at the edge where scenarios are read and results are written.
 ///
 /// Scenario files give every number with its unit as text ("60B USD", "1.2 GW", "18 months");
-/// the model works in canonical units only: seconds, watts, joules, USD, FLOP, bytes and tokens,
-/// rates per second. This file is the one place that converts between the two.
+/// the model works in canonical units only: seconds, watts, joules, USD, FLOP, bytes, tokens and
+/// grams of CO2e, rates per second. This file is the one place that converts between the two.
 ///
 /// Grammar of a quantity (surrounding spaces and tabs are ignored):
 ///
@@ -58,6 +58,10 @@
 /// - multiplier: x, X or ×: "10x" = 10.0.
 /// - frequency: no unit before the "/", a duration after it: "3/year", "2 per day",
 ///   "419 per 54 days"; in events per second.
+/// - carbon_mass: CO2-equivalent mass, gCO2e, kgCO2e, tCO2e (tonnes), ktCO2e, MtCO2e: "318
+///   kgCO2e". Canonical gCO2e.
+/// - carbon_intensity: a carbon mass per energy unit: "390 gCO2e/kWh", "0.39 tCO2e/MWh".
+///   Canonical gCO2e/J.
 
 #include <stdexcept>
 #include <string>

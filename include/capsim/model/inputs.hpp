@@ -55,6 +55,9 @@ struct AcceleratorSpec {
   double server_power_per_gpu_w = 0.0;
   double idle_server_power_per_gpu_w = 0.0;
   double price_installed_per_gpu_usd = 0.0;
+  /// The GPU server's embodied (cradle-to-gate) emissions per GPU [gCO2e]; absent where no
+  /// published figure was found (counted as zero, and the run says which parts lack one).
+  std::optional<double> embodied_carbon_per_gpu_g;
   /// Peak dense FLOP/s at a precision, or nothing when the part lacks it.
   std::optional<double> peak_flop_per_s(Precision precision) const;
 };
@@ -84,12 +87,28 @@ struct PriceChangeSpec {
   double price_usd_per_j = 0.0;
 };
 
+struct CarbonIntensityChangeSpec {
+  Date from;
+  double g_per_j = 0.0;
+};
+
+/// The US average grid emission rate, 2022: 1.65 billion metric tons of CO2 from 4.23 trillion
+/// kWh of utility-scale net generation, 0.86 lb/kWh (EIA, "How much carbon dioxide is produced
+/// per kilowatthour of U.S. electricity generation?", FAQ 74, 2023 edition with 2022 data):
+/// 390 g/kWh. CO2 only, as EIA gives it.
+inline constexpr double kDefaultGridCarbonGPerJ = 0.39 / 3600.0;  // 0.39 g per Wh, as parsed
+
 struct SiteSpec {
   std::string name;
   double it_power_cap_w = 0.0;
   double pue = 1.2;
   double electricity_price_usd_per_j = 80.0 / 3.6e9;
   std::vector<PriceChangeSpec> electricity_price_changes;
+  double grid_carbon_g_per_j = kDefaultGridCarbonGPerJ;
+  std::vector<CarbonIntensityChangeSpec> grid_carbon_changes;
+  /// Share of the site's energy bought under clean power purchase agreements, counted at zero
+  /// emissions (market-based accounting).
+  double clean_power_share = 0.0;
   double cost_per_power_usd_per_w = 11.7;
   std::optional<Date> construction_start;
   std::vector<ConstructionTaskSpec> construction;
@@ -417,6 +436,11 @@ struct EconomicsSpec {
   /// Money for capex and opex over the run: planners order nothing it cannot pay, and the
   /// summary dates when spending exhausts it.
   std::optional<double> funds_usd;
+  /// Services' revenue at their list prices is added to the funds as it is earned.
+  bool revenue_to_funds = false;
+  /// The cost of capital (WACC) per year: a charge on the capital employed in the cost per
+  /// GPU-hour, and the discount rate of the plan's NPV.
+  double cost_of_capital_per_year = 0.0;
 };
 
 enum class FailureCategory { gpu, hbm, host, network, software, storage, other };

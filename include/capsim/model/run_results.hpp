@@ -161,7 +161,9 @@ struct InferenceSummary {
   TokenTotals served;
   double cost_usd = 0.0;  ///< GPU-hours at the rental price, or at the fleet's fully loaded cost
   double cost_per_million_tokens_usd = 0.0;  ///< input and output tokens served
-  double revenue_usd = 0.0;                  ///< at list prices
+  /// The service's GPU-hours at the fleet's emissions per GPU-hour, per million tokens served.
+  double carbon_per_million_tokens_g = 0.0;
+  double revenue_usd = 0.0;  ///< at list prices
   double margin_usd = 0.0;
   double slo_attainment = 1.0;          ///< share of hours whose demand was fully served
   GrowthCurve growth;                   ///< as given, or as fitted to the observations
@@ -195,12 +197,29 @@ struct CapacitySummary {
   double energy_cost_usd = 0.0;
   double maintenance_usd = 0.0;
   double staff_usd = 0.0;
+  double capital_charge_usd = 0.0;
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
   double energy_it_j = 0.0;
   double energy_facility_j = 0.0;
   double gpu_seconds_installed = 0.0;
   double gpu_seconds_available = 0.0;
   double gpu_seconds_busy = 0.0;
-  double cost_per_gpu_hour_usd = 0.0;  ///< (depreciation + opex) / installed GPU-hours
+  /// (depreciation + capital charge + opex) / installed GPU-hours
+  double cost_per_gpu_hour_usd = 0.0;
+  /// Emissions over installed GPU-hours, operational and embodied [gCO2e per GPU-hour].
+  double carbon_per_gpu_hour_g = 0.0;
+  /// Catalog parts installed in the run whose embodied carbon the catalog lacks (counted as 0).
+  std::vector<std::string> parts_without_embodied_carbon;
+  /// The plan's net present value at economics.cost_of_capital: less the opening value, every
+  /// cash flow (capex paid, opex, services' revenue at list prices) discounted from the middle
+  /// of its day to the start, plus the terminal value discounted from the end.
+  double npv_usd = 0.0;
+  /// The capital employed at the start: the book value of what was built before the run.
+  double opening_value_usd = 0.0;
+  /// The capital employed at the end (net book value and construction in progress): what the
+  /// plan's assets are carried at, their terminal value in the NPV.
+  double terminal_value_usd = 0.0;
   std::int64_t gpus_ordered = 0;
   std::int64_t gpus_delivered = 0;
   std::int64_t gpus_installed_total = 0;  ///< ever installed during the run
@@ -225,7 +244,8 @@ struct CapacitySummary {
   /// With economics.funds: when capex paid plus opex reached them (linear within the
   /// reporting period it happened in); absent if they last the run.
   std::optional<Tick> funds_exhausted;
-  double spent_usd = 0.0;  ///< capex paid plus opex over the run
+  double spent_usd = 0.0;    ///< capex paid plus opex over the run
+  double revenue_usd = 0.0;  ///< the services' revenue at list prices over the run
   /// Demand planner: periods whose forecast it could not order in full (budget, vendor caps
   /// or power), and the most GPUs short in one of them.
   std::int64_t planner_shortfall_periods = 0;

@@ -27,7 +27,13 @@ double funds_left(const ModelParts& parts) {
                    parts.context.part(delivery.part).price_installed_per_gpu_usd;
     }
   }
-  return std::max(0.0, *funds - committed - opex_usd_at(parts, parts.context.now()));
+  const Tick now = parts.context.now();
+  double earned = 0.0;
+  if (parts.context.scenario.economics.revenue_to_funds) {
+    for (std::size_t k = 0; k < parts.inference.size(); ++k)
+      earned += parts.inference[k].revenue_usd.total_at(now);
+  }
+  return std::max(0.0, *funds + earned - committed - opex_usd_at(parts, now));
 }
 
 void note_funds(const std::optional<double>& funds, Tick from, Tick to, double spent_before,

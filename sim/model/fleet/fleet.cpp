@@ -194,7 +194,9 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
       {CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd},
       in_service,
       context_.scenario.economics.server_life_s,
-      INT64_MAX});
+      INT64_MAX,
+      static_cast<double>(gpus) * part.embodied_carbon_per_gpu_g.value_or(0.0),
+      !delivery.paid_before_start});
   const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
   const double wait_s = seconds_from_ticks(now - delivery.arrival);
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;

@@ -76,6 +76,7 @@ void Power::settle_failed(std::size_t s) {
   settled.it_j += since.it_j;
   settled.facility_j += since.facility_j;
   settled.cost_usd += since.cost_usd;
+  settled.carbon_g += since.carbon_g;
   draw.failed_pools.clear();
   for (const std::size_t index : sites_[s].pools) {
     const Pool& pool = pools_[index];
@@ -86,6 +87,7 @@ void Power::settle_failed(std::size_t s) {
                        pool.utilisation, (*paths_)[index].failed_gpu_s(now)});
   }
   draw.price_usd_per_j = sites_[s].price_usd_per_j;
+  draw.carbon_g_per_j = sites_[s].carbon_g_per_j;
 }
 
 FailedShare Power::unsettled_failed(std::size_t s, Tick tick) const {
@@ -100,19 +102,21 @@ FailedShare Power::unsettled_failed(std::size_t s, Tick tick) const {
   const double pue = sites_[s].spec->pue;
   share.facility_j = share.it_j * pue;
   share.cost_usd = share.it_j * pue * draw.price_usd_per_j;
+  share.carbon_g = share.it_j * pue * draw.carbon_g_per_j;
   return share;
 }
 
 SiteEnergy Power::energy_at(std::size_t s, Tick tick) const {
   const SiteDraw& draw = draws_[s];
   SiteEnergy energy{draw.energy_it_j.total_at(tick), draw.energy_facility_j.total_at(tick),
-                    draw.energy_cost_usd.total_at(tick)};
+                    draw.energy_cost_usd.total_at(tick), draw.energy_carbon_g.total_at(tick)};
   if (!paths_)
     return energy;
   const FailedShare since = unsettled_failed(s, tick);
   energy.it_j -= draw.failed_settled.it_j + since.it_j;
   energy.facility_j -= draw.failed_settled.facility_j + since.facility_j;
   energy.cost_usd -= draw.failed_settled.cost_usd + since.cost_usd;
+  energy.carbon_g -= draw.failed_settled.carbon_g + since.carbon_g;
   return energy;
 }
 
@@ -172,6 +176,7 @@ void Power::draw_site(std::size_t s) {
   draw.energy_it_j.set_rate(now, drawn_w);
   draw.energy_facility_j.set_rate(now, drawn_w * site.spec->pue);
   draw.energy_cost_usd.set_rate(now, drawn_w * site.spec->pue * site.price_usd_per_j);
+  draw.energy_carbon_g.set_rate(now, drawn_w * site.spec->pue * site.carbon_g_per_j);
   update_gpu_counts();
 }
 

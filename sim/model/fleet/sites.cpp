@@ -13,7 +13,13 @@ namespace capsim {
 
 namespace {
 
-enum Kinds : EventKind { kPhaseOnline, kPriceChange };
+enum Kinds : EventKind { kPhaseOnline, kPriceChange, kCarbonChange };
+
+/// What the site's energy emits per joule: the grid's intensity on the share not under clean
+/// power agreements.
+double emitted_g_per_j(const SiteSpec& spec, double grid_g_per_j) {
+  return grid_g_per_j * (1.0 - spec.clean_power_share);
+}
 
 // What a power phase's facility costs: its power at the site's cost per watt.
 CapexItem phase_capex(const SiteState& site, std::size_t p) {
@@ -92,6 +98,7 @@ void Sites::set_up(bool start_planned_sites) {
       }
     }
     site.price_usd_per_j = spec.electricity_price_usd_per_j;
+    site.carbon_g_per_j = emitted_g_per_j(spec, spec.grid_carbon_g_per_j);
     sites_.push_back(std::move(site));
   }
   for (std::size_t s = 0; s < sites_.size(); ++s) {
@@ -103,6 +110,14 @@ void Sites::set_up(bool start_planned_sites) {
         site.price_usd_per_j = spec.electricity_price_changes[c].price_usd_per_j;
       } else if (at <= context_.end) {
         context_.engine.schedule_at(at, phases::kPower, self_, kPriceChange, pack_payload(s, c));
+      }
+    }
+    for (std::size_t c = 0; c < spec.grid_carbon_changes.size(); ++c) {
+      const Tick at = context_.calendar.tick_of(spec.grid_carbon_changes[c].from);
+      if (at <= 0) {
+        site.carbon_g_per_j = emitted_g_per_j(spec, spec.grid_carbon_changes[c].g_per_j);
+      } else if (at <= context_.end) {
+        context_.engine.schedule_at(at, phases::kPower, self_, kCarbonChange, pack_payload(s, c));
       }
     }
     if (spec.construction_start) {
@@ -150,8 +165,8 @@ void Sites::bring_phase_online(std::size_t s, std::size_t p, Tick online_at, boo
   phase.online = true;
   site.online_power_w += phase.power_w;
   const CapexItem capex = phase_capex(site, p);
-  context_.ledger().add_asset(
-      Asset{capex, online_at, context_.scenario.economics.facility_life_s, INT64_MAX});
+  context_.ledger().add_asset(Asset{capex, online_at, context_.scenario.economics.facility_life_s,
+                                    INT64_MAX, 0.0, /*paid_in_run=*/!existing});
   context_.record({std::max<Tick>(online_at, 0), BuildoutKind::phase_online, site.spec->name, "",
                    "", 0, phase.power_w, existing ? 0.0 : capex.amount_usd, 0.0,
                    existing ? "existing site: online from the start" : ""});
@@ -168,6 +183,12 @@ void Sites::on_event(Engine& engine, const Event& event) {
     case kPriceChange:
       sites_[s].price_usd_per_j =
           sites_[s].spec->electricity_price_changes[payload_low(event.payload)].price_usd_per_j;
+      if (listener_)
+        listener_->site_price_changed(s);
+      break;
+    case kCarbonChange:
+      sites_[s].carbon_g_per_j = emitted_g_per_j(
+          *sites_[s].spec, sites_[s].spec->grid_carbon_changes[payload_low(event.payload)].g_per_j);
       if (listener_)
         listener_->site_price_changed(s);
       break;

@@ -158,7 +158,7 @@ double InferenceFleet::price_per_gpu_hour(double fleet_cost_per_gpu_hour) const 
   return rental ? *rental * 3600.0 : fleet_cost_per_gpu_hour;
 }
 
-void InferenceFleet::finish(double fleet_cost_per_gpu_hour) {
+void InferenceFleet::finish(double fleet_cost_per_gpu_hour, double fleet_carbon_per_gpu_hour_g) {
   const Tick end = context_.end;
   for (const ServiceState& service : services_) {
     const ServiceSpec& spec = *service.spec;
@@ -178,6 +178,8 @@ void InferenceFleet::finish(double fleet_cost_per_gpu_hour) {
     summary.cost_usd = summary.gpu_hours * price_per_gpu_hour(fleet_cost_per_gpu_hour);
     const double tokens = summary.served.input + summary.served.output;
     summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
+    summary.carbon_per_million_tokens_g =
+        tokens > 0 ? summary.gpu_hours * fleet_carbon_per_gpu_hour_g / tokens * 1e6 : 0.0;
     summary.revenue_usd = service.revenue_usd.total_at(end);
     const PriceListSpec& prices = spec.prices;
     const bool listed = prices.input_cache_hit_usd_per_token ||

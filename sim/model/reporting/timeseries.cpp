@@ -1,6 +1,7 @@
 #include "capsim/model/reporting/timeseries.hpp"
 
 #include <array>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -11,11 +12,17 @@ namespace capsim {
 
 namespace {
 
-enum Kinds : EventKind { kSample, kYearEnd, kFundsDay };
+enum Kinds : EventKind { kSample, kYearEnd, kMoneyDay };
 
-/// Fully loaded cost of a GPU-hour: depreciation and running costs over installed GPU-hours.
-double cost_per_gpu_hour(double depreciation_and_opex_usd, double gpu_hours) {
-  return gpu_hours > 0.0 ? depreciation_and_opex_usd / gpu_hours : 0.0;
+/// A figure per installed GPU-hour (0 without any).
+double per_gpu_hour(double figure, double gpu_hours) {
+  return gpu_hours > 0.0 ? figure / gpu_hours : 0.0;
+}
+
+/// What a dollar at `tick` is worth at the start, at the cost of capital r per year:
+/// (1 + r)^(−t / year).
+double discount_factor(double cost_of_capital, Tick tick) {
+  return std::pow(1.0 + cost_of_capital, -seconds_from_ticks(tick) / kSecondsPerYear);
 }
 
 double h100_equivalent(const AcceleratorSpec& part) {
@@ -89,9 +96,32 @@ double opex(const PeriodReading& r, std::size_t /*member*/ = 0) {
   return total_of<&Cumulative::energy_cost>(r) + total_of<&Cumulative::maintenance>(r) +
          total_of<&Cumulative::staff>(r);
 }
+/// Fully loaded cost of a GPU-hour: depreciation, the cost of capital and running costs over
+/// installed GPU-hours.
 double fleet_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
-  return cost_per_gpu_hour(total_of<&Cumulative::depreciation>(r) + opex(r),
-                           hours_of<&Cumulative::gpu_installed_s>(r));
+  return per_gpu_hour(
+      total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) + opex(r),
+      hours_of<&Cumulative::gpu_installed_s>(r));
+}
+/// Emissions, operational and embodied [gCO2e].
+double carbon_g(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return total_of<&Cumulative::carbon_operational>(r) + total_of<&Cumulative::carbon_embodied>(r);
+}
+/// Emissions per installed GPU-hour [gCO2e].
+double fleet_carbon_per_gpu_hour_g(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return per_gpu_hour(carbon_g(r), hours_of<&Cumulative::gpu_installed_s>(r));
+}
+/// Grams to tonnes, for a column in tCO2e.
+template <double (*grams)(const PeriodReading&, std::size_t)>
+double tonnes_of(const PeriodReading& r, std::size_t member = 0) {
+  return grams(r, member) / 1e6;
+}
+/// A service's GPU-hours and input and output tokens served over the period.
+double service_gpu_hours(const PeriodReading& r, std::size_t k) {
+  return service_total<kGpuS>(r, k) / 3600.0;
+}
+double service_tokens(const PeriodReading& r, std::size_t k) {
+  return service_total<kServedInput>(r, k) + service_total<kServedOutput>(r, k);
 }
 
 }  // namespace
@@ -169,13 +199,35 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
        total_of<&Cumulative::maintenance>, true},
       {fleet, "opex_staff_usd", "USD", total, "staff", total_of<&Cumulative::staff>, true},
       {fleet, "opex_usd", "USD", total, "energy, maintenance and staff", opex},
+      {fleet, "capital_charge_usd", "USD", total,
+       "economics.cost_of_capital on the capital employed: net book value and construction in "
+       "progress",
+       total_of<&Cumulative::capital_charge>, true},
       {fleet, "cost_per_gpu_hour_usd", "USD per GPU-hour", mean,
-       "fully loaded: depreciation and opex over installed GPU-hours", fleet_cost_per_gpu_hour,
-       true},
+       "fully loaded: depreciation, capital charge and opex over installed GPU-hours",
+       fleet_cost_per_gpu_hour, true},
       {fleet, "sites_online", "sites", stock, "sites with power online",
        [](const PeriodReading& r, std::size_t) {
          return static_cast<double>(r.stock.sites_online);
        }},
+      {fleet, "carbon_operational_tco2e", "tCO2e", total,
+       "facility energy at each site's grid intensity, less its clean power share",
+       [](const PeriodReading& r, std::size_t) {
+         return total_of<&Cumulative::carbon_operational>(r) / 1e6;
+       },
+       true},
+      {fleet, "carbon_embodied_tco2e", "tCO2e", total,
+       "GPU servers' embodied carbon, amortised over the server life like depreciation",
+       [](const PeriodReading& r, std::size_t) {
+         return total_of<&Cumulative::carbon_embodied>(r) / 1e6;
+       },
+       true},
+      {fleet, "carbon_tco2e", "tCO2e", total, "operational and embodied", tonnes_of<carbon_g>,
+       true},
+      {fleet, "carbon_per_gpu_hour_kgco2e", "kgCO2e per GPU-hour", mean,
+       "operational and embodied carbon over installed GPU-hours",
+       [](const PeriodReading& r, std::size_t) { return fleet_carbon_per_gpu_hour_g(r) / 1e3; },
+       true},
       {part, "gpus_installed_", "GPUs", stock, "installed GPUs of one catalog part",
        [](const PeriodReading& r, std::size_t part) {
          return as_double(r.stock.installed_by_part[part]);
@@ -205,12 +257,17 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
        "the service's GPU-hours at the rental price (or the fleet's cost per GPU-hour) over its "
        "tokens served",
        [](const PeriodReading& r, std::size_t k) {
-         const double gpu_hours = service_total<kGpuS>(r, k) / 3600.0;
-         const double tokens =
-             service_total<kServedInput>(r, k) + service_total<kServedOutput>(r, k);
-         const double cost =
-             gpu_hours * r.parts.inference.price_per_gpu_hour(fleet_cost_per_gpu_hour(r));
+         const double tokens = service_tokens(r, k);
+         const double cost = service_gpu_hours(r, k) *
+                             r.parts.inference.price_per_gpu_hour(fleet_cost_per_gpu_hour(r));
          return tokens > 0 ? cost / tokens * 1e6 : 0.0;
+       }},
+      {service, "carbon_per_mtoken_kgco2e_", "kgCO2e per million tokens", mean,
+       "the service's GPU-hours at the fleet's carbon per GPU-hour over its tokens served",
+       [](const PeriodReading& r, std::size_t k) {
+         const double tokens = service_tokens(r, k);
+         const double carbon_kg = service_gpu_hours(r, k) * fleet_carbon_per_gpu_hour_g(r) / 1e3;
+         return tokens > 0 ? carbon_kg / tokens * 1e6 : 0.0;
        }},
       {service, "demand_multiple_", "multiple", stock,
        "where demand feedback has moved the demand curve (1: unmoved)",
@@ -247,11 +304,15 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   c.capex_facility = ledger.capex_paid(CapexKind::facility, tick);
   c.depreciation =
       ledger.depreciation(CapexKind::gpus, tick) + ledger.depreciation(CapexKind::facility, tick);
+  c.capital_charge = parts.context.scenario.economics.cost_of_capital_per_year / kSecondsPerYear *
+                     ledger.capital_employed_s(tick);
+  c.carbon_embodied = ledger.embodied_carbon(tick);
   for (std::size_t s = 0; s < parts.sites.size(); ++s) {
     const SiteEnergy energy = power.energy_at(s, tick);
     c.energy_cost += energy.cost_usd;
     c.energy_it += energy.it_j;
     c.energy_facility += energy.facility_j;
+    c.carbon_operational += energy.carbon_g;
   }
   c.maintenance = parts.costs.maintenance_usd().total_at(tick);
   c.staff = parts.costs.staff_usd().total_at(tick);
@@ -263,6 +324,7 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
     c.tenant_gpu_s.push_back(parts.training.tenant_gpu_s(k).total_at(tick));
   for (std::size_t k = 0; k < parts.inference.size(); ++k) {
     const ServiceState& service = parts.inference[k];
+    c.revenue += service.revenue_usd.total_at(tick);
     c.service.push_back(
         {service.gpu_s.total_at(tick), service.demand_input.total_at(tick),
          service.demand_output.total_at(tick),
@@ -366,10 +428,13 @@ void Reporting::set_up() {
             next_period_start(calendar.date_of(previous), PeriodUnit::year, start));
       },
       phases::kSample, self_, kYearEnd);
-  // The funds are watched day by day on a clock of their own, so that the date they run out
-  // is the same whatever the reporting period (each day's spending is interpolated within the
-  // day it crossed the funds, never across a period of months).
-  if (context_.scenario.economics.funds_usd) {
+  // The funds are watched, and cash flows discounted, day by day on a clock of their own, so
+  // that the date the funds run out and the NPV are the same whatever the reporting period
+  // (each day's spending is interpolated within the day it crossed the funds, never across a
+  // period of months). Without funds and at a zero cost of capital no day needs a look: the
+  // end's check sums the undiscounted flows.
+  const EconomicsSpec& economics = context_.scenario.economics;
+  if (economics.funds_usd || economics.cost_of_capital_per_year > 0.0) {
     context_.engine.schedule_periodic(
         std::min(end, calendar.tick_of(next_period_start(start, PeriodUnit::day, start))),
         [calendar, start, end](Tick previous) {
@@ -378,12 +443,13 @@ void Reporting::set_up() {
           return std::min(end, calendar.tick_of(next_period_start(calendar.date_of(previous),
                                                                   PeriodUnit::day, start)));
         },
-        phases::kSample, self_, kFundsDay);
+        phases::kSample, self_, kMoneyDay);
   }
   at_start_ = cumulative_at(parts_, 0);
   last_cumulative_ = at_start_;
   year_start_cumulative_ = at_start_;
-  funds_checked_spent_usd_ = at_start_.spent();
+  money_checked_spent_usd_ = at_start_.spent();
+  money_checked_revenue_usd_ = at_start_.revenue;
 }
 
 void Reporting::on_event(Engine&, const Event& event) {
@@ -395,8 +461,8 @@ void Reporting::on_event(Engine&, const Event& event) {
       context_.run.summary.year_ends.push_back(snapshot());
       close_year(context_.now());
       break;
-    case kFundsDay:
-      check_funds();
+    case kMoneyDay:
+      check_money();
       break;
     default:
       throw std::logic_error("reporting: unknown event kind");
@@ -424,15 +490,26 @@ void Reporting::sample() {
   last_cumulative_ = after;
 }
 
-void Reporting::check_funds() {
+void Reporting::check_money() {
   const Tick now = context_.now();
-  if (now <= funds_checked_at_)
+  if (now <= money_checked_at_)
     return;
-  const double spent_usd = cumulative_at(parts_, now).spent();
-  note_funds(context_.scenario.economics.funds_usd, funds_checked_at_, now,
-             funds_checked_spent_usd_, spent_usd, context_.run.summary);
-  funds_checked_at_ = now;
-  funds_checked_spent_usd_ = spent_usd;
+  const EconomicsSpec& economics = context_.scenario.economics;
+  const Cumulative c = cumulative_at(parts_, now);
+  const double spent_usd = c.spent();
+  const double revenue_usd = c.revenue;
+  const bool to_funds = economics.revenue_to_funds;
+  note_funds(economics.funds_usd, money_checked_at_, now,
+             money_checked_spent_usd_ - (to_funds ? money_checked_revenue_usd_ : 0.0),
+             spent_usd - (to_funds ? revenue_usd : 0.0), context_.run.summary);
+  const double net_usd =
+      (revenue_usd - money_checked_revenue_usd_) - (spent_usd - money_checked_spent_usd_);
+  discounted_cash_usd_ +=
+      net_usd * discount_factor(economics.cost_of_capital_per_year,
+                                money_checked_at_ + (now - money_checked_at_) / 2);
+  money_checked_at_ = now;
+  money_checked_spent_usd_ = spent_usd;
+  money_checked_revenue_usd_ = revenue_usd;
 }
 
 void Reporting::close_year(Tick tick) {
@@ -463,8 +540,7 @@ void Reporting::finish() {
   const Tick end = context_.end;
   if (last_sample_ < end)
     sample();
-  if (context_.scenario.economics.funds_usd)
-    check_funds();
+  check_money();
   std::vector<FleetSnapshot>& year_ends = context_.run.summary.year_ends;
   if (year_ends.empty() || year_ends.back().date != context_.calendar.date_of(end))
     year_ends.push_back(snapshot());
@@ -479,7 +555,11 @@ void Reporting::finish() {
   s.energy_cost_usd = last.energy_cost;
   s.maintenance_usd = last.maintenance;
   s.staff_usd = last.staff;
+  s.capital_charge_usd = last.capital_charge;
+  s.carbon_operational_g = last.carbon_operational;
+  s.carbon_embodied_g = last.carbon_embodied - start.carbon_embodied;
   s.spent_usd = last.spent();
+  s.revenue_usd = last.revenue;
   s.energy_it_j = last.energy_it;
   s.energy_facility_j = last.energy_facility;
   s.gpu_seconds_installed = last.gpu_installed_s;
@@ -493,6 +573,22 @@ void Reporting::finish() {
       s.totals.push_back({std::string(column.name), column.value(run, 0)});
   }
   s.cost_per_gpu_hour_usd = fleet_cost_per_gpu_hour(run);
+  s.carbon_per_gpu_hour_g = fleet_carbon_per_gpu_hour_g(run);
+  const double cost_of_capital = context_.scenario.economics.cost_of_capital_per_year;
+  // What the run starts with (sites and clusters built before it) enters at its book value,
+  // as if bought at the start: the capital the charge above already counts.
+  s.opening_value_usd = context_.ledger().capital_employed(0);
+  s.terminal_value_usd = context_.ledger().capital_employed(end);
+  s.npv_usd = discounted_cash_usd_ - s.opening_value_usd +
+              s.terminal_value_usd * discount_factor(cost_of_capital, end);
+  for (std::size_t p = 0; p < context_.parts.size(); ++p) {
+    const AcceleratorSpec& part = *context_.parts[p];
+    bool installed = false;
+    for (const Pool& pool : parts_.fleet.pools())
+      installed = installed || pool.part == p;
+    if (installed && !part.embodied_carbon_per_gpu_g)
+      s.parts_without_embodied_carbon.push_back(part.name);
+  }
   const FleetCounts counts = parts_.fleet.counts();
   s.gpus_ordered = counts.ordered;
   s.gpus_delivered = counts.delivered;

@@ -11,7 +11,8 @@ namespace capsim {
 double opex_usd_at(const ModelParts& parts, Tick tick);
 
 /// Funds not yet spent or committed now: capex paid or scheduled (orders in transit
-/// included), and opex so far. Infinite without economics.funds.
+/// included), and opex so far; with economics.revenue_to_funds, plus the services' revenue so
+/// far. Infinite without economics.funds.
 double funds_left(const ModelParts& parts);
 
 /// With economics.funds: dates their exhaustion within the period from `from` to `to`, in

@@ -28,11 +28,16 @@ struct CapexPayment : CapexItem {
 };
 
 /// An asset in service from `in_service`, depreciated straight-line over `life_s`; when it
-/// leaves service earlier (`written_off`), the remaining book value is expensed then.
+/// leaves service earlier (`written_off`), the remaining book value is expensed then. Its
+/// embodied carbon (GPU servers: the catalog's figure per GPU) is amortised the same way.
+/// `paid_in_run`: a payment of the ledger stands for it (false for what was paid before the
+/// start), so that until it enters service that payment is construction in progress.
 struct Asset : CapexItem {
   Tick in_service = 0;
   double life_s = 0.0;
   Tick written_off = INT64_MAX;
+  double embodied_carbon_g = 0.0;
+  bool paid_in_run = true;
 };
 
 class Ledger {
@@ -54,6 +59,16 @@ class Ledger {
   double depreciation(CapexKind kind, Tick tick) const;
   /// Gross value of the assets in service at `tick`. O(assets).
   double gross_in_service(Tick tick) const;
+  /// Embodied carbon amortised from the start up to `tick` [gCO2e], as depreciation amortises
+  /// value: straight-line over each asset's life, the rest at an early write-off. O(assets).
+  double embodied_carbon(Tick tick) const;
+  /// Capital employed at `tick` [USD]: the net book value of the assets in service plus
+  /// construction in progress (payments made for what is not yet in service: a site phase
+  /// being built, GPUs delivered and waiting for power).
+  double capital_employed(Tick tick) const;
+  /// The integral of capital_employed from the start to `tick` [USD·s], exactly: book values
+  /// decline linearly and payments spread uniformly. O(assets + payments).
+  double capital_employed_s(Tick tick) const;
 
  private:
   std::vector<CapexPayment> payments_;
@@ -63,5 +78,7 @@ class Ledger {
 /// The share of [from, until] elapsed at `tick`: 0 up to `from`, 1 from `until` on; when
 /// from == until, a step just after `from`.
 double elapsed_share(Tick from, Tick until, Tick tick);
+/// The integral of elapsed_share from the start (tick 0) to `tick` [s].
+double elapsed_share_s(Tick from, Tick until, Tick tick);
 
 }  // namespace capsim

@@ -53,13 +53,15 @@ struct FailedShare {
   double it_j = 0.0;
   double facility_j = 0.0;
   double cost_usd = 0.0;
+  double carbon_g = 0.0;
 };
 
-/// A site's energy from the start to a tick.
+/// A site's energy from the start to a tick, its cost and its emissions [gCO2e].
 struct SiteEnergy {
   double it_j = 0.0;
   double facility_j = 0.0;
   double cost_usd = 0.0;
+  double carbon_g = 0.0;
 };
 
 /// A site's draw and its integrals.
@@ -75,11 +77,14 @@ struct SiteDraw {
   RateIntegral energy_it_j;
   RateIntegral energy_facility_j;
   RateIntegral energy_cost_usd;
+  RateIntegral energy_carbon_g;
   /// With failure paths: the site's active pools, the failed share settled at the last change
-  /// of the site's rates (an install, a retirement, a price change) and the price since then.
+  /// of the site's rates (an install, a retirement, a price or intensity change) and the price
+  /// and intensity since then.
   std::vector<FailedPoolDraw> failed_pools;
   FailedShare failed_settled;
   double price_usd_per_j = 0.0;
+  double carbon_g_per_j = 0.0;
 };
 
 class Power {

@@ -34,6 +34,7 @@ struct SiteState {
   std::deque<std::size_t> waiting;  ///< deliveries waiting for power, first come first served
   std::vector<std::size_t> pools;   ///< the fleet's pools installed here
   double price_usd_per_j = 0.0;
+  double carbon_g_per_j = 0.0;  ///< emitted per joule of facility energy, clean power netted out
 
   bool started() const { return construction_start.has_value(); }
   /// A site with a construction plan (one without was built before the scenario).
@@ -51,11 +52,12 @@ struct SiteState {
   double uncommitted_power_w(Tick tick) const;
 };
 
-/// Told when a site's power or price changes.
+/// Told when a site's power, price or carbon intensity changes.
 class SitesListener {
  public:
   virtual ~SitesListener() = default;
   virtual void site_power_online(std::size_t site) = 0;
+  /// The electricity price or the carbon intensity changed: the energy rates change with it.
   virtual void site_price_changed(std::size_t site) = 0;
 };
 

@@ -78,7 +78,7 @@ class InferenceFleet final : public EventHandler {
   /// loaded cost.
   double price_per_gpu_hour(double fleet_cost_per_gpu_hour) const;
   /// The per-service figures of the run.
-  void finish(double fleet_cost_per_gpu_hour);
+  void finish(double fleet_cost_per_gpu_hour, double fleet_carbon_per_gpu_hour_g);
 
   void on_event(Engine& engine, const Event& event) override;
 

@@ -22,12 +22,19 @@ struct Cumulative {
   double capex_gpus = 0, capex_facility = 0, depreciation = 0, energy_cost = 0, maintenance = 0,
          staff = 0, energy_it = 0, energy_facility = 0, gpu_installed_s = 0, gpu_available_s = 0,
          gpu_busy_s = 0, training_busy_s = 0;
+  /// The cost of capital charged on the capital employed [USD]; services' revenue at list
+  /// prices [USD]; emissions of the energy drawn and embodied carbon amortised [gCO2e].
+  double capital_charge = 0, revenue = 0, carbon_operational = 0, carbon_embodied = 0;
   std::vector<double> tenant_gpu_s;
   /// Per service: GPU-s, demand input, demand output, served input, served output, dropped
   /// output, hours, hours whose demand was fully served.
   std::vector<std::array<double, 8>> service;
   /// Capex paid and opex: what the owner's funds pay for.
   double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
+  /// What the funds pay for: spent(), less the revenue when economics.revenue_to_funds.
+  double drawn_from_funds(bool revenue_to_funds) const {
+    return spent() - (revenue_to_funds ? revenue : 0.0);
+  }
 };
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick);
@@ -92,8 +99,10 @@ class Reporting final : public EventHandler {
     std::size_t member;
   };
   void sample();
-  /// The funds' daily check: dates their exhaustion within the day it happened.
-  void check_funds();
+  /// The money's daily check (with economics.funds or a cost of capital), and the last one at
+  /// the end: dates the funds' exhaustion within the day it happened, and discounts the day's
+  /// net cash flow at its middle into the NPV.
+  void check_money();
   FleetSnapshot snapshot() const;
   /// Records the calendar year (or its part in the run) that ends at `tick`.
   void close_year(Tick tick);
@@ -109,8 +118,10 @@ class Reporting final : public EventHandler {
   Tick year_start_ = 0;
   Cumulative year_start_cumulative_;
   std::uint64_t samples_ = 0;
-  Tick funds_checked_at_ = 0;
-  double funds_checked_spent_usd_ = 0.0;
+  Tick money_checked_at_ = 0;
+  double money_checked_spent_usd_ = 0.0;
+  double money_checked_revenue_usd_ = 0.0;
+  double discounted_cash_usd_ = 0.0;  ///< net cash flows so far, discounted to the start
 };
 
 }  // namespace capsim
