@@ -1,5 +1,8 @@
 #include "capsim/model/inputs.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace capsim {
 
 Tick ScenarioMeta::end_tick() const {
@@ -18,6 +21,27 @@ std::optional<double> AcceleratorSpec::peak_flop_per_s(Precision precision) cons
       return peak_dense_flops.fp4_flop_per_s;
   }
   return std::nullopt;
+}
+
+bool AcceleratorSpec::on_sale(const Date& date) const {
+  return first_ship <= date && (!end_of_sale || date < *end_of_sale);
+}
+
+std::optional<double> AcceleratorSpec::price_per_gpu_at(const Date& date) const {
+  std::optional<double> price = price_installed_per_gpu_usd;
+  Date since = first_ship;
+  for (const ListPrice& list : list_prices) {
+    if (date < list.date)
+      break;
+    price = list.price_usd;
+    since = list.date;
+  }
+  if (!price)
+    return std::nullopt;
+  const double years = static_cast<double>(std::max<std::int64_t>(
+                           0, days_since_epoch(date) - days_since_epoch(since))) /
+                       365.25;
+  return *price * std::pow(1.0 - price_decline_per_year, years);
 }
 
 const AcceleratorSpec* CatalogSpec::find(const std::string& name) const {

@@ -183,6 +183,26 @@ class CrossChecker {
                         format_quantity(part.server_power_per_gpu_w, Dimension::power),
                         format_quantity(part.idle_server_power_per_gpu_w, Dimension::power)));
       }
+      if (part.end_of_sale && *part.end_of_sale <= part.first_ship) {
+        part_error(i, "end_of_sale",
+                   fmt::format("expected an end of sale after first_ship ({}), found {}",
+                               format_date(part.first_ship), format_date(*part.end_of_sale)));
+      }
+      if (!part.list_prices.empty() && !part.price_installed_per_gpu_usd) {
+        part_error(i, "list_prices",
+                   "expected price_installed_per_gpu (the launch price) beside list_prices, "
+                   "found none");
+      }
+      for (std::size_t p = 0; p < part.list_prices.size(); ++p) {
+        const Date& date = part.list_prices[p].date;
+        const Date& after = p == 0 ? part.first_ship : part.list_prices[p - 1].date;
+        if (date <= after) {
+          part_error(i, "list_prices",
+                     fmt::format("expected list price dates ascending after first_ship, found "
+                                 "{} at list_prices[{}] after {}",
+                                 format_date(date), p, format_date(after)));
+        }
+      }
       if (part.tdp_w > part.server_power_per_gpu_w) {
         part_error(
             i, "tdp",
@@ -272,6 +292,18 @@ class CrossChecker {
       check_reference(fmt::format("clusters[{}].accelerator", i), cluster.accelerator, parts,
                       "catalog accelerator");
       check_in_horizon(fmt::format("clusters[{}].online", i), cluster.online, true);
+      check_priced(fmt::format("clusters[{}].accelerator", i), cluster.accelerator);
+    }
+  }
+
+  /// Clusters and fixed orders are bought: a part that is not sold (no purchase price) needs
+  /// one given in the scenario's catalog.
+  void check_priced(const std::string& path, const std::string& accelerator) {
+    const AcceleratorSpec* part = scenario_.catalog.find(accelerator);
+    if (part && !part->price_installed_per_gpu_usd) {
+      error(path, fmt::format("expected a part with a purchase price, found \"{}\" without one "
+                              "(not for sale; give catalog price_installed_per_gpu to buy it)",
+                              accelerator));
     }
   }
 
@@ -562,6 +594,13 @@ class CrossChecker {
                         "found {}",
                         part->name, format_date(part->first_ship), format_date(order.order_date)));
       }
+      if (const AcceleratorSpec* part = scenario_.catalog.find(order.accelerator);
+          part && part->end_of_sale && order.order_date >= *part->end_of_sale) {
+        error(path + ".order_date",
+              fmt::format("expected an order before {} ends sale ({}), found {}", part->name,
+                          format_date(*part->end_of_sale), format_date(order.order_date)));
+      }
+      check_priced(path + ".accelerator", order.accelerator);
     }
     for (std::size_t i = 0; i < planner.vendor_caps.size(); ++i) {
       check_reference(fmt::format("planner.vendor_caps[{}].accelerator", i),

@@ -162,6 +162,25 @@ const RecordSchema<FabricSpec>& fabric_schema() {
   return schema;
 }
 
+const RecordSchema<ListPrice>& list_price_schema() {
+  static const RecordSchema<ListPrice> schema = [] {
+    RecordSchema<ListPrice> s("list price", "A dated list price; it holds until the next one.");
+    s.date(&ListPrice::date, {.key = "date",
+                              .doc = "From when the price holds.",
+                              .example = "2024-Q1",
+                              .required = true});
+    s.quantity(&ListPrice::price_usd, Dimension::money,
+               {.key = "price",
+                .doc = "All-in price per GPU, as price_installed_per_gpu.",
+                .example = "$35K",
+                .required = true,
+                .minimum = 0.0,
+                .minimum_exclusive = true});
+    return s;
+  }();
+  return schema;
+}
+
 }  // namespace
 
 const RecordSchema<AcceleratorSpec>& accelerator_schema() {
@@ -187,6 +206,12 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
             .doc = "Start of volume shipments: planners cannot buy it earlier.",
             .example = "2022-Q4",
             .required = true});
+    s.date(&AcceleratorSpec::end_of_sale,
+           {.key = "end_of_sale",
+            .doc = "End of sale: the last order date is the day before. Planners buy only "
+                   "while first_ship <= order date < end_of_sale, and a fixed-plan order on or "
+                   "after it is an error. Without it the part stays on sale.",
+            .example = "2024-Q1"});
     s.record(&AcceleratorSpec::peak_dense_flops, peak_flops_schema(),
              {.key = "peak_dense_flops", .doc = "Dense peak per precision.", .required = true});
     s.quantity(&AcceleratorSpec::hbm_capacity_bytes, Dimension::data,
@@ -241,10 +266,11 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                 .minimum = 0.0});
     s.quantity(&AcceleratorSpec::price_installed_per_gpu_usd, Dimension::money,
                {.key = "price_installed_per_gpu",
-                .doc = "All-in capex per GPU: server, network and storage share; the facility "
-                       "is charged per MW at the site.",
+                .doc = "All-in capex per GPU at launch (first_ship): server, network and "
+                       "storage share; the facility is charged per MW at the site. A part "
+                       "without one is not sold (cloud-rented only): planners never buy it, and "
+                       "a cluster or order of it must give one.",
                 .example = "$43K",
-                .required = true,
                 .minimum = 0.0,
                 .minimum_exclusive = true});
     s.quantity(&AcceleratorSpec::embodied_carbon_per_gpu_g, Dimension::carbon_mass,
@@ -256,6 +282,20 @@ const RecordSchema<AcceleratorSpec>& accelerator_schema() {
                 .example = "318 kgCO2e",
                 .minimum = 0.0,
                 .maximum = 100e6});
+    s.records(&AcceleratorSpec::list_prices, list_price_schema(),
+              {.key = "list_prices",
+               .doc = "Later list prices per GPU, dates ascending and after first_ship; an order "
+                      "pays the latest at or before its date (the launch price before the "
+                      "first).",
+               .default_text = "[]"});
+    s.real(&AcceleratorSpec::price_decline_per_year,
+           {.key = "price_decline_per_year",
+            .doc = "Yearly fall of the price, compounded from the latest list price (or "
+                   "first_ship) to the order date, in years of 365.25 days.",
+            .example = "0.15",
+            .default_text = "0",
+            .minimum = 0.0,
+            .maximum = 0.9});
     return s;
   }();
   return schema;

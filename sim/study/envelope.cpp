@@ -8,14 +8,20 @@ namespace capsim {
 
 namespace {
 
-double part_price(const Scenario& scenario, const std::string& accelerator,
+/// The price per GPU of `accelerator` bought on `date`, as the fleet pays it.
+double part_price(const Scenario& scenario, const std::string& accelerator, const Date& date,
                   const std::string& where) {
   const AcceleratorSpec* part = scenario.catalog.find(accelerator);
   if (!part) {
     throw EnvelopeError(
         fmt::format("{}: accelerator \"{}\" is not in the catalog", where, accelerator));
   }
-  return part->price_installed_per_gpu_usd;
+  const std::optional<double> price = part->price_per_gpu_at(date);
+  if (!price) {
+    throw EnvelopeError(
+        fmt::format("{}: accelerator \"{}\" has no purchase price", where, accelerator));
+  }
+  return *price;
 }
 
 // Mirrors the budget planner's own periods (capacity_model.cpp): the first starts at the
@@ -90,14 +96,16 @@ FleetEnvelope fleet_envelope(const Scenario& scenario) {
   for (std::size_t i = 0; i < scenario.clusters.size(); ++i) {
     const ClusterSpec& cluster = scenario.clusters[i];
     envelope.gpus += cluster.gpus;
-    gpus_usd += static_cast<double>(cluster.gpus) *
-                part_price(scenario, cluster.accelerator, fmt::format("clusters[{}]", i));
+    gpus_usd +=
+        static_cast<double>(cluster.gpus) *
+        part_price(scenario, cluster.accelerator, cluster.online, fmt::format("clusters[{}]", i));
   }
   for (std::size_t i = 0; i < scenario.planner.orders.size(); ++i) {
     const OrderSpec& order = scenario.planner.orders[i];
     envelope.gpus += order.gpus;
-    gpus_usd += static_cast<double>(order.gpus) *
-                part_price(scenario, order.accelerator, fmt::format("planner.orders[{}]", i));
+    gpus_usd +=
+        static_cast<double>(order.gpus) * part_price(scenario, order.accelerator, order.order_date,
+                                                     fmt::format("planner.orders[{}]", i));
   }
   envelope.capex_is_budget = scenario.planner.policy == PlannerPolicy::budget;
   envelope.capex_usd =

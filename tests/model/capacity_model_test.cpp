@@ -205,6 +205,35 @@ TEST_CASE("capacity: the budget planner buys the best value and starts sites ahe
   CHECK(funded.summary.capex_gpus_usd == doctest::Approx(200e6));
 }
 
+TEST_CASE("capacity: the budget planner orders no part after its end of sale") {
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("dear", 50e3, 1000.0, 200.0));
+  scenario.catalog.accelerators.push_back(test_part("cheap", 25e3, 1000.0, 200.0));
+  scenario.catalog.accelerators.back().end_of_sale = Date{2025, 4, 1};  // day 90
+  SiteSpec existing = test_site("existing", 40e6);                      // room for 40,000 GPUs
+  existing.cost_per_power_usd_per_w = 10.0;
+  scenario.sites.push_back(existing);
+  scenario.planner.policy = PlannerPolicy::budget;
+  scenario.planner.non_server_power = {0.0, 0.0};  // servers only: 1 kW per GPU
+  scenario.planner.budget_per_period_usd = 500e6;
+  scenario.planner.lead_time_s = 0.0;
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<std::string> orders;
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == BuildoutKind::order) {
+      orders.push_back(event.accelerator + ":" + std::to_string(event.gpus));
+      if (event.accelerator == "cheap")
+        CHECK(event.tick < ticks_from_seconds(90 * 86400.0));
+    }
+  }
+  // Q1: $500M buys 20,000 "cheap" at $25K (20 MW). From Q2 on "cheap" is off sale: the next
+  // best, "dear" at $50K, takes $500M for 10,000 (10 MW) in Q2 and Q3; Q4 finds no power left.
+  const std::vector<std::string> expected = {"cheap:20000", "dear:10000", "dear:10000"};
+  CHECK(orders == expected);
+  CHECK(run.summary.capex_gpus_usd == doctest::Approx(1.5e9));
+  CHECK(run.summary.budget_unplaced_usd == doctest::Approx(500e6));
+}
+
 TEST_CASE(
     "capacity: dearer GPUs raise the budget planner's capex only where power binds, and "
     "it says so") {

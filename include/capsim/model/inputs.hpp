@@ -41,11 +41,20 @@ struct PeakFlops {
   std::optional<double> fp4_flop_per_s;
 };
 
+/// A dated list price per GPU (all-in, as price_installed_per_gpu): it holds from its date
+/// until the next one.
+struct ListPrice {
+  Date date;
+  double price_usd = 0.0;
+};
+
 struct AcceleratorSpec {
   std::string name;
   std::string vendor;
   std::string description;
   Date first_ship;
+  /// The last order date is the day before; none when no end of sale is known.
+  std::optional<Date> end_of_sale;
   PeakFlops peak_dense_flops;
   double hbm_capacity_bytes = 0.0;
   double hbm_bandwidth_bytes_per_s = 0.0;
@@ -54,12 +63,21 @@ struct AcceleratorSpec {
   double tdp_w = 0.0;
   double server_power_per_gpu_w = 0.0;
   double idle_server_power_per_gpu_w = 0.0;
-  double price_installed_per_gpu_usd = 0.0;
+  /// The launch price (from first_ship); none for a part that is not sold (rented only).
+  std::optional<double> price_installed_per_gpu_usd;
+  std::vector<ListPrice> list_prices;   ///< later list prices, dates ascending
+  double price_decline_per_year = 0.0;  ///< fraction a year, from the latest list price
   /// The GPU server's embodied (cradle-to-gate) emissions per GPU [gCO2e]; absent where no
   /// published figure was found (counted as zero, and the run says which parts lack one).
   std::optional<double> embodied_carbon_per_gpu_g;
   /// Peak dense FLOP/s at a precision, or nothing when the part lacks it.
   std::optional<double> peak_flop_per_s(Precision precision) const;
+  /// On sale on `date`: first_ship <= date < end_of_sale.
+  bool on_sale(const Date& date) const;
+  /// The price per GPU of an order on `date`: the latest list price at or before it (the
+  /// launch price before the first), less price_decline_per_year compounded over the years
+  /// (of 365.25 days) since that price's date. None when the part has no purchase price.
+  std::optional<double> price_per_gpu_at(const Date& date) const;
 };
 
 struct CatalogSpec {

@@ -23,8 +23,7 @@ double funds_left(const ModelParts& parts) {
   // GPUs are paid on arrival: those on order are committed.
   for (const Delivery& delivery : parts.fleet.deliveries()) {
     if (!delivery.arrived && !delivery.paid_before_start) {
-      committed += static_cast<double>(delivery.gpus) *
-                   parts.context.part(delivery.part).price_installed_per_gpu_usd;
+      committed += static_cast<double>(delivery.gpus) * delivery.price_per_gpu_usd;
     }
   }
   const Tick now = parts.context.now();

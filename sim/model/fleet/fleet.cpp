@@ -46,6 +46,10 @@ void Fleet::set_up_clusters() {
     delivery.utilisation = cluster.utilisation.value_or(economics.utilisation);
     delivery.paid_before_start = online < 0;
     delivery.non_server_power_per_gpu_w = cluster.non_server_power.per_gpu_w();
+    // An existing cluster was bought at its part's price when it came online (the cross
+    // checks require a price).
+    delivery.price_per_gpu_usd =
+        context_.part(delivery.part).price_per_gpu_at(cluster.online).value();
     if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
       context_.record({0, BuildoutKind::retire, cluster.site, cluster.accelerator, cluster.name,
                        cluster.gpus, 0.0, 0.0, 0.0, "retired before the scenario start"});
@@ -119,6 +123,7 @@ void Fleet::place_order(const OrderRequest& order) {
       delivery.utilisation = context_.scenario.economics.utilisation;
       delivery.cluster = order.cluster;
       delivery.non_server_power_per_gpu_w = order.non_server_power_per_gpu_w;
+      delivery.price_per_gpu_usd = order.price_per_gpu_usd;
       caps_.use(order.part, when, allowed);
       const std::size_t index = add_delivery(std::move(delivery));
       if (when <= context_.end)
@@ -138,7 +143,7 @@ void Fleet::arrival(std::size_t index) {
   counts_.in_transit -= delivery.gpus;
   counts_.delivered += delivery.gpus;
   const AcceleratorSpec& part = context_.part(delivery.part);
-  const double amount = static_cast<double>(delivery.gpus) * part.price_installed_per_gpu_usd;
+  const double amount = static_cast<double>(delivery.gpus) * delivery.price_per_gpu_usd;
   if (!delivery.paid_before_start) {
     context_.ledger().pay(CapexPayment{{CapexKind::gpus, delivery.name, amount}, now, now});
     context_.record({now, BuildoutKind::delivery, sites_[delivery.site].spec->name, part.name,
@@ -190,13 +195,13 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   pool.failures = RandomStream(static_cast<std::uint64_t>(context_.scenario.scenario.seed),
                                context_.replication, "failures/" + pool.name);
   const Tick in_service = delivery.paid_before_start ? delivery.in_service_from : now;
-  pool.asset = context_.ledger().add_asset(Asset{
-      {CapexKind::gpus, pool.name, static_cast<double>(gpus) * part.price_installed_per_gpu_usd},
-      in_service,
-      context_.scenario.economics.server_life_s,
-      INT64_MAX,
-      static_cast<double>(gpus) * part.embodied_carbon_per_gpu_g.value_or(0.0),
-      !delivery.paid_before_start});
+  pool.asset = context_.ledger().add_asset(
+      Asset{{CapexKind::gpus, pool.name, static_cast<double>(gpus) * delivery.price_per_gpu_usd},
+            in_service,
+            context_.scenario.economics.server_life_s,
+            INT64_MAX,
+            static_cast<double>(gpus) * part.embodied_carbon_per_gpu_g.value_or(0.0),
+            !delivery.paid_before_start});
   const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
   const double wait_s = seconds_from_ticks(now - delivery.arrival);
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;

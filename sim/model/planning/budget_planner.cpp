@@ -46,8 +46,7 @@ class BudgetPlanner final : public PeriodicPlanner {
     if (!ranked.empty()) {
       const AcceleratorSpec& best = *view.parts()[ranked.front()];
       const double power_per_gpu_w = planned_power_per_gpu_w(view, best);
-      const double all_in =
-          best.price_installed_per_gpu_usd + power_per_gpu_w * mean_cost_per_power(view);
+      const double all_in = *price_now(view, best) + power_per_gpu_w * mean_cost_per_power(view);
       start_sites_ahead(view, actions, money / all_in * power_per_gpu_w, money, next);
     }
     const PeriodBudget budget = period_budget(view, actions, next, carried_in);
@@ -93,7 +92,7 @@ class BudgetPlanner final : public PeriodicPlanner {
   static double cheapest_price(const PlanningView& view, const std::vector<std::size_t>& parts) {
     double cheapest = INFINITY;
     for (const std::size_t part : parts)
-      cheapest = std::min(cheapest, view.parts()[part]->price_installed_per_gpu_usd);
+      cheapest = std::min(cheapest, *price_now(view, *view.parts()[part]));
     return cheapest;
   }
 
@@ -121,7 +120,7 @@ class BudgetPlanner final : public PeriodicPlanner {
                                  Tick arrival, Tick power_needed_by) {
     Purchase purchase;
     for (const std::size_t part : ranked) {
-      const double price = view.parts()[part]->price_installed_per_gpu_usd;
+      const double price = *price_now(view, *view.parts()[part]);
       const auto affordable = static_cast<std::int64_t>((money_usd - purchase.spent_usd) / price);
       const std::int64_t cap = view.vendor_cap_remaining(part, arrival);
       purchase.vendor_capped |= cap < affordable;
@@ -153,7 +152,7 @@ class BudgetPlanner final : public PeriodicPlanner {
       const std::string name = fmt::format(
           "budget-{}-{}-{}", format_date(view.calendar().date_of(view.now())), spec.name, site);
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0,
-                      static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd, 0.0,
+                      static_cast<double>(at.gpus) * *price_now(view, spec), 0.0,
                       "budget planner"});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
       actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,

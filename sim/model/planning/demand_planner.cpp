@@ -112,12 +112,18 @@ class DemandPlanner final : public PeriodicPlanner {
     // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
     const Tick power_needed_by = arrival;
     const AcceleratorSpec& spec = *view.parts()[part];
+    // A service's cluster grows only with its own part: once that is off sale, nothing.
+    const std::optional<double> price = price_now(view, spec);
+    if (!price) {
+      shortfall.reasons.push_back(fmt::format("{} on sale", spec.name));
+      shortfall.gpus += gpus;
+      return 0;
+    }
     std::int64_t wanted = std::min(gpus, view.vendor_cap_remaining(part, arrival));
     if (wanted < gpus)
       shortfall.reasons.push_back(fmt::format("{} vendor cap", spec.name));
     if (std::isfinite(budget_left)) {
-      const std::int64_t affordable =
-          gpus_fitting(std::max(0.0, budget_left), spec.price_installed_per_gpu_usd);
+      const std::int64_t affordable = gpus_fitting(std::max(0.0, budget_left), *price);
       if (affordable < wanted) {
         wanted = affordable;
         shortfall.reasons.push_back(shortfall.money_limit);
@@ -144,7 +150,7 @@ class DemandPlanner final : public PeriodicPlanner {
       const std::string name =
           fmt::format("demand-{}-{}-{}", format_date(view.calendar().date_of(view.now())),
                       view.cluster(target).name, site);
-      const double amount = static_cast<double>(at.gpus) * spec.price_installed_per_gpu_usd;
+      const double amount = static_cast<double>(at.gpus) * *price;
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
                       0.0, "demand planner"});
       actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,

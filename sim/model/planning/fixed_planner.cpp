@@ -36,12 +36,12 @@ class FixedPlanner final : public Planner {
     const Tick lead = ticks_from_seconds(order.lead_time_s.value_or(planner.lead_time_s));
     const std::string name = cluster_name(view, tag);
     const std::size_t part = view.part_index(order.accelerator);
-    const double amount =
-        static_cast<double>(order.gpus) * view.parts()[part]->price_installed_per_gpu_usd;
+    const OrderRequest request =
+        planned_order(view, name, part, view.site_index(order.site), order.gpus, now + lead,
+                      planner.service_life_s, clusters_[tag]);
     actions.record({now, BuildoutKind::order, order.site, order.accelerator, name, order.gpus, 0.0,
-                    amount, 0.0, ""});
-    actions.place_order(planned_order(view, name, part, view.site_index(order.site), order.gpus,
-                                      now + lead, planner.service_life_s, clusters_[tag]));
+                    static_cast<double>(order.gpus) * request.price_per_gpu_usd, 0.0, ""});
+    actions.place_order(request);
   }
 
  private:

@@ -66,7 +66,15 @@ OrderRequest planned_order(const PlanningView& view, const std::string& name, st
   order.arrival = arrival;
   order.service_life_s = service_life_s;
   order.cluster = cluster;
+  // The fixed plan may pre-order up to a year before first_ship: at the launch price.
+  order.price_per_gpu_usd =
+      view.parts()[part]->price_per_gpu_at(view.calendar().date_of(view.now())).value();
   return order;
+}
+
+std::optional<double> price_now(const PlanningView& view, const AcceleratorSpec& part) {
+  const Date today = view.calendar().date_of(view.now());
+  return part.on_sale(today) ? part.price_per_gpu_at(today) : std::nullopt;
 }
 
 double mean_cost_per_power(const PlanningView& view) {
@@ -80,14 +88,16 @@ std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
   std::vector<std::pair<double, std::size_t>> ranked;
   const double facility_per_w = mean_cost_per_power(view);
   const std::vector<const AcceleratorSpec*>& parts = view.parts();
+  const Date date = view.calendar().date_of(tick);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const AcceleratorSpec& part = *parts[i];
     const std::optional<double> peak =
         part.peak_flop_per_s(view.scenario().planner.value_precision);
-    if (!peak || view.calendar().tick_of(part.first_ship) > tick)
+    const std::optional<double> price =
+        part.on_sale(date) ? part.price_per_gpu_at(date) : std::nullopt;
+    if (!peak || !price)
       continue;
-    const double all_in =
-        part.price_installed_per_gpu_usd + planned_power_per_gpu_w(view, part) * facility_per_w;
+    const double all_in = *price + planned_power_per_gpu_w(view, part) * facility_per_w;
     ranked.emplace_back(*peak / all_in, i);
   }
   std::stable_sort(ranked.begin(), ranked.end(),

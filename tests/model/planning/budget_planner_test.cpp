@@ -113,6 +113,28 @@ TEST_CASE("budget planner: a vendor cap on the best value buys the next part") {
   CHECK(actions.totals.budget_unplaced_usd == 0.0);
 }
 
+TEST_CASE("budget planner: no part after its end of sale, each at the price of the date") {
+  Scenario scenario = budgeted();
+  // "cheap" left sale on the start date, 2025-01-01; "dear" has a list price of $40K from
+  // 2024-07-01.
+  scenario.catalog.accelerators[kCheap].end_of_sale = Date{2025, 1, 1};
+  scenario.catalog.accelerators[kDear].list_prices.push_back({Date{2024, 7, 1}, 40e3});
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("existing", 40));
+  view.funds = 1e9;
+  RecordingActions actions(view);
+  review(view, actions);
+  // $500M buys 12,500 "dear" at $40K (12.5 MW of the 40): nothing of "cheap".
+  CHECK(actions.order_lines() ==
+        "budget-2025-01-01-dear-existing: 12500 dear at existing, cluster 0, day 90\n");
+  const std::vector<BuildoutEvent> orders = actions.events(BuildoutKind::order);
+  REQUIRE(orders.size() == 1);
+  CHECK(orders[0].amount_usd == 500e6);
+  CHECK(actions.totals.budget_spent_gpus_usd == 500e6);
+  // The order commits its own price against the funds.
+  CHECK(view.funds == 500e6);
+}
+
 TEST_CASE("budget planner: a site started ahead when the power left would run out first") {
   // As the first quarter of "capacity: the budget planner buys the best value and starts sites
   // ahead": GPUs arrive at once, so $500M a quarter at $35K all-in is 14,286 "cheap", 14.286 MW

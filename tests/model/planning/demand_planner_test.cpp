@@ -148,6 +148,23 @@ TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason"
     CHECK(actions.totals.budget_spent_gpus_usd == 37.5e6);
     CHECK(actions.totals.budget_unplaced_usd == 52.5e6);
   }
+  SUBCASE("its cluster's part off sale: nothing ordered, all 3,967 short") {
+    // "cheap" left sale on the review's date, 2025-01-01.
+    view.inputs.catalog.accelerators[kCheap].end_of_sale = Date{2025, 1, 1};
+    review();
+    CHECK(actions.orders.empty());
+    check_shortfall(actions, 3967, "cheap on sale");
+    CHECK(actions.totals.budget_spent_gpus_usd == 0.0);
+    CHECK(actions.totals.budget_unplaced_usd == 90e6);
+  }
+  SUBCASE("its cluster's part at a later list price: $90M buys 4,500 at $20K, enough") {
+    view.inputs.catalog.accelerators[kCheap].list_prices.push_back({Date{2024, 12, 1}, 20e3});
+    review();
+    CHECK(actions.order_lines() ==
+          "demand-2025-01-01-serve-b: 3967 cheap at b, cluster 0, day 90\n");
+    CHECK(actions.events(BuildoutKind::shortfall).empty());
+    CHECK(actions.totals.budget_spent_gpus_usd == 3967 * 20e3);
+  }
   SUBCASE("site power, without a budget: its own site first, then the others, then short") {
     // "b" is full but for 1 MW and the 1 MW its 1,000 retiring GPUs free on day 60, before the
     // GPUs arrive: 2,000. "a" is full but for 0.2 MW: 200. 1,767 are short.

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -43,6 +44,52 @@ TEST_CASE("planner basics: parts by value, ties in catalog order") {
   view.inputs.catalog.accelerators[1].peak_dense_flops.fp8_flop_per_s = 2000e12;
   view.inputs.catalog.accelerators[3].peak_dense_flops.fp8_flop_per_s = 4000e12;
   CHECK(parts_by_value(view, 0) == std::vector<std::size_t>{3, 1});
+}
+
+TEST_CASE("planner basics: the price of a date, from list prices and a yearly decline") {
+  // Launch $40K from 2021-01-01; a list price of $30K from 2023-01-01.
+  AcceleratorSpec part = test_part("p", 40e3, 1000.0, 100.0, Date{2021, 1, 1});
+  part.list_prices.push_back({Date{2023, 1, 1}, 30e3});
+  // A pre-order before first_ship pays the launch price; a list price holds until the next.
+  CHECK(part.price_per_gpu_at(Date{2020, 6, 1}) == 40e3);
+  CHECK(part.price_per_gpu_at(Date{2022, 12, 31}) == 40e3);
+  CHECK(part.price_per_gpu_at(Date{2023, 1, 1}) == 30e3);
+  CHECK(part.price_per_gpu_at(Date{2024, 6, 30}) == 30e3);
+  // 20% a year from the latest list price: 2023-01-01 to 2027-01-01 is 1,461 days, four years
+  // of 365.25 days: $30K × 0.8^4 = $12,288.
+  part.price_decline_per_year = 0.2;
+  CHECK(part.price_per_gpu_at(Date{2027, 1, 1}) == doctest::Approx(12288.0));
+  // Before that list price the decline runs from first_ship: 2021-01-01 to 2022-01-01 is 365
+  // days, 0.99932 years: $40K × 0.8^0.99932 = $32,004.9.
+  CHECK(part.price_per_gpu_at(Date{2022, 1, 1}) ==
+        doctest::Approx(40e3 * std::pow(0.8, 365.0 / 365.25)));
+  CHECK(part.price_per_gpu_at(Date{2022, 1, 1}) == doctest::Approx(32004.9).epsilon(1e-6));
+  // A part that is not sold has no price at any date.
+  AcceleratorSpec rented = test_part("r", 40e3, 1000.0, 100.0);
+  rented.price_installed_per_gpu_usd.reset();
+  CHECK_FALSE(rented.price_per_gpu_at(Date{2025, 1, 1}).has_value());
+}
+
+TEST_CASE("planner basics: only parts on sale are ranked, at the price of the date") {
+  Scenario scenario = one_year();
+  // At $10 per W: "old" $10K + 1 kW × $10 = $20K all-in, the best value, but its sale ends on
+  // 2025-04-01 (day 90); "new" $40K + $10K = $50K. "rented" has no purchase price.
+  std::vector<AcceleratorSpec>& catalog = scenario.catalog.accelerators;
+  catalog.push_back(test_part("old", 10e3, 1000.0, 100.0));
+  catalog.back().end_of_sale = Date{2025, 4, 1};
+  catalog.push_back(test_part("new", 40e3, 1000.0, 100.0));
+  catalog.push_back(test_part("rented", 1e3, 1000.0, 100.0));
+  catalog.back().price_installed_per_gpu_usd.reset();
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("a", 10));
+  CHECK(parts_by_value(view, 0) == std::vector<std::size_t>{0, 1});
+  CHECK(parts_by_value(view, day(89)) == std::vector<std::size_t>{0, 1});
+  // The last order date is the day before the end of sale.
+  CHECK(parts_by_value(view, day(90)) == std::vector<std::size_t>{1});
+  view.today = day(90);
+  CHECK_FALSE(price_now(view, catalog[0]).has_value());
+  CHECK(price_now(view, catalog[1]) == 40e3);
+  CHECK_FALSE(price_now(view, catalog[2]).has_value());
 }
 
 TEST_CASE("planner basics: GPUs fitted on the started sites in the order given") {

@@ -152,7 +152,7 @@ class HandBuiltView final : public PlanningView {
     if (const auto cap = vendor_caps_.find({order.part, quarter_of(order.arrival)});
         cap != vendor_caps_.end())
       cap->second -= order.gpus;
-    funds -= static_cast<double>(order.gpus) * parts()[order.part]->price_installed_per_gpu_usd;
+    funds -= static_cast<double>(order.gpus) * order.price_per_gpu_usd;
   }
 
   /// At most `gpus` of a part may arrive in the calendar quarter starting on `quarter`.

@@ -42,6 +42,7 @@ struct OrderRequest : GpuLot {
   Tick arrival = 0;  ///< wanted; a vendor cap used up moves the rest quarter by quarter
   double service_life_s = 0.0;
   std::size_t cluster = 0;
+  double price_per_gpu_usd = 0.0;  ///< the part's price on the order date
 };
 
 /// The fleet's running counts of GPUs.

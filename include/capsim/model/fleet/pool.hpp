@@ -42,7 +42,8 @@ struct Delivery : GpuLot {
   bool paid_before_start = false;
   bool arrived = false;
   int installs = 0;
-  std::size_t cluster = 0;  ///< the scheduling cluster its GPUs join
+  std::size_t cluster = 0;         ///< the scheduling cluster its GPUs join
+  double price_per_gpu_usd = 0.0;  ///< paid on arrival: the part's price on the order date
   /// When it retires if installed on arrival (the planner's view; a wait for power delays it).
   Tick planned_retirement() const { return in_service_from + ticks_from_seconds(service_life_s); }
 };

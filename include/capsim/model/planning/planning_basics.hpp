@@ -58,8 +58,13 @@ double facility_due_in_period(const PlanningView& view, Tick next);
 /// and storage of the clusters the planner builds (planner.non_server_power).
 double planned_power_per_gpu_w(const PlanningView& view, const AcceleratorSpec& part);
 
-/// A planner's order of `gpus` of `part` for `site`, wanted on `arrival`, for `cluster`; its
-/// cluster takes the planner's network and storage power.
+/// The price per GPU of `part` ordered now, or none when it is not on sale now (before its
+/// first_ship, from its end_of_sale, or never sold): planners buy only what this prices.
+std::optional<double> price_now(const PlanningView& view, const AcceleratorSpec& part);
+
+/// A planner's order of `gpus` of `part` for `site`, wanted on `arrival`, for `cluster`, at
+/// the part's price now (it must have one); its cluster takes the planner's network and
+/// storage power.
 OrderRequest planned_order(const PlanningView& view, const std::string& name, std::size_t part,
                            std::size_t site, std::int64_t gpus, Tick arrival, double service_life_s,
                            std::size_t cluster);
@@ -67,8 +72,9 @@ OrderRequest planned_order(const PlanningView& view, const std::string& name, st
 /// Facility cost per watt, averaged over the sites.
 double mean_cost_per_power(const PlanningView& view);
 
-/// Parts that ship by `tick` and have the planner's precision, best value first: most dense
-/// peak FLOP/s per all-in dollar (GPU price plus the facility its power needs).
+/// Parts on sale at `tick` (first_ship <= its date < end_of_sale, with a price) that have the
+/// planner's precision, best value first: most dense peak FLOP/s per all-in dollar (the GPU's
+/// price at `tick` plus the facility its power needs).
 /// Ties keep catalog order.
 std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick);
 
