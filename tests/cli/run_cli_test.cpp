@@ -363,5 +363,39 @@ TEST_CASE("cli: --allow-large lets a scenario past a ceiling through") {
   CHECK(period.exit_status == 2);
 }
 
+TEST_CASE("cli: run --json prints summary.json's content on stdout and nothing else") {
+  const fs::path out = scratch("json");
+  const std::string scenario = source_path("scenarios/examples/example.yaml");
+  const CliResult result =
+      run_capsim("run " + scenario + " --json --no-report --out " + out.string());
+  REQUIRE(result.exit_status == 0);
+  const std::string summary = read_whole_file((out / "summary.json").string());
+  REQUIRE(!summary.empty());
+  CHECK(result.out == summary);
+  // The files written are still named, on stderr.
+  CHECK(result.err.find("wrote " + (out / "summary.json").string() + "\n") != std::string::npos);
+  // Without --out: the same summary, nothing on stderr.
+  const CliResult alone = run_capsim("run " + scenario + " --json");
+  REQUIRE(alone.exit_status == 0);
+  CHECK(alone.out == summary);
+  CHECK(alone.err.empty());
+  // Monte Carlo: the summary with its monte_carlo member, as written.
+  const fs::path study = scratch("json_study");
+  const CliResult replicated = run_capsim("run " + scenario + " --json --replications 3 -j 1 " +
+                                          "--no-report --out " + study.string());
+  REQUIRE(replicated.exit_status == 0);
+  const std::string study_summary = read_whole_file((study / "summary.json").string());
+  CHECK(replicated.out == study_summary);
+  CHECK(study_summary.find("\"monte_carlo\":") != std::string::npos);
+  const CliResult shard = run_capsim("run " + scenario + " --json --replications 3 --shard 1/2 " +
+                                     "--out " + study.string());
+  CHECK(shard.exit_status == 2);
+  CHECK(shard.err ==
+        "capsim run: --json prints a run's summary, and a shard has none: merge the shards with "
+        "--merge --json\n");
+  fs::remove_all(out);
+  fs::remove_all(study);
+}
+
 }  // namespace
 }  // namespace capsim::test
