@@ -42,6 +42,16 @@ PeriodUnit parse_period(const std::string& text) {
       "capsim run: --period: expected one of day, week, month, quarter, year, found \"{}\"", text));
 }
 
+output::SeriesLayout parse_format(const ArgParser& parser) {
+  const std::string text = parser.text("format", "wide");
+  if (text == "wide")
+    return output::SeriesLayout::wide;
+  if (text == "long")
+    return output::SeriesLayout::long_form;
+  throw UsageError(
+      fmt::format("capsim run: --format: expected one of wide, long, found \"{}\"", text));
+}
+
 /// A file written: on stdout, or on stderr when stdout holds the summary as JSON alone.
 void print_written(bool json, const std::filesystem::path& path) {
   const std::string line = fmt::format("wrote {}\n", path.string());
@@ -119,6 +129,7 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
     const study::TimeseriesQuantiles quantiles =
         study::timeseries_quantiles(study.layout, replications);
     output::RunExtras extras;
+    extras.layout = parse_format(parser);
     extras.files = {{"timeseries_quantiles.csv", study::timeseries_quantiles_csv(quantiles)},
                     {"replications.csv", study::replications_csv(study, replications)},
                     {"drivers.csv", study::drivers_csv(drivers)}};
@@ -147,20 +158,22 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
 }  // namespace
 
 int run_run(const Arguments& arguments) {
-  ArgParser parser("run",
-                   "Simulates a scenario and prints the fleet at each year end and the totals.\n"
-                   "With --out, writes timeseries.csv (one row per reporting period),\n"
-                   "yearly.csv (each calendar year), buildout.csv (every order, delivery,\n"
-                   "install, site phase, retirement), report.html (the run to look at: one\n"
-                   "self-contained page of charts; not with --no-report) and summary.json, as\n"
-                   "one set: summary.json is published last, and an\n"
-                   "earlier run's files that this run does not write are removed (see\n"
-                   "docs/outputs.md). Bad input writes nothing and exits 2.\n"
-                   "With --replications N (or scenario.replications), also runs N replications\n"
-                   "drawing the scenario's uncertain inputs and writes timeseries_quantiles.csv,\n"
-                   "replications.csv, drivers.csv and a monte_carlo section in summary.json\n"
-                   "(docs/uncertainty.md).",
-                   "SCENARIO");
+  ArgParser parser(
+      "run",
+      "Simulates a scenario and prints the fleet at each year end and the totals.\n"
+      "With --out, writes timeseries.csv (one row per reporting period),\n"
+      "timeseries_sites.csv and timeseries_clusters.csv (one row per period and\n"
+      "site, or cluster), yearly.csv (each calendar year), buildout.csv (every order, delivery,\n"
+      "install, site phase, retirement), report.html (the run to look at: one\n"
+      "self-contained page of charts; not with --no-report) and summary.json, as\n"
+      "one set: summary.json is published last, and an\n"
+      "earlier run's files that this run does not write are removed (see\n"
+      "docs/outputs.md). Bad input writes nothing and exits 2.\n"
+      "With --replications N (or scenario.replications), also runs N replications\n"
+      "drawing the scenario's uncertain inputs and writes timeseries_quantiles.csv,\n"
+      "replications.csv, drivers.csv and a monte_carlo section in summary.json\n"
+      "(docs/uncertainty.md).",
+      "SCENARIO");
   parser.option("out", "DIR", "write the result files into DIR (created if needed)")
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
@@ -174,6 +187,11 @@ int run_run(const Arguments& arguments) {
               "run only the replications whose index mod N is K-1, into --out for --merge")
       .repeatable("merge", "DIR",
                   "join shard folders of the same run instead of running the replications")
+      .option("format", "LAYOUT",
+              "timeseries.csv, timeseries_sites.csv and timeseries_clusters.csv: wide (a "
+              "column per figure) or long (a row per period and figure: period, period_end, "
+              "metric, unit, value, site, cluster, part, service, tenant)",
+              "wide")
       .flag("no-report", "do not write report.html")
       .flag("json",
             "print the summary (summary.json's content) on stdout instead of the text, and "
@@ -189,6 +207,7 @@ int run_run(const Arguments& arguments) {
   std::optional<PeriodUnit> period;
   if (parser.has("period"))
     period = parse_period(parser.text("period", ""));
+  parse_format(parser);  // a bad --format is refused before the run
   const scenario::LoadOptions load_options{parser.has("allow-large"), period, false,
                                            path_policy(parser)};
   scenario::UncertainScenario loaded;
@@ -289,6 +308,7 @@ int run_run(const Arguments& arguments) {
   }
   if (parser.has("out")) {
     output::RunExtras extras;
+    extras.layout = parse_format(parser);
     extras.jobs_stream = jobs_stream.get();
     if (!parser.has("no-report")) {
       extras.report = [&](const std::vector<std::string>& files) {

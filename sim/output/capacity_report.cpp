@@ -19,14 +19,52 @@ namespace capsim::output {
 
 std::string timeseries_csv(const Recorder& timeseries) {
   std::vector<std::string> header = {"period_start", "period_end"};
+  header.insert(header.end(), timeseries.keys().begin(), timeseries.keys().end());
   header.insert(header.end(), timeseries.columns().begin(), timeseries.columns().end());
   CsvWriter csv(header);
   for (std::size_t row = 0; row < timeseries.rows(); ++row) {
     std::vector<CsvCell> cells = {timeseries.period_start(row), timeseries.period_end(row)};
+    for (const std::string& key : timeseries.row_keys(row))
+      cells.emplace_back(key);
     for (std::size_t column = 0; column < timeseries.columns().size(); ++column) {
       cells.emplace_back(timeseries.value(row, column));
     }
     csv.add_row(cells);
+  }
+  return csv.str();
+}
+
+const std::vector<std::string>& long_series_keys() {
+  static const std::vector<std::string> keys = {"site", "cluster", "part", "service", "tenant"};
+  return keys;
+}
+
+std::string timeseries_long_csv(const Recorder& timeseries) {
+  std::vector<std::string> header = {"period", "period_end", "metric", "unit", "value"};
+  const std::vector<std::string>& keys = long_series_keys();
+  header.insert(header.end(), keys.begin(), keys.end());
+  // Where each long key's cell comes from: a key cell of the row, or else the column's member.
+  std::vector<std::ptrdiff_t> row_key(keys.size(), -1);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const auto found = std::find(timeseries.keys().begin(), timeseries.keys().end(), keys[k]);
+    if (found != timeseries.keys().end())
+      row_key[k] = found - timeseries.keys().begin();
+  }
+  CsvWriter csv(header);
+  for (std::size_t row = 0; row < timeseries.rows(); ++row) {
+    for (std::size_t column = 0; column < timeseries.columns().size(); ++column) {
+      const ColumnLabel& label = timeseries.labels()[column];
+      std::vector<CsvCell> cells = {timeseries.period_start(row), timeseries.period_end(row),
+                                    label.metric, label.unit, timeseries.value(row, column)};
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (row_key[k] >= 0) {
+          cells.emplace_back(timeseries.row_keys(row)[static_cast<std::size_t>(row_key[k])]);
+        } else {
+          cells.emplace_back(label.key == keys[k] ? label.member : std::string());
+        }
+      }
+      csv.add_row(cells);
+    }
   }
   return csv.str();
 }
@@ -617,9 +655,17 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
 }
 
 const std::vector<std::string_view>& run_file_names() {
-  static const std::vector<std::string_view> names = {
-      "timeseries.csv",   "yearly.csv",  "buildout.csv", "jobs.csv",    "timeseries_quantiles.csv",
-      "replications.csv", "drivers.csv", "report.html",  "summary.json"};
+  static const std::vector<std::string_view> names = {"timeseries.csv",
+                                                      "timeseries_sites.csv",
+                                                      "timeseries_clusters.csv",
+                                                      "yearly.csv",
+                                                      "buildout.csv",
+                                                      "jobs.csv",
+                                                      "timeseries_quantiles.csv",
+                                                      "replications.csv",
+                                                      "drivers.csv",
+                                                      "report.html",
+                                                      "summary.json"};
   return names;
 }
 
@@ -637,7 +683,11 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   };
   const Calendar calendar(scenario.scenario.start);
   if (scenario.outputs.timeseries) {
-    prepare("timeseries.csv", timeseries_csv(run.timeseries));
+    const auto series =
+        extras.layout == SeriesLayout::long_form ? timeseries_long_csv : timeseries_csv;
+    prepare("timeseries.csv", series(run.timeseries));
+    prepare("timeseries_sites.csv", series(run.site_series));
+    prepare("timeseries_clusters.csv", series(run.cluster_series));
     prepare("yearly.csv", yearly_csv(yearly_figures(scenario, run)));
   }
   if (scenario.outputs.buildout)

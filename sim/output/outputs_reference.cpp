@@ -21,6 +21,8 @@ std::string shown_name(const ColumnDeclaration& column) {
       return fmt::format("{}<tenant>", column.name);
     case ColumnFamily::fleet:
     case ColumnFamily::training:
+    case ColumnFamily::site:
+    case ColumnFamily::cluster:
       break;
   }
   return std::string(column.name);
@@ -39,6 +41,10 @@ std::string_view family_heading(ColumnFamily family) {
     case ColumnFamily::tenant:
       return "One per tenant (when the scenario has training jobs; `default` holds jobs of no "
              "listed tenant)";
+    case ColumnFamily::site:
+      return "timeseries_sites.csv";
+    case ColumnFamily::cluster:
+      return "timeseries_clusters.csv";
   }
   return "";
 }
