@@ -131,6 +131,14 @@ const std::vector<RecordColumn>& jobs_columns() {
   return columns;
 }
 
+const RecordColumn& jobs_cause_column() {
+  static const RecordColumn column = {
+      "interruptions_", "count",
+      "runs stopped by failures of one cause under it (a column per failure cause the run "
+      "has, after the columns above)"};
+  return column;
+}
+
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar) {
   CsvWriter csv(header_of(buildout_columns()));
   for (const BuildoutEvent& event : buildout) {
@@ -145,7 +153,7 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 std::vector<std::string> jobs_csv_header(const std::vector<std::string>& causes) {
   std::vector<std::string> header = header_of(jobs_columns());
   for (const std::string& cause : causes)
-    header.push_back("interruptions_" + cause);
+    header.push_back(std::string(jobs_cause_column().name) + cause);
   return header;
 }
 

@@ -28,6 +28,8 @@ struct RecordColumn {
 const std::vector<RecordColumn>& buildout_columns();
 /// jobs.csv's columns, in order.
 const std::vector<RecordColumn>& jobs_columns();
+/// jobs.csv's last columns, one per failure cause: the prefix of their names.
+const RecordColumn& jobs_cause_column();
 
 /// The CSV of the per-period table: period_start, period_end, the row's key cells (site,
 /// cluster), then every recorder column.

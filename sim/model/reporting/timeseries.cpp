@@ -438,6 +438,10 @@ std::string_view column_kind_name(ColumnKind kind) {
   return kNames.at(static_cast<std::size_t>(kind));
 }
 
+bool in_yearly(const ColumnDeclaration& column) {
+  return column.family == ColumnFamily::fleet && column.kind != ColumnKind::stock;
+}
+
 Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   const Ledger& ledger = parts.context.ledger();
   const Power& power = parts.fleet.power();
@@ -716,7 +720,7 @@ void Reporting::close_year(Tick tick) {
                            parts_};
   YearTotals totals{context_.calendar.date_of(year_start_), context_.calendar.date_of(tick), {}};
   for (const ColumnDeclaration& column : timeseries_columns()) {
-    if (column.family == ColumnFamily::fleet && column.kind != ColumnKind::stock)
+    if (in_yearly(column))
       totals.totals.push_back({std::string(column.name), column.value(year, 0)});
   }
   context_.run.summary.years.push_back(std::move(totals));

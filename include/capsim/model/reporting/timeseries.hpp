@@ -87,6 +87,8 @@ const std::vector<ColumnDeclaration>& cluster_columns();
 const std::vector<std::string>& site_series_keys();
 const std::vector<std::string>& cluster_series_keys();
 std::string_view column_kind_name(ColumnKind kind);
+/// yearly.csv (summary.json's years) holds a fleet column when it is a total or a mean.
+bool in_yearly(const ColumnDeclaration& column);
 
 /// The reporting part: samples a row at every reporting period's end and a fleet snapshot at
 /// every year's end, and fills the summary at the horizon's end.
