@@ -69,8 +69,6 @@ std::string timeseries_long_csv(const Recorder& timeseries) {
   return csv.str();
 }
 
-namespace {
-
 std::vector<std::string> header_of(const std::vector<RecordColumn>& columns) {
   std::vector<std::string> header;
   for (const RecordColumn& column : columns)
@@ -78,7 +76,58 @@ std::vector<std::string> header_of(const std::vector<RecordColumn>& columns) {
   return header;
 }
 
-}  // namespace
+const std::vector<RecordColumn>& timeseries_quantiles_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"period", "date", "the period's start"},
+      {"column", "", "a timeseries.csv column"},
+      {"statistic", "", "`p5`, `p10`, `p50`, `p90`, `p95` (quantiles of type 7) or `mean`"},
+      {"value", "the column's",
+       "the statistic of the column's values in the period over the "
+       "replications (a stock, total or mean as the column is)"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& replications_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"replication", "", "the replication's index, from 1"},
+      {"seed", "", "its random seed"},
+      {"<input> (<unit>)", "as named",
+       "an uncertain input's draw, a plain number in the unit it was written (the column names "
+       "it: `planner.lead_time (weeks)`)"},
+      {"<figure>", "as named",
+       "a summary figure over the run; empty when the run does not "
+       "report it"},
+      {"funds_exhausted_day", "days",
+       "days from the start to the funds running out; empty if "
+       "they never do"},
+      {"power_online_day[<site>]", "days",
+       "days from the start to the site's last phase online; empty when not in the run"},
+      {"shortfall_<year>", "0 or 1", "1 when the year had a shortfall"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& drivers_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"figure", "", "a summary figure that varies"},
+      {"rank", "",
+       "the driver's place, from 1: by the size of its SRRC, then swing, then key path"},
+      {"input", "", "the driver: a key path, or `group NAME`"},
+      {"src", "",
+       "standardised regression coefficient; empty when the figure has none (too few "
+       "replications for its drivers, say)"},
+      {"srrc", "", "the same on ranks"},
+      {"at_p10", "the figure's",
+       "the figure with the driver at its P10, every other input nominal (the tornado); empty "
+       "for a choice among words, which has no P10"},
+      {"at_p90", "the figure's", "the same at the driver's P90"},
+      {"swing", "the figure's", "the size of at_p90 − at_p10"},
+      {"r_squared_src", "share", "R² of the figure's fit on every driver"},
+      {"r_squared_srrc", "share", "the same on ranks"},
+  };
+  return columns;
+}
 
 const std::vector<RecordColumn>& buildout_columns() {
   static const std::vector<RecordColumn> columns = {

@@ -244,22 +244,22 @@ std::string outputs_reference_markdown() {
       "\n## Monte Carlo files\n\n"
       "`capsim run --replications N` (docs/uncertainty.md) writes the nominal run's files\n"
       "above and, in the same set:\n\n"
-      "- `timeseries_quantiles.csv`: `period` (the period's start), `column` (a timeseries.csv\n"
-      "  column), `statistic` (`p5`, `p10`, `p50`, `p90`, `p95`, `mean`; quantiles of type 7) and\n"
-      "  `value`, over the N replications.\n"
-      "- `replications.csv`: `replication`, `seed`, each uncertain input's draw as a plain number\n"
-      "  in the unit it was written (the column names it: `planner.lead_time (weeks)`), every\n"
-      "  summary figure (empty when a replication does not report it), `funds_exhausted_day`,\n"
-      "  `power_online_day[SITE]` (days from the start to the site's last phase; empty when not\n"
-      "  in the run) and `shortfall_YYYY` (1 when the year had a shortfall).\n"
-      "- `drivers.csv`: `figure`, `rank`, `input` (a key path, or `group NAME`), `src`, `srrc`,\n"
-      "  `at_p10`, `at_p90`, `swing`, `r_squared_src`, `r_squared_srrc`.\n"
+      "- `timeseries_quantiles.csv`: the N replications' statistics of every timeseries.csv\n"
+      "  column in every period, one row per period, column and statistic;\n"
+      "- `replications.csv`: one row per replication;\n"
+      "- `drivers.csv`: one row per figure and driver (docs/uncertainty.md);\n"
       "- `summary.json` gains `monte_carlo`: `replications`, `inputs`, `distribution` (per\n"
       "  figure: `replications`, `mean`, `sd`, `p5` ... `p95`, `min`, `max`), `risk`\n"
       "  (`capex_p50_usd`, `capex_p90_usd`, `shortfall_probability_by_year`,\n"
       "  `funds_out_probability_before`, `site_power_online`) and `drivers`.\n\n"
       "A shard (`--shard K/N --out DIR`) writes `replications_shard.csv` (its replications,\n"
       "every number exact) and `shard.yaml` last; `--merge` joins shards into the files above.\n";
+  text += "\n### timeseries_quantiles.csv\n";
+  text += record_table(timeseries_quantiles_columns(), "of the row");
+  text += "\n### replications.csv\n";
+  text += record_table(replications_columns(), "of the replication");
+  text += "\n### drivers.csv\n";
+  text += record_table(drivers_columns(), "of the figure and driver");
   return text;
 }
 

@@ -30,6 +30,14 @@ const std::vector<RecordColumn>& buildout_columns();
 const std::vector<RecordColumn>& jobs_columns();
 /// jobs.csv's last columns, one per failure cause: the prefix of their names.
 const RecordColumn& jobs_cause_column();
+/// The Monte Carlo files' columns (written by capsim/study), declared here beside the run's
+/// for their headers and docs/outputs.md. replications.csv's names in <angle brackets> stand
+/// for one column per input, figure, site or year.
+const std::vector<RecordColumn>& timeseries_quantiles_columns();
+const std::vector<RecordColumn>& replications_columns();
+const std::vector<RecordColumn>& drivers_columns();
+/// A header of declared columns, in order.
+std::vector<std::string> header_of(const std::vector<RecordColumn>& columns);
 
 /// The CSV of the per-period table: period_start, period_end, the row's key cells (site,
 /// cluster), then every recorder column.
