@@ -42,6 +42,26 @@ PeriodUnit parse_period(const std::string& text) {
       "capsim run: --period: expected one of day, week, month, quarter, year, found \"{}\"", text));
 }
 
+output::SeriesLayout parse_format(const ArgParser& parser) {
+  const std::string text = parser.text("format", "wide");
+  if (text == "wide")
+    return output::SeriesLayout::wide;
+  if (text == "long")
+    return output::SeriesLayout::long_form;
+  throw UsageError(
+      fmt::format("capsim run: --format: expected one of wide, long, found \"{}\"", text));
+}
+
+/// A file written: on stdout, or on stderr when stdout holds the summary as JSON alone.
+void print_written(bool json, const std::filesystem::path& path) {
+  const std::string line = fmt::format("wrote {}\n", path.string());
+  if (json) {
+    print_err(line);
+  } else {
+    print_out(line);
+  }
+}
+
 /// --replications N (or scenario.replications > 1): the nominal run, then N replications
 /// drawing the uncertain inputs, their distributions, risks and drivers.
 int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
@@ -94,19 +114,26 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
   }
   const study::RiskFigures risk = study::risk_figures(study, replications);
   const study::Drivers drivers = study::rank_drivers(study, replications, tornado);
-  print_out(output::text_summary(nominal, study.nominal_run));
-  print_out(study::monte_carlo_text(study, replications, distributions, risk, drivers));
+  const auto monte_carlo_members = [&](output::JsonWriter& json) {
+    study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
+  };
+  const bool json = parser.has("json");
+  if (json) {
+    print_out(output::summary_json(nominal, study.nominal_run, monte_carlo_members));
+  } else {
+    print_out(output::text_summary(nominal, study.nominal_run));
+    print_out(study::monte_carlo_text(study, replications, distributions, risk, drivers));
+  }
   if (parser.has("out")) {
     // One computation for timeseries_quantiles.csv and the report's fan charts.
     const study::TimeseriesQuantiles quantiles =
         study::timeseries_quantiles(study.layout, replications);
     output::RunExtras extras;
+    extras.layout = parse_format(parser);
     extras.files = {{"timeseries_quantiles.csv", study::timeseries_quantiles_csv(quantiles)},
                     {"replications.csv", study::replications_csv(study, replications)},
                     {"drivers.csv", study::drivers_csv(drivers)}};
-    extras.summary_members = [&](output::JsonWriter& json) {
-      study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
-    };
+    extras.summary_members = monte_carlo_members;
     if (!parser.has("no-report")) {
       extras.report = [&](const std::vector<std::string>& files) {
         report::RunReportExtras report_extras;
@@ -119,7 +146,7 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
     try {
       for (const auto& written :
            output::write_run(parser.text("out", ""), nominal, study.nominal_run, extras))
-        print_out(fmt::format("wrote {}\n", written.string()));
+        print_written(json, written);
     } catch (const output::OutputError& error) {
       print_err(fmt::format("capsim run: {}\n", error.what()));
       return 2;
@@ -131,20 +158,22 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
 }  // namespace
 
 int run_run(const Arguments& arguments) {
-  ArgParser parser("run",
-                   "Simulates a scenario and prints the fleet at each year end and the totals.\n"
-                   "With --out, writes timeseries.csv (one row per reporting period),\n"
-                   "yearly.csv (each calendar year), buildout.csv (every order, delivery,\n"
-                   "install, site phase, retirement), report.html (the run to look at: one\n"
-                   "self-contained page of charts; not with --no-report) and summary.json, as\n"
-                   "one set: summary.json is published last, and an\n"
-                   "earlier run's files that this run does not write are removed (see\n"
-                   "docs/outputs.md). Bad input writes nothing and exits 2.\n"
-                   "With --replications N (or scenario.replications), also runs N replications\n"
-                   "drawing the scenario's uncertain inputs and writes timeseries_quantiles.csv,\n"
-                   "replications.csv, drivers.csv and a monte_carlo section in summary.json\n"
-                   "(docs/uncertainty.md).",
-                   "SCENARIO");
+  ArgParser parser(
+      "run",
+      "Simulates a scenario and prints the fleet at each year end and the totals.\n"
+      "With --out, writes timeseries.csv (one row per reporting period),\n"
+      "timeseries_sites.csv and timeseries_clusters.csv (one row per period and\n"
+      "site, or cluster), yearly.csv (each calendar year), buildout.csv (every order, delivery,\n"
+      "install, site phase, retirement), report.html (the run to look at: one\n"
+      "self-contained page of charts; not with --no-report) and summary.json, as\n"
+      "one set: summary.json is published last, and an\n"
+      "earlier run's files that this run does not write are removed (see\n"
+      "docs/outputs.md). Bad input writes nothing and exits 2.\n"
+      "With --replications N (or scenario.replications), also runs N replications\n"
+      "drawing the scenario's uncertain inputs and writes timeseries_quantiles.csv,\n"
+      "replications.csv, drivers.csv and a monte_carlo section in summary.json\n"
+      "(docs/uncertainty.md).",
+      "SCENARIO");
   parser.option("out", "DIR", "write the result files into DIR (created if needed)")
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
@@ -158,7 +187,15 @@ int run_run(const Arguments& arguments) {
               "run only the replications whose index mod N is K-1, into --out for --merge")
       .repeatable("merge", "DIR",
                   "join shard folders of the same run instead of running the replications")
+      .option("format", "LAYOUT",
+              "timeseries.csv, timeseries_sites.csv and timeseries_clusters.csv: wide (a "
+              "column per figure) or long (a row per period and figure: period, period_end, "
+              "metric, unit, value, site, cluster, part, service, tenant)",
+              "wide")
       .flag("no-report", "do not write report.html")
+      .flag("json",
+            "print the summary (summary.json's content) on stdout instead of the text, and "
+            "nothing else there")
       .flag("allow-large", "run a scenario past the work ceilings (docs/scenarios.md)")
       .flag("quiet", "no progress line on the terminal (shown only there, past 2 s)");
   allow_path_option(parser);
@@ -170,6 +207,7 @@ int run_run(const Arguments& arguments) {
   std::optional<PeriodUnit> period;
   if (parser.has("period"))
     period = parse_period(parser.text("period", ""));
+  parse_format(parser);  // a bad --format is refused before the run
   const scenario::LoadOptions load_options{parser.has("allow-large"), period, false,
                                            path_policy(parser)};
   scenario::UncertainScenario loaded;
@@ -195,6 +233,10 @@ int run_run(const Arguments& arguments) {
     throw UsageError(
         "capsim run: --shard and --merge are for replications: give --replications "
         "N (N >= 2) or scenario.replications");
+  if (parser.has("shard") && parser.has("json"))
+    throw UsageError(
+        "capsim run: --json prints a run's summary, and a shard has none: merge the shards "
+        "with --merge --json");
   if (parser.has("shard") && parser.has("merge"))
     throw UsageError("capsim run: --shard writes a shard and --merge joins them: give one");
   if (monte_carlo.replications > 1)
@@ -247,15 +289,26 @@ int run_run(const Arguments& arguments) {
   }
   if (progress)
     progress->finish();
-  print_out(output::text_summary(scenario, run));
+  const bool json = parser.has("json");
+  if (json) {
+    print_out(output::summary_json(scenario, run));
+  } else {
+    print_out(output::text_summary(scenario, run));
+  }
   if (!loaded.inputs.empty()) {
-    print_out(
-        fmt::format("{} uncertain inputs at their nominal values: --replications N draws them "
-                    "(docs/uncertainty.md)\n",
-                    loaded.inputs.size()));
+    const std::string note = fmt::format(
+        "{} uncertain inputs at their nominal values: --replications N draws them "
+        "(docs/uncertainty.md)\n",
+        loaded.inputs.size());
+    if (json) {
+      print_err(note);
+    } else {
+      print_out(note);
+    }
   }
   if (parser.has("out")) {
     output::RunExtras extras;
+    extras.layout = parse_format(parser);
     extras.jobs_stream = jobs_stream.get();
     if (!parser.has("no-report")) {
       extras.report = [&](const std::vector<std::string>& files) {
@@ -265,9 +318,8 @@ int run_run(const Arguments& arguments) {
       };
     }
     try {
-      for (const auto& path : output::write_run(parser.text("out", ""), scenario, run, extras)) {
-        print_out(fmt::format("wrote {}\n", path.string()));
-      }
+      for (const auto& path : output::write_run(parser.text("out", ""), scenario, run, extras))
+        print_written(json, path);
     } catch (const output::OutputError& error) {
       print_err(fmt::format("capsim run: {}\n", error.what()));
       forget_folder();

@@ -6,14 +6,27 @@
 
 namespace capsim {
 
-std::size_t Recorder::add_column(std::string name) {
+void Recorder::set_keys(std::vector<std::string> keys) {
+  if (!period_starts_.empty())
+    throw std::logic_error("recorder: keys set after rows");
+  keys_ = std::move(keys);
+}
+
+std::size_t Recorder::add_column(std::string name, ColumnLabel label) {
   if (!period_starts_.empty())
     throw std::logic_error("recorder: column added after rows");
+  if (label.metric.empty())
+    label.metric = name;
   columns_.push_back(std::move(name));
+  labels_.push_back(std::move(label));
   return columns_.size() - 1;
 }
 
-void Recorder::begin_row(std::string period_start, std::string period_end) {
+void Recorder::begin_row(std::string period_start, std::string period_end,
+                         std::vector<std::string> keys) {
+  if (keys.size() != keys_.size())
+    throw std::logic_error("recorder: a row's key cells do not match its keys");
+  row_keys_.push_back(std::move(keys));
   period_starts_.push_back(std::move(period_start));
   period_ends_.push_back(std::move(period_end));
   values_.resize(values_.size() + columns_.size(), 0.0);

@@ -19,10 +19,13 @@ namespace capsim::output {
 
 std::string timeseries_csv(const Recorder& timeseries) {
   std::vector<std::string> header = {"period_start", "period_end"};
+  header.insert(header.end(), timeseries.keys().begin(), timeseries.keys().end());
   header.insert(header.end(), timeseries.columns().begin(), timeseries.columns().end());
   CsvWriter csv(header);
   for (std::size_t row = 0; row < timeseries.rows(); ++row) {
     std::vector<CsvCell> cells = {timeseries.period_start(row), timeseries.period_end(row)};
+    for (const std::string& key : timeseries.row_keys(row))
+      cells.emplace_back(key);
     for (std::size_t column = 0; column < timeseries.columns().size(); ++column) {
       cells.emplace_back(timeseries.value(row, column));
     }
@@ -31,7 +34,40 @@ std::string timeseries_csv(const Recorder& timeseries) {
   return csv.str();
 }
 
-namespace {
+const std::vector<std::string>& long_series_keys() {
+  static const std::vector<std::string> keys = {"site", "cluster", "part", "service", "tenant"};
+  return keys;
+}
+
+std::string timeseries_long_csv(const Recorder& timeseries) {
+  std::vector<std::string> header = {"period", "period_end", "metric", "unit", "value"};
+  const std::vector<std::string>& keys = long_series_keys();
+  header.insert(header.end(), keys.begin(), keys.end());
+  // Where each long key's cell comes from: a key cell of the row, or else the column's member.
+  std::vector<std::ptrdiff_t> row_key(keys.size(), -1);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const auto found = std::find(timeseries.keys().begin(), timeseries.keys().end(), keys[k]);
+    if (found != timeseries.keys().end())
+      row_key[k] = found - timeseries.keys().begin();
+  }
+  CsvWriter csv(header);
+  for (std::size_t row = 0; row < timeseries.rows(); ++row) {
+    for (std::size_t column = 0; column < timeseries.columns().size(); ++column) {
+      const ColumnLabel& label = timeseries.labels()[column];
+      std::vector<CsvCell> cells = {timeseries.period_start(row), timeseries.period_end(row),
+                                    label.metric, label.unit, timeseries.value(row, column)};
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (row_key[k] >= 0) {
+          cells.emplace_back(timeseries.row_keys(row)[static_cast<std::size_t>(row_key[k])]);
+        } else {
+          cells.emplace_back(label.key == keys[k] ? label.member : std::string());
+        }
+      }
+      csv.add_row(cells);
+    }
+  }
+  return csv.str();
+}
 
 std::vector<std::string> header_of(const std::vector<RecordColumn>& columns) {
   std::vector<std::string> header;
@@ -40,7 +76,58 @@ std::vector<std::string> header_of(const std::vector<RecordColumn>& columns) {
   return header;
 }
 
-}  // namespace
+const std::vector<RecordColumn>& timeseries_quantiles_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"period", "date", "the period's start"},
+      {"column", "", "a timeseries.csv column"},
+      {"statistic", "", "`p5`, `p10`, `p50`, `p90`, `p95` (quantiles of type 7) or `mean`"},
+      {"value", "the column's",
+       "the statistic of the column's values in the period over the "
+       "replications (a stock, total or mean as the column is)"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& replications_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"replication", "", "the replication's index, from 1"},
+      {"seed", "", "its random seed"},
+      {"<input> (<unit>)", "as named",
+       "an uncertain input's draw, a plain number in the unit it was written (the column names "
+       "it: `planner.lead_time (weeks)`)"},
+      {"<figure>", "as named",
+       "a summary figure over the run; empty when the run does not "
+       "report it"},
+      {"funds_exhausted_day", "days",
+       "days from the start to the funds running out; empty if "
+       "they never do"},
+      {"power_online_day[<site>]", "days",
+       "days from the start to the site's last phase online; empty when not in the run"},
+      {"shortfall_<year>", "0 or 1", "1 when the year had a shortfall"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& drivers_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"figure", "", "a summary figure that varies"},
+      {"rank", "",
+       "the driver's place, from 1: by the size of its SRRC, then swing, then key path"},
+      {"input", "", "the driver: a key path, or `group NAME`"},
+      {"src", "",
+       "standardised regression coefficient; empty when the figure has none (too few "
+       "replications for its drivers, say)"},
+      {"srrc", "", "the same on ranks"},
+      {"at_p10", "the figure's",
+       "the figure with the driver at its P10, every other input nominal (the tornado); empty "
+       "for a choice among words, which has no P10"},
+      {"at_p90", "the figure's", "the same at the driver's P90"},
+      {"swing", "the figure's", "the size of at_p90 − at_p10"},
+      {"r_squared_src", "share", "R² of the figure's fit on every driver"},
+      {"r_squared_srrc", "share", "the same on ranks"},
+  };
+  return columns;
+}
 
 const std::vector<RecordColumn>& buildout_columns() {
   static const std::vector<RecordColumn> columns = {
@@ -93,6 +180,14 @@ const std::vector<RecordColumn>& jobs_columns() {
   return columns;
 }
 
+const RecordColumn& jobs_cause_column() {
+  static const RecordColumn column = {
+      "interruptions_", "count",
+      "runs stopped by failures of one cause under it (a column per failure cause the run "
+      "has, after the columns above)"};
+  return column;
+}
+
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar) {
   CsvWriter csv(header_of(buildout_columns()));
   for (const BuildoutEvent& event : buildout) {
@@ -107,7 +202,7 @@ std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calen
 std::vector<std::string> jobs_csv_header(const std::vector<std::string>& causes) {
   std::vector<std::string> header = header_of(jobs_columns());
   for (const std::string& cause : causes)
-    header.push_back("interruptions_" + cause);
+    header.push_back(std::string(jobs_cause_column().name) + cause);
   return header;
 }
 
@@ -617,9 +712,17 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
 }
 
 const std::vector<std::string_view>& run_file_names() {
-  static const std::vector<std::string_view> names = {
-      "timeseries.csv",   "yearly.csv",  "buildout.csv", "jobs.csv",    "timeseries_quantiles.csv",
-      "replications.csv", "drivers.csv", "report.html",  "summary.json"};
+  static const std::vector<std::string_view> names = {"timeseries.csv",
+                                                      "timeseries_sites.csv",
+                                                      "timeseries_clusters.csv",
+                                                      "yearly.csv",
+                                                      "buildout.csv",
+                                                      "jobs.csv",
+                                                      "timeseries_quantiles.csv",
+                                                      "replications.csv",
+                                                      "drivers.csv",
+                                                      "report.html",
+                                                      "summary.json"};
   return names;
 }
 
@@ -637,7 +740,11 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   };
   const Calendar calendar(scenario.scenario.start);
   if (scenario.outputs.timeseries) {
-    prepare("timeseries.csv", timeseries_csv(run.timeseries));
+    const auto series =
+        extras.layout == SeriesLayout::long_form ? timeseries_long_csv : timeseries_csv;
+    prepare("timeseries.csv", series(run.timeseries));
+    prepare("timeseries_sites.csv", series(run.site_series));
+    prepare("timeseries_clusters.csv", series(run.cluster_series));
     prepare("yearly.csv", yearly_csv(yearly_figures(scenario, run)));
   }
   if (scenario.outputs.buildout)

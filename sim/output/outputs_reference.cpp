@@ -5,6 +5,7 @@
 #include "capsim/model/reporting/timeseries.hpp"
 #include "capsim/model/run_results.hpp"
 #include "capsim/output/capacity_report.hpp"
+#include "capsim/output/yearly.hpp"
 
 namespace capsim::output {
 
@@ -21,6 +22,8 @@ std::string shown_name(const ColumnDeclaration& column) {
       return fmt::format("{}<tenant>", column.name);
     case ColumnFamily::fleet:
     case ColumnFamily::training:
+    case ColumnFamily::site:
+    case ColumnFamily::cluster:
       break;
   }
   return std::string(column.name);
@@ -39,15 +42,61 @@ std::string_view family_heading(ColumnFamily family) {
     case ColumnFamily::tenant:
       return "One per tenant (when the scenario has training jobs; `default` holds jobs of no "
              "listed tenant)";
+    case ColumnFamily::site:
+      return "timeseries_sites.csv";
+    case ColumnFamily::cluster:
+      return "timeseries_clusters.csv";
   }
   return "";
 }
 
-std::string record_table(const std::vector<RecordColumn>& columns) {
-  std::string text = "\n| column | unit | meaning |\n|---|---|---|\n";
-  for (const RecordColumn& column : columns)
-    text += fmt::format("| `{}` | {} | {} |\n", column.name, column.unit, column.meaning);
+/// A table of columns that are not period figures: `kind` says what each row's cell is of
+/// (an event, a job, a key).
+constexpr std::string_view kTableHead = "\n| column | unit | kind | meaning |\n|---|---|---|---|\n";
+
+std::string record_rows(const std::vector<RecordColumn>& columns, std::string_view kind) {
+  std::string text;
+  for (const RecordColumn& column : columns) {
+    text +=
+        fmt::format("| `{}` | {} | {} | {} |\n", column.name, column.unit, kind, column.meaning);
+  }
   return text;
+}
+
+std::string record_table(const std::vector<RecordColumn>& columns, std::string_view kind) {
+  return std::string(kTableHead) + record_rows(columns, kind);
+}
+
+std::string declared_row(const ColumnDeclaration& column, std::string_view kind) {
+  return fmt::format("| `{}` | {} | {}{} | {} |\n", shown_name(column), column.unit, kind,
+                     column.in_summary ? ", summary" : "", column.meaning);
+}
+
+/// A keyed series' file: its key cells, then its declared columns.
+std::string member_series_section(std::string_view file, std::string_view rows,
+                                  const std::vector<std::string>& keys,
+                                  const std::vector<RecordColumn>& key_meanings,
+                                  const std::vector<ColumnDeclaration>& columns) {
+  std::string text = fmt::format(
+      "\n## {}\n\nOne row per reporting period and {}, written with `timeseries.csv`: "
+      "`period_start`,\n`period_end`, the key cells ",
+      file, rows);
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    text += fmt::format("{}`{}`", k == 0 ? "" : ", ", keys[k]);
+  text +=
+      ", then the columns below. A column named as one of\n`timeseries.csv`'s is the member's "
+      "share of it: summed over a period's rows it gives\n`timeseries.csv`'s value (a test "
+      "checks it).\n";
+  text += kTableHead;
+  text += record_rows(key_meanings, "key");
+  for (const ColumnDeclaration& column : columns)
+    text += declared_row(column, column_kind_name(column.kind));
+  return text;
+}
+
+/// "stock at the period's end" as a year's: a total or a mean over the year.
+std::string year_kind_name(ColumnKind kind) {
+  return kind == ColumnKind::total ? "total over the year" : "mean over the year";
 }
 
 }  // namespace
@@ -80,9 +129,12 @@ std::string outputs_reference_markdown() {
       "- a failure while the temporaries are written leaves the earlier run as it was;\n"
       "- temporaries left by a killed capsim (their process no longer runs) are removed by the\n"
       "  next run into the folder.\n\n"
-      "capsim removes only its own files (`timeseries.csv`, `yearly.csv`, `buildout.csv`,\n"
-      "`jobs.csv`, `timeseries_quantiles.csv`, `replications.csv`, `drivers.csv`, `report.html`,\n"
-      "`summary.json` and their temporaries); anything else in `DIR` is left alone.\n\n"
+      "capsim removes only its own files and their temporaries; anything else in `DIR` is\n"
+      "left alone. Its files:\n\n";
+  for (const std::string_view name : run_file_names())
+    text += fmt::format("- `{}`\n", name);
+  text +=
+      "\n"
       "A sweep's folder (`capsim sweep`, `capsim merge`) is published the same way, with\n"
       "`runs.csv` last: a folder with a `runs.csv` holds a finished sweep (docs/sweeps.md).\n\n"
       "## timeseries.csv\n\n"
@@ -96,10 +148,41 @@ std::string outputs_reference_markdown() {
       text += fmt::format("\n### {}\n\n| column | unit | kind | meaning |\n|---|---|---|---|\n",
                           family_heading(columns[c].family));
     }
-    text += fmt::format("| `{}` | {} | {}{} | {} |\n", shown_name(columns[c]), columns[c].unit,
-                        column_kind_name(columns[c].kind), columns[c].in_summary ? ", summary" : "",
-                        columns[c].meaning);
+    text += declared_row(columns[c], column_kind_name(columns[c].kind));
   }
+  text +=
+      "\n### Long layout\n\n"
+      "`capsim run --format long` writes `timeseries.csv`, `timeseries_sites.csv` and\n"
+      "`timeseries_clusters.csv` long (tidy) instead: one row per period and column, in the wide\n"
+      "file's order (period by period, then row by row, then column by column), with the\n"
+      "columns\n\n";
+  text += "| column | meaning |\n|---|---|\n";
+  text +=
+      "| `period` | the period's start (date) |\n"
+      "| `period_end` | the period's end (date, exclusive) |\n"
+      "| `metric` | the wide column's name, less its member's (`gpus_installed` for "
+      "`gpus_installed_H100-SXM`) |\n"
+      "| `unit` | the column's unit, as in the tables here |\n"
+      "| `value` | the figure |\n";
+  for (const std::string& key : long_series_keys()) {
+    text += fmt::format(
+        "| `{}` | the {} the figure is of (a row's key, or a family column's member); empty "
+        "when it is of none |\n",
+        key, key);
+  }
+  text +=
+      "\nSo the three files stack into one table, and a per-part, per-service or per-tenant\n"
+      "figure is one `metric` with its member in its key column. Other files are the same in\n"
+      "either layout.\n";
+  text += member_series_section("timeseries_sites.csv", "site", site_series_keys(),
+                                {{"site", "", "the site (`sites[].name`)"}}, site_columns());
+  text += member_series_section(
+      "timeseries_clusters.csv",
+      "cluster (one of `clusters`, or one a planner or an order\nadded, from the period it was "
+      "added in)",
+      cluster_series_keys(),
+      {{"cluster", "", "the cluster"}, {"site", "", "its site"}, {"part", "", "its catalog part"}},
+      cluster_columns());
   text +=
       "\n## yearly.csv\n\n"
       "One row per calendar year the run touches (written with `timeseries.csv`): `year`,\n"
@@ -112,6 +195,16 @@ std::string outputs_reference_markdown() {
       "fleet and the sites online at the start are where the run starts, not additions.\n"
       "`summary.json` holds the same as `years`, one object per year named by its year\n"
       "(`years[2026].capex_usd`).\n";
+  text += kTableHead;
+  text += record_rows(yearly_key_columns(), "key");
+  for (const ColumnDeclaration& column : timeseries_columns()) {
+    if (in_yearly(column))
+      text += declared_row(column, year_kind_name(column.kind));
+  }
+  for (const RecordColumn& column : yearly_count_columns()) {
+    text += fmt::format("| `{}` | {} | total over the year | {} |\n", column.name, column.unit,
+                        column.meaning);
+  }
   text +=
       "\n## report.html\n\n"
       "The run to look at (not with `--no-report`): one self-contained HTML page, everything\n"
@@ -124,7 +217,7 @@ std::string outputs_reference_markdown() {
   text +=
       "\n## buildout.csv\n\nOne row per event that changed the fleet or the sites, in the "
       "order they happened.\n";
-  text += record_table(buildout_columns());
+  text += record_table(buildout_columns(), "of the event");
   text += "\n| event | meaning |\n|---|---|\n";
   for (const BuildoutKindDeclaration& kind : buildout_kinds())
     text += fmt::format("| `{}` | {} |\n", kind.name, kind.meaning);
@@ -134,7 +227,9 @@ std::string outputs_reference_markdown() {
       "finished jobs: the completed jobs come\nfirst, in the order they completed, then the "
       "jobs running, waiting or held at the end, in\njob order (listed jobs, then generated "
       "ones). Sort by `submit` or `name` for another order.\n";
-  text += record_table(jobs_columns());
+  text += record_table(jobs_columns(), "of the job");
+  text += fmt::format("| `{}<cause>` | {} | of the job | {} |\n", jobs_cause_column().name,
+                      jobs_cause_column().unit, jobs_cause_column().meaning);
   text +=
       "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
       "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `finance` "
@@ -149,22 +244,22 @@ std::string outputs_reference_markdown() {
       "\n## Monte Carlo files\n\n"
       "`capsim run --replications N` (docs/uncertainty.md) writes the nominal run's files\n"
       "above and, in the same set:\n\n"
-      "- `timeseries_quantiles.csv`: `period` (the period's start), `column` (a timeseries.csv\n"
-      "  column), `statistic` (`p5`, `p10`, `p50`, `p90`, `p95`, `mean`; quantiles of type 7) and\n"
-      "  `value`, over the N replications.\n"
-      "- `replications.csv`: `replication`, `seed`, each uncertain input's draw as a plain number\n"
-      "  in the unit it was written (the column names it: `planner.lead_time (weeks)`), every\n"
-      "  summary figure (empty when a replication does not report it), `funds_exhausted_day`,\n"
-      "  `power_online_day[SITE]` (days from the start to the site's last phase; empty when not\n"
-      "  in the run) and `shortfall_YYYY` (1 when the year had a shortfall).\n"
-      "- `drivers.csv`: `figure`, `rank`, `input` (a key path, or `group NAME`), `src`, `srrc`,\n"
-      "  `at_p10`, `at_p90`, `swing`, `r_squared_src`, `r_squared_srrc`.\n"
+      "- `timeseries_quantiles.csv`: the N replications' statistics of every timeseries.csv\n"
+      "  column in every period, one row per period, column and statistic;\n"
+      "- `replications.csv`: one row per replication;\n"
+      "- `drivers.csv`: one row per figure and driver (docs/uncertainty.md);\n"
       "- `summary.json` gains `monte_carlo`: `replications`, `inputs`, `distribution` (per\n"
       "  figure: `replications`, `mean`, `sd`, `p5` ... `p95`, `min`, `max`), `risk`\n"
       "  (`capex_p50_usd`, `capex_p90_usd`, `shortfall_probability_by_year`,\n"
       "  `funds_out_probability_before`, `site_power_online`) and `drivers`.\n\n"
       "A shard (`--shard K/N --out DIR`) writes `replications_shard.csv` (its replications,\n"
       "every number exact) and `shard.yaml` last; `--merge` joins shards into the files above.\n";
+  text += "\n### timeseries_quantiles.csv\n";
+  text += record_table(timeseries_quantiles_columns(), "of the row");
+  text += "\n### replications.csv\n";
+  text += record_table(replications_columns(), "of the replication");
+  text += "\n### drivers.csv\n";
+  text += record_table(drivers_columns(), "of the figure and driver");
   return text;
 }
 

@@ -65,14 +65,39 @@ std::vector<YearFigures> yearly_figures(const Scenario& scenario, const Capacity
   return years;
 }
 
+const std::vector<RecordColumn>& yearly_key_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"year", "year", "the calendar year"},
+      {"from", "date", "the first day of the year in the run"},
+      {"to", "date", "the day after the last day of the year in the run (exclusive)"},
+      {"partial", "0 or 1", "1 when the run covers only part of the year"},
+  };
+  return columns;
+}
+
+const std::vector<RecordColumn>& yearly_count_columns() {
+  static const std::vector<RecordColumn> columns = {
+      {"gpus_delivered", "GPUs", "delivered during the year (buildout.csv's deliveries)"},
+      {"gpus_added", "GPUs",
+       "installed during the year (the fleet at the run's start is not an addition)"},
+      {"gpus_retired", "GPUs", "retired during the year"},
+      {"power_added_mw", "MW",
+       "site IT power brought online during the year (the sites online at the start are not "
+       "additions)"},
+  };
+  return columns;
+}
+
 std::string yearly_csv(const std::vector<YearFigures>& years) {
-  std::vector<std::string> header = {"year", "from", "to", "partial"};
+  std::vector<std::string> header;
+  for (const RecordColumn& column : yearly_key_columns())
+    header.emplace_back(column.name);
   if (!years.empty()) {
     for (const SummaryTotal& t : years.front().totals)
       header.push_back(t.name);
   }
-  for (const char* name : {"gpus_delivered", "gpus_added", "gpus_retired", "power_added_mw"})
-    header.emplace_back(name);
+  for (const RecordColumn& column : yearly_count_columns())
+    header.emplace_back(column.name);
   CsvWriter csv(header);
   for (const YearFigures& y : years) {
     std::vector<CsvCell> row = {static_cast<std::int64_t>(y.year), format_date(y.from),

@@ -98,10 +98,12 @@ const RecordSchema<ScenarioMeta>& meta_schema() {
 const RecordSchema<OutputsSpec>& outputs_schema() {
   static const RecordSchema<OutputsSpec> schema = [] {
     RecordSchema<OutputsSpec> s("outputs", "Which files `capsim run --out DIR` writes.");
-    s.boolean(&OutputsSpec::timeseries, {.key = "timeseries",
-                                         .doc = "timeseries.csv and yearly.csv",
-                                         .example = "true",
-                                         .default_text = "true"});
+    s.boolean(
+        &OutputsSpec::timeseries,
+        {.key = "timeseries",
+         .doc = "timeseries.csv, timeseries_sites.csv, timeseries_clusters.csv and yearly.csv",
+         .example = "true",
+         .default_text = "true"});
     s.boolean(&OutputsSpec::jobs,
               {.key = "jobs", .doc = "jobs.csv", .example = "true", .default_text = "true"});
     s.boolean(

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/time.hpp"
+#include "capsim/output/capacity_report.hpp"
 #include "capsim/output/csv_writer.hpp"
 #include "capsim/uncertainty/statistics.hpp"
 
@@ -176,7 +177,7 @@ TimeseriesQuantiles timeseries_quantiles(const StudyLayout& layout,
 }
 
 std::string timeseries_quantiles_csv(const TimeseriesQuantiles& quantiles) {
-  output::CsvWriter csv({"period", "column", "statistic", "value"});
+  output::CsvWriter csv(output::header_of(output::timeseries_quantiles_columns()));
   for (std::size_t row = 0; row < quantiles.period_starts.size(); ++row) {
     for (std::size_t c = 0; c < quantiles.columns.size(); ++c) {
       const std::array<double, 6>& statistics = quantiles.at(row, c);
@@ -230,8 +231,7 @@ std::string replications_csv(const MonteCarloStudy& study, const std::vector<Rep
 }
 
 std::string drivers_csv(const Drivers& drivers) {
-  output::CsvWriter csv({"figure", "rank", "input", "src", "srrc", "at_p10", "at_p90", "swing",
-                         "r_squared_src", "r_squared_srrc"});
+  output::CsvWriter csv(output::header_of(output::drivers_columns()));
   const auto optional_cell = [](const std::optional<double>& value) {
     return value ? output::CsvCell(*value) : output::CsvCell("");
   };

@@ -54,6 +54,14 @@ struct BuildoutEvent {
 };
 
 /// The fleet's stock at a moment.
+/// One site's or one cluster's GPUs at a moment.
+struct MemberStock {
+  std::int64_t installed = 0;  ///< installed and not retired (failed ones included)
+  std::int64_t failed = 0;
+  std::int64_t waiting_for_power = 0;
+  double h100_equivalent = 0.0;
+};
+
 struct FleetStock {
   std::int64_t installed = 0;  ///< GPUs installed and not retired (failed ones included)
   std::int64_t failed = 0;
@@ -64,6 +72,9 @@ struct FleetStock {
   double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers, network and storage
   double drawn_w = 0.0;           ///< IT draw at the moment, at the utilisation assumed
   int sites_online = 0;
+  /// The same GPUs by site and by cluster (the fleet's counts are their sums).
+  std::vector<MemberStock> by_site;
+  std::vector<MemberStock> by_cluster;
 };
 
 /// The fleet at the end of a calendar year (or of the horizon).
@@ -256,6 +267,9 @@ struct CapacitySummary {
 
 struct CapacityRun {
   Recorder timeseries;
+  /// timeseries_sites.csv and timeseries_clusters.csv: a row per period and site (cluster).
+  Recorder site_series;
+  Recorder cluster_series;
   std::vector<BuildoutEvent> buildout;
   CapacitySummary summary;
   /// jobs.csv's rows in the order JobRecordSink describes; empty when a sink took them.

@@ -28,9 +28,29 @@ struct RecordColumn {
 const std::vector<RecordColumn>& buildout_columns();
 /// jobs.csv's columns, in order.
 const std::vector<RecordColumn>& jobs_columns();
+/// jobs.csv's last columns, one per failure cause: the prefix of their names.
+const RecordColumn& jobs_cause_column();
+/// The Monte Carlo files' columns (written by capsim/study), declared here beside the run's
+/// for their headers and docs/outputs.md. replications.csv's names in <angle brackets> stand
+/// for one column per input, figure, site or year.
+const std::vector<RecordColumn>& timeseries_quantiles_columns();
+const std::vector<RecordColumn>& replications_columns();
+const std::vector<RecordColumn>& drivers_columns();
+/// A header of declared columns, in order.
+std::vector<std::string> header_of(const std::vector<RecordColumn>& columns);
 
-/// The CSV of the per-period table: period_start, period_end, then every recorder column.
+/// The CSV of the per-period table: period_start, period_end, the row's key cells (site,
+/// cluster), then every recorder column.
 std::string timeseries_csv(const Recorder& timeseries);
+/// The same table long (tidy): a row per period and column: period (its start), period_end,
+/// metric, unit, value, then the key cells of long_series_keys() (empty where the figure is not
+/// of one).
+std::string timeseries_long_csv(const Recorder& timeseries);
+/// site, cluster, part, service, tenant.
+const std::vector<std::string>& long_series_keys();
+
+/// The series files' layout: a column per figure (wide), or a row per figure (long).
+enum class SeriesLayout { wide, long_form };
 /// One row per build-out event, in time order.
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar);
 /// One row per training job: submit, start, end, wait, GPUs, cluster, interruptions, goodput,
@@ -92,6 +112,8 @@ struct RunExtras {
   std::function<std::string(const std::vector<std::string>& files)> report;
   /// jobs.csv as the run streamed it (capsim run), instead of the run's collected rows.
   JobsCsvStream* jobs_stream = nullptr;
+  /// timeseries.csv, timeseries_sites.csv and timeseries_clusters.csv: wide or long.
+  SeriesLayout layout = SeriesLayout::wide;
 };
 
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,

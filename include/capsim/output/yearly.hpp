@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "capsim/model/capacity_model.hpp"
+#include "capsim/output/capacity_report.hpp"
 
 namespace capsim::output {
 
@@ -40,5 +41,9 @@ std::vector<YearFigures> yearly_figures(const Scenario& scenario, const Capacity
 /// yearly.csv: one row per year: `year`, `from`, `to`, `partial` (0 or 1), the totals with
 /// their units in their names, `gpus_delivered`, `gpus_added`, `gpus_retired`, `power_added_mw`.
 std::string yearly_csv(const std::vector<YearFigures>& years);
+/// yearly.csv's first columns (the year) and its last (counted from buildout.csv), declared
+/// once for the header and docs/outputs.md; the fleet's totals and means come between.
+const std::vector<RecordColumn>& yearly_key_columns();
+const std::vector<RecordColumn>& yearly_count_columns();
 
 }  // namespace capsim::output

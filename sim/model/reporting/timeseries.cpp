@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,34 @@ namespace capsim {
 namespace {
 
 enum Kinds : EventKind { kSample, kYearEnd, kMoneyDay };
+
+/// A column's label for the long (tidy) layout: its metric without the member's name, its
+/// unit and the key its member is of.
+ColumnLabel series_label(const ColumnDeclaration& column, const std::string& member) {
+  ColumnLabel label{std::string(column.name), std::string(column.unit), "", member};
+  const auto key = [&]() -> std::string_view {
+    switch (column.family) {
+      case ColumnFamily::part:
+        return "part";
+      case ColumnFamily::service:
+        return "service";
+      case ColumnFamily::tenant:
+        return "tenant";
+      case ColumnFamily::fleet:
+      case ColumnFamily::training:
+      case ColumnFamily::site:
+      case ColumnFamily::cluster:
+        break;
+    }
+    return "";
+  }();
+  if (!key.empty()) {
+    label.key = std::string(key);
+    if (label.metric.ends_with('_'))
+      label.metric.pop_back();
+  }
+  return label;
+}
 
 /// A figure per installed GPU-hour (0 without any).
 double per_gpu_hour(double figure, double gpu_hours) {
@@ -122,6 +151,32 @@ double service_gpu_hours(const PeriodReading& r, std::size_t k) {
 }
 double service_tokens(const PeriodReading& r, std::size_t k) {
   return service_total<kServedInput>(r, k) + service_total<kServedOutput>(r, k);
+}
+
+// A site's or a cluster's figures.
+
+template <double SiteEnergy::*figure>
+double site_total(const PeriodReading& r, std::size_t site) {
+  return r.after.site_energy[site].*figure - r.before.site_energy[site].*figure;
+}
+template <double SiteEnergy::*joules>
+double site_mean_mw(const PeriodReading& r, std::size_t site) {
+  return r.span_s > 0 ? site_total<joules>(r, site) / r.span_s / 1e6 : 0.0;
+}
+/// A cluster's GPU-hours over the period; a cluster added during it starts from zero.
+template <std::size_t figure>
+double cluster_hours(const PeriodReading& r, std::size_t cluster) {
+  const double before =
+      cluster < r.before.cluster_gpu_s.size() ? r.before.cluster_gpu_s[cluster][figure] : 0.0;
+  return (r.after.cluster_gpu_s[cluster][figure] - before) / 3600.0;
+}
+template <std::int64_t MemberStock::*count>
+double at_site(const PeriodReading& r, std::size_t site) {
+  return as_double(r.stock.by_site[site].*count);
+}
+template <std::int64_t MemberStock::*count>
+double in_cluster(const PeriodReading& r, std::size_t cluster) {
+  return as_double(r.stock.by_cluster[cluster].*count);
 }
 
 }  // namespace
@@ -290,10 +345,101 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
   return columns;
 }
 
+const std::vector<ColumnDeclaration>& site_columns() {
+  using enum ColumnFamily;
+  using enum ColumnKind;
+  static const std::vector<ColumnDeclaration> columns = {
+      {site, "gpus_installed", "GPUs", stock, "installed here and not retired (failed included)",
+       at_site<&MemberStock::installed>},
+      {site, "gpus_available", "GPUs", stock, "installed here and not failed",
+       [](const PeriodReading& r, std::size_t s) {
+         return as_double(r.stock.by_site[s].installed - r.stock.by_site[s].failed);
+       }},
+      {site, "gpus_failed", "GPUs", stock, "failed here and in repair",
+       at_site<&MemberStock::failed>},
+      {site, "gpus_waiting_for_power", "GPUs", stock,
+       "delivered here, waiting for the site's power to install",
+       at_site<&MemberStock::waiting_for_power>},
+      {site, "gpus_h100_equivalent", "H100-equivalents", stock,
+       "GPUs installed here weighted by dense bf16 peak over an H100 SXM's",
+       [](const PeriodReading& r, std::size_t s) { return r.stock.by_site[s].h100_equivalent; }},
+      {site, "power_it_mw", "MW", mean, "IT power drawn here", site_mean_mw<&SiteEnergy::it_j>},
+      {site, "power_facility_mw", "MW", mean, "facility power drawn here (IT × the site's PUE)",
+       site_mean_mw<&SiteEnergy::facility_j>},
+      {site, "power_online_mw", "MW", stock, "the site's IT power built and online",
+       [](const PeriodReading& r, std::size_t s) { return r.parts.sites[s].online_power_w / 1e6; }},
+      {site, "power_installed_peak_mw", "MW", stock,
+       "peak draw of the servers, network and storage installed here",
+       [](const PeriodReading& r, std::size_t s) {
+         return r.parts.sites[s].installed_peak_w / 1e6;
+       }},
+      {site, "energy_it_mwh", "MWh", total, "IT energy drawn here",
+       [](const PeriodReading& r, std::size_t s) {
+         return site_total<&SiteEnergy::it_j>(r, s) / 3.6e9;
+       }},
+      {site, "energy_facility_mwh", "MWh", total, "facility energy drawn here",
+       [](const PeriodReading& r, std::size_t s) {
+         return site_total<&SiteEnergy::facility_j>(r, s) / 3.6e9;
+       }},
+      {site, "opex_energy_usd", "USD", total, "the facility energy at the site's electricity price",
+       site_total<&SiteEnergy::cost_usd>},
+      {site, "carbon_operational_tco2e", "tCO2e", total,
+       "the facility energy at the site's grid intensity, less its clean power share",
+       [](const PeriodReading& r, std::size_t s) {
+         return site_total<&SiteEnergy::carbon_g>(r, s) / 1e6;
+       }},
+  };
+  return columns;
+}
+
+const std::vector<ColumnDeclaration>& cluster_columns() {
+  using enum ColumnFamily;
+  using enum ColumnKind;
+  static const std::vector<ColumnDeclaration> columns = {
+      {cluster, "gpus_installed", "GPUs", stock,
+       "installed in the cluster and not retired (failed included)",
+       in_cluster<&MemberStock::installed>},
+      {cluster, "gpus_available", "GPUs", stock, "installed in the cluster and not failed",
+       [](const PeriodReading& r, std::size_t c) {
+         return as_double(r.stock.by_cluster[c].installed - r.stock.by_cluster[c].failed);
+       }},
+      {cluster, "gpus_failed", "GPUs", stock, "failed in the cluster and in repair",
+       in_cluster<&MemberStock::failed>},
+      {cluster, "gpus_waiting_for_power", "GPUs", stock,
+       "delivered for the cluster, waiting for its site's power to install",
+       in_cluster<&MemberStock::waiting_for_power>},
+      {cluster, "gpus_h100_equivalent", "H100-equivalents", stock,
+       "the cluster's installed GPUs weighted by dense bf16 peak over an H100 SXM's",
+       [](const PeriodReading& r, std::size_t c) { return r.stock.by_cluster[c].h100_equivalent; }},
+      {cluster, "gpus_busy_training", "GPUs", stock, "GPUs of the cluster held by training jobs",
+       [](const PeriodReading& r, std::size_t c) { return as_double(r.parts.book[c].busy); }},
+      {cluster, "gpus_serving", "GPUs", stock,
+       "GPUs of the cluster granted to inference services in the period's last hour",
+       [](const PeriodReading& r, std::size_t c) { return as_double(r.parts.book[c].serving); }},
+      {cluster, "gpu_hours_training", "GPU-hours", total,
+       "GPU-hours of the cluster held by training jobs", cluster_hours<0>},
+  };
+  return columns;
+}
+
+const std::vector<std::string>& site_series_keys() {
+  static const std::vector<std::string> keys = {"site"};
+  return keys;
+}
+
+const std::vector<std::string>& cluster_series_keys() {
+  static const std::vector<std::string> keys = {"cluster", "site", "part"};
+  return keys;
+}
+
 std::string_view column_kind_name(ColumnKind kind) {
   static constexpr std::array<std::string_view, 3> kNames = {
       "stock at the period's end", "total over the period", "mean over the period"};
   return kNames.at(static_cast<std::size_t>(kind));
+}
+
+bool in_yearly(const ColumnDeclaration& column) {
+  return column.family == ColumnFamily::fleet && column.kind != ColumnKind::stock;
 }
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
@@ -309,6 +455,7 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   c.carbon_embodied = ledger.embodied_carbon(tick);
   for (std::size_t s = 0; s < parts.sites.size(); ++s) {
     const SiteEnergy energy = power.energy_at(s, tick);
+    c.site_energy.push_back(energy);
     c.energy_cost += energy.cost_usd;
     c.energy_it += energy.it_j;
     c.energy_facility += energy.facility_j;
@@ -322,6 +469,9 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   c.training_busy_s = parts.training.busy_gpu_s().total_at(tick);
   for (std::size_t k = 0; k < parts.training.tenant_names().size(); ++k)
     c.tenant_gpu_s.push_back(parts.training.tenant_gpu_s(k).total_at(tick));
+  for (std::size_t k = 0; k < parts.book.size(); ++k)
+    c.cluster_gpu_s.push_back(
+        {parts.book[k].busy_gpu_s.total_at(tick), parts.book[k].available_gpu_s.total_at(tick)});
   for (std::size_t k = 0; k < parts.inference.size(); ++k) {
     const ServiceState& service = parts.inference[k];
     c.revenue += service.revenue_usd.total_at(tick);
@@ -338,18 +488,33 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
 FleetStock fleet_stock(const ModelParts& parts) {
   FleetStock stock;
   stock.installed_by_part.assign(parts.context.parts.size(), 0);
+  stock.by_site.assign(parts.sites.size(), {});
+  stock.by_cluster.assign(parts.book.size(), {});
   const std::vector<Pool>& pools = parts.fleet.pools();
   for (std::size_t p = 0; p < pools.size(); ++p) {
     const Pool& pool = pools[p];
     if (!pool.active)
       continue;
-    stock.installed += pool.gpus;
-    stock.failed += parts.fleet.failed_gpus(p);
-    stock.installed_by_part[pool.part] += pool.gpus;
-    stock.h100_equivalent +=
+    const std::int64_t failed = parts.fleet.failed_gpus(p);
+    const double h100 =
         static_cast<double>(pool.gpus) * h100_equivalent(parts.context.part(pool.part));
+    stock.installed += pool.gpus;
+    stock.failed += failed;
+    stock.installed_by_part[pool.part] += pool.gpus;
+    stock.h100_equivalent += h100;
+    for (MemberStock* member : {&stock.by_site[pool.site], &stock.by_cluster[pool.cluster]}) {
+      member->installed += pool.gpus;
+      member->failed += failed;
+      member->h100_equivalent += h100;
+    }
   }
   stock.waiting_for_power = parts.fleet.gpus_waiting_for_power();
+  for (const Delivery& delivery : parts.fleet.deliveries()) {
+    if (!delivery.arrived)
+      continue;
+    stock.by_site[delivery.site].waiting_for_power += delivery.waiting;
+    stock.by_cluster[delivery.cluster].waiting_for_power += delivery.waiting;
+  }
   for (std::size_t s = 0; s < parts.sites.size(); ++s) {
     const SiteState& site = parts.sites[s];
     stock.online_w += site.online_power_w;
@@ -389,6 +554,9 @@ void Reporting::set_up() {
         if (!parts_.training.empty())
           names = parts_.training.tenant_names();
         return names;
+      case ColumnFamily::site:
+      case ColumnFamily::cluster:
+        break;  // their own files' rows
     }
     return names;
   };
@@ -402,11 +570,19 @@ void Reporting::set_up() {
     const std::vector<std::string> names = members(declared[first].family);
     for (std::size_t member = 0; member < names.size(); ++member) {
       for (std::size_t d = first; d < last; ++d) {
-        recorder.add_column(std::string(declared[d].name) + names[member]);
+        recorder.add_column(std::string(declared[d].name) + names[member],
+                            series_label(declared[d], names[member]));
         columns_.push_back({&declared[d], member});
       }
     }
     first = last;
+  }
+  for (const auto& [series, keys, declared_here] :
+       {std::tuple{&context_.run.site_series, &site_series_keys(), &site_columns()},
+        std::tuple{&context_.run.cluster_series, &cluster_series_keys(), &cluster_columns()}}) {
+    series->set_keys(*keys);
+    for (const ColumnDeclaration& column : *declared_here)
+      series->add_column(std::string(column.name), series_label(column, ""));
   }
   const Date start = context_.scenario.scenario.start;
   const PeriodUnit period = period_;
@@ -486,8 +662,29 @@ void Reporting::sample() {
                               at_start_, stock, parts_};
   for (std::size_t c = 0; c < columns_.size(); ++c)
     recorder.set(c, columns_[c].declaration->value(reading, columns_[c].member));
+  sample_members(reading, recorder.period_start(recorder.rows() - 1),
+                 recorder.period_end(recorder.rows() - 1));
   last_sample_ = now;
   last_cumulative_ = after;
+}
+
+void Reporting::sample_members(const PeriodReading& reading, const std::string& from,
+                               const std::string& to) {
+  Recorder& sites = context_.run.site_series;
+  for (std::size_t s = 0; s < parts_.sites.size(); ++s) {
+    sites.begin_row(from, to, {parts_.sites[s].spec->name});
+    for (std::size_t c = 0; c < site_columns().size(); ++c)
+      sites.set(c, site_columns()[c].value(reading, s));
+  }
+  Recorder& clusters = context_.run.cluster_series;
+  for (std::size_t k = 0; k < parts_.book.size(); ++k) {
+    const SchedulingCluster& cluster = parts_.book[k];
+    clusters.begin_row(
+        from, to,
+        {cluster.name, parts_.sites[cluster.site].spec->name, context_.part(cluster.part).name});
+    for (std::size_t c = 0; c < cluster_columns().size(); ++c)
+      clusters.set(c, cluster_columns()[c].value(reading, k));
+  }
 }
 
 void Reporting::check_money() {
@@ -523,7 +720,7 @@ void Reporting::close_year(Tick tick) {
                            parts_};
   YearTotals totals{context_.calendar.date_of(year_start_), context_.calendar.date_of(tick), {}};
   for (const ColumnDeclaration& column : timeseries_columns()) {
-    if (column.family == ColumnFamily::fleet && column.kind != ColumnKind::stock)
+    if (in_yearly(column))
       totals.totals.push_back({std::string(column.name), column.value(year, 0)});
   }
   context_.run.summary.years.push_back(std::move(totals));

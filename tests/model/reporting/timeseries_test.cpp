@@ -4,12 +4,17 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "capsim/model/capacity_model.hpp"
 #include "capsim/model/reporting/timeseries.hpp"
+#include "capsim/output/capacity_report.hpp"
 #include "capsim/output/outputs_reference.hpp"
 #include "capsim/scenario/loader.hpp"
+#include "scratch_folder.hpp"
 
 namespace capsim {
 namespace {
@@ -113,6 +118,55 @@ TEST_CASE("timeseries: docs/outputs.md is generated from the declarations") {
   // Regenerate with: build/release/capsim schema --outputs > docs/outputs.md
   CHECK_MESSAGE(committed == output::outputs_reference_markdown(),
                 "docs/outputs.md is stale: regenerate it");
+}
+
+TEST_CASE("outputs reference: every column of every CSV file a run writes has its row") {
+  // The example has two sites, parts, services, tenants and training jobs: every family.
+  Scenario scenario = scenario::load_scenario(source_path("scenarios/examples/example.yaml"));
+  scenario.scenario.end = Date{2026, 1, 1};
+  const CapacityRun run = run_capacity(scenario, PeriodUnit::quarter);
+  test::ScratchFolder folder("outputs_reference");
+  output::write_run(folder.path(), scenario, run);
+  const std::string reference = output::outputs_reference_markdown();
+  const std::vector<std::string> files = {
+      "timeseries.csv", "timeseries_sites.csv", "timeseries_clusters.csv",
+      "yearly.csv",     "buildout.csv",         "jobs.csv"};
+  std::size_t checked = 0;
+  for (const std::string& name : files) {
+    std::ifstream file(folder.path() / name, std::ios::binary);
+    REQUIRE(file);
+    std::string header;
+    std::getline(file, header);
+    std::stringstream cells(header);
+    for (std::string column; std::getline(cells, column, ',');) {
+      INFO(name, ": ", column);
+      // period_start and period_end are told in prose; a family column by its prefix.
+      bool documented = column == "period_start" || column == "period_end" ||
+                        reference.find("| `" + column + "` |") != std::string::npos;
+      for (const ColumnDeclaration& declared : timeseries_columns()) {
+        documented =
+            documented ||
+            (declared.family != ColumnFamily::fleet && declared.family != ColumnFamily::training &&
+             column.starts_with(declared.name) &&
+             reference.find("| `" + std::string(declared.name) + "<") != std::string::npos);
+      }
+      documented =
+          documented || (column.starts_with(output::jobs_cause_column().name) &&
+                         reference.find("| `" + std::string(output::jobs_cause_column().name) +
+                                        "<cause>` |") != std::string::npos);
+      CHECK(documented);
+      ++checked;
+    }
+  }
+  CHECK(checked > 100);
+  // Each declared column's row gives its unit and kind.
+  for (const auto* declared : {&timeseries_columns(), &site_columns(), &cluster_columns()}) {
+    for (const ColumnDeclaration& column : *declared) {
+      INFO(column.name);
+      CHECK(reference.find(fmt::format(" | {} | {}", column.unit, column_kind_name(column.kind))) !=
+            std::string::npos);
+    }
+  }
 }
 
 }  // namespace

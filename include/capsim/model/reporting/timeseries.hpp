@@ -29,6 +29,10 @@ struct Cumulative {
   /// Per service: GPU-s, demand input, demand output, served input, served output, dropped
   /// output, hours, hours whose demand was fully served.
   std::vector<std::array<double, 8>> service;
+  /// Per site: its energy, cost and emissions since the start.
+  std::vector<SiteEnergy> site_energy;
+  /// Per cluster: GPU-seconds held by training, and available.
+  std::vector<std::array<double, 2>> cluster_gpu_s;
   /// Capex paid and opex: what the owner's funds pay for.
   double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
   /// What the funds pay for: spent(), less the revenue when economics.revenue_to_funds.
@@ -55,8 +59,9 @@ struct PeriodReading {
 /// End-of-period stock, period total, or period mean.
 enum class ColumnKind { stock, total, mean };
 /// A column of its own, or one per catalog part, service or tenant (its name then ends with
-/// the member's name).
-enum class ColumnFamily { fleet, part, service, training, tenant };
+/// the member's name); or a column of timeseries_sites.csv (timeseries_clusters.csv), whose
+/// rows are one per period and site (cluster).
+enum class ColumnFamily { fleet, part, service, training, tenant, site, cluster };
 
 struct ColumnDeclaration {
   ColumnFamily family;
@@ -64,7 +69,8 @@ struct ColumnDeclaration {
   std::string_view unit;
   ColumnKind kind;
   std::string_view meaning;
-  /// The value for a period; `member` is the part, service or tenant of a family column.
+  /// The value for a period; `member` is the part, service, tenant, site or cluster of a
+  /// family column.
   double (*value)(const PeriodReading& reading, std::size_t member);
   /// Also a headline total of the whole run in summary.json.
   bool in_summary = false;
@@ -72,7 +78,17 @@ struct ColumnDeclaration {
 
 /// Every timeseries column, in the CSV's order within each family.
 const std::vector<ColumnDeclaration>& timeseries_columns();
+/// timeseries_sites.csv's columns (family site) and timeseries_clusters.csv's (family
+/// cluster), after their key cells. A column named as one of timeseries.csv's is its share:
+/// summed over the sites (clusters) it gives the fleet's.
+const std::vector<ColumnDeclaration>& site_columns();
+const std::vector<ColumnDeclaration>& cluster_columns();
+/// The key cells of the keyed series' rows.
+const std::vector<std::string>& site_series_keys();
+const std::vector<std::string>& cluster_series_keys();
 std::string_view column_kind_name(ColumnKind kind);
+/// yearly.csv (summary.json's years) holds a fleet column when it is a total or a mean.
+bool in_yearly(const ColumnDeclaration& column);
 
 /// The reporting part: samples a row at every reporting period's end and a fleet snapshot at
 /// every year's end, and fills the summary at the horizon's end.
@@ -99,6 +115,8 @@ class Reporting final : public EventHandler {
     std::size_t member;
   };
   void sample();
+  /// The rows of timeseries_sites.csv and timeseries_clusters.csv for the period just read.
+  void sample_members(const PeriodReading& reading, const std::string& from, const std::string& to);
   /// The money's daily check (with economics.funds or a cost of capital), and the last one at
   /// the end: dates the funds' exhaustion within the day it happened, and discounts the day's
   /// net cash flow at its middle into the NPV.
