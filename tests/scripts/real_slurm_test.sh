@@ -323,13 +323,14 @@ replications_through_slurm() {
   # --export with one variable: the job gets it and Slurm's own, no PATH, no HOME.
   submit --replications 12 "$scenario" "$out" 3 1 -- --export="$marker"
   expect_merged "$out"
-  # timeseries, yearly, buildout, quantiles, replications, drivers, report, summary
+  # timeseries (the fleet's, the sites' and the clusters'), yearly, buildout, quantiles,
+  # replications, drivers, report, summary
   local files=(buildout.csv drivers.csv replications.csv report.html summary.json timeseries.csv
-               timeseries_quantiles.csv yearly.csv)
+               timeseries_clusters.csv timeseries_quantiles.csv timeseries_sites.csv yearly.csv)
   [ "$(cd "$work/local-mc" && ls)" = "$(printf '%s\n' "${files[@]}")" ] ||
     fail "the one-machine Monte Carlo run wrote $(ls "$work/local-mc" | tr '\n' ' ')"
   expect_same_bytes "$work/local-mc" "$out" "${files[@]}"
-  echo "2. replications: 12 in 3 array tasks, merged = one machine's 8 files"
+  echo "2. replications: 12 in 3 array tasks, merged = one machine's 10 files"
 }
 
 # --- 3. A failing task, and the documented recovery ----------------------------------------
