@@ -61,7 +61,7 @@ class CapacityModel {
     reporting_.finish();
     const CapacitySummary& summary = context_.run.summary;
     training_.finish(summary.gpu_seconds_available);
-    inference_.finish(summary.cost_per_gpu_hour_usd, summary.carbon_per_gpu_hour_g);
+    inference_.finish(reporting_.service_dollars(), summary.carbon_per_gpu_hour_g);
     // Failures drawn as paths count as the candidate and repair events they stand for: the
     // figure is the same whichever way they ran.
     context_.run.events =

@@ -362,6 +362,8 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
   json.key("finance")
       .begin_object()
       .member("cost_of_capital", scenario.economics.cost_of_capital_per_year)
+      .member("dollars", scenario.economics.inflation_per_year ? "nominal" : "constant")
+      .member("inflation", scenario.economics.inflation_per_year.value_or(0.0))
       .member("npv_usd", s.npv_usd)
       .member("opening_value_usd", s.opening_value_usd)
       .member("terminal_value_usd", s.terminal_value_usd)
@@ -612,6 +614,11 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
                                  scenario.scenario.horizon_seconds() / 86400.0,
                                  scenario.scenario.seed, run.events);
   text += year_end_table(s.year_ends);
+  if (const auto& inflation = scenario.economics.inflation_per_year)
+    text += fmt::format(
+        "\nin nominal dollars: each at the price level of its date, {} a year of "
+        "inflation on the scenario's dollars of {}\n",
+        readable_share(*inflation), format_date(scenario.scenario.start));
   text += '\n' + calendar_year_table(yearly_figures(scenario, run));
   text += fmt::format(
       "\ncapex {} (GPUs {}, facility {}); depreciation {}; energy {}; maintenance {}; staff "

@@ -156,7 +156,9 @@ std::string headline_section(const ReportContext& ctx) {
        "at " + at},
       {"IT power online",
        ctx.summary_number(fleet_key + "power_it_online_gw", NumberKind::watts, 1e9), "at " + at},
-      {"Capex", ctx.summary_number("totals.capex_usd", NumberKind::usd), "paid over the run"},
+      {"Capex", ctx.summary_number("totals.capex_usd", NumberKind::usd),
+       ctx.scenario.economics.inflation_per_year ? "paid over the run, in nominal dollars"
+                                                 : "paid over the run"},
       {"Fully loaded cost",
        ctx.summary_number("totals.cost_per_gpu_hour_usd", NumberKind::usd, 1.0, " / GPU-hour"),
        "depreciation, capital charge and opex per installed GPU-hour"},

@@ -302,6 +302,19 @@ const RecordSchema<EconomicsSpec>& economics_schema() {
                 .default_text = "0%",
                 .minimum = 0.0,
                 .maximum = 1.0});
+    s.quantity(&EconomicsSpec::inflation_per_year, Dimension::fraction,
+               {.key = "inflation",
+                .doc = "Inflation per year, to report the run in nominal dollars. Every price "
+                       "the scenario gives is read in dollars of the scenario start (constant "
+                       "dollars); given this key, each cost, revenue and value the run reports "
+                       "is at the price level of its date, (1 + inflation)^(years since the "
+                       "start) times its constant-dollar amount, and the NPV discounts those "
+                       "nominal flows (so state a nominal cost_of_capital with it). Absent: "
+                       "constant dollars. The planner's own log (buildout.csv, the summary's "
+                       "budget) stays in the scenario's dollars, as the planner reckons.",
+                .example = "2.5%",
+                .minimum = 0.0,
+                .maximum = 1.0});
     return s;
   }();
   return schema;

@@ -459,6 +459,9 @@ struct EconomicsSpec {
   /// The cost of capital (WACC) per year: a charge on the capital employed in the cost per
   /// GPU-hour, and the discount rate of the plan's NPV.
   double cost_of_capital_per_year = 0.0;
+  /// Inflation per year. Given, the run reports its dollars nominal: each at the price level
+  /// of its date, the scenario's inputs being dollars of the scenario start.
+  std::optional<double> inflation_per_year;
 };
 
 enum class FailureCategory { gpu, hbm, host, network, software, storage, other };

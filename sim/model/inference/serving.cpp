@@ -153,14 +153,11 @@ double InferenceFleet::warming_gpus(ServiceState& service, std::int64_t room) co
       std::clamp<std::int64_t>(next_wanted - service.gpus, 0, room - service.gpus));
 }
 
-double InferenceFleet::price_per_gpu_hour(double fleet_cost_per_gpu_hour) const {
-  const auto& rental = context_.scenario.economics.rental_price_usd_per_gpu_s;
-  return rental ? *rental * 3600.0 : fleet_cost_per_gpu_hour;
-}
-
-void InferenceFleet::finish(double fleet_cost_per_gpu_hour, double fleet_carbon_per_gpu_hour_g) {
+void InferenceFleet::finish(const std::vector<ServiceDollars>& dollars,
+                            double fleet_carbon_per_gpu_hour_g) {
   const Tick end = context_.end;
-  for (const ServiceState& service : services_) {
+  for (std::size_t k = 0; k < services_.size(); ++k) {
+    const ServiceState& service = services_[k];
     const ServiceSpec& spec = *service.spec;
     InferenceSummary summary;
     summary.service = spec.name;
@@ -175,12 +172,12 @@ void InferenceFleet::finish(double fleet_cost_per_gpu_hour, double fleet_carbon_
     const double miss = service.served_input_miss.total_at(end);
     summary.served.input = hit + miss;
     summary.served.output = service.served_output.total_at(end);
-    summary.cost_usd = summary.gpu_hours * price_per_gpu_hour(fleet_cost_per_gpu_hour);
+    summary.cost_usd = dollars.at(k).cost_usd;
     const double tokens = summary.served.input + summary.served.output;
     summary.cost_per_million_tokens_usd = tokens > 0 ? summary.cost_usd / tokens * 1e6 : 0.0;
     summary.carbon_per_million_tokens_g =
         tokens > 0 ? summary.gpu_hours * fleet_carbon_per_gpu_hour_g / tokens * 1e6 : 0.0;
-    summary.revenue_usd = service.revenue_usd.total_at(end);
+    summary.revenue_usd = dollars.at(k).revenue_usd;
     const PriceListSpec& prices = spec.prices;
     const bool listed = prices.input_cache_hit_usd_per_token ||
                         prices.input_cache_miss_usd_per_token || prices.output_usd_per_token;

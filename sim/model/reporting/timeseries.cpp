@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "capsim/model/economics/funds.hpp"
+#include "capsim/model/economics/price_level.hpp"
 #include "capsim/model/phases.hpp"
 
 namespace capsim {
@@ -113,6 +114,8 @@ enum ServiceFigure : std::size_t {
   kDroppedOutput,
   kHours,
   kHoursMet,
+  kRevenue,
+  kPricedGpuS,
 };
 
 /// A service's total of a figure over the period.
@@ -151,6 +154,14 @@ double service_gpu_hours(const PeriodReading& r, std::size_t k) {
 }
 double service_tokens(const PeriodReading& r, std::size_t k) {
   return service_total<kServedInput>(r, k) + service_total<kServedOutput>(r, k);
+}
+/// What a service's GPU-hours cost over the period: at the rental price (on its priced
+/// GPU-hours, so in the report's dollars), or at the fleet's fully loaded cost.
+double service_cost_usd(const PeriodReading& r, std::size_t k) {
+  const auto& rental = r.parts.context.scenario.economics.rental_price_usd_per_gpu_s;
+  if (rental)
+    return *rental * service_total<kPricedGpuS>(r, k);
+  return service_gpu_hours(r, k) * fleet_cost_per_gpu_hour(r);
 }
 
 // A site's or a cluster's figures.
@@ -313,9 +324,7 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
        "tokens served",
        [](const PeriodReading& r, std::size_t k) {
          const double tokens = service_tokens(r, k);
-         const double cost = service_gpu_hours(r, k) *
-                             r.parts.inference.price_per_gpu_hour(fleet_cost_per_gpu_hour(r));
-         return tokens > 0 ? cost / tokens * 1e6 : 0.0;
+         return tokens > 0 ? service_cost_usd(r, k) / tokens * 1e6 : 0.0;
        }},
       {service, "carbon_per_mtoken_kgco2e_", "kgCO2e per million tokens", mean,
        "the service's GPU-hours at the fleet's carbon per GPU-hour over its tokens served",
@@ -474,15 +483,42 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
         {parts.book[k].busy_gpu_s.total_at(tick), parts.book[k].available_gpu_s.total_at(tick)});
   for (std::size_t k = 0; k < parts.inference.size(); ++k) {
     const ServiceState& service = parts.inference[k];
-    c.revenue += service.revenue_usd.total_at(tick);
+    const double revenue = service.revenue_usd.total_at(tick);
+    const double gpu_s = service.gpu_s.total_at(tick);
+    c.revenue += revenue;
     c.service.push_back(
-        {service.gpu_s.total_at(tick), service.demand_input.total_at(tick),
-         service.demand_output.total_at(tick),
+        {gpu_s, service.demand_input.total_at(tick), service.demand_output.total_at(tick),
          service.served_input_hit.total_at(tick) + service.served_input_miss.total_at(tick),
          service.served_output.total_at(tick), service.dropped_output.total_at(tick),
-         static_cast<double>(service.hours), static_cast<double>(service.hours_met)});
+         static_cast<double>(service.hours), static_cast<double>(service.hours_met), revenue,
+         gpu_s});
   }
   return c;
+}
+
+Cumulative priced_forward(const Cumulative& before, const Cumulative& raw_before,
+                          const Cumulative& raw_now, double level) {
+  Cumulative now = raw_now;
+  const auto forward = [level](double& figure, double priced_before, double raw_from) {
+    figure = priced_before + (figure - raw_from) * level;
+  };
+  forward(now.capex_gpus, before.capex_gpus, raw_before.capex_gpus);
+  forward(now.capex_facility, before.capex_facility, raw_before.capex_facility);
+  forward(now.depreciation, before.depreciation, raw_before.depreciation);
+  forward(now.energy_cost, before.energy_cost, raw_before.energy_cost);
+  forward(now.maintenance, before.maintenance, raw_before.maintenance);
+  forward(now.staff, before.staff, raw_before.staff);
+  forward(now.capital_charge, before.capital_charge, raw_before.capital_charge);
+  forward(now.revenue, before.revenue, raw_before.revenue);
+  for (std::size_t s = 0; s < now.site_energy.size(); ++s)
+    forward(now.site_energy[s].cost_usd, before.site_energy[s].cost_usd,
+            raw_before.site_energy[s].cost_usd);
+  for (std::size_t k = 0; k < now.service.size(); ++k) {
+    forward(now.service[k][kRevenue], before.service[k][kRevenue], raw_before.service[k][kRevenue]);
+    forward(now.service[k][kPricedGpuS], before.service[k][kPricedGpuS],
+            raw_before.service[k][kPricedGpuS]);
+  }
+  return now;
 }
 
 FleetStock fleet_stock(const ModelParts& parts) {
@@ -608,9 +644,10 @@ void Reporting::set_up() {
   // that the date the funds run out and the NPV are the same whatever the reporting period
   // (each day's spending is interpolated within the day it crossed the funds, never across a
   // period of months). Without funds and at a zero cost of capital no day needs a look: the
-  // end's check sums the undiscounted flows.
+  // end's check sums the undiscounted flows. Nominal dollars step on the same clock.
   const EconomicsSpec& economics = context_.scenario.economics;
-  if (economics.funds_usd || economics.cost_of_capital_per_year > 0.0) {
+  if (economics.funds_usd || economics.cost_of_capital_per_year > 0.0 ||
+      economics.inflation_per_year) {
     context_.engine.schedule_periodic(
         std::min(end, calendar.tick_of(next_period_start(start, PeriodUnit::day, start))),
         [calendar, start, end](Tick previous) {
@@ -622,6 +659,8 @@ void Reporting::set_up() {
         phases::kSample, self_, kMoneyDay);
   }
   at_start_ = cumulative_at(parts_, 0);
+  priced_ = at_start_;
+  priced_raw_ = at_start_;
   last_cumulative_ = at_start_;
   year_start_cumulative_ = at_start_;
   money_checked_spent_usd_ = at_start_.spent();
@@ -651,7 +690,7 @@ void Reporting::sample() {
   // The running integrals can only be read forward, so each period starts from the readings
   // the previous sample kept.
   const Cumulative before = last_cumulative_;
-  const Cumulative after = cumulative_at(parts_, now);
+  const Cumulative after = reading_at(now);
   ++samples_;
   parts_.fleet.check_invariants();
   Recorder& recorder = context_.run.timeseries;
@@ -701,16 +740,32 @@ void Reporting::check_money() {
              spent_usd - (to_funds ? revenue_usd : 0.0), context_.run.summary);
   const double net_usd =
       (revenue_usd - money_checked_revenue_usd_) - (spent_usd - money_checked_spent_usd_);
-  discounted_cash_usd_ +=
-      net_usd * discount_factor(economics.cost_of_capital_per_year,
-                                money_checked_at_ + (now - money_checked_at_) / 2);
+  const Tick middle = money_checked_at_ + (now - money_checked_at_) / 2;
+  discounted_cash_usd_ += net_usd * price_level(economics, middle) *
+                          discount_factor(economics.cost_of_capital_per_year, middle);
   money_checked_at_ = now;
   money_checked_spent_usd_ = spent_usd;
   money_checked_revenue_usd_ = revenue_usd;
+  if (economics.inflation_per_year)
+    reading_at(now);
+}
+
+const Cumulative& Reporting::reading_at(Tick now) {
+  const EconomicsSpec& economics = context_.scenario.economics;
+  if (!economics.inflation_per_year) {
+    priced_ = cumulative_at(parts_, now);
+  } else if (now > priced_at_) {
+    Cumulative raw = cumulative_at(parts_, now);
+    const double level = price_level(economics, priced_at_ + (now - priced_at_) / 2);
+    priced_ = priced_forward(priced_, priced_raw_, raw, level);
+    priced_raw_ = std::move(raw);
+    priced_at_ = now;
+  }
+  return priced_;
 }
 
 void Reporting::close_year(Tick tick) {
-  const Cumulative after = cumulative_at(parts_, tick);
+  const Cumulative after = reading_at(tick);
   const FleetStock stock = fleet_stock(parts_);
   const PeriodReading year{year_start_cumulative_,
                            after,
@@ -744,7 +799,7 @@ void Reporting::finish() {
   if (year_start_ < end)
     close_year(end);
   const Cumulative& start = at_start_;
-  const Cumulative last = cumulative_at(parts_, end);
+  const Cumulative last = reading_at(end);
   CapacitySummary& s = context_.run.summary;
   s.capex_gpus_usd = last.capex_gpus - start.capex_gpus;
   s.capex_facility_usd = last.capex_facility - start.capex_facility;
@@ -771,11 +826,15 @@ void Reporting::finish() {
   }
   s.cost_per_gpu_hour_usd = fleet_cost_per_gpu_hour(run);
   s.carbon_per_gpu_hour_g = fleet_carbon_per_gpu_hour_g(run);
+  for (std::size_t k = 0; k < last.service.size(); ++k)
+    service_dollars_.push_back({service_cost_usd(run, k), service_total<kRevenue>(run, k)});
   const double cost_of_capital = context_.scenario.economics.cost_of_capital_per_year;
   // What the run starts with (sites and clusters built before it) enters at its book value,
   // as if bought at the start: the capital the charge above already counts.
   s.opening_value_usd = context_.ledger().capital_employed(0);
-  s.terminal_value_usd = context_.ledger().capital_employed(end);
+  // A book value in the scenario's dollars, at the horizon's price level.
+  s.terminal_value_usd =
+      context_.ledger().capital_employed(end) * price_level(context_.scenario.economics, end);
   s.npv_usd = discounted_cash_usd_ - s.opening_value_usd +
               s.terminal_value_usd * discount_factor(cost_of_capital, end);
   for (std::size_t p = 0; p < context_.parts.size(); ++p) {

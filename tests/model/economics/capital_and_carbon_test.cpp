@@ -141,6 +141,47 @@ TEST_CASE("capacity: carbon per GPU-hour, worked by hand") {
   CHECK(unknown.summary.carbon_operational_g / 1e6 == doctest::Approx(2562.3).epsilon(1e-12));
 }
 
+TEST_CASE("capacity: nominal dollars at 10% inflation, worked by hand") {
+  Scenario scenario = test::worked_economics_year();
+  scenario.economics.inflation_per_year = 0.10;
+  const CapacityRun run = run_capacity(scenario);
+  const CapacitySummary& s = run.summary;
+  // Every cost of this run but the GPUs' is a steady daily flow, each day's at the price level
+  // of its middle, a = 1.1^(1/365.25) a day: S = Σ a^(d+½) over d < 365 = 382.947451 (the
+  // integral of 1.1^t over the run's τ = 365/365.25 years, times 365.25, agrees to 3e-9).
+  //   staff        $1M / 365.25 × S   = $1,048,452.9813 ($999,315.54 in constant dollars)
+  //   energy       $1,800 × S         = $689,305.4126
+  //   maintenance  $2.8M / 365.25 × S = $2,935,668.3478
+  //   depreciation $15M / 365.25 × S  = $15,726,794.7201
+  CHECK(s.staff_usd == doctest::Approx(1'048'452.9813).epsilon(1e-10));
+  CHECK(s.energy_cost_usd == doctest::Approx(689'305.4126).epsilon(1e-10));
+  CHECK(s.maintenance_usd == doctest::Approx(2'935'668.3478).epsilon(1e-10));
+  CHECK(s.depreciation_usd == doctest::Approx(15'726'794.7201).epsilon(1e-10));
+  // The GPUs' $40M, paid at the start, fall in the first day: × a^½ = $40,005,219.24.
+  CHECK(s.capex_gpus_usd == doctest::Approx(40'005'219.24).epsilon(1e-10));
+  // Fully loaded: the constant-dollar $2.2196498 × S / 365 = $2.328792 per GPU-hour.
+  CHECK(s.cost_per_gpu_hour_usd == doctest::Approx(2.3287924).epsilon(1e-7));
+  // January's row: Σ a^(d+½) over d < 31 = 31.125723, × $1M / 365.25 = $85,217.5846 of staff;
+  // the rows add up to the run's totals.
+  CHECK(run.timeseries.value(0, run.timeseries.column("opex_staff_usd")) ==
+        doctest::Approx(85'217.5846).epsilon(1e-9));
+  CHECK(column_sum(run, "opex_staff_usd") == doctest::Approx(s.staff_usd).epsilon(1e-12));
+  // The terminal book value at the horizon's price level: $125,010,266.94 × 1.1^τ.
+  CHECK(s.terminal_value_usd == doctest::Approx(137'502'323.20).epsilon(1e-10));
+  // The NPV of nominal flows at a nominal cost of capital (1.1 × 1.1 − 1 = 21%) is the NPV of
+  // constant-dollar flows at the real 10% (-$30,590,517.09, "WACC in $/GPU-hour" above): each
+  // day's level and discount multiply to 1.1^(−t).
+  scenario.economics.cost_of_capital_per_year = 0.21;
+  CHECK(run_capacity(scenario).summary.npv_usd == doctest::Approx(-30'590'517.09).epsilon(1e-9));
+  // The daily clock makes the figures the same at any reporting period.
+  scenario.economics.cost_of_capital_per_year = 0.0;
+  scenario.scenario.reporting_period = PeriodUnit::day;
+  const CapacityRun daily = run_capacity(scenario);
+  CHECK(daily.summary.staff_usd == doctest::Approx(s.staff_usd).epsilon(1e-12));
+  CHECK(daily.summary.capex_gpus_usd == doctest::Approx(s.capex_gpus_usd).epsilon(1e-12));
+  CHECK(column_sum(daily, "opex_staff_usd") == doctest::Approx(s.staff_usd).epsilon(1e-12));
+}
+
 TEST_CASE("capacity: revenue reaches the funds only with the switch, and the NPV nets it") {
   Scenario scenario = scenario::load_scenario(
       (std::filesystem::path(CAPSIM_SOURCE_DIR) / "scenarios/examples/example.yaml").string());
@@ -173,6 +214,26 @@ TEST_CASE("capacity: revenue reaches the funds only with the switch, and the NPV
   const CapacityRun with = run_capacity(scenario);
   CHECK_FALSE(with.summary.funds_exhausted.has_value());
   CHECK(with.summary.spent_usd == doctest::Approx(spent).epsilon(1e-12));
+  // In nominal dollars each service's revenue and cost grow with the price level, and the
+  // services' revenue is still the run's.
+  scenario.economics.revenue_to_funds = false;
+  scenario.economics.funds_usd.reset();
+  scenario.economics.inflation_per_year = 0.05;
+  const CapacityRun nominal = run_capacity(scenario);
+  double nominal_revenue = 0.0;
+  for (std::size_t k = 0; k < nominal.inference.size(); ++k) {
+    nominal_revenue += nominal.inference[k].revenue_usd;
+    CHECK(nominal.inference[k].revenue_usd > open.inference[k].revenue_usd);
+    CHECK(nominal.inference[k].cost_usd > open.inference[k].cost_usd);
+  }
+  CHECK(nominal.summary.revenue_usd == doctest::Approx(nominal_revenue).epsilon(1e-12));
+  // The plan is the same in either dollars, and so is its log (in the scenario's dollars).
+  REQUIRE(nominal.buildout.size() == open.buildout.size());
+  for (std::size_t e = 0; e < open.buildout.size(); ++e) {
+    CHECK(nominal.buildout[e].tick == open.buildout[e].tick);
+    CHECK(nominal.buildout[e].gpus == open.buildout[e].gpus);
+    CHECK(nominal.buildout[e].amount_usd == open.buildout[e].amount_usd);
+  }
 }
 
 }  // namespace

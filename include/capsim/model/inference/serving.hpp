@@ -23,6 +23,13 @@
 namespace capsim {
 
 /// An inference service: its throughput per replica, its demand, and what it got this hour.
+/// A service's cost (its GPU-hours at the rental price, or at the fleet's fully loaded cost)
+/// and its revenue at list prices over the run [USD].
+struct ServiceDollars {
+  double cost_usd = 0.0;
+  double revenue_usd = 0.0;
+};
+
 struct ServiceState {
   const ServiceSpec* spec = nullptr;
   std::size_t cluster = 0;
@@ -74,11 +81,9 @@ class InferenceFleet final : public EventHandler {
   /// send it.
   double demand_multiple_towards(const ServiceState& service, Tick target_at,
                                  double elapsed_s) const;
-  /// USD per GPU-hour a service is charged: the scenario's rental price, or the fleet's fully
-  /// loaded cost.
-  double price_per_gpu_hour(double fleet_cost_per_gpu_hour) const;
-  /// The per-service figures of the run.
-  void finish(double fleet_cost_per_gpu_hour, double fleet_carbon_per_gpu_hour_g);
+  /// The per-service figures of the run; `dollars` holds each service's cost and revenue, in
+  /// the report's dollars (Reporting::service_dollars).
+  void finish(const std::vector<ServiceDollars>& dollars, double fleet_carbon_per_gpu_hour_g);
 
   void on_event(Engine& engine, const Event& event) override;
 

@@ -27,8 +27,9 @@ struct Cumulative {
   double capital_charge = 0, revenue = 0, carbon_operational = 0, carbon_embodied = 0;
   std::vector<double> tenant_gpu_s;
   /// Per service: GPU-s, demand input, demand output, served input, served output, dropped
-  /// output, hours, hours whose demand was fully served.
-  std::vector<std::array<double, 8>> service;
+  /// output, hours, hours whose demand was fully served, revenue [USD], and GPU-s priced
+  /// (GPU-s at the price level of their time: what a rental price per GPU-hour is paid on).
+  std::vector<std::array<double, 10>> service;
   /// Per site: its energy, cost and emissions since the start.
   std::vector<SiteEnergy> site_energy;
   /// Per cluster: GPU-seconds held by training, and available.
@@ -42,6 +43,12 @@ struct Cumulative {
 };
 
 Cumulative cumulative_at(const ModelParts& parts, Tick tick);
+
+/// `now` in the report's dollars, from the readings `before` (in the report's dollars) and
+/// `raw_before` (in the scenario's) at the previous step: what is not money is `raw_now`'s;
+/// each money figure adds what it gained since, at the step's price level `level`.
+Cumulative priced_forward(const Cumulative& before, const Cumulative& raw_before,
+                          const Cumulative& raw_now, double level);
 
 FleetStock fleet_stock(const ModelParts& parts);
 
@@ -106,6 +113,8 @@ class Reporting final : public EventHandler {
   /// Rows sampled so far: the reporting period's own events, which the run's event count
   /// leaves out so that it is the same at every period.
   std::uint64_t samples_taken() const { return samples_; }
+  /// After finish(): each service's cost and revenue over the run, in the report's dollars.
+  const std::vector<ServiceDollars>& service_dollars() const { return service_dollars_; }
 
   void on_event(Engine& engine, const Event& event) override;
 
@@ -121,6 +130,11 @@ class Reporting final : public EventHandler {
   /// the end: dates the funds' exhaustion within the day it happened, and discounts the day's
   /// net cash flow at its middle into the NPV.
   void check_money();
+  /// The model's running totals at `now`, money in the report's dollars: with
+  /// economics.inflation, each day's flows at the price level of the day's middle (the daily
+  /// clock steps it, so that the figures are the same at any reporting period); without it,
+  /// cumulative_at.
+  const Cumulative& reading_at(Tick now);
   FleetSnapshot snapshot() const;
   /// Records the calendar year (or its part in the run) that ends at `tick`.
   void close_year(Tick tick);
@@ -140,6 +154,10 @@ class Reporting final : public EventHandler {
   double money_checked_spent_usd_ = 0.0;
   double money_checked_revenue_usd_ = 0.0;
   double discounted_cash_usd_ = 0.0;  ///< net cash flows so far, discounted to the start
+  Tick priced_at_ = 0;
+  Cumulative priced_;      ///< the reading at priced_at_, in the report's dollars
+  Cumulative priced_raw_;  ///< the same reading in the scenario's dollars
+  std::vector<ServiceDollars> service_dollars_;
 };
 
 }  // namespace capsim
