@@ -3,7 +3,7 @@
 set -euo pipefail
 clang_format=${1:-clang-format}
 cd "$(dirname "$0")/.."
-mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find include sim tests -name '*.[ch]pp')
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find include sim tests python -name '*.[ch]pp')
 unformatted=()
 for source in "${sources[@]}"; do
   [ -f "$source" ] || continue

@@ -5,11 +5,13 @@
 # for scripts/slurm-sweep.sh (tests/scripts/real_slurm_test.sh: its own daemons, socket, ports
 # and slurm.conf; a system munged the packages may start is left alone); python3-yaml reads the
 # Kubernetes manifest scripts/k8s-sweep.yaml in its test, and python3-kubernetes's models of the
-# Kubernetes API check its keys.
+# Kubernetes API check its keys. pybind11-dev and python3-dev build the Python module,
+# python3-pandas and python3-numpy are what it hands its tables over in (docs/python.md).
 set -euo pipefail
 packages=(g++ cmake ninja-build git libboost-graph-dev libeigen3-dev libyaml-cpp-dev libfmt-dev
           doctest-dev clang-format python3 python3-matplotlib python3-pytest chromium
-          slurm-wlm munge python3-yaml python3-kubernetes)
+          slurm-wlm munge python3-yaml python3-kubernetes pybind11-dev python3-dev
+          python3-numpy python3-pandas)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

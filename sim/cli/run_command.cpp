@@ -23,6 +23,7 @@
 #include "capsim/study/monte_carlo.hpp"
 #include "capsim/study/monte_carlo_report.hpp"
 #include "capsim/study/monte_carlo_shard.hpp"
+#include "capsim/study/run_files.hpp"
 #include "capsim/study/uncertainty_drivers.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "commands.hpp"
@@ -67,14 +68,13 @@ void print_written(bool json, const std::filesystem::path& path) {
 int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
                     const study::MonteCarloOptions& options) {
   study::MonteCarloStudy study;
-  std::vector<study::Replication> replications;
-  study::Tornado tornado;
+  study::MonteCarloResults results;
   const bool shard = options.shard.count > 1;
   try {
     study = study::prepare_study(std::move(loaded), options);
     if (shard) {
       // A shard only runs its replications: the merge computes every statistic.
-      replications = study::run_replications(study, options);
+      const std::vector<study::Replication> replications = study::run_replications(study, options);
       for (const auto& written :
            study::write_shard(parser.text("out", ""), study, options, replications))
         print_out(fmt::format("wrote {}\n", written.string()));
@@ -83,12 +83,10 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
       return 0;
     }
     const std::vector<std::string> merged = parser.all("merge");
-    if (merged.empty()) {
-      replications = study::run_replications(study, options);
-    } else {
-      replications = study::read_shards({merged.begin(), merged.end()}, study, options);
-    }
-    tornado = study::run_tornado(study, options);
+    results = study::monte_carlo_results(
+        study, options,
+        merged.empty() ? study::run_replications(study, options)
+                       : study::read_shards({merged.begin(), merged.end()}, study, options));
   } catch (const InputError& error) {
     print_diagnostics(error);
     return 2;
@@ -103,43 +101,30 @@ int run_monte_carlo(const ArgParser& parser, scenario::UncertainScenario loaded,
         "a distribution: replications differ only by the random seed\n",
         options.replications));
   }
-  const std::vector<study::FigureDistribution> distributions =
-      study::figure_distributions(study.layout, replications);
-  if (std::all_of(distributions.begin(), distributions.end(),
+  if (std::all_of(results.distributions.begin(), results.distributions.end(),
                   [](const study::FigureDistribution& d) { return d.min == d.max; })) {
     print_err(
         fmt::format("capsim run: warning: nothing in the scenario is random: all {} replications "
                     "gave the same figures\n",
-                    replications.size()));
+                    results.replications.size()));
   }
-  const study::RiskFigures risk = study::risk_figures(study, replications);
-  const study::Drivers drivers = study::rank_drivers(study, replications, tornado);
-  const auto monte_carlo_members = [&](output::JsonWriter& json) {
-    study::monte_carlo_json(json, study, replications, distributions, risk, drivers);
-  };
+  output::RunExtras extras = study::monte_carlo_extras(study, results);
   const bool json = parser.has("json");
   if (json) {
-    print_out(output::summary_json(nominal, study.nominal_run, monte_carlo_members));
+    print_out(output::summary_json(nominal, study.nominal_run, extras.summary_members));
   } else {
     print_out(output::text_summary(nominal, study.nominal_run));
-    print_out(study::monte_carlo_text(study, replications, distributions, risk, drivers));
+    print_out(study::monte_carlo_text(study, results.replications, results.distributions,
+                                      results.risk, results.drivers));
   }
   if (parser.has("out")) {
-    // One computation for timeseries_quantiles.csv and the report's fan charts.
-    const study::TimeseriesQuantiles quantiles =
-        study::timeseries_quantiles(study.layout, replications);
-    output::RunExtras extras;
     extras.layout = parse_format(parser);
-    extras.files = {{"timeseries_quantiles.csv", study::timeseries_quantiles_csv(quantiles)},
-                    {"replications.csv", study::replications_csv(study, replications)},
-                    {"drivers.csv", study::drivers_csv(drivers)}};
-    extras.summary_members = monte_carlo_members;
     if (!parser.has("no-report")) {
       extras.report = [&](const std::vector<std::string>& files) {
         report::RunReportExtras report_extras;
         report_extras.files = files;
-        report_extras.quantiles = quantiles;
-        report_extras.replications = replications.size();
+        report_extras.quantiles = results.quantiles;
+        report_extras.replications = results.replications.size();
         return report::run_report_html(nominal, study.nominal_run, report_extras);
       };
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -733,6 +734,30 @@ const std::vector<std::string_view>& run_file_names() {
   return names;
 }
 
+std::vector<NamedText> run_file_texts(const Scenario& scenario, const CapacityRun& run,
+                                      const RunExtras& extras) {
+  std::vector<NamedText> texts;
+  const Calendar calendar(scenario.scenario.start);
+  if (scenario.outputs.timeseries) {
+    const auto series =
+        extras.layout == SeriesLayout::long_form ? timeseries_long_csv : timeseries_csv;
+    texts.emplace_back("timeseries.csv", series(run.timeseries));
+    texts.emplace_back("timeseries_sites.csv", series(run.site_series));
+    texts.emplace_back("timeseries_clusters.csv", series(run.cluster_series));
+    texts.emplace_back("yearly.csv", yearly_csv(yearly_figures(scenario, run)));
+  }
+  if (scenario.outputs.buildout)
+    texts.emplace_back("buildout.csv", buildout_csv(run.buildout, calendar));
+  if (!extras.jobs_stream && scenario.outputs.jobs && !run.jobs.empty())
+    texts.emplace_back("jobs.csv", jobs_csv(run.jobs, run.training.failure_causes, calendar,
+                                            scenario.scenario.end_tick()));
+  for (const auto& file : extras.files)
+    texts.push_back(file);
+  if (scenario.outputs.summary)
+    texts.emplace_back("summary.json", summary_json(scenario, run, extras.summary_members));
+  return texts;
+}
+
 std::vector<std::filesystem::path> write_run(const std::filesystem::path& directory,
                                              const Scenario& scenario, const CapacityRun& run,
                                              const RunExtras& extras) {
@@ -741,40 +766,41 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
   // Every file is complete in its temporary before anything in the folder changes, so a
   // failure here (disk full) leaves the previous run whole.
   std::vector<std::unique_ptr<AtomicFile>> files;
-  const auto prepare = [&](const char* name, const std::string& content) {
+  const auto prepare = [&](const std::string& name, const std::string& content) {
     files.push_back(std::make_unique<AtomicFile>(directory / name));
     files.back()->write(content);
   };
-  const Calendar calendar(scenario.scenario.start);
-  if (scenario.outputs.timeseries) {
-    const auto series =
-        extras.layout == SeriesLayout::long_form ? timeseries_long_csv : timeseries_csv;
-    prepare("timeseries.csv", series(run.timeseries));
-    prepare("timeseries_sites.csv", series(run.site_series));
-    prepare("timeseries_clusters.csv", series(run.cluster_series));
-    prepare("yearly.csv", yearly_csv(yearly_figures(scenario, run)));
+  std::vector<NamedText> texts = run_file_texts(scenario, run, extras);
+  std::optional<NamedText> summary;
+  if (!texts.empty() && texts.back().first == "summary.json") {
+    summary = std::move(texts.back());
+    texts.pop_back();
   }
-  if (scenario.outputs.buildout)
-    prepare("buildout.csv", buildout_csv(run.buildout, calendar));
-  if (extras.jobs_stream) {
+  // A streamed jobs.csv goes where the collected one would: after the series and buildout.csv.
+  bool jobs_placed = extras.jobs_stream == nullptr;
+  const auto place_jobs = [&] {
+    if (jobs_placed)
+      return;
+    jobs_placed = true;
     if (std::unique_ptr<AtomicFile> streamed = extras.jobs_stream->take_file())
       files.push_back(std::move(streamed));
-  } else if (scenario.outputs.jobs && !run.jobs.empty()) {
-    prepare("jobs.csv", jobs_csv(run.jobs, run.training.failure_causes, calendar,
-                                 scenario.scenario.end_tick()));
+  };
+  for (const auto& [name, content] : texts) {
+    if (!name.starts_with("timeseries") && name != "yearly.csv" && name != "buildout.csv")
+      place_jobs();
+    prepare(name, content);
   }
-  for (const auto& [name, content] : extras.files)
-    prepare(name.c_str(), content);
+  place_jobs();
   if (extras.report) {
     std::vector<std::string> beside;
     for (const auto& file : files)
       beside.push_back(file->path().filename().string());
-    if (scenario.outputs.summary)
+    if (summary)
       beside.emplace_back("summary.json");
     prepare("report.html", extras.report(beside));
   }
-  if (scenario.outputs.summary)
-    prepare("summary.json", summary_json(scenario, run, extras.summary_members));
+  if (summary)
+    prepare(summary->first, summary->second);
   // summary.json is the manifest: whenever it is present, every other run file beside it
   // belongs to the run it names.
   return publish_file_set(directory, files, "summary.json", run_file_names());

@@ -381,13 +381,11 @@ std::vector<Override> parse_set_arguments(const std::vector<std::string>& set_ar
   }
   return overrides;
 }
-}  // namespace
-
-ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& policy) {
-  Diagnostics diagnostics;
-  const fs::path scenario_path(path);
-  ConfigNode document = parse_yaml_file(path, diagnostics);
+/// A scenario document parsed from `path` (named so in messages) resolved: its `extends`.
+ScenarioSource resolve_source(ConfigNode document, const std::string& path,
+                              const PathPolicy& policy, Diagnostics& diagnostics) {
   diagnostics.throw_if_any();
+  const fs::path scenario_path(path);
   std::error_code path_error;
   ExtendsState state{{fs::weakly_canonical(scenario_path, path_error)}, 0, {path}, policy};
   if (document.is_null()) {
@@ -399,6 +397,21 @@ ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& p
   }
   diagnostics.throw_if_any();
   return ScenarioSource{path, std::move(document), std::move(state.files)};
+}
+
+}  // namespace
+
+ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& policy) {
+  Diagnostics diagnostics;
+  ConfigNode document = parse_yaml_file(path, diagnostics);
+  return resolve_source(std::move(document), path, policy, diagnostics);
+}
+
+ScenarioSource read_scenario_text(std::string_view text, const std::string& name,
+                                  const PathPolicy& policy) {
+  Diagnostics diagnostics;
+  ConfigNode document = parse_yaml(text, name, diagnostics);
+  return resolve_source(std::move(document), name, policy, diagnostics);
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& set_arguments,
@@ -413,7 +426,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 UncertainScenario load_uncertain_scenario(const std::string& path,
                                           const std::vector<std::string>& set_arguments,
                                           const LoadOptions& options) {
-  UncertainScenario result{read_scenario_source(path, options.paths), {}, {}};
+  return load_uncertain_scenario(read_scenario_source(path, options.paths), set_arguments, options);
+}
+
+UncertainScenario load_uncertain_scenario(ScenarioSource source,
+                                          const std::vector<std::string>& set_arguments,
+                                          const LoadOptions& options) {
+  UncertainScenario result{std::move(source), {}, {}};
   Diagnostics diagnostics;
   const std::vector<Override> overrides = parse_set_arguments(set_arguments, diagnostics);
   result.nominal = load_resolved(result.source, overrides, options, diagnostics, &result.inputs);

@@ -40,8 +40,8 @@ the N-th occurrence of TEXT in the text above (default: the next one). Figures b
 last shell block above them and are checked only when it runs.
 
 Each document runs in its own scratch folder under --work-dir, holding links to the source
-tree's folders, build/release/capsim (the binary given), and bin/ first on PATH with capsim and
-python3 (this interpreter): commands write into out/ there, never into the source tree.
+tree's folders, build/release/capsim (the binary given) and build/release/python (the Python
+module beside it), and bin/ first on PATH with capsim and python3 (this interpreter): commands write into out/ there, never into the source tree.
 
 usage: check_docs.py --list --source-dir DIR DOC...
        check_docs.py --capsim BINARY --source-dir DIR --work-dir DIR [--slow] [--update] [--times]
@@ -337,6 +337,10 @@ def prepare_scratch(scratch, source_dir, capsim):
         if entry not in ("build", "out", ".git"):
             os.symlink(os.path.join(source_dir, entry), os.path.join(scratch, entry))
     os.symlink(capsim, os.path.join(scratch, "build", "release", "capsim"))
+    # The Python module the build makes beside the binary (docs/python.md).
+    module = os.path.join(os.path.dirname(os.path.abspath(capsim)), "python")
+    if os.path.isdir(module):
+        os.symlink(module, os.path.join(scratch, "build", "release", "python"))
     os.symlink(capsim, os.path.join(scratch, "bin", "capsim"))
     # scripts/*.py start with `#!/usr/bin/env python3`: the interpreter with Debian's packages.
     os.symlink(sys.executable, os.path.join(scratch, "bin", "python3"))

@@ -120,4 +120,14 @@ std::vector<std::filesystem::path> write_run(const std::filesystem::path& direct
                                              const Scenario& scenario, const CapacityRun& run,
                                              const RunExtras& extras = {});
 
+/// A file's name and its whole content.
+using NamedText = std::pair<std::string, std::string>;
+/// What write_run writes, as text and in its order, summary.json last, report.html (a page to
+/// look at, not data) left out: the series and yearly.csv, buildout.csv, jobs.csv (the run's
+/// collected rows; with extras.jobs_stream, none: the stream holds them), extras.files. One
+/// computation for the files and for a caller that keeps a run in memory (the Python
+/// module), so that both hold the same bytes.
+std::vector<NamedText> run_file_texts(const Scenario& scenario, const CapacityRun& run,
+                                      const RunExtras& extras = {});
+
 }  // namespace capsim::output

@@ -66,6 +66,10 @@ struct ScenarioSource {
 /// none of a scenario's sections) is one problem that quotes nothing of it. Reads files; no
 /// other shared state.
 ScenarioSource read_scenario_source(const std::string& path, const PathPolicy& policy = {});
+/// The same for a scenario given as text, named `name` in messages (its locations say
+/// name:line:col); its `extends` and other files resolve against the working folder.
+ScenarioSource read_scenario_text(std::string_view text, const std::string& name,
+                                  const PathPolicy& policy = {});
 
 /// Loads a copy of `source.document` with `overrides` applied in order, as load_scenario does
 /// after `extends`. Throws InputError listing every problem. Thread-safe: `source` is only
@@ -84,6 +88,10 @@ struct UncertainScenario {
 /// Loads a scenario as load_scenario does, keeping its uncertain inputs and the source its
 /// replications load from. Throws InputError listing every problem.
 UncertainScenario load_uncertain_scenario(const std::string& path,
+                                          const std::vector<std::string>& set_arguments = {},
+                                          const LoadOptions& options = {});
+/// The same from a source already read (read_scenario_source or read_scenario_text).
+UncertainScenario load_uncertain_scenario(ScenarioSource source,
                                           const std::vector<std::string>& set_arguments = {},
                                           const LoadOptions& options = {});
 
