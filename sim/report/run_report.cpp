@@ -377,13 +377,6 @@ std::string money_section(const ReportContext& ctx) {
 
 // ---- construction --------------------------------------------------------------------------
 
-ConstructionPlan plan_of(const SiteSpec& site) {
-  std::vector<ConstructionTask> tasks;
-  for (const ConstructionTaskSpec& task : site.construction)
-    tasks.push_back({task.name, task.duration_s, task.after});
-  return ConstructionPlan(std::move(tasks));
-}
-
 /// One row per task of every started site's plan, then a diamond per power phase.
 std::vector<GanttRow> gantt_rows(const ReportContext& ctx,
                                  const std::map<std::string, Tick>& starts) {
@@ -392,7 +385,7 @@ std::vector<GanttRow> gantt_rows(const ReportContext& ctx,
     const auto start = starts.find(site.name);
     if (site.construction.empty() || start == starts.end())
       continue;
-    const ConstructionPlan plan = plan_of(site);
+    const ConstructionPlan plan = site_construction_plan(site, ctx.scenario.construction_delay_s);
     const std::vector<std::string> critical = plan.critical_path();
     const double day0 = ctx.day_of(start->second);
     for (const ConstructionTaskSpec& task : site.construction) {

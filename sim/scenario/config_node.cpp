@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include <yaml-cpp/yaml.h>
@@ -447,11 +448,40 @@ void merge_into(ConfigNode& base, ConfigNode overlay) {
 namespace {
 
 /// One step of a key path: a mapping key, or a list index.
+/// A step of a key path: a mapping key, a list index `[2]`, or a list item selected by one of
+/// its keys `[name=prometheus]` (key in `key`, the value it must have in `match`).
 struct PathStep {
   std::string key;
   std::size_t index = 0;
   bool is_index = false;
+  bool is_selector = false;
+  std::string match;
 };
+
+/// The item of `list` whose `key` is `match`; nullptr with `why` set when none or several are.
+const ConfigNode* selected_item(const ConfigNode& list, const PathStep& step, std::string& why) {
+  const ConfigNode* found = nullptr;
+  std::size_t matches = 0;
+  std::vector<std::string> values;
+  for (const ConfigNode& item : list.items) {
+    const ConfigNode* value = item.is_mapping() ? item.find(step.key) : nullptr;
+    if (!value || !value->is_scalar())
+      continue;
+    values.push_back(value->scalar);
+    if (value->scalar == step.match) {
+      found = &item;
+      ++matches;
+    }
+  }
+  if (matches == 1)
+    return found;
+  why = matches == 0
+            ? fmt::format("none; its {}s are {}", step.key,
+                          values.empty() ? std::string("none")
+                                         : excerpt(fmt::format("{}", fmt::join(values, ", "))))
+            : fmt::format("{} items with it", matches);
+  return nullptr;
+}
 
 bool split_path(std::string_view path, std::vector<PathStep>& steps) {
   std::size_t i = 0;
@@ -461,10 +491,19 @@ bool split_path(std::string_view path, std::vector<PathStep>& steps) {
       if (close == std::string_view::npos)
         return false;
       PathStep step;
-      step.is_index = true;
-      const auto result = std::from_chars(path.data() + i + 1, path.data() + close, step.index);
-      if (result.ec != std::errc() || result.ptr != path.data() + close)
-        return false;
+      const std::string_view inside = path.substr(i + 1, close - i - 1);
+      if (const std::size_t equals = inside.find('='); equals != std::string_view::npos) {
+        step.is_selector = true;
+        step.key = std::string(inside.substr(0, equals));
+        step.match = std::string(inside.substr(equals + 1));
+        if (step.key.empty() || step.match.empty())
+          return false;
+      } else {
+        step.is_index = true;
+        const auto result = std::from_chars(path.data() + i + 1, path.data() + close, step.index);
+        if (result.ec != std::errc() || result.ptr != path.data() + close)
+          return false;
+      }
       steps.push_back(step);
       i = close + 1;
       if (i < path.size() && path[i] == '.')
@@ -476,7 +515,9 @@ bool split_path(std::string_view path, std::vector<PathStep>& steps) {
       ++end;
     if (end == i)
       return false;
-    steps.push_back(PathStep{std::string(path.substr(i, end - i)), 0, false});
+    PathStep step;
+    step.key = std::string(path.substr(i, end - i));
+    steps.push_back(std::move(step));
     i = end;
     if (i < path.size() && path[i] == '.') {
       ++i;
@@ -492,7 +533,14 @@ bool split_path(std::string_view path, std::vector<PathStep>& steps) {
 bool parse_override(const std::string& argument, std::size_t index, Override& out,
                     Diagnostics& diagnostics) {
   const std::string origin = fmt::format("--set #{}", index + 1);
-  const std::size_t equals = argument.find('=');
+  // The first '=' outside brackets: a selector (sites[name=x]) holds one of its own.
+  std::size_t equals = std::string::npos;
+  int depth = 0;
+  for (std::size_t i = 0; i < argument.size() && equals == std::string::npos; ++i) {
+    depth += argument[i] == '[' ? 1 : argument[i] == ']' ? -1 : 0;
+    if (argument[i] == '=' && depth == 0)
+      equals = i;
+  }
   if (equals == std::string::npos || equals == 0) {
     diagnostics.add(SourceLocation{std::make_shared<const std::string>(origin), 1, 1}, "",
                     fmt::format("expected key.path=value, found \"{}\"", excerpt(argument)));
@@ -509,8 +557,8 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
   std::vector<PathStep> steps;
   if (!split_path(override_value.path, steps)) {
     diagnostics.add(path_location, override_value.path,
-                    "expected a key path such as scenario.seed or sites[0].pue, found a "
-                    "malformed path");
+                    "expected a key path such as scenario.seed, sites[0].pue or "
+                    "sites[name=prometheus].pue, found a malformed path");
     return;
   }
   Diagnostics value_diagnostics;
@@ -557,6 +605,19 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
       walked += fmt::format("[{}]", step.index);
       continue;
     }
+    if (step.is_selector) {
+      std::string why = node->describe();
+      const ConfigNode* item = node->is_sequence() ? selected_item(*node, step, why) : nullptr;
+      if (!item) {
+        diagnostics.add(path_location, override_value.path,
+                        fmt::format("expected one item of {} with {} {}, found {}", walked,
+                                    step.key, step.match, why));
+        return;
+      }
+      node = const_cast<ConfigNode*>(item);
+      walked += fmt::format("[{}={}]", step.key, step.match);
+      continue;
+    }
     if (node->is_null()) {
       node->kind = ConfigNode::Kind::mapping;
       node->location = path_location;
@@ -589,6 +650,11 @@ const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path) {
       if (!node->is_sequence() || step.index >= node->items.size())
         return nullptr;
       node = &node->items[step.index];
+    } else if (step.is_selector) {
+      std::string why;
+      node = node->is_sequence() ? selected_item(*node, step, why) : nullptr;
+      if (!node)
+        return nullptr;
     } else {
       node = node->is_mapping() ? node->find(step.key) : nullptr;
       if (!node)

@@ -391,6 +391,19 @@ const RecordSchema<SiteSpec>& site_schema() {
             .doc = "When construction begins; absent: the planner decides (or the site exists "
                    "and is online at the scenario start when it has no construction tasks).",
             .example = "2025-03-01"});
+    s.quantity(&SiteSpec::construction_delay_s, Dimension::duration,
+               {.key = "construction_delay",
+                .doc = "A delay to the construction plan (a what-if: permits, the grid "
+                       "interconnection queue, late equipment): every task that waits for no "
+                       "other starts this much after the construction start, so each phase a "
+                       "task brings online comes this much later and its payments spread over "
+                       "the longer build; phases online at the start are not delayed. Added to "
+                       "the scenario's top-level construction_delay. Planners know it when they "
+                       "start a site.",
+                .example = "6 months",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 50.0 * kSecondsPerYear});
     s.records(&SiteSpec::construction, task_schema(),
               {.key = "construction",
                .doc = "The construction plan: tasks with dependencies.",

@@ -191,6 +191,14 @@ const RecordSchema<Scenario>& scenario_schema() {
              {.key = "uncertainty",
               .doc = "Correlations of uncertain inputs.",
               .default_text = "(independent)"});
+    s.quantity(&Scenario::construction_delay_s, Dimension::duration,
+               {.key = "construction_delay",
+                .doc = "A delay added to every site's construction plan, on top of the site's "
+                       "own construction_delay (a what-if: every site six months late).",
+                .example = "6 months",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 50.0 * kSecondsPerYear});
     return s;
   }();
   return schema;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -326,6 +327,35 @@ TEST_CASE("cli: a sweep value past a work ceiling is refused at its line unless 
   CHECK(allowed.out ==
         "ok: sweep test-large: 2 points x 1 replications = 2 runs; 1 parameters, 1 figures: "
         "totals.capex_usd\n");
+}
+
+}  // namespace
+}  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("cli: a sweep parameter selects a list item by name, as --set does") {
+  TempDir out("by_name");
+  const std::string sweep = source_path("tests/sweep/data/by-name.yaml");
+  const CliResult result = run_capsim("sweep " + sweep + " --out " + out.path.string());
+  REQUIRE(result.exit_status == 0);
+  const std::string runs = read_whole_file((out.path / "runs.csv").string());
+  CHECK(runs.rfind("run_id,point,replication,sites[name=dc].pue,failures.annual_failure_rate,seed,"
+                   "totals.energy_facility_mwh\n",
+                   0) == 0);
+  // Facility energy is IT energy times the PUE, and without failures IT energy is the same
+  // whatever the run's seed: the two runs differ by 1.4 / 1.1 exactly.
+  std::vector<double> energy;
+  std::size_t line = runs.find('\n');
+  while (line + 1 < runs.size()) {
+    const std::size_t end = runs.find('\n', line + 1);
+    const std::string row = runs.substr(line + 1, end - line - 1);
+    energy.push_back(std::stod(row.substr(row.rfind(',') + 1)));
+    line = end;
+  }
+  REQUIRE(energy.size() == 2);
+  CHECK(energy[1] / energy[0] == doctest::Approx(1.4 / 1.1).epsilon(1e-12));
 }
 
 }  // namespace

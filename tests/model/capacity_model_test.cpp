@@ -112,6 +112,42 @@ TEST_CASE("capacity: GPUs wait for site power and the wait is reported") {
   CHECK(run.summary.capex_facility_usd == doctest::Approx(23.4e6));
 }
 
+TEST_CASE("capacity: a construction delay holds the GPUs waiting that much longer") {
+  // The site of the test above, 40 days late (30 of its own, 10 for every site): the halls come
+  // online on days 130 and 190, so the 1,000 GPUs wait 99 days and the 500 wait 159.
+  Scenario scenario = one_year();
+  scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));
+  SiteSpec site = test_site("new", 2e6);
+  site.construction_start = Date{2025, 1, 1};
+  site.construction_delay_s = 30 * 86400.0;
+  site.construction.push_back(ConstructionTaskSpec{"permits", 30 * 86400.0, {}});
+  site.construction.push_back(ConstructionTaskSpec{"hall-1", 60 * 86400.0, {"permits"}});
+  site.construction.push_back(ConstructionTaskSpec{"hall-2", 120 * 86400.0, {"permits"}});
+  site.phases.push_back(PowerPhaseSpec{1e6, "hall-1"});
+  site.phases.push_back(PowerPhaseSpec{1e6, "hall-2"});
+  scenario.sites.push_back(site);
+  scenario.construction_delay_s = 10 * 86400.0;
+  scenario.clusters.push_back(test_cluster("early", "new", "X", 1500, Date{2025, 2, 1}));
+
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<Tick> online;
+  std::vector<const BuildoutEvent*> installs;
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == BuildoutKind::phase_online)
+      online.push_back(event.tick);
+    if (event.kind == BuildoutKind::install)
+      installs.push_back(&event);
+  }
+  CHECK(online == std::vector<Tick>{130 * kTicksPerDay, 190 * kTicksPerDay});
+  REQUIRE(installs.size() == 2);
+  CHECK(installs[0]->wait_s == doctest::Approx(99 * 86400.0));
+  CHECK(installs[1]->wait_s == doctest::Approx(159 * 86400.0));
+  CHECK(run.summary.gpu_seconds_waiting_for_power / 86400.0 ==
+        doctest::Approx(1000 * 99.0 + 500 * 159.0));
+  // The same facility, paid over the longer build.
+  CHECK(run.summary.capex_facility_usd == doctest::Approx(23.4e6));
+}
+
 TEST_CASE("capacity: vendor caps spread an order over quarters") {
   Scenario scenario = one_year();
   scenario.catalog.accelerators.push_back(test_part("X", 40e3, 1000.0, 200.0));

@@ -193,6 +193,31 @@ TEST_CASE("loader: --set overrides after extends, validated like the file") {
         "--set #1:1:1: expected key.path=value, found \"novalue\"");
 }
 
+TEST_CASE("loader: --set selects a list item by name as by index") {
+  ScratchFolder folder("select");
+  const std::string path =
+      folder.write("s.yaml", std::string(kMinimal) +
+                                 "sites:\n  - {name: a, it_power_cap: \"100 MW\"}\n"
+                                 "  - {name: prometheus, it_power_cap: \"1 GW\"}\n");
+  const Scenario by_name = load_scenario(path, {"sites[name=prometheus].pue=1.3"});
+  const Scenario by_index = load_scenario(path, {"sites[1].pue=1.3"});
+  CHECK(by_name.sites[1].pue == doctest::Approx(1.3));
+  CHECK(by_name.sites[0].pue == doctest::Approx(1.2));
+  CHECK(explain_scenario(by_name) == explain_scenario(by_index));
+  // Any key of the items selects, and a selector goes on through the item's own lists.
+  CHECK(load_scenario(path, {"sites[it_power_cap=100 MW].pue=1.1"}).sites[0].pue ==
+        doctest::Approx(1.1));
+  CHECK(first_error(path, {"sites[name=prometheos].pue=1.3"}) ==
+        "--set #1:1:1: sites[name=prometheos].pue: expected one item of sites with name "
+        "prometheos, found none; its names are a, prometheus");
+  CHECK(first_error(path, {"scenario[name=x].seed=3"}) ==
+        "--set #1:1:1: scenario[name=x].seed: expected one item of scenario with name x, found "
+        "a mapping");
+  CHECK(first_error(path, {"sites[name=].pue=1"}) ==
+        "--set #1:1:1: sites[name=].pue: expected a key path such as scenario.seed, "
+        "sites[0].pue or sites[name=prometheus].pue, found a malformed path");
+}
+
 TEST_CASE("loader: a scenario's catalog entry overrides only the fields it gives") {
   ScratchFolder folder("override");
   const Scenario scenario = load_scenario(

@@ -129,6 +129,9 @@ struct SiteSpec {
   double clean_power_share = 0.0;
   double cost_per_power_usd_per_w = 11.7;
   std::optional<Date> construction_start;
+  /// A what-if: every task of the plan that waits for nothing waits this long first, so every
+  /// phase built by the plan comes online this much later (added to Scenario's).
+  double construction_delay_s = 0.0;
   std::vector<ConstructionTaskSpec> construction;
   std::vector<PowerPhaseSpec> phases;
 };
@@ -539,6 +542,8 @@ struct Scenario {
   FailuresSpec failures;
   OutputsSpec outputs;
   UncertaintySpec uncertainty;
+  /// Added to every site's construction_delay.
+  double construction_delay_s = 0.0;
   /// The file the scenario was loaded from, for the places of errors the model finds.
   std::string source_path;
 };

@@ -248,6 +248,19 @@ double ConstructionPlan::slack_s(std::string_view task) const {
   return slack_s_[index_of(task)];
 }
 
+ConstructionPlan site_construction_plan(const SiteSpec& site, double scenario_delay_s) {
+  const double delay_s = site.construction_delay_s + scenario_delay_s;
+  std::vector<ConstructionTask> tasks;
+  if (delay_s > 0.0 && !site.construction.empty())
+    tasks.push_back({kConstructionDelayTask, delay_s, {}});
+  for (const ConstructionTaskSpec& task : site.construction) {
+    tasks.push_back({task.name, task.duration_s, task.after});
+    if (delay_s > 0.0 && task.after.empty())
+      tasks.back().after.push_back(kConstructionDelayTask);
+  }
+  return ConstructionPlan(std::move(tasks));
+}
+
 double ConstructionPlan::phase_ready_s(std::string_view ready_after) const {
   return ready_after.empty() ? 0.0 : finish_s(ready_after);
 }

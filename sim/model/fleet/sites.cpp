@@ -82,11 +82,7 @@ void Sites::set_up(bool start_planned_sites) {
   for (const SiteSpec& spec : context_.scenario.sites) {
     SiteState site;
     site.spec = &spec;
-    std::vector<ConstructionTask> tasks;
-    for (const ConstructionTaskSpec& task : spec.construction) {
-      tasks.push_back(ConstructionTask{task.name, task.duration_s, task.after});
-    }
-    site.plan = ConstructionPlan(std::move(tasks));
+    site.plan = site_construction_plan(spec, context_.scenario.construction_delay_s);
     if (spec.phases.empty()) {
       // Without phases the whole site comes online when its construction ends.
       const std::string last =

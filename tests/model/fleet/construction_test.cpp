@@ -359,3 +359,35 @@ TEST_CASE("construction: a wide random DAG matches a direct longest-path computa
 
 }  // namespace
 }  // namespace capsim
+
+namespace capsim {
+namespace {
+
+TEST_CASE("construction: a construction delay moves every phase a task brings online") {
+  // Site plan: permits 10 d, then shell 20 d; a second root, interconnect 25 d. A site delay
+  // of 15 d and the scenario's 5 d: both roots wait 20 d, so shell ends at 20 + 10 + 20 = 50 d
+  // and interconnect at 20 + 25 = 45 d; a phase online at the start stays at 0.
+  SiteSpec site;
+  site.name = "s";
+  site.construction = {{"permits", 10 * kDay, {}},
+                       {"shell", 20 * kDay, {"permits"}},
+                       {"interconnect", 25 * kDay, {}}};
+  const ConstructionPlan on_time = site_construction_plan(site, 0.0);
+  CHECK(on_time.tasks().size() == 3);
+  CHECK(on_time.phase_ready_s("shell") == doctest::Approx(30 * kDay));
+  site.construction_delay_s = 15 * kDay;
+  const ConstructionPlan late = site_construction_plan(site, 5 * kDay);
+  CHECK(late.phase_ready_s("shell") == doctest::Approx(50 * kDay));
+  CHECK(late.phase_ready_s("interconnect") == doctest::Approx(45 * kDay));
+  CHECK(late.phase_ready_s("") == 0.0);
+  CHECK(late.makespan_s() == doctest::Approx(50 * kDay));
+  CHECK(late.critical_path() ==
+        std::vector<std::string>{kConstructionDelayTask, "permits", "shell"});
+  // A site without a plan (built before the run) has nothing to delay.
+  SiteSpec built;
+  built.construction_delay_s = 30 * kDay;
+  CHECK(site_construction_plan(built, 0.0).tasks().empty());
+}
+
+}  // namespace
+}  // namespace capsim

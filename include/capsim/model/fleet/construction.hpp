@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "capsim/model/inputs.hpp"
+
 namespace capsim {
 
 /// One task of a construction plan.
@@ -126,5 +128,14 @@ class ConstructionPlan {
 /// after.size() == names.size(). O(V + E) expected.
 std::vector<std::string> find_dependency_cycle(const std::vector<std::string>& names,
                                                const std::vector<std::vector<std::string>>& after);
+
+/// The name of the task a construction delay adds; no scenario task can have it (names start
+/// with a letter or a digit).
+inline constexpr const char* kConstructionDelayTask = "(construction delay)";
+
+/// A site's construction plan: its tasks, and with a delay (the site's construction_delay plus
+/// `scenario_delay_s`) above zero a first task of that length that every task waiting for no
+/// other waits for.
+ConstructionPlan site_construction_plan(const SiteSpec& site, double scenario_delay_s);
 
 }  // namespace capsim
