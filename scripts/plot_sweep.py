@@ -7,13 +7,14 @@ against the parameter, one line per combination of the other parameters (or only
 that match --where), with the interval as a shaded band, and writes a PNG.
 
     scripts/plot_sweep.py out/meta-budget/runs_summary.csv \\
-        --x planner.budget_per_period --y totals.capex_usd --out capex.png
-    scripts/plot_sweep.py runs_summary.csv --x economics.utilisation \\
-        --y totals.energy_facility_mwh --where failures.annual_failure_rate=4%
+        --x planner.budget_per_period_usd --y totals.capex_usd --out capex.png
+    scripts/plot_sweep.py runs_summary.csv --x economics.utilisation_share \\
+        --y totals.energy_facility_mwh --where failures.annual_failure_rate_share=0.04
 
-Parameter values keep the text the sweep substituted ("$10B", "70 MW", "50%"): the number in
-it is plotted when every value of the column has the same prefix and unit, the text otherwise
-(as categories, in file order). Needs matplotlib: apt install python3-matplotlib.
+A parameter that takes a quantity is a column of numbers in its canonical unit, named in the
+column (`planner.budget_per_period_usd`, `economics.utilisation_share`); other values keep
+their text. A column whose cells are numbers (or share one prefix and unit, as older sweeps
+wrote them: "$10B", "70 MW") is plotted as numbers, any other as categories, in file order. Needs matplotlib: apt install python3-matplotlib.
 """
 
 import argparse
@@ -49,7 +50,7 @@ def unit_of(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("summary", help="runs_summary.csv of a sweep")
-    parser.add_argument("--x", required=True, help="the parameter on the x axis (its key path)")
+    parser.add_argument("--x", required=True, help="the parameter on the x axis (its runs_summary.csv column)")
     parser.add_argument("--y", required=True, help="the figure on the y axis, e.g. totals.capex_usd")
     parser.add_argument("--where", action="append", default=[], metavar="PARAM=VALUE",
                         help="keep only points where PARAM has this value (repeatable)")

@@ -208,8 +208,18 @@ const FieldInfo* field_at_path(std::string_view path) {
   const RecordInfo* record = &scenario_schema().info();
   const FieldInfo* field = nullptr;
   std::size_t start = 0;
+  // The next '.' outside brackets: a selector's value may hold dots (clusters[name=v1.2]).
+  const auto next_dot = [path](std::size_t from) {
+    int depth = 0;
+    for (std::size_t i = from; i < path.size(); ++i) {
+      depth += path[i] == '[' ? 1 : path[i] == ']' ? -1 : 0;
+      if (path[i] == '.' && depth == 0)
+        return i;
+    }
+    return std::string_view::npos;
+  };
   while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
+    const std::size_t dot = next_dot(start);
     std::string_view segment =
         path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (const std::size_t bracket = segment.find('['); bracket != std::string_view::npos)

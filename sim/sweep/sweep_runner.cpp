@@ -67,8 +67,10 @@ Manifest manifest_of(const Sweep& sweep, const Shard& shard, std::vector<std::st
   manifest.seed = static_cast<std::uint64_t>(sweep.spec.seed);
   manifest.shard_index = shard.index;
   manifest.shard_count = shard.count;
-  manifest.parameters = sweep.parameter_names;
-  manifest.inputs = sweep.input_names;
+  for (const ValueColumn& column : sweep.parameter_columns)
+    manifest.parameters.push_back(column.header);
+  for (const ValueColumn& column : sweep.input_columns)
+    manifest.inputs.push_back(column.header);
   manifest.figures = std::move(figures);
   return manifest;
 }
@@ -363,10 +365,12 @@ std::string format_run_row(const Sweep& sweep, std::uint64_t run_id,
   const std::uint64_t point = run_id / replications;
   const std::uint64_t replication = run_id % replications;
   std::vector<output::CsvCell> cells{run_id, point, replication};
-  for (const std::string& value : sweep.points[point].values)
-    cells.emplace_back(value);
-  for (const std::string& value : sweep.input_values(replication))
-    cells.emplace_back(value);
+  const std::vector<std::string>& values = sweep.points[point].values;
+  for (std::size_t p = 0; p < values.size(); ++p)
+    cells.push_back(value_cell(sweep.parameter_columns[p], values[p]));
+  const std::vector<std::string> drawn = sweep.input_values(replication);
+  for (std::size_t i = 0; i < drawn.size(); ++i)
+    cells.push_back(value_cell(sweep.input_columns[i], drawn[i]));
   cells.emplace_back(sweep.seed_of(point, replication));
   // Figures come in the same order in every run: a moving cursor finds each in O(1) usually.
   std::size_t cursor = 0;

@@ -284,6 +284,20 @@ std::uint64_t Sweep::seed_of(std::uint64_t point, std::uint64_t replication) con
   return run_seed(static_cast<std::uint64_t>(spec.seed), point, replication);
 }
 
+ValueColumn value_column(const std::string& path) {
+  const scenario::FieldInfo* field = scenario::field_at_path(path);
+  if (!field || field->type != scenario::ValueType::quantity)
+    return {path, std::nullopt};
+  return {path + "_" + dimension_column_suffix(field->dimension), field->dimension};
+}
+
+output::CsvCell value_cell(const ValueColumn& column, const std::string& text) {
+  if (!column.dimension)
+    return text;
+  // The value loaded as the scenario's (the run would have refused it otherwise).
+  return parse_quantity(text, *column.dimension);
+}
+
 std::string sampled_value_text(const scenario::UncertainInput& input, const scenario::Draw& drawn) {
   if (!input.choice_texts.empty())
     return drawn.text;
@@ -792,6 +806,7 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
                      [&](const ParameterSpec& parameter) { return parameter.path == input; })) {
       sweep.drawn_inputs.push_back(i);
       sweep.input_names.push_back(input);
+      sweep.input_columns.push_back(value_column(input));
     }
   }
   // A run replaces every distribution of the base, by a parameter's value or a draw; the
@@ -806,6 +821,7 @@ Sweep load_sweep(const std::string& path, const scenario::LoadOptions& options) 
   for (std::size_t i = 0; i < sweep.spec.parameters.size(); ++i) {
     const ParameterSpec& parameter = sweep.spec.parameters[i];
     sweep.parameter_names.push_back(parameter.path);
+    sweep.parameter_columns.push_back(value_column(parameter.path));
     const ConfigNode& node = parameters->items[i];
     const std::string key = fmt::format("parameters[{}]", i);
     if (parameter.kind == ParameterSpec::Kind::distribution) {

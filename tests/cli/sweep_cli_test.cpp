@@ -61,7 +61,7 @@ TEST_CASE("cli: every sweep under scenarios/sweeps runs and analyzes") {
         return block == std::string::npos ? std::string() : analysis.out.substr(rank + 7, 27);
       };
       CHECK(first_ranked("inference[frontier-api].cost_per_million_tokens_usd") ==
-            "efficiency.steps[0].factor ");
+            "efficiency.steps[0].factor_");
       CHECK(first_ranked("totals.capex_usd") == "inference.services[0].deman");
     }
     ++ran;
@@ -85,14 +85,15 @@ TEST_CASE("cli: the demo sweep's counts, and what analyze ranks first") {
   // Failures follow the failure rate; energy follows the utilisation assumed.
   CHECK(analysis.out.find("gpus.failures  (R² = ") != std::string::npos);
   const std::string csv = read_whole_file((out.path / "sensitivity.csv").string());
-  CHECK(csv.find("gpus.failures,1,failures.annual_failure_rate,0.9") != std::string::npos);
-  CHECK(csv.find("totals.energy_facility_mwh,1,economics.utilisation,0.9") != std::string::npos);
-  CHECK(csv.find("totals.capex_usd,1,planner.budget_per_period,0.92") != std::string::npos);
+  CHECK(csv.find("gpus.failures,1,failures.annual_failure_rate_share,0.9") != std::string::npos);
+  CHECK(csv.find("totals.energy_facility_mwh,1,economics.utilisation_share,0.9") !=
+        std::string::npos);
+  CHECK(csv.find("totals.capex_usd,1,planner.budget_per_period_usd,0.92") != std::string::npos);
   // The report draws analyze's ranking: failures' first bar is the failure rate.
   const std::string report = read_whole_file((out.path / "report.html").string());
   const std::size_t drivers = report.find(R"(data-chart="drivers-gpus-failures")");
   REQUIRE(drivers != std::string::npos);
-  CHECK(report.find(R"(data-x="failures.annual_failure_rate" data-y="0.9)", drivers) <
+  CHECK(report.find(R"(data-x="failures.annual_failure_rate_share" data-y="0.9)", drivers) <
         report.find("</figure>", drivers));
   TempDir bare("demo_bare");
   REQUIRE(run_capsim("sweep " + source_path("scenarios/sweeps/meta-budget.yaml") + " --out " +
@@ -341,7 +342,8 @@ TEST_CASE("cli: a sweep parameter selects a list item by name, as --set does") {
   const CliResult result = run_capsim("sweep " + sweep + " --out " + out.path.string());
   REQUIRE(result.exit_status == 0);
   const std::string runs = read_whole_file((out.path / "runs.csv").string());
-  CHECK(runs.rfind("run_id,point,replication,sites[name=dc].pue,failures.annual_failure_rate,seed,"
+  CHECK(runs.rfind("run_id,point,replication,sites[name=dc].pue,failures.annual_failure_rate_share,"
+                   "seed,"
                    "totals.energy_facility_mwh\n",
                    0) == 0);
   // Facility energy is IT energy times the PUE, and without failures IT energy is the same

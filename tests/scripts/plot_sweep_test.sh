@@ -14,16 +14,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$capsim" sweep "$source_dir/tests/sweep/data/grid.yaml" --out "$work/sweep" -j 2 >/dev/null
 plot="$source_dir/scripts/plot_sweep.py"
-"$python" "$plot" "$work/sweep/runs_summary.csv" --x economics.utilisation --y gpus.failures \
+"$python" "$plot" "$work/sweep/runs_summary.csv" --x economics.utilisation_share --y gpus.failures \
   --out "$work/failures.png" | grep -qx "wrote $work/failures.png"
 # A PNG, and not an empty one.
 [ "$(head -c 8 "$work/failures.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]
 [ "$(stat -c %s "$work/failures.png")" -gt 10000 ]
-"$python" "$plot" "$work/sweep/runs_summary.csv" --x failures.annual_failure_rate \
-  --y totals.energy_facility_mwh --where economics.utilisation=70% --log-x --out "$work/b.png" >/dev/null
+"$python" "$plot" "$work/sweep/runs_summary.csv" --x failures.annual_failure_rate_share \
+  --y totals.energy_facility_mwh --where economics.utilisation_share=0.7 --log-x --out "$work/b.png" >/dev/null
 [ -s "$work/b.png" ]
 set +e
-"$python" "$plot" "$work/sweep/runs_summary.csv" --x economics.utilisation --y nope 2>"$work/err"
+"$python" "$plot" "$work/sweep/runs_summary.csv" --x economics.utilisation_share --y nope 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 2 ]

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/core/units.hpp"
 #include "capsim/sweep/sweep_runner.hpp"
 #include "test_paths.hpp"
 
@@ -85,8 +86,8 @@ TEST_CASE("sweep runner: runs.csv has one row per run in run-id order, with real
   std::string header;
   std::getline(lines, header);
   CHECK(header ==
-        "run_id,point,replication,economics.utilisation,failures.annual_failure_rate,seed,"
-        "totals.capex_usd,totals.energy_facility_mwh,gpus.failures,"
+        "run_id,point,replication,economics.utilisation_share,failures.annual_failure_rate_share,"
+        "seed,totals.capex_usd,totals.energy_facility_mwh,gpus.failures,"
         "fleet_at[2026-01-01].gpus_installed,fleet_at[2027-01-01].gpus_installed");
   const Sweep sweep = load_sweep(data_path("grid.yaml"));
   std::string line;
@@ -98,11 +99,18 @@ TEST_CASE("sweep runner: runs.csv has one row per run in run-id order, with real
     CHECK(fields[0] == std::to_string(id));
     CHECK(fields[1] == std::to_string(id / 3));
     CHECK(fields[2] == std::to_string(id % 3));
-    CHECK(fields[3] == sweep.points[id / 3].values[0]);
-    CHECK(fields[4] == sweep.points[id / 3].values[1]);
+    // Parameters as numbers in the unit their column names: "50%" is 0.5 of
+    // economics.utilisation_share.
+    CHECK(std::stod(fields[3]) ==
+          doctest::Approx(parse_quantity(sweep.points[id / 3].values[0], Dimension::fraction))
+              .epsilon(1e-15));
+    CHECK(std::stod(fields[4]) ==
+          doctest::Approx(parse_quantity(sweep.points[id / 3].values[1], Dimension::fraction))
+              .epsilon(1e-15));
+    CHECK((fields[3] == "0.5" || fields[3] == "0.7" || fields[3] == "0.9"));
     CHECK(fields[5] == std::to_string(sweep.seed_of(id / 3, id % 3)));
     CHECK(fields[9] == "28000");  // the base's 20,000 GPUs and its 8,000 ordered
-    (fields[4] == "3%" ? failures_low : failures_high) += std::stod(fields[8]);
+    (fields[4] == "0.03" ? failures_low : failures_high) += std::stod(fields[8]);
   }
   // 12% a year fails about four times as many GPUs as 3%.
   CHECK(failures_high / failures_low == doctest::Approx(4.0).epsilon(0.1));
@@ -131,14 +139,15 @@ TEST_CASE("sweep runner: runs_summary.csv has the mean and Student t interval pe
   const double half_width = 4.302652729911275 * std::sqrt(squares / 2.0) / std::sqrt(3.0);
   std::istringstream summary_lines(summary);
   std::getline(summary_lines, line);
-  CHECK(line.rfind("point,economics.utilisation,failures.annual_failure_rate,replications,"
+  CHECK(line.rfind("point,economics.utilisation_share,failures.annual_failure_rate_share,"
+                   "replications,"
                    "totals.capex_usd.mean,totals.capex_usd.ci95_low,totals.capex_usd.ci95_high,",
                    0) == 0);
   std::getline(summary_lines, line);
   split_csv_line(line, fields);
   CHECK(fields[0] == "0");
-  CHECK(fields[1] == "50%");
-  CHECK(fields[2] == "3%");
+  CHECK(fields[1] == "0.5");
+  CHECK(fields[2] == "0.03");
   CHECK(fields[3] == "3");
   // gpus.failures is the third figure: columns 4 + 3 * 2 onwards.
   CHECK(std::stod(fields[10]) == doctest::Approx(mean).epsilon(1e-12));
@@ -167,12 +176,13 @@ TEST_CASE("sweep runner: drawn inputs are columns of runs.csv, the same at any -
   const std::string runs = read_text(one.path / "runs.csv");
   // After the parameters, the drawn input; the fixed failure rate is a parameter's column.
   CHECK(runs.substr(0, runs.find('\n')) ==
-        "run_id,point,replication,sites[0].pue,failures.annual_failure_rate,"
-        "economics.utilisation,seed,totals.opex_energy_usd,gpus.failures");
+        "run_id,point,replication,sites[0].pue,failures.annual_failure_rate_share,"
+        "economics.utilisation_share,seed,totals.opex_energy_usd,gpus.failures");
   CHECK(count_lines(runs) == 9);
   // runs_summary.csv has one row per point, of its parameters only.
   const std::string summary = read_text(one.path / "runs_summary.csv");
-  CHECK(summary.rfind("point,sites[0].pue,failures.annual_failure_rate,replications,", 0) == 0);
+  CHECK(summary.rfind("point,sites[0].pue,failures.annual_failure_rate_share,replications,", 0) ==
+        0);
   CHECK(count_lines(summary) == 3);
   TempDir two("uncertain2");
   run_into(sweep, two.path, 2);

@@ -342,3 +342,32 @@ TEST_CASE("sweep: shards are disjoint and cover every run") {
 
 }  // namespace
 }  // namespace capsim::sweep
+
+namespace capsim::sweep {
+namespace {
+
+TEST_CASE("sweep spec: a quantity's column holds numbers in the canonical unit it names") {
+  const ValueColumn budget = value_column("planner.budget_per_period");
+  CHECK(budget.header == "planner.budget_per_period_usd");
+  CHECK(output::csv_row({value_cell(budget, "$10B")}) == "10000000000\n");
+  const ValueColumn share = value_column("economics.utilisation");
+  CHECK(share.header == "economics.utilisation_share");
+  CHECK(output::csv_row({value_cell(share, "70%")}) == "0.7\n");
+  const ValueColumn gain = value_column("efficiency.steps[0].factor");
+  CHECK(gain.header == "efficiency.steps[0].factor_x");
+  CHECK(output::csv_row({value_cell(gain, "13.387x")}) == "13.387\n");
+  const ValueColumn delay = value_column("sites[name=dc.v2].construction_delay");
+  CHECK(delay.header == "sites[name=dc.v2].construction_delay_s");
+  CHECK(output::csv_row({value_cell(delay, "2 days")}) == "172800\n");
+  // A plain number keeps its path and text; so do a word and a date.
+  const ValueColumn pue = value_column("sites[0].pue");
+  CHECK(pue.header == "sites[0].pue");
+  CHECK_FALSE(pue.dimension.has_value());
+  CHECK(output::csv_row({value_cell(pue, "1.25")}) == "1.25\n");
+  CHECK(value_column("planner.policy").header == "planner.policy");
+  CHECK(output::csv_row({value_cell(value_column("scenario.end"), "2030-01-01")}) ==
+        "2030-01-01\n");
+}
+
+}  // namespace
+}  // namespace capsim::sweep

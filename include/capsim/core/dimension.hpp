@@ -63,5 +63,8 @@ std::string dimension_units_hint(Dimension dimension);
 /// " USD/GPU-s", "x" (multiplier), "/s" (frequency); "%" for a fraction, whose number
 /// format_canonical writes in percent.
 const char* dimension_canonical_unit(Dimension dimension);
+/// What a column of numbers in the canonical unit adds to its name after "_": "usd", "w", "s",
+/// "usd_per_j", "share" (a fraction, 0 to 1), "x" (a multiplier): `planner.budget_per_period_usd`.
+const char* dimension_column_suffix(Dimension dimension);
 
 }  // namespace capsim

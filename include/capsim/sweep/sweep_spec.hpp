@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "capsim/core/dimension.hpp"
+#include "capsim/output/csv_writer.hpp"
 #include "capsim/scenario/config_node.hpp"
 #include "capsim/scenario/loader.hpp"
 #include "capsim/scenario/schema.hpp"
@@ -80,22 +82,36 @@ struct SweepPoint {
   std::vector<std::string> values;
 };
 
+/// A parameter's or a drawn input's column of runs.csv: its header, and for a key that takes a
+/// quantity the dimension its values are read in. Such a column holds numbers in the canonical
+/// unit, named in the header (`planner.budget_per_period_usd`, `efficiency.steps[0].factor_x`,
+/// `economics.utilisation_share`); a plain number stays as it is, a word or a date as text.
+struct ValueColumn {
+  std::string header;
+  std::optional<Dimension> dimension;
+};
+/// The column of the scenario key at `path` (the syntax of --set).
+ValueColumn value_column(const std::string& path);
+/// A value's cell in its column: the number in the canonical unit, or the text as written.
+output::CsvCell value_cell(const ValueColumn& column, const std::string& text);
+
 /// A loaded, validated and expanded sweep. Runs are numbered point-major:
 /// run_id = point × replications + replication. Immutable; safe to share between threads.
 struct Sweep {
   std::string file;  ///< the sweep file as given
   SweepSpec spec;
-  scenario::ScenarioSource base;             ///< the base scenario, `extends` resolved
-  std::vector<SweepPoint> points;            ///< grid cells × samples, grid-major
-  std::vector<std::string> parameter_names;  ///< the parameters' paths
+  scenario::ScenarioSource base;               ///< the base scenario, `extends` resolved
+  std::vector<SweepPoint> points;              ///< grid cells × samples, grid-major
+  std::vector<std::string> parameter_names;    ///< the parameters' paths
+  std::vector<ValueColumn> parameter_columns;  ///< their columns in runs.csv
   /// The base scenario's uncertain inputs (scenario/uncertain_inputs.hpp), with its seed
   /// replaced by the sweep's: the uniforms of replication r are
   /// study::replication_uniforms(uncertain, r), the same at every point (common random numbers).
   scenario::UncertainScenario uncertain;
   /// The indices in uncertain.inputs of the inputs no parameter fixes: each run draws them.
   std::vector<std::size_t> drawn_inputs;
-  std::vector<std::string>
-      input_names;  ///< their key paths: runs.csv's columns after the parameters
+  std::vector<std::string> input_names;    ///< their key paths
+  std::vector<ValueColumn> input_columns;  ///< their columns, after the parameters
   /// FNV-1a of the sweep file's bytes, the resolved base scenario (explain_scenario: after
   /// `extends` and catalog includes) and CAPSIM_VERSION, 16 hex digits: a journal, a shard or a
   /// merge input of another sweep is refused by it.
