@@ -77,7 +77,7 @@ def _text_of(value):
     return str(value)
 
 
-def _input(scenario, set, allow_large, allow_paths):
+def _input(scenario, set, allow_large, allow_paths, scale=None):
     given = _capsim.ScenarioInput()
     if isinstance(scenario, dict):
         # JSON is YAML: a dict goes to the loader as text, dates and the like as strings.
@@ -99,6 +99,7 @@ def _input(scenario, set, allow_large, allow_paths):
         given.sets = ["%s=%s" % (key, _text_of(value)) for key, value in (set or {}).items()]
     else:  # "key.path=value" strings, as --set takes them
         given.sets = [str(item) for item in set]
+    given.scales = ["%s=%s" % (key, _text_of(value)) for key, value in (scale or {}).items()]
     given.allow_large = bool(allow_large)
     given.allow_paths = [os.fspath(p) for p in (allow_paths or [])]
     return given
@@ -155,11 +156,12 @@ class Result:
 
 
 def run(scenario, set=None, replications=None, period=None, threads=None, format="wide",
-        allow_large=False, allow_paths=None):
+        allow_large=False, allow_paths=None, scale=None):
     """Runs a scenario as `capsim run --out` does and returns its Result.
 
     scenario: a path, YAML text or a dict. set: {"key.path": value} overrides, as --set (or a
-    list of "key.path=value" strings).
+    list of "key.path=value" strings). scale: {"key.path": factor}, as --scale: every number the
+    path matches is multiplied ("catalog.accelerators[*].price_installed_per_gpu": 1.2).
     replications: Monte Carlo replications (the scenario's scenario.replications when None).
     period: "day", "week", "month", "quarter" or "year" (the scenario's when None).
     threads: for replications (the cores when None). format: "wide" or "long" series.
@@ -167,7 +169,7 @@ def run(scenario, set=None, replications=None, period=None, threads=None, format
     """
     if format not in ("wide", "long"):
         raise ValueError('format: expected "wide" or "long", found %r' % (format,))
-    given = _input(scenario, set, allow_large, allow_paths)
+    given = _input(scenario, set, allow_large, allow_paths, scale)
     files = _outcome(_capsim.run(given, int(replications or 0), period,
                                  int(threads or os.cpu_count() or 1), format == "long"))
     return Result(files)

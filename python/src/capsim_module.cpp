@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -65,6 +66,7 @@ struct ScenarioInput {
   bool is_text = false;
   std::string name;
   std::vector<std::string> sets;
+  std::vector<std::string> scales;
   bool allow_large = false;
   std::vector<std::string> allow_paths;
 };
@@ -84,7 +86,10 @@ capsim::scenario::UncertainScenario load(const ScenarioInput& input,
       input.is_text
           ? capsim::scenario::read_scenario_text(input.path_or_text, input.name, options.paths)
           : capsim::scenario::read_scenario_source(input.path_or_text, options.paths);
-  return capsim::scenario::load_uncertain_scenario(std::move(source), input.sets, options);
+  capsim::scenario::UncertainScenario loaded =
+      capsim::scenario::load_uncertain_scenario(std::move(source), input.sets, options);
+  loaded.nominal = capsim::scenario::scale_scenario(loaded.nominal, input.scales, options);
+  return loaded;
 }
 
 std::optional<capsim::PeriodUnit> period_of(const std::optional<std::string>& name) {
@@ -113,7 +118,14 @@ Outcome<std::vector<capsim::output::NamedText>> run(const ScenarioInput& input,
     options.layout =
         long_layout ? capsim::output::SeriesLayout::long_form : capsim::output::SeriesLayout::wide;
     options.load_options = load_options(input, unit);
-    return capsim::study::run_files(load(input, options.load_options), options);
+    capsim::scenario::UncertainScenario loaded = load(input, options.load_options);
+    const std::uint64_t runs =
+        replications > 0 ? replications
+                         : static_cast<std::uint64_t>(loaded.nominal.scenario.replications);
+    if (!input.scales.empty() && runs > 1)
+      throw std::invalid_argument(
+          "scale changes one run's scenario; with replications, put the factor in the scenario");
+    return capsim::study::run_files(std::move(loaded), options);
   });
 }
 
@@ -152,6 +164,7 @@ PYBIND11_MODULE(_capsim, module) {
       .def_readwrite("is_text", &ScenarioInput::is_text)
       .def_readwrite("name", &ScenarioInput::name)
       .def_readwrite("sets", &ScenarioInput::sets)
+      .def_readwrite("scales", &ScenarioInput::scales)
       .def_readwrite("allow_large", &ScenarioInput::allow_large)
       .def_readwrite("allow_paths", &ScenarioInput::allow_paths);
   module.def("run", &run, py::arg("input"), py::arg("replications"), py::arg("period"),

@@ -9,6 +9,12 @@
 
 namespace capsim::cli {
 
+/// --scale's help, the same for every command that takes it.
+inline constexpr const char* kScaleHelp =
+    "multiply every number the path matches, after --set: * is every key or list item at its "
+    "place, ** any depth, price* any key starting so "
+    "(catalog.accelerators[*].price_installed_per_gpu=1.2)";
+
 using Arguments = std::vector<std::string>;
 
 /// Prints each of the error's diagnostics on stderr, one a line (file:line:col: key.path: ...).

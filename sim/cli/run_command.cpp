@@ -163,6 +163,7 @@ int run_run(const Arguments& arguments) {
       .option("period", "UNIT", "reporting period: day, week, month, quarter or year",
               "the scenario's")
       .repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .repeatable("scale", "KEY.PATH=FACTOR", kScaleHelp)
       .option("replications", "N",
               "Monte Carlo: N runs drawing the uncertain inputs (docs/uncertainty.md)",
               "scenario.replications")
@@ -224,6 +225,18 @@ int run_run(const Arguments& arguments) {
         "with --merge --json");
   if (parser.has("shard") && parser.has("merge"))
     throw UsageError("capsim run: --shard writes a shard and --merge joins them: give one");
+  if (!parser.all("scale").empty()) {
+    if (monte_carlo.replications > 1)
+      throw UsageError(
+          "capsim run: --scale changes one run's scenario; with replications, put the factor in "
+          "the scenario (or --set the values)");
+    try {
+      loaded.nominal = scenario::scale_scenario(loaded.nominal, parser.all("scale"), load_options);
+    } catch (const InputError& error) {
+      print_diagnostics(error);
+      return 2;
+    }
+  }
   if (monte_carlo.replications > 1)
     return run_monte_carlo(parser, std::move(loaded), monte_carlo);
   const Scenario& scenario = loaded.nominal;

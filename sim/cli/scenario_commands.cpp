@@ -44,6 +44,7 @@ int run_validate(const Arguments& arguments) {
                    "docs/scenarios.md) unless --allow-large.",
                    "FILE...");
   parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .repeatable("scale", "KEY.PATH=FACTOR", kScaleHelp)
       .flag("allow-large", "accept a scenario past the work ceilings");
   allow_path_option(parser);
   if (parser.parse_or_print_help(arguments))
@@ -53,8 +54,10 @@ int run_validate(const Arguments& arguments) {
   int status = 0;
   for (const std::string& file : parser.positional()) {
     try {
-      const Scenario loaded = scenario::load_scenario(
-          file, parser.all("set"), {parser.has("allow-large"), {}, false, path_policy(parser)});
+      const scenario::LoadOptions options{
+          parser.has("allow-large"), {}, false, path_policy(parser)};
+      const Scenario loaded = scenario::scale_scenario(
+          scenario::load_scenario(file, parser.all("set"), options), parser.all("scale"), options);
       print_out(fmt::format("ok: {}: {}\n", file, scenario_summary(loaded)));
     } catch (const InputError& error) {
       print_diagnostics(error);
@@ -73,12 +76,25 @@ int run_explain(const Arguments& arguments) {
                    "canonical units (s, W, J, USD, FLOP, bytes, tokens). Uncertain inputs\n"
                    "print at their nominal values, then listed as comments.",
                    "FILE");
-  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends");
+  parser.repeatable("set", "KEY.PATH=VALUE", "override a value after extends")
+      .repeatable("scale", "KEY.PATH=FACTOR", kScaleHelp);
   allow_path_option(parser);
   if (parser.parse_or_print_help(arguments))
     return 0;
   if (parser.positional().size() != 1) {
     throw UsageError("capsim explain: expected exactly one scenario file");
+  }
+  if (parser.has("scale") && !parser.all("scale").empty()) {
+    try {
+      const scenario::LoadOptions options{true, {}, false, path_policy(parser)};
+      print_out(scenario::explain_scenario(scenario::scale_scenario(
+          scenario::load_scenario(parser.positional().front(), parser.all("set"), options),
+          parser.all("scale"), options)));
+      return 0;
+    } catch (const InputError& error) {
+      print_diagnostics(error);
+      return 2;
+    }
   }
   try {
     // explain only prints the scenario: its size is no reason to refuse it.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -638,6 +639,179 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
     walked += walked.empty() ? step.key : "." + step.key;
   }
   *node = std::move(value);
+}
+
+namespace {
+
+/// Whether `key` matches `pattern`, where each '*' stands for any text.
+bool key_matches(std::string_view pattern, std::string_view key) {
+  const std::size_t star = pattern.find('*');
+  if (star == std::string_view::npos)
+    return pattern == key;
+  if (key.substr(0, star) != pattern.substr(0, star))
+    return false;
+  const std::string_view rest = pattern.substr(star + 1);
+  for (std::size_t from = star; from <= key.size(); ++from) {
+    if (key_matches(rest, key.substr(from)))
+      return true;
+  }
+  return false;
+}
+
+/// Multiplies a scalar's leading number, keeping what follows it ("32000 USD" -> "38400 USD").
+bool scale_scalar(ConfigNode& node, double factor) {
+  const std::string& text = node.scalar;
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end == text.data())
+    return false;
+  const std::string_view rest(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  // A number glued to letters or digits is no quantity (a date, a name such as "3d-part").
+  if (!rest.empty() && rest.front() != ' ' && rest.front() != '%' && rest.front() != 'x')
+    return false;
+  node.scalar = fmt::format("{}{}", value * factor, rest);
+  return true;
+}
+
+/// The steps of a scale's path: --set's, and the wildcards.
+struct ScaleStep {
+  enum class Kind { key, any_level, index, selector, every_item } kind = Kind::key;
+  std::string key;  ///< a key pattern, or a selector's key
+  std::string match;
+  std::size_t index = 0;
+};
+
+bool split_scale_path(std::string_view path, std::vector<ScaleStep>& steps) {
+  std::size_t i = 0;
+  while (i < path.size()) {
+    ScaleStep step;
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string_view::npos)
+        return false;
+      const std::string_view inside = path.substr(i + 1, close - i - 1);
+      if (inside == "*") {
+        step.kind = ScaleStep::Kind::every_item;
+      } else if (const std::size_t equals = inside.find('='); equals != std::string_view::npos) {
+        step.kind = ScaleStep::Kind::selector;
+        step.key = std::string(inside.substr(0, equals));
+        step.match = std::string(inside.substr(equals + 1));
+        if (step.key.empty() || step.match.empty())
+          return false;
+      } else {
+        step.kind = ScaleStep::Kind::index;
+        const auto result =
+            std::from_chars(inside.data(), inside.data() + inside.size(), step.index);
+        if (inside.empty() || result.ec != std::errc() ||
+            result.ptr != inside.data() + inside.size())
+          return false;
+      }
+      i = close + 1;
+    } else {
+      std::size_t end = i;
+      while (end < path.size() && path[end] != '.' && path[end] != '[')
+        ++end;
+      if (end == i)
+        return false;
+      step.key = std::string(path.substr(i, end - i));
+      step.kind = step.key == "**" ? ScaleStep::Kind::any_level : ScaleStep::Kind::key;
+      i = end;
+    }
+    steps.push_back(std::move(step));
+    if (i < path.size() && path[i] == '.') {
+      ++i;
+      if (i == path.size())
+        return false;
+    }
+  }
+  return !steps.empty();
+}
+
+std::size_t scale_matches(ConfigNode& node, const std::vector<ScaleStep>& steps, std::size_t at,
+                          double factor) {
+  if (at == steps.size())
+    return node.is_scalar() && scale_scalar(node, factor) ? 1 : 0;
+  const ScaleStep& step = steps[at];
+  std::size_t scaled = 0;
+  const auto each_child = [&](std::size_t next) {
+    for (ConfigNode& item : node.items)
+      scaled += scale_matches(item, steps, next, factor);
+    for (MappingEntry& entry : node.entries)
+      scaled += scale_matches(entry.value, steps, next, factor);
+  };
+  switch (step.kind) {
+    case ScaleStep::Kind::any_level:
+      scaled += scale_matches(node, steps, at + 1, factor);
+      each_child(at);
+      break;
+    case ScaleStep::Kind::key:
+      if (step.key == "*") {
+        each_child(at + 1);
+      } else {
+        for (MappingEntry& entry : node.entries) {
+          if (key_matches(step.key, entry.key))
+            scaled += scale_matches(entry.value, steps, at + 1, factor);
+        }
+      }
+      break;
+    case ScaleStep::Kind::every_item:
+      for (ConfigNode& item : node.items)
+        scaled += scale_matches(item, steps, at + 1, factor);
+      break;
+    case ScaleStep::Kind::index:
+      if (node.is_sequence() && step.index < node.items.size())
+        scaled += scale_matches(node.items[step.index], steps, at + 1, factor);
+      break;
+    case ScaleStep::Kind::selector:
+      for (ConfigNode& item : node.items) {
+        const ConfigNode* value = item.is_mapping() ? item.find(step.key) : nullptr;
+        if (value && value->is_scalar() && value->scalar == step.match)
+          scaled += scale_matches(item, steps, at + 1, factor);
+      }
+      break;
+  }
+  return scaled;
+}
+
+}  // namespace
+
+bool parse_scale(const std::string& argument, std::size_t index, Scale& out,
+                 Diagnostics& diagnostics) {
+  const std::string origin = fmt::format("--scale #{}", index + 1);
+  const SourceLocation location{std::make_shared<const std::string>(origin), 1, 1};
+  const std::size_t equals = argument.rfind('=');
+  std::vector<ScaleStep> steps;
+  if (equals == std::string::npos || equals == 0 ||
+      !split_scale_path(std::string_view(argument).substr(0, equals), steps)) {
+    diagnostics.add(location, "",
+                    fmt::format("expected key.path=factor such as catalog.accelerators[*]."
+                                "price_installed_per_gpu=1.2, found \"{}\"",
+                                excerpt(argument)));
+    return false;
+  }
+  std::string factor_text = argument.substr(equals + 1);
+  if (!factor_text.empty() && factor_text.back() == 'x')
+    factor_text.pop_back();
+  double factor = 0.0;
+  const auto [end, error] =
+      std::from_chars(factor_text.data(), factor_text.data() + factor_text.size(), factor);
+  if (factor_text.empty() || error != std::errc() ||
+      end != factor_text.data() + factor_text.size() || !(factor > 0.0) || !std::isfinite(factor)) {
+    diagnostics.add(SourceLocation{location.file, 1, static_cast<int>(equals) + 2},
+                    argument.substr(0, equals),
+                    fmt::format("expected a factor above 0 such as 1.2 or 0.5x, found \"{}\"",
+                                excerpt(argument.substr(equals + 1))));
+    return false;
+  }
+  out = Scale{argument.substr(0, equals), factor, origin};
+  return true;
+}
+
+std::size_t apply_scale(ConfigNode& root, const Scale& scale) {
+  std::vector<ScaleStep> steps;
+  if (!split_scale_path(scale.path, steps))
+    return 0;
+  return scale_matches(root, steps, 0, scale.factor);
 }
 
 const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path) {

@@ -499,4 +499,32 @@ std::string explain_scenario(const Scenario& scenario) {
   return writer.text();
 }
 
+Scenario scale_scenario(const Scenario& scenario, const std::vector<std::string>& scale_arguments,
+                        const LoadOptions& options) {
+  if (scale_arguments.empty())
+    return scenario;
+  Diagnostics diagnostics;
+  std::vector<Scale> scales;
+  for (std::size_t i = 0; i < scale_arguments.size(); ++i) {
+    Scale scale;
+    if (parse_scale(scale_arguments[i], i, scale, diagnostics))
+      scales.push_back(std::move(scale));
+  }
+  diagnostics.throw_if_any();
+  ConfigNode document =
+      parse_yaml(explain_scenario(scenario), "--scale: the resolved scenario", diagnostics);
+  for (const Scale& scale : scales) {
+    if (apply_scale(document, scale) == 0)
+      diagnostics.add(SourceLocation{std::make_shared<const std::string>(scale.origin), 1, 1},
+                      scale.path,
+                      "expected a path matching at least one number of the resolved scenario "
+                      "(capsim explain shows it), found none");
+  }
+  diagnostics.throw_if_any();
+  // The resolved form names no other file (its catalog is listed whole); a path it holds (demand
+  // observations) resolves against the scenario's own folder, as it did.
+  const ScenarioSource source{scenario.source_path, std::move(document), {scenario.source_path}};
+  return load_scenario(source, {}, options);
+}
+
 }  // namespace capsim::scenario

@@ -163,3 +163,26 @@ TEST_CASE("cli: schema prints the committed reference and JSON Schema") {
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("cli: --scale on run, validate and explain; refused with replications") {
+  const std::string flagship = source_path("scenarios/meta-2025-60b.yaml");
+  const std::string dearer = " --scale 'catalog.accelerators[*].price_installed_per_gpu=1.2'";
+  const CliResult explained = run_capsim("explain " + flagship + dearer);
+  CHECK(explained.exit_status == 0);
+  // H100's $43K launch price, 20% dearer.
+  CHECK(explained.out.find("price_installed_per_gpu: \"51600 USD\"") != std::string::npos);
+  const CliResult validated = run_capsim("validate " + flagship + " --scale 'sites[*].pue=3'");
+  CHECK(validated.exit_status == 2);
+  CHECK(validated.err.find("--scale: the resolved scenario:") == 0);
+  const CliResult replicated = run_capsim("run " + flagship + dearer + " --replications 3");
+  CHECK(replicated.exit_status == 2);
+  CHECK(replicated.err ==
+        "capsim run: --scale changes one run's scenario; with replications, put the factor in "
+        "the scenario (or --set the values)\n");
+}
+
+}  // namespace
+}  // namespace capsim::test

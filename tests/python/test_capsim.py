@@ -177,3 +177,18 @@ def test_sweep_returns_runs_csv_as_a_table(tmp_path):
         capsim.sweep(os.path.join(SOURCE, "tests", "sweep", "bad",
                                   "11-value-wrong-unit.yaml"),
                      allow_paths=[os.path.join(SOURCE, "tests")])
+
+
+def test_scale_gives_what_the_cli_scale_gives(tmp_path):
+    scale = {"catalog.accelerators[*].price_installed_per_gpu": 1.2}
+    result = capsim.run(EXAMPLE, scale=scale)
+    cli = cli_run(EXAMPLE, tmp_path / "cli", "--scale",
+                  "catalog.accelerators[*].price_installed_per_gpu=1.2")
+    assert result.files["summary.json"] == cli["summary.json"]
+    plain = capsim.run(EXAMPLE)
+    assert result.summary["totals"]["capex_gpus_usd"] != plain.summary["totals"]["capex_gpus_usd"]
+    with pytest.raises(capsim.InputError) as raised:
+        capsim.run(EXAMPLE, scale={"sites[*].pwe": 1.2})
+    assert raised.value.problems[0].file == "--scale #1"
+    with pytest.raises(ValueError):
+        capsim.run(EXAMPLE, scale=scale, replications=3)

@@ -218,6 +218,58 @@ TEST_CASE("loader: --set selects a list item by name as by index") {
         "sites[0].pue or sites[name=prometheus].pue, found a malformed path");
 }
 
+TEST_CASE("loader: --scale multiplies every number its path matches, catalog parts included") {
+  ScratchFolder folder("scale");
+  const std::string path =
+      folder.write("s.yaml", std::string(kMinimal) +
+                                 "sites:\n  - {name: a, it_power_cap: \"100 MW\", pue: 1.1}\n"
+                                 "  - {name: b, it_power_cap: \"200 MW\", pue: 1.2}\n");
+  const Scenario base = load_scenario(path);
+  const auto part = [](const Scenario& scenario, const std::string& name) {
+    for (const AcceleratorSpec& p : scenario.catalog.accelerators) {
+      if (p.name == name)
+        return p;
+    }
+    FAIL("no part " << name);
+    return AcceleratorSpec{};
+  };
+  // Every part of the built-in catalog, by one path: H100's $43K launch price becomes $51.6K,
+  // A100's dated list prices $27K and $24K become $32.4K and $28.8K.
+  const Scenario dear = scale_scenario(base, {"catalog.accelerators[*].price_installed_per_gpu=1.2",
+                                              "catalog.**.list_prices[*].price=1.2x"});
+  CHECK(*part(dear, "H100-SXM").price_installed_per_gpu_usd == doctest::Approx(51'600.0));
+  CHECK(*part(dear, "A100-80GB-SXM").price_installed_per_gpu_usd == doctest::Approx(38'400.0));
+  REQUIRE(part(dear, "A100-80GB-SXM").list_prices.size() == 2);
+  CHECK(part(dear, "A100-80GB-SXM").list_prices[0].price_usd == doctest::Approx(32'400.0));
+  CHECK(part(dear, "A100-80GB-SXM").list_prices[1].price_usd == doctest::Approx(28'800.0));
+  CHECK(part(dear, "H100-SXM").tdp_w == part(base, "H100-SXM").tdp_w);
+  // A key pattern and a selector: every site's power, then one site's PUE.
+  const Scenario scaled =
+      scale_scenario(base, {"sites[*].it_power*=0.5", "sites[name=b].pue=1.25"});
+  CHECK(scaled.sites[0].it_power_cap_w == 50e6);
+  CHECK(scaled.sites[1].it_power_cap_w == 100e6);
+  CHECK(scaled.sites[0].pue == doctest::Approx(1.1));
+  CHECK(scaled.sites[1].pue == doctest::Approx(1.5));
+  const auto error_of = [&](const std::vector<std::string>& scales) {
+    try {
+      scale_scenario(base, scales);
+    } catch (const InputError& error) {
+      return error.diagnostics().front().format();
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of({"sites[*].pwe=1.2"}) ==
+        "--scale #1:1:1: sites[*].pwe: expected a path matching at least one number of the "
+        "resolved scenario (capsim explain shows it), found none");
+  CHECK(error_of({"sites[*].pue=-2"}) ==
+        "--scale #1:1:14: sites[*].pue: expected a factor above 0 such as 1.2 or 0.5x, found "
+        "\"-2\"");
+  CHECK(error_of({"sites[*].pue"}).rfind("--scale #1:1:1: expected key.path=factor", 0) == 0);
+  // A scaled value is checked like a written one, at its place in the resolved scenario.
+  CHECK(error_of({"sites[*].pue=3"}).find(": sites[0].pue: expected at most 3, found \"3.3") !=
+        std::string::npos);
+}
+
 TEST_CASE("loader: a scenario's catalog entry overrides only the fields it gives") {
   ScratchFolder folder("override");
   const Scenario scenario = load_scenario(

@@ -88,6 +88,26 @@ bool parse_override(const std::string& argument, std::size_t index, Override& ou
 /// range is a diagnostic.
 void apply_override(ConfigNode& root, const Override& override_value, Diagnostics& diagnostics);
 
+/// A `--scale key.path=factor`: every number the path matches is multiplied by `factor`. The
+/// path is --set's, where `*` also stands for every key of a mapping or every item of a list
+/// at its place (`[*]` for every item), `**` for any number of levels, and `*` inside a key for
+/// any text (`price*`).
+struct Scale {
+  std::string path;
+  double factor = 1.0;
+  std::string origin;  ///< how errors name it, e.g. "--scale #1"
+};
+
+/// Parses "path=factor" (a plain positive number, or a multiplier such as "1.2x"). Returns
+/// false (and adds a diagnostic) when it is not one.
+bool parse_scale(const std::string& argument, std::size_t index, Scale& out,
+                 Diagnostics& diagnostics);
+
+/// Multiplies every number the path matches: a plain number, or the number of a quantity
+/// written number first ("32000 USD"); other values it matches (words, dates, lists) are left
+/// alone. Returns how many it multiplied.
+std::size_t apply_scale(ConfigNode& root, const Scale& scale);
+
 /// The node at `path` ("sites[2].pue"), or nullptr.
 const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path);
 

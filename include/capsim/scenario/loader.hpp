@@ -98,4 +98,11 @@ UncertainScenario load_uncertain_scenario(ScenarioSource source,
 /// The resolved scenario as YAML in canonical units (`capsim explain`).
 std::string explain_scenario(const Scenario& scenario);
 
+/// `scenario` with `--scale key.path=factor` arguments applied, in order, to its resolved form
+/// (explain_scenario: every catalog part listed, every value in canonical units), then loaded
+/// again. Throws InputError listing every problem: a malformed argument, a path matching no
+/// number, a scaled value out of its key's range (named at its place in the resolved form).
+Scenario scale_scenario(const Scenario& scenario, const std::vector<std::string>& scale_arguments,
+                        const LoadOptions& options = {});
+
 }  // namespace capsim::scenario
