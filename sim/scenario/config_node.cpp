@@ -450,14 +450,20 @@ namespace {
 
 /// One step of a key path: a mapping key, or a list index.
 /// A step of a key path: a mapping key, a list index `[2]`, or a list item selected by one of
-/// its keys `[name=prometheus]` (key in `key`, the value it must have in `match`).
+/// its keys `[name=prometheus]` (key in `key`, the value it must have in `match`); in a
+/// --scale path also `**` (any number of levels) and `[*]` (every item).
 struct PathStep {
-  std::string key;
-  std::size_t index = 0;
-  bool is_index = false;
-  bool is_selector = false;
+  enum class Kind { key, any_level, index, selector, every_item } kind = Kind::key;
+  std::string key;  ///< a key (a pattern in a --scale path), or a selector's key
   std::string match;
+  std::size_t index = 0;
 };
+
+/// Whether a list item has the selector's key at the selector's value.
+bool item_selected(const ConfigNode& item, const PathStep& step) {
+  const ConfigNode* value = item.is_mapping() ? item.find(step.key) : nullptr;
+  return value && value->is_scalar() && value->scalar == step.match;
+}
 
 /// The item of `list` whose `key` is `match`; nullptr with `why` set when none or several are.
 const ConfigNode* selected_item(const ConfigNode& list, const PathStep& step, std::string& why) {
@@ -469,7 +475,7 @@ const ConfigNode* selected_item(const ConfigNode& list, const PathStep& step, st
     if (!value || !value->is_scalar())
       continue;
     values.push_back(value->scalar);
-    if (value->scalar == step.match) {
+    if (item_selected(item, step)) {
       found = &item;
       ++matches;
     }
@@ -484,7 +490,8 @@ const ConfigNode* selected_item(const ConfigNode& list, const PathStep& step, st
   return nullptr;
 }
 
-bool split_path(std::string_view path, std::vector<PathStep>& steps) {
+/// Splits a key path into its steps; `wildcards` (a --scale path) also reads `**` and `[*]`.
+bool split_path(std::string_view path, std::vector<PathStep>& steps, bool wildcards = false) {
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '[') {
@@ -493,14 +500,16 @@ bool split_path(std::string_view path, std::vector<PathStep>& steps) {
         return false;
       PathStep step;
       const std::string_view inside = path.substr(i + 1, close - i - 1);
-      if (const std::size_t equals = inside.find('='); equals != std::string_view::npos) {
-        step.is_selector = true;
+      if (wildcards && inside == "*") {
+        step.kind = PathStep::Kind::every_item;
+      } else if (const std::size_t equals = inside.find('='); equals != std::string_view::npos) {
+        step.kind = PathStep::Kind::selector;
         step.key = std::string(inside.substr(0, equals));
         step.match = std::string(inside.substr(equals + 1));
         if (step.key.empty() || step.match.empty())
           return false;
       } else {
-        step.is_index = true;
+        step.kind = PathStep::Kind::index;
         const auto result = std::from_chars(path.data() + i + 1, path.data() + close, step.index);
         if (result.ec != std::errc() || result.ptr != path.data() + close)
           return false;
@@ -518,6 +527,8 @@ bool split_path(std::string_view path, std::vector<PathStep>& steps) {
       return false;
     PathStep step;
     step.key = std::string(path.substr(i, end - i));
+    if (wildcards && step.key == "**")
+      step.kind = PathStep::Kind::any_level;
     steps.push_back(std::move(step));
     i = end;
     if (i < path.size() && path[i] == '.') {
@@ -592,7 +603,7 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
   ConfigNode* node = &root;
   std::string walked;
   for (const PathStep& step : steps) {
-    if (step.is_index) {
+    if (step.kind == PathStep::Kind::index) {
       if (!node->is_sequence() || step.index >= node->items.size()) {
         diagnostics.add(
             path_location, override_value.path,
@@ -606,7 +617,7 @@ void apply_override(ConfigNode& root, const Override& override_value, Diagnostic
       walked += fmt::format("[{}]", step.index);
       continue;
     }
-    if (step.is_selector) {
+    if (step.kind == PathStep::Kind::selector) {
       std::string why = node->describe();
       const ConfigNode* item = node->is_sequence() ? selected_item(*node, step, why) : nullptr;
       if (!item) {
@@ -673,65 +684,11 @@ bool scale_scalar(ConfigNode& node, double factor) {
   return true;
 }
 
-/// The steps of a scale's path: --set's, and the wildcards.
-struct ScaleStep {
-  enum class Kind { key, any_level, index, selector, every_item } kind = Kind::key;
-  std::string key;  ///< a key pattern, or a selector's key
-  std::string match;
-  std::size_t index = 0;
-};
-
-bool split_scale_path(std::string_view path, std::vector<ScaleStep>& steps) {
-  std::size_t i = 0;
-  while (i < path.size()) {
-    ScaleStep step;
-    if (path[i] == '[') {
-      const std::size_t close = path.find(']', i);
-      if (close == std::string_view::npos)
-        return false;
-      const std::string_view inside = path.substr(i + 1, close - i - 1);
-      if (inside == "*") {
-        step.kind = ScaleStep::Kind::every_item;
-      } else if (const std::size_t equals = inside.find('='); equals != std::string_view::npos) {
-        step.kind = ScaleStep::Kind::selector;
-        step.key = std::string(inside.substr(0, equals));
-        step.match = std::string(inside.substr(equals + 1));
-        if (step.key.empty() || step.match.empty())
-          return false;
-      } else {
-        step.kind = ScaleStep::Kind::index;
-        const auto result =
-            std::from_chars(inside.data(), inside.data() + inside.size(), step.index);
-        if (inside.empty() || result.ec != std::errc() ||
-            result.ptr != inside.data() + inside.size())
-          return false;
-      }
-      i = close + 1;
-    } else {
-      std::size_t end = i;
-      while (end < path.size() && path[end] != '.' && path[end] != '[')
-        ++end;
-      if (end == i)
-        return false;
-      step.key = std::string(path.substr(i, end - i));
-      step.kind = step.key == "**" ? ScaleStep::Kind::any_level : ScaleStep::Kind::key;
-      i = end;
-    }
-    steps.push_back(std::move(step));
-    if (i < path.size() && path[i] == '.') {
-      ++i;
-      if (i == path.size())
-        return false;
-    }
-  }
-  return !steps.empty();
-}
-
-std::size_t scale_matches(ConfigNode& node, const std::vector<ScaleStep>& steps, std::size_t at,
+std::size_t scale_matches(ConfigNode& node, const std::vector<PathStep>& steps, std::size_t at,
                           double factor) {
   if (at == steps.size())
     return node.is_scalar() && scale_scalar(node, factor) ? 1 : 0;
-  const ScaleStep& step = steps[at];
+  const PathStep& step = steps[at];
   std::size_t scaled = 0;
   const auto each_child = [&](std::size_t next) {
     for (ConfigNode& item : node.items)
@@ -740,11 +697,11 @@ std::size_t scale_matches(ConfigNode& node, const std::vector<ScaleStep>& steps,
       scaled += scale_matches(entry.value, steps, next, factor);
   };
   switch (step.kind) {
-    case ScaleStep::Kind::any_level:
+    case PathStep::Kind::any_level:
       scaled += scale_matches(node, steps, at + 1, factor);
       each_child(at);
       break;
-    case ScaleStep::Kind::key:
+    case PathStep::Kind::key:
       if (step.key == "*") {
         each_child(at + 1);
       } else {
@@ -754,18 +711,17 @@ std::size_t scale_matches(ConfigNode& node, const std::vector<ScaleStep>& steps,
         }
       }
       break;
-    case ScaleStep::Kind::every_item:
+    case PathStep::Kind::every_item:
       for (ConfigNode& item : node.items)
         scaled += scale_matches(item, steps, at + 1, factor);
       break;
-    case ScaleStep::Kind::index:
+    case PathStep::Kind::index:
       if (node.is_sequence() && step.index < node.items.size())
         scaled += scale_matches(node.items[step.index], steps, at + 1, factor);
       break;
-    case ScaleStep::Kind::selector:
+    case PathStep::Kind::selector:
       for (ConfigNode& item : node.items) {
-        const ConfigNode* value = item.is_mapping() ? item.find(step.key) : nullptr;
-        if (value && value->is_scalar() && value->scalar == step.match)
+        if (item_selected(item, step))
           scaled += scale_matches(item, steps, at + 1, factor);
       }
       break;
@@ -780,9 +736,9 @@ bool parse_scale(const std::string& argument, std::size_t index, Scale& out,
   const std::string origin = fmt::format("--scale #{}", index + 1);
   const SourceLocation location{std::make_shared<const std::string>(origin), 1, 1};
   const std::size_t equals = argument.rfind('=');
-  std::vector<ScaleStep> steps;
+  std::vector<PathStep> steps;
   if (equals == std::string::npos || equals == 0 ||
-      !split_scale_path(std::string_view(argument).substr(0, equals), steps)) {
+      !split_path(std::string_view(argument).substr(0, equals), steps, /*wildcards=*/true)) {
     diagnostics.add(location, "",
                     fmt::format("expected key.path=factor such as catalog.accelerators[*]."
                                 "price_installed_per_gpu=1.2, found \"{}\"",
@@ -808,8 +764,8 @@ bool parse_scale(const std::string& argument, std::size_t index, Scale& out,
 }
 
 std::size_t apply_scale(ConfigNode& root, const Scale& scale) {
-  std::vector<ScaleStep> steps;
-  if (!split_scale_path(scale.path, steps))
+  std::vector<PathStep> steps;
+  if (!split_path(scale.path, steps, /*wildcards=*/true))
     return 0;
   return scale_matches(root, steps, 0, scale.factor);
 }
@@ -820,11 +776,11 @@ const ConfigNode* node_at_path(const ConfigNode& root, std::string_view path) {
     return nullptr;
   const ConfigNode* node = &root;
   for (const PathStep& step : steps) {
-    if (step.is_index) {
+    if (step.kind == PathStep::Kind::index) {
       if (!node->is_sequence() || step.index >= node->items.size())
         return nullptr;
       node = &node->items[step.index];
-    } else if (step.is_selector) {
+    } else if (step.kind == PathStep::Kind::selector) {
       std::string why;
       node = node->is_sequence() ? selected_item(*node, step, why) : nullptr;
       if (!node)
