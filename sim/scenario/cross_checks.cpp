@@ -606,6 +606,10 @@ class CrossChecker {
       check_reference(fmt::format("planner.vendor_caps[{}].accelerator", i),
                       planner.vendor_caps[i].accelerator, parts, "catalog accelerator");
     }
+    for (std::size_t i = 0; i < planner.parts.size(); ++i) {
+      check_reference(fmt::format("planner.parts[{}]", i), planner.parts[i], parts,
+                      "catalog accelerator");
+    }
     check_increasing_from(planner.budget_changes, "planner.budget_changes");
     if (planner.policy == PlannerPolicy::budget && !planner.budget_per_period_usd) {
       error("planner.policy", "expected budget_per_period with the budget policy, found none");

@@ -188,6 +188,12 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                      "per dollar; parts without it are not bought.",
               .example = "fp8",
               .default_text = "bf16"});
+    s.names(&PlannerSpec::parts,
+            {.key = "parts",
+             .doc = "Catalog parts the budget and demand planners may buy (for training, and "
+                    "for new services' clusters); empty: any part on sale.",
+             .example = "[GB200, B200]",
+             .default_text = "[]"});
     s.quantity(&PlannerSpec::service_life_s, Dimension::duration,
                {.key = "service_life",
                 .doc = "Service life of the GPUs the planner buys.",

@@ -439,6 +439,7 @@ struct PlannerSpec {
   std::vector<BudgetChangeSpec> budget_changes;
   UnplacedBudget unplaced_budget = UnplacedBudget::drop;
   Precision value_precision = Precision::bf16;
+  std::vector<std::string> parts;  ///< catalog parts the planners may buy; empty: any on sale
   double service_life_s = 6.0 * kSecondsPerYear;
   std::vector<VendorCapSpec> vendor_caps;
   double target_utilisation = 0.8;

@@ -91,6 +91,9 @@ std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
   const Date date = view.calendar().date_of(tick);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const AcceleratorSpec& part = *parts[i];
+    const std::vector<std::string>& allowed = view.scenario().planner.parts;
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), part.name) == allowed.end())
+      continue;
     const std::optional<double> peak =
         part.peak_flop_per_s(view.scenario().planner.value_precision);
     const std::optional<double> price =

@@ -113,6 +113,21 @@ TEST_CASE("budget planner: a vendor cap on the best value buys the next part") {
   CHECK(actions.totals.budget_unplaced_usd == 0.0);
 }
 
+TEST_CASE("budget planner: planner.parts limits the parts it buys") {
+  Scenario scenario = budgeted();
+  // "cheap" is the better value ($35K all-in against $60K for the same FLOP/s), but the
+  // scenario allows only "dear".
+  scenario.planner.parts = {"dear"};
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("existing", 40));
+  RecordingActions actions(view);
+  review(view, actions);
+  // $500M buys 10,000 "dear" at $50K: 10 MW of the 40.
+  CHECK(actions.order_lines() ==
+        "budget-2025-01-01-dear-existing: 10000 dear at existing, cluster 0, day 90\n");
+  CHECK(actions.totals.budget_spent_gpus_usd == 500e6);
+}
+
 TEST_CASE("budget planner: no part after its end of sale, each at the price of the date") {
   Scenario scenario = budgeted();
   // "cheap" left sale on the start date, 2025-01-01; "dear" has a list price of $40K from
