@@ -29,7 +29,8 @@ class CapacityModel {
         training_(context_, book_, fleet_.power(), observers.jobs),
         inference_(context_, book_, fleet_.power(), training_),
         parts_{context_, sites_, book_, fleet_, costs_, training_, inference_},
-        planning_(context_, parts_, sites_, fleet_, book_, make_planner(scenario.planner.policy)),
+        planning_(context_, parts_, sites_, fleet_, book_, inference_,
+                  make_planner(scenario.planner.policy)),
         reporting_(context_, parts_, reporting_period) {
     fleet_.set_every_failure_an_event(failure_events == FailureEvents::always);
     if (observers.progress) {

@@ -142,6 +142,13 @@ const std::vector<RecordColumn>& buildout_columns() {
       {"power_mw", "MW", "power of the site, phase or servers concerned"},
       {"amount_usd", "USD", "USD the event commits, pays or makes available; 0 where none"},
       {"wait_days", "days", "install: days the GPUs waited for site power after delivery"},
+      {"value", "as value_unit",
+       "a planner's order: the part's value for the workload it is bought for (its dense "
+       "FLOP/s, or the service's tokens/s, per GPU, over its all-in price or, where site power "
+       "binds, its power); empty otherwise"},
+      {"value_unit", "", "the unit of value and runner_up_value, e.g. `FLOP/s per USD`"},
+      {"runner_up", "", "a planner's order: the best part it passed over; empty if none"},
+      {"runner_up_value", "as value_unit", "the runner-up's value; empty if none"},
       {"note", "", "who decided and why"},
   };
   return columns;
@@ -192,10 +199,15 @@ const RecordColumn& jobs_cause_column() {
 std::string buildout_csv(const std::vector<BuildoutEvent>& buildout, const Calendar& calendar) {
   CsvWriter csv(header_of(buildout_columns()));
   for (const BuildoutEvent& event : buildout) {
+    const PurchaseValue& value = event.value;
+    const bool valued = !value.unit.empty();
+    const bool runner_up = !value.runner_up.empty();
     csv.add_row(
         {format_date(calendar.date_of(event.tick)), seconds_from_ticks(event.tick) / 86400.0,
          std::string(buildout_kind_name(event.kind)), event.site, event.accelerator, event.cluster,
-         event.gpus, event.power_w / 1e6, event.amount_usd, event.wait_s / 86400.0, event.note});
+         event.gpus, event.power_w / 1e6, event.amount_usd, event.wait_s / 86400.0,
+         valued ? CsvCell(value.value) : CsvCell(""), value.unit, value.runner_up,
+         runner_up ? CsvCell(value.runner_up_value) : CsvCell(""), event.note});
   }
   return csv.str();
 }

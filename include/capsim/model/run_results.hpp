@@ -40,6 +40,15 @@ std::string_view buildout_kind_name(BuildoutKind kind);
 
 /// One line of buildout.csv: something that changed the fleet or the sites. `amount_usd` is
 /// USD the event commits, pays or (budget) makes available: 0 where it has none.
+/// Why a planner bought the part it did: the part's value for the workload and the best part
+/// it passed over. Empty `unit`: not a planner's choice.
+struct PurchaseValue {
+  double value = 0.0;
+  std::string unit;  ///< e.g. "FLOP/s per USD", "tokens/s per W"
+  std::string runner_up;
+  double runner_up_value = 0.0;  ///< in `unit`; 0 with no runner-up
+};
+
 struct BuildoutEvent {
   Tick tick = 0;
   BuildoutKind kind = BuildoutKind::order;
@@ -51,6 +60,7 @@ struct BuildoutEvent {
   double amount_usd = 0.0;
   double wait_s = 0.0;  ///< install: time the GPUs waited for power after delivery
   std::string note;
+  PurchaseValue value;  ///< order: the planner's reason for the part
 };
 
 /// The fleet's stock at a moment.

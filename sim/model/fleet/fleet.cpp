@@ -52,7 +52,8 @@ void Fleet::set_up_clusters() {
         context_.part(delivery.part).price_per_gpu_at(cluster.online).value();
     if (online + ticks_from_seconds(cluster.service_life_s) <= 0) {
       context_.record({0, BuildoutKind::retire, cluster.site, cluster.accelerator, cluster.name,
-                       cluster.gpus, 0.0, 0.0, 0.0, "retired before the scenario start"});
+                       cluster.gpus, 0.0, 0.0, 0.0, "retired before the scenario start",
+                       PurchaseValue()});
       continue;
     }
     delivery.cluster =
@@ -147,7 +148,7 @@ void Fleet::arrival(std::size_t index) {
   if (!delivery.paid_before_start) {
     context_.ledger().pay(CapexPayment{{CapexKind::gpus, delivery.name, amount}, now, now});
     context_.record({now, BuildoutKind::delivery, sites_[delivery.site].spec->name, part.name,
-                     delivery.name, delivery.gpus, 0.0, amount, 0.0, ""});
+                     delivery.name, delivery.gpus, 0.0, amount, 0.0, "", PurchaseValue()});
   }
   sites_.at(delivery.site).waiting.push_back(index);
   install_waiting(delivery.site);
@@ -207,7 +208,8 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;
   counts_.installed_total += gpus;
   context_.record({now, BuildoutKind::install, site.spec->name, part.name, pool.name, gpus, peak_w,
-                   0.0, wait_s, delivery.paid_before_start ? "existing fleet" : ""});
+                   0.0, wait_s, delivery.paid_before_start ? "existing fleet" : "",
+                   PurchaseValue()});
   pool.cluster = delivery.cluster;
   pool.retire_at = retire_at;
   pools_.push_back(std::move(pool));
@@ -342,7 +344,7 @@ void Fleet::retire(std::size_t index) {
   pool.failed = 0;
   context_.ledger().write_off(pool.asset, now);
   context_.record({now, BuildoutKind::retire, site.spec->name, part.name, pool.name, pool.gpus,
-                   peak_w, 0.0, 0.0, ""});
+                   peak_w, 0.0, 0.0, "", PurchaseValue()});
   refresh_cluster(pool.cluster);
   book_.training_gpus_retired(pool.cluster);
   power_.update_site(pool.site);

@@ -141,7 +141,7 @@ void Sites::start(std::size_t s, Tick start, const std::string& why) {
   SiteState& site = sites_[s];
   site.construction_start = start;
   context_.record({start, BuildoutKind::site_start, site.spec->name, "", "", 0,
-                   site.spec->it_power_cap_w, 0.0, 0.0, why});
+                   site.spec->it_power_cap_w, 0.0, 0.0, why, PurchaseValue()});
   for (std::size_t p = 0; p < site.phases.size(); ++p) {
     PhaseState& phase = site.phases[p];
     const Tick online = start + ticks_from_seconds(site.plan.phase_ready_s(phase.ready_after));
@@ -165,7 +165,7 @@ void Sites::bring_phase_online(std::size_t s, std::size_t p, Tick online_at, boo
                                     INT64_MAX, 0.0, /*paid_in_run=*/!existing});
   context_.record({std::max<Tick>(online_at, 0), BuildoutKind::phase_online, site.spec->name, "",
                    "", 0, phase.power_w, existing ? 0.0 : capex.amount_usd, 0.0,
-                   existing ? "existing site: online from the start" : ""});
+                   existing ? "existing site: online from the start" : "", PurchaseValue()});
 }
 
 void Sites::on_event(Engine& engine, const Event& event) {

@@ -1,7 +1,8 @@
 // The budget planner (planner.policy: budget): spends a budget every planning period on the
-// best performance per dollar available, starting sites ahead so that power is ready for what
-// it buys. What it cannot place is dropped or carried to the next period
-// (planner.unplaced_budget), and each period's budget line in buildout.csv says why.
+// best performance per dollar available (per watt where site power, not money, binds), starting
+// sites ahead so that power is ready for what it buys. What it cannot place is dropped or carried
+// to the next period (planner.unplaced_budget), and each period's budget line in buildout.csv says
+// why.
 
 #include <algorithm>
 #include <cmath>
@@ -42,9 +43,9 @@ class BudgetPlanner final : public PeriodicPlanner {
     const auto [now, next, arrival] = period;
     const double carried_in = std::exchange(carried_usd_, 0.0);
     const double money = budget_at(view, now) + carried_in;
-    const std::vector<std::size_t> ranked = parts_by_value(view, now);
-    if (!ranked.empty()) {
-      const AcceleratorSpec& best = *view.parts()[ranked.front()];
+    PartRanking ranking = training_parts(view, now);
+    if (!ranking.empty()) {
+      const AcceleratorSpec& best = *view.parts()[ranking.best()];
       const double power_per_gpu_w = planned_power_per_gpu_w(view, best);
       const double all_in = *price_now(view, best) + power_per_gpu_w * mean_cost_per_power(view);
       start_sites_ahead(view, actions, money / all_in * power_per_gpu_w, money, next);
@@ -52,14 +53,20 @@ class BudgetPlanner final : public PeriodicPlanner {
     const PeriodBudget budget = period_budget(view, actions, next, carried_in);
     const double gpu_budget = std::min(view.funds_left(), budget.for_gpus_usd);
     const Tick power_needed_by = arrival + (next - now);
+    // Where what the money buys by value per dollar, within the vendor caps, needs more power
+    // than is free by then, the power is what is scarce: the most FLOP/s per watt gets the
+    // most out of it.
+    if (power_per_dollar_plan_w(view, ranking, gpu_budget, arrival) >
+        free_power_w(view, power_needed_by, false))
+      ranking = training_parts(view, now, ValueBasis::per_watt);
     const Purchase purchase =
-        buy_best_value(view, actions, ranked, gpu_budget, arrival, power_needed_by);
+        buy_best_value(view, actions, ranking, gpu_budget, arrival, power_needed_by);
     const double unplaced = gpu_budget - purchase.spent_usd;
     const double unfunded = budget.for_gpus_usd - gpu_budget;
 
     const bool carry = view.scenario().planner.unplaced_budget == UnplacedBudget::carry;
     carried_usd_ = carry ? unplaced : 0.0;
-    const std::string why = why_unplaced(view, ranked, purchase, unplaced, power_needed_by);
+    const std::string why = why_unplaced(view, ranking, purchase, unplaced, power_needed_by);
 
     CapacitySummary& summary = actions.summary();
     summary.budget_spent_gpus_usd += purchase.spent_usd;
@@ -82,30 +89,47 @@ class BudgetPlanner final : public PeriodicPlanner {
     if (unfunded > 0.0)
       note += fmt::format("; {} beyond the funds", format_billions(unfunded));
     actions.record({now, BuildoutKind::budget, "", "", "", 0, 0.0, budget_at(view, now), 0.0,
-                    std::move(note)});
+                    std::move(note), PurchaseValue()});
   }
 
  private:
   /// Budget carried into the next review (planner.unplaced_budget: carry).
   double carried_usd_ = 0.0;
 
-  static double cheapest_price(const PlanningView& view, const std::vector<std::size_t>& parts) {
+  static double cheapest_price(const PlanningView& view, const PartRanking& ranking) {
     double cheapest = INFINITY;
-    for (const std::size_t part : parts)
-      cheapest = std::min(cheapest, *price_now(view, *view.parts()[part]));
+    for (const RankedPart& ranked : ranking.parts)
+      cheapest = std::min(cheapest, *price_now(view, *view.parts()[ranked.part]));
     return cheapest;
+  }
+
+  /// Power the parts `money_usd` buys in their order of value per dollar, each up to its
+  /// vendor cap at `arrival`, would claim.
+  static double power_per_dollar_plan_w(const PlanningView& view, const PartRanking& ranking,
+                                        double money_usd, Tick arrival) {
+    double power_w = 0.0;
+    for (const RankedPart& ranked : ranking.parts) {
+      const AcceleratorSpec& part = *view.parts()[ranked.part];
+      const double price = *price_now(view, part);
+      const double gpus =
+          std::min(std::floor(money_usd / price),
+                   static_cast<double>(view.vendor_cap_remaining(ranked.part, arrival)));
+      power_w += gpus * planned_power_per_gpu_w(view, part);
+      money_usd -= gpus * price;
+    }
+    return power_w;
   }
 
   /// What left `unplaced` money: site power if it cut any purchase (without the caps the money
   /// would have met the same shortage), else vendor caps, or no part to buy at all. Empty
   /// when nothing did: leftover change below the cheapest part's price is no shortage.
-  static std::string why_unplaced(const PlanningView& view, const std::vector<std::size_t>& ranked,
+  static std::string why_unplaced(const PlanningView& view, const PartRanking& ranking,
                                   const Purchase& purchase, double unplaced, Tick power_needed_by) {
     if (unplaced <= 0.0)
       return "";
-    if (ranked.empty())
+    if (ranking.empty())
       return "no part to buy";
-    if (unplaced < cheapest_price(view, ranked))
+    if (unplaced < cheapest_price(view, ranking))
       return "";
     if (purchase.power_short)
       return fmt::format("{} by {}", kPowerShort,
@@ -116,10 +140,11 @@ class BudgetPlanner final : public PeriodicPlanner {
   /// Spends `money_usd` on the parts in their order of value, each up to its vendor cap at
   /// `arrival` and the site power free by `power_needed_by`.
   static Purchase buy_best_value(const PlanningView& view, FleetActions& actions,
-                                 const std::vector<std::size_t>& ranked, double money_usd,
-                                 Tick arrival, Tick power_needed_by) {
+                                 const PartRanking& ranking, double money_usd, Tick arrival,
+                                 Tick power_needed_by) {
     Purchase purchase;
-    for (const std::size_t part : ranked) {
+    for (const RankedPart& ranked : ranking.parts) {
+      const std::size_t part = ranked.part;
       const double price = *price_now(view, *view.parts()[part]);
       const auto affordable = static_cast<std::int64_t>((money_usd - purchase.spent_usd) / price);
       const std::int64_t cap = view.vendor_cap_remaining(part, arrival);
@@ -127,7 +152,8 @@ class BudgetPlanner final : public PeriodicPlanner {
       const std::int64_t wanted = std::min(affordable, cap);
       if (wanted <= 0)
         continue;
-      const std::int64_t placed = buy(view, actions, part, wanted, arrival, power_needed_by);
+      const std::int64_t placed = buy(view, actions, part, wanted, arrival, power_needed_by,
+                                      ranking.explain(part, view.parts()));
       purchase.power_short |= placed < wanted;
       purchase.spent_usd += static_cast<double>(placed) * price;
       if (placed > 0)
@@ -140,7 +166,8 @@ class BudgetPlanner final : public PeriodicPlanner {
   /// claimed, in the order the scenario lists them, each site's share a cluster of its own.
   /// Returns the GPUs placed; the rest finds no power in time and is not bought.
   static std::int64_t buy(const PlanningView& view, FleetActions& actions, std::size_t part,
-                          std::int64_t gpus, Tick arrival, Tick power_needed_by) {
+                          std::int64_t gpus, Tick arrival, Tick power_needed_by,
+                          const PurchaseValue& value) {
     const AcceleratorSpec& spec = *view.parts()[part];
     std::vector<std::size_t> site_order(view.site_count());
     std::iota(site_order.begin(), site_order.end(), std::size_t{0});
@@ -152,8 +179,8 @@ class BudgetPlanner final : public PeriodicPlanner {
       const std::string name = fmt::format(
           "budget-{}-{}-{}", format_date(view.calendar().date_of(view.now())), spec.name, site);
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0,
-                      static_cast<double>(at.gpus) * *price_now(view, spec), 0.0,
-                      "budget planner"});
+                      static_cast<double>(at.gpus) * *price_now(view, spec), 0.0, "budget planner",
+                      value});
       const std::size_t cluster = actions.add_cluster(name, at.site, part, at.gpus, FabricSpec{});
       actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,
                                         view.scenario().planner.service_life_s, cluster));

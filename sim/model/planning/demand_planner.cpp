@@ -7,6 +7,9 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -28,11 +31,30 @@ struct Shortfall {
 
 constexpr std::size_t kNewCluster = static_cast<std::size_t>(-1);
 
+/// Where an order's GPUs go: an existing cluster, or (kNewCluster) the planner's own cluster at
+/// each site, for training or for one service on another part than its home's.
+struct OrderTarget {
+  std::size_t cluster = kNewCluster;
+  std::optional<std::size_t> service;  ///< with kNewCluster: serving it; else training
+};
+
+/// Tokens/s a GPU of each catalog part serves of one service (none where its model does not
+/// fit the part).
+struct ServiceOnParts {
+  std::vector<std::optional<double>> tokens_per_gpu_s;
+
+  /// GPUs of the home part that one GPU of `part` stands for.
+  double home_gpus_per_gpu(std::size_t part, std::size_t home_part) const {
+    return *tokens_per_gpu_s[part] / *tokens_per_gpu_s[home_part];
+  }
+};
+
 class DemandPlanner final : public PeriodicPlanner {
  public:
-  /// Serving GPUs join the service's cluster (replicas need not share a site); training GPUs
-  /// form clusters of the best-value part, one per site. Sites start when the power in hand
-  /// will not hold what is needed.
+  /// Serving GPUs join the service's cluster while its part is the best value for serving it,
+  /// else a cluster of the best part that the service serves on too (replicas need not share
+  /// a site); training GPUs form clusters of the best-value part, one per site. Sites start when
+  /// the power in hand will not hold what is needed.
   void review_period(const PlanningView& view, FleetActions& actions,
                      const PlanningPeriod& period) override {
     const auto [now, next, arrival] = period;
@@ -66,25 +88,55 @@ class DemandPlanner final : public PeriodicPlanner {
  private:
   void order_serving_and_training(const PlanningView& view, FleetActions& actions, Tick arrival,
                                   Tick horizon, double& budget_left, Shortfall& shortfall) {
-    std::map<std::size_t, std::int64_t> serving_need;  // cluster -> GPUs
-    for (std::size_t k = 0; k < view.service_count(); ++k)
-      serving_need[view.service(k).cluster] += forecast_.service_gpus(view, k, arrival, horizon);
-    std::int64_t serving_surplus = 0;
-    for (const auto& [cluster, need] : serving_need) {
-      const std::int64_t lacking = need - view.cluster_gpus_at(cluster, horizon);
-      if (lacking <= 0) {
+    // A service's need and what it will have, in GPUs of its home part: its share (by need)
+    // of its home cluster, and the planner's clusters for it on other parts.
+    std::vector<double> need(view.service_count());
+    std::map<std::size_t, double> home_need;  // home cluster -> its services' need
+    for (std::size_t k = 0; k < view.service_count(); ++k) {
+      need[k] = static_cast<double>(forecast_.service_gpus(view, k, arrival, horizon));
+      home_need[view.service(k).cluster] += need[k];
+    }
+    std::map<std::size_t, double> home_lacking;  // home cluster -> GPUs of its part to order
+    home_values_.clear();
+    double serving_surplus = 0.0;
+    for (std::size_t k = 0; k < view.service_count(); ++k) {
+      const std::size_t home = view.service(k).cluster;
+      const std::size_t home_part = view.cluster(home).part;
+      const ServiceOnParts on_parts = service_on_parts(view, k, horizon);
+      double have =
+          home_need[home] > 0.0
+              ? static_cast<double>(view.cluster_gpus_at(home, horizon)) * need[k] / home_need[home]
+              : 0.0;
+      for (const auto& [key, cluster] : serving_clusters_) {
+        if (std::get<0>(key) == k)
+          have += static_cast<double>(view.cluster_gpus_at(cluster, horizon)) *
+                  on_parts.home_gpus_per_gpu(view.cluster(cluster).part, home_part);
+      }
+      const double lacking = need[k] - have;
+      if (lacking <= 0.0) {
         serving_surplus -= lacking;
         continue;
       }
-      order_for(view, actions, cluster, view.cluster(cluster).part, lacking, arrival, budget_left,
-                shortfall);
+      const std::optional<std::size_t> moved_to = order_serving_elsewhere(
+          view, actions, k, on_parts, lacking, arrival, budget_left, shortfall);
+      if (!moved_to)
+        home_lacking[home] += lacking;
+    }
+    // The home clusters' orders: one per cluster, for all its services that stay on its part.
+    for (const auto& [home, lacking] : home_lacking) {
+      const auto gpus = static_cast<std::int64_t>(std::ceil(lacking - 1e-9));
+      if (gpus > 0) {
+        const std::size_t part = view.cluster(home).part;
+        order_for(view, actions, OrderTarget{home, std::nullopt}, part, gpus, arrival, budget_left,
+                  shortfall, home_values_.count(home) ? home_values_[home] : PurchaseValue{});
+      }
     }
     // Training may use what serving leaves anywhere, but a gang job needs one cluster that
     // holds it whole: the planner's training cluster grows until the largest job fits.
-    std::int64_t training_have = serving_surplus;
+    auto training_have = static_cast<std::int64_t>(std::floor(serving_surplus + 1e-9));
     std::int64_t largest_training_cluster = 0;
     for (std::size_t c = 0; c < view.cluster_count(); ++c) {
-      if (serving_need.count(c) != 0)
+      if (home_need.count(c) != 0 || serving_cluster_set_.count(c) != 0)
         continue;
       const std::int64_t gpus = view.cluster_gpus_at(c, horizon);
       training_have += gpus;
@@ -95,24 +147,75 @@ class DemandPlanner final : public PeriodicPlanner {
         std::max(static_cast<std::int64_t>(
                      std::ceil(training.gpus - static_cast<double>(training_have) - 1e-9)),
                  training.largest_job_gpus - largest_training_cluster);
-    const std::vector<std::size_t> ranked = parts_by_value(view, view.now());
-    if (training_lacking > 0 && !ranked.empty()) {
-      order_for(view, actions, kNewCluster, ranked.front(), training_lacking, arrival, budget_left,
-                shortfall);
+    PartRanking ranking = training_parts(view, view.now());
+    if (training_lacking > 0 && !ranking.empty()) {
+      if (power_binds(view, ranking.best(), static_cast<double>(training_lacking),
+                      free_power_w(view, arrival, true)))
+        ranking = training_parts(view, view.now(), ValueBasis::per_watt);
+      order_for(view, actions, OrderTarget{}, ranking.best(), training_lacking, arrival,
+                budget_left, shortfall, ranking.explain(ranking.best(), view.parts()));
     }
   }
 
-  /// Orders up to `gpus` of a part for a cluster (an existing one, or, for kNewCluster, the
-  /// planner's training cluster at each site), within the vendor cap, the budget left and the
-  /// site power online when they arrive. Returns the GPUs ordered and adds the reasons for
+  /// Each part's tokens/s per GPU for the service's forecast demand at `tick`.
+  ServiceOnParts service_on_parts(const PlanningView& view, std::size_t k, Tick tick) const {
+    const Tick hour = tick - tick % kTicksPerHour;
+    const TokenDemand demand =
+        view.service_demand_at(k, hour, forecast_.demand_scale(view, k, tick));
+    ServiceOnParts on_parts;
+    for (std::size_t part = 0; part < view.parts().size(); ++part) {
+      const std::optional<double> per_gpu = view.service_tokens_per_gpu_s(k, part, hour, demand);
+      on_parts.tokens_per_gpu_s.push_back(per_gpu && *per_gpu > 0.0 ? per_gpu : std::nullopt);
+    }
+    return on_parts;
+  }
+
+  /// Chooses the part for `lacking` home GPUs' worth of the service: the most tokens/s per
+  /// dollar (per watt where site power binds) among the parts that host it. Another part than
+  /// its home's is ordered here, into the planner's cluster of it for the service, and
+  /// returned; the home part is left to the home cluster's order (its value kept for it).
+  std::optional<std::size_t> order_serving_elsewhere(const PlanningView& view,
+                                                     FleetActions& actions, std::size_t k,
+                                                     const ServiceOnParts& on_parts, double lacking,
+                                                     Tick arrival, double& budget_left,
+                                                     Shortfall& shortfall) {
+    const std::size_t home = view.service(k).cluster;
+    const std::size_t home_part = view.cluster(home).part;
+    const auto per_gpu = [&](std::size_t part) { return on_parts.tokens_per_gpu_s[part]; };
+    PartRanking ranking = rank_parts(view, view.now(), per_gpu, "tokens/s", ValueBasis::per_dollar);
+    if (ranking.empty())
+      return std::nullopt;  // the home cluster's order reports its part off sale
+    const auto gpus_of = [&](std::size_t part) {
+      return static_cast<std::int64_t>(
+          std::ceil(lacking / on_parts.home_gpus_per_gpu(part, home_part) - 1e-9));
+    };
+    if (power_binds(view, ranking.best(), static_cast<double>(gpus_of(ranking.best())),
+                    free_power_w(view, arrival, true)))
+      ranking = rank_parts(view, view.now(), per_gpu, "tokens/s", ValueBasis::per_watt);
+    const std::size_t best = ranking.best();
+    if (best == home_part) {
+      home_values_[home] = ranking.explain(best, view.parts());
+      return std::nullopt;
+    }
+    order_for(view, actions, OrderTarget{kNewCluster, k}, best, gpus_of(best), arrival, budget_left,
+              shortfall, ranking.explain(best, view.parts()));
+    return best;
+  }
+
+  /// Orders up to `gpus` of a part for a target, within the vendor cap, the budget left and
+  /// the site power online when they arrive. Returns the GPUs ordered and adds the reasons for
   /// any shortfall.
-  std::int64_t order_for(const PlanningView& view, FleetActions& actions, std::size_t cluster,
+  std::int64_t order_for(const PlanningView& view, FleetActions& actions, const OrderTarget& target,
                          std::size_t part, std::int64_t gpus, Tick arrival, double& budget_left,
-                         Shortfall& shortfall) {
+                         Shortfall& shortfall, const PurchaseValue& value) {
     // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
     const Tick power_needed_by = arrival;
     const AcceleratorSpec& spec = *view.parts()[part];
-    // A service's cluster grows only with its own part: once that is off sale, nothing.
+    if (!planner_may_buy(view, spec)) {
+      shortfall.reasons.push_back(fmt::format("{} in planner.parts", spec.name));
+      shortfall.gpus += gpus;
+      return 0;
+    }
     const std::optional<double> price = price_now(view, spec);
     if (!price) {
       shortfall.reasons.push_back(fmt::format("{} on sale", spec.name));
@@ -129,9 +232,12 @@ class DemandPlanner final : public PeriodicPlanner {
         shortfall.reasons.push_back(shortfall.money_limit);
       }
     }
+    // The target's own site first: an existing cluster's, or the service's home's.
     std::vector<std::size_t> site_order;
-    if (cluster != kNewCluster)
-      site_order.push_back(view.cluster(cluster).site);
+    if (target.cluster != kNewCluster)
+      site_order.push_back(view.cluster(target.cluster).site);
+    else if (target.service)
+      site_order.push_back(view.cluster(view.service(*target.service).cluster).site);
     for (std::size_t s = 0; s < view.site_count(); ++s) {
       if (site_order.empty() || site_order.front() != s)
         site_order.push_back(s);
@@ -142,19 +248,20 @@ class DemandPlanner final : public PeriodicPlanner {
                return view.site(s).uncommitted_power_w(power_needed_by) +
                       view.retiring_power_w(s, power_needed_by);
              })) {
-      const std::size_t target = cluster != kNewCluster
-                                     ? cluster
-                                     : training_cluster(view, actions, at.site, part, at.gpus);
+      const std::size_t cluster =
+          target.cluster != kNewCluster
+              ? target.cluster
+              : planner_cluster(view, actions, target, at.site, part, at.gpus);
       const std::string& site = view.site(at.site).spec->name;
       // Named by cluster as well: a serving and a training order can share a date, part and site.
       const std::string name =
           fmt::format("demand-{}-{}-{}", format_date(view.calendar().date_of(view.now())),
-                      view.cluster(target).name, site);
+                      view.cluster(cluster).name, site);
       const double amount = static_cast<double>(at.gpus) * *price;
       actions.record({view.now(), BuildoutKind::order, site, spec.name, name, at.gpus, 0.0, amount,
-                      0.0, "demand planner"});
+                      0.0, "demand planner", value});
       actions.place_order(planned_order(view, name, part, at.site, at.gpus, arrival,
-                                        view.scenario().planner.service_life_s, target));
+                                        view.scenario().planner.service_life_s, cluster));
       budget_left -= amount;
       ordered += at.gpus;
     }
@@ -165,8 +272,30 @@ class DemandPlanner final : public PeriodicPlanner {
     return ordered;
   }
 
-  /// The planner's training cluster of a part at a site, grown by `gpus`: one per site and
-  /// part, so that large jobs find their GPUs together.
+  /// The planner's cluster of a part at a site for a target, grown by `gpus`: one per site and
+  /// part for training, so that large jobs find their GPUs together, and one per service,
+  /// site and part for serving, which the service serves on too.
+  std::size_t planner_cluster(const PlanningView& view, FleetActions& actions,
+                              const OrderTarget& target, std::size_t site, std::size_t part,
+                              std::int64_t gpus) {
+    if (!target.service)
+      return training_cluster(view, actions, site, part, gpus);
+    const std::size_t k = *target.service;
+    const auto key = std::make_tuple(k, site, part);
+    if (const auto found = serving_clusters_.find(key); found != serving_clusters_.end()) {
+      actions.grow_cluster(found->second, gpus);
+      return found->second;
+    }
+    const std::string name = fmt::format("{}-{}-{}", view.service(k).spec->name,
+                                         view.parts()[part]->name, view.site(site).spec->name);
+    const std::size_t cluster = actions.add_cluster(name, site, part, gpus, FabricSpec{});
+    serving_clusters_.emplace(key, cluster);
+    serving_cluster_set_.insert(cluster);
+    actions.serve_also_on(k, cluster);
+    return cluster;
+  }
+
+  /// The planner's training cluster of a part at a site, grown by `gpus`.
   std::size_t training_cluster(const PlanningView& view, FleetActions& actions, std::size_t site,
                                std::size_t part, std::int64_t gpus) {
     const auto key = std::make_pair(site, part);
@@ -233,11 +362,17 @@ class DemandPlanner final : public PeriodicPlanner {
                             shortfall.reasons.end());
     actions.record({view.now(), BuildoutKind::shortfall, "", "", "", shortfall.gpus, 0.0, 0.0, 0.0,
                     fmt::format("demand planner: not ordered for lack of {}",
-                                fmt::join(shortfall.reasons, ", "))});
+                                fmt::join(shortfall.reasons, ", ")),
+                    PurchaseValue()});
   }
 
   DemandForecast forecast_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
+  /// (service, site, part) -> the planner's serving cluster there
+  std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> serving_clusters_;
+  std::set<std::size_t> serving_cluster_set_;
+  /// The value of the home part for a home cluster's services this review, for its order.
+  std::map<std::size_t, PurchaseValue> home_values_;
 };
 
 }  // namespace

@@ -40,7 +40,8 @@ class FixedPlanner final : public Planner {
         planned_order(view, name, part, view.site_index(order.site), order.gpus, now + lead,
                       planner.service_life_s, clusters_[tag]);
     actions.record({now, BuildoutKind::order, order.site, order.accelerator, name, order.gpus, 0.0,
-                    static_cast<double>(order.gpus) * request.price_per_gpu_usd, 0.0, ""});
+                    static_cast<double>(order.gpus) * request.price_per_gpu_usd, 0.0, "",
+                    PurchaseValue()});
     actions.place_order(request);
   }
 

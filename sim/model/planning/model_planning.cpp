@@ -12,12 +12,14 @@ enum Kinds : EventKind { kPeriodicReview, kDatedReview };
 }  // namespace
 
 ModelPlanning::ModelPlanning(const ModelContext& context, const ModelParts& parts, Sites& sites,
-                             Fleet& fleet, ClusterBook& book, std::unique_ptr<Planner> planner)
+                             Fleet& fleet, ClusterBook& book, InferenceFleet& inference,
+                             std::unique_ptr<Planner> planner)
     : context_(context),
       parts_(parts),
       sites_(sites),
       fleet_(fleet),
       book_(book),
+      inference_(inference),
       planner_(std::move(planner)) {
   self_ = context_.engine.add_handler(*this);
 }
@@ -82,6 +84,12 @@ std::int64_t ModelPlanning::service_gpus_for(std::size_t service, Tick hour,
   return parts_.inference.gpus_for(parts_.inference[service], hour, demand);
 }
 
+std::optional<double> ModelPlanning::service_tokens_per_gpu_s(std::size_t service, std::size_t part,
+                                                              Tick hour,
+                                                              const TokenDemand& demand) const {
+  return inference_.tokens_per_gpu_s(inference_[service], part, hour, demand);
+}
+
 double ModelPlanning::service_multiple_towards(std::size_t service, Tick target_at,
                                                double elapsed_s) const {
   return parts_.inference.demand_multiple_towards(parts_.inference[service], target_at, elapsed_s);
@@ -108,6 +116,10 @@ std::size_t ModelPlanning::add_cluster(const std::string& name, std::size_t site
 
 void ModelPlanning::grow_cluster(std::size_t cluster, std::int64_t gpus) {
   book_.grow_planned(cluster, gpus);
+}
+
+void ModelPlanning::serve_also_on(std::size_t service, std::size_t cluster) {
+  inference_.serve_also_on(service, cluster);
 }
 
 void ModelPlanning::place_order(const OrderRequest& order) {

@@ -84,31 +84,90 @@ double mean_cost_per_power(const PlanningView& view) {
   return view.site_count() == 0 ? 0.0 : sum / static_cast<double>(view.site_count());
 }
 
-std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
-  std::vector<std::pair<double, std::size_t>> ranked;
+PurchaseValue PartRanking::explain(std::size_t part,
+                                   const std::vector<const AcceleratorSpec*>& catalog) const {
+  PurchaseValue explained;
+  explained.unit = unit;
+  const RankedPart* runner_up = nullptr;
+  for (const RankedPart& ranked : parts) {
+    if (ranked.part == part)
+      explained.value = ranked.value;
+    else if (runner_up == nullptr)
+      runner_up = &ranked;
+  }
+  if (runner_up != nullptr) {
+    explained.runner_up = catalog[runner_up->part]->name;
+    explained.runner_up_value = runner_up->value;
+  }
+  return explained;
+}
+
+bool planner_may_buy(const PlanningView& view, const AcceleratorSpec& part) {
+  const std::vector<std::string>& allowed = view.scenario().planner.parts;
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), part.name) != allowed.end();
+}
+
+PartRanking rank_parts(const PlanningView& view, Tick tick, const ThroughputPerGpu& throughput,
+                       std::string_view throughput_unit, ValueBasis basis) {
+  PartRanking ranking;
+  ranking.unit =
+      fmt::format("{} per {}", throughput_unit, basis == ValueBasis::per_dollar ? "USD" : "W");
   const double facility_per_w = mean_cost_per_power(view);
   const std::vector<const AcceleratorSpec*>& parts = view.parts();
   const Date date = view.calendar().date_of(tick);
+  std::vector<std::pair<RankedPart, double>> ranked;  // with the value on the other basis
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const AcceleratorSpec& part = *parts[i];
-    const std::vector<std::string>& allowed = view.scenario().planner.parts;
-    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), part.name) == allowed.end())
+    if (!planner_may_buy(view, part))
       continue;
-    const std::optional<double> peak =
-        part.peak_flop_per_s(view.scenario().planner.value_precision);
     const std::optional<double> price =
         part.on_sale(date) ? part.price_per_gpu_at(date) : std::nullopt;
-    if (!peak || !price)
+    if (!price)
       continue;
-    const double all_in = *price + planned_power_per_gpu_w(view, part) * facility_per_w;
-    ranked.emplace_back(*peak / all_in, i);
+    const std::optional<double> per_gpu = throughput(i);
+    if (!per_gpu)
+      continue;
+    const double power_w = planned_power_per_gpu_w(view, part);
+    const double per_dollar = *per_gpu / (*price + power_w * facility_per_w);
+    const double per_watt = *per_gpu / power_w;
+    ranked.push_back({{i, basis == ValueBasis::per_dollar ? per_dollar : per_watt},
+                      basis == ValueBasis::per_dollar ? per_watt : per_dollar});
   }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::size_t> order;
+  // Ties on the basis go to the better value on the other one.
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first.value != b.first.value ? a.first.value > b.first.value : a.second > b.second;
+  });
   for (const auto& entry : ranked)
-    order.push_back(entry.second);
+    ranking.parts.push_back(entry.first);
+  return ranking;
+}
+
+PartRanking training_parts(const PlanningView& view, Tick tick, ValueBasis basis) {
+  const Precision precision = view.scenario().planner.value_precision;
+  return rank_parts(
+      view, tick, [&](std::size_t part) { return view.parts()[part]->peak_flop_per_s(precision); },
+      "FLOP/s", basis);
+}
+
+std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick) {
+  std::vector<std::size_t> order;
+  for (const RankedPart& ranked : training_parts(view, tick).parts)
+    order.push_back(ranked.part);
   return order;
+}
+
+bool power_binds(const PlanningView& view, std::size_t part, double gpus, double free_w) {
+  return gpus * planned_power_per_gpu_w(view, *view.parts()[part]) > free_w;
+}
+
+double free_power_w(const PlanningView& view, Tick tick, bool with_retiring) {
+  double free_w = 0.0;
+  for (std::size_t s = 0; s < view.site_count(); ++s) {
+    if (view.site(s).started())
+      free_w += std::max(0.0, view.site(s).uncommitted_power_w(tick) +
+                                  (with_retiring ? view.retiring_power_w(s, tick) : 0.0));
+  }
+  return free_w;
 }
 
 std::vector<SitePlacement> fit_on_sites(const PlanningView& view,

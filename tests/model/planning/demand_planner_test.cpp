@@ -148,8 +148,8 @@ TEST_CASE("demand planner: what it cannot order is a shortfall, with the reason"
     CHECK(actions.totals.budget_spent_gpus_usd == 37.5e6);
     CHECK(actions.totals.budget_unplaced_usd == 52.5e6);
   }
-  SUBCASE("its cluster's part off sale: nothing ordered, all 3,967 short") {
-    // "cheap" left sale on the review's date, 2025-01-01.
+  SUBCASE("its cluster's part off sale and no other hosts it: nothing ordered, all 3,967 short") {
+    // "cheap" left sale on the review's date, 2025-01-01; "serve" hosts on "cheap" alone.
     view.inputs.catalog.accelerators[kCheap].end_of_sale = Date{2025, 1, 1};
     review();
     CHECK(actions.orders.empty());
@@ -290,6 +290,82 @@ TEST_CASE("demand planner: sites started when the forecast power exceeds the sta
     CHECK(actions.orders[0].gpus == 500);
     check_shortfall(actions, 467, "funds to build b, site power by 2025-04-01");
   }
+}
+
+}  // namespace
+}  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("demand planner: a service moves to a part that is cheaper per token (hand-worked)") {
+  // "serve" at "b" lacks 3,967 "cheap" at the horizon (add_short_service). A GPU of "cheap"
+  // serves 1 token/s of it, one of "dear" 3. All-in, with $10/W of facility for 1,000 W:
+  //   cheap: 1 / ($25,000 + $10,000) = 2.857e-5 tokens/s per USD
+  //   dear:  3 / ($50,000 + $10,000) = 5.000e-5 tokens/s per USD: the better value.
+  // 3,967 "cheap" stand for 3,967 / 3 = 1,322.3, so 1,323 "dear", in a cluster of their own
+  // at the service's site that its services serve on too.
+  HandBuiltView view(demand_year());
+  add_short_service(view);
+  view.services[0].tokens_per_gpu_s = [](std::size_t part) {
+    return std::optional<double>(part == kDear ? 3.0 : 1.0);
+  };
+  RecordingActions actions(view);
+  const std::unique_ptr<Planner> planner = make_planner(PlannerPolicy::demand);
+  planner->review(view, actions, 0);
+  CHECK(actions.order_lines() ==
+        "demand-2025-01-01-service-0-dear-b-b: 1323 dear at b, cluster 1, day 90\n");
+  REQUIRE(view.clusters.size() == 2);
+  CHECK(view.clusters[1].name == "service-0-dear-b");
+  CHECK(actions.serving_added == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}});
+  const std::vector<BuildoutEvent> orders = actions.events(BuildoutKind::order);
+  REQUIRE(orders.size() == 1);
+  CHECK(orders[0].value.unit == "tokens/s per USD");
+  CHECK(orders[0].value.value == doctest::Approx(3.0 / 60e3));
+  CHECK(orders[0].value.runner_up == "cheap");
+  CHECK(orders[0].value.runner_up_value == doctest::Approx(1.0 / 35e3));
+  CHECK(actions.events(BuildoutKind::shortfall).empty());
+
+  SUBCASE("reviewed again, it counts the new cluster's GPUs at 3 each: nothing more to order") {
+    RecordingActions again(view);
+    planner->review(view, again, 0);
+    CHECK(again.orders.empty());
+  }
+}
+
+TEST_CASE("demand planner: where power binds, the part with most tokens/s per watt") {
+  // As above, but "dear" draws 3,000 W a GPU: per dollar it is still the better value,
+  // 3 / ($50,000 + $30,000) = 3.75e-5 against 2.857e-5, but per watt it ties with "cheap":
+  // 3 / 3,000 W = 1 / 1,000 W = 1e-3 tokens/s per W. Site "b" of 7 MW holds 6,000 "cheap"
+  // (6 MW), 1,000 of which retire on day 60: 2 MW free by the arrival, day 90; "a" has none.
+  // 1,323 "dear" would need 3.969 MW: power binds, the tie per watt goes to the better value
+  // per dollar, "dear", and 2 MW hold 666 of them; 657 are short for site power.
+  Scenario scenario = demand_year();
+  scenario.catalog.accelerators[kDear].server_power_per_gpu_w = 3000.0;
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("a", 0));
+  view.add_site(site_spec("b", 7));
+  const std::size_t serve = view.add_cluster("serve", 1, kCheap, 6000);
+  view.install(serve, 5000);
+  view.install(serve, 1000, day(60));
+  view.add_service(serve, ramp);
+  view.services[0].tokens_per_gpu_s = [](std::size_t part) {
+    return std::optional<double>(part == kDear ? 3.0 : 1.0);
+  };
+  RecordingActions actions(view);
+  make_planner(PlannerPolicy::demand)->review(view, actions, 0);
+  const std::vector<BuildoutEvent> orders = actions.events(BuildoutKind::order);
+  REQUIRE(orders.size() == 1);
+  CHECK(orders[0].value.unit == "tokens/s per W");
+  CHECK(orders[0].accelerator == "dear");
+  CHECK(orders[0].gpus == 666);
+  CHECK(orders[0].value.value == doctest::Approx(1e-3));
+  CHECK(orders[0].value.runner_up == "cheap");
+  CHECK(orders[0].value.runner_up_value == doctest::Approx(1e-3));
+  const std::vector<BuildoutEvent> shortfall = actions.events(BuildoutKind::shortfall);
+  REQUIRE(shortfall.size() == 1);
+  CHECK(shortfall[0].gpus == 657);
+  CHECK(shortfall[0].note == "demand planner: not ordered for lack of site power by 2025-04-01");
 }
 
 }  // namespace

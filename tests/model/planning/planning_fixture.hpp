@@ -66,8 +66,11 @@ inline SiteSpec site_spec(const std::string& name, double mw, double build_days 
 /// GPUs serve a demand in an hour, and what the model would answer about its demand.
 struct HandBuiltService {
   using Sizing = std::function<std::int64_t(Tick hour, const TokenDemand& demand)>;
+  using TokensPerGpu = std::function<std::optional<double>(std::size_t part)>;
   ServiceState state;
   Sizing gpus_for;
+  /// Tokens/s a GPU of a part serves; empty: its home cluster's part alone hosts it.
+  TokensPerGpu tokens_per_gpu_s;
   double multiple_ahead = 1.0;  ///< where prices send its demand, whenever asked
   double tokens_demanded = 0.0;
 };
@@ -164,6 +167,8 @@ class HandBuiltView final : public PlanningView {
   std::size_t add_service(std::size_t cluster, HandBuiltService::Sizing gpus_for,
                           TokenDemand base = {}) {
     HandBuiltService service;
+    service.state.spec = &service_specs_.emplace_back();
+    service_specs_.back().name = fmt::format("service-{}", services.size());
     service.state.cluster = cluster;
     service.state.demand.base = base;
     service.gpus_for = std::move(gpus_for);
@@ -240,6 +245,12 @@ class HandBuiltView final : public PlanningView {
                                 const TokenDemand& demand) const override {
     return services[k].gpus_for(hour, demand);
   }
+  std::optional<double> service_tokens_per_gpu_s(std::size_t k, std::size_t part, Tick,
+                                                 const TokenDemand&) const override {
+    if (services[k].tokens_per_gpu_s)
+      return services[k].tokens_per_gpu_s(part);
+    return part == clusters[services[k].state.cluster].part ? std::optional(1.0) : std::nullopt;
+  }
   double service_multiple_towards(std::size_t k, Tick, double) const override {
     return services[k].multiple_ahead;
   }
@@ -268,7 +279,8 @@ class HandBuiltView final : public PlanningView {
   }
 
   Calendar calendar_;
-  std::deque<SiteSpec> site_specs_;  // a deque, so that the sites' spec pointers stay valid
+  std::deque<SiteSpec> site_specs_;        // a deque, so that the sites' spec pointers stay valid
+  std::deque<ServiceSpec> service_specs_;  // and the services'
   std::vector<Held> held_;
   std::map<std::pair<std::size_t, Date>, std::int64_t> vendor_caps_;
   mutable std::vector<const AcceleratorSpec*> parts_;
@@ -295,6 +307,8 @@ class RecordingActions final : public FleetActions {
   std::vector<SiteStart> sites_started;
   std::vector<std::size_t> clusters_added;  ///< indices into the view's clusters
   std::vector<ClusterGrowth> clusters_grown;
+  /// (service, cluster it serves on too)
+  std::vector<std::pair<std::size_t, std::size_t>> serving_added;
   std::vector<OrderRequest> orders;
   std::vector<BuildoutEvent> buildout;
   std::vector<Review> reviews;
@@ -332,6 +346,9 @@ class RecordingActions final : public FleetActions {
   void grow_cluster(std::size_t cluster, std::int64_t gpus) override {
     clusters_grown.push_back({cluster, gpus});
     view_.clusters[cluster].planned_gpus += gpus;
+  }
+  void serve_also_on(std::size_t service, std::size_t cluster) override {
+    serving_added.emplace_back(service, cluster);
   }
   void place_order(const OrderRequest& order) override {
     orders.push_back(order);

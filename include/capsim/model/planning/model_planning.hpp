@@ -13,7 +13,7 @@ namespace capsim {
 class ModelPlanning final : public EventHandler, public PlanningView, public FleetActions {
  public:
   ModelPlanning(const ModelContext& context, const ModelParts& parts, Sites& sites, Fleet& fleet,
-                ClusterBook& book, std::unique_ptr<Planner> planner);
+                ClusterBook& book, InferenceFleet& inference, std::unique_ptr<Planner> planner);
   ModelPlanning(const ModelPlanning&) = delete;
   ModelPlanning& operator=(const ModelPlanning&) = delete;
 
@@ -51,6 +51,8 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   TokenDemand service_demand_at(std::size_t service, Tick hour, double multiple) const override;
   std::int64_t service_gpus_for(std::size_t service, Tick hour,
                                 const TokenDemand& demand) const override;
+  std::optional<double> service_tokens_per_gpu_s(std::size_t service, std::size_t part, Tick hour,
+                                                 const TokenDemand& demand) const override;
   double service_multiple_towards(std::size_t service, Tick target_at,
                                   double elapsed_s) const override;
   double service_tokens_demanded(std::size_t service) const override;
@@ -61,6 +63,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   std::size_t add_cluster(const std::string& name, std::size_t site, std::size_t part,
                           std::int64_t gpus, const FabricSpec& fabric) override;
   void grow_cluster(std::size_t cluster, std::int64_t gpus) override;
+  void serve_also_on(std::size_t service, std::size_t cluster) override;
   void place_order(const OrderRequest& order) override;
   void record(BuildoutEvent event) override;
   void review_at(Tick tick, std::uint64_t tag) override;
@@ -72,6 +75,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   Sites& sites_;
   Fleet& fleet_;
   ClusterBook& book_;
+  InferenceFleet& inference_;
   std::unique_ptr<Planner> planner_;
   HandlerId self_{};
 };

@@ -59,6 +59,11 @@ class PlanningView {
   /// GPUs that serve `demand` within the service's SLO at the throughput of `hour`.
   virtual std::int64_t service_gpus_for(std::size_t service, Tick hour,
                                         const TokenDemand& demand) const = 0;
+  /// Tokens per second a GPU of `part` serves of the service's `demand` in `hour`, its
+  /// replicas sized for that part within the SLO; none when the part cannot host its model.
+  virtual std::optional<double> service_tokens_per_gpu_s(std::size_t service, std::size_t part,
+                                                         Tick hour,
+                                                         const TokenDemand& demand) const = 0;
   /// The service's demand multiple carried on for `elapsed_s` towards where prices at
   /// `target_at` send it.
   virtual double service_multiple_towards(std::size_t service, Tick target_at,
@@ -80,6 +85,8 @@ class FleetActions {
                                   std::int64_t gpus, const FabricSpec& fabric) = 0;
   /// More GPUs planned for a cluster (its fabric is sized for them).
   virtual void grow_cluster(std::size_t cluster, std::int64_t gpus) = 0;
+  /// The service serves on `cluster` too (its part must host the service's model).
+  virtual void serve_also_on(std::size_t service, std::size_t cluster) = 0;
   virtual void place_order(const OrderRequest& order) = 0;
   /// A line of buildout.csv.
   virtual void record(BuildoutEvent event) = 0;

@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsim/model/planning/planner.hpp"
@@ -72,11 +74,55 @@ OrderRequest planned_order(const PlanningView& view, const std::string& name, st
 /// Facility cost per watt, averaged over the sites.
 double mean_cost_per_power(const PlanningView& view);
 
-/// Parts on sale at `tick` (first_ship <= its date < end_of_sale, with a price) that have the
-/// planner's precision, best value first: most dense peak FLOP/s per all-in dollar (the GPU's
-/// price at `tick` plus the facility its power needs).
-/// Ties keep catalog order.
+/// What a part's value is measured against: its all-in price (the GPU's price plus the facility
+/// its power needs), or, where site power binds, the site power it claims.
+enum class ValueBasis { per_dollar, per_watt };
+
+/// A part with its value for a workload: throughput per GPU over its all-in dollars or watts.
+struct RankedPart {
+  std::size_t part = 0;
+  double value = 0.0;
+};
+
+/// Parts ranked for one workload, best first, with the unit their values are in.
+struct PartRanking {
+  std::vector<RankedPart> parts;
+  std::string unit;  ///< "FLOP/s per USD", "tokens/s per W", ...
+
+  bool empty() const { return parts.empty(); }
+  std::size_t best() const { return parts.front().part; }
+  /// The value of `part` (ranked) and the best other part: what buildout.csv says of an order.
+  PurchaseValue explain(std::size_t part, const std::vector<const AcceleratorSpec*>& catalog) const;
+};
+
+/// Whether planner.parts lets the planners buy `part` (it lists it, or lists none).
+bool planner_may_buy(const PlanningView& view, const AcceleratorSpec& part);
+
+/// A part's throughput per GPU for a workload, or none when the part cannot do it.
+using ThroughputPerGpu = std::function<std::optional<double>(std::size_t part)>;
+
+/// Parts the planner may buy at `tick` (on sale: first_ship <= its date < end_of_sale, with a
+/// price; and in planner.parts when that lists any) that can do the workload, best value first.
+/// Ties go to the better value on the other basis, then keep catalog order. `throughput_unit` names
+/// what `throughput` counts ("FLOP/s").
+PartRanking rank_parts(const PlanningView& view, Tick tick, const ThroughputPerGpu& throughput,
+                       std::string_view throughput_unit, ValueBasis basis);
+
+/// Parts ranked for training: dense peak FLOP/s at planner.value_precision per GPU. A job's
+/// MFU is the same on every part on the planner's non-blocking fabric (its base MFU), so it
+/// scales every part's value alike and is left out.
+PartRanking training_parts(const PlanningView& view, Tick tick,
+                           ValueBasis basis = ValueBasis::per_dollar);
+
+/// The training ranking's parts per dollar, best first.
 std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick);
+
+/// Whether site power, not money, limits a purchase: `gpus` of `part` need more than `free_w`.
+bool power_binds(const PlanningView& view, std::size_t part, double gpus, double free_w);
+
+/// Site power free by `tick` on the started sites, less what is committed; with
+/// `with_retiring`, plus what GPUs retiring by then free.
+double free_power_w(const PlanningView& view, Tick tick, bool with_retiring);
 
 /// GPUs placed at one site.
 struct SitePlacement {
