@@ -360,6 +360,12 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
       .member("shortfall_periods", s.planner_shortfall_periods)
       .member("shortfall_gpus_max", s.planner_shortfall_gpus_max)
       .end_object();
+  json.key("leases")
+      .begin_object()
+      .member("signed", s.leases_signed)
+      .member("signed_by_planner", s.leases_signed_by_planner)
+      .member("gpus_leased_peak", s.gpus_leased_peak)
+      .end_object();
   json.key("finance")
       .begin_object()
       .member("cost_of_capital", scenario.economics.cost_of_capital_per_year)

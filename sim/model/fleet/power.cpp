@@ -60,6 +60,9 @@ void Power::classes_of_site(std::size_t s, std::vector<DrawClass>& classes,
 }
 
 void Power::update_site(std::size_t s) {
+  // Lease providers' sites are added as contracts are signed, after the set-up.
+  if (draws_.size() < sites_.size())
+    draws_.resize(sites_.size());
   if (paths_)
     settle_failed(s);
   classes_of_site(s, draws_[s].classes, pool_class_);
@@ -210,8 +213,11 @@ void Power::check_counts() const {
 
 void Power::update_gpu_counts() {
   double installed = 0.0, available = 0.0, busy = 0.0;
-  for (const SiteDraw& draw : draws_) {
-    installed += draw.installed_gpus;
+  for (std::size_t s = 0; s < draws_.size(); ++s) {
+    const SiteDraw& draw = draws_[s];
+    // Leased GPUs are available to the work, but not installed in the scenario's fleet.
+    if (!sites_[s].provider)
+      installed += draw.installed_gpus;
     available += draw.available_gpus;
     busy += draw.assumed_busy_gpus;
   }

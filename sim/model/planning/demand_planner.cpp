@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "capsim/model/planning/demand_forecast.hpp"
+#include "capsim/model/planning/lease_policy.hpp"
 #include "capsim/model/planning/planners.hpp"
 #include "capsim/model/planning/planning_basics.hpp"
 
@@ -111,6 +112,9 @@ class DemandPlanner final : public PeriodicPlanner {
                          Shortfall& shortfall) {
     // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
     const Tick power_needed_by = arrival;
+    gpus -= lease_.leased_for(cluster, arrival);  // leased GPUs are capacity, as orders are
+    if (gpus <= 0)
+      return 0;
     const AcceleratorSpec& spec = *view.parts()[part];
     // A service's cluster grows only with its own part: once that is off sale, nothing.
     const std::optional<double> price = price_now(view, spec);
@@ -158,6 +162,8 @@ class DemandPlanner final : public PeriodicPlanner {
       budget_left -= amount;
       ordered += at.gpus;
     }
+    ordered += lease_.lease_power_shortfall(view, actions, cluster, part, wanted - ordered,
+                                            power_needed_by);
     if (ordered < wanted)
       shortfall.reasons.push_back(
           fmt::format("site power by {}", format_date(view.calendar().date_of(power_needed_by))));
@@ -237,6 +243,7 @@ class DemandPlanner final : public PeriodicPlanner {
   }
 
   DemandForecast forecast_;
+  LeasePolicy lease_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
 };
 

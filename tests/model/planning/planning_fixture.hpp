@@ -296,6 +296,7 @@ class RecordingActions final : public FleetActions {
   std::vector<std::size_t> clusters_added;  ///< indices into the view's clusters
   std::vector<ClusterGrowth> clusters_grown;
   std::vector<OrderRequest> orders;
+  std::vector<LeaseContract> leases;
   std::vector<BuildoutEvent> buildout;
   std::vector<Review> reviews;
   CapacitySummary totals;
@@ -337,6 +338,7 @@ class RecordingActions final : public FleetActions {
     orders.push_back(order);
     view_.commit_order(order);
   }
+  void sign_lease(const LeaseContract& lease) override { leases.push_back(lease); }
   void record(BuildoutEvent event) override { buildout.push_back(std::move(event)); }
   void review_at(Tick tick, std::uint64_t tag) override { reviews.push_back({tick, tag}); }
   CapacitySummary& summary() override { return totals; }

@@ -81,6 +81,8 @@ class FleetActions {
   /// More GPUs planned for a cluster (its fabric is sized for them).
   virtual void grow_cluster(std::size_t cluster, std::int64_t gpus) = 0;
   virtual void place_order(const OrderRequest& order) = 0;
+  /// Signs a lease contract (its site and cluster are the fleet's to set).
+  virtual void sign_lease(const LeaseContract& lease) = 0;
   /// A line of buildout.csv.
   virtual void record(BuildoutEvent event) = 0;
   /// Wakes the planner at `tick` (in the planning phase) with `tag`.
