@@ -134,7 +134,8 @@ const RecordSchema<PlannerLeaseSpec>& planner_lease_schema() {
   static const RecordSchema<PlannerLeaseSpec> schema = [] {
     RecordSchema<PlannerLeaseSpec> s(
         "planner lease",
-        "The demand planner leases GPUs it cannot place for lack of site power, on these terms "
+        "The demand planner leases the GPUs training needs that it cannot place for lack of "
+        "site power (never for money, vendor caps or a part off sale), on these terms "
         "(docs/model.md, Leases). Absent: it never leases.");
     s.name(&PlannerLeaseSpec::provider, {.key = "provider",
                                          .doc = "Who leases them (a neocloud, a hyperscaler).",
