@@ -144,8 +144,7 @@ const RecordSchema<PlannerLeaseSpec>& planner_lease_schema() {
     s.name(&PlannerLeaseSpec::part,
            {.key = "part",
             .doc = "Catalog part leased; absent: the part the planner was ordering.",
-            .example = "H100-SXM",
-            .default_text = "(the part ordered)"});
+            .example = "H100-SXM"});
     s.quantity(&PlannerLeaseSpec::price_usd_per_gpu_s, Dimension::money_per_gpu_time,
                {.key = "price_per_gpu_hour",
                 .doc = "Lease price per GPU-hour, paid as opex while a contract runs.",

@@ -90,8 +90,10 @@ std::size_t Fleet::sign_lease(LeaseContract lease) {
   std::string note = lease.reason;
   if (lease.signed_at < 0)
     note += fmt::format("; signed {}", format_date(context_.calendar.date_of(lease.signed_at)));
-  context_.record({std::max<Tick>(lease.signed_at, 0), BuildoutKind::lease_signed, lease.provider,
-                   part.name, name, lease.gpus, 0.0, lease.term_cost_usd(), 0.0, note});
+  if (lease.signed_at < context_.end) {
+    context_.record({std::max<Tick>(lease.signed_at, 0), BuildoutKind::lease_signed, lease.provider,
+                     part.name, name, lease.gpus, 0.0, lease.term_cost_usd(), 0.0, note});
+  }
   leases_.push_back(std::move(lease));
   const std::size_t index = leases_.size() - 1;
   const Tick start = std::max(leases_[index].start, context_.now());

@@ -895,7 +895,9 @@ void Reporting::finish() {
   s.gpu_failures_by_cause = counts.failures_by_cause;
   s.gpu_seconds_waiting_for_power = counts.waiting_gpu_seconds;
   const std::vector<LeaseContract>& leases = parts_.fleet.leases();
-  s.leases_signed = static_cast<std::int64_t>(leases.size());
+  // A contract the scenario lists as signed after the horizon is not signed in the run.
+  s.leases_signed = std::count_if(leases.begin(), leases.end(),
+                                  [end](const LeaseContract& l) { return l.signed_at < end; });
   s.leases_signed_by_planner =
       std::count_if(leases.begin(), leases.end(), [](const LeaseContract& l) { return l.planner; });
   s.gpus_leased_peak = parts_.fleet.gpus_leased_peak();

@@ -117,5 +117,24 @@ TEST_CASE("leases: a contract already running at the start is paid from the star
   CHECK(value(run, 2, "gpus_leased") == 0.0);
 }
 
+TEST_CASE("leases: training runs on leased GPUs") {
+  // A job of 1,024 GPUs does not fit the own 1,000; the lease's 1,024 hold it from its start.
+  Scenario scenario = with_listed_lease(true);
+  TrainingJobSpec job;
+  job.name = "big";
+  job.submit = Date{2026, 1, 1};
+  job.gpus = 1024;
+  job.base_mfu = 0.5;
+  job.flops = 1024 * 1000e12 * 0.5 * 100 * 3600.0;
+  scenario.training.jobs = {job};
+  const CapacityRun run = run_capacity(scenario);
+  REQUIRE(run.jobs.size() == 1);
+  CHECK(run.jobs[0].cluster == "lease-neocloud-H100-SXM-2026-01-01");
+  CHECK(run.jobs[0].status == "completed");
+  // Its busy GPU-hours count in the fleet's, against available hours that include the lease's.
+  CHECK(value(run, 0, "gpu_hours_busy") >= 1024 * 100.0);
+  CHECK(value(run, 0, "utilisation") <= 1.0);
+}
+
 }  // namespace
 }  // namespace capsim
