@@ -506,6 +506,11 @@ std::int64_t Fleet::cluster_gpus_at(std::size_t cluster, Tick tick) const {
     if (delivery.cluster == cluster && delivery.planned_retirement() > tick)
       gpus += delivery.gpus;
   }
+  // A lease is capacity until its term ends, as an order is until its GPUs retire.
+  for (const LeaseContract& lease : leases_) {
+    if (lease.cluster == cluster && lease.end > tick)
+      gpus += lease.gpus;
+  }
   return gpus;
 }
 

@@ -112,9 +112,6 @@ class DemandPlanner final : public PeriodicPlanner {
                          Shortfall& shortfall) {
     // GPUs are paid when they arrive: power must be online then, or they sit idle, paid for.
     const Tick power_needed_by = arrival;
-    gpus -= lease_.leased_for(cluster, arrival);  // leased GPUs are capacity, as orders are
-    if (gpus <= 0)
-      return 0;
     const AcceleratorSpec& spec = *view.parts()[part];
     // A service's cluster grows only with its own part: once that is off sale, nothing.
     const std::optional<double> price = price_now(view, spec);

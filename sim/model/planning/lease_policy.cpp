@@ -9,15 +9,6 @@
 
 namespace capsim {
 
-std::int64_t LeasePolicy::leased_for(std::size_t target, Tick tick) const {
-  std::int64_t gpus = 0;
-  for (const Signed& lease : signed_) {
-    if (lease.target == target && lease.end > tick)
-      gpus += lease.gpus;
-  }
-  return gpus;
-}
-
 std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetActions& actions,
                                                 std::size_t target, std::size_t part,
                                                 std::int64_t power_short, Tick power_needed_by) {
@@ -58,7 +49,7 @@ std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetA
                              format_date(view.calendar().date_of(power_needed_by)));
   lease.planner = true;
   actions.sign_lease(lease);
-  signed_.push_back({target, gpus, lease.end});
+  signed_.push_back({gpus, lease.end});
   return gpus;
 }
 

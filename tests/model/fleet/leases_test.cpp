@@ -136,5 +136,34 @@ TEST_CASE("leases: training runs on leased GPUs") {
   CHECK(value(run, 0, "utilisation") <= 1.0);
 }
 
+TEST_CASE("leases: a listed lease is capacity the demand planner counts, as an order is") {
+  // Training holds 1,024 GPUs all year; the lease holds them: at a target utilisation of 100%
+  // the planner orders nothing while it runs, and, a year on, the GPUs it will then lack.
+  Scenario scenario = with_listed_lease(true);
+  scenario.clusters.clear();
+  scenario.sites[0].it_power_cap_w = 10e6;
+  scenario.planner.policy = PlannerPolicy::demand;
+  scenario.planner.target_utilisation = 1.0;
+  scenario.planner.lead_time_s = 30 * kSecondsPerDay;
+  scenario.failures.annual_failure_rate = 0.0;
+  TrainingJobSpec job;
+  job.name = "long";
+  job.submit = Date{2026, 1, 1};
+  job.gpus = 1024;
+  job.base_mfu = 0.5;
+  job.flops = 1024 * 1000e12 * 0.5 * 2 * 8760 * 3600.0;  // two years or more
+  scenario.training.jobs = {job};
+  const CapacityRun run = run_capacity(scenario);
+  std::vector<Tick> orders;
+  for (const BuildoutEvent& event : run.buildout) {
+    if (event.kind == BuildoutKind::order)
+      orders.push_back(event.tick);
+  }
+  // Reviews each quarter; each looks a lead time and a quarter ahead: the 2026-10-01 review's
+  // horizon, 2027-01-31, lies past the lease's end (2027-01-01): its first order.
+  REQUIRE_FALSE(orders.empty());
+  CHECK(orders.front() == ticks_from_seconds(273 * kSecondsPerDay));  // 2026-10-01
+}
+
 }  // namespace
 }  // namespace capsim

@@ -103,7 +103,8 @@ class Fleet final : public EventHandler, public SitesListener {
   std::int64_t gpus_waiting_for_power() const;
   /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
   double retiring_power_w(std::size_t site, Tick tick) const;
-  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
+  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then; or
+  /// under a lease signed and not ended then.
   std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const;
   /// Conservation and power limits, and in every cluster training's busy GPU-seconds since
   /// the last check at most its available ones; a violation is a bug in the model, not bad

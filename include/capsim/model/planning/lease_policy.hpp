@@ -1,9 +1,10 @@
 #pragma once
 /// The demand planner's leasing (planner.lease): it leases the GPUs it could not place for
 /// lack of site power, and only those (money, vendor caps or a part off sale are no reason to
-/// lease), on the policy's terms, with at most max_gpus under its contracts at once. The GPUs
-/// it leased count as capacity, as orders in transit do, so that it never leases twice for
-/// one gap. Without planner.lease it does nothing.
+/// lease), on the policy's terms, with at most max_gpus under its contracts at once. A lease's
+/// GPUs count as capacity in the cluster they form until the term ends (PlanningView::
+/// cluster_gpus_at), as orders do, so the planner never leases twice for one gap. Without
+/// planner.lease it does nothing.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,10 +16,6 @@ namespace capsim {
 
 class LeasePolicy {
  public:
-  /// GPUs of the policy's contracts for `target` (a cluster, or the planner's own name for
-  /// its training clusters) that have not ended by `tick`. O(contracts signed).
-  std::int64_t leased_for(std::size_t target, Tick tick) const;
-
   /// Of `power_short` GPUs of `part` that no site has power for by `power_needed_by`, signs a
   /// lease for as many as max_gpus and the funds allow (the first planning period's payment
   /// must fit the funds left), starting a lease lead time from now. `target` beyond the view's
@@ -30,7 +27,6 @@ class LeasePolicy {
 
  private:
   struct Signed {
-    std::size_t target = 0;
     std::int64_t gpus = 0;
     Tick end = 0;
   };
