@@ -65,14 +65,13 @@ struct MemberStock {
 };
 
 struct FleetStock {
-  std::int64_t installed = 0;  ///< GPUs installed and not retired (failed ones included)
-  std::int64_t failed = 0;
+  std::int64_t installed = 0;          ///< GPUs installed and not retired (failed ones included)
+  std::int64_t failed = 0;             ///< of the installed and the leased GPUs
   std::int64_t waiting_for_power = 0;  ///< GPUs delivered, waiting for site power to install
   std::vector<std::int64_t> installed_by_part;
-  /// GPUs of lease contracts running (at providers' sites; not in `installed`), and of them
-  /// failed.
+  /// GPUs of lease contracts running (at providers' sites; not in `installed`, their failed
+  /// ones in `failed`).
   std::int64_t leased = 0;
-  std::int64_t leased_failed = 0;
   double h100_equivalent = 0.0;
   double online_w = 0.0;          ///< site IT power built and online
   double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers, network and storage

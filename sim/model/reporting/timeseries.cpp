@@ -208,12 +208,12 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
       {fleet, "gpus_installed", "GPUs", stock, "installed and not retired (failed ones included)",
        in_stock<&FleetStock::installed>},
       {fleet, "gpus_available", "GPUs", stock,
-       "installed and not failed, leased GPUs not failed included (what the work can use)",
+       "installed or leased, and not failed: what the work can use",
        [](const PeriodReading& r, std::size_t) {
-         return as_double(r.stock.installed - r.stock.failed + r.stock.leased -
-                          r.stock.leased_failed);
+         return as_double(r.stock.installed + r.stock.leased - r.stock.failed);
        }},
-      {fleet, "gpus_failed", "GPUs", stock, "failed and in repair", in_stock<&FleetStock::failed>},
+      {fleet, "gpus_failed", "GPUs", stock, "failed and in repair, leased GPUs included",
+       in_stock<&FleetStock::failed>},
       {fleet, "gpus_in_transit", "GPUs", stock, "ordered, not yet delivered",
        counted<&FleetCounts::in_transit>},
       {fleet, "gpus_waiting_for_power", "GPUs", stock,
@@ -566,7 +566,7 @@ FleetStock fleet_stock(const ModelParts& parts) {
     if (pool.leased) {
       // Not the scenario's fleet: counted apart, and in its cluster.
       stock.leased += pool.gpus;
-      stock.leased_failed += failed;
+      stock.failed += failed;
       MemberStock& member = stock.by_cluster[pool.cluster];
       member.installed += pool.gpus;
       member.failed += failed;
