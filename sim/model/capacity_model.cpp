@@ -49,6 +49,7 @@ class CapacityModel {
     fleet_.power().set_up();
     fleet_.set_up_clusters();
     planning_.set_up();
+    fleet_.set_up_leases();
     inference_.set_up();
     fleet_.power().set_workload_simulated(!training_.empty() || !inference_.empty());
     training_.set_up_scheduler();

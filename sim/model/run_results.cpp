@@ -20,6 +20,10 @@ const std::vector<BuildoutKindDeclaration>& buildout_kinds() {
        "a budget planner's period; amount: the period's budget; note: what it bought"},
       {BuildoutKind::shortfall, "shortfall",
        "GPUs a demand planner could not order; note: the limits that bound it"},
+      {BuildoutKind::lease_signed, "lease_signed",
+       "a lease contract signed (listed at the start when signed before it); site: the "
+       "provider; amount: the whole term's cost; note: why (scenario, or the planner's reason)"},
+      {BuildoutKind::lease_end, "lease_end", "a lease's term ends and its GPUs leave"},
   };
   return kinds;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -372,6 +373,12 @@ std::string summary_json(const Scenario& scenario, const CapacityRun& run,
       .member("shortfall_periods", s.planner_shortfall_periods)
       .member("shortfall_gpus_max", s.planner_shortfall_gpus_max)
       .end_object();
+  json.key("leases")
+      .begin_object()
+      .member("signed", s.leases_signed)
+      .member("signed_by_planner", s.leases_signed_by_planner)
+      .member("gpus_leased_peak", s.gpus_leased_peak)
+      .end_object();
   json.key("finance")
       .begin_object()
       .member("cost_of_capital", scenario.economics.cost_of_capital_per_year)
@@ -662,6 +669,22 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
       readable_count(static_cast<double>(s.gpus_retired)),
       readable_count(static_cast<double>(s.gpu_failures)),
       readable_count(s.gpu_seconds_waiting_for_power / 86400.0));
+  if (s.leases_signed > 0) {
+    const auto total = [&s](std::string_view name) {
+      for (const SummaryTotal& t : s.totals) {
+        if (t.name == name)
+          return t.value;
+      }
+      return 0.0;
+    };
+    text += fmt::format(
+        "leases: {} signed ({} by the planner), {} GPUs at most at once, {} GPU-hours for {}; "
+        "cost per GPU-hour of the own fleet {}\n",
+        s.leases_signed, s.leases_signed_by_planner,
+        readable_count(static_cast<double>(s.gpus_leased_peak)),
+        readable_count(total("gpu_hours_leased")), readable_usd(total("lease_cost_usd")),
+        readable_usd(total("cost_per_gpu_hour_owned_usd")));
+  }
   if (run.training.jobs > 0) {
     const TrainingSummary& t = run.training;
     text += fmt::format(

@@ -238,7 +238,9 @@ std::string outputs_reference_markdown() {
                       jobs_cause_column().unit, jobs_cause_column().meaning);
   text +=
       "\n## summary.json\n\nThe run's headline figures: `totals` (the timeseries columns "
-      "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `finance` "
+      "marked *summary*, over the\nwhole run), `gpus`, `budget`, `planner`, `leases`\n(`signed`, "
+      "`signed_by_planner`, `gpus_leased_peak`: the contracts signed in the run and the most\n"
+      "GPUs under lease at once, docs/model.md), `finance` "
       "(`cost_of_capital`, `dollars`:\n`constant` or `nominal`, `inflation`, `npv_usd`, "
       "`opening_value_usd`, `terminal_value_usd`: the NPV\nand its book values, docs/model.md), "
       "`carbon`\n(`parts_without_embodied_carbon`: "

@@ -41,6 +41,7 @@ class CrossChecker {
     check_inference();
     check_efficiency();
     check_planner();
+    check_leases();
   }
 
  private:
@@ -629,6 +630,38 @@ class CrossChecker {
             "expected budget_per_period beside budget_changes (the budget before the first "
             "change), found none");
     }
+  }
+
+  void check_leases() {
+    const auto parts = names_of(scenario_.catalog.accelerators);
+    const Calendar calendar(scenario_.scenario.start);
+    for (std::size_t i = 0; i < scenario_.leases.size(); ++i) {
+      const LeaseSpec& lease = scenario_.leases[i];
+      const std::string path = fmt::format("leases[{}]", i);
+      if (lease.provider.empty())
+        error(path + ".provider", "expected the provider's name, found an empty one");
+      check_reference(path + ".part", lease.part, parts, "catalog accelerator");
+      // A contract over before the run holds nothing the run could use or pay for.
+      const Tick ends = calendar.tick_of(lease.start) + ticks_from_seconds(lease.term_s);
+      if (ends <= 0) {
+        error(path + ".term",
+              fmt::format("expected a lease ending after the scenario start {}, found one "
+                          "ending {}",
+                          format_date(scenario_.scenario.start),
+                          format_date(calendar.date_of(ends))));
+      }
+    }
+    const PlannerSpec& planner = scenario_.planner;
+    if (!planner.lease)
+      return;
+    if (planner.policy != PlannerPolicy::demand) {
+      error("planner.lease", fmt::format("expected planner.policy: demand beside lease, found {}",
+                                         written("planner.policy", "fixed")));
+    }
+    if (planner.lease->provider.empty())
+      error("planner.lease.provider", "expected the provider's name, found an empty one");
+    if (!planner.lease->part.empty())
+      check_reference("planner.lease.part", planner.lease->part, parts, "catalog accelerator");
   }
 
   const Scenario& scenario_;

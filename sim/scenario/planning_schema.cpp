@@ -125,6 +125,59 @@ const RecordSchema<BudgetChangeSpec>& budget_change_schema() {
   return schema;
 }
 
+// A GPU-hour of an H100 rents for about $2-3 (2025); $1,000 is beyond any part's price.
+constexpr double kMaxLeasePriceUsdPerGpuS = 1000.0 / 3600.0;
+// The same ceiling as a cluster's GPU count: a lease is a cluster at a provider.
+constexpr double kMaxLeaseGpus = 10e6;
+
+const RecordSchema<PlannerLeaseSpec>& planner_lease_schema() {
+  static const RecordSchema<PlannerLeaseSpec> schema = [] {
+    RecordSchema<PlannerLeaseSpec> s(
+        "planner lease",
+        "The demand planner leases the GPUs training needs that it cannot place for lack of "
+        "site power (never for money, vendor caps or a part off sale), on these terms "
+        "(docs/model.md, Leases). Absent: it never leases.");
+    s.name(&PlannerLeaseSpec::provider, {.key = "provider",
+                                         .doc = "Who leases them (a neocloud, a hyperscaler).",
+                                         .example = "neocloud",
+                                         .required = true});
+    s.name(&PlannerLeaseSpec::part,
+           {.key = "part",
+            .doc = "Catalog part leased; absent: the part the planner was ordering.",
+            .example = "H100-SXM"});
+    s.quantity(&PlannerLeaseSpec::price_usd_per_gpu_s, Dimension::money_per_gpu_time,
+               {.key = "price_per_gpu_hour",
+                .doc = "Lease price per GPU-hour, paid as opex while a contract runs.",
+                .example = "2 USD/GPU-hour",
+                .required = true,
+                .minimum = 0.0,
+                .maximum = kMaxLeasePriceUsdPerGpuS});
+    s.quantity(&PlannerLeaseSpec::term_s, Dimension::duration,
+               {.key = "term",
+                .doc = "Length of each contract it signs.",
+                .example = "365 d",
+                .required = true,
+                .minimum = 0.0,
+                .maximum = 30.0 * kSecondsPerYear,
+                .minimum_exclusive = true});
+    s.quantity(&PlannerLeaseSpec::lead_time_s, Dimension::duration,
+               {.key = "lead_time",
+                .doc = "From signature to the GPUs being usable.",
+                .example = "30 d",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 5.0 * kSecondsPerYear});
+    s.integer(&PlannerLeaseSpec::max_gpus, {.key = "max_gpus",
+                                            .doc = "Most GPUs under its contracts at once.",
+                                            .example = "1000",
+                                            .required = true,
+                                            .minimum = 1.0,
+                                            .maximum = kMaxLeaseGpus});
+    return s;
+  }();
+  return schema;
+}
+
 }  // namespace
 
 const RecordSchema<EfficiencySpec>& efficiency_schema() {
@@ -233,6 +286,59 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                                                .default_text = "4",
                                                .minimum = 2.0,
                                                .maximum = 100.0});
+    s.record(&PlannerSpec::lease, planner_lease_schema(),
+             {.key = "lease",
+              .doc = "Demand planner: lease the GPUs short for lack of site power.",
+              .default_text = "(never leases)"});
+    return s;
+  }();
+  return schema;
+}
+
+const RecordSchema<LeaseSpec>& lease_schema() {
+  static const RecordSchema<LeaseSpec> schema = [] {
+    RecordSchema<LeaseSpec> s(
+        "lease",
+        "GPUs leased from a provider: usable from `start` for `term` at the provider's "
+        "datacenter (no site power, no capex), paid per GPU-hour as opex (docs/model.md, "
+        "Leases).");
+    s.name(&LeaseSpec::provider,
+           {.key = "provider", .doc = "Who leases them.", .example = "neocloud", .required = true});
+    s.name(&LeaseSpec::part,
+           {.key = "part", .doc = "Catalog part.", .example = "H100-SXM", .required = true});
+    s.integer(&LeaseSpec::gpus, {.key = "gpus",
+                                 .doc = "GPUs under the contract.",
+                                 .example = "1024",
+                                 .required = true,
+                                 .minimum = 1.0,
+                                 .maximum = kMaxLeaseGpus});
+    s.date(&LeaseSpec::start, {.key = "start",
+                               .doc = "First day usable (before the scenario start: already "
+                                      "running).",
+                               .example = "2026-01-01",
+                               .required = true});
+    s.quantity(&LeaseSpec::term_s, Dimension::duration,
+               {.key = "term",
+                .doc = "How long it runs; it must end after the scenario starts.",
+                .example = "365 d",
+                .required = true,
+                .minimum = 0.0,
+                .maximum = 30.0 * kSecondsPerYear,
+                .minimum_exclusive = true});
+    s.quantity(&LeaseSpec::price_usd_per_gpu_s, Dimension::money_per_gpu_time,
+               {.key = "price_per_gpu_hour",
+                .doc = "Price per GPU-hour, paid as opex while it runs.",
+                .example = "2.10 USD/GPU-hour",
+                .required = true,
+                .minimum = 0.0,
+                .maximum = kMaxLeasePriceUsdPerGpuS});
+    s.quantity(&LeaseSpec::lead_time_s, Dimension::duration,
+               {.key = "lead_time",
+                .doc = "Signed this long before it starts (buildout.csv dates the signature).",
+                .example = "90 d",
+                .default_text = "0 s",
+                .minimum = 0.0,
+                .maximum = 5.0 * kSecondsPerYear});
     return s;
   }();
   return schema;

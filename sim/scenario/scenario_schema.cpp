@@ -171,6 +171,8 @@ const RecordSchema<Scenario>& scenario_schema() {
               {.key = "sites", .doc = "Datacenter sites.", .default_text = "[]"});
     s.records(&Scenario::clusters, cluster_schema(),
               {.key = "clusters", .doc = "GPU pools.", .default_text = "[]"});
+    s.records(&Scenario::leases, lease_schema(),
+              {.key = "leases", .doc = "GPUs leased from providers.", .default_text = "[]"});
     s.record(&Scenario::training, training_schema(),
              {.key = "training", .doc = "Training workload.", .default_text = "(none)"});
     s.record(&Scenario::inference, inference_schema(),

@@ -1,7 +1,7 @@
 #pragma once
 // Random but valid scenarios, written as YAML text for the real loader: sites built or to be
 // built, clusters, training (listed jobs and a job generator), inference services with demand,
-// efficiency gains, demand feedback, funds, failures, and one of the three planners. Every
+// efficiency gains, demand feedback, funds, failures, leases, and one of the three planners. Every
 // text is one `capsim validate` accepts (the test loads it through scenario::load_scenario), so
 // the invariants are checked on what a user can write, not on structs the loader would refuse.
 //
@@ -30,7 +30,10 @@ inline const std::vector<std::string>& planner_policies() {
 class RandomScenarioWriter {
  public:
   RandomScenarioWriter(std::uint64_t seed, const std::string& policy)
-      : random_(seed, 0, "random-scenario-yaml"), seed_(seed), policy_(policy) {}
+      : random_(seed, 0, "random-scenario-yaml"),
+        leases_random_(seed, 0, "random-scenario-yaml/leases"),
+        seed_(seed),
+        policy_(policy) {}
 
   std::string write() {
     years_ = 1 + whole(0, 2);
@@ -42,6 +45,7 @@ class RandomScenarioWriter {
     efficiency_section();
     planner_section();
     economics_section();
+    leases_section();
     return text_;
   }
 
@@ -330,6 +334,39 @@ class RandomScenarioWriter {
       line(fmt::format("    - {{accelerator: {}, gpus_per_quarter: {}}}", pick(parts()),
                        whole(0, 20000)));
     }
+    // Leases draw from a stream of their own, so the rest of each scenario is as it was
+    // before leases existed.
+    if (policy_ == "demand" && leases_random_.uniform01() < 0.5) {
+      line("  lease:");
+      line("    provider: planner-cloud");
+      line(fmt::format("    price_per_gpu_hour: \"{:.2f} USD/GPU-hour\"",
+                       leases_random_.uniform(0, 10)));
+      line(fmt::format("    term: \"{} d\"", 1 + lease_whole(0, 900)));
+      line(fmt::format("    lead_time: \"{} d\"", lease_whole(0, 200)));
+      line(fmt::format("    max_gpus: {}", 1 + lease_whole(0, 20000)));
+    }
+  }
+
+  /// Up to two contracts, some running before the start, some ending within the horizon.
+  void leases_section() {
+    const int leases = lease_whole(0, 2);
+    if (leases == 0)
+      return;
+    line("leases:");
+    for (int l = 0; l < leases; ++l) {
+      const int start = lease_whole(-300, horizon_days_ - 1);
+      const int term = std::max(-start, 0) + 1 + lease_whole(0, 900);
+      line(fmt::format(
+          "  - {{provider: cloud{}, part: {}, gpus: {}, start: {}, term: \"{} d\", "
+          "price_per_gpu_hour: \"{:.2f} USD/GPU-hour\", lead_time: \"{} d\"}}",
+          lease_whole(0, 1),
+          parts()[static_cast<std::size_t>(lease_whole(0, static_cast<int>(parts().size()) - 1))],
+          8 * (1 + lease_whole(0, 2000)), date(start), term, leases_random_.uniform(0, 10),
+          lease_whole(0, 200)));
+    }
+  }
+  int lease_whole(int low, int high) {
+    return low + static_cast<int>(leases_random_.uniform(0, high - low + 1));
   }
 
   void fixed_orders() {
@@ -411,6 +448,7 @@ class RandomScenarioWriter {
   }
 
   RandomStream random_;
+  RandomStream leases_random_;
   std::uint64_t seed_;
   std::string policy_;
   int years_ = 1;

@@ -1,6 +1,7 @@
 // Invariants on random valid scenarios (issue 13, point 4). Each scenario is YAML text from
 // random_scenario_yaml, loaded through the real loader from a scratch folder and run; every
-// run must conserve GPUs, GPU-hours, energy and money, write only finite numbers, and date
+// run must conserve GPUs, GPU-hours (leased ones beside the installed), energy and money, write
+// only finite numbers, and date
 // everything within the horizon (or say it lies after it). The three planners take turns.
 // Issue 14, point 5: in every run, every cluster's training GPU-seconds in every reporting
 // period are at most its available ones (Fleet::check_invariants, run at each period's
@@ -84,9 +85,11 @@ void check_timeseries(const Scenario& scenario, const Recorder& t) {
     CHECK(value("gpus_installed") == value("gpus_delivered_cumulative") -
                                          value("gpus_retired_cumulative") -
                                          value("gpus_waiting_for_power"));
-    CHECK(value("gpus_available") == value("gpus_installed") - value("gpus_failed"));
+    CHECK(value("gpus_available") ==
+          value("gpus_installed") + value("gpus_leased") - value("gpus_failed"));
     CHECK(at_most(value("gpu_hours_busy"), value("gpu_hours_available")));
-    CHECK(at_most(value("gpu_hours_available"), value("gpu_hours_installed")));
+    CHECK(at_most(value("gpu_hours_available"),
+                  value("gpu_hours_installed") + value("gpu_hours_leased")));
     CHECK(at_most(value("utilisation"), 1.0));
     CHECK(at_most(value("power_installed_peak_mw"), value("power_online_mw")));
     CHECK(at_most(value("power_online_mw"), site_power_w / 1e6));
@@ -118,7 +121,21 @@ void check_money(const Scenario& scenario, const CapacityRun& run) {
   CHECK(close(column_sum(t, "energy_facility_mwh") * 3.6e9, s.energy_facility_j));
   CHECK(close(column_sum(t, "energy_it_mwh") * 3.6e9, s.energy_it_j));
   CHECK(at_most(s.gpu_seconds_busy, s.gpu_seconds_available));
-  CHECK(at_most(s.gpu_seconds_available, s.gpu_seconds_installed));
+  CHECK(at_most(s.gpu_seconds_available,
+                s.gpu_seconds_installed + column_sum(t, "gpu_hours_leased") * 3600.0));
+  // Leases are paid for every GPU-second of their terms within the horizon.
+  double leased_gpu_s = 0.0;
+  const Calendar calendar(scenario.scenario.start);
+  for (const LeaseSpec& lease : scenario.leases) {
+    const Tick start = calendar.tick_of(lease.start);
+    const Tick end = start + ticks_from_seconds(lease.term_s);
+    const Tick from = std::max<Tick>(start, 0);
+    const Tick to = std::min(end, scenario.scenario.end_tick());
+    if (to > from)
+      leased_gpu_s += static_cast<double>(lease.gpus) * seconds_from_ticks(to - from);
+  }
+  if (s.leases_signed_by_planner == 0)
+    CHECK(close(column_sum(t, "gpu_hours_leased") * 3600.0, leased_gpu_s));
 }
 
 /// GPUs ordered = delivered + in transit, installed = delivered - retired - waiting, at the

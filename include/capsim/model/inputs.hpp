@@ -430,6 +430,30 @@ struct BudgetChangeSpec {
 /// power in time, vendor caps, nothing on sale): drop it, or add it to the next period's.
 enum class UnplacedBudget { drop, carry };
 
+/// A lease contract: GPUs of a catalog part at a provider's datacenter, usable from `start`
+/// for `term`, paid per GPU-hour as opex; signed `lead_time_s` before it starts. They draw no
+/// power from the scenario's sites and are no asset of its ledger.
+struct LeaseSpec {
+  std::string provider;
+  std::string part;
+  std::int64_t gpus = 0;
+  Date start;
+  double term_s = 0.0;
+  double price_usd_per_gpu_s = 0.0;
+  double lead_time_s = 0.0;
+};
+
+/// The demand planner's leasing: for GPUs it cannot place for lack of site power, it signs
+/// contracts of these terms, at most `max_gpus` of them running at once.
+struct PlannerLeaseSpec {
+  std::string provider;
+  std::string part;  ///< empty: the part the planner was ordering
+  double price_usd_per_gpu_s = 0.0;
+  double term_s = 0.0;
+  double lead_time_s = 0.0;
+  std::int64_t max_gpus = 0;
+};
+
 struct PlannerSpec {
   PlannerPolicy policy = PlannerPolicy::fixed;
   double lead_time_s = 26.0 * 7.0 * 86400.0;
@@ -444,8 +468,9 @@ struct PlannerSpec {
   std::vector<VendorCapSpec> vendor_caps;
   double target_utilisation = 0.8;
   ForecastMethod forecast = ForecastMethod::model;
-  std::int64_t forecast_periods = 4;    ///< planning periods a fit looks back on
-  NonServerPowerSpec non_server_power;  ///< of the clusters it builds
+  std::int64_t forecast_periods = 4;      ///< planning periods a fit looks back on
+  NonServerPowerSpec non_server_power;    ///< of the clusters it builds
+  std::optional<PlannerLeaseSpec> lease;  ///< absent: the planner never leases
 };
 
 struct EconomicsSpec {
@@ -534,6 +559,7 @@ struct Scenario {
   CatalogSpec catalog;
   std::vector<SiteSpec> sites;
   std::vector<ClusterSpec> clusters;
+  std::vector<LeaseSpec> leases;
   TrainingSpec training;
   InferenceSpec inference;
   EfficiencySpec efficiency;

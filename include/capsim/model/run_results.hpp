@@ -25,6 +25,8 @@ enum class BuildoutKind {
   retire,
   budget,
   shortfall,
+  lease_signed,
+  lease_end,
 };
 
 /// A kind, the name buildout.csv writes for it, and what its row's fields mean.
@@ -73,10 +75,13 @@ struct MemberStock {
 };
 
 struct FleetStock {
-  std::int64_t installed = 0;  ///< GPUs installed and not retired (failed ones included)
-  std::int64_t failed = 0;
+  std::int64_t installed = 0;          ///< GPUs installed and not retired (failed ones included)
+  std::int64_t failed = 0;             ///< of the installed and the leased GPUs
   std::int64_t waiting_for_power = 0;  ///< GPUs delivered, waiting for site power to install
   std::vector<std::int64_t> installed_by_part;
+  /// GPUs of lease contracts running (at providers' sites; not in `installed`, their failed
+  /// ones in `failed`).
+  std::int64_t leased = 0;
   double h100_equivalent = 0.0;
   double online_w = 0.0;          ///< site IT power built and online
   double installed_peak_w = 0.0;  ///< peak draw of the installed GPUs' servers, network and storage
@@ -271,6 +276,11 @@ struct CapacitySummary {
   /// or power), and the most GPUs short in one of them.
   std::int64_t planner_shortfall_periods = 0;
   std::int64_t planner_shortfall_gpus_max = 0;
+  /// Lease contracts signed (the scenario's and the planner's), the planner's alone, and the
+  /// most GPUs under lease at once.
+  std::int64_t leases_signed = 0;
+  std::int64_t leases_signed_by_planner = 0;
+  std::int64_t gpus_leased_peak = 0;
   std::vector<FleetSnapshot> year_ends;
   std::vector<YearTotals> years;
 };

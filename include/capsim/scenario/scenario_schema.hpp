@@ -30,6 +30,8 @@ const RecordSchema<SiteSpec>& site_schema();
 const RecordSchema<ClusterSpec>& cluster_schema();
 /// A cluster's (or a planner's clusters') network and storage power.
 const RecordSchema<NonServerPowerSpec>& non_server_power_schema();
+/// One entry of `leases`.
+const RecordSchema<LeaseSpec>& lease_schema();
 /// `training`: tenants, jobs and the job generator.
 const RecordSchema<TrainingSpec>& training_schema();
 /// `inference`: the services.

@@ -378,6 +378,30 @@ class RecordSchema {
     return *this;
   }
 
+  /// A record that may be absent (its absence means something: a policy off). Written only
+  /// when present.
+  template <class U>
+  RecordSchema& record(std::optional<U> T::*member, const RecordSchema<U>& schema, Field field) {
+    add(
+        field, ValueType::record,
+        [member, &schema](T& out, const FieldInfo&, const ConfigNode& node, const std::string& path,
+                          LoadContext& context) {
+          if (!(out.*member))
+            (out.*member).emplace();
+          schema.load(node, path, context, *(out.*member));
+        },
+        [member, &schema](const T& in, const FieldInfo& info, YamlWriter& writer) {
+          if (!(in.*member))
+            return;
+          writer.key(info.key);
+          writer.indent();
+          schema.write(*(in.*member), writer);
+          writer.dedent();
+        });
+    info_.fields.back().record = &schema.info();
+    return *this;
+  }
+
   template <class U>
   RecordSchema& records(std::vector<U> T::*member, const RecordSchema<U>& schema, Field field) {
     add(

@@ -7,10 +7,11 @@ namespace capsim {
 
 double opex_usd_at(const ModelParts& parts, Tick tick) {
   double energy_cost = 0.0;
-  for (std::size_t s = 0; s < parts.sites.size(); ++s)
+  for (std::size_t s = 0; s < parts.sites.own_count(); ++s)
     energy_cost += parts.fleet.power().energy_at(s, tick).cost_usd;
+  // Lease payments leave the funds like other opex.
   return energy_cost + parts.costs.maintenance_usd().total_at(tick) +
-         parts.costs.staff_usd().total_at(tick);
+         parts.costs.staff_usd().total_at(tick) + parts.fleet.lease_cost_usd(tick);
 }
 
 double funds_left(const ModelParts& parts) {

@@ -11,7 +11,7 @@
 namespace capsim {
 
 namespace {
-enum Kinds : EventKind { kArrival, kRepair, kFailure, kRetire };
+enum Kinds : EventKind { kArrival, kRepair, kFailure, kRetire, kLeaseStart };
 }  // namespace
 
 std::int64_t gpus_fitting(double power_w, double per_gpu_w) {
@@ -64,6 +64,89 @@ void Fleet::set_up_clusters() {
     context_.engine.schedule_at(deliveries_[index].arrival, phases::kDelivery, self_, kArrival,
                                 index);
   }
+}
+
+void Fleet::set_up_leases() {
+  for (const LeaseSpec& spec : context_.scenario.leases) {
+    LeaseContract lease;
+    lease.provider = spec.provider;
+    lease.part = context_.part_index(spec.part);
+    lease.gpus = spec.gpus;
+    lease.start = context_.calendar.tick_of(spec.start);
+    lease.end = lease.start + ticks_from_seconds(spec.term_s);
+    lease.signed_at = lease.start - ticks_from_seconds(spec.lead_time_s);
+    lease.price_usd_per_gpu_s = spec.price_usd_per_gpu_s;
+    lease.reason = "scenario";
+    sign_lease(std::move(lease));
+  }
+}
+
+std::size_t Fleet::sign_lease(LeaseContract lease) {
+  const AcceleratorSpec& part = context_.part(lease.part);
+  lease.site = sites_.provider_site(lease.provider);
+  const std::string name = fmt::format("lease-{}-{}-{}", lease.provider, part.name,
+                                       format_date(context_.calendar.date_of(lease.start)));
+  lease.cluster = book_.add(name, lease.site, lease.part, lease.gpus, FabricSpec{});
+  // A contract signed before the run is listed at its start, with the date it was signed.
+  std::string note = lease.reason;
+  if (lease.signed_at < 0)
+    note += fmt::format("; signed {}", format_date(context_.calendar.date_of(lease.signed_at)));
+  if (lease.signed_at < context_.end) {
+    context_.record({std::max<Tick>(lease.signed_at, 0), BuildoutKind::lease_signed, lease.provider,
+                     part.name, name, lease.gpus, 0.0, lease.term_cost_usd(), 0.0, note,
+                     PurchaseValue()});
+  }
+  leases_.push_back(std::move(lease));
+  const std::size_t index = leases_.size() - 1;
+  const Tick start = std::max(leases_[index].start, context_.now());
+  if (start < context_.end)
+    context_.engine.schedule_at(start, phases::kDelivery, self_, kLeaseStart, index);
+  return index;
+}
+
+/// A lease's GPUs become one pool at the provider's site: they fail and are repaired as owned
+/// GPUs do (the work sees unavailable GPUs whoever owns them) but claim no site power, carry
+/// no asset and leave when the term ends.
+void Fleet::start_lease(std::size_t index) {
+  const LeaseContract& lease = leases_[index];
+  Pool pool;
+  pool.name = book_[lease.cluster].name;
+  pool.part = lease.part;
+  pool.site = lease.site;
+  pool.gpus = lease.gpus;
+  pool.non_server_power_per_gpu_w = 0.0;  // the provider's
+  pool.utilisation = context_.scenario.economics.utilisation;
+  pool.failures = RandomStream(static_cast<std::uint64_t>(context_.scenario.scenario.seed),
+                               context_.replication, "failures/" + pool.name);
+  pool.cluster = lease.cluster;
+  pool.retire_at = lease.end;
+  pool.leased = true;
+  pools_.push_back(std::move(pool));
+  const std::size_t pool_index = pools_.size() - 1;
+  sites_.at(lease.site).pools.push_back(pool_index);
+  book_.add_pool(lease.cluster, pool_index);
+  refresh_cluster(lease.cluster);
+  if (lease.end <= context_.end)
+    context_.engine.schedule_at(std::max(lease.end, context_.now()), phases::kRetire, self_,
+                                kRetire, pool_index);
+  start_failures(pool_index);
+  power_.update_site(lease.site);
+  gpus_leased_ += lease.gpus;
+  gpus_leased_peak_ = std::max(gpus_leased_peak_, gpus_leased_);
+}
+
+double Fleet::leased_gpu_s(Tick tick) const {
+  double gpu_s = 0.0;
+  for (const LeaseContract& lease : leases_)
+    gpu_s += lease.gpu_s_between(0, tick);
+  return gpu_s;
+}
+
+double Fleet::lease_cost_usd(Tick tick) const {
+  double cost = 0.0;
+  for (const LeaseContract& lease : leases_)
+    cost += lease.gpu_s_between(0, tick) * lease.price_usd_per_gpu_s;
+  return cost;
 }
 
 void Fleet::set_up_failures() {
@@ -338,6 +421,16 @@ void Fleet::retire(std::size_t index) {
   pool.active = false;
   context_.engine.cancel(pool.next_failure);
   pool.next_failure = EventHandle{};
+  if (pool.leased) {
+    pool.failed = 0;
+    gpus_leased_ -= pool.gpus;
+    context_.record({now, BuildoutKind::lease_end, site.spec->name, part.name, pool.name, pool.gpus,
+                     0.0, 0.0, 0.0, "term ends", PurchaseValue()});
+    refresh_cluster(pool.cluster);
+    book_.training_gpus_retired(pool.cluster);
+    power_.update_site(pool.site);
+    return;
+  }
   const double peak_w = static_cast<double>(pool.gpus) * peak_power_per_gpu_w(pool);
   site.installed_peak_w -= peak_w;
   counts_.retired += pool.gpus;
@@ -416,6 +509,11 @@ std::int64_t Fleet::cluster_gpus_at(std::size_t cluster, Tick tick) const {
     if (delivery.cluster == cluster && delivery.planned_retirement() > tick)
       gpus += delivery.gpus;
   }
+  // A lease is capacity until its term ends, as an order is until its GPUs retire.
+  for (const LeaseContract& lease : leases_) {
+    if (lease.cluster == cluster && lease.end > tick)
+      gpus += lease.gpus;
+  }
   return gpus;
 }
 
@@ -423,7 +521,7 @@ void Fleet::check_invariants() const {
   std::int64_t installed = 0;
   for (std::size_t p = 0; p < pools_.size(); ++p) {
     const Pool& pool = pools_[p];
-    if (pool.active)
+    if (pool.active && !pool.leased)
       installed += pool.gpus;
     const std::int64_t failed = failed_gpus(p);
     if (failed < 0 || failed > pool.gpus) {
@@ -439,6 +537,8 @@ void Fleet::check_invariants() const {
                     c.ordered, c.delivered, c.in_transit, installed, c.retired, waiting));
   }
   for (const SiteState& site : sites_.all()) {
+    if (site.provider)
+      continue;
     if (site.online_power_w > site.spec->it_power_cap_w * (1 + 1e-9) ||
         site.installed_peak_w > site.online_power_w * (1 + 1e-9) + 1e-6) {
       throw std::logic_error("capacity model: power above the cap at " + site.spec->name);
@@ -481,6 +581,9 @@ void Fleet::on_event(Engine&, const Event& event) {
       break;
     case kRetire:
       retire(event.payload);
+      break;
+    case kLeaseStart:
+      start_lease(event.payload);
       break;
     default:
       throw std::logic_error("fleet: unknown event kind");

@@ -71,11 +71,28 @@ Sites::Sites(const ModelContext& context) : context_(context) {
 }
 
 std::size_t Sites::index_of(const std::string& name) const {
-  for (std::size_t i = 0; i < sites_.size(); ++i) {
+  // Providers are named by their contracts, not by the scenario's sites: a provider may share
+  // a site's name.
+  for (std::size_t i = 0; i < own_count_; ++i) {
     if (sites_[i].spec->name == name)
       return i;
   }
   throw std::logic_error("capacity model: unknown site " + name);
+}
+
+std::size_t Sites::provider_site(const std::string& provider) {
+  for (std::size_t i = own_count_; i < sites_.size(); ++i) {
+    if (sites_[i].spec->name == provider)
+      return i;
+  }
+  SiteSpec& spec = provider_specs_.emplace_back();
+  spec.name = provider;
+  spec.pue = 1.0;
+  SiteState site;
+  site.spec = &spec;
+  site.provider = true;
+  sites_.push_back(std::move(site));
+  return sites_.size() - 1;
 }
 
 void Sites::set_up(bool start_planned_sites) {
@@ -97,6 +114,7 @@ void Sites::set_up(bool start_planned_sites) {
     site.carbon_g_per_j = emitted_g_per_j(spec, spec.grid_carbon_g_per_j);
     sites_.push_back(std::move(site));
   }
+  own_count_ = sites_.size();
   for (std::size_t s = 0; s < sites_.size(); ++s) {
     SiteState& site = sites_[s];
     const SiteSpec& spec = *site.spec;

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "capsim/model/planning/demand_forecast.hpp"
+#include "capsim/model/planning/lease_policy.hpp"
 #include "capsim/model/planning/planners.hpp"
 #include "capsim/model/planning/planning_basics.hpp"
 
@@ -265,6 +266,9 @@ class DemandPlanner final : public PeriodicPlanner {
       budget_left -= amount;
       ordered += at.gpus;
     }
+    const bool for_training = target.cluster == kNewCluster && !target.service;
+    ordered += lease_.lease_power_shortfall(view, actions, for_training, part, wanted - ordered,
+                                            power_needed_by);
     if (ordered < wanted)
       shortfall.reasons.push_back(
           fmt::format("site power by {}", format_date(view.calendar().date_of(power_needed_by))));
@@ -367,6 +371,7 @@ class DemandPlanner final : public PeriodicPlanner {
   }
 
   DemandForecast forecast_;
+  LeasePolicy lease_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
   /// (service, site, part) -> the planner's serving cluster there
   std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> serving_clusters_;

@@ -126,6 +126,10 @@ void ModelPlanning::place_order(const OrderRequest& order) {
   fleet_.place_order(order);
 }
 
+void ModelPlanning::sign_lease(const LeaseContract& lease) {
+  fleet_.sign_lease(lease);
+}
+
 void ModelPlanning::record(BuildoutEvent event) {
   context_.record(std::move(event));
 }

@@ -1,5 +1,6 @@
 #include "capsim/model/reporting/timeseries.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <tuple>
@@ -128,12 +129,20 @@ double opex(const PeriodReading& r, std::size_t /*member*/ = 0) {
   return total_of<&Cumulative::energy_cost>(r) + total_of<&Cumulative::maintenance>(r) +
          total_of<&Cumulative::staff>(r);
 }
-/// Fully loaded cost of a GPU-hour: depreciation, the cost of capital and running costs over
-/// installed GPU-hours.
-double fleet_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
+/// Fully loaded cost of an own GPU-hour: depreciation, the cost of capital and running costs
+/// over installed GPU-hours.
+double owned_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
   return per_gpu_hour(
       total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) + opex(r),
       hours_of<&Cumulative::gpu_installed_s>(r));
+}
+/// Fully loaded cost of a GPU-hour the scenario used, owned or leased: the lease payments join
+/// the own fleet's costs, the leased GPU-hours its installed ones.
+double fleet_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
+  return per_gpu_hour(
+      total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) + opex(r) +
+          total_of<&Cumulative::lease_cost>(r),
+      hours_of<&Cumulative::gpu_installed_s>(r) + hours_of<&Cumulative::gpu_leased_s>(r));
 }
 /// Emissions, operational and embodied [gCO2e].
 double carbon_g(const PeriodReading& r, std::size_t /*member*/ = 0) {
@@ -198,11 +207,13 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
   static const std::vector<ColumnDeclaration> columns = {
       {fleet, "gpus_installed", "GPUs", stock, "installed and not retired (failed ones included)",
        in_stock<&FleetStock::installed>},
-      {fleet, "gpus_available", "GPUs", stock, "installed and not failed",
+      {fleet, "gpus_available", "GPUs", stock,
+       "installed or leased, and not failed: what the work can use",
        [](const PeriodReading& r, std::size_t) {
-         return as_double(r.stock.installed - r.stock.failed);
+         return as_double(r.stock.installed + r.stock.leased - r.stock.failed);
        }},
-      {fleet, "gpus_failed", "GPUs", stock, "failed and in repair", in_stock<&FleetStock::failed>},
+      {fleet, "gpus_failed", "GPUs", stock, "failed and in repair, leased GPUs included",
+       in_stock<&FleetStock::failed>},
       {fleet, "gpus_in_transit", "GPUs", stock, "ordered, not yet delivered",
        counted<&FleetCounts::in_transit>},
       {fleet, "gpus_waiting_for_power", "GPUs", stock,
@@ -223,8 +234,9 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
        }},
       {fleet, "gpu_hours_installed", "GPU-hours", total, "installed GPUs over time",
        hours_of<&Cumulative::gpu_installed_s>, true},
-      {fleet, "gpu_hours_available", "GPU-hours", total, "available GPUs over time",
-       hours_of<&Cumulative::gpu_available_s>, true},
+      {fleet, "gpu_hours_available", "GPU-hours", total,
+       "available GPUs over time, leased ones included", hours_of<&Cumulative::gpu_available_s>,
+       true},
       {fleet, "gpu_hours_busy", "GPU-hours", total,
        "busy GPUs over time: held by training and serving, or at the assumed utilisation",
        hours_of<&Cumulative::gpu_busy_s>, true},
@@ -269,9 +281,22 @@ const std::vector<ColumnDeclaration>& timeseries_columns() {
        "economics.cost_of_capital on the capital employed: net book value and construction in "
        "progress",
        total_of<&Cumulative::capital_charge>, true},
+      {fleet, "gpus_leased", "GPUs", stock,
+       "GPUs under lease contracts running at the period's end (at providers' sites)",
+       in_stock<&FleetStock::leased>},
+      {fleet, "gpu_hours_leased", "GPU-hours", total,
+       "leased GPU-hours paid for (failed GPUs included)", hours_of<&Cumulative::gpu_leased_s>,
+       true},
+      {fleet, "lease_cost_usd", "USD", total,
+       "lease payments: price per GPU-hour × leased GPU-hours", total_of<&Cumulative::lease_cost>,
+       true},
       {fleet, "cost_per_gpu_hour_usd", "USD per GPU-hour", mean,
-       "fully loaded: depreciation, capital charge and opex over installed GPU-hours",
+       "fully loaded: depreciation, capital charge, opex and lease payments over installed and "
+       "leased GPU-hours",
        fleet_cost_per_gpu_hour, true},
+      {fleet, "cost_per_gpu_hour_owned_usd", "USD per GPU-hour", mean,
+       "the own fleet's: depreciation, capital charge and opex over installed GPU-hours",
+       owned_cost_per_gpu_hour, true},
       {fleet, "sites_online", "sites", stock, "sites with power online",
        [](const PeriodReading& r, std::size_t) {
          return static_cast<double>(r.stock.sites_online);
@@ -462,7 +487,8 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   c.capital_charge = parts.context.scenario.economics.cost_of_capital_per_year / kSecondsPerYear *
                      ledger.capital_employed_s(tick);
   c.carbon_embodied = ledger.embodied_carbon(tick);
-  for (std::size_t s = 0; s < parts.sites.size(); ++s) {
+  // Lease providers' energy and carbon are theirs, not the scenario's.
+  for (std::size_t s = 0; s < parts.sites.own_count(); ++s) {
     const SiteEnergy energy = power.energy_at(s, tick);
     c.site_energy.push_back(energy);
     c.energy_cost += energy.cost_usd;
@@ -472,6 +498,8 @@ Cumulative cumulative_at(const ModelParts& parts, Tick tick) {
   }
   c.maintenance = parts.costs.maintenance_usd().total_at(tick);
   c.staff = parts.costs.staff_usd().total_at(tick);
+  c.lease_cost = parts.fleet.lease_cost_usd(tick);
+  c.gpu_leased_s = parts.fleet.leased_gpu_s(tick);
   c.gpu_installed_s = power.gpu_installed_s().total_at(tick);
   c.gpu_available_s = power.gpu_available_s(tick);
   c.gpu_busy_s = power.gpu_busy_s(tick);
@@ -508,6 +536,7 @@ Cumulative priced_forward(const Cumulative& before, const Cumulative& raw_before
   forward(now.energy_cost, before.energy_cost, raw_before.energy_cost);
   forward(now.maintenance, before.maintenance, raw_before.maintenance);
   forward(now.staff, before.staff, raw_before.staff);
+  forward(now.lease_cost, before.lease_cost, raw_before.lease_cost);
   forward(now.capital_charge, before.capital_charge, raw_before.capital_charge);
   forward(now.revenue, before.revenue, raw_before.revenue);
   for (std::size_t s = 0; s < now.site_energy.size(); ++s)
@@ -534,6 +563,16 @@ FleetStock fleet_stock(const ModelParts& parts) {
     const std::int64_t failed = parts.fleet.failed_gpus(p);
     const double h100 =
         static_cast<double>(pool.gpus) * h100_equivalent(parts.context.part(pool.part));
+    if (pool.leased) {
+      // Not the scenario's fleet: counted apart, and in its cluster.
+      stock.leased += pool.gpus;
+      stock.failed += failed;
+      MemberStock& member = stock.by_cluster[pool.cluster];
+      member.installed += pool.gpus;
+      member.failed += failed;
+      member.h100_equivalent += h100;
+      continue;
+    }
     stock.installed += pool.gpus;
     stock.failed += failed;
     stock.installed_by_part[pool.part] += pool.gpus;
@@ -551,7 +590,7 @@ FleetStock fleet_stock(const ModelParts& parts) {
     stock.by_site[delivery.site].waiting_for_power += delivery.waiting;
     stock.by_cluster[delivery.cluster].waiting_for_power += delivery.waiting;
   }
-  for (std::size_t s = 0; s < parts.sites.size(); ++s) {
+  for (std::size_t s = 0; s < parts.sites.own_count(); ++s) {
     const SiteState& site = parts.sites[s];
     stock.online_w += site.online_power_w;
     stock.installed_peak_w += site.installed_peak_w;
@@ -710,7 +749,7 @@ void Reporting::sample() {
 void Reporting::sample_members(const PeriodReading& reading, const std::string& from,
                                const std::string& to) {
   Recorder& sites = context_.run.site_series;
-  for (std::size_t s = 0; s < parts_.sites.size(); ++s) {
+  for (std::size_t s = 0; s < parts_.sites.own_count(); ++s) {
     sites.begin_row(from, to, {parts_.sites[s].spec->name});
     for (std::size_t c = 0; c < site_columns().size(); ++c)
       sites.set(c, site_columns()[c].value(reading, s));
@@ -855,6 +894,13 @@ void Reporting::finish() {
   s.gpu_failures = counts.failures;
   s.gpu_failures_by_cause = counts.failures_by_cause;
   s.gpu_seconds_waiting_for_power = counts.waiting_gpu_seconds;
+  const std::vector<LeaseContract>& leases = parts_.fleet.leases();
+  // A contract the scenario lists as signed after the horizon is not signed in the run.
+  s.leases_signed = std::count_if(leases.begin(), leases.end(),
+                                  [end](const LeaseContract& l) { return l.signed_at < end; });
+  s.leases_signed_by_planner =
+      std::count_if(leases.begin(), leases.end(), [](const LeaseContract& l) { return l.planner; });
+  s.gpus_leased_peak = parts_.fleet.gpus_leased_peak();
 }
 
 }  // namespace capsim

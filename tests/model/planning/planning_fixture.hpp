@@ -158,6 +158,14 @@ class HandBuiltView final : public PlanningView {
     funds -= static_cast<double>(order.gpus) * order.price_per_gpu_usd;
   }
 
+  /// As Fleet::sign_lease: a cluster of the lease's GPUs (at the first site: a provider's site
+  /// holds no power the planner reads), in service until the term ends, claiming no power.
+  std::size_t commit_lease(const LeaseContract& lease) {
+    const std::size_t cluster = add_cluster("lease-" + lease.provider, 0, lease.part, lease.gpus);
+    held_.push_back({cluster, 0, lease.part, lease.gpus, lease.end, 0.0, true});
+    return cluster;
+  }
+
   /// At most `gpus` of a part may arrive in the calendar quarter starting on `quarter`.
   void cap_vendor(std::size_t part, Date quarter, std::int64_t gpus) {
     vendor_caps_[{part, quarter}] = gpus;
@@ -210,7 +218,7 @@ class HandBuiltView final : public PlanningView {
   double retiring_power_w(std::size_t site, Tick tick) const override {
     double power_w = 0.0;
     for (const Held& held : held_) {
-      if (held.site == site && held.retires_at > today && held.retires_at <= tick)
+      if (held.site == site && !held.leased && held.retires_at > today && held.retires_at <= tick)
         power_w += static_cast<double>(held.gpus) * power_per_gpu_w(held.part, held.non_server_w);
     }
     return power_w;
@@ -268,6 +276,7 @@ class HandBuiltView final : public PlanningView {
     std::int64_t gpus = 0;
     Tick retires_at = kNever;
     double non_server_w = 0.0;  ///< network and storage per GPU (installed here: none)
+    bool leased = false;        ///< at a provider's site: frees no site power when it ends
   };
 
   double power_per_gpu_w(std::size_t part, double non_server_w) const {
@@ -310,6 +319,7 @@ class RecordingActions final : public FleetActions {
   /// (service, cluster it serves on too)
   std::vector<std::pair<std::size_t, std::size_t>> serving_added;
   std::vector<OrderRequest> orders;
+  std::vector<LeaseContract> leases;
   std::vector<BuildoutEvent> buildout;
   std::vector<Review> reviews;
   CapacitySummary totals;
@@ -353,6 +363,10 @@ class RecordingActions final : public FleetActions {
   void place_order(const OrderRequest& order) override {
     orders.push_back(order);
     view_.commit_order(order);
+  }
+  void sign_lease(const LeaseContract& lease) override {
+    leases.push_back(lease);
+    view_.commit_lease(lease);
   }
   void record(BuildoutEvent event) override { buildout.push_back(std::move(event)); }
   void review_at(Tick tick, std::uint64_t tag) override { reviews.push_back({tick, tag}); }

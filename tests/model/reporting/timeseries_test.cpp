@@ -34,15 +34,16 @@ TEST_CASE("timeseries: the header is the declarations, expanded per part, servic
   Scenario scenario = scenario::load_scenario(source_path("scenarios/examples/example.yaml"));
   const CapacityRun run = run_capacity(scenario, PeriodUnit::year);
   const std::vector<std::string>& header = run.timeseries.columns();
-  // 35 fleet columns, one per catalog part, 10 per service, 5 of training, one per tenant.
+  // 39 fleet columns, one per catalog part, 10 per service, 5 of training, one per tenant.
   const std::size_t parts = scenario.catalog.accelerators.size();
   const std::size_t services = scenario.inference.services.size();
   const std::size_t tenants = scenario.training.tenants.size() + 1;  // and "default"
-  CHECK(header.size() == 35 + parts + 10 * services + 5 + tenants);
+  CHECK(header.size() == 39 + parts + 10 * services + 5 + tenants);
   CHECK(header[0] == "gpus_installed");
-  CHECK(header[30] == "sites_online");
-  CHECK(header[34] == "carbon_per_gpu_hour_kgco2e");
-  CHECK(header[35] == "gpus_installed_" + scenario.catalog.accelerators[0].name);
+  CHECK(header[29] == "gpus_leased");
+  CHECK(header[34] == "sites_online");
+  CHECK(header[38] == "carbon_per_gpu_hour_kgco2e");
+  CHECK(header[39] == "gpus_installed_" + scenario.catalog.accelerators[0].name);
   CHECK(header.back() == "gpu_hours_training_default");
   // Every name is unique and carries its declaration's prefix.
   CHECK(std::set<std::string>(header.begin(), header.end()).size() == header.size());

@@ -7,7 +7,7 @@
 
 namespace capsim {
 
-/// Opex so far: energy, maintenance and staff to `tick`.
+/// Opex so far: energy, maintenance, staff and lease payments to `tick`.
 double opex_usd_at(const ModelParts& parts, Tick tick);
 
 /// Funds not yet spent or committed now: capex paid or scheduled (orders in transit

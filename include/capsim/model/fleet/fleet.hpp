@@ -75,6 +75,17 @@ class Fleet final : public EventHandler, public SitesListener {
   /// Places an order: deliveries at the wanted arrival, or later where a vendor's quarterly
   /// allocation is used up.
   void place_order(const OrderRequest& order);
+  /// The scenario's lease contracts: each signed, and started at its start (or the scenario's).
+  void set_up_leases();
+  /// Signs a lease: a cluster of its GPUs at the provider's site, usable from its start to its
+  /// end; records the signature. Returns its index in leases().
+  std::size_t sign_lease(LeaseContract contract);
+  const std::vector<LeaseContract>& leases() const { return leases_; }
+  /// Leased GPU-seconds, and their cost, from the start to `tick`.
+  double leased_gpu_s(Tick tick) const;
+  double lease_cost_usd(Tick tick) const;
+  /// The most GPUs under running lease contracts at once so far.
+  std::int64_t gpus_leased_peak() const { return gpus_leased_peak_; }
 
   Power& power() { return power_; }
   const Power& power() const { return power_; }
@@ -92,7 +103,8 @@ class Fleet final : public EventHandler, public SitesListener {
   std::int64_t gpus_waiting_for_power() const;
   /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
   double retiring_power_w(std::size_t site, Tick tick) const;
-  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
+  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then; or
+  /// under a lease signed and not ended then.
   std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const;
   /// Conservation and power limits, and in every cluster training's busy GPU-seconds since
   /// the last check at most its available ones; a violation is a bug in the model, not bad
@@ -109,6 +121,7 @@ class Fleet final : public EventHandler, public SitesListener {
   double peak_power_per_gpu_w(const GpuLot& lot) const;
   void arrival(std::size_t delivery);
   void install_waiting(std::size_t site);
+  void start_lease(std::size_t lease);
   void create_pool(Delivery& delivery, std::int64_t gpus);
   /// A new pool's failures: its path, or its first candidate event.
   void start_failures(std::size_t pool);
@@ -129,6 +142,9 @@ class Fleet final : public EventHandler, public SitesListener {
   HandlerId self_{};
   std::vector<Delivery> deliveries_;
   std::vector<Pool> pools_;
+  std::vector<LeaseContract> leases_;
+  std::int64_t gpus_leased_ = 0;  ///< under running contracts
+  std::int64_t gpus_leased_peak_ = 0;
   double failure_rate_per_gpu_s_ = 0.0;  ///< of all causes; 0 until set_up_failures
   std::vector<Tick> repair_ticks_;       ///< per failure cause
   FailureCauseRates cause_rates_;

@@ -3,6 +3,7 @@
 /// in transit or waiting for power) and a pool (a lot installed together, failing and
 /// retiring together). Never one object per GPU: a pool is a count.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -57,8 +58,34 @@ struct Pool : GpuLot {
   EventHandle next_failure{};
   std::size_t cluster = 0;
   Tick retire_at = INT64_MAX;  ///< its planned retirement (its service life from in service)
+  /// A lease's GPUs at a provider's site: no asset, no site power; they end with the term.
+  bool leased = false;
 
   std::int64_t available() const { return gpus - failed; }
+};
+
+/// A lease contract as the fleet holds it: the scenario's or a planner's. Its GPUs are usable
+/// in [start, end) and paid for, failed or not, at `price_usd_per_gpu_s` over those hours.
+struct LeaseContract {
+  std::string provider;
+  std::size_t part = 0;
+  std::int64_t gpus = 0;
+  Tick signed_at = 0;  ///< may precede the scenario start
+  Tick start = 0;      ///< may precede the scenario start
+  Tick end = 0;
+  double price_usd_per_gpu_s = 0.0;
+  std::string reason;    ///< why it was signed: "scenario", or the planner's reason
+  bool planner = false;  ///< signed by a planner during the run
+  std::size_t site = 0;  ///< the provider's site (set by the fleet)
+  std::size_t cluster = 0;
+  /// Its GPU-seconds in [from, to) (0 outside its term).
+  double gpu_s_between(Tick from, Tick to) const {
+    const Tick a = std::max(from, start);
+    const Tick b = std::min(to, end);
+    return b > a ? static_cast<double>(gpus) * seconds_from_ticks(b - a) : 0.0;
+  }
+  /// What the whole term costs.
+  double term_cost_usd() const { return gpu_s_between(start, end) * price_usd_per_gpu_s; }
 };
 
 }  // namespace capsim

@@ -92,7 +92,9 @@ class Power {
   Power(const ModelContext& context, const Sites& sites, const std::vector<Pool>& pools,
         const ClusterBook& book);
 
-  /// Once the sites are set up: a draw per site.
+  /// Once the sites are set up: a draw per site (a lease provider's site gets one when its
+  /// first pool starts). Installed GPU-seconds leave leased GPUs out; available and busy ones
+  /// count them, as the work uses them.
   void set_up() { draws_.resize(sites_.size()); }
   /// With training jobs or services, GPUs are busy as the cluster book says; without, at the
   /// utilisation each pool assumes. Before the first pool is installed.

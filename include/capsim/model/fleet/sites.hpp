@@ -35,6 +35,9 @@ struct SiteState {
   std::vector<std::size_t> pools;   ///< the fleet's pools installed here
   double price_usd_per_j = 0.0;
   double carbon_g_per_j = 0.0;  ///< emitted per joule of facility energy, clean power netted out
+  /// A lease provider's datacenter: its power, energy and carbon are the provider's, so the
+  /// scenario's power, energy and site figures leave it out. After every own site.
+  bool provider = false;
 
   bool started() const { return construction_start.has_value(); }
   /// A site with a construction plan (one without was built before the scenario).
@@ -76,7 +79,13 @@ class Sites final : public EventHandler {
   /// comes online at its task's end.
   void start(std::size_t site, Tick start, const std::string& why);
 
+  /// Every site, the providers' included.
   std::size_t size() const { return sites_.size(); }
+  /// The scenario's own sites: indices below this one (providers come after).
+  std::size_t own_count() const { return own_count_; }
+  /// The provider site of that name, added on first use (unlimited power, no PUE, price or
+  /// carbon: the scenario sees none of it).
+  std::size_t provider_site(const std::string& provider);
   const SiteState& operator[](std::size_t site) const { return sites_[site]; }
   SiteState& at(std::size_t site) { return sites_[site]; }
   const std::vector<SiteState>& all() const { return sites_; }
@@ -92,6 +101,8 @@ class Sites final : public EventHandler {
   HandlerId self_{};
   SitesListener* listener_ = nullptr;
   std::vector<SiteState> sites_;
+  std::size_t own_count_ = 0;
+  std::deque<SiteSpec> provider_specs_;  // a deque, so that the sites' spec pointers stay valid
 };
 
 }  // namespace capsim

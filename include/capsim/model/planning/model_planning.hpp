@@ -33,7 +33,8 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   const std::vector<const AcceleratorSpec*>& parts() const override { return context_.parts; }
   std::size_t part_index(const std::string& name) const override;
   std::size_t site_index(const std::string& name) const override;
-  std::size_t site_count() const override { return parts_.sites.size(); }
+  /// The scenario's own sites: planners place nothing at a lease provider's.
+  std::size_t site_count() const override { return parts_.sites.own_count(); }
   const SiteState& site(std::size_t site) const override { return parts_.sites[site]; }
   double retiring_power_w(std::size_t site, Tick tick) const override;
   std::size_t cluster_count() const override { return parts_.book.size(); }
@@ -65,6 +66,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   void grow_cluster(std::size_t cluster, std::int64_t gpus) override;
   void serve_also_on(std::size_t service, std::size_t cluster) override;
   void place_order(const OrderRequest& order) override;
+  void sign_lease(const LeaseContract& lease) override;
   void record(BuildoutEvent event) override;
   void review_at(Tick tick, std::uint64_t tag) override;
   CapacitySummary& summary() override { return context_.run.summary; }

@@ -42,7 +42,8 @@ class PlanningView {
 
   virtual std::size_t cluster_count() const = 0;
   virtual const SchedulingCluster& cluster(std::size_t cluster) const = 0;
-  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then.
+  /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then; or
+  /// under a lease signed and not ended then.
   virtual std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const = 0;
   /// GPUs of a part that may still arrive in the quarter of `tick`.
   virtual std::int64_t vendor_cap_remaining(std::size_t part, Tick tick) const = 0;
@@ -88,6 +89,8 @@ class FleetActions {
   /// The service serves on `cluster` too (its part must host the service's model).
   virtual void serve_also_on(std::size_t service, std::size_t cluster) = 0;
   virtual void place_order(const OrderRequest& order) = 0;
+  /// Signs a lease contract (its site and cluster are the fleet's to set).
+  virtual void sign_lease(const LeaseContract& lease) = 0;
   /// A line of buildout.csv.
   virtual void record(BuildoutEvent event) = 0;
   /// Wakes the planner at `tick` (in the planning phase) with `tag`.

@@ -25,6 +25,8 @@ struct Cumulative {
   /// The cost of capital charged on the capital employed [USD]; services' revenue at list
   /// prices [USD]; emissions of the energy drawn and embodied carbon amortised [gCO2e].
   double capital_charge = 0, revenue = 0, carbon_operational = 0, carbon_embodied = 0;
+  /// Lease payments [USD] and leased GPU-seconds paid for.
+  double lease_cost = 0, gpu_leased_s = 0;
   std::vector<double> tenant_gpu_s;
   /// Per service: GPU-s, demand input, demand output, served input, served output, dropped
   /// output, hours, hours whose demand was fully served, revenue [USD], and GPU-s priced
@@ -34,8 +36,10 @@ struct Cumulative {
   std::vector<SiteEnergy> site_energy;
   /// Per cluster: GPU-seconds held by training, and available.
   std::vector<std::array<double, 2>> cluster_gpu_s;
-  /// Capex paid and opex: what the owner's funds pay for.
-  double spent() const { return capex_gpus + capex_facility + energy_cost + maintenance + staff; }
+  /// Capex paid, opex and lease payments: what the owner's funds pay for.
+  double spent() const {
+    return capex_gpus + capex_facility + energy_cost + maintenance + staff + lease_cost;
+  }
   /// What the funds pay for: spent(), less the revenue when economics.revenue_to_funds.
   double drawn_from_funds(bool revenue_to_funds) const {
     return spent() - (revenue_to_funds ? revenue : 0.0);

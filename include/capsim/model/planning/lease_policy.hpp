@@ -1,0 +1,36 @@
+#pragma once
+/// The demand planner's leasing (planner.lease): it leases the GPUs it could not place for
+/// lack of site power, and only those (money, vendor caps or a part off sale are no reason to
+/// lease), on the policy's terms, with at most max_gpus under its contracts at once. A lease's
+/// GPUs count as capacity in the cluster they form until the term ends (PlanningView::
+/// cluster_gpus_at), as orders do, so the planner never leases twice for one gap. Without
+/// planner.lease it does nothing.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "capsim/model/planning/planner.hpp"
+
+namespace capsim {
+
+class LeasePolicy {
+ public:
+  /// Of `power_short` GPUs of `part` that no site has power for by `power_needed_by`, signs a
+  /// lease for as many as max_gpus and the funds allow (the first planning period's payment
+  /// must fit the funds left), starting a lease lead time from now. Only training's shortfall
+  /// is leased for (`for_training`): a lease forms a cluster of its own, which a service does
+  /// not serve on. Returns the GPUs leased.
+  std::int64_t lease_power_shortfall(const PlanningView& view, FleetActions& actions,
+                                     bool for_training, std::size_t part, std::int64_t power_short,
+                                     Tick power_needed_by);
+
+ private:
+  struct Signed {
+    std::int64_t gpus = 0;
+    Tick end = 0;
+  };
+  std::vector<Signed> signed_;
+};
+
+}  // namespace capsim
