@@ -44,8 +44,11 @@ struct OrderTarget {
 struct ServiceOnParts {
   std::vector<std::optional<double>> tokens_per_gpu_s;
 
-  /// GPUs of the home part that one GPU of `part` stands for.
-  double home_gpus_per_gpu(std::size_t part, std::size_t home_part) const {
+  /// GPUs of the home part that one GPU of `part` stands for; none when either cannot serve
+  /// the demand (a demand past any fleet, which serving reports as bad input).
+  std::optional<double> home_gpus_per_gpu(std::size_t part, std::size_t home_part) const {
+    if (!tokens_per_gpu_s[part] || !tokens_per_gpu_s[home_part])
+      return std::nullopt;
     return *tokens_per_gpu_s[part] / *tokens_per_gpu_s[home_part];
   }
 };
@@ -109,9 +112,10 @@ class DemandPlanner final : public PeriodicPlanner {
               ? static_cast<double>(view.cluster_gpus_at(home, horizon)) * need[k] / home_need[home]
               : 0.0;
       for (const auto& [key, cluster] : serving_clusters_) {
-        if (std::get<0>(key) == k)
-          have += static_cast<double>(view.cluster_gpus_at(cluster, horizon)) *
-                  on_parts.home_gpus_per_gpu(view.cluster(cluster).part, home_part);
+        const std::optional<double> worth =
+            on_parts.home_gpus_per_gpu(view.cluster(cluster).part, home_part);
+        if (std::get<0>(key) == k && worth)
+          have += static_cast<double>(view.cluster_gpus_at(cluster, horizon)) * *worth;
       }
       const double lacking = need[k] - have;
       if (lacking <= 0.0) {
@@ -184,11 +188,13 @@ class DemandPlanner final : public PeriodicPlanner {
     const std::size_t home_part = view.cluster(home).part;
     const auto per_gpu = [&](std::size_t part) { return on_parts.tokens_per_gpu_s[part]; };
     PartRanking ranking = rank_parts(view, view.now(), per_gpu, "tokens/s", ValueBasis::per_dollar);
-    if (ranking.empty())
-      return std::nullopt;  // the home cluster's order reports its part off sale
+    // Nothing else on sale hosts it, or its home part cannot serve the demand: the home
+    // cluster's order reports why.
+    if (ranking.empty() || !on_parts.tokens_per_gpu_s[home_part])
+      return std::nullopt;
     const auto gpus_of = [&](std::size_t part) {
       return static_cast<std::int64_t>(
-          std::ceil(lacking / on_parts.home_gpus_per_gpu(part, home_part) - 1e-9));
+          std::ceil(lacking / *on_parts.home_gpus_per_gpu(part, home_part) - 1e-9));
     };
     if (power_binds(view, ranking.best(), static_cast<double>(gpus_of(ranking.best())),
                     free_power_w(view, arrival, true)))

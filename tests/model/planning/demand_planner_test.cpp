@@ -88,10 +88,11 @@ TEST_CASE("demand planner: the demand sized is the curve at the multiple prices 
   CHECK(actions.order_lines() == "demand-2025-01-01-serve-a: 3000 cheap at a, cluster 0, day 90\n");
 }
 
-/// "serve" at "b" as above: 3,967 "cheap" lacking at the horizon.
-void add_short_service(HandBuiltView& view) {
-  view.add_site(site_spec("a", 20));
-  view.add_site(site_spec("b", 20));
+/// "serve" at "b" as above: 3,967 "cheap" lacking at the horizon. Sites "a" and "b" of 20 MW
+/// unless given.
+void add_short_service(HandBuiltView& view, double a_mw = 20, double b_mw = 20) {
+  view.add_site(site_spec("a", a_mw));
+  view.add_site(site_spec("b", b_mw));
   const std::size_t serve = view.add_cluster("serve", 1, kCheap, 6000);
   view.install(serve, 5000);
   view.install(serve, 1000, day(60));
@@ -343,12 +344,7 @@ TEST_CASE("demand planner: where power binds, the part with most tokens/s per wa
   Scenario scenario = demand_year();
   scenario.catalog.accelerators[kDear].server_power_per_gpu_w = 3000.0;
   HandBuiltView view(scenario);
-  view.add_site(site_spec("a", 0));
-  view.add_site(site_spec("b", 7));
-  const std::size_t serve = view.add_cluster("serve", 1, kCheap, 6000);
-  view.install(serve, 5000);
-  view.install(serve, 1000, day(60));
-  view.add_service(serve, ramp);
+  add_short_service(view, 0, 7);
   view.services[0].tokens_per_gpu_s = [](std::size_t part) {
     return std::optional<double>(part == kDear ? 3.0 : 1.0);
   };
