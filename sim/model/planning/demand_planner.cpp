@@ -117,6 +117,16 @@ class DemandPlanner final : public PeriodicPlanner {
         if (std::get<0>(key) == k && worth)
           have += static_cast<double>(view.cluster_gpus_at(cluster, horizon)) * *worth;
       }
+      for (const LeasedServing& lease : leased_serving_) {
+        const std::optional<double> worth =
+            on_parts.home_gpus_per_gpu(view.cluster(lease.cluster).part, home_part);
+        if (!worth ||
+            std::find(lease.services.begin(), lease.services.end(), k) == lease.services.end())
+          continue;
+        const double share =
+            lease.shared && home_need[home] > 0.0 ? need[k] / home_need[home] : 1.0;
+        have += static_cast<double>(view.cluster_gpus_at(lease.cluster, horizon)) * *worth * share;
+      }
       const double lacking = need[k] - have;
       if (lacking <= 0.0) {
         serving_surplus -= lacking;
@@ -272,14 +282,35 @@ class DemandPlanner final : public PeriodicPlanner {
       budget_left -= amount;
       ordered += at.gpus;
     }
-    const bool for_training = target.cluster == kNewCluster && !target.service;
-    ordered += lease_.lease_power_shortfall(view, actions, for_training, part, wanted - ordered,
-                                            power_needed_by);
+    ordered += lease_for(view, actions, target, part, wanted - ordered, power_needed_by);
     if (ordered < wanted)
       shortfall.reasons.push_back(
           fmt::format("site power by {}", format_date(view.calendar().date_of(power_needed_by))));
     shortfall.gpus += gpus - ordered;
     return ordered;
+  }
+
+  /// Leases what site power could not hold (planner.lease). A lease for serving is capacity
+  /// of the services it serves, shared by need among a home cluster's, as the home is.
+  std::int64_t lease_for(const PlanningView& view, FleetActions& actions, const OrderTarget& target,
+                         std::size_t part, std::int64_t power_short, Tick power_needed_by) {
+    LeasedServing serving;
+    if (target.service) {
+      serving.services = {*target.service};
+    } else if (target.cluster != kNewCluster) {
+      serving.shared = true;
+      for (std::size_t k = 0; k < view.service_count(); ++k) {
+        if (view.service(k).cluster == target.cluster)
+          serving.services.push_back(k);
+      }
+    }
+    const std::int64_t leased = lease_.lease_power_shortfall(
+        view, actions, serving.services, part, power_short, power_needed_by, serving.cluster);
+    if (leased > 0 && !serving.services.empty()) {
+      serving_cluster_set_.insert(serving.cluster);
+      leased_serving_.push_back(std::move(serving));
+    }
+    return leased;
   }
 
   /// The planner's cluster of a part at a site for a target, grown by `gpus`: one per site and
@@ -382,6 +413,13 @@ class DemandPlanner final : public PeriodicPlanner {
   /// (service, site, part) -> the planner's serving cluster there
   std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> serving_clusters_;
   std::set<std::size_t> serving_cluster_set_;
+  /// A lease the planner signed for serving: its cluster and the services on it.
+  struct LeasedServing {
+    std::size_t cluster = 0;
+    std::vector<std::size_t> services;
+    bool shared = false;  ///< leased for a home cluster: shared by need, as the home is
+  };
+  std::vector<LeasedServing> leased_serving_;
   /// The value of the home part for a home cluster's services this review, for its order.
   std::map<std::size_t, PurchaseValue> home_values_;
 };

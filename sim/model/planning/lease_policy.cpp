@@ -10,10 +10,14 @@
 namespace capsim {
 
 std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetActions& actions,
-                                                bool for_training, std::size_t part,
-                                                std::int64_t power_short, Tick power_needed_by) {
+                                                const std::vector<std::size_t>& services,
+                                                std::size_t part, std::int64_t power_short,
+                                                Tick power_needed_by, std::size_t& cluster) {
   const std::optional<PlannerLeaseSpec>& terms = view.scenario().planner.lease;
-  if (!terms || power_short <= 0 || !for_training)
+  if (!terms || power_short <= 0)
+    return 0;
+  // A service serves only where its replicas were sized: on the part it was ordered for.
+  if (!services.empty() && !terms->part.empty() && view.part_index(terms->part) != part)
     return 0;
   const Tick now = view.now();
   const Tick start = now + ticks_from_seconds(terms->lead_time_s);
@@ -47,7 +51,9 @@ std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetA
   lease.reason = fmt::format("demand planner: site power by {}",
                              format_date(view.calendar().date_of(power_needed_by)));
   lease.planner = true;
-  actions.sign_lease(lease);
+  cluster = actions.sign_lease(lease);
+  for (const std::size_t k : services)
+    actions.serve_also_on(k, cluster);
   signed_.push_back({gpus, lease.end});
   return gpus;
 }

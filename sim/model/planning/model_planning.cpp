@@ -126,8 +126,8 @@ void ModelPlanning::place_order(const OrderRequest& order) {
   fleet_.place_order(order);
 }
 
-void ModelPlanning::sign_lease(const LeaseContract& lease) {
-  fleet_.sign_lease(lease);
+std::size_t ModelPlanning::sign_lease(const LeaseContract& lease) {
+  return fleet_.leases()[fleet_.sign_lease(lease)].cluster;
 }
 
 void ModelPlanning::record(BuildoutEvent event) {

@@ -157,3 +157,35 @@ TEST_CASE("lease policy: without planner.lease the planner never leases") {
 
 }  // namespace
 }  // namespace capsim::test
+
+namespace capsim::test {
+namespace {
+
+TEST_CASE("lease policy: a service short of site power serves on the lease") {
+  // As above, but the 2,000 GPUs are a service's, on a cluster "serve" of H100s at "home"
+  // with none of its own yet: 1,500 fit the 2.1255 MW, 500 are leased, and the service serves
+  // on the lease's cluster too.
+  HandBuiltView view(leasing_year());
+  view.add_site(site_spec("home", 2.1255));
+  const std::size_t serve = view.add_cluster("serve", 0, kH100, 0);
+  view.add_service(serve, 2000);
+  RecordingActions actions(view);
+  const std::unique_ptr<Planner> planner = make_planner(PlannerPolicy::demand);
+  planner->review(view, actions, 0);
+  CHECK(ordered_gpus(actions) == 1500);
+  REQUIRE(actions.leases.size() == 1);
+  CHECK(actions.leases[0].gpus == 500);
+  REQUIRE(view.clusters.size() == 2);
+  CHECK(actions.serving_added == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}});
+  CHECK(actions.events(BuildoutKind::shortfall).empty());
+
+  SUBCASE("reviewed again, the lease counts as the service's: nothing more") {
+    RecordingActions again(view);
+    planner->review(view, again, 0);
+    CHECK(again.orders.empty());
+    CHECK(again.leases.empty());
+  }
+}
+
+}  // namespace
+}  // namespace capsim::test

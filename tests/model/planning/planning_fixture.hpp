@@ -364,9 +364,9 @@ class RecordingActions final : public FleetActions {
     orders.push_back(order);
     view_.commit_order(order);
   }
-  void sign_lease(const LeaseContract& lease) override {
+  std::size_t sign_lease(const LeaseContract& lease) override {
     leases.push_back(lease);
-    view_.commit_lease(lease);
+    return view_.commit_lease(lease);
   }
   void record(BuildoutEvent event) override { buildout.push_back(std::move(event)); }
   void review_at(Tick tick, std::uint64_t tag) override { reviews.push_back({tick, tag}); }

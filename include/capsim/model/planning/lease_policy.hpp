@@ -18,12 +18,14 @@ class LeasePolicy {
  public:
   /// Of `power_short` GPUs of `part` that no site has power for by `power_needed_by`, signs a
   /// lease for as many as max_gpus and the funds allow (the first planning period's payment
-  /// must fit the funds left), starting a lease lead time from now. Only training's shortfall
-  /// is leased for (`for_training`): a lease forms a cluster of its own, which a service does
-  /// not serve on. Returns the GPUs leased.
+  /// must fit the funds left), starting a lease lead time from now. The lease forms a cluster
+  /// of its own: training's when `services` is empty, else the services named serve on it too
+  /// (the ordered part hosts them; a planner.lease of another part does not lease for them).
+  /// Returns the GPUs leased and, through `cluster`, the lease's cluster.
   std::int64_t lease_power_shortfall(const PlanningView& view, FleetActions& actions,
-                                     bool for_training, std::size_t part, std::int64_t power_short,
-                                     Tick power_needed_by);
+                                     const std::vector<std::size_t>& services, std::size_t part,
+                                     std::int64_t power_short, Tick power_needed_by,
+                                     std::size_t& cluster);
 
  private:
   struct Signed {

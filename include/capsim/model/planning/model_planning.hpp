@@ -66,7 +66,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   void grow_cluster(std::size_t cluster, std::int64_t gpus) override;
   void serve_also_on(std::size_t service, std::size_t cluster) override;
   void place_order(const OrderRequest& order) override;
-  void sign_lease(const LeaseContract& lease) override;
+  std::size_t sign_lease(const LeaseContract& lease) override;
   void record(BuildoutEvent event) override;
   void review_at(Tick tick, std::uint64_t tag) override;
   CapacitySummary& summary() override { return context_.run.summary; }

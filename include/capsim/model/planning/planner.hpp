@@ -89,8 +89,9 @@ class FleetActions {
   /// The service serves on `cluster` too (its part must host the service's model).
   virtual void serve_also_on(std::size_t service, std::size_t cluster) = 0;
   virtual void place_order(const OrderRequest& order) = 0;
-  /// Signs a lease contract (its site and cluster are the fleet's to set).
-  virtual void sign_lease(const LeaseContract& lease) = 0;
+  /// Signs a lease contract (its site and cluster are the fleet's to set); returns the
+  /// cluster its GPUs form.
+  virtual std::size_t sign_lease(const LeaseContract& lease) = 0;
   /// A line of buildout.csv.
   virtual void record(BuildoutEvent event) = 0;
   /// Wakes the planner at `tick` (in the planning phase) with `tag`.
