@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <tuple>
 #include <utility>
 
@@ -111,21 +110,15 @@ class DemandPlanner final : public PeriodicPlanner {
           home_need[home] > 0.0
               ? static_cast<double>(view.cluster_gpus_at(home, horizon)) * need[k] / home_need[home]
               : 0.0;
-      for (const auto& [key, cluster] : serving_clusters_) {
+      for (const ServingCapacity& extra : serving_capacity_) {
         const std::optional<double> worth =
-            on_parts.home_gpus_per_gpu(view.cluster(cluster).part, home_part);
-        if (std::get<0>(key) == k && worth)
-          have += static_cast<double>(view.cluster_gpus_at(cluster, horizon)) * *worth;
-      }
-      for (const LeasedServing& lease : leased_serving_) {
-        const std::optional<double> worth =
-            on_parts.home_gpus_per_gpu(view.cluster(lease.cluster).part, home_part);
+            on_parts.home_gpus_per_gpu(view.cluster(extra.cluster).part, home_part);
         if (!worth ||
-            std::find(lease.services.begin(), lease.services.end(), k) == lease.services.end())
+            std::find(extra.services.begin(), extra.services.end(), k) == extra.services.end())
           continue;
         const double share =
-            lease.shared && home_need[home] > 0.0 ? need[k] / home_need[home] : 1.0;
-        have += static_cast<double>(view.cluster_gpus_at(lease.cluster, horizon)) * *worth * share;
+            extra.shared && home_need[home] > 0.0 ? need[k] / home_need[home] : 1.0;
+        have += static_cast<double>(view.cluster_gpus_at(extra.cluster, horizon)) * *worth * share;
       }
       const double lacking = need[k] - have;
       if (lacking <= 0.0) {
@@ -151,7 +144,7 @@ class DemandPlanner final : public PeriodicPlanner {
     auto training_have = static_cast<std::int64_t>(std::floor(serving_surplus + 1e-9));
     std::int64_t largest_training_cluster = 0;
     for (std::size_t c = 0; c < view.cluster_count(); ++c) {
-      if (home_need.count(c) != 0 || serving_cluster_set_.count(c) != 0)
+      if (home_need.count(c) != 0 || serves(c))
         continue;
       const std::int64_t gpus = view.cluster_gpus_at(c, horizon);
       training_have += gpus;
@@ -294,7 +287,7 @@ class DemandPlanner final : public PeriodicPlanner {
   /// of the services it serves, shared by need among a home cluster's, as the home is.
   std::int64_t lease_for(const PlanningView& view, FleetActions& actions, const OrderTarget& target,
                          std::size_t part, std::int64_t power_short, Tick power_needed_by) {
-    LeasedServing serving;
+    ServingCapacity serving;
     if (target.service) {
       serving.services = {*target.service};
     } else if (target.cluster != kNewCluster) {
@@ -306,10 +299,8 @@ class DemandPlanner final : public PeriodicPlanner {
     }
     const std::int64_t leased = lease_.lease_power_shortfall(
         view, actions, serving.services, part, power_short, power_needed_by, serving.cluster);
-    if (leased > 0 && !serving.services.empty()) {
-      serving_cluster_set_.insert(serving.cluster);
-      leased_serving_.push_back(std::move(serving));
-    }
+    if (leased > 0 && !serving.services.empty())
+      serving_capacity_.push_back(std::move(serving));
     return leased;
   }
 
@@ -331,7 +322,7 @@ class DemandPlanner final : public PeriodicPlanner {
                                          view.parts()[part]->name, view.site(site).spec->name);
     const std::size_t cluster = actions.add_cluster(name, site, part, gpus, FabricSpec{});
     serving_clusters_.emplace(key, cluster);
-    serving_cluster_set_.insert(cluster);
+    serving_capacity_.push_back({cluster, {k}, false});
     actions.serve_also_on(k, cluster);
     return cluster;
   }
@@ -412,14 +403,19 @@ class DemandPlanner final : public PeriodicPlanner {
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
   /// (service, site, part) -> the planner's serving cluster there
   std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> serving_clusters_;
-  std::set<std::size_t> serving_cluster_set_;
-  /// A lease the planner signed for serving: its cluster and the services on it.
-  struct LeasedServing {
+  /// A cluster beside the services' homes that the planner built or leased for serving, and
+  /// the services on it.
+  struct ServingCapacity {
     std::size_t cluster = 0;
     std::vector<std::size_t> services;
     bool shared = false;  ///< leased for a home cluster: shared by need, as the home is
   };
-  std::vector<LeasedServing> leased_serving_;
+  std::vector<ServingCapacity> serving_capacity_;
+
+  bool serves(std::size_t cluster) const {
+    return std::any_of(serving_capacity_.begin(), serving_capacity_.end(),
+                       [&](const ServingCapacity& extra) { return extra.cluster == cluster; });
+  }
   /// The value of the home part for a home cluster's services this review, for its order.
   std::map<std::size_t, PurchaseValue> home_values_;
 };

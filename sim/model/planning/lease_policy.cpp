@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "capsim/model/planning/planning_basics.hpp"
+
 namespace capsim {
 
 std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetActions& actions,
@@ -31,11 +33,8 @@ std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetA
   // planning period's payment must fit what is left of them, as an order's price must.
   const double funds = view.funds_left();
   if (std::isfinite(funds) && terms->price_usd_per_gpu_s > 0.0) {
-    const Date today = view.calendar().date_of(now);
-    const Tick period_end = view.calendar().tick_of(
-        next_period_start(today, view.scenario().planner.budget_period, today));
     const double first_period_per_gpu =
-        terms->price_usd_per_gpu_s * seconds_from_ticks(period_end - now);
+        terms->price_usd_per_gpu_s * seconds_from_ticks(next_planning_period(view) - now);
     gpus = std::min(gpus, static_cast<std::int64_t>(std::floor(funds / first_period_per_gpu)));
   }
   if (gpus <= 0)
