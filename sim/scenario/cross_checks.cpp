@@ -623,6 +623,11 @@ class CrossChecker {
             fmt::format("expected planner.policy: budget beside unplaced_budget, found {}",
                         written("planner.policy", "fixed")));
     }
+    if (planner.policy != PlannerPolicy::budget && planner.refresh) {
+      error("planner.refresh",
+            fmt::format("expected planner.policy: budget beside refresh, found {}",
+                        written("planner.policy", "fixed")));
+    }
     // Changes need a budget to change from: without one the planner would have none before
     // the first change, and the demand planner would take the changes for no budget at all.
     if (!planner.budget_changes.empty() && !planner.budget_per_period_usd) {
@@ -654,9 +659,10 @@ class CrossChecker {
     const PlannerSpec& planner = scenario_.planner;
     if (!planner.lease)
       return;
-    if (planner.policy != PlannerPolicy::demand) {
-      error("planner.lease", fmt::format("expected planner.policy: demand beside lease, found {}",
-                                         written("planner.policy", "fixed")));
+    if (planner.policy == PlannerPolicy::fixed) {
+      error("planner.lease",
+            fmt::format("expected planner.policy: demand or budget beside lease, found {}",
+                        written("planner.policy", "fixed")));
     }
     if (planner.lease->provider.empty())
       error("planner.lease.provider", "expected the provider's name, found an empty one");

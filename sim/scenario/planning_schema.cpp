@@ -134,9 +134,10 @@ const RecordSchema<PlannerLeaseSpec>& planner_lease_schema() {
   static const RecordSchema<PlannerLeaseSpec> schema = [] {
     RecordSchema<PlannerLeaseSpec> s(
         "planner lease",
-        "The demand planner leases the GPUs training needs that it cannot place for lack of "
-        "site power (never for money, vendor caps or a part off sale), on these terms "
-        "(docs/model.md, Leases). Absent: it never leases.");
+        "The demand planner leases the GPUs its services and training need that it cannot "
+        "place for lack of site power (never for money, vendor caps or a part off sale); the "
+        "budget planner leases the GPUs that the money site power left unplaced would have "
+        "bought. On these terms (docs/model.md, Leases); absent: it never leases.");
     s.name(&PlannerLeaseSpec::provider, {.key = "provider",
                                          .doc = "Who leases them (a neocloud, a hyperscaler).",
                                          .example = "neocloud",
@@ -235,6 +236,15 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                      "never placed, and buildout.csv each period's amount and why.",
               .example = "carry",
               .default_text = "drop"});
+    s.boolean(&PlannerSpec::refresh,
+              {.key = "refresh",
+               .doc = "Budget planner: where site power cuts what a period buys, retire owned "
+                      "training GPUs early and put the best part in their power, when the "
+                      "replacement's work over its life repays its price: (old FLOP/s per W / "
+                      "new FLOP/s per W) x (old life left / new life) at most the facility's "
+                      "share of the new part's all-in price (docs/model.md, Power-bound refresh).",
+               .example = "true",
+               .default_text = "false"});
     s.choice(&PlannerSpec::value_precision, detail::precision_choices(),
              {.key = "value_precision",
               .doc = "Precision whose dense peak FLOP/s the budget planner buys the most of "
@@ -288,7 +298,7 @@ const RecordSchema<PlannerSpec>& planner_schema() {
                                                .maximum = 100.0});
     s.record(&PlannerSpec::lease, planner_lease_schema(),
              {.key = "lease",
-              .doc = "Demand planner: lease the GPUs short for lack of site power.",
+              .doc = "Demand and budget planners: lease the GPUs short for lack of site power.",
               .default_text = "(never leases)"});
     return s;
   }();

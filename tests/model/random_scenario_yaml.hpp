@@ -32,6 +32,7 @@ class RandomScenarioWriter {
   RandomScenarioWriter(std::uint64_t seed, const std::string& policy)
       : random_(seed, 0, "random-scenario-yaml"),
         leases_random_(seed, 0, "random-scenario-yaml/leases"),
+        refresh_random_(seed, 0, "random-scenario-yaml/refresh"),
         seed_(seed),
         policy_(policy) {}
 
@@ -334,9 +335,11 @@ class RandomScenarioWriter {
       line(fmt::format("    - {{accelerator: {}, gpus_per_quarter: {}}}", pick(parts()),
                        whole(0, 20000)));
     }
-    // Leases draw from a stream of their own, so the rest of each scenario is as it was
-    // before leases existed.
-    if (policy_ == "demand" && leases_random_.uniform01() < 0.5) {
+    // Leases and refresh draw from streams of their own, so the rest of each scenario is as it
+    // was before they existed.
+    if (policy_ == "budget" && refresh_random_.uniform01() < 0.5)
+      line("  refresh: true");
+    if (policy_ != "fixed" && leases_random_.uniform01() < 0.5) {
       line("  lease:");
       line("    provider: planner-cloud");
       line(fmt::format("    price_per_gpu_hour: \"{:.2f} USD/GPU-hour\"",
@@ -449,6 +452,7 @@ class RandomScenarioWriter {
 
   RandomStream random_;
   RandomStream leases_random_;
+  RandomStream refresh_random_;
   std::uint64_t seed_;
   std::string policy_;
   int years_ = 1;

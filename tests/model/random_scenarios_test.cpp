@@ -288,6 +288,8 @@ struct Coverage {
   int tokens_dropped = 0;          ///< a service could not serve all its demand
   int funds_exhausted = 0;         ///< spending reached economics.funds
   int budget_unplaced = 0;         ///< budget that found no power or part to buy
+  int refreshes = 0;               ///< a planner retired GPUs early (planner.refresh)
+  int planner_leases = 0;          ///< a planner signed a lease (planner.lease)
 
   void count(const Scenario& scenario, const CapacityRun& run) {
     ++runs;
@@ -314,6 +316,16 @@ struct Coverage {
     tokens_dropped += dropped ? 1 : 0;
     funds_exhausted += s.funds_exhausted ? 1 : 0;
     budget_unplaced += s.budget_unplaced_usd > 0 ? 1 : 0;
+    bool refreshed = false;
+    for (const BuildoutEvent& event : run.buildout)
+      refreshed =
+          refreshed || (event.kind == BuildoutKind::retire && event.note.starts_with("refresh"));
+    refreshes += refreshed ? 1 : 0;
+    bool leased = false;
+    for (const BuildoutEvent& event : run.buildout)
+      leased = leased || (event.kind == BuildoutKind::lease_signed &&
+                          event.note.find("planner") != std::string::npos);
+    planner_leases += leased ? 1 : 0;
   }
 };
 
@@ -372,11 +384,14 @@ TEST_CASE("random scenarios: invariants hold with the budget planner (170 scenar
   const Coverage coverage = run_planner("budget");
   CHECK(coverage.planner_site_starts >= 20);
   CHECK(coverage.budget_unplaced >= 80);
+  CHECK(coverage.refreshes >= 6);        // 13 on seeds 1-170
+  CHECK(coverage.planner_leases >= 25);  // 58
 }
 
 TEST_CASE("random scenarios: invariants hold with the demand planner (170 scenarios)") {
   const Coverage coverage = run_planner("demand");
   CHECK(coverage.planner_site_starts >= 20);
+  CHECK(coverage.planner_leases >= 14);  // 29 on seeds 1-170
 }
 
 }  // namespace

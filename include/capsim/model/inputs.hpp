@@ -462,6 +462,9 @@ struct PlannerSpec {
   PeriodUnit budget_period = PeriodUnit::quarter;
   std::vector<BudgetChangeSpec> budget_changes;
   UnplacedBudget unplaced_budget = UnplacedBudget::drop;
+  /// Budget planner: where site power cuts a purchase, retire owned GPUs early when their
+  /// replacement repays its cost (refresh_policy.hpp).
+  bool refresh = false;
   Precision value_precision = Precision::bf16;
   std::vector<std::string> parts;  ///< catalog parts the planners may buy; empty: any on sale
   double service_life_s = 6.0 * kSecondsPerYear;

@@ -36,7 +36,6 @@ FailurePath::FailurePath(RandomStream& stream, const FailureCauseRates& causes, 
     now += ticks_from_seconds(delay_s);
     if (now > last)
       break;
-    ++events_;
     for (std::size_t c = 0; c < causes_.size(); ++c) {
       const CauseFailures& cause = causes_[c];
       while (repaired[c] < cause.at.size() && cause.at[repaired[c]] + cause.repair_ticks <= now) {
@@ -46,8 +45,10 @@ FailurePath::FailurePath(RandomStream& stream, const FailureCauseRates& causes, 
     }
     const bool fails = stream.uniform01() * all_gpus < static_cast<double>(gpus - failed);
     delay_s = stream.exponential(rate);  // the next candidate, whatever this one does
-    if (!fails)
+    if (!fails) {
+      rejected_.push_back(now);
       continue;
+    }
     std::size_t index = 0;
     double pick = stream.uniform01() * causes.total_per_gpu_s;
     while (index + 1 < causes_.size() && pick >= causes.rate_per_gpu_s[index]) {
@@ -58,8 +59,27 @@ FailurePath::FailurePath(RandomStream& stream, const FailureCauseRates& causes, 
     add_failure(index, now);
     ++failed;
   }
-  for (const CauseFailures& cause : causes_)
-    events_ += static_cast<std::uint64_t>(count_before(cause.at, window.end - cause.repair_ticks));
+  count_events();
+}
+
+void FailurePath::count_events() {
+  events_ = rejected_.size();
+  for (const CauseFailures& cause : causes_) {
+    events_ += cause.at.size();
+    events_ += static_cast<std::uint64_t>(count_before(cause.at, window_.end - cause.repair_ticks));
+  }
+}
+
+void FailurePath::retire_early(Tick at) {
+  window_.retires = std::min(window_.retires, at);
+  // Candidates at the retirement tick still fire (failures come before retirements).
+  rejected_.resize(static_cast<std::size_t>(count_up_to(rejected_, at)));
+  for (CauseFailures& cause : causes_) {
+    const auto kept = static_cast<std::size_t>(count_up_to(cause.at, at));
+    cause.at.resize(kept);
+    cause.sum_s.resize(kept + 1);
+  }
+  count_events();
 }
 
 FailurePath FailurePath::of_failures(const PathWindow& window,

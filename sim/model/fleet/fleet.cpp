@@ -126,9 +126,7 @@ void Fleet::start_lease(std::size_t index) {
   sites_.at(lease.site).pools.push_back(pool_index);
   book_.add_pool(lease.cluster, pool_index);
   refresh_cluster(lease.cluster);
-  if (lease.end <= context_.end)
-    context_.engine.schedule_at(std::max(lease.end, context_.now()), phases::kRetire, self_,
-                                kRetire, pool_index);
+  schedule_retirement(pool_index);
   start_failures(pool_index);
   power_.update_site(lease.site);
   gpus_leased_ += lease.gpus;
@@ -244,13 +242,14 @@ void Fleet::install_waiting(std::size_t s) {
   SiteState& site = sites_.at(s);
   bool changed = false;
   while (!site.waiting.empty()) {
-    Delivery& delivery = deliveries_[site.waiting.front()];
+    const std::size_t index = site.waiting.front();
+    Delivery& delivery = deliveries_[index];
     const std::int64_t gpus = std::min(
         delivery.waiting,
         gpus_fitting(site.online_power_w - site.installed_peak_w, peak_power_per_gpu_w(delivery)));
     if (gpus == 0)
       break;
-    create_pool(delivery, gpus);
+    create_pool(index, gpus);
     delivery.waiting -= gpus;
     changed = true;
     if (delivery.waiting == 0)
@@ -260,7 +259,8 @@ void Fleet::install_waiting(std::size_t s) {
     power_.update_site(s);
 }
 
-void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
+void Fleet::create_pool(std::size_t delivery_index, std::int64_t gpus) {
+  Delivery& delivery = deliveries_[delivery_index];
   SiteState& site = sites_.at(delivery.site);
   const AcceleratorSpec& part = context_.part(delivery.part);
   const Tick now = context_.now();
@@ -286,7 +286,8 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
             INT64_MAX,
             static_cast<double>(gpus) * part.embodied_carbon_per_gpu_g.value_or(0.0),
             !delivery.paid_before_start});
-  const Tick retire_at = in_service + ticks_from_seconds(delivery.service_life_s);
+  const Tick retire_at =
+      std::min(in_service + ticks_from_seconds(delivery.service_life_s), delivery.retire_early_at);
   const double wait_s = seconds_from_ticks(now - delivery.arrival);
   counts_.waiting_gpu_seconds += static_cast<double>(gpus) * wait_s;
   counts_.installed_total += gpus;
@@ -294,15 +295,46 @@ void Fleet::create_pool(Delivery& delivery, std::int64_t gpus) {
                    0.0, wait_s, delivery.paid_before_start ? "existing fleet" : "",
                    PurchaseValue()});
   pool.cluster = delivery.cluster;
+  pool.delivery = delivery_index;
   pool.retire_at = retire_at;
   pools_.push_back(std::move(pool));
   const std::size_t index = pools_.size() - 1;
   site.pools.push_back(index);
   book_.add_pool(delivery.cluster, index);
   refresh_cluster(delivery.cluster);
-  if (retire_at <= context_.end)
-    context_.engine.schedule_at(std::max(retire_at, now), phases::kRetire, self_, kRetire, index);
+  schedule_retirement(index);
   start_failures(index);
+}
+
+void Fleet::schedule_retirement(std::size_t index) {
+  Pool& pool = pools_[index];
+  if (pool.retire_at <= context_.end)
+    pool.retirement = context_.engine.schedule_at(std::max(pool.retire_at, context_.now()),
+                                                  phases::kRetire, self_, kRetire, index);
+}
+
+void Fleet::retire_early(std::size_t delivery_index, Tick at, const std::string& why) {
+  Delivery& delivery = deliveries_[delivery_index];
+  if (!delivery.arrived || delivery.waiting > 0 || at < context_.now() ||
+      at >= delivery.planned_retirement())
+    throw std::logic_error("fleet: an early retirement of " + delivery.name +
+                           " not installed whole, or not earlier than planned");
+  delivery.retire_early_at = at;
+  for (std::size_t index = 0; index < pools_.size(); ++index) {
+    Pool& pool = pools_[index];
+    if (pool.leased || pool.delivery != delivery_index || !pool.active || pool.retire_at <= at)
+      continue;
+    context_.engine.cancel(pool.retirement);
+    pool.retire_at = at;
+    pool.retire_note = why;
+    schedule_retirement(index);
+    if (failure_paths_) {
+      // The path was drawn to the old retirement: its failures after `at` never happen.
+      path_events_ -= paths_[index].events();
+      paths_[index].retire_early(at);
+      path_events_ += paths_[index].events();
+    }
+  }
 }
 
 void Fleet::start_failures(std::size_t index) {
@@ -437,7 +469,7 @@ void Fleet::retire(std::size_t index) {
   pool.failed = 0;
   context_.ledger().write_off(pool.asset, now);
   context_.record({now, BuildoutKind::retire, site.spec->name, part.name, pool.name, pool.gpus,
-                   peak_w, 0.0, 0.0, "", PurchaseValue()});
+                   peak_w, 0.0, 0.0, pool.retire_note, PurchaseValue()});
   refresh_cluster(pool.cluster);
   book_.training_gpus_retired(pool.cluster);
   power_.update_site(pool.site);

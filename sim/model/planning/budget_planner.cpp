@@ -14,8 +14,10 @@
 
 #include <fmt/format.h>
 
+#include "capsim/model/planning/lease_policy.hpp"
 #include "capsim/model/planning/planners.hpp"
 #include "capsim/model/planning/planning_basics.hpp"
+#include "capsim/model/planning/refresh_policy.hpp"
 
 namespace capsim {
 
@@ -59,8 +61,12 @@ class BudgetPlanner final : public PeriodicPlanner {
     if (power_per_dollar_plan_w(view, ranking, gpu_budget, arrival) >
         free_power_w(view, power_needed_by, false))
       ranking = training_parts(view, now, ValueBasis::per_watt);
-    const Purchase purchase =
+    Purchase purchase =
         buy_best_value(view, actions, ranking, gpu_budget, arrival, power_needed_by);
+    if (purchase.power_short && view.scenario().planner.refresh)
+      refresh(view, actions, ranking, gpu_budget, arrival, purchase);
+    if (purchase.power_short)
+      lease_unplaced(view, actions, ranking, gpu_budget, power_needed_by, purchase);
     const double unplaced = gpu_budget - purchase.spent_usd;
     const double unfunded = budget.for_gpus_usd - gpu_budget;
 
@@ -95,6 +101,23 @@ class BudgetPlanner final : public PeriodicPlanner {
  private:
   /// Budget carried into the next review (planner.unplaced_budget: carry).
   double carried_usd_ = 0.0;
+  LeasePolicy lease_{"budget planner"};
+
+  /// Leases (planner.lease) the GPUs of the ranking's best part that the money site power left
+  /// unplaced would have bought. The lease is opex, paid from the funds: the money stays
+  /// unplaced.
+  void lease_unplaced(const PlanningView& view, FleetActions& actions, const PartRanking& ranking,
+                      double money_usd, Tick power_needed_by, Purchase& purchase) {
+    const std::size_t part = ranking.best();
+    const auto unbought = static_cast<std::int64_t>(
+        std::floor((money_usd - purchase.spent_usd) / *price_now(view, *view.parts()[part])));
+    std::size_t cluster = 0;
+    const std::int64_t leased =
+        lease_.lease_power_shortfall(view, actions, {}, part, unbought, power_needed_by, cluster);
+    if (leased > 0)
+      purchase.bought.push_back(
+          fmt::format("leased {} {}", leased, view.parts()[view.cluster(cluster).part]->name));
+  }
 
   static double cheapest_price(const PlanningView& view, const PartRanking& ranking) {
     double cheapest = INFINITY;
@@ -160,6 +183,20 @@ class BudgetPlanner final : public PeriodicPlanner {
         purchase.bought.push_back(fmt::format("{} {}", placed, view.parts()[part]->name));
     }
     return purchase;
+  }
+
+  /// Spends what site power left of the money on replacing old GPUs by the ranking's best part
+  /// (refresh_policy.hpp).
+  static void refresh(const PlanningView& view, FleetActions& actions, const PartRanking& ranking,
+                      double money_usd, Tick arrival, Purchase& purchase) {
+    const std::size_t part = ranking.best();
+    const Refresh done = refresh_for_power(view, actions, part, money_usd - purchase.spent_usd,
+                                           arrival, ranking.explain(part, view.parts()));
+    if (done.gpus_bought == 0)
+      return;
+    purchase.spent_usd += done.spent_usd;
+    purchase.bought.push_back(fmt::format("{} {} replacing {} retired early", done.gpus_bought,
+                                          view.parts()[part]->name, done.gpus_retired));
   }
 
   /// Assigns a purchase to sites whose power is online by `power_needed_by` and not yet

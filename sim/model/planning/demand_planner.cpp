@@ -399,7 +399,7 @@ class DemandPlanner final : public PeriodicPlanner {
   }
 
   DemandForecast forecast_;
-  LeasePolicy lease_;
+  LeasePolicy lease_{"demand planner"};
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> training_clusters_;  // (site, part)
   /// (service, site, part) -> the planner's serving cluster there
   std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> serving_clusters_;

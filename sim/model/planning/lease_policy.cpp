@@ -47,7 +47,7 @@ std::int64_t LeasePolicy::lease_power_shortfall(const PlanningView& view, FleetA
   lease.start = start;
   lease.end = start + ticks_from_seconds(terms->term_s);
   lease.price_usd_per_gpu_s = terms->price_usd_per_gpu_s;
-  lease.reason = fmt::format("demand planner: site power by {}",
+  lease.reason = fmt::format("{}: site power by {}", planner_,
                              format_date(view.calendar().date_of(power_needed_by)));
   lease.planner = true;
   cluster = actions.sign_lease(lease);

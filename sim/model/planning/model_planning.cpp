@@ -62,6 +62,22 @@ std::int64_t ModelPlanning::cluster_gpus_at(std::size_t cluster, Tick tick) cons
   return parts_.fleet.cluster_gpus_at(cluster, tick);
 }
 
+std::vector<InstalledLot> ModelPlanning::installed_lots() const {
+  std::vector<InstalledLot> lots;
+  const std::vector<Delivery>& deliveries = parts_.fleet.deliveries();
+  for (std::size_t d = 0; d < deliveries.size(); ++d) {
+    const Delivery& delivery = deliveries[d];
+    if (!delivery.arrived || delivery.waiting > 0 || delivery.planned_retirement() <= now() ||
+        delivery.retire_early_at != INT64_MAX)
+      continue;
+    lots.push_back({d, delivery.name, delivery.part, delivery.site, delivery.cluster, delivery.gpus,
+                    installed_power_per_gpu_w(*context_.parts[delivery.part],
+                                              delivery.non_server_power_per_gpu_w),
+                    delivery.planned_retirement()});
+  }
+  return lots;
+}
+
 std::int64_t ModelPlanning::vendor_cap_remaining(std::size_t part, Tick tick) const {
   return parts_.fleet.vendor_caps().remaining(part, tick);
 }
@@ -128,6 +144,10 @@ void ModelPlanning::place_order(const OrderRequest& order) {
 
 std::size_t ModelPlanning::sign_lease(const LeaseContract& lease) {
   return fleet_.leases()[fleet_.sign_lease(lease)].cluster;
+}
+
+void ModelPlanning::retire_early(std::size_t lot, Tick at, const std::string& why) {
+  fleet_.retire_early(lot, at, why);
 }
 
 void ModelPlanning::record(BuildoutEvent event) {

@@ -67,6 +67,28 @@ TEST_CASE("failure path: no candidate and no draw without a failure rate") {
   CHECK(stream.uniform01() == copy.uniform01());
 }
 
+TEST_CASE("failure path: retired early, a path is the one drawn to the earlier retirement") {
+  // Two causes at a high rate, so that the path has failures, repairs in progress and
+  // candidates thinned away on both sides of the early retirement at 400 s.
+  const FailureCauseRates causes{{0.02, 0.01}, 0.03, {at_s(30), at_s(90)}};
+  const Tick end = at_s(1000);
+  RandomStream long_stream(11);
+  FailurePath retired(long_stream, causes, 50, PathWindow{0, at_s(800), end});
+  retired.retire_early(at_s(400));
+  RandomStream short_stream(11);
+  const FailurePath drawn(short_stream, causes, 50, PathWindow{0, at_s(400), end});
+  CHECK(drawn.failures_before(0, end) > 0);
+  CHECK(drawn.failures_before(1, end) > 0);
+  CHECK(retired.events() == drawn.events());
+  for (double s = 0.0; s <= 1000.0; s += 25.0) {
+    INFO("at " << s << " s");
+    CHECK(retired.failures_before(0, at_s(s)) == drawn.failures_before(0, at_s(s)));
+    CHECK(retired.failures_before(1, at_s(s)) == drawn.failures_before(1, at_s(s)));
+    CHECK(retired.failed_before(at_s(s)) == drawn.failed_before(at_s(s)));
+    CHECK(retired.failed_gpu_s(at_s(s)) == drawn.failed_gpu_s(at_s(s)));
+  }
+}
+
 double relative_gap(double a, double b) {
   const double scale = std::max(std::abs(a), std::abs(b));
   return scale > 0.0 ? std::abs(a - b) / scale : 0.0;
@@ -147,6 +169,14 @@ TEST_CASE("failure paths: two causes, a retirement, an install and a price chang
   software.repair_time_s = 2 * 3600.0;
   software.interrupts = false;
   scenario.failures.causes = {hardware, software};
+  check_both_ways_agree(scenario);
+}
+
+TEST_CASE("failure paths: a refresh's early retirement agrees run both ways") {
+  // tests/data/refresh.yaml: 1,000 H100s retired early on 2026-07-01, two and a half years
+  // before their planned retirement, when their replacements arrive.
+  const Scenario scenario =
+      scenario::load_scenario(std::string(CAPSIM_SOURCE_DIR) + "/tests/data/refresh.yaml");
   check_both_ways_agree(scenario);
 }
 

@@ -187,5 +187,31 @@ TEST_CASE("lease policy: a service short of site power serves on the lease") {
   }
 }
 
+TEST_CASE("lease policy: the budget planner leases what its money could not place for power") {
+  // A full site (1,000 H100s at 1,417 W in 1.417 MW) and $10M a quarter: no power for the
+  // floor($10,000,000 / $25,000) = 400 H100s the money buys, so it leases those 400 on the
+  // policy's terms, and the money stays unplaced (a lease is opex, paid from the funds).
+  Scenario scenario = leasing_year();
+  scenario.planner.policy = PlannerPolicy::budget;
+  scenario.planner.budget_per_period_usd = 10e6;
+  HandBuiltView view(scenario);
+  view.add_site(site_spec("home", 1.417));
+  view.install(view.add_cluster("old", 0, kH100, 1000), 1000, kNever, 142.0);
+  RecordingActions actions(view);
+  make_planner(PlannerPolicy::budget)->review(view, actions, 0);
+  CHECK(actions.orders.empty());
+  REQUIRE(actions.leases.size() == 1);
+  CHECK(actions.leases[0].gpus == 400);
+  CHECK(actions.leases[0].part == kH100);
+  CHECK(actions.leases[0].start == day(30));
+  CHECK(actions.leases[0].reason == "budget planner: site power by 2025-06-30");
+  const std::vector<BuildoutEvent> budget = actions.events(BuildoutKind::budget);
+  REQUIRE(budget.size() == 1);
+  CHECK(budget[0].note ==
+        "bought leased 400 H100-SXM; facility due $0.000B; unplaced $0.010B (too little site "
+        "power by 2025-06-30), dropped");
+  CHECK(actions.totals.budget_unplaced_usd == 10e6);
+}
+
 }  // namespace
 }  // namespace capsim::test

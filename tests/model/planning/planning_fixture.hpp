@@ -136,11 +136,23 @@ class HandBuiltView final : public PlanningView {
     return clusters.size() - 1;
   }
 
-  /// GPUs installed in a cluster at its site, in service until `retires_at`.
-  void install(std::size_t cluster, std::int64_t gpus, Tick retires_at = kNever) {
+  /// GPUs installed in a cluster at its site, in service until `retires_at`, with
+  /// `non_server_w` of network and storage power each.
+  void install(std::size_t cluster, std::int64_t gpus, Tick retires_at = kNever,
+               double non_server_w = 0.0) {
     const SchedulingCluster& c = clusters[cluster];
-    sites[c.site].installed_peak_w += static_cast<double>(gpus) * power_per_gpu_w(c.part, 0.0);
-    held_.push_back({cluster, c.site, c.part, gpus, retires_at, 0.0});
+    sites[c.site].installed_peak_w +=
+        static_cast<double>(gpus) * power_per_gpu_w(c.part, non_server_w);
+    held_.push_back({cluster, c.site, c.part, gpus, retires_at, non_server_w, false, true, false});
+  }
+
+  /// As Fleet::retire_early: the lot leaves its cluster, and frees its power, at `at`.
+  void retire_lot_early(std::size_t lot, Tick at) {
+    Held& held = held_.at(lot);
+    if (!held.installed || at >= held.retires_at)
+      throw std::logic_error("hand-built view: an early retirement not earlier than planned");
+    held.retires_at = at;
+    held.retired_early = true;
   }
 
   /// As Fleet::place_order: the GPUs join their cluster from now until they retire, their
@@ -149,7 +161,7 @@ class HandBuiltView final : public PlanningView {
   void commit_order(const OrderRequest& order) {
     held_.push_back({order.cluster, order.site, order.part, order.gpus,
                      order.arrival + ticks_from_seconds(order.service_life_s),
-                     order.non_server_power_per_gpu_w});
+                     order.non_server_power_per_gpu_w, false, false, false});
     sites[order.site].reserved_w += static_cast<double>(order.gpus) *
                                     power_per_gpu_w(order.part, order.non_server_power_per_gpu_w);
     if (const auto cap = vendor_caps_.find({order.part, quarter_of(order.arrival)});
@@ -162,7 +174,7 @@ class HandBuiltView final : public PlanningView {
   /// holds no power the planner reads), in service until the term ends, claiming no power.
   std::size_t commit_lease(const LeaseContract& lease) {
     const std::size_t cluster = add_cluster("lease-" + lease.provider, 0, lease.part, lease.gpus);
-    held_.push_back({cluster, 0, lease.part, lease.gpus, lease.end, 0.0, true});
+    held_.push_back({cluster, 0, lease.part, lease.gpus, lease.end, 0.0, true, false, false});
     return cluster;
   }
 
@@ -233,6 +245,17 @@ class HandBuiltView final : public PlanningView {
     }
     return gpus;
   }
+  std::vector<InstalledLot> installed_lots() const override {
+    std::vector<InstalledLot> lots;
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      const Held& held = held_[i];
+      if (!held.installed || held.retired_early || held.retires_at <= today)
+        continue;
+      lots.push_back({i, clusters[held.cluster].name, held.part, held.site, held.cluster, held.gpus,
+                      power_per_gpu_w(held.part, held.non_server_w), held.retires_at});
+    }
+    return lots;
+  }
   std::int64_t vendor_cap_remaining(std::size_t part, Tick tick) const override {
     const auto cap = vendor_caps_.find({part, quarter_of(tick)});
     return cap == vendor_caps_.end() ? INT64_MAX : cap->second;
@@ -275,8 +298,10 @@ class HandBuiltView final : public PlanningView {
     std::size_t part = 0;
     std::int64_t gpus = 0;
     Tick retires_at = kNever;
-    double non_server_w = 0.0;  ///< network and storage per GPU (installed here: none)
+    double non_server_w = 0.0;  ///< network and storage per GPU
     bool leased = false;        ///< at a provider's site: frees no site power when it ends
+    bool installed = false;     ///< installed (install), not on order
+    bool retired_early = false;
   };
 
   double power_per_gpu_w(std::size_t part, double non_server_w) const {
@@ -322,6 +347,12 @@ class RecordingActions final : public FleetActions {
   std::vector<LeaseContract> leases;
   std::vector<BuildoutEvent> buildout;
   std::vector<Review> reviews;
+  struct EarlyRetirement {
+    std::size_t lot = 0;
+    Tick at = 0;
+    std::string why;
+  };
+  std::vector<EarlyRetirement> retired;
   CapacitySummary totals;
 
   /// The orders, a line each: "name: GPUs part at site, cluster C, day D" (of their arrival).
@@ -367,6 +398,10 @@ class RecordingActions final : public FleetActions {
   std::size_t sign_lease(const LeaseContract& lease) override {
     leases.push_back(lease);
     return view_.commit_lease(lease);
+  }
+  void retire_early(std::size_t lot, Tick at, const std::string& why) override {
+    retired.push_back({lot, at, why});
+    view_.retire_lot_early(lot, at);
   }
   void record(BuildoutEvent event) override { buildout.push_back(std::move(event)); }
   void review_at(Tick tick, std::uint64_t tag) override { reviews.push_back({tick, tag}); }

@@ -55,6 +55,9 @@ class FailurePath {
   /// The engine events the path stands for: candidates that would fire before the end and
   /// retirement, and repairs that would end before the end.
   std::uint64_t events() const { return events_; }
+  /// The pool retires at `at` instead (a planner's refresh): its candidates after `at` are
+  /// dropped, as the event-driven run cancels them at the retirement.
+  void retire_early(Tick at);
 
  private:
   /// One cause's failures: their ticks, ascending, and the running sums of their seconds since
@@ -66,8 +69,10 @@ class FailurePath {
   };
 
   void add_failure(std::size_t cause, Tick tick);
+  void count_events();
 
   std::vector<CauseFailures> causes_;
+  std::vector<Tick> rejected_;  ///< candidates thinned away (few: a failed GPU's share), ascending
   PathWindow window_;
   std::uint64_t events_ = 0;
 };

@@ -101,6 +101,9 @@ class Fleet final : public EventHandler, public SitesListener {
   std::uint64_t path_events() const { return path_events_; }
   /// GPUs delivered and waiting for site power.
   std::int64_t gpus_waiting_for_power() const;
+  /// Retires a delivery installed whole at `at` (now or later, before its planned retirement):
+  /// a planner's refresh. Its pools retire then with `why` in buildout.csv.
+  void retire_early(std::size_t delivery, Tick at, const std::string& why);
   /// Server power at a site that GPUs in service now will have freed by retiring by `tick`.
   double retiring_power_w(std::size_t site, Tick tick) const;
   /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then; or
@@ -122,7 +125,9 @@ class Fleet final : public EventHandler, public SitesListener {
   void arrival(std::size_t delivery);
   void install_waiting(std::size_t site);
   void start_lease(std::size_t lease);
-  void create_pool(Delivery& delivery, std::int64_t gpus);
+  void create_pool(std::size_t delivery, std::int64_t gpus);
+  /// The pool's retirement event at its retire_at, when that is by the end.
+  void schedule_retirement(std::size_t pool);
   /// A new pool's failures: its path, or its first candidate event.
   void start_failures(std::size_t pool);
   void schedule_failure(std::size_t pool);

@@ -45,8 +45,12 @@ struct Delivery : GpuLot {
   int installs = 0;
   std::size_t cluster = 0;         ///< the scheduling cluster its GPUs join
   double price_per_gpu_usd = 0.0;  ///< paid on arrival: the part's price on the order date
+  /// A planner's early retirement of the whole lot (Fleet::retire_early), or never.
+  Tick retire_early_at = INT64_MAX;
   /// When it retires if installed on arrival (the planner's view; a wait for power delays it).
-  Tick planned_retirement() const { return in_service_from + ticks_from_seconds(service_life_s); }
+  Tick planned_retirement() const {
+    return std::min(in_service_from + ticks_from_seconds(service_life_s), retire_early_at);
+  }
 };
 
 struct Pool : GpuLot {
@@ -57,7 +61,10 @@ struct Pool : GpuLot {
   RandomStream failures{0};  ///< when its next GPU fails, of which cause, and whether busy
   EventHandle next_failure{};
   std::size_t cluster = 0;
-  Tick retire_at = INT64_MAX;  ///< its planned retirement (its service life from in service)
+  std::size_t delivery = 0;    ///< the delivery it installs (none for a lease's pool)
+  Tick retire_at = INT64_MAX;  ///< its service life from in service, or a planner's earlier date
+  EventHandle retirement{};    ///< its retirement event, when due by the end
+  std::string retire_note;     ///< why it retires when a planner retires it early
   /// A lease's GPUs at a provider's site: no asset, no site power; they end with the term.
   bool leased = false;
 

@@ -1,6 +1,6 @@
 #pragma once
-/// The demand planner's leasing (planner.lease): it leases the GPUs it could not place for
-/// lack of site power, and only those (money, vendor caps or a part off sale are no reason to
+/// A planner's leasing (planner.lease): it leases the GPUs it could not place for lack of site
+/// power, and only those (money, vendor caps or a part off sale are no reason to
 /// lease), on the policy's terms, with at most max_gpus under its contracts at once. A lease's
 /// GPUs count as capacity in the cluster they form until the term ends (PlanningView::
 /// cluster_gpus_at), as orders do, so the planner never leases twice for one gap. Without
@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "capsim/model/planning/planner.hpp"
@@ -16,6 +18,9 @@ namespace capsim {
 
 class LeasePolicy {
  public:
+  /// `planner` names the planner in the contracts' reasons ("demand planner").
+  explicit LeasePolicy(std::string planner) : planner_(std::move(planner)) {}
+
   /// Of `power_short` GPUs of `part` that no site has power for by `power_needed_by`, signs a
   /// lease for as many as max_gpus and the funds allow (the first planning period's payment
   /// must fit the funds left), starting a lease lead time from now. The lease forms a cluster
@@ -32,6 +37,7 @@ class LeasePolicy {
     std::int64_t gpus = 0;
     Tick end = 0;
   };
+  std::string planner_;
   std::vector<Signed> signed_;
 };
 

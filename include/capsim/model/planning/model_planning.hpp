@@ -42,6 +42,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
     return parts_.book[cluster];
   }
   std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const override;
+  std::vector<InstalledLot> installed_lots() const override;
   std::int64_t vendor_cap_remaining(std::size_t part, Tick tick) const override;
   double funds_left() const override;
   double facility_capex_due_by(Tick tick) const override;
@@ -67,6 +68,7 @@ class ModelPlanning final : public EventHandler, public PlanningView, public Fle
   void serve_also_on(std::size_t service, std::size_t cluster) override;
   void place_order(const OrderRequest& order) override;
   std::size_t sign_lease(const LeaseContract& lease) override;
+  void retire_early(std::size_t lot, Tick at, const std::string& why) override;
   void record(BuildoutEvent event) override;
   void review_at(Tick tick, std::uint64_t tag) override;
   CapacitySummary& summary() override { return context_.run.summary; }

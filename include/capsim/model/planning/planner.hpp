@@ -22,6 +22,19 @@
 
 namespace capsim {
 
+/// Owned GPUs installed whole under one name (an existing cluster, or one order): what a
+/// planner may retire early.
+struct InstalledLot {
+  std::size_t lot = 0;  ///< the fleet's delivery
+  std::string name;
+  std::size_t part = 0;
+  std::size_t site = 0;
+  std::size_t cluster = 0;
+  std::int64_t gpus = 0;
+  double power_per_gpu_w = 0.0;  ///< what each claims of its site: server, network, storage
+  Tick retires_at = 0;           ///< planned
+};
+
 /// What a planner may read. Ticks are the engine's; `now()` is the review's.
 class PlanningView {
  public:
@@ -45,6 +58,8 @@ class PlanningView {
   /// GPUs of a cluster in service at `tick`: delivered or on order, not yet retired then; or
   /// under a lease signed and not ended then.
   virtual std::int64_t cluster_gpus_at(std::size_t cluster, Tick tick) const = 0;
+  /// Owned lots installed whole and not yet retiring, in the order they were delivered.
+  virtual std::vector<InstalledLot> installed_lots() const = 0;
   /// GPUs of a part that may still arrive in the quarter of `tick`.
   virtual std::int64_t vendor_cap_remaining(std::size_t part, Tick tick) const = 0;
 
@@ -92,6 +107,9 @@ class FleetActions {
   /// Signs a lease contract (its site and cluster are the fleet's to set); returns the
   /// cluster its GPUs form.
   virtual std::size_t sign_lease(const LeaseContract& lease) = 0;
+  /// Retires an installed lot at `at` (now or later, before its planned retirement), `why`
+  /// going into buildout.csv.
+  virtual void retire_early(std::size_t lot, Tick at, const std::string& why) = 0;
   /// A line of buildout.csv.
   virtual void record(BuildoutEvent event) = 0;
   /// Wakes the planner at `tick` (in the planning phase) with `tag`.
