@@ -211,7 +211,7 @@ class BudgetPlanner final : public PeriodicPlanner {
     std::int64_t placed = 0;
     for (const SitePlacement& at : fit_on_sites(
              view, site_order, planned_power_per_gpu_w(view, spec), gpus,
-             [&](std::size_t s) { return view.site(s).uncommitted_power_w(power_needed_by); })) {
+             [&](std::size_t s) { return site_free_power_w(view, s, power_needed_by, false); })) {
       const std::string& site = view.site(at.site).spec->name;
       const std::string name = fmt::format(
           "budget-{}-{}-{}", format_date(view.calendar().date_of(view.now())), spec.name, site);

@@ -254,10 +254,8 @@ class DemandPlanner final : public PeriodicPlanner {
     }
     std::int64_t ordered = 0;
     for (const SitePlacement& at : fit_on_sites(
-             view, site_order, planned_power_per_gpu_w(view, spec), wanted, [&](std::size_t s) {
-               return view.site(s).uncommitted_power_w(power_needed_by) +
-                      view.retiring_power_w(s, power_needed_by);
-             })) {
+             view, site_order, planned_power_per_gpu_w(view, spec), wanted,
+             [&](std::size_t s) { return site_free_power_w(view, s, power_needed_by, true); })) {
       const std::size_t cluster =
           target.cluster != kNewCluster
               ? target.cluster

@@ -72,9 +72,13 @@ OrderRequest planned_order(const PlanningView& view, const std::string& name, st
   return order;
 }
 
+std::optional<double> price_at(const PlanningView& view, const AcceleratorSpec& part, Tick tick) {
+  const Date date = view.calendar().date_of(tick);
+  return part.on_sale(date) ? part.price_per_gpu_at(date) : std::nullopt;
+}
+
 std::optional<double> price_now(const PlanningView& view, const AcceleratorSpec& part) {
-  const Date today = view.calendar().date_of(view.now());
-  return part.on_sale(today) ? part.price_per_gpu_at(today) : std::nullopt;
+  return price_at(view, part, view.now());
 }
 
 double mean_cost_per_power(const PlanningView& view) {
@@ -114,14 +118,12 @@ PartRanking rank_parts(const PlanningView& view, Tick tick, const ThroughputPerG
       fmt::format("{} per {}", throughput_unit, basis == ValueBasis::per_dollar ? "USD" : "W");
   const double facility_per_w = mean_cost_per_power(view);
   const std::vector<const AcceleratorSpec*>& parts = view.parts();
-  const Date date = view.calendar().date_of(tick);
   std::vector<std::pair<RankedPart, double>> ranked;  // with the value on the other basis
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const AcceleratorSpec& part = *parts[i];
     if (!planner_may_buy(view, part))
       continue;
-    const std::optional<double> price =
-        part.on_sale(date) ? part.price_per_gpu_at(date) : std::nullopt;
+    const std::optional<double> price = price_at(view, part, tick);
     if (!price)
       continue;
     const std::optional<double> per_gpu = throughput(i);
@@ -160,12 +162,17 @@ bool power_binds(const PlanningView& view, std::size_t part, double gpus, double
   return gpus * planned_power_per_gpu_w(view, *view.parts()[part]) > free_w;
 }
 
+double site_free_power_w(const PlanningView& view, std::size_t site, Tick tick,
+                         bool with_retiring) {
+  return std::max(0.0, view.site(site).uncommitted_power_w(tick) +
+                           (with_retiring ? view.retiring_power_w(site, tick) : 0.0));
+}
+
 double free_power_w(const PlanningView& view, Tick tick, bool with_retiring) {
   double free_w = 0.0;
   for (std::size_t s = 0; s < view.site_count(); ++s) {
     if (view.site(s).started())
-      free_w += std::max(0.0, view.site(s).uncommitted_power_w(tick) +
-                                  (with_retiring ? view.retiring_power_w(s, tick) : 0.0));
+      free_w += site_free_power_w(view, s, tick, with_retiring);
   }
   return free_w;
 }

@@ -60,6 +60,9 @@ double facility_due_in_period(const PlanningView& view, Tick next);
 /// and storage of the clusters the planner builds (planner.non_server_power).
 double planned_power_per_gpu_w(const PlanningView& view, const AcceleratorSpec& part);
 
+/// The price per GPU of `part` ordered at `tick`, or none when it is not on sale then.
+std::optional<double> price_at(const PlanningView& view, const AcceleratorSpec& part, Tick tick);
+
 /// The price per GPU of `part` ordered now, or none when it is not on sale now (before its
 /// first_ship, from its end_of_sale, or never sold): planners buy only what this prices.
 std::optional<double> price_now(const PlanningView& view, const AcceleratorSpec& part);
@@ -120,8 +123,10 @@ std::vector<std::size_t> parts_by_value(const PlanningView& view, Tick tick);
 /// Whether site power, not money, limits a purchase: `gpus` of `part` need more than `free_w`.
 bool power_binds(const PlanningView& view, std::size_t part, double gpus, double free_w);
 
-/// Site power free by `tick` on the started sites, less what is committed; with
+/// Site power free at `site` by `tick`, less what is committed (never negative); with
 /// `with_retiring`, plus what GPUs retiring by then free.
+double site_free_power_w(const PlanningView& view, std::size_t site, Tick tick, bool with_retiring);
+/// site_free_power_w summed over the started sites.
 double free_power_w(const PlanningView& view, Tick tick, bool with_retiring);
 
 /// GPUs placed at one site.
