@@ -15,7 +15,9 @@ const std::vector<BuildoutKindDeclaration>& buildout_kinds() {
       {BuildoutKind::install, "install",
        "GPUs installed as a pool; power: their servers' peak draw; wait: days they waited for "
        "site power after delivery"},
-      {BuildoutKind::retire, "retire", "a pool retires; power: the peak draw it frees"},
+      {BuildoutKind::retire, "retire",
+       "a pool retires (its service life ended, or a planner's refresh retired it early: note "
+       "`refresh: ...`); power: the peak draw it frees"},
       {BuildoutKind::budget, "budget",
        "a budget planner's period; amount: the period's budget; note: what it bought"},
       {BuildoutKind::shortfall, "shortfall",

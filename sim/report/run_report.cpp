@@ -187,6 +187,25 @@ std::string headline_section(const ReportContext& ctx) {
 
 // ---- fleet ---------------------------------------------------------------------------------
 
+/// The lots a planner retired before the end of their service life (planner.refresh), each
+/// with why: what replaced it, the life it had left and the break-even.
+std::string retired_early(const ReportContext& ctx) {
+  Table table;
+  table.header = {"Date", "Site", "Part", "Lot", "GPUs", "Why"};
+  table.numeric_columns = {false, false, false, false, true, false};
+  for (const BuildoutEvent& event : ctx.run.buildout) {
+    if (event.kind != BuildoutKind::retire || !event.note.starts_with("refresh"))
+      continue;
+    table.rows.push_back({format_date(ctx.calendar.date_of(event.tick)), escape_html(event.site),
+                          escape_html(event.accelerator), escape_html(event.cluster),
+                          number_text(static_cast<double>(event.gpus), NumberKind::count),
+                          escape_html(event.note)});
+  }
+  if (table.rows.empty())
+    return "";
+  return "<h3>Retired early for better GPUs in their power</h3>\n" + table_html(table);
+}
+
 std::string fleet_section(const ReportContext& ctx) {
   std::vector<Series> parts;
   const std::vector<AcceleratorSpec>& catalog = ctx.scenario.catalog.accelerators;
@@ -206,6 +225,13 @@ std::string fleet_section(const ReportContext& ctx) {
                   ctx.series("gpus_waiting_for_power", "waiting for power")},
                  LineShape::step),
   };
+  if (ctx.run.summary.leases_signed > 0) {
+    figures.push_back(line_chart({"fleet-leased", "GPUs under lease", gpus,
+                                  "Leased at providers' datacenters, outside the own fleet and "
+                                  "its site power; at each period's end."},
+                                 ctx.periods, {ctx.series("gpus_leased", "leased")},
+                                 LineShape::step));
+  }
   Table table;
   table.header = {"Date", "GPUs installed", "H100-equivalents", "In transit", "Waiting for power"};
   table.numeric_columns = {false, true, true, true, true};
@@ -217,7 +243,8 @@ std::string fleet_section(const ReportContext& ctx) {
                           ctx.summary_number(key + "gpus_in_transit", NumberKind::count),
                           ctx.summary_number(key + "gpus_waiting_for_power", NumberKind::count)});
   }
-  return charts(figures) + "<h3>The fleet at each year's end</h3>\n" + table_html(table);
+  return charts(figures) + "<h3>The fleet at each year's end</h3>\n" + table_html(table) +
+         retired_early(ctx);
 }
 
 // ---- power ---------------------------------------------------------------------------------
@@ -320,6 +347,16 @@ std::string money_by_year(const ReportContext& ctx, std::vector<std::string>& fi
   return "<h3>Each calendar year</h3>\n" + table_html(table);
 }
 
+/// Capex, depreciation and opex per period, and the lease payments when there are leases.
+std::vector<Series> money_series(const ReportContext& ctx) {
+  std::vector<Series> series = {ctx.series("capex_usd", "capex"),
+                                ctx.series("depreciation_usd", "depreciation"),
+                                ctx.series("opex_usd", "opex")};
+  if (ctx.run.summary.leases_signed > 0)
+    series.push_back(ctx.series("lease_cost_usd", "lease payments"));
+  return series;
+}
+
 std::string money_section(const ReportContext& ctx) {
   const Quantity usd{"Money", "USD", NumberKind::usd};
   std::vector<std::string> by_year;
@@ -328,11 +365,8 @@ std::string money_section(const ReportContext& ctx) {
       by_year.front(),
       line_chart({"money-per-period", "Capex, depreciation and opex per period", usd,
                   "Capex paid (GPUs and facilities), depreciation, and opex (energy, "
-                  "maintenance, staff) in each reporting period."},
-                 ctx.periods,
-                 {ctx.series("capex_usd", "capex"), ctx.series("depreciation_usd", "depreciation"),
-                  ctx.series("opex_usd", "opex")},
-                 LineShape::step),
+                  "maintenance, staff; lease payments apart) in each reporting period."},
+                 ctx.periods, money_series(ctx), LineShape::step),
       line_chart({"money-capex-cumulative", "Capex paid since the start", usd, ""}, ctx.periods,
                  {ctx.series("capex_cumulative_usd", "capex paid")}, LineShape::step),
   };
@@ -361,6 +395,17 @@ std::string money_section(const ReportContext& ctx) {
           "with power to spare, in {}.",
           summary.budget_periods_power_short, summary.budget_periods_vendor_capped));
     }
+  }
+  if (summary.leases_signed > 0) {
+    out += paragraph(fmt::format(
+        "Leases: {} signed ({} by the planner), at most {} GPUs at once, {} over the run; the own "
+        "fleet's cost per GPU-hour {} against {} with the leases.",
+        ctx.summary_number("leases.signed", NumberKind::count),
+        ctx.summary_number("leases.signed_by_planner", NumberKind::count),
+        ctx.summary_number("leases.gpus_leased_peak", NumberKind::count),
+        ctx.summary_number("totals.lease_cost_usd", NumberKind::usd),
+        ctx.summary_number("totals.cost_per_gpu_hour_owned_usd", NumberKind::usd),
+        ctx.summary_number("totals.cost_per_gpu_hour_usd", NumberKind::usd)));
   }
   out += paragraph(
       fmt::format("Over the run: capex {} (GPUs {}, facilities {}), depreciation {}, energy {}, "
