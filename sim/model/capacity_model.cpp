@@ -46,7 +46,7 @@ class CapacityModel {
     // clusters, the fixed planner's orders, then whatever planners add as they run.
     training_.set_up_jobs();
     sites_.set_up(planning_.planner().starts_sites_with_scenario());
-    fleet_.power().set_up();
+    fleet_.power().size_to_sites();
     fleet_.set_up_clusters();
     planning_.set_up();
     fleet_.set_up_leases();

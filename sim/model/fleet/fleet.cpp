@@ -84,6 +84,7 @@ void Fleet::set_up_leases() {
 std::size_t Fleet::sign_lease(LeaseContract lease) {
   const AcceleratorSpec& part = context_.part(lease.part);
   lease.site = sites_.provider_site(lease.provider);
+  power_.size_to_sites();
   const std::string name = fmt::format("lease-{}-{}-{}", lease.provider, part.name,
                                        format_date(context_.calendar.date_of(lease.start)));
   lease.cluster = book_.add(name, lease.site, lease.part, lease.gpus, FabricSpec{});
@@ -315,8 +316,7 @@ void Fleet::schedule_retirement(std::size_t index) {
 
 void Fleet::retire_early(std::size_t delivery_index, Tick at, const std::string& why) {
   Delivery& delivery = deliveries_[delivery_index];
-  if (!delivery.arrived || delivery.waiting > 0 || at < context_.now() ||
-      at >= delivery.planned_retirement())
+  if (!delivery.installed_whole() || at < context_.now() || at >= delivery.planned_retirement())
     throw std::logic_error("fleet: an early retirement of " + delivery.name +
                            " not installed whole, or not earlier than planned");
   delivery.retire_early_at = at;

@@ -60,9 +60,6 @@ void Power::classes_of_site(std::size_t s, std::vector<DrawClass>& classes,
 }
 
 void Power::update_site(std::size_t s) {
-  // Lease providers' sites are added as contracts are signed, after the set-up.
-  if (draws_.size() < sites_.size())
-    draws_.resize(sites_.size());
   if (paths_)
     settle_failed(s);
   classes_of_site(s, draws_[s].classes, pool_class_);
@@ -157,9 +154,6 @@ void Power::pool_available_changed(std::size_t pool, int change) {
 }
 
 void Power::draw_site(std::size_t s) {
-  // A lease's cluster may tell training of its GPUs before its provider's site first draws.
-  if (draws_.size() < sites_.size())
-    draws_.resize(sites_.size());
   SiteDraw& draw = draws_[s];
   double drawn_w = 0.0;
   double installed = 0.0, available_gpus = 0.0, busy = 0.0;

@@ -67,7 +67,7 @@ std::vector<InstalledLot> ModelPlanning::installed_lots() const {
   const std::vector<Delivery>& deliveries = parts_.fleet.deliveries();
   for (std::size_t d = 0; d < deliveries.size(); ++d) {
     const Delivery& delivery = deliveries[d];
-    if (!delivery.arrived || delivery.waiting > 0 || delivery.planned_retirement() <= now() ||
+    if (!delivery.installed_whole() || delivery.planned_retirement() <= now() ||
         delivery.retire_early_at != INT64_MAX)
       continue;
     lots.push_back({d, delivery.name, delivery.part, delivery.site, delivery.cluster, delivery.gpus,

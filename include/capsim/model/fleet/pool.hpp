@@ -47,6 +47,8 @@ struct Delivery : GpuLot {
   double price_per_gpu_usd = 0.0;  ///< paid on arrival: the part's price on the order date
   /// A planner's early retirement of the whole lot (Fleet::retire_early), or never.
   Tick retire_early_at = INT64_MAX;
+  /// Arrived and installed to its last GPU: a lot a planner may retire early.
+  bool installed_whole() const { return arrived && waiting == 0; }
   /// When it retires if installed on arrival (the planner's view; a wait for power delays it).
   Tick planned_retirement() const {
     return std::min(in_service_from + ticks_from_seconds(service_life_s), retire_early_at);

@@ -92,10 +92,10 @@ class Power {
   Power(const ModelContext& context, const Sites& sites, const std::vector<Pool>& pools,
         const ClusterBook& book);
 
-  /// Once the sites are set up: a draw per site (a lease provider's site gets one when its
-  /// first pool starts). Installed GPU-seconds leave leased GPUs out; available and busy ones
-  /// count them, as the work uses them.
-  void set_up() { draws_.resize(sites_.size()); }
+  /// A draw per site: once the sites are set up, and again when a lease adds its provider's
+  /// site. Installed GPU-seconds leave leased GPUs out; available and busy ones count them, as
+  /// the work uses them.
+  void size_to_sites() { draws_.resize(sites_.size()); }
   /// With training jobs or services, GPUs are busy as the cluster book says; without, at the
   /// utilisation each pool assumes. Before the first pool is installed.
   void set_workload_simulated(bool simulated) { workload_simulated_ = simulated; }
