@@ -34,4 +34,12 @@ std::string_view buildout_kind_name(BuildoutKind kind) {
   return buildout_kinds()[static_cast<std::size_t>(kind)].name;
 }
 
+double total_named(const std::vector<SummaryTotal>& totals, std::string_view name) {
+  for (const SummaryTotal& t : totals) {
+    if (t.name == name)
+      return t.value;
+  }
+  return 0.0;
+}
+
 }  // namespace capsim

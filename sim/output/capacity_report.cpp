@@ -670,13 +670,7 @@ std::string text_summary(const Scenario& scenario, const CapacityRun& run) {
       readable_count(static_cast<double>(s.gpu_failures)),
       readable_count(s.gpu_seconds_waiting_for_power / 86400.0));
   if (s.leases_signed > 0) {
-    const auto total = [&s](std::string_view name) {
-      for (const SummaryTotal& t : s.totals) {
-        if (t.name == name)
-          return t.value;
-      }
-      return 0.0;
-    };
+    const auto total = [&s](std::string_view name) { return total_named(s.totals, name); };
     text += fmt::format(
         "leases: {} signed ({} by the planner), {} GPUs at most at once, {} GPU-hours for {}; "
         "cost per GPU-hour of the own fleet {}\n",

@@ -7,11 +7,7 @@
 namespace capsim::output {
 
 double YearFigures::total(std::string_view name) const {
-  for (const SummaryTotal& t : totals) {
-    if (t.name == name)
-      return t.value;
-  }
-  return 0.0;
+  return total_named(totals, name);
 }
 
 namespace {

@@ -204,6 +204,9 @@ struct SummaryTotal {
   double value = 0.0;
 };
 
+/// The total of that name among `totals`, or 0 when the run has no such column.
+double total_named(const std::vector<SummaryTotal>& totals, std::string_view name);
+
 /// A calendar year of the run (the part of it within the horizon): the fleet's timeseries
 /// columns that are totals or means, over exactly that span (read from the running integrals
 /// at its ends, so the same at any reporting period).

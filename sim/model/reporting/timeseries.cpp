@@ -129,19 +129,20 @@ double opex(const PeriodReading& r, std::size_t /*member*/ = 0) {
   return total_of<&Cumulative::energy_cost>(r) + total_of<&Cumulative::maintenance>(r) +
          total_of<&Cumulative::staff>(r);
 }
-/// Fully loaded cost of an own GPU-hour: depreciation, the cost of capital and running costs
-/// over installed GPU-hours.
+/// The own fleet's fully loaded cost: depreciation, the cost of capital and running costs.
+double owned_cost_usd(const PeriodReading& r) {
+  return total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) +
+         opex(r);
+}
+/// Fully loaded cost of an own GPU-hour: the own fleet's cost over installed GPU-hours.
 double owned_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
-  return per_gpu_hour(
-      total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) + opex(r),
-      hours_of<&Cumulative::gpu_installed_s>(r));
+  return per_gpu_hour(owned_cost_usd(r), hours_of<&Cumulative::gpu_installed_s>(r));
 }
 /// Fully loaded cost of a GPU-hour the scenario used, owned or leased: the lease payments join
 /// the own fleet's costs, the leased GPU-hours its installed ones.
 double fleet_cost_per_gpu_hour(const PeriodReading& r, std::size_t /*member*/ = 0) {
   return per_gpu_hour(
-      total_of<&Cumulative::depreciation>(r) + total_of<&Cumulative::capital_charge>(r) + opex(r) +
-          total_of<&Cumulative::lease_cost>(r),
+      owned_cost_usd(r) + total_of<&Cumulative::lease_cost>(r),
       hours_of<&Cumulative::gpu_installed_s>(r) + hours_of<&Cumulative::gpu_leased_s>(r));
 }
 /// Emissions, operational and embodied [gCO2e].
